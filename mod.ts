@@ -1,0 +1,54 @@
+/**
+ * tsprof: a wall-clock sampling profiler for JavaScript and TypeScript on
+ * Node, Deno and Bun.
+ *
+ * As a library: record with a backend, then render the session.
+ *
+ * ```ts
+ * import { loadBackend, recordingToSession, renderConsole } from "./mod.ts";
+ * const backend = await loadBackend("auto");
+ * await backend.start({ intervalMs: 1 });
+ * // ... the code to profile ...
+ * const session = recordingToSession(backend, await backend.stop(), { intervalMs: 1 });
+ * console.log(renderConsole(session));
+ * ```
+ *
+ * As a command on Deno: `deno run -A ./mod.ts script.ts [args...]` (the JSR
+ * entry of `@tsprof/cli`).
+ *
+ * @module
+ */
+export type { Frame, FrameKind, Profile, Session, SessionMeta, StackTable } from "./src/format/types.ts";
+export { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, profileTotal } from "./src/format/types.ts";
+export { frameKey, ProfileBuilder, stackFrames } from "./src/format/builder.ts";
+export { sessionFromJson, sessionToJson } from "./src/format/session_json.ts";
+export type { SessionJson, ProfileJson } from "./src/format/session_json.ts";
+export type { Backend, BackendName, BackendStartOptions, Recording, RecordingContext } from "./src/backend.ts";
+export { recordingToSession } from "./src/backend.ts";
+export { ProfileFormatError, TsprofError, type TsprofErrorCode } from "./src/errors.ts";
+export { buildCallTree, ROOT_FRAME, selfTime, walk, type BuildCallTreeOptions, type CallNode, type FrameGroup } from "./src/tree/call_tree.ts";
+export {
+  foldRecursion,
+  groupLibraryFrames,
+  processTree,
+  removeFrames,
+  removeIrrelevantNodes,
+  removeRuntimeFrames,
+  removeToolFrames,
+  type ProcessOptions,
+} from "./src/tree/processors.ts";
+export { renderConsole, type ConsoleOptions } from "./src/render/console.ts";
+export { renderSpeedscope } from "./src/render/speedscope.ts";
+export { RENDERERS, rendererByName, rendererForFile, type Renderer, type RenderOptions } from "./src/render/registry.ts";
+export { encodeSessionFile, loadProfileFile } from "./src/import/load.ts";
+export { importV8CpuProfile, type V8CpuProfile } from "./src/import/v8_cpuprofile.ts";
+export { importSpeedscope } from "./src/import/speedscope.ts";
+export { detectRuntime, loadBackend, type RuntimeName } from "./runtimes/auto.ts";
+export { VERSION } from "./src/version.ts";
+
+// `deno run -A ./mod.ts script.ts` is the CLI on Deno (and what
+// `jsr:@tsprof/cli` runs); imported as a library, this does nothing.
+if (import.meta.main) {
+  const { runCli } = await import("./src/cli/run_cli.ts");
+  await runCli();
+}

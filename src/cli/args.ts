@@ -1,0 +1,211 @@
+/**
+ * Parses tsprof's command line with cac. tsprof's options come before the
+ * script; the script and everything after it belong to the script, so its
+ * own `--flags` never reach tsprof.
+ *
+ * @module
+ */
+import { cac } from "cac";
+import { RENDERERS } from "../render/registry.ts";
+
+/** What the user asked for. */
+export interface CliOptions {
+  /** Script (or command after `--`) and its arguments; empty when loading a file. */
+  readonly command: string[];
+  /** True when the command came after `--` (run it as given, not as a script). */
+  readonly rawCommand: boolean;
+  /** A saved profile to render instead of running anything. */
+  readonly load?: string;
+  readonly intervalMs: number;
+  readonly renderer?: string;
+  readonly outfile?: string;
+  readonly showAll: boolean;
+  readonly timeline: boolean;
+  readonly unicode?: boolean;
+  readonly color?: boolean;
+  readonly time: "seconds" | "percent";
+  readonly showRegex?: string;
+  readonly hideRegex?: string;
+  readonly foldRecursion: boolean;
+  readonly filterThreshold?: number;
+  readonly description?: string;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+/** A usage mistake: the CLI prints it with a hint and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Options that take a value: needed to find where the script starts. */
+const VALUE_OPTIONS = new Set([
+  "-i", "--interval", "-r", "--renderer", "-o", "--outfile", "--load", "--time", "--show-regex", "--hide-regex",
+  "--show", "--hide", "--filter-threshold", "--description", "-p", "--processor-option",
+]);
+
+function buildCac(version: string) {
+  const cli = cac("tsprof");
+  cli
+    .usage("[options] <script> [args...]\n  tsprof [options] -- <command> [args...]\n  tsprof view <file> [options]")
+    .option("-i, --interval <ms>", "Sampling interval in milliseconds", { default: 1 })
+    .option("-r, --renderer <name>", `Output format: ${RENDERERS.map((r) => r.name).join(", ")}`)
+    .option("-o, --outfile <file>", "Write the output to a file (format inferred from its name)")
+    .option("--load <file>", "Render a saved profile instead of running a script")
+    .option("--show-all", "Show every frame: runtime internals, libraries, tiny nodes")
+    .option("--timeline", "Keep calls in time order instead of merging repeated calls")
+    .option("--unicode", "Draw the tree with box-drawing characters (--no-unicode for ASCII)")
+    .option("--color", "Colour the output (--no-color to turn it off; default: on a TTY)")
+    .option("--time <unit>", "Show times as seconds or percent", { default: "seconds" })
+    .option("--show <glob>", "Show frames whose file matches, even library code")
+    .option("--hide <glob>", "Fold frames whose file matches, as library code")
+    .option("--show-regex <re>", "Like --show, with a regular expression")
+    .option("--hide-regex <re>", "Like --hide, with a regular expression")
+    .option("--fold-recursion", "Show a function that calls itself as one node")
+    .option("--filter-threshold <share>", "Fold nodes under this share of the total (default 0.01)")
+    .option("--description <text>", "A line for the report header");
+  cli.help();
+  cli.version(version);
+  return cli;
+}
+
+/** Help text, for `--help` and usage errors. */
+export function helpText(version: string): string {
+  const cli = buildCac(version);
+  const lines: string[] = [];
+  const orig = console.info;
+  const origLog = console.log;
+  console.info = console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    cli.outputHelp();
+  } finally {
+    console.info = orig;
+    console.log = origLog;
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Parses `argv` (without the runtime and tsprof's own path).
+ *
+ * @throws {UsageError} for unknown options and bad values
+ */
+export function parseArgs(argv: readonly string[], version: string): CliOptions {
+  let head = [...argv];
+  let command: string[] = [];
+  let rawCommand = false;
+  let viewFile: string | undefined;
+  if (head[0] === "view") {
+    head = head.slice(1);
+    const file = head.findIndex((a) => !a.startsWith("-"));
+    if (file === -1 || (file > 0 && VALUE_OPTIONS.has(head[file - 1]!))) throw new UsageError("view needs a file: tsprof view <file>");
+    viewFile = head[file];
+    head.splice(file, 1);
+  } else {
+    for (let i = 0; i < head.length; i++) {
+      const a = head[i]!;
+      if (a === "--") {
+        command = head.slice(i + 1);
+        head = head.slice(0, i);
+        rawCommand = true;
+        break;
+      }
+      if (VALUE_OPTIONS.has(a)) {
+        i++;
+        continue;
+      }
+      if (!a.startsWith("-") || a === "-") {
+        command = head.slice(i);
+        head = head.slice(0, i);
+        break;
+      }
+    }
+  }
+  const cli = buildCac(version);
+  const known = new Set(cli.globalCommand.options.flatMap((o) => o.names));
+  for (const a of head) {
+    if (!a.startsWith("-")) continue;
+    const name = a.replace(/^--?/, "").split("=")[0]!;
+    const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const plain = camel.startsWith("no") && camel.length > 2 ? camel[2]!.toLowerCase() + camel.slice(3) : camel;
+    if (!known.has(camel) && !known.has(plain) && !known.has(name)) throw new UsageError(`unknown option "${a}"`);
+  }
+  const parsed = cli.parse(["tsprof", "tsprof", ...head], { run: false });
+  const o = parsed.options as Record<string, unknown>;
+  if (parsed.args.length > 0) throw new UsageError(`unexpected argument "${parsed.args[0]}"`);
+
+  const intervalMs = Number(o.interval);
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0 || intervalMs > 1000) {
+    throw new UsageError(`--interval must be a number of milliseconds above 0 and at most 1000: got "${String(o.interval)}"`);
+  }
+  const time = String(o.time);
+  if (time !== "seconds" && time !== "percent") throw new UsageError(`--time must be "seconds" or "percent": got "${time}"`);
+  const str = (v: unknown): string | undefined => (v === undefined || v === true ? undefined : String(v));
+  const renderer = str(o.renderer);
+  if (renderer !== undefined && !RENDERERS.some((r) => r.name === renderer)) {
+    throw new UsageError(`unknown renderer "${renderer}": choose one of ${RENDERERS.map((r) => r.name).join(", ")}`);
+  }
+  let filterThreshold: number | undefined;
+  if (o.filterThreshold !== undefined) {
+    filterThreshold = Number(o.filterThreshold);
+    if (!(filterThreshold >= 0 && filterThreshold < 1)) throw new UsageError(`--filter-threshold must be a share from 0 to 1: got "${String(o.filterThreshold)}"`);
+  }
+  const showRegex = joinPatterns(str(o.showRegex), str(o.show));
+  const hideRegex = joinPatterns(str(o.hideRegex), str(o.hide));
+  for (const [flag, re] of [["--show", showRegex], ["--hide", hideRegex]] as const) {
+    if (re === undefined) continue;
+    try {
+      new RegExp(re);
+    } catch {
+      throw new UsageError(`${flag}: not a valid pattern: "${re}"`);
+    }
+  }
+  const load = viewFile ?? str(o.load);
+  if (!o.help && !o.version && load === undefined && command.length === 0) throw new UsageError("no script given");
+  const result: CliOptions = {
+    command,
+    rawCommand,
+    intervalMs,
+    showAll: o.showAll === true,
+    timeline: o.timeline === true,
+    time,
+    foldRecursion: o.foldRecursion === true,
+    help: o.help === true || o.h === true,
+    version: o.version === true || o.v === true,
+    ...(load !== undefined ? { load } : {}),
+    ...(renderer !== undefined ? { renderer } : {}),
+    ...(str(o.outfile) !== undefined ? { outfile: str(o.outfile)! } : {}),
+    ...(typeof o.unicode === "boolean" ? { unicode: o.unicode } : {}),
+    ...(typeof o.color === "boolean" ? { color: o.color } : {}),
+    ...(showRegex !== undefined ? { showRegex } : {}),
+    ...(hideRegex !== undefined ? { hideRegex } : {}),
+    ...(filterThreshold !== undefined ? { filterThreshold } : {}),
+    ...(str(o.description) !== undefined ? { description: str(o.description)! } : {}),
+  };
+  return result;
+}
+
+/** Joins a regex option and a glob option into one pattern. */
+function joinPatterns(regex: string | undefined, glob: string | undefined): string | undefined {
+  const parts: string[] = [];
+  if (regex !== undefined) parts.push(regex);
+  if (glob !== undefined) parts.push(globToRegex(glob));
+  return parts.length === 0 ? undefined : parts.map((p) => `(?:${p})`).join("|");
+}
+
+/**
+ * A glob as a regular expression over whole paths, as pyinstrument's `--show`
+ * reads it: `*` matches anything (slashes too), `?` one character.
+ */
+export function globToRegex(glob: string): string {
+  let re = "";
+  for (const c of glob) {
+    if (c === "*") re += ".*";
+    else if (c === "?") re += ".";
+    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return `^${re}$`;
+}

@@ -1,0 +1,19 @@
+/**
+ * What the CLI tells the profiled process, through one environment variable
+ * that the preload removes before the script starts.
+ *
+ * @module
+ */
+
+/** Environment variable that carries {@linkcode ChildConfig}. */
+export const CHILD_ENV = "TSPROF_CHILD";
+
+/** Settings for the preload in the profiled process. */
+export interface ChildConfig {
+  /** Where to write the session (tsprof JSON). */
+  readonly out: string;
+  /** Sampling interval, ms. */
+  readonly intervalMs: number;
+  /** The command as the user typed it, for the header. */
+  readonly command: readonly string[];
+}

@@ -1,0 +1,196 @@
+/**
+ * The tsprof command: runs a script under the profiler (or loads a saved
+ * profile), processes the tree and writes the chosen output. The only module
+ * that prints and picks exit codes.
+ *
+ * @module
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { detectRuntime } from "../../runtimes/auto.ts";
+import { TsprofError } from "../errors.ts";
+import type { Session } from "../format/types.ts";
+import { loadProfileFile } from "../import/load.ts";
+import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { type Renderer, rendererByName, rendererForFile, type RenderOptions } from "../render/registry.ts";
+import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
+import { findCpuProfile, runChild } from "./run_child.ts";
+import { VERSION } from "../version.ts";
+
+/** Where tsprof's own code lives; its frames are never shown. */
+function toolPaths(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // From source: src/cli/ → the repo; from the npm build: dist/.
+  if (import.meta.url.endsWith(".ts")) {
+    const root = resolve(here, "../..");
+    return [join(root, "src") + "/", join(root, "runtimes") + "/", join(root, "mod.ts")];
+  }
+  return [here + "/"];
+}
+
+/** Decides colour the usual way: flags, then NO_COLOR/FORCE_COLOR, then TTY. */
+function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
+  if (flag !== undefined) return flag;
+  const env = process.env;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  return isTTY;
+}
+
+/**
+ * Runs the CLI with `argv` (arguments after the program name) and returns the
+ * exit code. Errors end as one line on stderr: usage errors and unreadable
+ * files exit 2.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv, VERSION);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`tsprof: ${e.message}\nRun "tsprof --help" for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (options.help) {
+    process.stdout.write(`${helpText(VERSION)}\n`);
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`tsprof/${VERSION}\n`);
+    return 0;
+  }
+  try {
+    const renderer = chooseRenderer(options);
+    if (options.load !== undefined) {
+      const session = loadProfileFile(readFile(options.load), options.load);
+      emit(session, renderer, options, false);
+      return 0;
+    }
+    return await profileCommand(options, renderer);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`tsprof: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof TsprofError) {
+      process.stderr.write(`tsprof: ${e.message}\n`);
+      return e.code === "INVALID_PROFILE_DATA" ? 2 : 1;
+    }
+    throw e;
+  }
+}
+
+function readFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UsageError(code === "ENOENT" ? `cannot read "${path}": no such file` : `cannot read "${path}": ${(e as Error).message}`);
+  }
+}
+
+function chooseRenderer(options: CliOptions): Renderer {
+  if (options.renderer !== undefined) return rendererByName(options.renderer)!;
+  if (options.outfile !== undefined) {
+    const r = rendererForFile(options.outfile);
+    if (!r) throw new UsageError(`cannot tell the format of "${options.outfile}" from its name: add -r <renderer>`);
+    return r;
+  }
+  return rendererByName("console")!;
+}
+
+async function profileCommand(options: CliOptions, renderer: Renderer): Promise<number> {
+  if (options.rawCommand) throw new UsageError("profiling a command after \"--\" is not supported yet: give a script");
+  const runtime = detectRuntime();
+  const child = await runChild(runtime, options.command, options.rawCommand, options.intervalMs);
+  let session: Session;
+  try {
+    session = runtime === "deno" ? denoSession(child.profilePath, options, child.startTime, child.exitCode) : loadProfileFile(readFileSync(child.profilePath), child.profilePath);
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
+      process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
+      return child.exitCode || 1;
+    }
+    throw e;
+  } finally {
+    rmSync(dirname(child.profilePath.endsWith(".json") ? child.profilePath : join(child.profilePath, "x")), { recursive: true, force: true });
+  }
+  if (options.description !== undefined) session = { ...session, meta: { ...session.meta, description: options.description } };
+  emit(session, renderer, options, true);
+  return child.exitCode;
+}
+
+class NoProfile extends Error {}
+
+function denoSession(dir: string, options: CliOptions, startTime: number, exitCode: number): Session {
+  const file = findCpuProfile(dir);
+  if (!file) throw new NoProfile();
+  const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
+  const profile = importV8CpuProfile(cpu, "main");
+  const g = globalThis as { Deno?: { version: { deno: string } } };
+  return {
+    version: 1,
+    meta: {
+      runtime: "deno",
+      runtimeVersion: g.Deno?.version.deno ?? "",
+      intervalMs: options.intervalMs,
+      startTime,
+      durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
+      command: options.command,
+      cwd: process.cwd(),
+      exitCode,
+    },
+    profiles: [profile],
+  };
+}
+
+/**
+ * Writes the output. A file is written whole or not at all (temp file, then
+ * rename). Without `-o`, the console report goes to stderr after a run, so
+ * the script's stdout stays its own; other formats after a run go to a file
+ * named after the script.
+ */
+function emit(session: Session, renderer: Renderer, options: CliOptions, afterRun: boolean): void {
+  let outfile = options.outfile;
+  const toTerminal = outfile === undefined && renderer.name === "console";
+  const stream = afterRun ? process.stderr : process.stdout;
+  const renderOptions: RenderOptions = {
+    version: VERSION,
+    showAll: options.showAll,
+    timeline: options.timeline,
+    time: options.time,
+    foldRecursion: options.foldRecursion,
+    toolPaths: toolPaths(),
+    unicode: options.unicode ?? true,
+    color: toTerminal ? useColor(options.color, stream.isTTY === true) : (options.color ?? false),
+    ...(options.filterThreshold !== undefined ? { filterThreshold: options.filterThreshold } : {}),
+    ...(options.showRegex !== undefined ? { showRegex: new RegExp(options.showRegex) } : {}),
+    ...(options.hideRegex !== undefined ? { hideRegex: new RegExp(options.hideRegex) } : {}),
+  };
+  const output = renderer.render(session, renderOptions);
+  if (outfile === undefined && afterRun && renderer.name !== "console") {
+    const base = (options.command[0] ?? "profile").replace(/^.*\//, "").replace(/\.[^.]*$/, "");
+    outfile = `${base}${renderer.extensions[0]}`;
+  }
+  if (outfile === undefined) {
+    stream.write(typeof output === "string" ? (output.endsWith("\n") ? output : `${output}\n`) : output);
+    return;
+  }
+  writeAtomic(outfile, output);
+  if (afterRun || options.outfile === undefined) process.stderr.write(`tsprof: wrote ${outfile}\n`);
+}
+
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UsageError(`cannot write "${path}": ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Runs inside the profiled process (Node: `--import`, Bun: `--preload`)
+ * before the script: starts the backend and makes sure the profile is
+ * written however the process ends. Both backends it serves stop
+ * synchronously, so the `exit` handler covers a normal end, `exit(n)`, an
+ * uncaught error and the signals turned into exits below.
+ *
+ * @module
+ */
+import { writeFileSync } from "node:fs";
+import process from "node:process";
+import { loadBackend } from "../../runtimes/auto.ts";
+import { recordingToSession } from "../backend.ts";
+import { sessionToJson } from "../format/session_json.ts";
+import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+
+const raw = process.env[CHILD_ENV];
+// The script must not see tsprof's settings, nor pass them to its children.
+delete process.env[CHILD_ENV];
+
+if (raw) {
+  const config = JSON.parse(raw) as ChildConfig;
+  const backend = await loadBackend("auto");
+  const stopSync = backend.stopSync?.bind(backend);
+  if (!stopSync) throw new Error(`tsprof: the ${backend.name} backend cannot stop synchronously`);
+  await backend.start({ intervalMs: config.intervalMs });
+  let written = false;
+  process.on("exit", (code) => {
+    if (written) return;
+    written = true;
+    const session = recordingToSession(backend, stopSync(), {
+      intervalMs: config.intervalMs,
+      command: config.command,
+      cwd: process.cwd(),
+      exitCode: typeof code === "number" ? code : Number(process.exitCode ?? 0),
+    });
+    writeFileSync(config.out, sessionToJson(session));
+  });
+  // A signal that would kill the process becomes an exit with the shell's
+  // code for it, so the exit handler runs. If the script listens for the
+  // signal itself, it decides what happens, as it would without tsprof.
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
+      process.exit(code);
+    });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs the user's script in a child process of the same runtime, with the
+ * profiler preloaded, and hands back how it ended. The child gets the
+ * terminal as it is (stdin, stdout, stderr), so the script sees no
+ * difference; only tsprof's own output goes elsewhere.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { RuntimeName } from "../../runtimes/auto.ts";
+import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { UsageError } from "./args.ts";
+
+/** How the child ended and where its profile is. */
+export interface ChildResult {
+  /** Exit code the CLI should end with (128 + signal number for a signal). */
+  readonly exitCode: number;
+  /** The session file (Node, Bun) or the `--cpu-prof` directory (Deno). */
+  readonly profilePath: string;
+  /** Epoch ms when the child was started. */
+  readonly startTime: number;
+}
+
+const SIGNAL_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGKILL: 137, SIGTERM: 143 };
+const TS_EXTENSIONS = /\.(?:ts|mts|cts|tsx)$/;
+
+/** Files of this module's package, to find the preloads from source or dist. */
+function sibling(name: string): string {
+  const fromSource = import.meta.url.endsWith(".ts");
+  return fileURLToPath(new URL(fromSource ? `./${name}.ts` : `./${name}.js`, import.meta.url));
+}
+
+/** The argv that runs `command` under the profiler on `runtime`. */
+export function childArgv(runtime: RuntimeName, command: readonly string[], rawCommand: boolean, intervalMs: number, dir: string): string[] {
+  const [script, ...args] = command;
+  if (script === undefined) throw new UsageError("no script given");
+  if (rawCommand) return [...command];
+  if (!existsSync(script)) throw new UsageError(`cannot find the script "${script}"`);
+  const exec = process.execPath;
+  switch (runtime) {
+    case "node": {
+      const loader = TS_EXTENSIONS.test(script) ? ["--import", import.meta.resolve("tsx")] : [];
+      return [exec, ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
+    }
+    case "bun":
+      return [exec, "--preload", sibling("preload"), script, ...args];
+    case "deno":
+      return [
+        exec, "run", "-A", "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`,
+        "--preload", sibling("deno_preload"), script, ...args,
+      ];
+    default:
+      throw new UsageError("cannot run a script on this runtime");
+  }
+}
+
+function pathToImport(path: string): string {
+  return new URL(`file://${resolve(path)}`).href;
+}
+
+/**
+ * Runs the command and waits for it. SIGINT and SIGTERM sent to tsprof are
+ * passed on; a child that ignores a second Ctrl-C is killed.
+ */
+export function runChild(runtime: RuntimeName, command: readonly string[], rawCommand: boolean, intervalMs: number): Promise<ChildResult> {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-"));
+  const out = join(dir, "session.json");
+  const argv = childArgv(runtime, command, rawCommand, intervalMs, dir);
+  const config: ChildConfig = { out, intervalMs, command: [...command] };
+  const startTime = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      stdio: "inherit",
+      env: { ...process.env, [CHILD_ENV]: JSON.stringify(config) },
+    });
+    let interrupts = 0;
+    const forward = (signal: NodeJS.Signals) => () => {
+      if (signal === "SIGINT" && ++interrupts >= 3) child.kill("SIGKILL");
+      else child.kill(signal);
+    };
+    const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, forward(s)] as const);
+    for (const [s, h] of handlers) process.on(s, h);
+    const cleanup = () => {
+      for (const [s, h] of handlers) process.off(s, h);
+    };
+    child.on("error", (e) => {
+      cleanup();
+      reject(new UsageError(`cannot start "${argv[0]}": ${e.message}`));
+    });
+    child.on("exit", (code, signal) => {
+      cleanup();
+      const exitCode = code ?? (signal ? (SIGNAL_CODES[signal] ?? 128) : 1);
+      const profilePath = runtime === "deno" && !rawCommand ? dir : out;
+      resolvePromise({ exitCode, profilePath, startTime });
+    });
+  });
+}
+
+/** The `.cpuprofile` Deno wrote into `dir`, if any. */
+export function findCpuProfile(dir: string): string | undefined {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
+  return files.length > 0 ? join(dir, files[files.length - 1]!) : undefined;
+}

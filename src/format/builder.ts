@@ -1,0 +1,172 @@
+/**
+ * Builds a {@linkcode Profile} incrementally, interning frames and stacks as
+ * it goes, so a backend never holds an array of frames per sample.
+ *
+ * @module
+ */
+import type { Frame, Profile } from "./types.ts";
+
+/** Key under which a frame is interned: equal keys are the same function. */
+export function frameKey(frame: Frame): string {
+  return `${frame.kind}\u0000${frame.name}\u0000${frame.file ?? ""}\u0000${frame.line ?? ""}\u0000${frame.col ?? ""}`;
+}
+
+/** A growable Int32Array. */
+class Int32Vec {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  trimmed(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** A growable Float64Array. */
+class Float64Vec {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  trimmed(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * Accumulates samples into the compact shared format.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "./builder.ts";
+ * const b = new ProfileBuilder("main");
+ * const main = { name: "main", file: "/app/a.ts", line: 1, col: 1, kind: "js" } as const;
+ * const work = { name: "work", file: "/app/a.ts", line: 5, col: 1, kind: "js" } as const;
+ * b.addSample([main, work], 2);
+ * b.addSample([main], 1);
+ * const profile = b.build(); // 2 frames, 2 stacks, 2 samples
+ * ```
+ */
+export class ProfileBuilder {
+  readonly #name: string;
+  readonly #frames: Frame[] = [];
+  readonly #frameIds = new Map<string, number>();
+  readonly #stackFrame = new Int32Vec();
+  readonly #stackParent = new Int32Vec();
+  /** (parent stack id, frame id) → stack id; parent `-1` is stored as key prefix. */
+  readonly #stackIds = new Map<number, Map<number, number>>();
+  readonly #samples = new Int32Vec();
+  readonly #weights = new Float64Vec();
+  readonly #lines = new Map<number, Map<number, number>>();
+
+  constructor(name: string) {
+    this.#name = name;
+  }
+
+  /** Number of samples added so far. */
+  get sampleCount(): number {
+    return this.#samples.length;
+  }
+
+  /** Interns a frame and returns its index. */
+  internFrame(frame: Frame): number {
+    const key = frameKey(frame);
+    let id = this.#frameIds.get(key);
+    if (id === undefined) {
+      id = this.#frames.length;
+      this.#frames.push(frame);
+      this.#frameIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Interns the stack `frameId` called from stack `parent` (`-1`: a root). */
+  internStack(parent: number, frameId: number): number {
+    let byFrame = this.#stackIds.get(parent);
+    if (byFrame === undefined) {
+      byFrame = new Map();
+      this.#stackIds.set(parent, byFrame);
+    }
+    let id = byFrame.get(frameId);
+    if (id === undefined) {
+      id = this.#stackFrame.length;
+      this.#stackFrame.push(frameId);
+      this.#stackParent.push(parent);
+      byFrame.set(frameId, id);
+    }
+    return id;
+  }
+
+  /** Adds a sample of an interned stack. `-1` is the empty stack. */
+  addStackSample(stackId: number, weightMs: number): void {
+    if (!(weightMs >= 0) || !Number.isFinite(weightMs)) {
+      throw new RangeError(`Cannot add sample: weight must be a finite number >= 0: current value is ${weightMs}`);
+    }
+    this.#samples.push(stackId);
+    this.#weights.push(weightMs);
+  }
+
+  /** Adds a sample given its frames, outermost first. */
+  addSample(stack: readonly Frame[], weightMs: number): void {
+    let id = -1;
+    for (const frame of stack) id = this.internStack(id, this.internFrame(frame));
+    this.addStackSample(id, weightMs);
+  }
+
+  /** Adds time on a given line of a given frame (line-level ticks). */
+  addLineTime(frameId: number, line: number, ms: number): void {
+    let lines = this.#lines.get(frameId);
+    if (lines === undefined) {
+      lines = new Map();
+      this.#lines.set(frameId, lines);
+    }
+    lines.set(line, (lines.get(line) ?? 0) + ms);
+  }
+
+  /** The profile so far. The builder may go on being used afterwards. */
+  build(): Profile {
+    const profile: Profile = {
+      name: this.#name,
+      frames: this.#frames.slice(),
+      stacks: {
+        length: this.#stackFrame.length,
+        frame: this.#stackFrame.trimmed(),
+        parent: this.#stackParent.trimmed(),
+      },
+      samples: this.#samples.trimmed(),
+      weights: this.#weights.trimmed(),
+    };
+    if (this.#lines.size === 0) return profile;
+    return { ...profile, lines: new Map(this.#lines) };
+  }
+}
+
+/**
+ * The frames of stack `stackId`, outermost first. Iterative: stacks can be
+ * thousands of frames deep.
+ */
+export function stackFrames(profile: Profile, stackId: number): Frame[] {
+  const out: Frame[] = [];
+  for (let s = stackId; s !== -1; s = profile.stacks.parent[s]!) {
+    out.push(profile.frames[profile.stacks.frame[s]!]!);
+  }
+  return out.reverse();
+}

@@ -1,0 +1,160 @@
+/**
+ * tsprof's own JSON: a lossless, versioned serialisation of a
+ * {@linkcode Session}. `-r json` writes it; `.tsprof` files are the same
+ * JSON compressed. The schema is `schema/tsprof.schema.json`.
+ *
+ * @module
+ */
+import type { Frame, FrameKind, Profile, Session, SessionMeta } from "./types.ts";
+
+/** The JSON form of a session. */
+export interface SessionJson {
+  readonly $schema?: string;
+  readonly format: "tsprof";
+  readonly version: 1;
+  readonly meta: SessionMeta;
+  readonly profiles: readonly ProfileJson[];
+}
+
+/** The JSON form of a profile: the same tables as arrays. */
+export interface ProfileJson {
+  readonly name: string;
+  readonly frames: readonly Frame[];
+  readonly stacks: { readonly frame: readonly number[]; readonly parent: readonly number[] };
+  readonly samples: readonly number[];
+  readonly weights: readonly number[];
+  /** Frame index → [line, ms] pairs. */
+  readonly lines?: Readonly<Record<string, readonly (readonly [number, number])[]>>;
+}
+
+/** Schema URL written into `-r json` output. */
+export const SESSION_SCHEMA_URL = "https://tsprof.dev/schema/tsprof-1.json";
+
+/**
+ * Serialises a session to tsprof JSON text.
+ *
+ * @example
+ * ```ts
+ * import { sessionToJson, sessionFromJson } from "./session_json.ts";
+ * // const again = sessionFromJson(JSON.parse(sessionToJson(session)), "file.json");
+ * ```
+ */
+export function sessionToJson(session: Session): string {
+  const json: SessionJson = {
+    $schema: SESSION_SCHEMA_URL,
+    format: "tsprof",
+    version: 1,
+    meta: session.meta,
+    profiles: session.profiles.map(profileToJson),
+  };
+  return JSON.stringify(json);
+}
+
+function profileToJson(p: Profile): ProfileJson {
+  const out: ProfileJson = {
+    name: p.name,
+    frames: p.frames,
+    stacks: { frame: Array.from(p.stacks.frame), parent: Array.from(p.stacks.parent) },
+    samples: Array.from(p.samples),
+    // Microsecond precision is all a sampler has; it keeps files small.
+    weights: Array.from(p.weights, (w) => Math.round(w * 1000) / 1000),
+  };
+  if (!p.lines) return out;
+  const lines: Record<string, [number, number][]> = {};
+  for (const [f, byLine] of p.lines) lines[f] = [...byLine].map(([l, ms]) => [l, Math.round(ms * 1000) / 1000]);
+  return { ...out, lines };
+}
+
+/** True when `data` looks like tsprof JSON (it may still be broken). */
+export function isSessionJson(data: unknown): boolean {
+  return typeof data === "object" && data !== null && (data as { format?: unknown }).format === "tsprof";
+}
+
+const KINDS: ReadonlySet<string> = new Set<FrameKind>(["js", "native", "idle", "gc", "program", "root"]);
+
+/**
+ * Reads tsprof JSON, checking every field; throws a `TypeError` or
+ * `RangeError` naming the field that is wrong.
+ */
+export function sessionFromJson(data: unknown): Session {
+  const obj = asObject(data, "the file");
+  if (obj.format !== "tsprof") throw new TypeError(`"format" must be "tsprof"`);
+  if (obj.version !== 1) throw new RangeError(`"version" ${JSON.stringify(obj.version)} is not supported (expected 1)`);
+  const metaObj = asObject(obj.meta, `"meta"`);
+  for (const k of ["runtime", "runtimeVersion"]) {
+    if (typeof metaObj[k] !== "string") throw new TypeError(`"meta.${k}" must be a string`);
+  }
+  for (const k of ["intervalMs", "startTime", "durationMs"]) {
+    if (!isFiniteNumber(metaObj[k])) throw new TypeError(`"meta.${k}" must be a finite number`);
+  }
+  if (!Array.isArray(obj.profiles)) throw new TypeError(`"profiles" must be an array`);
+  const profiles = obj.profiles.map((p: unknown, i: number) => profileFromJson(p, `profiles[${i}]`));
+  return { version: 1, meta: metaObj as unknown as SessionMeta, profiles };
+}
+
+function profileFromJson(data: unknown, at: string): Profile {
+  const p = asObject(data, `"${at}"`);
+  if (typeof p.name !== "string") throw new TypeError(`"${at}.name" must be a string`);
+  if (!Array.isArray(p.frames)) throw new TypeError(`"${at}.frames" must be an array`);
+  const frames: Frame[] = p.frames.map((f: unknown, i: number) => {
+    const fo = asObject(f, `"${at}.frames[${i}]"`);
+    if (typeof fo.name !== "string") throw new TypeError(`"${at}.frames[${i}].name" must be a string`);
+    if (typeof fo.kind !== "string" || !KINDS.has(fo.kind)) throw new TypeError(`"${at}.frames[${i}].kind" is not a frame kind`);
+    if (fo.file !== undefined && typeof fo.file !== "string") throw new TypeError(`"${at}.frames[${i}].file" must be a string`);
+    for (const k of ["line", "col"]) {
+      if (fo[k] !== undefined && !(Number.isInteger(fo[k]) && (fo[k] as number) >= 1)) {
+        throw new TypeError(`"${at}.frames[${i}].${k}" must be a positive integer`);
+      }
+    }
+    return fo as unknown as Frame;
+  });
+  const stacks = asObject(p.stacks, `"${at}.stacks"`);
+  const frame = intArray(stacks.frame, `${at}.stacks.frame`, 0, frames.length - 1);
+  const parent = intArray(stacks.parent, `${at}.stacks.parent`, -1, frame.length - 1);
+  if (frame.length !== parent.length) throw new RangeError(`"${at}.stacks.frame" and "${at}.stacks.parent" differ in length`);
+  // A parent must come first: that also rules out cycles.
+  for (let s = 0; s < parent.length; s++) {
+    if (parent[s]! >= s) throw new RangeError(`"${at}.stacks.parent[${s}]" must refer to an earlier stack`);
+  }
+  const samples = intArray(p.samples, `${at}.samples`, -1, frame.length - 1);
+  if (!Array.isArray(p.weights)) throw new TypeError(`"${at}.weights" must be an array`);
+  const weights = new Float64Array(p.weights.length);
+  p.weights.forEach((w: unknown, i: number) => {
+    if (!isFiniteNumber(w) || w < 0) throw new RangeError(`"${at}.weights[${i}]" must be a finite number >= 0`);
+    weights[i] = w;
+  });
+  if (weights.length !== samples.length) throw new RangeError(`"${at}.weights" and "${at}.samples" differ in length`);
+  const profile: Profile = { name: p.name, frames, stacks: { length: frame.length, frame, parent }, samples, weights };
+  if (p.lines === undefined) return profile;
+  const linesObj = asObject(p.lines, `"${at}.lines"`);
+  const lines = new Map<number, Map<number, number>>();
+  for (const [k, v] of Object.entries(linesObj)) {
+    const f = Number(k);
+    if (!Number.isInteger(f) || f < 0 || f >= frames.length || !Array.isArray(v)) throw new RangeError(`"${at}.lines.${k}" is invalid`);
+    lines.set(f, new Map(v.map((pair: unknown) => {
+      if (!Array.isArray(pair) || !isFiniteNumber(pair[0]) || !isFiniteNumber(pair[1])) throw new TypeError(`"${at}.lines.${k}" must hold [line, ms] pairs`);
+      return [pair[0], pair[1]] as [number, number];
+    })));
+  }
+  return { ...profile, lines };
+}
+
+function asObject(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new TypeError(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v);
+}
+
+function intArray(v: unknown, at: string, min: number, max: number): Int32Array {
+  if (!Array.isArray(v)) throw new TypeError(`"${at}" must be an array`);
+  const out = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!Number.isInteger(x) || x < min || x > max) throw new RangeError(`"${at}[${i}]" must be an integer from ${min} to ${max}`);
+    out[i] = x;
+  }
+  return out;
+}

@@ -1,0 +1,153 @@
+/**
+ * The shared format: what every backend emits and every renderer reads.
+ *
+ * In memory a profile is compact: frames are interned once, stacks are
+ * interned as a prefix tree (a stack is its leaf frame plus the id of its
+ * parent stack), and each sample is one stack id and one weight in typed
+ * arrays. An hour at 1 ms (3.6 million samples) takes 12 bytes a sample.
+ * On disk the same data is a valid speedscope file (see
+ * `src/render/speedscope.ts`) with tsprof's metadata in an extra field.
+ *
+ * Units: time is always milliseconds inside tsprof; lines and columns are
+ * always 1-based. Importers convert at the edge.
+ *
+ * @module
+ */
+
+/**
+ * What kind of code a frame stands for. Pseudo-frames are first-class so that
+ * idle, GC and native time are shown as such, never charged to a function.
+ */
+export type FrameKind =
+  /** JavaScript or TypeScript code. */
+  | "js"
+  /** A native (host) function called from JS, e.g. a builtin. */
+  | "native"
+  /** No JS on the stack: the event loop waits (await, timers, I/O). */
+  | "idle"
+  /** The garbage collector. */
+  | "gc"
+  /** The runtime itself, outside any JS function (V8's `(program)`). */
+  | "program"
+  /** The synthetic root of a call tree: the whole profile. */
+  | "root";
+
+/** One function at one place in the source, interned in {@linkcode Profile.frames}. */
+export interface Frame {
+  /** Function name; `(anonymous)` when the engine reports none. */
+  readonly name: string;
+  /** Absolute path, `file:`/`https:`/`npm:` URL, or runtime specifier (`node:fs`). */
+  readonly file?: string;
+  /** 1-based line of the function's definition. */
+  readonly line?: number;
+  /** 1-based column of the function's definition. */
+  readonly col?: number;
+  /** What this frame stands for. */
+  readonly kind: FrameKind;
+}
+
+/**
+ * Interned stacks, as a prefix tree. Stack `i` is frame `frame[i]` called
+ * from stack `parent[i]` (`-1` for a root frame). Identical stacks share one
+ * id, so a sample needs only a number.
+ */
+export interface StackTable {
+  /** Number of stacks. */
+  readonly length: number;
+  /** Frame index of each stack's leaf. */
+  readonly frame: Int32Array;
+  /** Parent stack of each stack, `-1` at the root. */
+  readonly parent: Int32Array;
+}
+
+/**
+ * One sampled thread or process: what it ran and for how long.
+ *
+ * @example Total time of a profile
+ * ```ts
+ * import type { Profile } from "./types.ts";
+ * const total = (p: Profile) => p.weights.reduce((a, b) => a + b, 0);
+ * ```
+ */
+export interface Profile {
+  /** Name shown for this thread or process, e.g. `main`. */
+  readonly name: string;
+  /** Interned frames; stacks refer to them by index. */
+  readonly frames: readonly Frame[];
+  /** Interned stacks. */
+  readonly stacks: StackTable;
+  /** Stack id of each sample, in time order. */
+  readonly samples: Int32Array;
+  /** Milliseconds each sample stands for; their sum is the profile's total. */
+  readonly weights: Float64Array;
+  /**
+   * Per-frame line ticks where the engine records them: for frame index `f`,
+   * `lines[f]` maps a 1-based line to the milliseconds spent on it.
+   */
+  readonly lines?: ReadonlyMap<number, ReadonlyMap<number, number>>;
+}
+
+/** Facts about a recording, carried with it wherever it goes. */
+export interface SessionMeta {
+  /** `node`, `deno`, `bun`, `portable`, or the tool that wrote an imported file. */
+  readonly runtime: string;
+  /** Version of that runtime, e.g. `20.20.2`. */
+  readonly runtimeVersion: string;
+  /** Sampling interval asked for, in milliseconds. */
+  readonly intervalMs: number;
+  /** When recording started, in milliseconds since the Unix epoch. */
+  readonly startTime: number;
+  /** Wall-clock time the recording covered, in milliseconds. */
+  readonly durationMs: number;
+  /** CPU time the process used meanwhile, in milliseconds, where known. */
+  readonly cpuTimeMs?: number;
+  /** The command profiled, as typed (script and its arguments). */
+  readonly command?: readonly string[];
+  /** Working directory the profile was taken in; paths are shown relative to it. */
+  readonly cwd?: string;
+  /** A line for the report header, set by the user. */
+  readonly description?: string;
+  /** Exit code of the profiled program, where it ended. */
+  readonly exitCode?: number;
+  /** Things the user should know about this profile (e.g. a missing source map). */
+  readonly warnings?: readonly string[];
+}
+
+/**
+ * A recording: its metadata and one profile per thread or process.
+ *
+ * @example Build a tiny session by hand
+ * ```ts
+ * import { ProfileBuilder } from "./builder.ts";
+ * import type { Session } from "./types.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "main", file: "/app/a.ts", line: 1, col: 1, kind: "js" }], 5);
+ * const session: Session = {
+ *   version: 1,
+ *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 5 },
+ *   profiles: [b.build()],
+ * };
+ * ```
+ */
+export interface Session {
+  /** Format version of this structure. */
+  readonly version: 1;
+  /** What, where and when. */
+  readonly meta: SessionMeta;
+  /** One per thread or process; the first is the main one. */
+  readonly profiles: readonly Profile[];
+}
+
+/** Name of the pseudo-frame for time with no JS on the stack. */
+export const IDLE_FRAME: Frame = { name: "(idle)", kind: "idle" };
+/** Name of the pseudo-frame for garbage collection. */
+export const GC_FRAME: Frame = { name: "(garbage collector)", kind: "gc" };
+/** Name of the pseudo-frame for time in the runtime outside JS. */
+export const PROGRAM_FRAME: Frame = { name: "(program)", kind: "program" };
+
+/** Sum of a profile's weights, in milliseconds. */
+export function profileTotal(profile: Profile): number {
+  let total = 0;
+  for (const w of profile.weights) total += w;
+  return total;
+}

@@ -1,0 +1,100 @@
+/**
+ * Reads any profile file tsprof knows (tsprof sessions and JSON, speedscope,
+ * V8 `.cpuprofile`), gzipped or not, into a session.
+ *
+ * @module
+ */
+import { Gunzip, gzipSync, strToU8 } from "fflate";
+import { ProfileFormatError } from "../errors.ts";
+import { isSessionJson, sessionFromJson, sessionToJson } from "../format/session_json.ts";
+import type { Session } from "../format/types.ts";
+import { importSpeedscope, isSpeedscopeFile } from "./speedscope.ts";
+import { importV8CpuProfile, type V8CpuProfile } from "./v8_cpuprofile.ts";
+
+/** Inflated input larger than this is refused (a gzip bomb guard). */
+export const MAX_INFLATED_BYTES = 1 << 30;
+
+/** Encodes a session as a `.tsprof` file: tsprof JSON, gzipped. */
+export function encodeSessionFile(session: Session): Uint8Array {
+  return gzipSync(strToU8(sessionToJson(session)), { level: 6 });
+}
+
+/**
+ * Decodes the bytes of a profile file of any supported format.
+ *
+ * @param bytes the file's content
+ * @param path the file's name, for error messages
+ * @throws {ProfileFormatError} when the file is not a readable profile
+ * @example
+ * ```ts
+ * import { loadProfileFile } from "./load.ts";
+ * // const session = loadProfileFile(await Deno.readFile("run.tsprof"), "run.tsprof");
+ * ```
+ */
+export function loadProfileFile(bytes: Uint8Array, path: string, limit: number = MAX_INFLATED_BYTES): Session {
+  if (bytes.length === 0) throw new ProfileFormatError(path, "the file is empty");
+  let data = bytes;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) data = gunzipBounded(bytes, path, limit);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    throw new ProfileFormatError(path, "not a profile: the file is binary, not JSON text");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ProfileFormatError(path, `not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    if (isSessionJson(json)) return sessionFromJson(json);
+    if (isSpeedscopeFile(json)) return importSpeedscope(json);
+    if (isV8CpuProfile(json)) return sessionOfCpuProfile(json);
+  } catch (e) {
+    if (e instanceof TypeError || e instanceof RangeError) throw new ProfileFormatError(path, e.message, { cause: e });
+    throw e;
+  }
+  throw new ProfileFormatError(path, "not a profile tsprof can read (expected a tsprof session, a speedscope file or a .cpuprofile)");
+}
+
+function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const gz = new Gunzip((chunk) => {
+    size += chunk.length;
+    if (size > limit) throw new ProfileFormatError(path, `inflates to more than ${limit} bytes; refusing it`);
+    chunks.push(chunk);
+  });
+  try {
+    // Feed in slices so a bomb is stopped after at most one slice's output.
+    for (let i = 0; i < bytes.length; i += 65536) gz.push(bytes.subarray(i, i + 65536), i + 65536 >= bytes.length);
+  } catch (e) {
+    if (e instanceof ProfileFormatError) throw e;
+    throw new ProfileFormatError(path, `broken gzip data: ${(e as Error).message}`);
+  }
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+function isV8CpuProfile(data: unknown): data is V8CpuProfile {
+  return typeof data === "object" && data !== null && Array.isArray((data as { nodes?: unknown }).nodes) &&
+    typeof (data as { startTime?: unknown }).startTime === "number";
+}
+
+function sessionOfCpuProfile(cpu: V8CpuProfile): Session {
+  const profile = importV8CpuProfile(cpu, "main");
+  if (profile.samples.length === 0) throw new RangeError(`"samples" is empty: the profile recorded nothing`);
+  let total = 0;
+  for (const w of profile.weights) total += w;
+  return {
+    version: 1,
+    meta: { runtime: "v8", runtimeVersion: "", intervalMs: 1, startTime: 0, durationMs: total },
+    profiles: [profile],
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Reads speedscope files (sampled and evented profiles) into a session.
+ *
+ * @module
+ */
+import { ProfileBuilder } from "../format/builder.ts";
+import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type FrameKind, type Profile, type Session, type SessionMeta } from "../format/types.ts";
+import { SPEEDSCOPE_SCHEMA } from "../render/speedscope.ts";
+
+/** True when `data` claims to be a speedscope file. */
+export function isSpeedscopeFile(data: unknown): boolean {
+  return typeof data === "object" && data !== null && (data as { $schema?: unknown }).$schema === SPEEDSCOPE_SCHEMA;
+}
+
+const UNIT_MS: Record<string, number> = { nanoseconds: 1e-6, microseconds: 1e-3, milliseconds: 1, seconds: 1000, none: 1, bytes: 1 };
+
+/**
+ * Converts a parsed speedscope file. Throws `TypeError`/`RangeError` naming
+ * the field that is wrong.
+ */
+export function importSpeedscope(data: unknown): Session {
+  const file = obj(data, "the file");
+  const shared = obj(file.shared, `"shared"`);
+  if (!Array.isArray(shared.frames)) throw new TypeError(`"shared.frames" must be an array`);
+  const ext = typeof file.tsprof === "object" && file.tsprof !== null ? (file.tsprof as { meta?: SessionMeta; frameKinds?: FrameKind[] }) : undefined;
+  const frames: Frame[] = shared.frames.map((f: unknown, i: number) => {
+    const fo = obj(f, `"shared.frames[${i}]"`);
+    if (typeof fo.name !== "string") throw new TypeError(`"shared.frames[${i}].name" must be a string`);
+    const kind = ext?.frameKinds?.[i] ?? guessKind(fo.name, fo.file);
+    if (kind === "idle") return IDLE_FRAME;
+    if (kind === "gc") return GC_FRAME;
+    if (kind === "program") return PROGRAM_FRAME;
+    const out: { -readonly [K in keyof Frame]: Frame[K] } = { name: fo.name, kind };
+    if (typeof fo.file === "string") out.file = fo.file;
+    if (Number.isInteger(fo.line) && (fo.line as number) >= 1) out.line = fo.line as number;
+    if (Number.isInteger(fo.col) && (fo.col as number) >= 1) out.col = fo.col as number;
+    return out;
+  });
+  if (!Array.isArray(file.profiles) || file.profiles.length === 0) throw new RangeError(`"profiles" must be a non-empty array`);
+  const profiles = file.profiles.map((p: unknown, i: number) => importOne(p, frames, `profiles[${i}]`));
+  const total = profiles.reduce((m: number, p: Profile) => Math.max(m, sum(p.weights)), 0);
+  const meta: SessionMeta = ext?.meta ?? {
+    runtime: typeof file.exporter === "string" ? file.exporter : "speedscope",
+    runtimeVersion: "",
+    intervalMs: 1,
+    startTime: 0,
+    durationMs: total,
+  };
+  return { version: 1, meta, profiles };
+}
+
+function guessKind(name: string, file: unknown): FrameKind {
+  if (name === "(idle)") return "idle";
+  if (name === "(garbage collector)") return "gc";
+  if (name === "(program)") return "program";
+  return typeof file === "string" && file !== "" ? "js" : "native";
+}
+
+function importOne(data: unknown, frames: readonly Frame[], at: string): Profile {
+  const p = obj(data, `"${at}"`);
+  const scale = UNIT_MS[String(p.unit)];
+  if (scale === undefined) throw new TypeError(`"${at}.unit" must be a speedscope unit`);
+  const b = new ProfileBuilder(typeof p.name === "string" ? p.name : `profile ${at}`);
+  const frameId = (i: unknown, where: string): number => {
+    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= frames.length) {
+      throw new RangeError(`"${where}" refers to frame ${JSON.stringify(i)}, which does not exist`);
+    }
+    return b.internFrame(frames[i as number]!);
+  };
+  if (p.type === "sampled") {
+    if (!Array.isArray(p.samples) || !Array.isArray(p.weights)) throw new TypeError(`"${at}.samples" and "${at}.weights" must be arrays`);
+    if (p.samples.length !== p.weights.length) throw new RangeError(`"${at}.samples" and "${at}.weights" differ in length`);
+    for (let i = 0; i < p.samples.length; i++) {
+      const stack = p.samples[i];
+      const w = p.weights[i];
+      if (!Array.isArray(stack)) throw new TypeError(`"${at}.samples[${i}]" must be an array`);
+      if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new RangeError(`"${at}.weights[${i}]" must be a finite number >= 0`);
+      let s = -1;
+      for (let d = 0; d < stack.length; d++) s = b.internStack(s, frameId(stack[d], `${at}.samples[${i}][${d}]`));
+      b.addStackSample(s, w * scale);
+    }
+    return b.build();
+  }
+  if (p.type === "evented") {
+    if (!Array.isArray(p.events)) throw new TypeError(`"${at}.events" must be an array`);
+    const open: { frame: number; stack: number }[] = [];
+    let last = typeof p.startValue === "number" ? p.startValue : 0;
+    for (let i = 0; i < p.events.length; i++) {
+      const e = obj(p.events[i], `"${at}.events[${i}]"`);
+      const t = e.at;
+      if (typeof t !== "number" || !Number.isFinite(t) || t < last) throw new RangeError(`"${at}.events[${i}].at" must be a finite number not below the previous one`);
+      const f = frameId(e.frame, `${at}.events[${i}].frame`);
+      const top = open[open.length - 1];
+      if (t > last) b.addStackSample(top ? top.stack : -1, (t - last) * scale);
+      last = t;
+      if (e.type === "O") open.push({ frame: f, stack: b.internStack(top ? top.stack : -1, f) });
+      else if (e.type === "C") {
+        if (!top || top.frame !== f) throw new RangeError(`"${at}.events[${i}]" closes a frame that is not on top`);
+        open.pop();
+      } else throw new TypeError(`"${at}.events[${i}].type" must be "O" or "C"`);
+    }
+    if (open.length > 0) throw new RangeError(`"${at}.events" leaves ${open.length} frames open`);
+    return b.build();
+  }
+  throw new TypeError(`"${at}.type" must be "sampled" or "evented"`);
+}
+
+function obj(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new TypeError(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+function sum(a: Float64Array): number {
+  let s = 0;
+  for (const x of a) s += x;
+  return s;
+}

@@ -1,0 +1,127 @@
+/**
+ * Turns a V8 CPU profile (`.cpuprofile`, the inspector's `Profiler.stop`
+ * result) into the shared format. Node and Deno backends both use it, and so
+ * does loading files written by `--cpu-prof` or Chrome DevTools.
+ *
+ * @module
+ */
+import { ProfileBuilder } from "../format/builder.ts";
+import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile } from "../format/types.ts";
+import { normalizeFile } from "../paths.ts";
+
+/** A V8 call frame; lines and columns are 0-based, `-1` when unknown. */
+export interface V8CallFrame {
+  readonly functionName: string;
+  readonly scriptId?: string | number;
+  readonly url: string;
+  readonly lineNumber: number;
+  readonly columnNumber: number;
+}
+
+/** A node of V8's call tree. */
+export interface V8ProfileNode {
+  readonly id: number;
+  readonly callFrame: V8CallFrame;
+  readonly hitCount?: number;
+  readonly children?: readonly number[];
+  /** 1-based source lines hit while this node was on top. */
+  readonly positionTicks?: readonly { readonly line: number; readonly ticks: number }[];
+}
+
+/** V8's `Profiler.Profile`: times in microseconds. */
+export interface V8CpuProfile {
+  readonly nodes: readonly V8ProfileNode[];
+  readonly startTime: number;
+  readonly endTime: number;
+  readonly samples?: readonly number[];
+  readonly timeDeltas?: readonly number[];
+}
+
+/** Turns a V8 call frame into a tsprof frame (1-based positions). */
+export function v8Frame(cf: V8CallFrame): Frame {
+  if (cf.url === "") {
+    if (cf.functionName === "(idle)") return IDLE_FRAME;
+    if (cf.functionName === "(garbage collector)") return GC_FRAME;
+    if (cf.functionName === "(program)") return PROGRAM_FRAME;
+  }
+  const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
+    name: cf.functionName || "(anonymous)",
+    kind: cf.url === "" ? "native" : "js",
+  };
+  if (cf.url) frame.file = normalizeFile(cf.url);
+  if (cf.lineNumber >= 0) frame.line = cf.lineNumber + 1;
+  if (cf.columnNumber >= 0) frame.col = cf.columnNumber + 1;
+  return frame;
+}
+
+/**
+ * Converts a V8 CPU profile. Each sample weighs the time until the next one
+ * (the last until `endTime`), and the lead-in before the first sample goes to
+ * the first, so the weights add up to `endTime - startTime`.
+ *
+ * @example
+ * ```ts
+ * import { importV8CpuProfile } from "./v8_cpuprofile.ts";
+ * const profile = importV8CpuProfile({
+ *   nodes: [{ id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 }, children: [2] },
+ *           { id: 2, callFrame: { functionName: "main", url: "file:///a.js", lineNumber: 0, columnNumber: 0 } }],
+ *   startTime: 0, endTime: 2000, samples: [2, 2], timeDeltas: [500, 1000],
+ * }, "main");
+ * // profile.weights: [1500, 500] (ms: [1.5, 0.5])
+ * ```
+ */
+export function importV8CpuProfile(cpu: V8CpuProfile, name: string): Profile {
+  const builder = new ProfileBuilder(name);
+  const byId = new Map<number, V8ProfileNode>();
+  for (const n of cpu.nodes) byId.set(n.id, n);
+  const parentOf = new Map<number, number>();
+  for (const n of cpu.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+
+  // Stack id per node, computed root-down without recursion.
+  const stackOf = new Map<number, number>();
+  const frameOf = new Map<number, number>();
+  const root = cpu.nodes.find((n) => !parentOf.has(n.id));
+  if (root) {
+    stackOf.set(root.id, -1);
+    const todo: number[] = [...(root.children ?? [])];
+    while (todo.length > 0) {
+      const id = todo.pop()!;
+      const node = byId.get(id);
+      if (!node) continue;
+      const parentStack = stackOf.get(parentOf.get(id)!) ?? -1;
+      const frameId = builder.internFrame(v8Frame(node.callFrame));
+      frameOf.set(id, frameId);
+      stackOf.set(id, builder.internStack(parentStack, frameId));
+      for (const c of node.children ?? []) todo.push(c);
+    }
+  }
+
+  const samples = cpu.samples ?? [];
+  const deltas = cpu.timeDeltas ?? [];
+  const times: number[] = new Array(samples.length);
+  let t = cpu.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    times[i] = t;
+  }
+  const selfMs = new Map<number, number>();
+  for (let i = 0; i < samples.length; i++) {
+    const start = i === 0 ? cpu.startTime : times[i]!;
+    const end = i + 1 < samples.length ? times[i + 1]! : Math.max(cpu.endTime, times[i]!);
+    const ms = Math.max(0, end - start) / 1000;
+    const nodeId = samples[i]!;
+    builder.addStackSample(stackOf.get(nodeId) ?? -1, ms);
+    selfMs.set(nodeId, (selfMs.get(nodeId) ?? 0) + ms);
+  }
+
+  for (const node of cpu.nodes) {
+    const ticks = node.positionTicks;
+    const frameId = frameOf.get(node.id);
+    const ms = selfMs.get(node.id);
+    if (!ticks || ticks.length === 0 || frameId === undefined || !ms) continue;
+    let total = 0;
+    for (const pt of ticks) total += pt.ticks;
+    for (const pt of ticks) builder.addLineTime(frameId, pt.line, (ms * pt.ticks) / total);
+  }
+  return builder.build();
+}

@@ -1,0 +1,123 @@
+/**
+ * Drives V8's Profiler domain over an inspector session. Node and Deno hand
+ * in their own `node:inspector` session; the protocol is the same.
+ *
+ * @module
+ */
+import type { Backend, BackendStartOptions, InspectorSession, Recording } from "./backend.ts";
+import { TsprofError } from "./errors.ts";
+import { importV8CpuProfile, type V8CpuProfile } from "./import/v8_cpuprofile.ts";
+
+/**
+ * Posts a message; calls back synchronously where the session does (Node's
+ * main-thread sessions), so that `stopSync` works in an `exit` handler.
+ */
+export function postSync(session: InspectorSession, method: string, params?: object): unknown {
+  let done = false;
+  let result: unknown;
+  let error: Error | null = null;
+  session.post(method, params, (err, res) => {
+    done = true;
+    error = err;
+    result = res;
+  });
+  if (!done) throw new TsprofError("BACKEND_FAILED", `Cannot call ${method} synchronously: this inspector answers asynchronously`);
+  if (error) throw new TsprofError("BACKEND_FAILED", `Cannot call ${method}: ${(error as Error).message}`, { cause: error });
+  return result;
+}
+
+/** Posts a message and waits for the answer. */
+export function post(session: InspectorSession, method: string, params?: object): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    session.post(method, params, (err, res) => {
+      if (err) reject(new TsprofError("BACKEND_FAILED", `Cannot call ${method}: ${err.message}`, { cause: err }));
+      else resolve(res);
+    });
+  });
+}
+
+/** Starts V8's sampler at `intervalMs`. */
+export async function startV8Profiler(session: InspectorSession, intervalMs: number): Promise<void> {
+  await post(session, "Profiler.enable");
+  await post(session, "Profiler.setSamplingInterval", { interval: Math.max(1, Math.round(intervalMs * 1000)) });
+  await post(session, "Profiler.start");
+}
+
+/** Stops V8's sampler and returns its profile. */
+export async function stopV8Profiler(session: InspectorSession): Promise<V8CpuProfile> {
+  const res = (await post(session, "Profiler.stop")) as { profile: V8CpuProfile };
+  await post(session, "Profiler.disable");
+  return res.profile;
+}
+
+/** {@linkcode stopV8Profiler}, for sessions that answer synchronously. */
+export function stopV8ProfilerSync(session: InspectorSession): V8CpuProfile {
+  const res = postSync(session, "Profiler.stop") as { profile: V8CpuProfile };
+  postSync(session, "Profiler.disable");
+  return res.profile;
+}
+
+/** What an inspector-based backend needs from its runtime. */
+export interface InspectorRuntime {
+  /** `node` or `deno`. */
+  readonly name: "node" | "deno";
+  /** The runtime's version. */
+  readonly runtimeVersion: string;
+  /** Opens a session on the calling thread. */
+  connect(): InspectorSession & { disconnect(): void };
+  /** CPU milliseconds used by the process so far. */
+  cpuTimeMs(): number;
+  /** Whether `post` calls back synchronously (Node's main thread). */
+  readonly synchronous: boolean;
+}
+
+/**
+ * A {@linkcode Backend} on V8's sampler, shared by the Node and Deno
+ * backends, which only supply their runtime's pieces.
+ */
+export function inspectorBackend(rt: InspectorRuntime): Backend {
+  let state: { session: InspectorSession & { disconnect(): void }; startTime: number; t0: number; cpu0: number } | undefined;
+  const begin = () => {
+    if (state) throw new TsprofError("PROFILER_ALREADY_RUNNING", `Cannot start ${rt.name} profiler: it is already running`);
+    const session = rt.connect();
+    state = { session, startTime: Date.now(), t0: performance.now(), cpu0: rt.cpuTimeMs() };
+    return state;
+  };
+  const end = () => {
+    if (!state) throw new TsprofError("PROFILER_NOT_RUNNING", `Cannot stop ${rt.name} profiler: it is not running`);
+    const s = state;
+    state = undefined;
+    return s;
+  };
+  const finish = (s: NonNullable<typeof state>, cpu: V8CpuProfile): Recording => {
+    s.session.disconnect();
+    const profile = importV8CpuProfile(cpu, "main");
+    return {
+      profile,
+      startTime: s.startTime,
+      durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
+      cpuTimeMs: rt.cpuTimeMs() - s.cpu0,
+    };
+  };
+  const backend: Backend = {
+    name: rt.name,
+    runtimeVersion: rt.runtimeVersion,
+    async start(options: BackendStartOptions = {}) {
+      const s = begin();
+      try {
+        await startV8Profiler(s.session, options.intervalMs ?? 1);
+      } catch (e) {
+        state = undefined;
+        throw e;
+      }
+    },
+    async stop() {
+      const s = end();
+      return finish(s, await stopV8Profiler(s.session));
+    },
+  };
+  if (rt.synchronous) {
+    return { ...backend, stopSync: () => { const s = end(); return finish(s, stopV8ProfilerSync(s.session)); } };
+  }
+  return backend;
+}

@@ -1,0 +1,77 @@
+/**
+ * Every output format, by name: what the CLI's `-r` chooses from and what
+ * `-o` infers from a file name.
+ *
+ * @module
+ */
+import { encodeSessionFile } from "../import/load.ts";
+import { sessionToJson } from "../format/session_json.ts";
+import type { Session } from "../format/types.ts";
+import { type ConsoleOptions, renderConsole } from "./console.ts";
+import { renderSpeedscope } from "./speedscope.ts";
+
+/** Options every renderer accepts; each reads what it needs. */
+export interface RenderOptions extends ConsoleOptions {
+  /** tsprof's version, for headers and `exporter` fields. */
+  version?: string;
+}
+
+/** One output format. */
+export interface Renderer {
+  /** Name given to `-r`. */
+  readonly name: string;
+  /** File name endings that select it, longest first. */
+  readonly extensions: readonly string[];
+  /** What it is, for `--help`. */
+  readonly description: string;
+  /** Renders a session; text or bytes. */
+  render(session: Session, options: RenderOptions): string | Uint8Array;
+}
+
+/** All renderers, in the order `--help` lists them. */
+export const RENDERERS: readonly Renderer[] = [
+  {
+    name: "console",
+    extensions: [".txt"],
+    description: "call tree as text",
+    render: (s, o) => renderConsole(s, o),
+  },
+  {
+    name: "speedscope",
+    extensions: [".speedscope.json"],
+    description: "speedscope file (the shared format)",
+    render: (s, o) => renderSpeedscope(s, o.version ?? "0.0.0"),
+  },
+  {
+    name: "json",
+    extensions: [".json"],
+    description: "tsprof JSON (lossless, versioned)",
+    render: (s) => sessionToJson(s),
+  },
+  {
+    name: "session",
+    extensions: [".tsprof"],
+    description: "saved session (gzipped tsprof JSON), for --load",
+    render: (s) => encodeSessionFile(s),
+  },
+];
+
+/** The renderer called `name`, if any. */
+export function rendererByName(name: string): Renderer | undefined {
+  return RENDERERS.find((r) => r.name === name);
+}
+
+/** The renderer a file name asks for by its ending, if any. */
+export function rendererForFile(file: string): Renderer | undefined {
+  let best: Renderer | undefined;
+  let bestLen = 0;
+  for (const r of RENDERERS) {
+    for (const ext of r.extensions) {
+      if (file.endsWith(ext) && ext.length > bestLen) {
+        best = r;
+        bestLen = ext.length;
+      }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,180 @@
+/**
+ * The frame tree: a profile's samples as a call tree, the shape every
+ * processor transforms and every renderer draws.
+ *
+ * @module
+ */
+import type { Frame, Profile } from "../format/types.ts";
+
+/**
+ * One frame on one call path. `time` includes the children; self time is
+ * what the children do not account for ({@linkcode selfTime}).
+ */
+export interface CallNode {
+  /** The function (or pseudo-frame) this node stands for. */
+  readonly frame: Frame;
+  /** Total milliseconds on this call path, children included. */
+  time: number;
+  /** Callees, in time order (timeline) or heaviest first (aggregated). */
+  children: CallNode[];
+  /** Set by `groupLibraryFrames`: the library group this node is folded into. */
+  group?: FrameGroup;
+}
+
+/** Library frames folded into one line by the renderers. */
+export interface FrameGroup {
+  /** The first (outermost) node of the group. */
+  readonly root: CallNode;
+  /** How many nodes the group holds. */
+  count: number;
+  /** Package or runtime names of the folded frames, in order of appearance. */
+  readonly libraries: string[];
+}
+
+/** Frame of the synthetic root node that stands for the whole profile. */
+export const ROOT_FRAME: Frame = { name: "(root)", kind: "root" };
+
+/** Milliseconds spent in `node` itself, not in its children. */
+export function selfTime(node: CallNode): number {
+  let t = node.time;
+  for (const c of node.children) t -= c.time;
+  // Floating-point sums may leave a hair below zero.
+  return t > 1e-9 ? t : 0;
+}
+
+/** Options for {@linkcode buildCallTree}. */
+export interface BuildCallTreeOptions {
+  /**
+   * Keep samples in time order instead of merging repeated calls: a call that
+   * returns and is called again becomes a second node.
+   * @default {false}
+   */
+  timeline?: boolean;
+}
+
+/**
+ * Builds the call tree of a profile under a synthetic root whose time is the
+ * profile's total.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { buildCallTree } from "./call_tree.ts";
+ * const b = new ProfileBuilder("main");
+ * const f = { name: "f", kind: "js" } as const;
+ * b.addSample([f], 3);
+ * const root = buildCallTree(b.build()); // root.time === 3, root.children[0].frame.name === "f"
+ * ```
+ */
+export function buildCallTree(profile: Profile, options: BuildCallTreeOptions = {}): CallNode {
+  return options.timeline ? buildTimeline(profile) : buildAggregated(profile);
+}
+
+function buildAggregated(profile: Profile): CallNode {
+  const { stacks, frames } = profile;
+  const weight = new Float64Array(stacks.length);
+  const root: CallNode = { frame: ROOT_FRAME, time: 0, children: [] };
+  for (let i = 0; i < profile.samples.length; i++) {
+    const s = profile.samples[i]!;
+    const w = profile.weights[i]!;
+    root.time += w;
+    if (s >= 0) weight[s]! += w;
+  }
+  // Stacks are interned parent-first, but foreign files need not be: order
+  // them by depth so that every parent is made before its children.
+  const order = stackOrder(profile);
+  const nodes: (CallNode | undefined)[] = new Array(stacks.length);
+  for (const s of order) {
+    const node: CallNode = { frame: frames[stacks.frame[s]!]!, time: 0, children: [] };
+    nodes[s] = node;
+    const p = stacks.parent[s]!;
+    (p === -1 ? root : nodes[p]!).children.push(node);
+  }
+  // Children before parents: reverse depth order adds totals bottom-up.
+  for (let k = order.length - 1; k >= 0; k--) {
+    const s = order[k]!;
+    const node = nodes[s]!;
+    node.time += weight[s]!;
+    const p = stacks.parent[s]!;
+    if (p !== -1) nodes[p]!.time += node.time;
+  }
+  pruneEmpty(root);
+  sortByTime(root);
+  return root;
+}
+
+/** Stack ids ordered so that each parent precedes its children. */
+function stackOrder(profile: Profile): Int32Array {
+  const { parent, length } = profile.stacks;
+  let sorted = true;
+  for (let s = 0; s < length && sorted; s++) if (parent[s]! >= s) sorted = false;
+  const order = new Int32Array(length);
+  if (sorted) {
+    for (let s = 0; s < length; s++) order[s] = s;
+    return order;
+  }
+  const depth = new Int32Array(length).fill(-1);
+  for (let s = 0; s < length; s++) {
+    const chain: number[] = [];
+    let t = s;
+    while (t !== -1 && depth[t] === -1) {
+      chain.push(t);
+      t = parent[t]!;
+    }
+    let d = t === -1 ? 0 : depth[t]! + 1;
+    for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = d++;
+  }
+  const ids = Array.from({ length }, (_, i) => i).sort((a, b) => depth[a]! - depth[b]!);
+  order.set(ids);
+  return order;
+}
+
+function buildTimeline(profile: Profile): CallNode {
+  const { stacks, frames } = profile;
+  const root: CallNode = { frame: ROOT_FRAME, time: 0, children: [] };
+  let prevChain: number[] = [];
+  let path: CallNode[] = [root];
+  const chain: number[] = [];
+  for (let i = 0; i < profile.samples.length; i++) {
+    const w = profile.weights[i]!;
+    chain.length = 0;
+    for (let s = profile.samples[i]!; s !== -1; s = stacks.parent[s]!) chain.push(s);
+    chain.reverse();
+    let common = 0;
+    while (common < chain.length && common < prevChain.length && chain[common] === prevChain[common]) common++;
+    path.length = common + 1;
+    for (let d = common; d < chain.length; d++) {
+      const node: CallNode = { frame: frames[stacks.frame[chain[d]!]!]!, time: 0, children: [] };
+      path[d]!.children.push(node);
+      path.push(node);
+    }
+    for (const node of path) node.time += w;
+    prevChain = chain.slice();
+  }
+  pruneEmpty(root);
+  return root;
+}
+
+/** Visits every node, parents before children, without recursion. */
+export function walk(root: CallNode, visit: (node: CallNode, depth: number) => void): void {
+  const todo: [CallNode, number][] = [[root, 0]];
+  while (todo.length > 0) {
+    const [node, depth] = todo.pop()!;
+    visit(node, depth);
+    for (let i = node.children.length - 1; i >= 0; i--) todo.push([node.children[i]!, depth + 1]);
+  }
+}
+
+/** Drops zero-weight subtrees (stacks that only lead to other profiles' samples). */
+function pruneEmpty(root: CallNode): void {
+  walk(root, (node) => {
+    if (node.children.some((c) => c.time <= 0)) node.children = node.children.filter((c) => c.time > 0);
+  });
+}
+
+/** Orders every node's children heaviest first. */
+export function sortByTime(root: CallNode): void {
+  walk(root, (node) => {
+    node.children.sort((a, b) => b.time - a.time);
+  });
+}
