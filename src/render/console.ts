@@ -152,7 +152,7 @@ export function renderTree(root: CallNode, cwd: string | undefined, options: Con
       const isLast = i === rows.length - 1;
       const row = rows[i]!;
       if (top) todo.push([row, "", ""]);
-      else if (row.kind === "group") todo.push([row, `${prefix}${g.space}   `, prefix]);
+      else if (row.kind === "group") todo.push([row, prefix + g.space, prefix]);
       else todo.push([row, prefix + (isLast ? g.last : g.branch), prefix + (isLast ? g.space : g.pipe)]);
     }
   };

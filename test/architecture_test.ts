@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { VERSION } from "../src/version.ts";
+import { test } from "./harness.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
+    else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) out.push(p);
+  }
+  return out;
+}
+
+/** Code without comments, so that prose may name runtimes. */
+function code(path: string): string {
+  return readFileSync(path, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+}
+
+test("the core (src/ outside src/cli/) imports no runtime module and names no runtime global", () => {
+  const offences: string[] = [];
+  for (const file of tsFiles(join(root, "src"))) {
+    const rel = relative(root, file);
+    if (rel.startsWith("src/cli/")) continue;
+    const c = code(file);
+    if (/from\s+["'](node:|bun:|npm:|jsr:)/.test(c) || /import\(\s*["'](node:|bun:)/.test(c)) offences.push(`${rel}: imports a runtime module`);
+    if (/\b(process|Deno|Bun)\s*[.[]/.test(c) || /\btypeof\s+(process|Deno|Bun)\b/.test(c)) offences.push(`${rel}: names a runtime global`);
+    if (/from\s+["'][./]*(runtimes|cli)\//.test(c) && !rel.startsWith("src/cli/")) offences.push(`${rel}: imports runtimes/ or the CLI`);
+  }
+  assert.deepEqual(offences, []);
+});
+
+test("runtimes/ backends never import each other; auto.ts loads them only dynamically", () => {
+  const offences: string[] = [];
+  const dirs = readdirSync(join(root, "runtimes")).filter((d) => statSync(join(root, "runtimes", d)).isDirectory());
+  for (const file of tsFiles(join(root, "runtimes"))) {
+    const rel = relative(root, file);
+    const c = code(file);
+    const own = rel.split("/")[1]!;
+    for (const other of dirs) {
+      if (other === own) continue;
+      const staticImport = new RegExp(`from\\s+["'][./]*(\\.\\./)?${other}/`).test(c);
+      const dynamicImport = new RegExp(`import\\(\\s*["']\\./${other}/`).test(c);
+      if (staticImport) offences.push(`${rel}: imports runtimes/${other} statically`);
+      if (dynamicImport && rel !== "runtimes/auto.ts") offences.push(`${rel}: imports runtimes/${other}`);
+    }
+    if (/from\s+["'](\.\.\/)+src\/cli\//.test(c)) offences.push(`${rel}: imports the CLI`);
+  }
+  assert.deepEqual(offences, []);
+});
+
+test("every relative import carries its .ts extension", () => {
+  const offences: string[] = [];
+  for (const dir of ["src", "runtimes", "test"]) {
+    for (const file of tsFiles(join(root, dir))) {
+      for (const m of code(file).matchAll(/(?:from|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+        if (!/\.(ts|mjs|js|json)$/.test(m[1]!)) offences.push(`${relative(root, file)}: ${m[1]}`);
+      }
+    }
+  }
+  assert.deepEqual(offences, []);
+});
+
+test("package.json, deno.json and src/version.ts agree on name, version and entry", () => {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+  assert.equal(pkg.version, VERSION);
+  assert.equal(deno.version, VERSION);
+  assert.equal(deno.name, "@tsprof/cli");
+  assert.equal(deno.exports["."], "./mod.ts");
+  assert.deepEqual(Object.keys(pkg.exports), Object.keys(deno.exports));
+  assert.equal(pkg.bin.tsprof, "./dist/cli.js");
+});
+
+test("the npm build keeps runtime modules external and out of the library entry", { skip: existsSync(join(root, "dist/mod.js")) ? false : "dist/ not built" }, () => {
+  const mod = readFileSync(join(root, "dist/mod.js"), "utf8");
+  assert.ok(!/from\s*["']bun:/.test(mod), "dist/mod.js must not import bun: statically");
+  const cli = readFileSync(join(root, "dist/cli.js"), "utf8");
+  assert.ok(cli.startsWith("#!/usr/bin/env node"), "the bin keeps its shebang");
+});

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { importV8CpuProfile, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
+import { profileTotal } from "../../src/format/types.ts";
+import { test } from "../harness.ts";
+
+const cf = (functionName: string, url = "", lineNumber = -1, columnNumber = -1) => ({ functionName, url, lineNumber, columnNumber, scriptId: "1" });
+
+const cpu: V8CpuProfile = {
+  nodes: [
+    { id: 1, callFrame: cf("(root)"), children: [2, 4, 5] },
+    { id: 2, callFrame: cf("main", "file:///app/a%20b.ts", 9, 4), children: [3] },
+    { id: 3, callFrame: cf("", "file:///app/a%20b.ts", 19, 0), positionTicks: [{ line: 21, ticks: 3 }, { line: 22, ticks: 1 }] },
+    { id: 4, callFrame: cf("(idle)") },
+    { id: 5, callFrame: cf("(garbage collector)") },
+  ],
+  startTime: 1_000_000,
+  endTime: 1_010_000,
+  samples: [3, 3, 2, 4, 5],
+  timeDeltas: [1000, 2000, 2000, 1000, 3000],
+};
+
+test("importV8CpuProfile() weighs each sample until the next, totalling end - start", () => {
+  const p = importV8CpuProfile(cpu, "main");
+  assert.deepEqual(Array.from(p.weights), [3, 2, 1, 3, 1]);
+  assert.equal(profileTotal(p), 10);
+});
+
+test("importV8CpuProfile() makes positions 1-based, paths plain and pseudo-frames typed", () => {
+  const p = importV8CpuProfile(cpu, "main");
+  const main = p.frames.find((x) => x.name === "main")!;
+  assert.deepEqual(main, { name: "main", kind: "js", file: "/app/a b.ts", line: 10, col: 5 });
+  assert.ok(p.frames.some((x) => x.name === "(anonymous)" && x.line === 20));
+  assert.equal(p.frames.find((x) => x.name === "(idle)")?.kind, "idle");
+  assert.equal(p.frames.find((x) => x.name === "(garbage collector)")?.kind, "gc");
+});
+
+test("importV8CpuProfile() spreads a node's time over its line ticks", () => {
+  const p = importV8CpuProfile(cpu, "main");
+  const anon = p.frames.findIndex((x) => x.name === "(anonymous)");
+  const lines = p.lines?.get(anon);
+  assert.ok(lines);
+  assert.equal(lines.get(21), 3.75);
+  assert.equal(lines.get(22), 1.25);
+});
