@@ -76,14 +76,32 @@ export function bunBackend(): Backend & { stopSync(): Recording } {
   return {
     name: "bun",
     runtimeVersion: Bun.version,
-    start(options: BackendStartOptions = {}) {
+    async start(options: BackendStartOptions = {}) {
       if (run) throw new TsprofError("PROFILER_ALREADY_RUNNING", "Cannot start bun profiler: it is already running");
       run = new Run(options.intervalMs ?? 1);
-      return Promise.resolve();
     },
-    stop: () => Promise.resolve(stopSync()),
+    async stop() {
+      return stopSync();
+    },
     stopSync,
   };
+}
+
+/**
+ * JSC's sampler cannot be stopped once started, and it buffers every sample
+ * until drained. Between recordings a slow timer empties the buffer so that
+ * it cannot grow without bound; this is the runtime's state, so it lives here.
+ */
+let discardTimer: ReturnType<typeof setInterval> | undefined;
+
+function discardBetweenRecordings(on: boolean): void {
+  if (on && !discardTimer) {
+    discardTimer = setInterval(() => jsc.samplingProfilerStackTraces(), 1000);
+    (discardTimer as { unref?: () => void }).unref?.();
+  } else if (!on && discardTimer) {
+    clearInterval(discardTimer);
+    discardTimer = undefined;
+  }
 }
 
 /** One recording: drains JSC's buffer into a compact profile as it goes. */
@@ -109,7 +127,10 @@ class Run {
     const u = process.cpuUsage();
     this.#cpu0 = (u.user + u.system) / 1000;
     this.#covered = this.#t0;
+    discardBetweenRecordings(false);
     jsc.startSamplingProfiler(undefined, Math.max(1, Math.round(intervalMs * 1000)));
+    // Samples from before this recording are not ours.
+    jsc.samplingProfilerStackTraces();
     this.#calibrate();
     this.#timer = setInterval(() => this.#drain(), DRAIN_EVERY_MS);
     (this.#timer as { unref?: () => void }).unref?.();
@@ -198,6 +219,7 @@ class Run {
   finish(): Recording {
     clearInterval(this.#timer);
     this.#drain();
+    discardBetweenRecordings(true);
     const end = performance.now();
     this.#flush(end);
     const u = process.cpuUsage();

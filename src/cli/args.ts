@@ -47,7 +47,7 @@ const VALUE_OPTIONS = new Set([
   "--show", "--hide", "--filter-threshold", "--description", "-p", "--processor-option",
 ]);
 
-function buildCac(version: string) {
+function buildCac(version: string, forHelp = false) {
   const cli = cac("tsprof");
   cli
     .usage("[options] <script> [args...]\n  tsprof [options] -- <command> [args...]\n  tsprof view <file> [options]")
@@ -67,14 +67,19 @@ function buildCac(version: string) {
     .option("--fold-recursion", "Show a function that calls itself as one node")
     .option("--filter-threshold <share>", "Fold nodes under this share of the total (default 0.01)")
     .option("--description <text>", "A line for the report header");
-  cli.help();
-  cli.version(version);
+  if (forHelp) {
+    cli.help();
+    cli.version(version);
+  } else {
+    // Parsing only: tsprof itself prints help and version.
+    cli.option("-h, --help", "Show this help").option("-v, --version", "Show the version");
+  }
   return cli;
 }
 
 /** Help text, for `--help` and usage errors. */
 export function helpText(version: string): string {
-  const cli = buildCac(version);
+  const cli = buildCac(version, true);
   const lines: string[] = [];
   const orig = console.info;
   const origLog = console.log;

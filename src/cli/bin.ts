@@ -3,26 +3,41 @@
  * The `tsprof` executable of the npm package.
  *
  * `bunx tsprof` runs this file under Node (its shebang says node), yet the
- * user asked for Bun: bunx marks its children with `npm_config_user_agent`
- * "bun/…", so the CLI hands over to Bun itself.
+ * user asked for Bun. bunx marks its children: `npm_lifecycle_event` is
+ * "bunx" (and `npm_config_user_agent` starts "bun/" unless an outer npm set
+ * it), so the CLI hands over to Bun itself.
  *
  * @module
  */
 import { spawnSync } from "node:child_process";
+import { readlinkSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { main } from "./main.ts";
 
-const launchedByBun = (process.env.npm_config_user_agent ?? "").startsWith("bun/") &&
-  typeof (globalThis as { Bun?: unknown }).Bun === "undefined" && process.env.TSPROF_NO_REEXEC === undefined;
+function launchedByBunx(): boolean {
+  if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") return false;
+  if (process.env.TSPROF_NO_REEXEC !== undefined) return false;
+  return process.env.npm_lifecycle_event === "bunx" || (process.env.npm_config_user_agent ?? "").startsWith("bun/");
+}
 
-if (launchedByBun) {
-  const bun = process.env.BUN_EXEC_PATH ?? process.env.BUN ?? "bun";
-  const r = spawnSync(bun, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+/** The bun that started us (Linux tells through /proc), else the one on PATH. */
+function bunPath(): string {
+  try {
+    const parent = readlinkSync(`/proc/${process.ppid}/exe`);
+    if (/\/bun(\.exe)?$/.test(parent)) return parent;
+  } catch {
+    // Not Linux, or not allowed to look.
+  }
+  return "bun";
+}
+
+if (launchedByBunx()) {
+  const r = spawnSync(bunPath(), [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: "inherit",
     env: { ...process.env, TSPROF_NO_REEXEC: "1" },
   });
-  process.exitCode = r.status ?? 1;
+  process.exitCode = r.status ?? (r.signal === "SIGINT" ? 130 : r.signal === "SIGTERM" ? 143 : 1);
 } else {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -12,9 +12,14 @@ declare const Deno: {
   exit(code: number): never;
 };
 
+const nodeProcess = (globalThis as { process?: { listenerCount(event: string): number } }).process;
 const ours = new Map<string, () => void>();
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
-  const handler = () => Deno.exit(code);
+  // Listeners added with process.on() do not pass through Deno.addSignalListener.
+  const handler = () => {
+    if ((nodeProcess?.listenerCount(signal) ?? 0) > 0) return;
+    Deno.exit(code);
+  };
   ours.set(signal, handler);
   Deno.addSignalListener(signal, handler);
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -50,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     options = parseArgs(argv, VERSION);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`tsprof: ${e.message}\nRun "tsprof --help" for usage.\n`);
+      process.stderr.write(`tsprof: ${e.message} (see tsprof --help)\n`);
       return 2;
     }
     throw e;
@@ -65,6 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const renderer = chooseRenderer(options);
+    if (options.outfile !== undefined) checkOutfile(options.outfile);
     if (options.load !== undefined) {
       const session = loadProfileFile(readFile(options.load), options.load);
       emit(session, renderer, options, false);
@@ -80,7 +81,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`tsprof: ${e.message}\n`);
       return e.code === "INVALID_PROFILE_DATA" ? 2 : 1;
     }
-    throw e;
+    if (process.env.TSPROF_DEBUG) throw e;
+    process.stderr.write(`tsprof: internal error: ${(e as Error).message ?? String(e)} (TSPROF_DEBUG=1 shows where)\n`);
+    return 1;
   }
 }
 
@@ -190,7 +193,23 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UsageError(`cannot write "${path}": ${(e as Error).message}`);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Nothing was written where nothing can be.
+    }
+    throw new UsageError(`cannot write "${path}": ${(e as { code?: string }).code ?? (e as Error).message}`);
   }
+}
+
+/** Fails before the script runs if the output file cannot be written. */
+function checkOutfile(path: string): void {
+  const dir = dirname(resolve(path));
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`cannot write "${path}": "${dirname(path)}" is not a folder`);
 }

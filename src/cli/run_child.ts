@@ -76,17 +76,30 @@ export function runChild(runtime: RuntimeName, command: readonly string[], rawCo
   return new Promise((resolvePromise, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: "inherit",
-      env: { ...process.env, [CHILD_ENV]: JSON.stringify(config) },
+      // Deno's child records with --cpu-prof and needs no settings.
+      env: runtime === "deno" ? { ...process.env } : { ...process.env, [CHILD_ENV]: JSON.stringify(config) },
     });
+    // Ctrl-C in a terminal reaches the child directly (same process group);
+    // a signal sent to tsprof alone is passed on if the child is still running
+    // shortly after, so the child never gets the same signal twice at once.
     let interrupts = 0;
+    const timers = new Set<ReturnType<typeof setTimeout>>();
     const forward = (signal: NodeJS.Signals) => () => {
-      if (signal === "SIGINT" && ++interrupts >= 3) child.kill("SIGKILL");
-      else child.kill(signal);
+      if (signal === "SIGINT" && ++interrupts >= 3) {
+        child.kill("SIGKILL");
+        return;
+      }
+      const t = setTimeout(() => {
+        timers.delete(t);
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      }, 200);
+      timers.add(t);
     };
     const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
     const cleanup = () => {
       for (const [s, h] of handlers) process.off(s, h);
+      for (const t of timers) clearTimeout(t);
     };
     child.on("error", (e) => {
       cleanup();

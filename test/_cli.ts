@@ -1,0 +1,90 @@
+/**
+ * Runs the tsprof CLI as a user would on the runtime the tests run on: the
+ * npm build on Node and Bun, `mod.ts` on Deno.
+ *
+ * @module
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { detectRuntime } from "../runtimes/auto.ts";
+
+/** The repository root. */
+export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
+/** Fixture scripts. */
+export const SCRIPTS: string = join(ROOT, "test/fixtures/scripts");
+
+/** The argv that starts tsprof on this runtime. */
+export function tsprofArgv(): string[] {
+  return detectRuntime() === "deno" ? [process.execPath, "run", "-A", join(ROOT, "mod.ts")] : [process.execPath, join(ROOT, "dist/cli.js")];
+}
+
+/** The argv that runs a script directly on this runtime, as its user would. */
+export function directArgv(script: string): string[] {
+  switch (detectRuntime()) {
+    case "deno":
+      return [process.execPath, "run", "-A", script];
+    case "bun":
+      return [process.execPath, script];
+    default:
+      return [process.execPath, "--import", "tsx", script];
+  }
+}
+
+/** What a finished command printed and how it ended. */
+export interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to its end. */
+export function run(argv: readonly string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Ran {
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: options.cwd ?? ROOT,
+    input: options.input ?? "",
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    timeout: 120_000,
+  });
+  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+/** Runs tsprof with `args`. */
+export function tsprof(args: readonly string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Ran {
+  return run([...tsprofArgv(), ...args], options);
+}
+
+/**
+ * Starts tsprof in its own process group, waits until its stdout says
+ * `ready`, sends `signal` to the whole group (as a terminal's Ctrl-C does)
+ * and waits for the end.
+ */
+export function tsprofSignalled(args: readonly string[], signal: "SIGINT" | "SIGTERM"): Promise<Ran> {
+  const argv = [...tsprofArgv(), ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    let sent = false;
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no end within 60 s; stdout: ${stdout}; stderr: ${stderr}`));
+    }, 60_000);
+    child.stdout!.setEncoding("utf8");
+    child.stderr!.setEncoding("utf8");
+    child.stdout!.on("data", (d: string) => {
+      stdout += d;
+      if (!sent && stdout.includes("ready")) {
+        sent = true;
+        spawnSync("kill", [`-${signal.slice(3)}`, "--", `-${child.pid}`]);
+      }
+    });
+    child.stderr!.on("data", (d: string) => (stderr += d));
+    child.on("close", (code, sig) => {
+      clearTimeout(deadline);
+      resolve({ status: code ?? (sig ? -1 : null), stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { detectRuntime } from "../../runtimes/auto.ts";
+import { sessionFromJson } from "../../src/format/session_json.ts";
+import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
+import { processTree } from "../../src/tree/processors.ts";
+import { test } from "../harness.ts";
+import { directArgv, run, SCRIPTS, tsprof, tsprofSignalled } from "../_cli.ts";
+
+const runtime = detectRuntime();
+const script = (name: string) => join(SCRIPTS, name);
+const tmp = () => mkdtempSync(join(tmpdir(), "tsprof-test-"));
+
+/** Total ms per function name in a processed tree. */
+function totals(session: ReturnType<typeof sessionFromJson>): Map<string, number> {
+  const out = new Map<string, number>();
+  const tree = processTree(buildCallTree(session.profiles[0]!), { filterThreshold: 0 });
+  walk(tree, (n) => out.set(n.frame.name, Math.max(out.get(n.frame.name) ?? 0, n.time)));
+  return out;
+}
+
+test("tsprof passes argv through and keeps import.meta.main as a direct run has it", () => {
+  const args = ["a b", "--flag", "-x", "--", "last"];
+  const direct = run([...directArgv(script("argv.ts")), ...args]);
+  const profiled = tsprof([script("argv.ts"), ...args]);
+  assert.equal(profiled.status, 0, profiled.stderr);
+  assert.equal(profiled.stdout, direct.stdout);
+  const seen = JSON.parse(profiled.stdout);
+  assert.deepEqual(seen.args, args);
+  assert.equal(seen.script, "argv.ts");
+  assert.deepEqual(seen.env, [], "the script sees no TSPROF_* variables");
+  if (runtime === "deno") assert.deepEqual(seen.denoArgs, args);
+  if (runtime === "bun") {
+    assert.deepEqual(seen.bunArgs, args);
+    assert.equal(seen.main, true);
+  }
+  if (runtime === "deno") assert.equal(seen.main, true);
+  assert.match(profiled.stderr, /Samples: \d+/);
+});
+
+test("tsprof passes stdin and stdout through untouched", () => {
+  const r = tsprof([script("stdin.ts")], { input: "hello\nworld\n" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "HELLO\nWORLD\n");
+});
+
+const endings: [string, string[]][] = [
+  ["a normal end", ["normal"]],
+  ["exit(n)", ["exit", "3"]],
+  ["exit(0) early", ["exit", "0"]],
+  ["process.exitCode", ["exitcode"]],
+  ["an uncaught exception", ["throw"]],
+  ["an unhandled rejection", ["reject"]],
+];
+for (const [what, args] of endings) {
+  test(`tsprof reports the profile and keeps the exit code after ${what}`, () => {
+    const direct = run([...directArgv(script("ending.ts")), ...args]);
+    const r = tsprof([script("ending.ts"), ...args]);
+    assert.equal(r.status, direct.status, `exit code: ${r.stderr}`);
+    assert.equal(r.stdout, direct.stdout);
+    assert.match(r.stderr, /Samples: \d+/, r.stderr);
+    assert.match(r.stderr, /spinBeforeEnd/, r.stderr);
+    if (args[0] === "throw") assert.match(r.stderr, /boom from the script/);
+  });
+}
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  test(`tsprof saves the profile on ${signal} and exits ${code}`, async () => {
+    const r = await tsprofSignalled([script("ending.ts"), "wait"], signal);
+    assert.equal(r.status, code, r.stderr);
+    assert.match(r.stderr, /Samples: \d+/, r.stderr);
+    assert.match(r.stderr, /spinBeforeEnd/, r.stderr);
+  });
+}
+
+test("tsprof lets a script that handles SIGINT decide", async () => {
+  const r = await tsprofSignalled([script("ending.ts"), "handler"], "SIGINT");
+  assert.match(r.stdout, /script handled SIGINT/);
+  assert.equal(r.status, 7, r.stderr);
+  assert.match(r.stderr, /Samples: \d+/, r.stderr);
+});
+
+test("tsprof measures wall-clock time: busy functions, idle time and total", () => {
+  const dir = tmp();
+  try {
+    const out = join(dir, "wall.json");
+    const r = tsprof(["-o", out, script("wall.ts")]);
+    assert.equal(r.status, 0, r.stderr);
+    const measured = JSON.parse(r.stdout) as { a: number; idle: number; b: number; wall: number };
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    const t = totals(session);
+    const a = t.get("spinA") ?? 0;
+    const b = t.get("spinB") ?? 0;
+    const idle = t.get("(idle)") ?? 0;
+    const detail = `spinA ${a} (ran ${measured.a}), spinB ${b} (ran ${measured.b}), idle ${idle} (waited ${measured.idle})`;
+    // Idle time charged to a function would add ~300 ms to it.
+    assert.ok(a > 0.75 * measured.a && a < measured.a + 60, detail);
+    assert.ok(b > 0.7 * measured.b && b < measured.b + 60, detail);
+    assert.ok(idle > 0.8 * measured.idle && idle < measured.idle + 150, detail);
+    let total = 0;
+    for (const w of session.profiles[0]!.weights) total += w;
+    assert.ok(Math.abs(total - session.meta.durationMs) <= 0.02 * session.meta.durationMs, `total ${total} vs covered ${session.meta.durationMs}`);
+    assert.ok(total >= measured.wall * 0.98 && total <= measured.wall * 1.1 + 150, `total ${total} vs script wall ${measured.wall}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("tsprof -r speedscope -o writes the shared format; --load renders it again", () => {
+  const dir = tmp();
+  try {
+    const out = join(dir, "out.speedscope.json");
+    const r = tsprof(["-r", "speedscope", "-o", out, script("ending.ts")]);
+    assert.equal(r.status, 0, r.stderr);
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    assert.equal(json.$schema, "https://www.speedscope.app/file-format-schema.json");
+    assert.ok(json.shared.frames.some((fr: { name: string }) => fr.name === "spinBeforeEnd"));
+    assert.equal(json.tsprof.meta.runtime, runtime);
+    const again = tsprof(["--load", out, "--no-color"]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /spinBeforeEnd/);
+    assert.match(again.stdout, new RegExp(`Runtime: ${runtime} `));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("tsprof -o run.tsprof saves a session that view re-renders as JSON", () => {
+  const dir = tmp();
+  try {
+    const out = join(dir, "run.tsprof");
+    assert.equal(tsprof(["-o", out, script("ending.ts")]).status, 0);
+    const r = tsprof(["view", out, "-r", "json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(r.stdout));
+    assert.ok(session.profiles[0]!.frames.some((fr) => fr.name === "spinBeforeEnd"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("tsprof --version and --help answer without running anything", () => {
+  const v = tsprof(["--version"]);
+  assert.equal(v.status, 0);
+  assert.match(v.stdout, /^tsprof\/\d+\.\d+\.\d+/);
+  const h = tsprof(["--help"]);
+  assert.equal(h.status, 0);
+  assert.match(h.stdout, /--interval/);
+});
+
+const badUses: [string, string[], RegExp][] = [
+  ["an unknown option", ["--bogus", "x.ts"], /unknown option "--bogus"/],
+  ["no script", [], /no script given/],
+  ["a missing script", ["does-not-exist.ts"], /cannot find the script "does-not-exist.ts"/],
+  ["a bad interval", ["-i", "zero", "x.ts"], /--interval/],
+  ["an unknown renderer", ["-r", "pdf", "x.ts"], /unknown renderer "pdf"/],
+  ["an output name of unknown kind", ["-o", "out.xyz", "x.ts"], /cannot tell the format of "out.xyz"/],
+  ["a file that is no profile", ["view", "package.json"], /package\.json: not a profile/],
+  ["a missing file", ["view", "nope.json"], /cannot read "nope.json"/],
+];
+for (const [what, args, message] of badUses) {
+  test(`tsprof answers ${what} with one line and exit status 2`, () => {
+    const r = tsprof(args);
+    assert.equal(r.status, 2, r.stderr);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, message);
+    assert.ok(!/\n\s+at /.test(r.stderr), "no stack trace");
+  });
+}
+
+test("tsprof leaves no output file behind when it cannot write one", () => {
+  const dir = tmp();
+  try {
+    const blocked = join(dir, "sub");
+    writeFileSync(blocked, "a file, not a folder");
+    const out = join(blocked, "out.json");
+    const r = tsprof(["-o", out, script("ending.ts")]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /cannot write/);
+    assert.equal(existsSync(out), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
+import { TsprofError } from "../../src/errors.ts";
+import { profileTotal } from "../../src/format/types.ts";
+import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
+import { test } from "../harness.ts";
+
+const runtime = detectRuntime();
+
+function spinInBackend(ms: number): number {
+  const t = performance.now();
+  let x = 0;
+  while (performance.now() - t < ms) x += Math.sqrt(x + 1);
+  return x;
+}
+
+function timeIn(root: ReturnType<typeof buildCallTree>, name: string): number {
+  let best = 0;
+  walk(root, (n) => {
+    if (n.frame.name === name) best = Math.max(best, n.time);
+  });
+  return best;
+}
+
+test(`${runtime} backend records a busy function and its weights add up to the wall time`, async () => {
+  const backend = await loadBackend("auto");
+  assert.equal(backend.name, runtime);
+  await backend.start({ intervalMs: 1 });
+  spinInBackend(150);
+  const rec = await backend.stop();
+  const total = profileTotal(rec.profile);
+  assert.ok(rec.profile.samples.length > 20, `only ${rec.profile.samples.length} samples`);
+  assert.ok(Math.abs(total - rec.durationMs) <= Math.max(2, 0.02 * rec.durationMs), `total ${total} vs duration ${rec.durationMs}`);
+  const spin = timeIn(buildCallTree(rec.profile), "spinInBackend");
+  assert.ok(spin > 100, `spinInBackend got ${spin} ms of 150`);
+  const frame = rec.profile.frames.find((f) => f.name === "spinInBackend")!;
+  assert.ok(frame.file?.endsWith("backend_test.ts"), frame.file);
+  assert.ok((frame.line ?? 0) >= 1);
+});
+
+test(`${runtime} backend shows awaited time as idle, not as a function's`, async () => {
+  const backend = await loadBackend("auto");
+  await backend.start({ intervalMs: 1 });
+  spinInBackend(30);
+  await new Promise((r) => setTimeout(r, 150));
+  const rec = await backend.stop();
+  const tree = buildCallTree(rec.profile);
+  const idle = timeIn(tree, "(idle)");
+  assert.ok(idle > 100, `idle ${idle} ms of a 150 ms wait`);
+  assert.ok(timeIn(tree, "spinInBackend") < 80);
+});
+
+test(`${runtime} backend refuses to start twice or stop when idle, with stable codes`, async () => {
+  const backend = await loadBackend("auto");
+  await assert.rejects(backend.stop(), (e: unknown) => e instanceof TsprofError && e.code === "PROFILER_NOT_RUNNING");
+  await backend.start();
+  await assert.rejects(Promise.resolve().then(() => backend.start()), (e: unknown) => e instanceof TsprofError && e.code === "PROFILER_ALREADY_RUNNING");
+  await backend.stop();
+  await backend.start();
+  await backend.stop();
+});
+
+test(`${runtime} backend stops synchronously where the runtime allows (for exit handlers)`, async () => {
+  const backend = await loadBackend("auto");
+  assert.equal(typeof backend.stopSync === "function", runtime !== "deno");
+  if (!backend.stopSync) return;
+  await backend.start();
+  spinInBackend(20);
+  const rec = backend.stopSync();
+  assert.ok(rec.profile.samples.length > 0);
+});
+
+test("loadBackend() refuses a backend of another runtime", async () => {
+  const other = runtime === "node" ? "bun" : "node";
+  await assert.rejects(loadBackend(other), (e: unknown) => e instanceof TsprofError && e.code === "UNSUPPORTED_RUNTIME");
+});
