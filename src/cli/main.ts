@@ -16,7 +16,7 @@ import { loadProfileFile } from "../import/load.ts";
 import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { type Renderer, rendererByName, rendererForFile, type RenderOptions } from "../render/registry.ts";
 import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
-import { findCpuProfile, runChild } from "./run_child.ts";
+import { type ChildResult, findCpuProfile, runChild } from "./run_child.ts";
 import { VERSION } from "../version.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -112,7 +112,7 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
   const child = await runChild(runtime, options.command, options.rawCommand, options.intervalMs);
   let session: Session;
   try {
-    session = runtime === "deno" ? denoSession(child.profilePath, options, child.startTime, child.exitCode) : loadProfileFile(readFileSync(child.profilePath), child.profilePath);
+    session = runtime === "deno" ? denoSession(child, options) : loadProfileFile(readFileSync(child.outFile), child.outFile);
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
@@ -120,7 +120,7 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
     }
     throw e;
   } finally {
-    rmSync(dirname(child.profilePath.endsWith(".json") ? child.profilePath : join(child.profilePath, "x")), { recursive: true, force: true });
+    rmSync(child.dir, { recursive: true, force: true });
   }
   if (options.description !== undefined) session = { ...session, meta: { ...session.meta, description: options.description } };
   emit(session, renderer, options, true);
@@ -129,23 +129,30 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
 
 class NoProfile extends Error {}
 
-function denoSession(dir: string, options: CliOptions, startTime: number, exitCode: number): Session {
-  const file = findCpuProfile(dir);
+function denoSession(child: ChildResult, options: CliOptions): Session {
+  const file = findCpuProfile(child.dir);
   if (!file) throw new NoProfile();
   const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
   const profile = importV8CpuProfile(cpu, "main");
   const g = globalThis as { Deno?: { version: { deno: string } } };
+  let cpuTimeMs: number | undefined;
+  try {
+    cpuTimeMs = (JSON.parse(readFileSync(child.outFile, "utf8")) as { cpuTimeMs?: number }).cpuTimeMs;
+  } catch {
+    // An uncaught error skips Deno's unload event: CPU time unknown.
+  }
   return {
     version: 1,
     meta: {
       runtime: "deno",
       runtimeVersion: g.Deno?.version.deno ?? "",
       intervalMs: options.intervalMs,
-      startTime,
+      startTime: child.startTime,
       durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
+      ...(typeof cpuTimeMs === "number" ? { cpuTimeMs } : {}),
       command: options.command,
       cwd: process.cwd(),
-      exitCode,
+      exitCode: child.exitCode,
     },
     profiles: [profile],
   };

@@ -20,8 +20,13 @@ import { UsageError } from "./args.ts";
 export interface ChildResult {
   /** Exit code the CLI should end with (128 + signal number for a signal). */
   readonly exitCode: number;
-  /** The session file (Node, Bun) or the `--cpu-prof` directory (Deno). */
-  readonly profilePath: string;
+  /** The run's temporary directory, which the caller removes. */
+  readonly dir: string;
+  /**
+   * What the preload wrote: the session (Node, Bun), or on Deno, whose
+   * profile is the `.cpuprofile` in `dir`, the CPU time.
+   */
+  readonly outFile: string;
   /** Epoch ms when the child was started. */
   readonly startTime: number;
 }
@@ -76,8 +81,7 @@ export function runChild(runtime: RuntimeName, command: readonly string[], rawCo
   return new Promise((resolvePromise, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: "inherit",
-      // Deno's child records with --cpu-prof and needs no settings.
-      env: runtime === "deno" ? { ...process.env } : { ...process.env, [CHILD_ENV]: JSON.stringify(config) },
+      env: { ...process.env, [CHILD_ENV]: JSON.stringify(config) },
     });
     // Ctrl-C in a terminal reaches the child directly (same process group);
     // a signal sent to tsprof alone is passed on if the child is still running
@@ -108,8 +112,7 @@ export function runChild(runtime: RuntimeName, command: readonly string[], rawCo
     child.on("exit", (code, signal) => {
       cleanup();
       const exitCode = code ?? (signal ? (SIGNAL_CODES[signal] ?? 128) : 1);
-      const profilePath = runtime === "deno" && !rawCommand ? dir : out;
-      resolvePromise({ exitCode, profilePath, startTime });
+      resolvePromise({ exitCode, dir, outFile: out, startTime });
     });
   });
 }

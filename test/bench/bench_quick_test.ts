@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { test } from "../harness.ts";
+import { ROOT, run } from "../_cli.ts";
+
+// The benchmarks are not tests, but their --quick modes run here so the
+// bench code cannot rot. The overhead bench drives all four runtimes itself,
+// so it runs from one of them only.
+const onNode20 = process.env.TSPROF_TEST_RUNTIME === "node20";
+
+test("bench/processing.ts --quick runs and writes its table", () => {
+  const r = run([process.execPath, "--import", "tsx", "bench/processing.ts", "--quick"]);
+  assert.equal(r.status, 0, r.stderr);
+  const table = readFileSync(join(ROOT, "bench/out/RESULTS-processing-quick.md"), "utf8");
+  assert.match(table, /\| 20,000 \|/);
+}, { skip: onNode20 ? false : "runs on node20 only" });
+
+test("bench/overhead.mjs --quick runs every runtime and variant", () => {
+  const r = run([process.execPath, "bench/overhead.mjs", "--quick", "--rounds", "1"]);
+  assert.equal(r.status, 0, r.stderr);
+  const table = readFileSync(join(ROOT, "bench/out/RESULTS-quick.md"), "utf8");
+  for (const rt of ["node20", "node24", "deno", "bun"]) assert.match(table, new RegExp(`\\| ${rt} \\| recursion \\| tsprof \\|`));
+  assert.match(table, /\| bun \| recursion \| bun-inspector \|/);
+}, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
