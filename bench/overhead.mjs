@@ -1,6 +1,6 @@
 // Overhead of profiling, measured side by side: each workload runs on each
 // runtime as plain / under tsprof at 1 ms / under the runtime's own
-// --cpu-prof at 1 ms (and, on Bun, under Bun's node:inspector profiler, to
+// --cpu-prof at 1 ms (and, on Bun, under bun:jsc's sampler drained as a backend would, to
 // weigh the two Bun samplers), interleaved round by round so that machine
 // noise hits every variant alike. Reports the median ratio to plain (with
 // min–max) of the workload's own time (in-script) and of the whole command
@@ -51,7 +51,7 @@ const runtimes = {
     plain: (w, a) => [bun, w, ...a],
     tsprof: (w, a) => [bun, join(root, "dist/cli.js"), "--no-color", w, ...a],
     "cpu-prof": (w, a, d) => [bun, "--cpu-prof", `--cpu-prof-dir=${d}`, "--cpu-prof-interval=1000", w, ...a],
-    "bun-inspector": (w, a) => [bun, "--preload", join(root, "bench/bun_inspector_preload.ts"), w, ...a],
+    "bun-jsc": (w, a) => [bun, "--preload", join(root, "bench/bun_jsc_preload.ts"), w, ...a],
   },
 };
 

@@ -60,7 +60,7 @@ export function stopV8ProfilerSync(session: InspectorSession): V8CpuProfile {
 /** What an inspector-based backend needs from its runtime. */
 export interface InspectorRuntime {
   /** `node` or `deno`. */
-  readonly name: "node" | "deno";
+  readonly name: "node" | "deno" | "bun";
   /** The runtime's version. */
   readonly runtimeVersion: string;
   /** Opens a session on the calling thread. */
@@ -69,6 +69,8 @@ export interface InspectorRuntime {
   cpuTimeMs(): number;
   /** Whether `post` calls back synchronously (Node's main thread). */
   readonly synchronous: boolean;
+  /** The engine records no idle samples (Bun): gaps between samples are idle. */
+  readonly idleGaps?: boolean;
 }
 
 /**
@@ -76,11 +78,11 @@ export interface InspectorRuntime {
  * backends, which only supply their runtime's pieces.
  */
 export function inspectorBackend(rt: InspectorRuntime): Backend {
-  let state: { session: InspectorSession & { disconnect(): void }; startTime: number; t0: number; cpu0: number } | undefined;
-  const begin = () => {
+  let state: { session: InspectorSession & { disconnect(): void }; startTime: number; t0: number; cpu0: number; intervalMs: number } | undefined;
+  const begin = (intervalMs: number) => {
     if (state) throw new TsprofError("PROFILER_ALREADY_RUNNING", `Cannot start ${rt.name} profiler: it is already running`);
     const session = rt.connect();
-    state = { session, startTime: Date.now(), t0: performance.now(), cpu0: rt.cpuTimeMs() };
+    state = { session, startTime: Date.now(), t0: performance.now(), cpu0: rt.cpuTimeMs(), intervalMs };
     return state;
   };
   const end = () => {
@@ -89,9 +91,13 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     state = undefined;
     return s;
   };
-  const finish = (s: NonNullable<typeof state>, cpu: V8CpuProfile): Recording => {
+  const finish = (s: NonNullable<typeof state>, raw: V8CpuProfile): Recording => {
     s.session.disconnect();
-    const profile = importV8CpuProfile(cpu, "main");
+    // Bun ends a profile at its last sample (from the second session on), so
+    // a trailing wait would vanish: the wall clock says where it really ends.
+    const wallUs = (performance.now() - s.t0) * 1000;
+    const cpu = rt.idleGaps ? { ...raw, endTime: Math.max(raw.endTime, raw.startTime + wallUs) } : raw;
+    const profile = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs } : {});
     return {
       profile,
       startTime: s.startTime,
@@ -103,9 +109,9 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     name: rt.name,
     runtimeVersion: rt.runtimeVersion,
     async start(options: BackendStartOptions = {}) {
-      const s = begin();
+      const s = begin(options.intervalMs ?? 1);
       try {
-        await startV8Profiler(s.session, options.intervalMs ?? 1);
+        await startV8Profiler(s.session, s.intervalMs);
       } catch (e) {
         state = undefined;
         throw e;

@@ -112,7 +112,7 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
   const child = await runChild(runtime, options.command, options.rawCommand, options.intervalMs);
   let session: Session;
   try {
-    session = runtime === "deno" ? denoSession(child, options) : loadProfileFile(readFileSync(child.outFile), child.outFile);
+    session = runtime === "node" ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
@@ -129,23 +129,27 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
 
 class NoProfile extends Error {}
 
-function denoSession(child: ChildResult, options: CliOptions): Session {
+/**
+ * The session of a Deno or Bun child, which recorded with the runtime's own
+ * `--cpu-prof` (Bun's has no idle samples: its gaps are idle time).
+ */
+function cpuProfileSession(runtime: "deno" | "bun" | "unknown", child: ChildResult, options: CliOptions): Session {
   const file = findCpuProfile(child.dir);
   if (!file) throw new NoProfile();
   const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
-  const profile = importV8CpuProfile(cpu, "main");
-  const g = globalThis as { Deno?: { version: { deno: string } } };
+  const profile = importV8CpuProfile(cpu, "main", runtime === "bun" ? { idleGapsMs: options.intervalMs } : {});
+  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
   let cpuTimeMs: number | undefined;
   try {
     cpuTimeMs = (JSON.parse(readFileSync(child.outFile, "utf8")) as { cpuTimeMs?: number }).cpuTimeMs;
   } catch {
-    // An uncaught error skips Deno's unload event: CPU time unknown.
+    // An uncaught error skips Deno's unload event: CPU time unknown then.
   }
   return {
     version: 1,
     meta: {
-      runtime: "deno",
-      runtimeVersion: g.Deno?.version.deno ?? "",
+      runtime,
+      runtimeVersion: g.Deno?.version.deno ?? g.Bun?.version ?? "",
       intervalMs: options.intervalMs,
       startTime: child.startTime,
       durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,

@@ -1,9 +1,9 @@
 /**
- * Runs inside the profiled process (Node: `--import`, Bun: `--preload`)
- * before the script: starts the backend and makes sure the profile is
- * written however the process ends. Both backends it serves stop
- * synchronously, so the `exit` handler covers a normal end, `exit(n)`, an
- * uncaught error and the signals turned into exits below.
+ * Runs inside the profiled Node process (`--import`) before the script:
+ * starts the backend and makes sure the profile is written however the
+ * process ends. Node's inspector stops synchronously, so the `exit` handler
+ * covers a normal end, `exit(n)`, an uncaught error and the signals turned
+ * into exits.
  *
  * @module
  */
@@ -13,6 +13,7 @@ import { loadBackend } from "../../runtimes/auto.ts";
 import { recordingToSession } from "../backend.ts";
 import { sessionToJson } from "../format/session_json.ts";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { exitOnSignals } from "./exit_on_signals.ts";
 
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
@@ -36,13 +37,5 @@ if (raw) {
     });
     writeFileSync(config.out, sessionToJson(session));
   });
-  // A signal that would kill the process becomes an exit with the shell's
-  // code for it, so the exit handler runs. If the script listens for the
-  // signal itself, it decides what happens, as it would without tsprof.
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
-    process.on(signal, () => {
-      if (process.listenerCount(signal) > 1) return;
-      process.exit(code);
-    });
-  }
+  exitOnSignals();
 }

@@ -23,7 +23,7 @@ export interface ChildResult {
   /** The run's temporary directory, which the caller removes. */
   readonly dir: string;
   /**
-   * What the preload wrote: the session (Node, Bun), or on Deno, whose
+   * What the preload wrote: the session (Node), or on Deno and Bun, whose
    * profile is the `.cpuprofile` in `dir`, the CPU time.
    */
   readonly outFile: string;
@@ -53,7 +53,10 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], rawC
       return [exec, ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
     }
     case "bun":
-      return [exec, "--preload", sibling("preload"), script, ...args];
+      return [
+        exec, "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`,
+        "--preload", sibling("bun_preload"), script, ...args,
+      ];
     case "deno":
       return [
         exec, "run", "-A", "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`,
@@ -117,7 +120,7 @@ export function runChild(runtime: RuntimeName, command: readonly string[], rawCo
   });
 }
 
-/** The `.cpuprofile` Deno wrote into `dir`, if any. */
+/** The `.cpuprofile` Deno or Bun wrote into `dir`, if any. */
 export function findCpuProfile(dir: string): string | undefined {
   const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
   return files.length > 0 ? join(dir, files[files.length - 1]!) : undefined;

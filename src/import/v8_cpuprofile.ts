@@ -54,6 +54,17 @@ export function v8Frame(cf: V8CallFrame): Frame {
   return frame;
 }
 
+/** Options for {@linkcode importV8CpuProfile}. */
+export interface V8ImportOptions {
+  /**
+   * The profile records no idle samples (Bun's): a gap between two samples
+   * much longer than usual is idle time, not time in the earlier stack. The
+   * earlier sample keeps one interval; the rest becomes an `(idle)` sample,
+   * as does a long lead-in before the first sample. Interval in ms.
+   */
+  idleGapsMs?: number;
+}
+
 /**
  * Converts a V8 CPU profile. Each sample weighs the time until the next one
  * (the last until `endTime`), and the lead-in before the first sample goes to
@@ -70,7 +81,7 @@ export function v8Frame(cf: V8CallFrame): Frame {
  * // profile.weights: [1500, 500] (ms: [1.5, 0.5])
  * ```
  */
-export function importV8CpuProfile(cpu: V8CpuProfile, name: string): Profile {
+export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8ImportOptions = {}): Profile {
   const builder = new ProfileBuilder(name);
   const byId = new Map<number, V8ProfileNode>();
   for (const n of cpu.nodes) byId.set(n.id, n);
@@ -105,13 +116,27 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string): Profile {
     times[i] = t;
   }
   const selfMs = new Map<number, number>();
+  const gapUs = options.idleGapsMs === undefined ? Infinity : idleGapUs(deltas, options.idleGapsMs);
+  let idleStack = -1;
+  const idle = (us: number) => {
+    if (us <= 0) return;
+    if (idleStack === -1) idleStack = builder.internStack(-1, builder.internFrame(IDLE_FRAME));
+    builder.addStackSample(idleStack, us / 1000);
+  };
   for (let i = 0; i < samples.length; i++) {
-    const start = i === 0 ? cpu.startTime : times[i]!;
+    let start = i === 0 ? cpu.startTime : times[i]!;
+    if (i === 0 && times[0]! - start > gapUs) {
+      idle(times[0]! - start);
+      start = times[0]!;
+    }
     const end = i + 1 < samples.length ? times[i + 1]! : Math.max(cpu.endTime, times[i]!);
-    const ms = Math.max(0, end - start) / 1000;
+    const span = Math.max(0, end - start);
+    const busy = span > gapUs ? Math.min(span, 1000 * (options.idleGapsMs ?? 0)) : span;
+    const ms = busy / 1000;
     const nodeId = samples[i]!;
     builder.addStackSample(stackOf.get(nodeId) ?? -1, ms);
     selfMs.set(nodeId, (selfMs.get(nodeId) ?? 0) + ms);
+    idle(span - busy);
   }
 
   for (const node of cpu.nodes) {
@@ -124,4 +149,15 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string): Profile {
     for (const pt of ticks) builder.addLineTime(frameId, pt.line, (ms * pt.ticks) / total);
   }
   return builder.build();
+}
+
+/**
+ * How long a gap between samples must be to count as idle: three intervals,
+ * or four times the median spacing when the sampler runs late (a loaded
+ * machine stretches the spacing while the thread is busy).
+ */
+function idleGapUs(deltas: readonly number[], intervalMs: number): number {
+  const sorted = deltas.slice(1).filter((d) => d > 0).sort((a, b) => a - b);
+  const median = sorted.length > 0 ? sorted[sorted.length >> 1]! : 0;
+  return Math.max(3000 * intervalMs, 4 * median);
 }

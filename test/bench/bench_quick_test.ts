@@ -22,5 +22,5 @@ test("bench/overhead.mjs --quick runs every runtime and variant", () => {
   assert.equal(r.status, 0, r.stderr);
   const table = readFileSync(join(ROOT, "bench/out/RESULTS-quick.md"), "utf8");
   for (const rt of ["node20", "node24", "deno", "bun"]) assert.match(table, new RegExp(`\\| ${rt} \\| recursion \\| tsprof \\|`));
-  assert.match(table, /\| bun \| recursion \| bun-inspector \|/);
+  assert.match(table, /\| bun \| recursion \| bun-jsc \|/);
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });

@@ -42,3 +42,29 @@ test("importV8CpuProfile() spreads a node's time over its line ticks", () => {
   assert.equal(lines.get(21), 3.75);
   assert.equal(lines.get(22), 1.25);
 });
+
+test("importV8CpuProfile() with idleGapsMs turns gaps between samples into idle time", () => {
+  // Bun records no idle samples: 1 ms apart while busy, then a 50 ms await.
+  const busy: V8CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: cf("(root)"), children: [2] },
+      { id: 2, callFrame: cf("work", "file:///app/w.ts", 0, 0) },
+    ],
+    startTime: 0,
+    endTime: 63_000,
+    samples: [2, 2, 2, 2],
+    timeDeltas: [10_000, 1000, 50_000, 1000],
+  };
+  const p = importV8CpuProfile(busy, "main", { idleGapsMs: 1 });
+  const idle = p.frames.findIndex((x) => x.kind === "idle");
+  let idleMs = 0;
+  let workMs = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    if (p.stacks.frame[p.samples[i]!] === idle) idleMs += p.weights[i]!;
+    else workMs += p.weights[i]!;
+  }
+  // Lead-in 10 ms and the 50 ms gap less one interval are idle; 63 ms in all.
+  assert.equal(idleMs, 10 + 49);
+  assert.equal(workMs, 4);
+  assert.equal(profileTotal(p), 63);
+});

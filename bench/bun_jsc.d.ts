@@ -1,4 +1,4 @@
-// The part of Bun's `bun:jsc` module the Bun backend uses.
+// The part of `bun:jsc` the bench uses.
 declare module "bun:jsc" {
   export function startSamplingProfiler(directory?: string, intervalMicroseconds?: number): void;
   export function samplingProfilerStackTraces(): unknown;

@@ -1,0 +1,24 @@
+/**
+ * Runs inside a Bun process profiled with `bun --cpu-prof`: Bun writes that
+ * profile on a normal end, `process.exit()` and uncaught errors, but not when
+ * a signal kills it, so signals become exits; it also notes the CPU time
+ * used, which the `.cpuprofile` does not carry.
+ *
+ * @module
+ */
+import { writeFileSync } from "node:fs";
+import process from "node:process";
+import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { exitOnSignals } from "./exit_on_signals.ts";
+
+const raw = process.env[CHILD_ENV];
+// The script must not see tsprof's settings, nor pass them to its children.
+delete process.env[CHILD_ENV];
+if (raw) {
+  const config = JSON.parse(raw) as ChildConfig;
+  process.on("exit", () => {
+    const u = process.cpuUsage();
+    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000 }));
+  });
+}
+exitOnSignals();
