@@ -37,6 +37,9 @@ export {
   removeToolFrames,
   type ProcessOptions,
 } from "./src/tree/processors.ts";
+export { aggregateRepeatedCalls, isLibraryFrame, mergeConsecutiveSelfTime, removeUnnecessarySelfTime, PROCESS_OPTIONS } from "./src/tree/processors.ts";
+export { isSelfNode, ownTime, SELF_FRAME } from "./src/tree/call_tree.ts";
+export { flatProfile, type FlatRow } from "./src/tree/flat.ts";
 export { renderConsole, type ConsoleOptions } from "./src/render/console.ts";
 export { renderSpeedscope } from "./src/render/speedscope.ts";
 export { RENDERERS, rendererByName, rendererForFile, type Renderer, type RenderOptions } from "./src/render/registry.ts";

@@ -2,6 +2,17 @@
  * Where a frame's code comes from, and how to show its path: the one place
  * that knows the path conventions of Node, Deno and Bun.
  *
+ * The places library code lives:
+ * - `…/node_modules/<pkg>/…` (npm, pnpm's `.pnpm/…/node_modules/`, Bun's
+ *   `.bun/…/node_modules/`, Deno with a `node_modules` folder);
+ * - Deno's npm cache, `$DENO_DIR/npm/<registry host>/<pkg>/<version>/…`;
+ * - Bun's global cache, `~/.bun/install/cache/<pkg>@<version>@@@1/…`;
+ * - remote modules, which Deno reports by URL (`https://jsr.io/@std/…`,
+ *   `https://deno.land/x/…`), and `npm:`/`jsr:` specifiers.
+ *
+ * The runtime's own code has a scheme: `node:` (Node, and Bun's builtins),
+ * `ext:` and `deno:` (Deno), `internal:`, `bun:` and `builtin:` (Bun).
+ *
  * @module
  */
 
@@ -19,40 +30,63 @@ export function normalizeFile(url: string): string {
 export type CodeOrigin =
   /** The user's own code. */
   | "app"
-  /** A package: node_modules, Deno's npm/JSR caches, remote modules. */
+  /** A package: node_modules, Deno's npm cache, Bun's cache, remote modules. */
   | "library"
   /** The runtime's own JavaScript (node:internal, ext:, Bun builtins). */
   | "runtime";
 
-const RUNTIME_PREFIXES = ["node:", "ext:", "bun:", "builtin:", "deno:", "internal:"];
+const RUNTIME_SCHEME = /^(?:node|ext|bun|builtin|deno|internal):/;
+const NODE_MODULES = "/node_modules/";
+/** `$DENO_DIR/npm/registry.npmjs.org/@scope/name/1.2.3/rest`: host, package, version, rest. */
+const DENO_NPM_CACHE = /\/npm\/([^/]+\.[^/]+)\/((?:@[^/]+\/)?[^/@]+)\/(\d+\.\d+\.\d+[^/]*)\/(.*)$/;
+/** `~/.bun/install/cache/@scope/name@1.2.3@@@1/rest`: package, version, rest. */
+const BUN_CACHE = /\/\.bun\/install\/cache\/((?:@[^/]+\/)?[^/@]+)@([^/@]+)(?:@@@\d+)?\/(.*)$/;
+/** `https://jsr.io/@scope/name/1.2.3/rest`: package, version, rest. */
+const JSR_URL = /^https:\/\/jsr\.io\/(@[^/]+\/[^/]+)\/([^/]+)\/(.*)$/;
+/** `npm:name@1/rest`, `jsr:@scope/name@1/rest`: package. */
+const SPECIFIER = /^(?:npm|jsr):\/?((?:@[^/@]+\/)?[^/@]+)/;
 
-/** Classifies a file path or URL by origin. An empty path is the runtime's. */
+/**
+ * Classifies a file path or URL by origin. A frame without a file is the
+ * runtime's (a native function).
+ *
+ * @example
+ * ```ts
+ * import { codeOrigin } from "./paths.ts";
+ * codeOrigin("/app/src/main.ts"); // "app"
+ * codeOrigin("/app/node_modules/yaml/dist/index.js"); // "library"
+ * codeOrigin("node:internal/timers"); // "runtime"
+ * ```
+ */
 export function codeOrigin(file: string | undefined): CodeOrigin {
   if (!file) return "runtime";
-  for (const p of RUNTIME_PREFIXES) if (file.startsWith(p)) return "runtime";
-  if (file.includes("/node_modules/")) return "library";
+  if (RUNTIME_SCHEME.test(file)) return "runtime";
+  if (file.includes(NODE_MODULES)) return "library";
   if (file.startsWith("npm:") || file.startsWith("jsr:")) return "library";
   if (file.startsWith("https://") || file.startsWith("http://")) return "library";
-  if (/\/deno\/(npm|remote)\//.test(file)) return "library";
+  if (DENO_NPM_CACHE.test(file) || BUN_CACHE.test(file) || file.includes("/deno/remote/")) return "library";
   return "app";
 }
 
 /**
- * The package a library file belongs to: `lodash`, `@scope/pkg`, or the
- * host of a remote module. `undefined` for app code.
+ * The package a library file belongs to: `lodash`, `@scope/pkg` (scoped
+ * names whole), the host of a remote module, or the runtime module
+ * (`node:internal`, `ext:deno_node`). `undefined` for app code.
  */
 export function packageName(file: string): string | undefined {
-  const nm = file.lastIndexOf("/node_modules/");
+  const nm = file.lastIndexOf(NODE_MODULES);
   if (nm !== -1) {
-    const parts = file.slice(nm + "/node_modules/".length).split("/");
+    const parts = file.slice(nm + NODE_MODULES.length).split("/");
     if (parts[0]?.startsWith("@") && parts[1]) return `${parts[0]}/${parts[1]}`;
     return parts[0] || undefined;
   }
-  const npm = /^(?:npm|jsr):\/?(@[^/@]+\/[^/@]+|[^/@]+)/.exec(file);
-  if (npm) return npm[1];
-  const denoNpm = /\/deno\/npm\/[^/]+\/(@[^/]+\/[^/]+|[^/]+)\//.exec(file);
-  if (denoNpm) return denoNpm[1];
-  const jsr = /^https:\/\/jsr\.io\/(@[^/]+\/[^/]+)\//.exec(file);
+  const cached = DENO_NPM_CACHE.exec(file);
+  if (cached) return cached[2];
+  const bun = BUN_CACHE.exec(file);
+  if (bun) return bun[1];
+  const spec = SPECIFIER.exec(file);
+  if (spec) return spec[1];
+  const jsr = JSR_URL.exec(file);
   if (jsr) return jsr[1];
   if (file.startsWith("https://") || file.startsWith("http://")) {
     try {
@@ -61,21 +95,64 @@ export function packageName(file: string): string | undefined {
       return undefined;
     }
   }
-  const runtime = /^(node|bun|ext|deno):/.exec(file);
-  if (runtime) return runtime[1];
+  const runtime = /^([a-z]+:)([^/]*)/.exec(file);
+  if (runtime && RUNTIME_SCHEME.test(file)) return runtime[1]! + runtime[2]!;
   return undefined;
 }
 
 /**
  * A path as the user wants to read it: relative to `cwd` when under it,
- * `package/path` inside node_modules, the specifier for remote code.
+ * `package/path` inside node_modules or Bun's cache, the module specifier
+ * for Deno's npm cache (`npm:pkg@1.2.3/path`) and JSR
+ * (`jsr:@scope/pkg@1.2.3/path`), the URL of other remote modules, and the
+ * specifier of runtime modules (`node:fs`).
+ *
+ * @example
+ * ```ts
+ * import { shortPath } from "./paths.ts";
+ * shortPath("/app/src/main.ts", "/app"); // "src/main.ts"
+ * shortPath("/app/node_modules/@scope/pkg/index.js", "/app"); // "@scope/pkg/index.js"
+ * shortPath("/home/me/.cache/deno/npm/registry.npmjs.org/chalk/5.3.0/source/index.js"); // "npm:chalk@5.3.0/source/index.js"
+ * ```
  */
 export function shortPath(file: string, cwd?: string): string {
-  const nm = file.lastIndexOf("/node_modules/");
-  if (nm !== -1) return file.slice(nm + "/node_modules/".length);
+  const path = normalizeFile(file);
+  const nm = path.lastIndexOf(NODE_MODULES);
+  if (nm !== -1) return path.slice(nm + NODE_MODULES.length);
+  const cached = DENO_NPM_CACHE.exec(path);
+  if (cached) return `npm:${cached[2]}@${cached[3]}/${cached[4]}`;
+  const bun = BUN_CACHE.exec(path);
+  if (bun) return `${bun[1]}/${bun[3]}`;
+  const jsr = JSR_URL.exec(path);
+  if (jsr) return `jsr:${jsr[1]}@${jsr[2]}/${jsr[3]}`;
   if (cwd) {
     const base = cwd.endsWith("/") ? cwd : `${cwd}/`;
-    if (file.startsWith(base)) return file.slice(base.length);
+    if (path.startsWith(base)) return path.slice(base.length);
   }
-  return file;
+  return path;
+}
+
+/**
+ * The name a `[N frames hidden]` line gives a frame's code: its package
+ * ({@linkcode packageName}), else the first part of its short path (code
+ * hidden with `--hide`), else `native`.
+ */
+export function libraryName(file: string | undefined, cwd?: string): string {
+  if (!file) return "native";
+  const pkg = packageName(file);
+  if (pkg) return pkg;
+  const short = shortPath(file, cwd);
+  const first = short.split("/").find((p) => p !== "");
+  return first ?? short;
+}
+
+/**
+ * `file:line:col`, the form editors and terminals jump to, with the file as
+ * {@linkcode shortPath} shows it.
+ */
+export function location(file: string, line?: number, col?: number, cwd?: string): string {
+  let s = shortPath(file, cwd);
+  if (line !== undefined) s += `:${line}`;
+  if (line !== undefined && col !== undefined) s += `:${col}`;
+  return s;
 }

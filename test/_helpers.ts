@@ -49,14 +49,51 @@ export function sessionOf(...profiles: Profile[]): Session {
   };
 }
 
-/** Asserts the tree invariants: no negative self time, no empty nodes. */
-export function assertValidTree(root: CallNode): void {
-  walk(root, (node) => {
+/**
+ * Asserts the tree invariants every processor keeps: children add up to no
+ * more than their parent, every node but the root has time, `[self]` leaves
+ * are leaves and never under the root, siblings of an aggregated tree have
+ * distinct frames, and library groups are consistent (each member's group
+ * root is itself or an ancestor in the same group; the root is never hidden;
+ * hidden nodes are members). There are no parent links to check.
+ */
+export function assertValidTree(root: CallNode, options: { timeline?: boolean } = {}): void {
+  const path: CallNode[] = [];
+  walk(root, (node, depth) => {
+    path.length = depth;
+    path.push(node);
     let sum = 0;
-    for (const c of node.children) sum += c.time;
+    const seen = new Set<Frame>();
+    for (const c of node.children) {
+      sum += c.time;
+      if (!options.timeline) {
+        assert.ok(!seen.has(c.frame), `${node.frame.name} has two children "${c.frame.name}" in an aggregated tree`);
+        seen.add(c.frame);
+      }
+      if (node === root) assert.ok(c.frame.kind !== "self", "a [self] leaf under the root");
+    }
     assert.ok(sum <= node.time + 1e-6, `children of ${node.frame.name} (${sum}) exceed its time (${node.time})`);
     assert.ok(node.time > 0 || node.frame.kind === "root", `${node.frame.name} has no time`);
+    if (node.frame.kind === "self") assert.equal(node.children.length, 0, "a [self] leaf has children");
+    const g = node.group;
+    if (g) {
+      assert.ok(path.includes(g.root), `${node.frame.name}: its group root is not on its path`);
+      for (let i = path.indexOf(g.root); i < path.length; i++) assert.equal(path[i]!.group, g, `${node.frame.name}: the group is broken between it and its root`);
+      assert.ok(!g.hidden.has(g.root), "a group root is hidden");
+      assert.ok(g.hidden.size <= g.count, "a group hides more nodes than it has");
+    }
   });
+}
+
+/** The tree as `name:time` lines, with `{group}`/`{hidden}` marks, for snapshots of a whole tree. */
+export function snapshot(root: CallNode): string {
+  const lines: string[] = [];
+  walk(root, (node, depth) => {
+    const g = node.group;
+    const mark = g ? (g.root === node ? ` {group ${g.count}/${g.hidden.size} ${g.libraries.join(",")}}` : g.hidden.has(node) ? " {hidden}" : " {in group}") : "";
+    lines.push(`${"  ".repeat(depth)}${node.frame.name}:${node.time}${mark}`);
+  });
+  return lines.join("\n");
 }
 
 /** The tree as `name:time` lines with indentation, for readable asserts. */

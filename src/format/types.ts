@@ -30,7 +30,9 @@ export type FrameKind =
   /** The runtime itself, outside any JS function (V8's `(program)`). */
   | "program"
   /** The synthetic root of a call tree: the whole profile. */
-  | "root";
+  | "root"
+  /** A call tree leaf for its parent's own time, drawn as `[self]` (never in a profile). */
+  | "self";
 
 /** One function at one place in the source, interned in {@linkcode Profile.frames}. */
 export interface Frame {

@@ -1,13 +1,18 @@
 /**
  * The console report: a header, then the call tree the pyinstrument way,
- * with library frames folded into `[N frames hidden]` lines.
+ * with library frames folded into `[N frames hidden]` lines; or, with
+ * `flat`, one line per function by self or total time.
  *
  * @module
  */
-import type { Session } from "../format/types.ts";
-import { buildCallTree, type CallNode, type FrameGroup, selfTime } from "../tree/call_tree.ts";
-import { type ProcessOptions, processTree } from "../tree/processors.ts";
-import { shortPath } from "../paths.ts";
+import type { Profile, Session } from "../format/types.ts";
+import type { OptionSpec } from "../option_spec.ts";
+import { location, shortPath } from "../paths.ts";
+import { buildCallTree, type CallNode, isSelfNode } from "../tree/call_tree.ts";
+import { flatProfile } from "../tree/flat.ts";
+import { isLibraryFrame, type ProcessOptions, processTree } from "../tree/processors.ts";
+
+export { location } from "../paths.ts";
 
 /** Options for {@linkcode renderConsole}. */
 export interface ConsoleOptions extends ProcessOptions {
@@ -26,9 +31,37 @@ export interface ConsoleOptions extends ProcessOptions {
    * @default {"seconds"}
    */
   time?: "seconds" | "percent";
+  /**
+   * List functions by time instead of drawing the tree. Cannot be combined
+   * with `timeline`.
+   * @default {false}
+   */
+  flat?: boolean;
+  /**
+   * What the flat list sorts and shows: time in the function itself, or
+   * time with it on the stack (recursion counted once).
+   * @default {"self"}
+   */
+  flatTime?: "self" | "total";
+  /**
+   * The flat list leaves out functions under this share of the total,
+   * unless `showAll`.
+   * @default {0.001}
+   */
+  flatThreshold?: number;
   /** Version string for the header. */
   version?: string;
 }
+
+/** The console's own options that can be set by name (`-p key=value`). */
+export const CONSOLE_OPTIONS: readonly OptionSpec[] = [
+  { name: "time", type: "choice", values: ["seconds", "percent"], default: "seconds", description: "show times as seconds or as a share of the total" },
+  { name: "unicode", type: "boolean", default: "true", description: "draw the tree with box-drawing characters" },
+  { name: "color", type: "boolean", default: "on a TTY", description: "colour the report with ANSI escapes" },
+  { name: "flat", type: "boolean", default: "false", description: "list functions by time instead of the tree" },
+  { name: "flatTime", type: "choice", values: ["self", "total"], default: "self", description: "the flat list's time: own time or time on the stack" },
+  { name: "flatThreshold", type: "share", default: "0.001", description: "the flat list leaves out functions under this share" },
+];
 
 const ANSI = {
   red: "\x1b[31m",
@@ -44,6 +77,7 @@ const ANSI = {
 /**
  * Renders a session as a console report, one profile after another.
  *
+ * @throws {TypeError} when `flat` and `timeline` are both set
  * @example
  * ```ts
  * import { ProfileBuilder } from "../format/builder.ts";
@@ -59,18 +93,24 @@ const ANSI = {
  * ```
  */
 export function renderConsole(session: Session, options: ConsoleOptions = {}): string {
+  if (options.flat && options.timeline) throw new TypeError(`Cannot render console report: "flat" and "timeline" cannot be used together`);
+  const opts: ConsoleOptions = options.cwd === undefined && session.meta.cwd !== undefined ? { ...options, cwd: session.meta.cwd } : options;
   const out: string[] = [];
-  out.push(...header(session, options), "");
+  out.push(...header(session, opts), "");
   for (const profile of session.profiles) {
     if (session.profiles.length > 1) out.push(`Profile: ${profile.name}`, "");
     if (profile.samples.length === 0) {
       out.push("No samples were recorded.", "");
       continue;
     }
-    const tree = processTree(buildCallTree(profile, { timeline: options.timeline ?? false }), options);
-    out.push(...renderTree(tree, session.meta.cwd, options), "");
+    out.push(...(opts.flat ? renderFlat(profile, opts) : renderTree(consoleTree(profile, opts), opts.cwd, opts)), "");
   }
   return out.join("\n");
+}
+
+/** The processed tree the console draws for a profile. */
+export function consoleTree(profile: Profile, options: ConsoleOptions = {}): CallNode {
+  return processTree(buildCallTree(profile, { timeline: options.timeline ?? false, selfNodes: true }), options);
 }
 
 function header(session: Session, options: ConsoleOptions): string[] {
@@ -101,48 +141,43 @@ interface Glyphs {
 const UNICODE: Glyphs = { branch: "├─ ", last: "└─ ", pipe: "│  ", space: "   " };
 const ASCII: Glyphs = { branch: "|- ", last: "`- ", pipe: "|  ", space: "   " };
 
-/** A row of the drawn tree: a node, a `[self]` line, or a group line. */
+/** A row of the drawn tree: a node (with its parent, for `[self]`), or a group line. */
 type Row =
-  | { readonly kind: "node"; readonly node: CallNode }
-  | { readonly kind: "self"; readonly time: number; readonly file: string | undefined }
+  | { readonly kind: "node"; readonly node: CallNode; readonly parent: CallNode }
   | { readonly kind: "group"; readonly text: string };
+
+/** Formats times and colours, shared by the tree and the flat list. */
+function painter(total: number, options: ConsoleOptions) {
+  const paint = (code: string, s: string): string => (options.color ? code + s + ANSI.reset : s);
+  const time = (t: number): string => {
+    const text = options.time === "percent" ? `${((100 * t) / (total || 1)).toFixed(1)}%` : (t / 1000).toFixed(3);
+    const share = t / (total || 1);
+    return paint(share > 0.6 ? ANSI.red : share > 0.2 ? ANSI.yellow : share > 0.05 ? ANSI.green : ANSI.dimGreen, text);
+  };
+  return { paint, time };
+}
 
 /**
  * Draws a processed tree. The synthetic root is not drawn: its children are
- * the top-level lines.
+ * the top-level lines. A `[self]` leaf is drawn with its parent's file.
  */
 export function renderTree(root: CallNode, cwd: string | undefined, options: ConsoleOptions = {}): string[] {
   const g = options.unicode === false ? ASCII : UNICODE;
-  const total = root.time;
-  const threshold = (options.filterThreshold ?? 0.01) * total;
-  const showAll = options.showAll ?? false;
+  const { paint, time } = painter(root.time, options);
   const lines: string[] = [];
-  const fmtTime = (t: number): string =>
-    options.time === "percent" ? `${((100 * t) / (total || 1)).toFixed(1)}%` : (t / 1000).toFixed(3);
-  const paint = (code: string, s: string): string => (options.color ? code + s + ANSI.reset : s);
-  const timeColour = (t: number): string => {
-    const share = t / (total || 1);
-    return share > 0.6 ? ANSI.red : share > 0.2 ? ANSI.yellow : share > 0.05 ? ANSI.green : ANSI.dimGreen;
-  };
 
   const rowsOf = (node: CallNode): Row[] => {
     const rows: Row[] = [];
     const group = node.group;
-    if (group && group.root === node && group.count >= 2) {
-      const hidden = group.count - countShown(group, node, total);
-      if (hidden >= 2) {
-        const libs = group.libraries.join(", ");
-        rows.push({ kind: "group", text: `[${hidden} frames hidden]  ${libs.length > 40 ? `${libs.slice(0, 37)}...` : libs}` });
-      }
+    if (group && group.root === node && group.hidden.size > 0) {
+      const libs = group.libraries.join(", ");
+      rows.push({ kind: "group", text: `[${group.hidden.size} frames hidden]  ${libs.length > 40 ? `${libs.slice(0, 37)}...` : libs}` });
     }
-    const kids = displayChildren(node, total);
-    const self = selfTime(node);
-    const items: Row[] = kids.map((n) => ({ kind: "node", node: n }));
-    if (node.frame.kind !== "root" && kids.length > 0 && (self >= threshold || showAll) && self > 0) {
-      items.push({ kind: "self", time: self, file: node.frame.file });
-    }
-    if (!options.timeline) items.sort((a, b) => rowTime(b) - rowTime(a));
-    return rows.concat(items);
+    let kids = displayChildren(node);
+    // A lone [self] says nothing the node's own line does not.
+    if (kids.every((k) => isSelfNode(k))) kids = [];
+    if (!options.timeline) kids.sort((a, b) => b.time - a.time);
+    return rows.concat(kids.map((k) => ({ kind: "node", node: k, parent: node })));
   };
 
   // Depth-first with an explicit stack: [row, prefix for this line, prefix for its children].
@@ -163,66 +198,65 @@ export function renderTree(root: CallNode, cwd: string | undefined, options: Con
       lines.push(linePrefix + paint(ANSI.faint, row.text));
       continue;
     }
-    if (row.kind === "self") {
-      const where = row.file ? `  ${paint(ANSI.faint, shortPath(row.file, cwd))}` : "";
-      lines.push(`${linePrefix}${paint(timeColour(row.time), fmtTime(row.time))} [self]${where}`);
+    const node = row.node;
+    if (isSelfNode(node)) {
+      const file = row.parent.frame.file;
+      const where = file ? `  ${paint(ANSI.faint, shortPath(file, cwd))}` : "";
+      lines.push(`${linePrefix}${time(node.time)} [self]${where}`);
       continue;
     }
-    const node = row.node;
     const f = node.frame;
-    const isApp = f.kind === "js" && !node.group;
-    const name = isApp ? paint(ANSI.app, f.name) : f.name;
+    const name = f.kind === "js" && !node.group ? paint(ANSI.app, f.name) : f.name;
     const where = f.file ? `  ${paint(ANSI.faint, location(f.file, f.line, f.col, cwd))}` : "";
-    lines.push(`${linePrefix}${paint(timeColour(node.time), fmtTime(node.time))} ${name}${where}`);
+    lines.push(`${linePrefix}${time(node.time)} ${name}${where}`);
     pushRows(rowsOf(node), childPrefix, false);
   }
   return lines;
 }
 
-function rowTime(row: Row): number {
-  return row.kind === "node" ? row.node.time : row.kind === "self" ? row.time : Infinity;
-}
-
-/** `file:line:col`, the form editors and terminals jump to. */
-export function location(file: string, line: number | undefined, col: number | undefined, cwd?: string): string {
-  let s = shortPath(file, cwd);
-  if (line !== undefined) s += `:${line}`;
-  if (line !== undefined && col !== undefined) s += `:${col}`;
-  return s;
-}
-
 /**
- * A frame inside a library group is drawn only when it is the group's root,
- * leads out of the group (has a child that is not in it), or holds more
- * than a fifth of the total as self time; the others are skipped and their
- * children drawn in their place.
+ * The children drawn under `node`: a child hidden in its library group is
+ * skipped and its own children drawn in its place (its `[self]` leaf goes
+ * with it).
  */
-function isShownInGroup(node: CallNode, total: number): boolean {
-  const group = node.group;
-  if (!group || group.count < 2 || group.root === node) return true;
-  if (node.children.some((c) => c.group !== group)) return true;
-  return selfTime(node) > 0.2 * total;
-}
-
-function displayChildren(node: CallNode, total: number): CallNode[] {
+function displayChildren(node: CallNode): CallNode[] {
   const out: CallNode[] = [];
   const todo = node.children.slice().reverse();
   while (todo.length > 0) {
     const c = todo.pop()!;
-    if (isShownInGroup(c, total)) out.push(c);
-    else for (let i = c.children.length - 1; i >= 0; i--) todo.push(c.children[i]!);
+    if (!c.group?.hidden.has(c)) {
+      out.push(c);
+      continue;
+    }
+    for (let i = c.children.length - 1; i >= 0; i--) if (!isSelfNode(c.children[i]!)) todo.push(c.children[i]!);
   }
   return out;
 }
 
-function countShown(group: FrameGroup, root: CallNode, total: number): number {
-  let shown = 0;
-  const todo = [root];
-  while (todo.length > 0) {
-    const n = todo.pop()!;
-    if (n.group !== group) continue;
-    if (isShownInGroup(n, total)) shown++;
-    for (const c of n.children) todo.push(c);
+/**
+ * The flat list of a profile: functions by self (or total) time, heaviest
+ * first, runtime and tool frames processed away as in the tree, nothing
+ * dropped as irrelevant before the sums.
+ */
+export function renderFlat(profile: Profile, options: ConsoleOptions = {}): string[] {
+  const tree = processTree(buildCallTree(profile, { selfNodes: true }), { ...options, timeline: false, filterThreshold: 0 });
+  const byTotal = options.flatTime === "total";
+  const value = (r: { self: number; total: number }) => (byTotal ? r.total : r.self);
+  const rows = flatProfile(tree).sort((a, b) => value(b) - value(a) || a.frame.name.localeCompare(b.frame.name));
+  const { paint, time } = painter(tree.time, options);
+  const threshold = options.showAll ? 0 : (options.flatThreshold ?? 0.001) * tree.time;
+  const lines: string[] = [];
+  let left = 0;
+  for (const r of rows) {
+    if (value(r) <= 0 || value(r) < threshold) {
+      if (value(r) > 0) left++;
+      continue;
+    }
+    const f = r.frame;
+    const name = f.kind === "js" && !isLibraryFrame(f, options) ? paint(ANSI.app, f.name) : f.name;
+    const where = f.file ? `  ${paint(ANSI.faint, location(f.file, f.line, f.col, options.cwd))}` : "";
+    lines.push(`${time(value(r))} ${name}${where}`);
   }
-  return shown;
+  if (left > 0) lines.push(paint(ANSI.faint, `(${left} more under ${+((options.flatThreshold ?? 0.001) * 100).toFixed(2)}%)`));
+  return lines;
 }

@@ -21,24 +21,50 @@ export interface CallNode {
   group?: FrameGroup;
 }
 
-/** Library frames folded into one line by the renderers. */
+/** A run of library frames, folded into one line by the renderers. */
 export interface FrameGroup {
-  /** The first (outermost) node of the group. */
+  /** The first (outermost) node of the group; always drawn. */
   readonly root: CallNode;
   /** How many nodes the group holds. */
-  count: number;
-  /** Package or runtime names of the folded frames, in order of appearance. */
-  readonly libraries: string[];
+  readonly count: number;
+  /** The nodes the renderers leave out (empty when too few would be). */
+  readonly hidden: ReadonlySet<CallNode>;
+  /** Package or runtime names of the hidden frames, in order of appearance. */
+  readonly libraries: readonly string[];
 }
 
 /** Frame of the synthetic root node that stands for the whole profile. */
 export const ROOT_FRAME: Frame = { name: "(root)", kind: "root" };
 
-/** Milliseconds spent in `node` itself, not in its children. */
+/**
+ * Frame of a `[self]` leaf: its parent's own time, made explicit so that a
+ * timeline keeps it in time order and processors can merge or drop it.
+ */
+export const SELF_FRAME: Frame = { name: "[self]", kind: "self" };
+
+/** True for a `[self]` leaf (see {@linkcode SELF_FRAME}). */
+export function isSelfNode(node: CallNode): boolean {
+  return node.frame.kind === "self";
+}
+
+/**
+ * Milliseconds in `node` that no child accounts for: with `[self]` leaves,
+ * the time a processor folded into it (a removed tiny callee, say).
+ */
 export function selfTime(node: CallNode): number {
   let t = node.time;
   for (const c of node.children) t -= c.time;
   // Floating-point sums may leave a hair below zero.
+  return t > 1e-9 ? t : 0;
+}
+
+/**
+ * Milliseconds spent in the function of `node` itself on this call path:
+ * its `[self]` leaves plus its {@linkcode selfTime}.
+ */
+export function ownTime(node: CallNode): number {
+  let t = node.time;
+  for (const c of node.children) if (!isSelfNode(c)) t -= c.time;
   return t > 1e-9 ? t : 0;
 }
 
@@ -50,6 +76,12 @@ export interface BuildCallTreeOptions {
    * @default {false}
    */
   timeline?: boolean;
+  /**
+   * Give each node's own time a `[self]` leaf ({@linkcode SELF_FRAME}); in a
+   * timeline, one leaf per stretch of own time, in time order.
+   * @default {false}
+   */
+  selfNodes?: boolean;
 }
 
 /**
@@ -67,10 +99,11 @@ export interface BuildCallTreeOptions {
  * ```
  */
 export function buildCallTree(profile: Profile, options: BuildCallTreeOptions = {}): CallNode {
-  return options.timeline ? buildTimeline(profile) : buildAggregated(profile);
+  const selfNodes = options.selfNodes ?? false;
+  return options.timeline ? buildTimeline(profile, selfNodes) : buildAggregated(profile, selfNodes);
 }
 
-function buildAggregated(profile: Profile): CallNode {
+function buildAggregated(profile: Profile, selfNodes: boolean): CallNode {
   const { stacks, frames } = profile;
   const weight = new Float64Array(stacks.length);
   const root: CallNode = { frame: ROOT_FRAME, time: 0, children: [] };
@@ -86,6 +119,7 @@ function buildAggregated(profile: Profile): CallNode {
   const nodes: (CallNode | undefined)[] = new Array(stacks.length);
   for (const s of order) {
     const node: CallNode = { frame: frames[stacks.frame[s]!]!, time: 0, children: [] };
+    if (selfNodes && weight[s]! > 0) node.children.push({ frame: SELF_FRAME, time: weight[s]!, children: [] });
     nodes[s] = node;
     const p = stacks.parent[s]!;
     (p === -1 ? root : nodes[p]!).children.push(node);
@@ -129,7 +163,7 @@ function stackOrder(profile: Profile): Int32Array {
   return order;
 }
 
-function buildTimeline(profile: Profile): CallNode {
+function buildTimeline(profile: Profile, selfNodes: boolean): CallNode {
   const { stacks, frames } = profile;
   const root: CallNode = { frame: ROOT_FRAME, time: 0, children: [] };
   let prevChain: number[] = [];
@@ -149,6 +183,13 @@ function buildTimeline(profile: Profile): CallNode {
       path.push(node);
     }
     for (const node of path) node.time += w;
+    const leaf = path[path.length - 1]!;
+    if (selfNodes && leaf !== root) {
+      // Consecutive samples in the same function extend one stretch.
+      const last = leaf.children[leaf.children.length - 1];
+      if (last && isSelfNode(last)) last.time += w;
+      else leaf.children.push({ frame: SELF_FRAME, time: w, children: [] });
+    }
     prevChain = chain.slice();
   }
   pruneEmpty(root);

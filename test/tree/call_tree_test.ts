@@ -13,7 +13,7 @@ test("buildCallTree() merges repeated calls and sorts heaviest first", () => {
 
 test("buildCallTree() with timeline keeps calls apart and in order", () => {
   const root = buildCallTree(profileOf([["main;a", 1], ["main;b", 3], ["main;a", 1]]), { timeline: true });
-  assertValidTree(root);
+  assertValidTree(root, { timeline: true });
   assert.equal(dump(root), "main:5\n  a:1\n  b:3\n  a:1");
 });
 
