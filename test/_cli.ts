@@ -5,6 +5,8 @@
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -14,6 +16,14 @@ import { detectRuntime } from "../runtimes/auto.ts";
 export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
 /** Fixture scripts. */
 export const SCRIPTS: string = join(ROOT, "test/fixtures/scripts");
+
+/**
+ * The data directory tsprof keeps sessions in during the tests
+ * (`TSPROF_DATA_DIR`), so that no test writes to the user's own; removed
+ * when the test run ends.
+ */
+export const TEST_DATA_DIR: string = mkdtempSync(join(tmpdir(), "tsprof-data-"));
+process.on("exit", () => rmSync(TEST_DATA_DIR, { recursive: true, force: true }));
 
 /** The argv that starts tsprof on this runtime. */
 export function tsprofArgv(): string[] {
@@ -45,7 +55,7 @@ export function run(argv: readonly string[], options: { cwd?: string; input?: st
     cwd: options.cwd ?? ROOT,
     input: options.input ?? "",
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    env: { ...process.env, NO_COLOR: "1", TSPROF_DATA_DIR: TEST_DATA_DIR, ...options.env },
     timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
@@ -64,7 +74,7 @@ export function tsprof(args: readonly string[], options: { cwd?: string; input?:
 export function tsprofSignalled(args: readonly string[], signal: "SIGINT" | "SIGTERM"): Promise<Ran> {
   const argv = [...tsprofArgv(), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", TSPROF_DATA_DIR: TEST_DATA_DIR } });
     let stdout = "";
     let stderr = "";
     let sent = false;

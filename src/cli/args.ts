@@ -6,7 +6,10 @@
  * @module
  */
 import { cac } from "cac";
+import { type OptionSpec, parseOptionValue } from "../option_spec.ts";
+import { CONSOLE_OPTIONS } from "../render/console.ts";
 import { RENDERERS } from "../render/registry.ts";
+import { PROCESS_OPTIONS } from "../tree/processors.ts";
 
 /** What the user asked for. */
 export interface CliOptions {
@@ -29,6 +32,14 @@ export interface CliOptions {
   readonly foldRecursion: boolean;
   readonly filterThreshold?: number;
   readonly description?: string;
+  /** List functions by time instead of the tree. */
+  readonly flat: boolean;
+  /** What the flat list shows: own time or time on the stack. */
+  readonly flatTime: "self" | "total";
+  /** Id of a kept session to render (`--load-prev`). */
+  readonly loadPrev?: string;
+  /** Report options set by name with `-p key=value`, already parsed. */
+  readonly settings: Readonly<Record<string, boolean | number | RegExp | string>>;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -44,8 +55,11 @@ export class UsageError extends Error {
 /** Options that take a value: needed to find where the script starts. */
 const VALUE_OPTIONS = new Set([
   "-i", "--interval", "-r", "--renderer", "-o", "--outfile", "--load", "--time", "--show-regex", "--hide-regex",
-  "--show", "--hide", "--filter-threshold", "--description", "-p", "--processor-option",
+  "--show", "--hide", "--filter-threshold", "--description", "-p", "--processor-option", "--flat-time", "--load-prev",
 ]);
+
+/** Every option `-p key=value` can set. */
+export const SETTABLE_OPTIONS: readonly OptionSpec[] = [...PROCESS_OPTIONS, ...CONSOLE_OPTIONS];
 
 function buildCac(version: string, forHelp = false) {
   const cli = cac("tsprof");
@@ -66,7 +80,11 @@ function buildCac(version: string, forHelp = false) {
     .option("--hide-regex <re>", "Like --hide, with a regular expression")
     .option("--fold-recursion", "Show a function that calls itself as one node")
     .option("--filter-threshold <share>", "Fold nodes under this share of the total (default 0.01)")
-    .option("--description <text>", "A line for the report header");
+    .option("--description <text>", "A line for the report header")
+    .option("--flat", "List functions by self time instead of the tree")
+    .option("--flat-time <which>", "With --flat: self, or total (time on the stack, recursion counted once)", { default: "self" })
+    .option("-p, --processor-option <key=value>", "Set any report option by name (listed below); repeatable")
+    .option("--load-prev <id>", "Render a session kept from an earlier console run (the id tsprof printed)");
   if (forHelp) {
     cli.help();
     cli.version(version);
@@ -89,6 +107,11 @@ export function helpText(version: string): string {
   } finally {
     console.info = orig;
     console.log = origLog;
+  }
+  lines.push("", "Report options (-p key=value):");
+  for (const o of SETTABLE_OPTIONS) {
+    const type = o.type === "choice" ? (o.values ?? []).join("|") : o.type;
+    lines.push(`  ${`${o.name}=<${type}>`.padEnd(34)}${o.description} (default: ${o.default})`);
   }
   return lines.join("\n");
 }
@@ -168,8 +191,14 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
       throw new UsageError(`${flag}: not a valid pattern: "${re}"`);
     }
   }
+  const flatTime = String(o.flatTime);
+  if (flatTime !== "self" && flatTime !== "total") throw new UsageError(`--flat-time must be "self" or "total": got "${flatTime}"`);
+  const settings = parseSettings(o.processorOption);
+  if ((settings.flat ?? o.flat === true) && (settings.timeline ?? o.timeline === true)) throw new UsageError("--flat and --timeline cannot be used together");
   const load = viewFile ?? str(o.load);
-  if (!o.help && !o.version && load === undefined && command.length === 0) throw new UsageError("no script given");
+  const loadPrev = str(o.loadPrev);
+  if (load !== undefined && loadPrev !== undefined) throw new UsageError("give --load or --load-prev, not both");
+  if (!o.help && !o.version && load === undefined && loadPrev === undefined && command.length === 0) throw new UsageError("no script given");
   const result: CliOptions = {
     command,
     rawCommand,
@@ -178,6 +207,10 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     timeline: o.timeline === true,
     time,
     foldRecursion: o.foldRecursion === true,
+    flat: o.flat === true,
+    flatTime,
+    settings,
+    ...(loadPrev !== undefined ? { loadPrev } : {}),
     help: o.help === true || o.h === true,
     version: o.version === true || o.v === true,
     ...(load !== undefined ? { load } : {}),
@@ -191,6 +224,28 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     ...(str(o.description) !== undefined ? { description: str(o.description)! } : {}),
   };
   return result;
+}
+
+/**
+ * Reads the `-p key=value` settings (`-p key` sets a boolean). Keys are
+ * camelCase or kebab-case names from {@linkcode SETTABLE_OPTIONS}.
+ */
+function parseSettings(raw: unknown): Record<string, boolean | number | RegExp | string> {
+  const items = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const out: Record<string, boolean | number | RegExp | string> = {};
+  for (const item of items) {
+    const text = String(item);
+    const eq = text.indexOf("=");
+    const key = (eq === -1 ? text : text.slice(0, eq)).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const spec = SETTABLE_OPTIONS.find((s) => s.name === key);
+    if (!spec) throw new UsageError(`-p: unknown option "${key}": choose one of ${SETTABLE_OPTIONS.map((s) => s.name).join(", ")}`);
+    try {
+      out[key] = parseOptionValue(spec, eq === -1 ? undefined : text.slice(eq + 1));
+    } catch (e) {
+      throw new UsageError(`-p: ${(e as Error).message}`);
+    }
+  }
+  return out;
 }
 
 /** Joins a regex option and a glob option into one pattern. */

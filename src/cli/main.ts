@@ -17,6 +17,7 @@ import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.t
 import { type Renderer, rendererByName, rendererForFile, type RenderOptions } from "../render/registry.ts";
 import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
 import { type ChildResult, findCpuProfile, runChild } from "./run_child.ts";
+import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { VERSION } from "../version.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -69,6 +70,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (options.load !== undefined) {
       const session = loadProfileFile(readFile(options.load), options.load);
       emit(session, renderer, options, false);
+      return 0;
+    }
+    if (options.loadPrev !== undefined) {
+      const path = savedSessionPath(options.loadPrev);
+      if (!path) throw new UsageError(noSavedSession(options.loadPrev));
+      emit(loadProfileFile(readFile(path), path), renderer, options, false);
       return 0;
     }
     return await profileCommand(options, renderer);
@@ -124,7 +131,28 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
   }
   if (options.description !== undefined) session = { ...session, meta: { ...session.meta, description: options.description } };
   emit(session, renderer, options, true);
+  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
   return child.exitCode;
+}
+
+/**
+ * Keeps the session for `--load-prev` and says how to use it. A data
+ * directory that cannot be written costs only the offer.
+ */
+function offerLoadPrev(session: Session): void {
+  let id: string;
+  try {
+    id = keepSession(session);
+  } catch {
+    return;
+  }
+  process.stderr.write(`To view this report with different options, run:\n    tsprof --load-prev ${id} [options]\n`);
+}
+
+function noSavedSession(id: string): string {
+  const ids = listSavedSessions();
+  if (ids.length === 0) return `no saved session "${id}": none are kept in "${sessionsDir()}" yet`;
+  return `no saved session "${id}": the kept ones are ${ids.slice(-3).reverse().map((i) => `"${i}"`).join(", ")}${ids.length > 3 ? ", ..." : ""}`;
 }
 
 class NoProfile extends Error {}
@@ -178,12 +206,15 @@ function emit(session: Session, renderer: Renderer, options: CliOptions, afterRu
     timeline: options.timeline,
     time: options.time,
     foldRecursion: options.foldRecursion,
+    flat: options.flat,
+    flatTime: options.flatTime,
     toolPaths: toolPaths(),
     unicode: options.unicode ?? true,
     color: toTerminal ? useColor(options.color, stream.isTTY === true) : (options.color ?? false),
     ...(options.filterThreshold !== undefined ? { filterThreshold: options.filterThreshold } : {}),
     ...(options.showRegex !== undefined ? { showRegex: new RegExp(options.showRegex) } : {}),
     ...(options.hideRegex !== undefined ? { hideRegex: new RegExp(options.hideRegex) } : {}),
+    ...options.settings,
   };
   const output = renderer.render(session, renderOptions);
   if (outfile === undefined && afterRun && renderer.name !== "console") {
