@@ -196,7 +196,8 @@ function cpuProfileSession(runtime: "deno" | "bun" | "unknown", child: ChildResu
  * the script's stdout stays its own; other formats after a run go to a file
  * named after the script.
  */
-function emit(session: Session, renderer: Renderer, options: CliOptions, afterRun: boolean): void {
+function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun: boolean): void {
+  const session = options.description === undefined ? loaded : { ...loaded, meta: { ...loaded.meta, description: options.description } };
   let outfile = options.outfile;
   const toTerminal = outfile === undefined && renderer.name === "console";
   const stream = afterRun ? process.stderr : process.stdout;

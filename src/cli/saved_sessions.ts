@@ -51,9 +51,14 @@ export function keepSession(session: Session, dir: string = sessionsDir(), now: 
   mkdirSync(dir, { recursive: true });
   const pad = (n: number) => String(n).padStart(2, "0");
   const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
-  const taken = new Set(listSavedSessions(dir));
-  let id = stamp;
-  for (let n = 2; taken.has(id); n++) id = `${stamp}-${n}`;
+  // Same second as a kept run: count on from the highest suffix, so that
+  // an id is never given to two runs, even after the first was deleted.
+  let highest = 0;
+  for (const kept of listSavedSessions(dir)) {
+    if (kept === stamp) highest = Math.max(highest, 1);
+    else if (kept.startsWith(`${stamp}-`)) highest = Math.max(highest, Number(kept.slice(stamp.length + 1)));
+  }
+  const id = highest === 0 ? stamp : `${stamp}-${highest + 1}`;
   const path = join(dir, id + EXTENSION);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, encodeSessionFile(session));

@@ -166,21 +166,37 @@ function stackOrder(profile: Profile): Int32Array {
 function buildTimeline(profile: Profile, selfNodes: boolean): CallNode {
   const { stacks, frames } = profile;
   const root: CallNode = { frame: ROOT_FRAME, time: 0, children: [] };
-  let prevChain: number[] = [];
-  let path: CallNode[] = [root];
+  // The open calls, root first, and the stack id each stands for; depthOf
+  // finds an open stack's place in the path (-1: not open).
+  const path: CallNode[] = [root];
+  const pathStacks: number[] = [-1];
+  const depthOf = new Int32Array(stacks.length).fill(-1);
   const chain: number[] = [];
   for (let i = 0; i < profile.samples.length; i++) {
     const w = profile.weights[i]!;
+    // A sample of no weight adds nothing, and must not split a call in two.
+    if (!(w > 0)) continue;
+    // The sample's stacks, leaf first, up to the first one already open.
     chain.length = 0;
-    for (let s = profile.samples[i]!; s !== -1; s = stacks.parent[s]!) chain.push(s);
-    chain.reverse();
-    let common = 0;
-    while (common < chain.length && common < prevChain.length && chain[common] === prevChain[common]) common++;
-    path.length = common + 1;
-    for (let d = common; d < chain.length; d++) {
-      const node: CallNode = { frame: frames[stacks.frame[chain[d]!]!]!, time: 0, children: [] };
-      path[d]!.children.push(node);
+    let s = profile.samples[i]!;
+    let depth = -1;
+    for (; s !== -1; s = stacks.parent[s]!) {
+      if (depthOf[s] !== -1) {
+        depth = depthOf[s]!;
+        break;
+      }
+      chain.push(s);
+    }
+    const keep = s === -1 ? 1 : depth + 1;
+    for (let k = keep; k < pathStacks.length; k++) depthOf[pathStacks[k]!] = -1;
+    path.length = keep;
+    pathStacks.length = keep;
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const node: CallNode = { frame: frames[stacks.frame[chain[k]!]!]!, time: 0, children: [] };
+      path[path.length - 1]!.children.push(node);
+      depthOf[chain[k]!] = path.length;
       path.push(node);
+      pathStacks.push(chain[k]!);
     }
     for (const node of path) node.time += w;
     const leaf = path[path.length - 1]!;
@@ -190,9 +206,7 @@ function buildTimeline(profile: Profile, selfNodes: boolean): CallNode {
       if (last && isSelfNode(last)) last.time += w;
       else leaf.children.push({ frame: SELF_FRAME, time: w, children: [] });
     }
-    prevChain = chain.slice();
   }
-  pruneEmpty(root);
   return root;
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildCallTree, selfTime } from "../../src/tree/call_tree.ts";
+import { buildCallTree, ownTime, selfTime } from "../../src/tree/call_tree.ts";
 import { test } from "../harness.ts";
 import { assertValidTree, dump, profileOf } from "../_helpers.ts";
 
@@ -30,4 +30,13 @@ test("buildCallTree() builds a 10,000-deep tree without recursion", () => {
   let depth = 0;
   for (let n = root; n.children.length > 0; n = n.children[0]!) depth++;
   assert.equal(depth, 10_000);
+});
+
+test("buildCallTree() with selfNodes gives own time a [self] leaf, never under the root", () => {
+  const root = buildCallTree(profileOf([["main;a", 1], ["main", 2], ["main;a", 1], ["", 5]]), { selfNodes: true });
+  assertValidTree(root);
+  assert.equal(dump(root), "main:4\n  [self]:2\n  a:2\n    [self]:2");
+  assert.equal(root.time, 9, "time with an empty stack stays the root's own");
+  assert.equal(ownTime(root.children[0]!), 2);
+  assert.equal(selfTime(root.children[0]!), 0);
 });

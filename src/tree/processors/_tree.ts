@@ -31,13 +31,15 @@ export interface RebuildOptions {
    * children stay in time order.
    */
   readonly timeline?: boolean;
+  /** Keep track of the frames on the path, for `onPath` (it costs). */
+  readonly trackPath?: boolean;
 }
 
 /**
  * Rebuilds a tree without the nodes `remove` picks: their children move up
  * to the nearest kept ancestor, and siblings that then share a frame merge
  * (in a timeline, only adjacent ones). `onPath(frame)` tells whether a kept
- * ancestor has that frame. A `[self]` leaf that would land on the root is
+ * ancestor has that frame (with `trackPath`). A `[self]` leaf that would land on the root is
  * left out: the root's own time has no row. The root's total never changes.
  */
 export function rebuildTree(
@@ -71,33 +73,56 @@ export function rebuildTree(
     return node;
   };
   // Frames of the kept nodes from the root down to where the walk is.
+  const trackPath = options.trackPath ?? false;
   const onPathCount = new Map<Frame, number>();
   const onPath = (f: Frame): boolean => (onPathCount.get(f) ?? 0) > 0;
-  // Entries: a node to place under a new parent, or (old === undefined) the
-  // end of a kept node's subtree. Pushed in reverse to keep time order.
-  type Entry = { old: CallNode; parent: CallNode } | { old: undefined; leave: Frame };
-  const todo: Entry[] = [];
-  for (let i = root.children.length - 1; i >= 0; i--) todo.push({ old: root.children[i]!, parent: newRoot });
-  while (todo.length > 0) {
-    const e = todo.pop()!;
-    if (e.old === undefined) {
-      onPathCount.set(e.leave, onPathCount.get(e.leave)! - 1);
+  // Parallel stacks: a node to place under a new parent, or (old ===
+  // undefined) the end of the subtree of a kept node whose frame is `leave`.
+  // Pushed in reverse to keep time order.
+  const olds: (CallNode | undefined)[] = [];
+  const parents: (CallNode | Frame)[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) {
+    olds.push(root.children[i]!);
+    parents.push(newRoot);
+  }
+  while (olds.length > 0) {
+    const old = olds.pop();
+    const parent = parents.pop()!;
+    if (old === undefined) {
+      const leave = parent as Frame;
+      onPathCount.set(leave, onPathCount.get(leave)! - 1);
       continue;
     }
-    const { old, parent } = e;
-    let target = parent;
+    const into = parent as CallNode;
     if (isSelfNode(old)) {
-      if (parent !== newRoot) attach(parent, old);
+      if (into !== newRoot) attach(into, old);
       continue;
     }
+    let target = into;
     if (!remove(old, onPath)) {
-      target = attach(parent, old);
-      onPathCount.set(old.frame, (onPathCount.get(old.frame) ?? 0) + 1);
-      todo.push({ old: undefined, leave: old.frame });
+      target = attach(into, old);
+      if (trackPath) {
+        onPathCount.set(old.frame, (onPathCount.get(old.frame) ?? 0) + 1);
+        olds.push(undefined);
+        parents.push(old.frame);
+      }
     }
-    for (let i = old.children.length - 1; i >= 0; i--) todo.push({ old: old.children[i]!, parent: target });
+    for (let i = old.children.length - 1; i >= 0; i--) {
+      olds.push(old.children[i]!);
+      parents.push(target);
+    }
   }
   return newRoot;
+}
+
+/** Remembers a predicate's answer per frame: frames are few, nodes many. */
+export function perFrame(test: (frame: Frame) => boolean): (frame: Frame) => boolean {
+  const memo = new Map<Frame, boolean>();
+  return (frame) => {
+    let answer = memo.get(frame);
+    if (answer === undefined) memo.set(frame, (answer = test(frame)));
+    return answer;
+  };
 }
 
 /** Tests a regular expression against a file, `false` when either is missing. */

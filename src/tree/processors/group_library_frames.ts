@@ -7,7 +7,7 @@
 import type { Frame } from "../../format/types.ts";
 import { codeOrigin, libraryName } from "../../paths.ts";
 import { type CallNode, type FrameGroup, isSelfNode, ownTime } from "../call_tree.ts";
-import { copyTree, matches } from "./_tree.ts";
+import { copyTree, matches, perFrame } from "./_tree.ts";
 
 /** Options for {@linkcode groupLibraryFrames} and {@linkcode isLibraryFrame}. */
 export interface GroupLibraryFramesOptions {
@@ -63,6 +63,7 @@ export function groupLibraryFrames(root: CallNode, options: GroupLibraryFramesOp
   const out = copyTree(root);
   const minHidden = options.groupMinHidden ?? 2;
   const showShare = (options.groupShowShare ?? 0.2) * out.time;
+  const isLibrary = perFrame((f) => isLibraryFrame(f, options));
   const groups: Building[] = [];
   const groupOf = new Map<CallNode, Building>();
   // Depth-first in drawing order, so libraries are listed as they appear.
@@ -72,7 +73,7 @@ export function groupLibraryFrames(root: CallNode, options: GroupLibraryFramesOp
     let group: Building | undefined;
     if (isSelfNode(node)) {
       group = parentGroup;
-    } else if (isLibraryFrame(node.frame, options)) {
+    } else if (isLibrary(node.frame)) {
       group = parentGroup;
       if (!group) groups.push((group = { root: node, members: [] }));
       group.members.push(node);

@@ -8,7 +8,7 @@
 import type { Frame } from "../../format/types.ts";
 import { codeOrigin } from "../../paths.ts";
 import { type CallNode, sortByTime } from "../call_tree.ts";
-import { matches, rebuildTree } from "./_tree.ts";
+import { matches, perFrame, rebuildTree } from "./_tree.ts";
 
 /** Options of every processor that rebuilds the tree. */
 export interface TimelineOptions {
@@ -41,7 +41,8 @@ const PSEUDO_KINDS: ReadonlySet<string> = new Set(["idle", "gc", "program", "roo
  * ```
  */
 export function removeFrames(root: CallNode, remove: (frame: Frame) => boolean, options: TimelineOptions = {}): CallNode {
-  const out = rebuildTree(root, (old) => remove(old.frame), options);
+  const removed = perFrame(remove);
+  const out = rebuildTree(root, (old) => removed(old.frame), options);
   if (!options.timeline) sortByTime(out);
   return out;
 }
@@ -98,7 +99,7 @@ export type FoldRecursionOptions = TimelineOptions;
  * once with the time its outermost call took, never a sum over the levels.
  */
 export function foldRecursion(root: CallNode, options: FoldRecursionOptions = {}): CallNode {
-  const out = rebuildTree(root, (old, onPath) => onPath(old.frame), options);
+  const out = rebuildTree(root, (old, onPath) => onPath(old.frame), { ...options, trackPath: true });
   if (!options.timeline) sortByTime(out);
   return out;
 }
