@@ -242,7 +242,7 @@ export function renderFlat(profile: Profile, options: ConsoleOptions = {}): stri
   const tree = processTree(buildCallTree(profile, { selfNodes: true }), { ...options, timeline: false, filterThreshold: 0 });
   const byTotal = options.flatTime === "total";
   const value = (r: { self: number; total: number }) => (byTotal ? r.total : r.self);
-  const rows = flatProfile(tree).sort((a, b) => value(b) - value(a) || a.frame.name.localeCompare(b.frame.name));
+  const rows = flatProfile(tree).sort((a, b) => value(b) - value(a) || (a.frame.name < b.frame.name ? -1 : a.frame.name > b.frame.name ? 1 : 0));
   const { paint, time } = painter(tree.time, options);
   const threshold = options.showAll ? 0 : (options.flatThreshold ?? 0.001) * tree.time;
   const lines: string[] = [];
