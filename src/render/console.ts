@@ -49,6 +49,13 @@ export interface ConsoleOptions extends ProcessOptions {
    * @default {0.001}
    */
   flatThreshold?: number;
+  /**
+   * Calls nested deeper than this are not drawn: a line says so instead.
+   * Deep recursion (thousands of levels) would otherwise print megabytes of
+   * indentation; `foldRecursion` shows it as one node.
+   * @default {200}
+   */
+  maxDepth?: number;
   /** Version string for the header. */
   version?: string;
 }
@@ -61,6 +68,7 @@ export const CONSOLE_OPTIONS: readonly OptionSpec[] = [
   { name: "flat", type: "boolean", default: "false", description: "list functions by time instead of the tree" },
   { name: "flatTime", type: "choice", values: ["self", "total"], default: "self", description: "the flat list's time: own time or time on the stack" },
   { name: "flatThreshold", type: "share", default: "0.001", description: "the flat list leaves out functions under this share" },
+  { name: "maxDepth", type: "count", default: "200", description: "calls nested deeper are not drawn (a line says so)" },
 ];
 
 const ANSI = {
@@ -180,20 +188,21 @@ export function renderTree(root: CallNode, cwd: string | undefined, options: Con
     return rows.concat(kids.map((k) => ({ kind: "node", node: k, parent: node })));
   };
 
-  // Depth-first with an explicit stack: [row, prefix for this line, prefix for its children].
-  const todo: [Row, string, string][] = [];
-  const pushRows = (rows: Row[], prefix: string, top: boolean) => {
+  const maxDepth = options.maxDepth ?? 200;
+  // Depth-first with an explicit stack: [row, prefix for this line, prefix for its children, depth].
+  const todo: [Row, string, string, number][] = [];
+  const pushRows = (rows: Row[], prefix: string, top: boolean, depth: number) => {
     for (let i = rows.length - 1; i >= 0; i--) {
       const isLast = i === rows.length - 1;
       const row = rows[i]!;
-      if (top) todo.push([row, "", ""]);
-      else if (row.kind === "group") todo.push([row, prefix + g.space, prefix]);
-      else todo.push([row, prefix + (isLast ? g.last : g.branch), prefix + (isLast ? g.space : g.pipe)]);
+      if (top) todo.push([row, "", "", depth]);
+      else if (row.kind === "group") todo.push([row, prefix + g.space, prefix, depth]);
+      else todo.push([row, prefix + (isLast ? g.last : g.branch), prefix + (isLast ? g.space : g.pipe), depth]);
     }
   };
-  pushRows(rowsOf(root), "", true);
+  pushRows(rowsOf(root), "", true, 1);
   while (todo.length > 0) {
-    const [row, linePrefix, childPrefix] = todo.pop()!;
+    const [row, linePrefix, childPrefix, depth] = todo.pop()!;
     if (row.kind === "group") {
       lines.push(linePrefix + paint(ANSI.faint, row.text));
       continue;
@@ -209,7 +218,11 @@ export function renderTree(root: CallNode, cwd: string | undefined, options: Con
     const name = f.kind === "js" && !node.group ? paint(ANSI.app, f.name) : f.name;
     const where = f.file ? `  ${paint(ANSI.faint, location(f.file, f.line, f.col, cwd))}` : "";
     lines.push(`${linePrefix}${time(node.time)} ${name}${where}`);
-    pushRows(rowsOf(node), childPrefix, false);
+    if (depth >= maxDepth && node.children.some((c) => !isSelfNode(c))) {
+      lines.push(`${childPrefix}${g.last}${paint(ANSI.faint, `… calls nested deeper than ${maxDepth} levels not shown (--fold-recursion, or -p maxDepth=N)`)}`);
+      continue;
+    }
+    pushRows(rowsOf(node), childPrefix, false, depth + 1);
   }
   return lines;
 }

@@ -48,3 +48,13 @@ test("renderConsole() says so when nothing was sampled", () => {
   const text = renderConsole(sessionOf(profileOf([])));
   assert.ok(text.includes("No samples were recorded."));
 });
+
+test("renderConsole() stops drawing at maxDepth and says so", () => {
+  const deep = Array.from({ length: 500 }, () => "down@/app/src/down.ts:1").join(";");
+  const text = renderConsole(sessionOf(profileOf([[deep, 10]])), { maxDepth: 50, color: false });
+  const treeLines = text.split("\n").filter((l) => l.includes("down  src/down.ts"));
+  assert.equal(treeLines.length, 50);
+  assert.match(text, /… calls nested deeper than 50 levels not shown/);
+  const all = renderConsole(sessionOf(profileOf([[deep, 10]])), { maxDepth: 1000 });
+  assert.equal(all.split("\n").filter((l) => l.includes("down  src/down.ts")).length, 500);
+});
