@@ -129,7 +129,10 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
-  if (options.description !== undefined) session = { ...session, meta: { ...session.meta, description: options.description } };
+  session = {
+    ...session,
+    meta: { ...session.meta, toolPaths: toolPaths(), ...(options.description !== undefined ? { description: options.description } : {}) },
+  };
   emit(session, renderer, options, true);
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
   return child.exitCode;
@@ -209,7 +212,7 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
     foldRecursion: options.foldRecursion,
     flat: options.flat,
     flatTime: options.flatTime,
-    toolPaths: toolPaths(),
+    toolPaths: [...new Set([...toolPaths(), ...(session.meta.toolPaths ?? [])])],
     unicode: options.unicode ?? true,
     color: toTerminal ? useColor(options.color, stream.isTTY === true) : (options.color ?? false),
     ...(options.filterThreshold !== undefined ? { filterThreshold: options.filterThreshold } : {}),

@@ -111,6 +111,11 @@ export interface SessionMeta {
   readonly description?: string;
   /** Exit code of the profiled program, where it ended. */
   readonly exitCode?: number;
+  /**
+   * Where the profiler's own code lived when this was recorded: frames from
+   * there are tsprof's and never shown, wherever the file is loaded later.
+   */
+  readonly toolPaths?: readonly string[];
   /** Things the user should know about this profile (e.g. a missing source map). */
   readonly warnings?: readonly string[];
 }
