@@ -9,6 +9,7 @@ export const config = defineConfig({
     preload: "src/cli/preload.ts",
     deno_preload: "src/cli/deno_preload.ts",
     bun_preload: "src/cli/bun_preload.ts",
+    line_hooks: "src/cli/line_hooks.ts",
   },
   format: ["esm"],
   target: "node20",

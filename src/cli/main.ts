@@ -18,6 +18,8 @@ import { type Renderer, rendererByName, rendererForFile, type RenderOptions } fr
 import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
 import { type ChildResult, findCpuProfile, runChild } from "./run_child.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
+import { childMapsPath } from "./child_maps.ts";
+import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession } from "./source_maps.ts";
 import { VERSION } from "../version.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -68,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const renderer = chooseRenderer(options);
     if (options.outfile !== undefined) checkOutfile(options.outfile);
     if (options.load !== undefined) {
-      const session = loadProfileFile(readFile(options.load), options.load);
+      const session = mapLoadedSession(loadProfileFile(readFile(options.load), options.load));
       emit(session, renderer, options, false);
       return 0;
     }
@@ -120,6 +122,7 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
   let session: Session;
   try {
     session = runtime === "node" ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    if (runtime === "node") session = mapChildSession(session, childMapsPath(child.outFile));
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
@@ -168,7 +171,11 @@ function cpuProfileSession(runtime: "deno" | "bun" | "unknown", child: ChildResu
   const file = findCpuProfile(child.dir);
   if (!file) throw new NoProfile();
   const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
-  const profile = importV8CpuProfile(cpu, "main", runtime === "bun" ? { idleGapsMs: options.intervalMs } : {});
+  // Positions to the original sources: Deno maps function positions itself
+  // but not line ticks; Bun reports the files that ran (TypeScript already).
+  const { profile, warnings } = runtime === "bun"
+    ? mapBunProfile(importV8CpuProfile(cpu, "main", { idleGapsMs: options.intervalMs }))
+    : importDenoCpuProfile(cpu, options.command[0]);
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
   let cpuTimeMs: number | undefined;
   try {
@@ -188,6 +195,7 @@ function cpuProfileSession(runtime: "deno" | "bun" | "unknown", child: ChildResu
       command: options.command,
       cwd: process.cwd(),
       exitCode: child.exitCode,
+      ...(warnings.length > 0 ? { warnings } : {}),
     },
     profiles: [profile],
   };

@@ -14,6 +14,7 @@ import { recordingToSession } from "../backend.ts";
 import { sessionToJson } from "../format/session_json.ts";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
+import { childMapsPath, collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
 
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
@@ -24,6 +25,7 @@ if (raw) {
   const backend = await loadBackend("auto");
   const stopSync = backend.stopSync?.bind(backend);
   if (!stopSync) throw new Error(`tsprof: the ${backend.name} backend cannot stop synchronously`);
+  if (backend.name === "node") registerLineHooks();
   await backend.start({ intervalMs: config.intervalMs });
   let written = false;
   process.on("exit", (code) => {
@@ -35,6 +37,8 @@ if (raw) {
       cwd: process.cwd(),
       exitCode: typeof code === "number" ? code : Number(process.exitCode ?? 0),
     });
+    // Maps of code transformed in memory (tsx): the CLI maps positions with them.
+    if (backend.name === "node") writeFileSync(childMapsPath(config.out), JSON.stringify(collectRuntimeMaps(session)));
     writeFileSync(config.out, sessionToJson(session));
   });
   exitOnSignals();

@@ -1,0 +1,195 @@
+/**
+ * The CLI's side of source mapping: where each runtime's maps are, and
+ * when to map. The mapping itself is `src/sourcemap/`.
+ *
+ * - Node: maps the child handed over (code tsx transformed in memory), then
+ *   maps next to the code on disk.
+ * - Deno (`--cpu-prof`): Deno mapped function positions itself; line ticks
+ *   are mapped through Deno's emitted code (`$DENO_DIR/gen`) or the
+ *   bundle's own map.
+ * - Bun: positions are in the files that ran (TypeScript already); bundles
+ *   are mapped through their maps on disk, then every frame is moved to its
+ *   function's definition line.
+ * - Loaded `.cpuprofile` files: maps on disk.
+ *
+ * @module
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import process from "node:process";
+import type { Session } from "../format/types.ts";
+import type { V8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { importV8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { placeAtDefinitions } from "../sourcemap/definitions.ts";
+import { firstMap, type MapFetcher, mapOfCode, mapsFromFiles, type MapText, toPath } from "../sourcemap/map_source.ts";
+import { mergeAsyncPairs } from "../sourcemap/async_pairs.ts";
+import { remapProfile, remapSession, SourceMapCache } from "../sourcemap/remap.ts";
+import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
+import type { Profile } from "../format/types.ts";
+
+/** Reads a text file; `undefined` when it cannot be read. */
+export function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Maps next to the code on disk. */
+export const diskMaps: MapFetcher = mapsFromFiles(readText);
+
+/** A fetcher for the maps the Node child wrote (see `child_maps.ts`). */
+function childMaps(path: string): MapFetcher {
+  const text = readText(path);
+  let maps: Record<string, object> = {};
+  if (text !== undefined) {
+    try {
+      maps = JSON.parse(text) as Record<string, object>;
+    } catch {
+      maps = {};
+    }
+  }
+  return (file) => {
+    const map = Object.hasOwn(maps, file) ? maps[file] : undefined;
+    return map ? { map, url: file } : undefined;
+  };
+}
+
+/** Maps a session the Node child wrote. */
+export function mapChildSession(session: Session, childMapsFile: string | undefined): Session {
+  const fetch = childMapsFile ? firstMap(childMaps(childMapsFile), diskMaps) : diskMaps;
+  return remapSession(session, fetch);
+}
+
+/**
+ * Maps Bun's `--cpu-prof` profile: its positions are in the files that ran
+ * (TypeScript already; a bundle's own lines), so bundles are mapped through
+ * their maps on disk. An async function's wrapper and body become one
+ * frame, and frames are placed at their function's name, as on V8.
+ */
+export function mapBunProfile(profile: Profile): { profile: Profile; warnings: string[] } {
+  const cache = new SourceMapCache(diskMaps);
+  const mapped = remapProfile(mergeAsyncPairs(profile), cache);
+  return { profile: placeAtDefinitions(mapped, readText), warnings: [...cache.warnings] };
+}
+
+/** Maps a loaded foreign profile (a `.cpuprofile`) when its code's maps are on disk. */
+export function mapLoadedSession(session: Session): Session {
+  return session.meta.runtime === "v8" ? remapSession(session, diskMaps) : session;
+}
+
+/** Where Deno keeps its cache (`deno info` prints it). */
+function denoDir(): string {
+  const env = process.env;
+  if (env.DENO_DIR) return env.DENO_DIR;
+  if (process.platform === "darwin") return join(homedir(), "Library/Caches/deno");
+  if (process.platform === "win32") return join(env.LOCALAPPDATA ?? homedir(), "deno");
+  return join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "deno");
+}
+
+/** Maps of Deno's emitted JavaScript for TypeScript files, from its cache. */
+function denoEmitMaps(dir: string): MapFetcher {
+  return (file) => {
+    const path = toPath(file);
+    if (path === undefined || !/\.(?:ts|mts|cts|tsx|jsx)$/.test(path)) return undefined;
+    const emitted = join(dir, "gen", "file", `${path}.js`);
+    const code = readText(emitted);
+    if (code === undefined) return undefined;
+    const found: MapText | undefined = mapOfCode(code, emitted, readText);
+    return found;
+  };
+}
+
+/**
+ * Imports Deno's `--cpu-prof` output with its line ticks mapped to the
+ * original sources (Deno maps the function positions itself).
+ */
+export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefined): { profile: Profile; warnings: string[] } {
+  const cache = new SourceMapCache(firstMap(denoEmitMaps(denoDir()), diskMaps));
+  const packages = new PackageMaps();
+  const premapped = premappedOrigins(cpu, cache, (files) => [...(entry ? [resolve(entry)] : []), ...packages.generatedFor(files)]);
+  const profile = importV8CpuProfile(premapped.cpu, "main");
+  const session: Session = {
+    version: 1,
+    meta: { runtime: "deno", runtimeVersion: "", intervalMs: 1, startTime: 0, durationMs: 0 },
+    profiles: [profile],
+  };
+  const mapped = remapSession(session, cache, { origin: premapped.origin });
+  const warnings = [...(mapped.meta.warnings ?? [])];
+  if (premapped.unmapped.length > 0) {
+    warnings.push(`no source map found for the code that ran as ${premapped.unmapped.map((f) => `"${f}"`).join(", ")}: their line times are left out`);
+  }
+  return { profile: mapped.profiles[0]!, warnings };
+}
+
+/**
+ * Generated files of a package in node_modules, found by the sources their
+ * maps list: Deno names only the original file of a package's function.
+ */
+class PackageMaps {
+  readonly #byPackage = new Map<string, Map<string, string>>();
+
+  /** Generated files whose maps list one of `files`. */
+  generatedFor(files: ReadonlySet<string>): string[] {
+    const out = new Set<string>();
+    for (const file of files) {
+      const root = packageRoot(file);
+      if (root === undefined) continue;
+      const generated = this.#index(root).get(file);
+      if (generated !== undefined) out.add(generated);
+    }
+    return [...out];
+  }
+
+  /** Original source → generated file, for every map in the package (bounded). */
+  #index(root: string): Map<string, string> {
+    let index = this.#byPackage.get(root);
+    if (index) return index;
+    index = new Map();
+    this.#byPackage.set(root, index);
+    const todo = [root];
+    let budget = 5000;
+    while (todo.length > 0 && budget > 0) {
+      const dir = todo.pop()!;
+      let entries: import("node:fs").Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        if (--budget <= 0) break;
+        const path = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== "node_modules" && !e.name.startsWith(".")) todo.push(path);
+        } else if (/\.[cm]?js\.map$/.test(e.name)) {
+          const text = readText(path);
+          if (text === undefined) continue;
+          try {
+            const map = JSON.parse(text) as { sources?: unknown; sourceRoot?: unknown };
+            if (!Array.isArray(map.sources)) continue;
+            const rootDir = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
+            for (const src of map.sources) {
+              if (typeof src === "string") index.set(resolve(dirname(path), rootDir + src), path.slice(0, -".map".length));
+            }
+          } catch {
+            // Not a map; the frames keep their lines out.
+          }
+        }
+      }
+    }
+    return index;
+  }
+}
+
+/** The folder of the package in node_modules that holds `file`. */
+function packageRoot(file: string): string | undefined {
+  const at = file.lastIndexOf("/node_modules/");
+  if (at === -1) return undefined;
+  const rest = file.slice(at + "/node_modules/".length).split("/");
+  const depth = rest[0]?.startsWith("@") ? 2 : 1;
+  if (rest.length <= depth) return undefined;
+  return file.slice(0, at + "/node_modules/".length) + rest.slice(0, depth).join("/");
+}

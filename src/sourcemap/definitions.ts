@@ -1,0 +1,106 @@
+/**
+ * Moves frames to the line where their function is defined, by reading the
+ * source. For engines that report where a function ran but not where it
+ * starts: JavaScriptCore (Bun) gives each sample's executing line, so the
+ * best a backend knows is the lowest line seen, usually the first statement
+ * of the body.
+ *
+ * The search is textual, not a parse: from the line reported, upwards, the
+ * nearest line that defines a function of the frame's name (`function name`,
+ * a method `name(`, `name = (...) =>`, `name: function`, `class name` for a
+ * constructor). It stops at the top of the file or after
+ * {@linkcode MAX_LINES_UP} lines; a frame without a match keeps its line.
+ *
+ * @module
+ */
+import type { Frame, Profile } from "../format/types.ts";
+import type { ReadText } from "./map_source.ts";
+import { toPath } from "./map_source.ts";
+import { rebuild } from "./remap.ts";
+
+/** How far above the reported line a definition is looked for. */
+export const MAX_LINES_UP = 400;
+
+const IDENT = /^[#A-Za-z_$][\w$]*$/;
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Patterns that define a function called `name`, the name in group 1. */
+function definitionPatterns(name: string): RegExp[] {
+  const n = `(${escape(name)})`;
+  const modifiers = "(?:(?:export|default|declare|public|private|protected|static|override|readonly|abstract|async|get|set|accessor)\\s+|\\*\\s*)*";
+  return [
+    new RegExp(`\\bfunction\\s*\\*?\\s*${n}(?![\\w$])`, "d"),
+    new RegExp(`^\\s*${modifiers}${n}\\s*(?:<.*)?\\(`, "d"),
+    new RegExp(`(?:^|[\\s,{(;])${n}\\s*(?::[^=]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[\\w$]+\\s*=>)`, "d"),
+    new RegExp(`(?:^|[\\s,{])${n}\\s*:\\s*(?:async\\s*)?(?:function\\b|\\(|[\\w$]+\\s*=>)`, "d"),
+    new RegExp(`\\bclass\\s+${n}(?![\\w$])`, "d"),
+  ];
+}
+
+/**
+ * The 1-based line and column of `name`'s definition at or above `line`
+ * (on `line` itself, before column `col`: minified code is one long line).
+ */
+export function findDefinition(lines: readonly string[], name: string, line: number, col = Infinity): { line: number; col: number } | undefined {
+  const short = name.includes(".") ? name.slice(name.lastIndexOf(".") + 1) : name;
+  if (!IDENT.test(short)) return undefined;
+  const patterns = definitionPatterns(short);
+  const stop = Math.max(1, line - MAX_LINES_UP);
+  for (let l = Math.min(line, lines.length); l >= stop; l--) {
+    const full = lines[l - 1]!;
+    const text = l === line && col - 1 + short.length < full.length ? full.slice(0, col - 1 + short.length) : full;
+    if (!text.includes(short)) continue;
+    // The nearest definition: the last match on the line.
+    let best = -1;
+    for (const re of patterns) {
+      const global = new RegExp(re.source, "dg");
+      for (const m of text.matchAll(global)) best = Math.max(best, m.indices![1]![0]);
+    }
+    if (best !== -1) return { line: l, col: best + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * Moves every named JS frame to its function's definition, reading the
+ * sources with `readText` (each file once). Frames that end up equal merge.
+ *
+ * @example
+ * ```ts
+ * import { placeAtDefinitions } from "./definitions.ts";
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "f", file: "/app/a.ts", line: 2, col: 3, kind: "js" }], 1);
+ * const p = placeAtDefinitions(b.build(), () => "function f() {\n  work();\n}\n"); // f at /app/a.ts:1:10
+ * ```
+ */
+export function placeAtDefinitions(profile: Profile, readText: ReadText): Profile {
+  const sources = new Map<string, string[] | undefined>();
+  let changed = false;
+  const frames: Frame[] = profile.frames.map((frame) => {
+    if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === "(anonymous)") return frame;
+    // JavaScriptCore's frame for a module's top level: the module starts the file.
+    if (frame.name === "(module)") {
+      if (frame.line === 1 && frame.col === 1) return frame;
+      changed = true;
+      return { ...frame, line: 1, col: 1 };
+    }
+    const path = toPath(frame.file);
+    if (path === undefined) return frame;
+    let lines = sources.get(path);
+    if (!sources.has(path)) {
+      const text = readText(path);
+      lines = text === undefined ? undefined : text.split("\n");
+      sources.set(path, lines);
+    }
+    if (!lines) return frame;
+    const def = findDefinition(lines, frame.name, frame.line, frame.col);
+    if (!def || (def.line === frame.line && def.col === frame.col)) return frame;
+    changed = true;
+    return { ...frame, line: def.line, col: def.col };
+  });
+  return changed ? rebuild(profile, frames) : profile;
+}

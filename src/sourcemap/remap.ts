@@ -1,0 +1,296 @@
+/**
+ * Maps a profile's positions from the code that ran back to the sources the
+ * user wrote, through source maps. Runtime-neutral: the runtime side says
+ * how to get the map of a file ({@linkcode MapFetcher}).
+ *
+ * What moves, and what stays:
+ * - A frame is one function: its file, line and column become the original
+ *   position of its definition (V8 reports the position just before the
+ *   parameter list; the map's segment at or before it is the function's
+ *   name). A minified name becomes the original name when the map records
+ *   one for the name token.
+ * - Frames of one generated function stay one frame. Line ticks (time per
+ *   line) map line by line to the frame's original file; a generated line
+ *   whose code came from another original file (a bundler's helper, an
+ *   inlined constant) has no line in the frame's file, so its time stays in
+ *   the frame's self time but in no line.
+ * - Frames that map to the same original function become one frame, and
+ *   their stacks merge.
+ * - A missing map leaves a frame as it is; a broken map too, with a warning
+ *   naming the file. Nothing here throws because of a map.
+ *
+ * @module
+ */
+import { decodedMappings, FlattenMap, generatedPositionFor, type SourceMapInput, TraceMap, traceSegment } from "@jridgewell/trace-mapping";
+import { ProfileBuilder } from "../format/builder.ts";
+import type { Frame, Profile, Session } from "../format/types.ts";
+import { normalizeFile } from "../paths.ts";
+import type { MapFetcher } from "./map_source.ts";
+
+/**
+ * Where a frame's positions come from. By default a frame's file is the
+ * code that ran, and its position and line ticks are in that code.
+ */
+export interface FrameOrigin {
+  /** The file that ran (path or URL): its map translates this frame. */
+  readonly generatedFile: string;
+  /** The frame's line and column are in the generated code (false: the runtime mapped them already). */
+  readonly position: boolean;
+  /** The frame's line ticks are lines of the generated code. */
+  readonly lines: boolean;
+}
+
+/** Options for {@linkcode remapProfile}. */
+export interface RemapOptions {
+  /**
+   * Where each frame's positions come from; `undefined` for a frame means
+   * the default (its own file, everything generated).
+   */
+  readonly origin?: (frame: Frame, index: number) => FrameOrigin | undefined;
+  /**
+   * Take a function's original name from the map. Right for V8, whose
+   * positions are at the function's name; wrong for engines that report
+   * the executing statement (JavaScriptCore). `"exact"`: only where the
+   * position is the name token itself (frames placed at their definition).
+   * @default {true}
+   */
+  readonly names?: boolean | "exact";
+}
+
+/**
+ * Source maps by generated file, each fetched and parsed at most once.
+ * Problems become {@linkcode warnings}, one per file.
+ *
+ * @example
+ * ```ts
+ * import { SourceMapCache } from "./remap.ts";
+ * const cache = new SourceMapCache(() => undefined); // no maps anywhere
+ * cache.get("/app/a.js"); // undefined
+ * ```
+ */
+export class SourceMapCache {
+  readonly #fetch: MapFetcher;
+  readonly #maps = new Map<string, TraceMap | null>();
+  readonly #sources = new Map<TraceMap, string[]>();
+  /** What went wrong, one line per file, for the session's warnings. */
+  readonly warnings: string[] = [];
+
+  constructor(fetch: MapFetcher) {
+    this.#fetch = fetch;
+  }
+
+  /** The parsed map of the code that ran as `file`, if it has a usable one. */
+  get(file: string): TraceMap | undefined {
+    const known = this.#maps.get(file);
+    if (known !== undefined) return known ?? undefined;
+    let map: TraceMap | null = null;
+    try {
+      const text = this.#fetch(file);
+      if (text !== undefined) {
+        const parsed = (typeof text.map === "string" ? JSON.parse(text.map) : text.map) as Record<string, unknown>;
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new TypeError("the map is not a JSON object");
+        if (Array.isArray(parsed.sections)) {
+          map = FlattenMap(parsed as never, text.url);
+        } else {
+          if (typeof parsed.mappings !== "string") throw new TypeError(`"mappings" is not a string`);
+          if (!Array.isArray(parsed.sources)) throw new TypeError(`"sources" is not an array`);
+          map = new TraceMap(parsed as unknown as SourceMapInput, text.url);
+        }
+        // Decoding now (not at the first lookup) reports a broken map here.
+        decodedMappings(map);
+        this.#sources.set(map, map.resolvedSources.map((s) => normalizeFile(s ?? "")));
+      }
+    } catch (e) {
+      map = null;
+      const why = e instanceof Error ? e.message : String(e);
+      this.warnings.push(`the source map of "${file}" cannot be used (${why}): its frames keep the positions of the code that ran`);
+    }
+    this.#maps.set(file, map);
+    return map ?? undefined;
+  }
+
+  /** The map's sources as paths (or URLs where they are not files). */
+  sources(map: TraceMap): readonly string[] {
+    return this.#sources.get(map) ?? [];
+  }
+}
+
+type MutableFrame = { -readonly [K in keyof Frame]: Frame[K] };
+
+/** A frame's original position, or `undefined` when the map has none. */
+function mapFrame(frame: Frame, map: TraceMap, sources: readonly string[], names: boolean | "exact"): Frame | undefined {
+  if (frame.line === undefined) return undefined;
+  // V8's function for a whole script starts at 1:1: it is no function of
+  // any one original file, even when the first one starts there too.
+  if (frame.line === 1 && frame.col === 1 && (frame.name === "(anonymous)" || frame.name === "(module)")) return undefined;
+  const line0 = frame.line - 1;
+  const col0 = (frame.col ?? 1) - 1;
+  const seg = traceSegment(map, line0, col0) as readonly number[] | null;
+  if (!seg || seg.length < 4) return undefined;
+  const file = sources[seg[1]!];
+  if (!file) return undefined;
+  const out: MutableFrame = { name: frame.name, kind: frame.kind, file, line: seg[2]! + 1, col: seg[3]! + 1 };
+  // A renamed (minified) function: its name token sits right before the
+  // position V8 reports, and the map knows the name it had.
+  if (names && seg.length === 5 && frame.name !== "(anonymous)" && (seg[0] === col0 || (names !== "exact" && seg[0]! + frame.name.length === col0))) {
+    const name = map.names[seg[4]!];
+    if (name) out.name = name;
+  }
+  return out;
+}
+
+/**
+ * The original name of a frame the runtime already placed in the original
+ * source (Deno) but left with its generated (minified) name: the name the
+ * map records for the token at that original position.
+ */
+function nameAtOriginal(frame: Frame, map: TraceMap, sources: readonly string[]): string | undefined {
+  if (frame.line === undefined || frame.col === undefined || frame.name === "(anonymous)") return undefined;
+  const index = sources.indexOf(frame.file ?? "");
+  const source = map.resolvedSources[index];
+  if (index === -1 || source === undefined || source === null) return undefined;
+  const gen = generatedPositionFor(map, { source, line: frame.line, column: frame.col - 1 });
+  if (gen.line === null) return undefined;
+  const seg = traceSegment(map, gen.line - 1, gen.column) as readonly number[] | null;
+  if (!seg || seg.length !== 5 || seg[0] !== gen.column || seg[2] !== frame.line - 1 || seg[3] !== frame.col - 1) return undefined;
+  return map.names[seg[4]!];
+}
+
+/**
+ * The original line of generated line `line0` (0-based) in `source`: the
+ * first segment of that line from that source, at or after `fromCol` when
+ * the line is also where the function starts (minified code keeps whole
+ * files on one line).
+ */
+function mapLine(map: TraceMap, sources: readonly string[], line0: number, source: string, fromCol: number): number | undefined {
+  const segs = decodedMappings(map)[line0];
+  if (!segs) return undefined;
+  for (const s of segs) {
+    const seg = s as readonly number[];
+    if (seg.length < 4 || seg[0]! < fromCol) continue;
+    if (sources[seg[1]!] === source) return seg[2]! + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Maps every frame and line tick of `profile` to the original sources.
+ *
+ * @example
+ * ```ts
+ * import { remapProfile, SourceMapCache } from "./remap.ts";
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "f", file: "/app/out.js", line: 1, col: 10, kind: "js" }], 1);
+ * const map = { version: 3, sources: ["src.ts"], names: [], mappings: "AAAA,SAAS" };
+ * const cache = new SourceMapCache(() => ({ map, url: "/app/out.js.map" }));
+ * const mapped = remapProfile(b.build(), cache); // frame f: /app/src.ts:1:10
+ * ```
+ */
+export function remapProfile(profile: Profile, cache: SourceMapCache, options: RemapOptions = {}): Profile {
+  const frames = profile.frames;
+  const mapped: Frame[] = new Array(frames.length);
+  // Per frame: the map and source its line ticks translate through.
+  const lineMaps: ({ map: TraceMap; source: string; line0: number; col0: number } | undefined)[] = new Array(frames.length);
+  let changed = false;
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i]!;
+    mapped[i] = frame;
+    if (frame.kind !== "js" || frame.file === undefined) continue;
+    const origin = options.origin?.(frame, i) ?? { generatedFile: frame.file, position: true, lines: true };
+    if (!origin.position && !origin.lines) continue;
+    const map = cache.get(origin.generatedFile);
+    if (!map) continue;
+    const sources = cache.sources(map);
+    let target: Frame | undefined = frame;
+    if (origin.position) {
+      target = mapFrame(frame, map, sources, options.names ?? true);
+      if (target) {
+        mapped[i] = target;
+        changed = true;
+      }
+    }
+    if (!origin.position && (options.names ?? true) && origin.generatedFile !== frame.file) {
+      const name = nameAtOriginal(frame, map, sources);
+      if (name !== undefined && name !== frame.name) {
+        target = mapped[i] = { ...frame, name };
+        changed = true;
+      }
+    }
+    // Ticks of a frame the map does not place (a script's top level) are
+    // kept where they map into the frame's own file, dropped elsewhere.
+    const file = (target ?? frame).file;
+    if (origin.lines && file !== undefined && profile.lines?.has(i)) {
+      const line0 = origin.position && frame.line !== undefined ? frame.line - 1 : -1;
+      lineMaps[i] = { map, source: file, line0, col0: (frame.col ?? 1) - 1 };
+      changed = true;
+    }
+  }
+  if (!changed) return profile;
+  return rebuild(profile, mapped, (i, line) => {
+    const lm = lineMaps[i];
+    if (!lm) return line;
+    return mapLine(lm.map, cache.sources(lm.map), line - 1, lm.source, line - 1 === lm.line0 ? lm.col0 : 0);
+  });
+}
+
+/**
+ * A profile with new frames (same indices as the old ones) and line ticks
+ * translated by `lineOf` (`undefined` drops a tick's line): equal frames
+ * are interned once and stacks that become equal merge.
+ */
+export function rebuild(profile: Profile, frames: readonly Frame[], lineOf: (frame: number, line: number) => number | undefined = (_f, l) => l): Profile {
+  const builder = new ProfileBuilder(profile.name);
+  const frameId = new Int32Array(frames.length);
+  for (let i = 0; i < frames.length; i++) frameId[i] = builder.internFrame(frames[i]!);
+  const { length, frame, parent } = profile.stacks;
+  const stackId = new Int32Array(length).fill(-2);
+  for (let s = 0; s < length; s++) {
+    // Parents usually come first; climb when one does not.
+    const chain: number[] = [];
+    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const t = chain[k]!;
+      const p = parent[t]!;
+      stackId[t] = builder.internStack(p === -1 ? -1 : stackId[p]!, frameId[frame[t]!]!);
+    }
+  }
+  if (profile.lines) {
+    for (const [f, byLine] of profile.lines) {
+      for (const [line, ms] of byLine) {
+        const to = lineOf(f, line);
+        if (to !== undefined) builder.addLineTime(frameId[f]!, to, ms);
+      }
+    }
+  }
+  const built = builder.build();
+  const samples = new Int32Array(profile.samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = profile.samples[i]!;
+    samples[i] = s < 0 ? s : stackId[s]!;
+  }
+  return { ...built, samples, weights: profile.weights };
+}
+
+/**
+ * Maps every profile of a session; problems with maps are added to the
+ * session's warnings.
+ *
+ * @example
+ * ```ts
+ * import { remapSession } from "./remap.ts";
+ * import type { Session } from "../format/types.ts";
+ * declare const session: Session;
+ * const mapped = remapSession(session, () => undefined); // no maps: unchanged
+ * ```
+ */
+export function remapSession(session: Session, fetch: MapFetcher | SourceMapCache, options: RemapOptions = {}): Session {
+  const cache = fetch instanceof SourceMapCache ? fetch : new SourceMapCache(fetch);
+  const before = cache.warnings.length;
+  const profiles = session.profiles.map((p) => remapProfile(p, cache, options));
+  const warnings = cache.warnings.slice(before);
+  const changed = profiles.some((p, i) => p !== session.profiles[i]);
+  if (!changed && warnings.length === 0) return session;
+  const meta = warnings.length > 0 ? { ...session.meta, warnings: [...(session.meta.warnings ?? []), ...warnings] } : session.meta;
+  return { ...session, meta, profiles };
+}
