@@ -30,6 +30,8 @@ export interface CliOptions {
   readonly showRegex?: string;
   readonly hideRegex?: string;
   readonly foldRecursion: boolean;
+  /** Show the hottest lines of the hottest functions (`--lines`). */
+  readonly lines: boolean;
   readonly filterThreshold?: number;
   readonly description?: string;
   /** List functions by time instead of the tree. */
@@ -79,6 +81,7 @@ function buildCac(version: string, forHelp = false) {
     .option("--show-regex <re>", "Like --show, with a regular expression")
     .option("--hide-regex <re>", "Like --hide, with a regular expression")
     .option("--fold-recursion", "Show a function that calls itself as one node")
+    .option("--lines", "Also show the hottest lines of the hottest functions")
     .option("--filter-threshold <share>", "Fold nodes under this share of the total (default 0.01)")
     .option("--description <text>", "A line for the report header")
     .option("--flat", "List functions by self time instead of the tree")
@@ -211,6 +214,7 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     flatTime,
     settings,
     ...(loadPrev !== undefined ? { loadPrev } : {}),
+    lines: o.lines === true,
     help: o.help === true || o.h === true,
     version: o.version === true || o.v === true,
     ...(load !== undefined ? { load } : {}),

@@ -19,7 +19,7 @@ import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
 import { type ChildResult, findCpuProfile, runChild } from "./run_child.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { childMapsPath } from "./child_maps.ts";
-import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession } from "./source_maps.ts";
+import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
 import { VERSION } from "../version.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -221,6 +221,8 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
     flat: options.flat,
     flatTime: options.flatTime,
     toolPaths: [...new Set([...toolPaths(), ...(session.meta.toolPaths ?? [])])],
+    lines: options.lines,
+    sourceLine: sourceLines(),
     unicode: options.unicode ?? true,
     color: toTerminal ? useColor(options.color, stream.isTTY === true) : (options.color ?? false),
     ...(options.filterThreshold !== undefined ? { filterThreshold: options.filterThreshold } : {}),

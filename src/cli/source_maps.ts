@@ -117,7 +117,7 @@ export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefine
     profiles: [profile],
   };
   const mapped = remapSession(session, cache, { origin: premapped.origin });
-  const warnings = [...(mapped.meta.warnings ?? [])];
+  const warnings = [...cache.warnings];
   if (premapped.unmapped.length > 0) {
     warnings.push(`no source map found for the code that ran as ${premapped.unmapped.map((f) => `"${f}"`).join(", ")}: their line times are left out`);
   }
@@ -192,4 +192,15 @@ function packageRoot(file: string): string | undefined {
   const depth = rest[0]?.startsWith("@") ? 2 : 1;
   if (rest.length <= depth) return undefined;
   return file.slice(0, at + "/node_modules/".length) + rest.slice(0, depth).join("/");
+}
+
+/** Reads source lines for `--lines`, each file once. */
+export function sourceLines(): (file: string, line: number) => string | undefined {
+  const files = new Map<string, string[] | undefined>();
+  return (file, line) => {
+    const path = toPath(file);
+    if (path === undefined) return undefined;
+    if (!files.has(path)) files.set(path, readText(path)?.split("\n"));
+    return files.get(path)?.[line - 1];
+  };
 }

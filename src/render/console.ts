@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Profile, Session } from "../format/types.ts";
+import { type Profile, profileTotal, type Session } from "../format/types.ts";
 import type { OptionSpec } from "../option_spec.ts";
 import { location, shortPath } from "../paths.ts";
 import { buildCallTree, type CallNode, isSelfNode } from "../tree/call_tree.ts";
@@ -13,6 +13,7 @@ import { flatProfile } from "../tree/flat.ts";
 import { isLibraryFrame, type ProcessOptions, processTree } from "../tree/processors.ts";
 
 export { location } from "../paths.ts";
+import { renderHotLines } from "./console_lines.ts";
 
 /** Options for {@linkcode renderConsole}. */
 export interface ConsoleOptions extends ProcessOptions {
@@ -58,6 +59,10 @@ export interface ConsoleOptions extends ProcessOptions {
   maxDepth?: number;
   /** Version string for the header. */
   version?: string;
+  /** Add the hottest lines of the hottest functions after the tree (`--lines`). */
+  lines?: boolean;
+  /** The text of a source line, shown next to it by `lines`. */
+  sourceLine?: (file: string, line: number) => string | undefined;
 }
 
 /** The console's own options that can be set by name (`-p key=value`). */
@@ -69,6 +74,7 @@ export const CONSOLE_OPTIONS: readonly OptionSpec[] = [
   { name: "flatTime", type: "choice", values: ["self", "total"], default: "self", description: "the flat list's time: own time or time on the stack" },
   { name: "flatThreshold", type: "share", default: "0.001", description: "the flat list leaves out functions under this share" },
   { name: "maxDepth", type: "count", default: "200", description: "calls nested deeper are not drawn (a line says so)" },
+  { name: "lines", type: "boolean", default: "false", description: "add the hottest lines of the hottest functions (--lines)" },
 ];
 
 const ANSI = {
@@ -112,6 +118,11 @@ export function renderConsole(session: Session, options: ConsoleOptions = {}): s
       continue;
     }
     out.push(...(opts.flat ? renderFlat(profile, opts) : renderTree(consoleTree(profile, opts), opts.cwd, opts)), "");
+    if (opts.lines) {
+      const total = profileTotal(profile);
+      const fmt = (t: number) => (opts.time === "percent" ? `${((100 * t) / (total || 1)).toFixed(1)}%` : (t / 1000).toFixed(3));
+      out.push(...renderHotLines(profile, opts.cwd, fmt, { showAll: opts.showAll ?? false, ...(opts.sourceLine ? { sourceLine: opts.sourceLine } : {}) }), "");
+    }
   }
   return out.join("\n");
 }
