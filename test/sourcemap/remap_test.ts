@@ -1,0 +1,236 @@
+// Unit tests of src/sourcemap on the fixtures' real maps (built by esbuild,
+// see test/fixtures/sourcemap/build.mjs) and hand-built profiles.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ProfileBuilder } from "../../src/format/builder.ts";
+import { type Frame, type Profile, profileTotal } from "../../src/format/types.ts";
+import { importV8CpuProfile, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
+import { hotLines } from "../../src/render/console_lines.ts";
+import { findDefinition, placeAtDefinitions } from "../../src/sourcemap/definitions.ts";
+import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
+import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
+import { premappedOrigins } from "../../src/sourcemap/v8_scripts.ts";
+import { ROOT } from "../_cli.ts";
+import { sessionOf } from "../_helpers.ts";
+import { test } from "../harness.ts";
+
+const DIR = join(ROOT, "test/fixtures/sourcemap");
+const APP = join(DIR, "bundle/dist/app.js");
+const MIN = join(DIR, "bundle/dist/app.min.js");
+const MATH = join(DIR, "bundle/src/math.ts");
+const MAIN = join(DIR, "bundle/src/main.ts");
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+const js = (name: string, file: string, line: number, col: number): Frame => ({ name, file, line, col, kind: "js" });
+
+/** The app.js bundle as V8 reports it (positions at each function's parameter list). */
+function bundleProfile(): Profile {
+  const b = new ProfileBuilder("main");
+  const top = js("(anonymous)", APP, 1, 1);
+  const checksum = js("checksum", APP, 2, 18);
+  const tally = js("tally", APP, 12, 15);
+  const now: Frame = { name: "now", kind: "native" };
+  b.addSample([top, checksum], 10);
+  b.addSample([top, checksum, now], 2);
+  b.addSample([top, tally], 5);
+  b.addLineTime(b.internFrame(checksum), 6, 9);
+  b.addLineTime(b.internFrame(checksum), 5, 1);
+  b.addLineTime(b.internFrame(tally), 16, 5);
+  return b.build();
+}
+
+const byName = (p: Profile, name: string) => p.frames.findIndex((f) => f.name === name);
+
+test("sourceMappingUrl() finds the comment at the end of the code only", () => {
+  assert.equal(sourceMappingUrl("f();\n//# sourceMappingURL=app.js.map\n"), "app.js.map");
+  assert.equal(sourceMappingUrl("f();\n//@ sourceMappingURL=data:application/json;base64,e30=\n\n"), "data:application/json;base64,e30=");
+  assert.equal(sourceMappingUrl('const s = "//# sourceMappingURL=x.map";\nf();\n'), undefined);
+  assert.equal(sourceMappingUrl("f();"), undefined);
+});
+
+test("decodeDataUrl() reads base64 and percent-encoded maps and rejects broken ones", () => {
+  assert.equal(decodeDataUrl("data:application/json;base64,eyJhIjoiw6kifQ=="), '{"a":"é"}');
+  assert.equal(decodeDataUrl("data:application/json,%7B%7D"), "{}");
+  assert.equal(decodeDataUrl("app.js.map"), undefined);
+  assert.throws(() => decodeDataUrl("data:application/json;base64,@@@"), TypeError);
+});
+
+test("mapOfCode() reads linked and inline maps, and names a missing map file", () => {
+  const linked = mapOfCode(readText(APP)!, APP, readText)!;
+  assert.equal(linked.url, `${APP}.map`);
+  assert.deepEqual(JSON.parse(linked.map as string).sources, ["../src/math.ts", "../src/main.ts"]);
+  const inline = mapOfCode(readText(MIN)!, MIN, readText)!;
+  assert.equal(inline.url, MIN);
+  assert.equal(JSON.parse(inline.map as string).version, 3);
+  assert.throws(() => mapOfCode("f();\n//# sourceMappingURL=gone.js.map\n", "/nowhere/a.js", readText), /"\/nowhere\/gone\.js\.map" does not exist/);
+});
+
+test("remapProfile() maps frames and line ticks of a bundle into its original files, keeping every sample", () => {
+  const before = bundleProfile();
+  const after = remapProfile(before, new SourceMapCache(mapsFromFiles(readText)));
+  assert.deepEqual(after.frames[byName(after, "checksum")], js("checksum", MATH, 9, 17));
+  assert.deepEqual(after.frames[byName(after, "tally")], js("tally", MAIN, 6, 10));
+  // A bundle's top level is no function of any one original file.
+  assert.deepEqual(after.frames[byName(after, "(anonymous)")], js("(anonymous)", APP, 1, 1));
+  assert.deepEqual(after.frames[byName(after, "now")], { name: "now", kind: "native" });
+  assert.deepEqual([...after.lines!.get(byName(after, "checksum"))!], [[13, 9], [12, 1]]);
+  assert.deepEqual([...after.lines!.get(byName(after, "tally"))!], [[10, 5]]);
+  assert.equal(after.samples.length, before.samples.length);
+  assert.equal(profileTotal(after), profileTotal(before));
+});
+
+test("remapProfile() gives minified functions their original names and positions", () => {
+  const b = new ProfileBuilder("main");
+  b.addSample([js("c", MIN, 1, 11)], 3);
+  b.addSample([js("s", MIN, 1, 135)], 4);
+  const after = remapProfile(b.build(), new SourceMapCache(mapsFromFiles(readText)));
+  assert.deepEqual(after.frames, [js("checksum", MATH, 9, 17), js("tally", MAIN, 6, 10)]);
+});
+
+test("remapProfile() merges frames that map to one function, and their stacks", () => {
+  // Two positions inside checksum's name token and parameter list.
+  const b = new ProfileBuilder("main");
+  b.addSample([js("checksum", APP, 2, 18)], 1);
+  b.addSample([js("checksum", APP, 2, 10)], 2);
+  const after = remapProfile(b.build(), new SourceMapCache(mapsFromFiles(readText)));
+  assert.equal(after.frames.length, 1);
+  assert.equal(after.stacks.length, 1);
+  assert.deepEqual([...after.samples], [0, 0]);
+});
+
+test("remapSession() keeps generated positions and warns once per file when a map is broken or unreadable", () => {
+  const broken = join(DIR, "broken/broken.js");
+  const session = sessionOf(
+    (() => {
+      const b = new ProfileBuilder("main");
+      b.addSample([js("grind", broken, 4, 15)], 1);
+      b.addSample([js("grind", broken, 4, 15), js("other", "/nowhere/x.js", 1, 5)], 1);
+      b.addSample([js("thrower", "/throws/y.js", 2, 3)], 1);
+      return b.build();
+    })(),
+  );
+  const fetch = mapsFromFiles(readText);
+  const after = remapSession(session, (file) => {
+    if (file.startsWith("/throws/")) throw new Error("the inspector is gone");
+    return fetch(file);
+  });
+  assert.deepEqual(after.profiles[0]!.frames, session.profiles[0]!.frames);
+  const warnings = after.meta.warnings ?? [];
+  assert.equal(warnings.length, 2, JSON.stringify(warnings));
+  assert.match(warnings[0]!, /^the source map of ".*broken\/broken\.js" cannot be used \(.*JSON.*\): its frames keep the positions of the code that ran$/);
+  assert.match(warnings[1]!, /"\/throws\/y\.js" cannot be used \(the inspector is gone\)/);
+});
+
+test("remapSession() leaves a session without maps as it is", () => {
+  const session = sessionOf(bundleProfile());
+  assert.equal(remapSession(session, () => undefined), session);
+});
+
+test("SourceMapCache fetches and parses each file's map once", () => {
+  let calls = 0;
+  const fetch = mapsFromFiles(readText);
+  const cache = new SourceMapCache((file) => {
+    calls++;
+    return fetch(file);
+  });
+  remapProfile(bundleProfile(), cache);
+  remapProfile(bundleProfile(), cache);
+  assert.equal(calls, 1);
+});
+
+test("findDefinition() finds functions, methods, arrows and classes above the line that ran", () => {
+  const src = [
+    "export async function fetchAll<", // 1
+    "  T,", // 2
+    ">(urls: T[]) {", // 3
+    "  return urls;", // 4
+    "}", // 5
+    "class Box {", // 6
+    "  static async *items(): AsyncGenerator<number> {", // 7
+    "    yield 1;", // 8
+    "  }", // 9
+    "  get size(): number {", // 10
+    "    return 1;", // 11
+    "  }", // 12
+    "}", // 13
+    "const add = (a: number, b: number): number =>", // 14
+    "  a + b;", // 15
+    "const obj = { mul: function (a) { return a; }, #x: 1 };", // 16
+  ];
+  assert.deepEqual(findDefinition(src, "fetchAll", 4), { line: 1, col: 23 });
+  assert.deepEqual(findDefinition(src, "items", 8), { line: 7, col: 17 });
+  assert.deepEqual(findDefinition(src, "size", 11), { line: 10, col: 7 });
+  assert.deepEqual(findDefinition(src, "Box", 8), { line: 6, col: 7 });
+  assert.deepEqual(findDefinition(src, "add", 15), { line: 14, col: 7 });
+  assert.deepEqual(findDefinition(src, "mul", 16), { line: 16, col: 15 });
+  assert.equal(findDefinition(src, "missing", 16), undefined);
+  assert.equal(findDefinition(src, "(anonymous)", 16), undefined);
+  // Minified code: the nearest definition before the column that ran.
+  const min = ["function c(e){return e}function s(e){return c(e)}function c(t){return t*2}"];
+  assert.deepEqual(findDefinition(min, "c", 1, 40), { line: 1, col: 10 });
+  assert.deepEqual(findDefinition(min, "c", 1, 70), { line: 1, col: 59 });
+});
+
+test("placeAtDefinitions() moves frames to their definitions and a module's frame to 1:1", () => {
+  const b = new ProfileBuilder("main");
+  b.addSample([js("(module)", "/app/a.ts", 7, 3), js("work", "/app/a.ts", 4, 5)], 2);
+  b.addSample([js("(module)", "/app/a.ts", 7, 3), js("work", "/app/a.ts", 3, 24)], 1);
+  const source = "// a\ninterface I {}\nfunction work(): void {\n  run();\n}\nwork();\nwork();\n";
+  const after = placeAtDefinitions(b.build(), () => source);
+  assert.deepEqual(after.frames, [js("(module)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 3, 10)]);
+  assert.equal(after.stacks.length, 2, "the two `work` frames (code blocks) became one");
+});
+
+test("premappedOrigins() maps the line ticks of a profile whose functions the runtime placed already (Deno)", () => {
+  const cf = (functionName: string, url: string, lineNumber: number, columnNumber: number) => ({ functionName, url, lineNumber, columnNumber, scriptId: "50" });
+  // As Deno's --cpu-prof writes a bundle's profile: positions in the
+  // original files, ticks in the bundle's lines, one scriptId.
+  const cpu: V8CpuProfile = {
+    startTime: 0,
+    endTime: 30_000,
+    nodes: [
+      { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 }, children: [2] },
+      { id: 2, callFrame: cf("", `file://${APP}`, 0, 0), children: [3, 4] },
+      { id: 3, callFrame: cf("checksum", `file://${MATH}`, 8, 16), positionTicks: [{ line: 6, ticks: 3 }, { line: 5, ticks: 1 }] },
+      { id: 4, callFrame: cf("tally", `file://${MAIN}`, 5, 9), positionTicks: [{ line: 16, ticks: 2 }] },
+    ],
+    samples: [3, 3, 3, 3, 4, 4],
+    timeDeltas: [0, 5000, 5000, 5000, 5000, 5000],
+  };
+  const cache = new SourceMapCache(mapsFromFiles(readText));
+  const premapped = premappedOrigins(cpu, cache);
+  const profile = remapProfile(importV8CpuProfile(premapped.cpu, "main"), cache, { origin: premapped.origin });
+  const checksum = byName(profile, "checksum");
+  assert.deepEqual(profile.frames[checksum], js("checksum", MATH, 9, 17), "positions are left as the runtime mapped them");
+  assert.deepEqual([...profile.lines!.get(checksum)!.keys()], [13, 12]);
+  assert.deepEqual([...profile.lines!.get(byName(profile, "tally"))!.keys()], [10]);
+  assert.deepEqual(premapped.unmapped, []);
+
+  // Without any map for the script, its TypeScript lines cannot be trusted: dropped.
+  const none = premappedOrigins(cpu, new SourceMapCache(() => undefined));
+  assert.equal(none.cpu.nodes.find((n) => n.id === 3)!.positionTicks, undefined);
+  assert.deepEqual(none.unmapped.sort(), [MAIN, MATH]);
+});
+
+test("hotLines() lists the functions with the most time on lines, each with its hottest lines", () => {
+  const b = new ProfileBuilder("main");
+  const a = b.internFrame(js("a", "/app/a.ts", 1, 1));
+  const c = b.internFrame(js("c", "/app/a.ts", 9, 1));
+  const rt = b.internFrame(js("internal", "node:internal/x", 1, 1));
+  b.addStackSample(b.internStack(-1, a), 10);
+  b.addLineTime(a, 2, 1);
+  b.addLineTime(a, 3, 4);
+  b.addLineTime(c, 10, 8);
+  b.addLineTime(rt, 5, 50);
+  const hot = hotLines(b.build());
+  assert.deepEqual(hot.map((h) => [h.frame, h.time, h.lines]), [[c, 8, [[10, 8]]], [a, 5, [[3, 4], [2, 1]]]]);
+  assert.equal(hotLines(b.build(), { showAll: true })[0]!.frame, rt);
+});
