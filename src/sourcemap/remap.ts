@@ -163,12 +163,19 @@ function nameAtOriginal(frame: Frame, map: TraceMap, sources: readonly string[])
  * files on one line).
  */
 function mapLine(map: TraceMap, sources: readonly string[], line0: number, source: string, fromCol: number): number | undefined {
-  const segs = decodedMappings(map)[line0];
+  const segs = decodedMappings(map)[line0] as readonly (readonly number[])[] | undefined;
   if (!segs) return undefined;
-  for (const s of segs) {
-    const seg = s as readonly number[];
-    if (seg.length < 4 || seg[0]! < fromCol) continue;
-    if (sources[seg[1]!] === source) return seg[2]! + 1;
+  // Segments are sorted by column; a minified line holds thousands of them.
+  let lo = 0;
+  let hi = segs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segs[mid]![0]! < fromCol) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < segs.length; k++) {
+    const seg = segs[k]!;
+    if (seg.length >= 4 && sources[seg[1]!] === source) return seg[2]! + 1;
   }
   return undefined;
 }
