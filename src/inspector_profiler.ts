@@ -6,7 +6,11 @@
  */
 import type { Backend, BackendStartOptions, InspectorSession, Recording } from "./backend.ts";
 import { TsprofError } from "./errors.ts";
+import type { Profile } from "./format/types.ts";
 import { importV8CpuProfile, type V8CpuProfile } from "./import/v8_cpuprofile.ts";
+import { normalizeFile } from "./paths.ts";
+import { type MapFetcher, mapOfCode, type ReadText } from "./sourcemap/map_source.ts";
+import { remapProfile, SourceMapCache } from "./sourcemap/remap.ts";
 
 /**
  * Posts a message; calls back synchronously where the session does (Node's
@@ -71,6 +75,54 @@ export interface InspectorRuntime {
   readonly synchronous: boolean;
   /** The engine records no idle samples (Bun): gaps between samples are idle. */
   readonly idleGaps?: boolean;
+  /**
+   * Map positions at `stop()` through the source maps of the code that ran,
+   * fetched from the inspector (`Debugger.getScriptSource`): for runtimes
+   * whose profiles report transpiled positions (Deno). Map files named by
+   * the code are read with this function.
+   */
+  readonly mapSources?: { readonly readText: ReadText; readonly fallback?: MapFetcher };
+}
+
+/** The code of the profile's scripts, by file, as the inspector holds it. */
+async function scriptSources(session: InspectorSession, cpu: V8CpuProfile): Promise<Map<string, string>> {
+  const scripts = new Map<string, string>();
+  for (const n of cpu.nodes) {
+    const { url, scriptId } = n.callFrame;
+    if (url.startsWith("file:") && scriptId !== undefined && !scripts.has(normalizeFile(url))) scripts.set(normalizeFile(url), String(scriptId));
+  }
+  const sources = new Map<string, string>();
+  if (scripts.size === 0) return sources;
+  await post(session, "Debugger.enable");
+  try {
+    for (const [file, scriptId] of scripts) {
+      try {
+        const res = (await post(session, "Debugger.getScriptSource", { scriptId })) as { scriptSource?: string };
+        if (typeof res.scriptSource === "string") sources.set(file, res.scriptSource);
+      } catch {
+        // A script gone since: its frames keep their positions.
+      }
+    }
+  } finally {
+    await post(session, "Debugger.disable").catch(() => undefined);
+  }
+  return sources;
+}
+
+/**
+ * Maps a profile through the maps of its scripts' code (or `fallback`'s).
+ * Scripts without a map are left as they are.
+ */
+function mapWithSources(
+  profile: Profile,
+  sources: ReadonlyMap<string, string>,
+  { readText, fallback }: NonNullable<InspectorRuntime["mapSources"]>,
+): { profile: Profile; warnings: string[] } {
+  const cache = new SourceMapCache((file) => {
+    const code = sources.get(file);
+    return (code === undefined ? undefined : mapOfCode(code, file, readText)) ?? fallback?.(file);
+  });
+  return { profile: remapProfile(profile, cache), warnings: cache.warnings };
 }
 
 /**
@@ -91,14 +143,17 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     state = undefined;
     return s;
   };
-  const finish = (s: NonNullable<typeof state>, raw: V8CpuProfile): Recording => {
+  const finish = (s: NonNullable<typeof state>, raw: V8CpuProfile, remap?: (p: Profile) => { profile: Profile; warnings: string[] }): Recording => {
     s.session.disconnect();
     // Bun ends a profile at its last sample (from the second session on), so
     // a trailing wait would vanish: the wall clock says where it really ends.
     const wallUs = (performance.now() - s.t0) * 1000;
     const cpu = rt.idleGaps ? { ...raw, endTime: Math.max(raw.endTime, raw.startTime + wallUs) } : raw;
-    const profile = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs } : {});
+    const imported = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs } : {});
+    const mapped = remap?.(imported);
+    const profile = mapped?.profile ?? imported;
     return {
+      ...(mapped && mapped.warnings.length > 0 ? { warnings: mapped.warnings } : {}),
       profile,
       startTime: s.startTime,
       durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
@@ -119,7 +174,11 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     },
     async stop() {
       const s = end();
-      return finish(s, await stopV8Profiler(s.session));
+      const cpu = await stopV8Profiler(s.session);
+      const mapSources = rt.mapSources;
+      if (!mapSources) return finish(s, cpu);
+      const sources = await scriptSources(s.session, cpu);
+      return finish(s, cpu, (p) => mapWithSources(p, sources, mapSources));
     },
   };
   if (rt.synchronous) {

@@ -4,10 +4,30 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import process from "node:process";
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { denoEmitMaps } from "../../src/sourcemap/deno_cache.ts";
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where Deno keeps its cache (what deno info prints). */
+function denoDir(): string {
+  const env = process.env;
+  const home = env.HOME ?? env.USERPROFILE ?? "";
+  if (env.DENO_DIR) return env.DENO_DIR;
+  if (process.platform === "darwin") return `${home}/Library/Caches/deno`;
+  if (process.platform === "win32") return `${env.LOCALAPPDATA ?? home}/deno`;
+  return `${env.XDG_CACHE_HOME ?? `${home}/.cache`}/deno`;
+}
 
 declare const Deno: { version: { deno: string } };
 
@@ -36,5 +56,8 @@ export function denoBackend(): Backend {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
     },
+    // Deno's inspector reports positions in the transpiled JavaScript; the
+    // maps of TypeScript modules are in Deno's emit cache.
+    mapSources: { readText, fallback: denoEmitMaps(denoDir(), readText) },
   });
 }

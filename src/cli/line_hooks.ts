@@ -11,7 +11,42 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
 import { pathToFileURL } from "node:url";
+
+/**
+ * Printed modules, by a hash of tsx's output, so that a script profiled
+ * again costs no esbuild call (whose first call takes ~60 ms, time the
+ * profile would show): the way tsx caches its own output.
+ */
+const CACHE_DIR = join(tmpdir(), `tsprof-${typeof process.getuid === "function" ? process.getuid() : "user"}`, "lines-v1");
+
+function cacheFile(code: string, url: string): string {
+  return join(CACHE_DIR, `${createHash("sha1").update(url).update("\0").update(code).digest("hex")}.js`);
+}
+
+function fromCache(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function toCache(file: string, printed: string): void {
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, printed);
+    renameSync(tmp, file);
+  } catch {
+    // No cache this time.
+  }
+}
 
 /** The part of esbuild's API used here. */
 export interface Esbuild {
@@ -56,7 +91,13 @@ export async function load(url: string, context: object, nextLoad: (url: string,
   const code = esbuild ? tsxOutput(url, result) : undefined;
   if (code === undefined) return result;
   try {
-    return { ...result, source: (await esbuild!.transform(code, { ...OPTIONS, sourcefile: url })).code };
+    const file = cacheFile(code, url);
+    let printed = fromCache(file);
+    if (printed === undefined) {
+      printed = (await esbuild!.transform(code, { ...OPTIONS, sourcefile: url })).code;
+      toCache(file, printed);
+    }
+    return { ...result, source: printed };
   } catch {
     // Keep tsx's output: line ticks of this module then stay on one line.
     return result;
@@ -73,7 +114,13 @@ export function loadSyncWith(build: Esbuild) {
     const code = tsxOutput(url, result);
     if (code === undefined) return result;
     try {
-      return { ...result, source: build.transformSync(code, { ...OPTIONS, sourcefile: url }).code };
+      const file = cacheFile(code, url);
+      let printed = fromCache(file);
+      if (printed === undefined) {
+        printed = build.transformSync(code, { ...OPTIONS, sourcefile: url }).code;
+        toCache(file, printed);
+      }
+      return { ...result, source: printed };
     } catch {
       return result;
     }

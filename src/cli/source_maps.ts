@@ -21,8 +21,9 @@ import process from "node:process";
 import type { Session } from "../format/types.ts";
 import type { V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importV8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { denoEmitMaps } from "../sourcemap/deno_cache.ts";
 import { placeAtDefinitions } from "../sourcemap/definitions.ts";
-import { firstMap, type MapFetcher, mapOfCode, mapsFromFiles, type MapText, toPath } from "../sourcemap/map_source.ts";
+import { firstMap, type MapFetcher, mapsFromFiles, toPath } from "../sourcemap/map_source.ts";
 import { mergeAsyncPairs } from "../sourcemap/async_pairs.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
@@ -89,25 +90,12 @@ function denoDir(): string {
   return join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "deno");
 }
 
-/** Maps of Deno's emitted JavaScript for TypeScript files, from its cache. */
-function denoEmitMaps(dir: string): MapFetcher {
-  return (file) => {
-    const path = toPath(file);
-    if (path === undefined || !/\.(?:ts|mts|cts|tsx|jsx)$/.test(path)) return undefined;
-    const emitted = join(dir, "gen", "file", `${path}.js`);
-    const code = readText(emitted);
-    if (code === undefined) return undefined;
-    const found: MapText | undefined = mapOfCode(code, emitted, readText);
-    return found;
-  };
-}
-
 /**
  * Imports Deno's `--cpu-prof` output with its line ticks mapped to the
  * original sources (Deno maps the function positions itself).
  */
 export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefined): { profile: Profile; warnings: string[] } {
-  const cache = new SourceMapCache(firstMap(denoEmitMaps(denoDir()), diskMaps));
+  const cache = new SourceMapCache(firstMap(denoEmitMaps(denoDir(), readText), diskMaps));
   const packages = new PackageMaps();
   const premapped = premappedOrigins(cpu, cache, (files) => [...(entry ? [resolve(entry)] : []), ...packages.generatedFor(files)]);
   const profile = importV8CpuProfile(premapped.cpu, "main");

@@ -217,7 +217,7 @@ test("premappedOrigins() maps the line ticks of a profile whose functions the ru
   // Without any map for the script, its TypeScript lines cannot be trusted: dropped.
   const none = premappedOrigins(cpu, new SourceMapCache(() => undefined));
   assert.equal(none.cpu.nodes.find((n) => n.id === 3)!.positionTicks, undefined);
-  assert.deepEqual(none.unmapped.sort(), [MAIN, MATH]);
+  assert.deepEqual([...none.unmapped].sort(), [MAIN, MATH]);
 });
 
 test("hotLines() lists the functions with the most time on lines, each with its hottest lines", () => {
