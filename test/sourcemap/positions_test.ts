@@ -3,7 +3,7 @@
 // hand; each fixture marks them with a "line N: what" comment, and the
 // first test checks that the two agree.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectRuntime } from "../../runtimes/auto.ts";
@@ -150,4 +150,36 @@ test("tsprof --lines shows the hottest lines of the hottest functions in the ori
   assert.match(section, /^\d\.\d{3} pairUp {2}test\/fixtures\/sourcemap\/shapes\.ts:41$/m);
   const hot = runtime === "bun" ? /^ {3}\d\.\d{3} {2}3[45] {2}(for \(let i = 0; i < 20000|while \(performance)/m : /^ {3}\d\.\d{3} {2}35 {2}for \(let i = 0; i < 20000; i\+\+\) acc = /m;
   assert.match(section, hot);
+});
+
+test("tsprof view maps a foreign .cpuprofile whose code has maps on disk", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-sourcemap-"));
+  try {
+    // What `node --cpu-prof` writes for the bundle: 0-based positions in app.js.
+    const app = `file://${join(DIR, "bundle/dist/app.js")}`;
+    const cf = (functionName: string, lineNumber: number, columnNumber: number) => ({ functionName, scriptId: "7", url: app, lineNumber, columnNumber });
+    const cpu = {
+      startTime: 0,
+      endTime: 20_000,
+      nodes: [
+        { id: 1, callFrame: { functionName: "(root)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 }, children: [2] },
+        { id: 2, callFrame: cf("", 0, 0), children: [3, 4] },
+        { id: 3, callFrame: cf("checksum", 1, 17), positionTicks: [{ line: 6, ticks: 9 }] },
+        { id: 4, callFrame: cf("tally", 11, 14), positionTicks: [{ line: 16, ticks: 9 }] },
+      ],
+      samples: [3, 4],
+      timeDeltas: [0, 10_000],
+    };
+    const file = join(dir, "app.cpuprofile");
+    writeFileSync(file, JSON.stringify(cpu));
+    const r = tsprof(["view", file, "-r", "json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(r.stdout));
+    const checksum = framesNamed(session, "checksum");
+    assert.deepEqual(checksum.map((f) => [f.frame.file, f.frame.line, f.frame.col, [...f.lines.keys()]]), [[join(DIR, "bundle/src/math.ts"), 9, 17, [13]]]);
+    const tally = framesNamed(session, "tally");
+    assert.deepEqual(tally.map((f) => [f.frame.file, f.frame.line, f.frame.col, [...f.lines.keys()]]), [[join(DIR, "bundle/src/main.ts"), 6, 10, [10]]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
