@@ -120,9 +120,9 @@ type MutableFrame = { -readonly [K in keyof Frame]: Frame[K] };
 /** A frame's original position, or `undefined` when the map has none. */
 function mapFrame(frame: Frame, map: TraceMap, sources: readonly string[], names: boolean | "exact"): Frame | undefined {
   if (frame.line === undefined) return undefined;
-  // V8's function for a whole script starts at 1:1: it is no function of
-  // any one original file, even when the first one starts there too.
-  if (frame.line === 1 && frame.col === 1 && (frame.name === "(anonymous)" || frame.name === "(module)")) return undefined;
+  // A whole script's function (V8's at 1:1, JavaScriptCore's "(module)")
+  // is no function of any one original file, even when one starts there.
+  if (frame.name === "(module)" || (frame.line === 1 && frame.col === 1 && frame.name === "(anonymous)")) return undefined;
   const line0 = frame.line - 1;
   const col0 = (frame.col ?? 1) - 1;
   const seg = traceSegment(map, line0, col0) as readonly number[] | null;
