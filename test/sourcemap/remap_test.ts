@@ -3,10 +3,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ProfileBuilder } from "../../src/format/builder.ts";
+import { ProfileBuilder, stackFrames } from "../../src/format/builder.ts";
 import { type Frame, type Profile, profileTotal } from "../../src/format/types.ts";
 import { importV8CpuProfile, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
 import { hotLines } from "../../src/render/console_lines.ts";
+import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
 import { findDefinition, placeAtDefinitions } from "../../src/sourcemap/definitions.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
@@ -233,4 +234,20 @@ test("hotLines() lists the functions with the most time on lines, each with its 
   const hot = hotLines(b.build());
   assert.deepEqual(hot.map((h) => [h.frame, h.time, h.lines]), [[c, 8, [[10, 8]]], [a, 5, [[3, 4], [2, 1]]]]);
   assert.equal(hotLines(b.build(), { showAll: true })[0]!.frame, rt);
+});
+
+test("mergeAsyncPairs() drops an async function's wrapper frame but keeps recursion", () => {
+  const b = new ProfileBuilder("main");
+  const mod = js("(module)", "/app/a.ts", 1, 1);
+  const wrapper = js("main", "/app/a.ts", 3, 20);
+  const body = js("main", "/app/a.ts", 3, 38);
+  const fib = js("fib", "/app/a.ts", 9, 10);
+  b.addSample([mod, wrapper, body, fib, fib], 2); // first call: through the wrapper
+  b.addSample([body, fib], 3); // after an await: the body alone
+  b.addLineTime(b.internFrame(body), 4, 5);
+  const after = mergeAsyncPairs(b.build());
+  const stacks = [...after.samples].map((s) => stackFrames(after, s).map((f) => `${f.name}:${f.col}`).join(" > "));
+  assert.deepEqual(stacks, ["(module):1 > main:38 > fib:10 > fib:10", "main:38 > fib:10"]);
+  assert.deepEqual([...after.weights], [2, 3]);
+  assert.deepEqual([...after.lines!.get(after.frames.indexOf(after.frames.find((f) => f.name === "main" && f.col === 38)!))!], [[4, 5]]);
 });
