@@ -8,6 +8,7 @@ import { encodeSessionFile } from "../import/load.ts";
 import { sessionToJson } from "../format/session_json.ts";
 import type { Session } from "../format/types.ts";
 import { type ConsoleOptions, renderConsole } from "./console.ts";
+import { renderHtml } from "./html.ts";
 import { renderSpeedscope } from "./speedscope.ts";
 
 /** Options every renderer accepts; each reads what it needs. */
@@ -41,6 +42,12 @@ export const RENDERERS: readonly Renderer[] = [
     extensions: [".speedscope.json"],
     description: "speedscope file (the shared format)",
     render: (s, o) => renderSpeedscope(s, o.version ?? "0.0.0"),
+  },
+  {
+    name: "html",
+    extensions: [".html", ".htm"],
+    description: "self-contained HTML report (call tree, flame graph, timeline, functions)",
+    render: (s, o) => renderHtml(s, o),
   },
   {
     name: "json",
