@@ -42,6 +42,8 @@ export interface CliOptions {
   readonly loadPrev?: string;
   /** Report options set by name with `-p key=value`, already parsed. */
   readonly settings: Readonly<Record<string, boolean | number | RegExp | string>>;
+  /** Open an HTML report in the browser: true forces, false prevents, unset decides. */
+  readonly open?: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -87,7 +89,8 @@ function buildCac(version: string, forHelp = false) {
     .option("--flat", "List functions by self time instead of the tree")
     .option("--flat-time <which>", "With --flat: self, or total (time on the stack, recursion counted once)", { default: "self" })
     .option("-p, --processor-option <key=value>", "Set any report option by name (listed below); repeatable")
-    .option("--load-prev <id>", "Render a session kept from an earlier console run (the id tsprof printed)");
+    .option("--load-prev <id>", "Render a session kept from an earlier console run (the id tsprof printed)")
+    .option("--open", "Open the HTML report in a browser (--no-open: never; default: when it would go to a terminal)");
   if (forHelp) {
     cli.help();
     cli.version(version);
@@ -226,6 +229,7 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     ...(hideRegex !== undefined ? { hideRegex } : {}),
     ...(filterThreshold !== undefined ? { filterThreshold } : {}),
     ...(str(o.description) !== undefined ? { description: str(o.description)! } : {}),
+    ...(typeof o.open === "boolean" ? { open: o.open } : {}),
   };
   return result;
 }

@@ -20,6 +20,7 @@ import { type ChildResult, findCpuProfile, runChild } from "./run_child.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { childMapsPath } from "./child_maps.ts";
 import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
+import { htmlTempPath, openReport } from "./open_report.ts";
 import { VERSION } from "../version.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -231,6 +232,9 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
     ...options.settings,
   };
   const output = renderer.render(session, renderOptions);
+  // An HTML report bound for a terminal goes to a temp file and the browser.
+  const htmlToBrowser = renderer.name === "html" && outfile === undefined && (options.open === true || stream.isTTY === true);
+  if (htmlToBrowser) outfile = htmlTempPath(options.command[0] ?? options.load);
   if (outfile === undefined && afterRun && renderer.name !== "console") {
     const base = (options.command[0] ?? "profile").replace(/^.*\//, "").replace(/\.[^.]*$/, "");
     outfile = `${base}${renderer.extensions[0]}`;
@@ -241,6 +245,7 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
   }
   writeAtomic(outfile, output);
   if (afterRun || options.outfile === undefined) process.stderr.write(`tsprof: wrote ${outfile}\n`);
+  if (renderer.name === "html" && options.open !== false && (htmlToBrowser || options.open === true)) openReport(outfile);
 }
 
 function writeAtomic(path: string, data: string | Uint8Array): void {

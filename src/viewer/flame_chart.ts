@@ -122,6 +122,7 @@ export class FlameChart {
     ctx.font = "12px system-ui, sans-serif";
     ctx.textBaseline = "middle";
     const match = this.#match;
+    let matched = 0;
     const todo: number[] = [];
     for (let r = roots.length - 1; r >= 0; r--) todo.push(roots[r]!);
     while (todo.length > 0) {
@@ -138,6 +139,7 @@ export class FlameChart {
         const frame = this.#context.frames[f]!;
         drawBox(ctx, px0, d * ROW_HEIGHT - top, px1 - px0, this.#context.paint.fill(f, theme), frame.name, theme.text, match !== undefined && !match[f]);
         if (match?.[f]) {
+          matched++;
           ctx.strokeStyle = theme.highlight;
           ctx.lineWidth = 2;
           ctx.strokeRect(px0 + 1, d * ROW_HEIGHT - top + 1, Math.max(px1 - px0 - 3, 1), ROW_HEIGHT - 3);
@@ -146,5 +148,7 @@ export class FlameChart {
       }
       for (let k = childStart[x + 1]! - 1; k >= childStart[x]!; k--) todo.push(children[k]!);
     }
+    // How many highlighted boxes are on screen, for tests and assistive tools.
+    surface.element.dataset.matches = String(matched);
   }
 }

@@ -204,6 +204,7 @@ export class TimelineChart {
     const firstRow = Math.max(0, Math.floor(top / ROW_HEIGHT));
     const lastRow = Math.min(rows.length - 1, Math.ceil((top + surface.height - AXIS_HEIGHT) / ROW_HEIGHT));
     const match = this.#match;
+    let matched = 0;
     for (let d = firstRow; d <= lastRow; d++) {
       const row = rows[d]!;
       const y = AXIS_HEIGHT + d * ROW_HEIGHT - top;
@@ -219,6 +220,7 @@ export class TimelineChart {
         const id = this.#boxIds.length;
         this.#boxIds.push({ row: d, index: clusterBox });
         drawBox(ctx, clusterFrom, y, Math.max(1, clusterTo - clusterFrom), paint.fill(f, theme), "", theme.text, match !== undefined && !match[f]);
+        if (match?.[f]) matched++;
         surface.hit(d, clusterFrom, Math.max(clusterFrom + 1, clusterTo), id);
         clusterBox = -1;
       };
@@ -247,6 +249,7 @@ export class TimelineChart {
         const id = this.#boxIds.length;
         this.#boxIds.push({ row: d, index: i });
         drawBox(ctx, px0, y, px1 - px0, paint.fill(f, theme), frames[f]!.name, theme.text, match !== undefined && !match[f]);
+        if (match?.[f]) matched++;
         if (match?.[f] && px1 - px0 >= 3) {
           ctx.strokeStyle = theme.highlight;
           ctx.lineWidth = 2;
@@ -257,6 +260,8 @@ export class TimelineChart {
       }
       flush();
     }
+    // How many highlighted boxes are on screen, for tests and assistive tools.
+    surface.element.dataset.matches = String(matched);
     this.#drawAxis(ctx, theme, width);
   }
 
