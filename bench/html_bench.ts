@@ -160,7 +160,7 @@ export function resultsTable(rows: readonly HtmlBenchRow[]): string {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const quick = process.argv.includes("--quick");
   const given = process.argv.find((a) => a.startsWith("--sizes="));
-  const sizes = given ? given.slice(8).split(",").map(Number) : quick ? [1000, 3000] : [10_000, 100_000, 1_000_000];
+  const sizes = given ? given.slice(8).split(",").map(Number) : quick ? [500, 2000] : [10_000, 100_000, 1_000_000];
   const rows = await runHtmlBench(sizes);
   const table = resultsTable(rows);
   console.log(table);

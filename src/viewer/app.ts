@@ -331,7 +331,7 @@ export function startApp(root: HTMLElement, payload: DecodedPayload): { show(vie
     inverted?.surface.requestPaint();
     timeline?.surface.requestPaint();
     functions?.repaint();
-    root.dataset.view = v;
+    root.dataset.currentView = v;
   }
 
   function refresh(): void {

@@ -195,7 +195,7 @@ export function drawBox(ctx: CanvasRenderingContext2D, x0: number, y: number, w:
     }
     if (s) {
       ctx.fillStyle = text;
-      ctx.fillText(s, Math.max(x0, 0) + 4, y + ROW_HEIGHT / 2 + 0.5);
+      ctx.fillText(s, Math.max(x0, 0) + 4, y + ROW_HEIGHT / 2 - 0.5);
     }
   }
   ctx.globalAlpha = 1;

@@ -141,7 +141,7 @@ export class FlameChart {
         if (match?.[f]) {
           matched++;
           ctx.strokeStyle = theme.highlight;
-          ctx.lineWidth = 2;
+          ctx.lineWidth = 1.5;
           ctx.strokeRect(px0 + 1, d * ROW_HEIGHT - top + 1, Math.max(px1 - px0 - 3, 1), ROW_HEIGHT - 3);
         }
         surface.hit(d, px0, px1, x);

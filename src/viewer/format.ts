@@ -9,6 +9,7 @@ import { codeOrigin, shortPath } from "../paths.ts";
 
 /** Milliseconds in a readable unit: `812 µs`, `12.3 ms`, `4.56 s`, `2 min 5 s`. */
 export function formatMs(ms: number): string {
+  if (ms === 0) return "0 ms";
   if (ms < 1) return `${Math.round(ms * 1000)} µs`;
   if (ms < 10) return `${ms.toFixed(2)} ms`;
   if (ms < 1000) return `${ms.toFixed(1)} ms`;

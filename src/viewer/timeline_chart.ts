@@ -252,7 +252,7 @@ export class TimelineChart {
         if (match?.[f]) matched++;
         if (match?.[f] && px1 - px0 >= 3) {
           ctx.strokeStyle = theme.highlight;
-          ctx.lineWidth = 2;
+          ctx.lineWidth = 1.5;
           ctx.strokeRect(px0 + 1, y + 1, px1 - px0 - 3, ROW_HEIGHT - 3);
         }
         surface.hit(d, px0, px1, id);
@@ -282,7 +282,7 @@ export class TimelineChart {
       ctx.moveTo(x, AXIS_HEIGHT - 6);
       ctx.lineTo(x, AXIS_HEIGHT);
       ctx.stroke();
-      ctx.fillText(formatMs(t), x + 3, 9);
+      ctx.fillText(t === 0 ? "0" : formatMs(t), x + 3, 9);
     }
     ctx.beginPath();
     ctx.moveTo(0, AXIS_HEIGHT - 0.5);

@@ -20,11 +20,12 @@ import { rendererByName, rendererForFile } from "../../src/render/registry.ts";
 import { test } from "../harness.ts";
 import { ROOT } from "../_cli.ts";
 import { profileOf, sessionOf } from "../_helpers.ts";
+import { HOSTILE_NAMES } from "../_hostile.ts";
 
 const bytesOf = (s: string) => new TextEncoder().encode(s);
 
 async function sha256(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(data)));
 }
 
 /** Base64 by the runtime's own `btoa`, to check tsprof's encoder against. */
@@ -42,15 +43,6 @@ function payloadOf(html: string) {
   const bin = atob(text);
   return decodePayload(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
-
-export const HOSTILE_NAMES: readonly string[] = [
-  "</script><script>window.__pwned = 1</script>",
-  '<img src=x onerror="window.__pwned = 2">',
-  "javascript:window.__pwned = 3",
-  "line\u2028separator\u2029paragraph",
-  '"><svg onload="window.__pwned = 4">',
-  "<!--<script>",
-];
 
 function hostileSession(): Session {
   const b = new ProfileBuilder("<b>main</b>");
