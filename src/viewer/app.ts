@@ -301,7 +301,7 @@ export function startApp(root: HTMLElement, payload: DecodedPayload): { show(vie
         flame!.setSearch(match);
         break;
       case "inverted":
-        inverted!.setData(m.inverted, { frames: f, cwd, percentOf: m.total, paint });
+        inverted!.setData(m.inverted, { frames: f, cwd, percentOf: m.total, paint, inverted: true });
         inverted!.setSearch(match);
         break;
       case "timeline":

@@ -18,6 +18,11 @@ export interface FlameContext {
   /** The total percentages refer to (the whole profile). */
   readonly percentOf: number;
   readonly paint: FramePaint;
+  /**
+   * The tree is inverted (callers below): a node's time is its root
+   * function's time when called this way, and "self" means nothing.
+   */
+  readonly inverted?: boolean;
 }
 
 /** A flame graph over a {@linkcode TreeLayout}. */
@@ -96,8 +101,18 @@ export class FlameChart {
     const lines = [frame.name];
     const where = frameLocation(frame, cwd);
     if (where) lines.push(where);
-    lines.push(`Total ${formatMs(total)} (${formatPercent(total, percentOf)})`, `Self ${formatMs(self)} (${formatPercent(self, percentOf)})`);
+    if (this.#context.inverted) {
+      const root = frames[layout.tree.frame[this.#rootOf(id)]!]!;
+      lines.push(`${formatMs(total)} (${formatPercent(total, percentOf)}) of ${root.name} on this path`);
+    } else lines.push(`Total ${formatMs(total)} (${formatPercent(total, percentOf)})`, `Self ${formatMs(self)} (${formatPercent(self, percentOf)})`);
     return lines;
+  }
+
+  #rootOf(id: number): number {
+    const parent = this.#layout!.tree.parent;
+    let x = id;
+    while (parent[x] !== -1) x = parent[x]!;
+    return x;
   }
 
   #paint(ctx: CanvasRenderingContext2D): void {

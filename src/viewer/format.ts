@@ -18,6 +18,16 @@ export function formatMs(ms: number): string {
   return `${min} min ${Math.round((ms - min * 60_000) / 1000)} s`;
 }
 
+/**
+ * A time-axis label: as many decimals as the tick step needs, so ticks
+ * 10 ms apart at 30 s read `30.01 s`, `30.02 s`.
+ */
+export function formatTick(ms: number, stepMs: number): string {
+  if (ms === 0) return "0";
+  if (ms >= 1000) return `${(ms / 1000).toFixed(Math.max(0, Math.min(6, -Math.floor(Math.log10(stepMs / 1000) + 1e-9))))} s`;
+  return `${ms.toFixed(Math.max(0, Math.min(6, -Math.floor(Math.log10(stepMs) + 1e-9))))} ms`;
+}
+
 /** Seconds with three decimals, the console's time column. */
 export function formatSeconds(ms: number): string {
   return (ms / 1000).toFixed(3);

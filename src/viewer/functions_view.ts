@@ -139,7 +139,7 @@ export class FunctionsView {
     const frame = data.frames[f]!;
     const s = sandwich(data.layout, f);
     const context = { frames: data.frames, cwd: data.cwd, percentOf: data.percentOf, paint: this.#paint! };
-    this.#callers.setData(layoutTree(s.callers), context);
+    this.#callers.setData(layoutTree(s.callers), { ...context, inverted: true });
     this.#callees.setData(layoutTree(s.callees), context);
     const where = frameLocation(frame, data.cwd);
     clear(this.#title);

@@ -12,7 +12,7 @@
  */
 import type { Frame } from "../format/types.ts";
 import { ChartSurface, drawBox, FramePaint, readTheme, ROW_HEIGHT } from "./chart_surface.ts";
-import { formatMs, formatPercent, frameLocation } from "./format.ts";
+import { formatMs, formatPercent, formatTick, frameLocation } from "./format.ts";
 import { type FlatTree, firstBoxEndingAfter, runAt, type Timeline } from "./model.ts";
 
 const AXIS_HEIGHT = 22;
@@ -282,7 +282,7 @@ export class TimelineChart {
       ctx.moveTo(x, AXIS_HEIGHT - 6);
       ctx.lineTo(x, AXIS_HEIGHT);
       ctx.stroke();
-      ctx.fillText(t === 0 ? "0" : formatMs(t), x + 3, 9);
+      ctx.fillText(formatTick(t, step), x + 3, 9);
     }
     ctx.beginPath();
     ctx.moveTo(0, AXIS_HEIGHT - 0.5);

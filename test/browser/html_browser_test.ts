@@ -305,7 +305,9 @@ function hostileSession(): Session {
   frames.forEach((_, i) => b.addSample(frames.slice(0, i + 1), 20 + i));
   b.addSample([frames[0]!, lib("libOuter"), lib("libMiddle"), lib("libMiddle2"), lib("libInner"), { name: "afterLib", file: "/app/b.ts", line: 1, col: 1, kind: "js" }], 40);
   b.addSample([{ name: "(idle)", kind: "idle" }], 15);
-  const s = sessionOf(b.build());
+  const worker = new ProfileBuilder("worker <script>window.__pwned = 8</script>");
+  worker.addSample([{ name: "workerMain", file: "/app/w.ts", line: 1, col: 1, kind: "js" }], 30);
+  const s = sessionOf(b.build(), worker.build());
   return {
     ...s,
     meta: {
@@ -354,6 +356,13 @@ test(
       for (const n of HOSTILE_NAMES) assert.ok(fns.includes(n));
       await page.locator("table.functions tbody tr", { has: page.locator("td.fn", { hasText: "<img" }) }).click();
       assert.equal(await page.locator(".sandwich-title .fn-name").textContent(), HOSTILE_NAMES[1]);
+      // A second profile (a worker): chosen by a select whose options are text.
+      assert.deepEqual(await page.locator("select option").allTextContents(), ["<b>main</b>", "worker <script>window.__pwned = 8</script>"]);
+      await page.selectOption("select", "1");
+      assert.equal(await page.textContent("table.functions tbody td.fn"), "workerMain");
+      await show(page, "tree");
+      assert.deepEqual(await page.locator(".calltree .row .name").allTextContents(), ["workerMain"]);
+      await page.selectOption("select", "0");
       await page.fill("input.search", "</script>");
       await page.waitForFunction(() => /match/.test(document.querySelector(".search-info")?.textContent ?? ""));
       for (const v of VIEWS) await show(page, v);

@@ -3,6 +3,7 @@ import { ProfileBuilder } from "../../src/format/builder.ts";
 import type { Profile } from "../../src/format/types.ts";
 import { buildCallTree } from "../../src/tree/call_tree.ts";
 import { type ProcessOptions, processTree } from "../../src/tree/processors.ts";
+import { formatMs, formatTick } from "../../src/viewer/format.ts";
 import {
   buildTimeline,
   callTreeOf,
@@ -219,4 +220,17 @@ test("PairIndex maps pairs to ids through growth", () => {
   assert.equal(index.get(-1, 3), -1);
   index.set(-1, 3, 9);
   assert.equal(index.get(-1, 3), 9);
+});
+
+test("formatTick() gives axis labels the decimals their step needs", () => {
+  assert.equal(formatTick(0, 100), "0");
+  assert.equal(formatTick(30_010, 10), "30.01 s");
+  assert.equal(formatTick(30_000, 1000), "30 s");
+  assert.equal(formatTick(30_000.5, 0.5), "30.0005 s");
+  assert.equal(formatTick(200, 100), "200 ms");
+  assert.equal(formatTick(2.5, 0.5), "2.5 ms");
+  assert.equal(formatMs(0), "0 ms");
+  assert.equal(formatMs(0.25), "250 µs");
+  assert.equal(formatMs(1234), "1.234 s");
+  assert.equal(formatMs(125_000), "2 min 5 s");
 });
