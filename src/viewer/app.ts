@@ -133,6 +133,10 @@ interface State {
  */
 export function startApp(root: HTMLElement, payload: DecodedPayload): { show(view: ViewName): void } {
   const { header } = payload;
+  if (payload.profiles.length === 0) {
+    root.replaceChildren(el("p", { class: "empty", text: "This session holds no profile: nothing was recorded." }));
+    return { show: () => {} };
+  }
   const meta = header.meta;
   const cwd = meta.cwd;
   const state: State = {
