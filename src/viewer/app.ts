@@ -159,7 +159,8 @@ export function startApp(root: HTMLElement, payload: DecodedPayload): { show(vie
   const frameIndexes = payload.profiles.map((p) => new Map(p.frames.map((f, i) => [f, i] as const)));
 
   // Header.
-  const title = meta.description ?? (meta.command && meta.command.length > 0 ? meta.command.join(" ") : "profile");
+  const program = meta.command && meta.command.length > 0 ? meta.command.join(" ") : "profile";
+  const title = meta.description ?? program;
   document.title = `${formatMs(meta.durationMs)} · ${title} · tsprof`;
   const when = new Date(meta.startTime);
   const samples = payload.header.profiles.reduce((n, p) => n + p.sampleCount, 0);
@@ -175,9 +176,10 @@ export function startApp(root: HTMLElement, payload: DecodedPayload): { show(vie
     "header",
     { class: "top" },
     el("div", { class: "brand", text: "tsprof" }),
-    el("div", { class: "program", title: title, text: title }),
+    el("div", { class: "program", title: program, text: program }),
     el("dl", { class: "facts" }, ...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])),
   );
+  if (meta.description) top.append(el("div", { class: "description", text: meta.description }));
   const warnings = (meta.warnings ?? []).map((w) => el("div", { class: "warning", text: `Warning: ${w}` }));
 
   // Toolbar: view tabs, profile choice, search, settings.

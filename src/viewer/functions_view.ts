@@ -101,6 +101,8 @@ export class FunctionsView {
   }
 
   setData(data: FunctionsData, paint: FramePaint): void {
+    // Frame indices belong to one profile: another profile drops the selection.
+    if (this.#data?.frames !== data.frames) this.#selected = -1;
     this.#data = data;
     this.#paint = paint;
     this.#limit = PAGE;
