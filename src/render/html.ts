@@ -50,7 +50,10 @@ export function renderHtml(session: Session, options: HtmlOptions = {}): string 
     timeline: options.timeline ?? false,
     filterThreshold: options.filterThreshold ?? 0.01,
     foldRecursion: options.foldRecursion ?? false,
-    toolPaths: options.toolPaths ?? [],
+    groupMinHidden: options.groupMinHidden ?? 2,
+    groupShowShare: options.groupShowShare ?? 0.2,
+    // The session's own record of where tsprof's code was counts too.
+    toolPaths: [...new Set([...(options.toolPaths ?? []), ...(session.meta.toolPaths ?? [])])],
     time: options.time ?? "seconds",
     ...(options.showRegex ? { showRegex: options.showRegex.source } : {}),
     ...(options.hideRegex ? { hideRegex: options.hideRegex.source } : {}),

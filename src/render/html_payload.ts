@@ -27,8 +27,12 @@ export interface PayloadOptions {
   readonly showAll: boolean;
   /** Nodes under this share of the total fold into their parent in the call tree. */
   readonly filterThreshold: number;
-  /** Fold direct recursion. */
+  /** Fold recursion. */
   readonly foldRecursion: boolean;
+  /** A library group folds only if it hides at least this many frames. */
+  readonly groupMinHidden: number;
+  /** A library frame stays in view if its own time is over this share. */
+  readonly groupShowShare: number;
   /** Source of the regular expression for files shown as app code. */
   readonly showRegex?: string;
   /** Source of the regular expression for files folded as library code. */

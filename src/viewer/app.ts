@@ -81,6 +81,9 @@ class ProfileModel {
         filterThreshold: o.filterThreshold,
         foldRecursion: o.foldRecursion,
         toolPaths: o.toolPaths,
+        groupMinHidden: o.groupMinHidden,
+        groupShowShare: o.groupShowShare,
+        ...(this.#header.meta.cwd !== undefined ? { cwd: this.#header.meta.cwd } : {}),
         ...(o.showRegex !== undefined ? { showRegex: new RegExp(o.showRegex) } : {}),
         ...(o.hideRegex !== undefined ? { hideRegex: new RegExp(o.hideRegex) } : {}),
       });
@@ -297,8 +300,6 @@ export function startApp(root: HTMLElement, payload: DecodedPayload): { show(vie
           cwd,
           showLibrary: state.showLibrary,
           time: state.time,
-          filterThreshold: header.options.filterThreshold,
-          showAll: state.showAll,
         });
         treeView!.setSearch(match);
         break;

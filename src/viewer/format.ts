@@ -59,6 +59,7 @@ export function frameCategory(frame: Frame): FrameCategory {
       return "gc";
     case "program":
     case "root":
+    case "self":
       return "program";
     case "native":
       return "runtime";

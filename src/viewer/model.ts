@@ -11,7 +11,7 @@
  */
 import type { Frame, Profile } from "../format/types.ts";
 import { codeOrigin } from "../paths.ts";
-import { type CallNode, ROOT_FRAME } from "../tree/call_tree.ts";
+import { type CallNode, ROOT_FRAME, SELF_FRAME } from "../tree/call_tree.ts";
 
 /**
  * A tree as a parent-first prefix table: node `i` is frame `frame[i]`
@@ -136,7 +136,8 @@ export interface VisibleStacks {
 /**
  * Removes hidden frames from a profile's stack table (a removed frame's
  * callees move up to its caller; equal siblings merge) and, with
- * `foldRecursion`, a frame called directly by itself.
+ * `foldRecursion`, every call of a function already on the call path, as
+ * the `foldRecursion` processor does.
  */
 export function visibleStacks(profile: Profile, hidden: Uint8Array, foldRecursion = false): VisibleStacks {
   const { stacks } = profile;
@@ -145,11 +146,15 @@ export function visibleStacks(profile: Profile, hidden: Uint8Array, foldRecursio
   const parent = new Int32Array(stacks.length);
   const index = new PairIndex(stacks.length);
   let count = 0;
+  const onPath = (node: number, f: number): boolean => {
+    for (let x = node; x !== -1; x = parent[x]!) if (frame[x] === f) return true;
+    return false;
+  };
   for (let s = 0; s < stacks.length; s++) {
     const p = stacks.parent[s]!;
     const up = p === -1 ? -1 : map[p]!;
     const f = stacks.frame[s]!;
-    if (hidden[f] || (foldRecursion && up !== -1 && frame[up] === f)) {
+    if (hidden[f] || (foldRecursion && onPath(up, f))) {
       map[s] = up;
       continue;
     }
@@ -233,26 +238,35 @@ export function layoutTree(tree: FlatTree): TreeLayout {
 }
 
 /**
- * The aggregated call tree of a laid-out tree as `CallNode`s, leaving out
- * nodes under `minTime` (with their subtrees). On the tree of
- * {@linkcode visibleStacks} this is what `buildCallTree` followed by the
- * removal processors and `removeIrrelevantNodes` give, made without a node
- * object per stack: a million-stack profile becomes a tree of hundreds.
+ * The aggregated call tree of a laid-out tree as `CallNode`s, with a
+ * `[self]` leaf for each node's own time (as `buildCallTree` with
+ * `selfNodes` makes them), leaving out nodes and leaves under `minTime`.
+ * On the tree of {@linkcode visibleStacks} this is what `buildCallTree`
+ * followed by the removal processors and `removeIrrelevantNodes` give,
+ * made without a node object per stack: a million-stack profile becomes a
+ * tree of hundreds.
  *
  * @param rootTime the whole profile's time (samples with no frame left included)
  */
 export function callTreeOf(layout: TreeLayout, frames: readonly Frame[], rootTime: number, minTime: number): CallNode {
   const { tree, total, childStart, children, roots } = layout;
   const root: CallNode = { frame: ROOT_FRAME, time: rootTime, children: [] };
+  const keep = (t: number) => t > 0 && t >= minTime;
+  const withSelf: CallNode[] = [];
   const todo: [number, CallNode][] = [];
   for (let r = roots.length - 1; r >= 0; r--) todo.push([roots[r]!, root]);
   while (todo.length > 0) {
     const [x, parent] = todo.pop()!;
-    if (total[x]! < minTime || total[x]! <= 0) continue;
+    if (!keep(total[x]!)) continue;
     const node: CallNode = { frame: frames[tree.frame[x]!]!, time: total[x]!, children: [] };
     parent.children.push(node);
+    const self = tree.self[x]!;
+    if (keep(self)) node.children.push({ frame: SELF_FRAME, time: self, children: [] });
+    // Children are pushed in order below; the [self] leaf sorts among them.
+    if (keep(self) && childStart[x + 1]! > childStart[x]!) withSelf.push(node);
     for (let k = childStart[x + 1]! - 1; k >= childStart[x]!; k--) todo.push([children[k]!, node]);
   }
+  for (const node of withSelf) node.children.sort((a, b) => b.time - a.time);
   return root;
 }
 

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Frame } from "../format/types.ts";
-import { type CallNode, type FrameGroup, selfTime, walk } from "../tree/call_tree.ts";
+import { type CallNode, type FrameGroup, isSelfNode, walk } from "../tree/call_tree.ts";
 import { clear, el } from "./dom.ts";
 import { formatPercent, formatSeconds, frameCategory, frameLocation, shareClass } from "./format.ts";
 
@@ -25,9 +25,6 @@ export interface TreeViewData {
   /** Show library frames instead of folding them. */
   readonly showLibrary: boolean;
   readonly time: "seconds" | "percent";
-  /** Share under which `[self]` rows are left out (unless `showAll`). */
-  readonly filterThreshold: number;
-  readonly showAll: boolean;
 }
 
 type Item =
@@ -111,10 +108,10 @@ export class CallTreeView {
       const f = data.frameIndex.get(n.frame);
       if (f === undefined || !match[f]) return;
       found++;
-      if (n.group) this.#openGroups.add(n.group);
+      if (n.group?.hidden.has(n)) this.#openGroups.add(n.group);
       for (let p = this.#parents.get(n); p; p = this.#parents.get(p)) {
         this.#expanded.add(p);
-        if (p.group) this.#openGroups.add(p.group);
+        if (p.group?.hidden.has(p)) this.#openGroups.add(p.group);
       }
     });
   }
@@ -149,32 +146,31 @@ export class CallTreeView {
     }
   }
 
+  /**
+   * The rows under `node`, as the console draws them: its library group's
+   * `[N frames hidden]` line, then its children heaviest first, a child
+   * hidden in its group replaced by its own children, `[self]` leaves as
+   * `[self]` rows (none when it would be the only row).
+   */
   #childItems(node: CallNode, level: number): Item[] {
     const data = this.#data!;
-    const total = data.root.time;
     const out: Item[] = [];
     const group = node.group;
-    if (group && group.root === node && group.count >= 2 && !data.showLibrary) {
-      const hidden = group.count - this.#countShown(group, node);
-      if (hidden >= 2 || this.#openGroups.has(group)) out.push({ kind: "group", group, hidden, level, parent: node });
+    if (!data.showLibrary && group && group.root === node && group.hidden.size > 0) {
+      out.push({ kind: "group", group, hidden: group.hidden.size, level, parent: node });
     }
-    const kids: Item[] = this.#displayChildren(node).map((c) => ({ kind: "node", node: c, level, parent: node === data.root ? undefined : node }));
-    const self = selfTime(node);
-    if (node !== data.root && kids.length > 0 && self > 0 && (self >= data.filterThreshold * total || data.showAll)) {
-      kids.push({ kind: "self", time: self, frame: node.frame, level, parent: node });
+    let kids = this.#displayChildren(node);
+    if (kids.every((k) => isSelfNode(k))) kids = [];
+    kids.sort((a, b) => b.time - a.time);
+    for (const k of kids) {
+      out.push(isSelfNode(k) ? { kind: "self", time: k.time, frame: node.frame, level, parent: node } : { kind: "node", node: k, level, parent: node === data.root ? undefined : node });
     }
-    kids.sort((a, b) => itemTime(b) - itemTime(a));
-    return out.concat(kids);
+    return out;
   }
 
-  /** Whether a node gets a row; `asClosed` judges as if its group were folded. */
-  #isShown(node: CallNode, asClosed = false): boolean {
-    const data = this.#data!;
+  #isHidden(node: CallNode): boolean {
     const group = node.group;
-    if (!group || group.count < 2 || group.root === node) return true;
-    if (!asClosed && (data.showLibrary || this.#openGroups.has(group))) return true;
-    if (node.children.some((c) => c.group !== group)) return true;
-    return selfTime(node) > 0.2 * data.root.time;
+    return group !== undefined && !this.#data!.showLibrary && !this.#openGroups.has(group) && group.hidden.has(node);
   }
 
   #displayChildren(node: CallNode): CallNode[] {
@@ -182,22 +178,10 @@ export class CallTreeView {
     const todo = node.children.slice().reverse();
     while (todo.length > 0) {
       const c = todo.pop()!;
-      if (this.#isShown(c)) out.push(c);
-      else for (let i = c.children.length - 1; i >= 0; i--) todo.push(c.children[i]!);
+      if (!this.#isHidden(c)) out.push(c);
+      else for (let i = c.children.length - 1; i >= 0; i--) if (!isSelfNode(c.children[i]!)) todo.push(c.children[i]!);
     }
     return out;
-  }
-
-  #countShown(group: FrameGroup, root: CallNode): number {
-    let shown = 0;
-    const todo = [root];
-    while (todo.length > 0) {
-      const n = todo.pop()!;
-      if (n.group !== group) continue;
-      if (this.#isShown(n, true)) shown++;
-      for (const c of n.children) todo.push(c);
-    }
-    return shown;
   }
 
   #makeRow(item: Item): Row {
