@@ -180,6 +180,14 @@ the page builds it); "sandwich" from clicking the top function; "timeline zoom" 
 "search" typing \`fn1\` until the timeline shows the matches (including the input's 120 ms debounce).
 
 ${table}
+
+The report holds the interned stack table and the samples run-length encoded (deflated, base64), not
+a serialised tree: its size follows unique stacks and stack changes, not samples times depth, and
+the timeline's time order survives. The page builds each view from those tables when first shown,
+on flat typed arrays; the call tree drops nodes under the filter threshold before making node
+objects, and the inverted trees stop following callers below 1e-5 of the chart's width, so the
+first render stays around a second at a million samples. For comparison, pyinstrument 5.1.2
+writes a 22.5 MB report for a 52,000-sample run.
 `;
     writeFileSync(join(here, "RESULTS-html.md"), text);
     console.log("wrote bench/RESULTS-html.md");
