@@ -98,7 +98,7 @@ test("tsprof measures wall-clock time: busy functions, idle time and total", () 
     // Idle time charged to a function would add ~300 ms to it.
     assert.ok(a > 0.75 * measured.a && a < measured.a + 60, detail);
     assert.ok(b > 0.7 * measured.b && b < measured.b + 60, detail);
-    assert.ok(idle > 0.8 * measured.idle && idle < measured.idle + 150, detail);
+    assert.ok(idle > 0.65 * measured.idle && idle < measured.idle + 150, detail);
     let total = 0;
     for (const w of session.profiles[0]!.weights) total += w;
     assert.ok(Math.abs(total - session.meta.durationMs) <= 0.02 * session.meta.durationMs, `total ${total} vs covered ${session.meta.durationMs}`);
