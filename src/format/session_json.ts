@@ -80,16 +80,53 @@ export function sessionFromJson(data: unknown): Session {
   const obj = asObject(data, "the file");
   if (obj.format !== "tsprof") throw new TypeError(`"format" must be "tsprof"`);
   if (obj.version !== 1) throw new RangeError(`"version" ${JSON.stringify(obj.version)} is not supported (expected 1)`);
-  const metaObj = asObject(obj.meta, `"meta"`);
-  for (const k of ["runtime", "runtimeVersion"]) {
-    if (typeof metaObj[k] !== "string") throw new TypeError(`"meta.${k}" must be a string`);
-  }
-  for (const k of ["intervalMs", "startTime", "durationMs"]) {
-    if (!isFiniteNumber(metaObj[k])) throw new TypeError(`"meta.${k}" must be a finite number`);
-  }
+  const meta = sessionMetaFromJson(obj.meta, "meta");
   if (!Array.isArray(obj.profiles)) throw new TypeError(`"profiles" must be an array`);
   const profiles = obj.profiles.map((p: unknown, i: number) => profileFromJson(p, `profiles[${i}]`));
-  return { version: 1, meta: metaObj as unknown as SessionMeta, profiles };
+  return { version: 1, meta, profiles };
+}
+
+/**
+ * Reads and checks a {@linkcode SessionMeta} (at `at`, for messages), keeping
+ * only the fields tsprof knows.
+ */
+export function sessionMetaFromJson(data: unknown, at: string): SessionMeta {
+  const m = asObject(data, `"${at}"`);
+  const out: { -readonly [K in keyof SessionMeta]: SessionMeta[K] } = {
+    runtime: "",
+    runtimeVersion: "",
+    intervalMs: 0,
+    startTime: 0,
+    durationMs: 0,
+  };
+  for (const k of ["runtime", "runtimeVersion"] as const) {
+    if (typeof m[k] !== "string") throw new TypeError(`"${at}.${k}" must be a string`);
+    out[k] = m[k];
+  }
+  for (const k of ["intervalMs", "startTime", "durationMs"] as const) {
+    if (!isFiniteNumber(m[k]) || (k !== "startTime" && m[k] < 0)) throw new TypeError(`"${at}.${k}" must be a finite number${k === "startTime" ? "" : " >= 0"}`);
+    out[k] = m[k];
+  }
+  if (m.cpuTimeMs !== undefined) {
+    if (!isFiniteNumber(m.cpuTimeMs) || m.cpuTimeMs < 0) throw new TypeError(`"${at}.cpuTimeMs" must be a finite number >= 0`);
+    out.cpuTimeMs = m.cpuTimeMs;
+  }
+  if (m.exitCode !== undefined) {
+    if (!Number.isSafeInteger(m.exitCode)) throw new TypeError(`"${at}.exitCode" must be an integer`);
+    out.exitCode = m.exitCode as number;
+  }
+  for (const k of ["cwd", "description"] as const) {
+    if (m[k] === undefined) continue;
+    if (typeof m[k] !== "string") throw new TypeError(`"${at}.${k}" must be a string`);
+    out[k] = m[k];
+  }
+  for (const k of ["command", "warnings"] as const) {
+    if (m[k] === undefined) continue;
+    const v = m[k];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new TypeError(`"${at}.${k}" must be an array of strings`);
+    out[k] = v as string[];
+  }
+  return out;
 }
 
 function profileFromJson(data: unknown, at: string): Profile {
@@ -101,12 +138,14 @@ function profileFromJson(data: unknown, at: string): Profile {
     if (typeof fo.name !== "string") throw new TypeError(`"${at}.frames[${i}].name" must be a string`);
     if (typeof fo.kind !== "string" || !KINDS.has(fo.kind)) throw new TypeError(`"${at}.frames[${i}].kind" is not a frame kind`);
     if (fo.file !== undefined && typeof fo.file !== "string") throw new TypeError(`"${at}.frames[${i}].file" must be a string`);
-    for (const k of ["line", "col"]) {
-      if (fo[k] !== undefined && !(Number.isInteger(fo[k]) && (fo[k] as number) >= 1)) {
-        throw new TypeError(`"${at}.frames[${i}].${k}" must be a positive integer`);
-      }
+    const frame: { -readonly [K in keyof Frame]: Frame[K] } = { name: fo.name, kind: fo.kind as FrameKind };
+    if (fo.file !== undefined) frame.file = fo.file as string;
+    for (const k of ["line", "col"] as const) {
+      if (fo[k] === undefined) continue;
+      if (!(Number.isSafeInteger(fo[k]) && (fo[k] as number) >= 1)) throw new TypeError(`"${at}.frames[${i}].${k}" must be a positive integer`);
+      frame[k] = fo[k] as number;
     }
-    return fo as unknown as Frame;
+    return frame;
   });
   const stacks = asObject(p.stacks, `"${at}.stacks"`);
   const frame = intArray(stacks.frame, `${at}.stacks.frame`, 0, frames.length - 1);
@@ -132,7 +171,9 @@ function profileFromJson(data: unknown, at: string): Profile {
     const f = Number(k);
     if (!Number.isInteger(f) || f < 0 || f >= frames.length || !Array.isArray(v)) throw new RangeError(`"${at}.lines.${k}" is invalid`);
     lines.set(f, new Map(v.map((pair: unknown) => {
-      if (!Array.isArray(pair) || !isFiniteNumber(pair[0]) || !isFiniteNumber(pair[1])) throw new TypeError(`"${at}.lines.${k}" must hold [line, ms] pairs`);
+      if (!Array.isArray(pair) || !Number.isSafeInteger(pair[0]) || pair[0] < 1 || !isFiniteNumber(pair[1]) || pair[1] < 0) {
+        throw new TypeError(`"${at}.lines.${k}" must hold [line, ms] pairs: a line from 1 and a finite number of ms >= 0`);
+      }
       return [pair[0], pair[1]] as [number, number];
     })));
   }

@@ -9,10 +9,16 @@ import { ProfileFormatError } from "../errors.ts";
 import { isSessionJson, sessionFromJson, sessionToJson } from "../format/session_json.ts";
 import type { Session } from "../format/types.ts";
 import { importSpeedscope, isSpeedscopeFile } from "./speedscope.ts";
-import { importV8CpuProfile, type V8CpuProfile } from "./v8_cpuprofile.ts";
+import { importV8CpuProfile } from "./v8_cpuprofile.ts";
+import { checkCpuProfile, looksLikeCpuProfile } from "./cpuprofile_check.ts";
+import { isBunCpuProfile, normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
 
-/** Inflated input larger than this is refused (a gzip bomb guard). */
-export const MAX_INFLATED_BYTES = 1 << 30;
+/**
+ * Inflated input larger than this is refused (a gzip bomb guard). JSON text
+ * longer than the longest string V8 makes (2^29 - 24 characters) cannot be
+ * parsed anyway.
+ */
+export const MAX_INFLATED_BYTES = 1 << 29;
 
 /** Encodes a session as a `.tsprof` file: tsprof JSON, gzipped. */
 export function encodeSessionFile(session: Session): Uint8Array {
@@ -35,6 +41,7 @@ export function loadProfileFile(bytes: Uint8Array, path: string, limit: number =
   if (bytes.length === 0) throw new ProfileFormatError(path, "the file is empty");
   let data = bytes;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) data = gunzipBounded(bytes, path, limit);
+  if (data.length > limit) throw new ProfileFormatError(path, `the file is larger than ${limit} bytes; refusing it`);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(data);
@@ -49,8 +56,8 @@ export function loadProfileFile(bytes: Uint8Array, path: string, limit: number =
   }
   try {
     if (isSessionJson(json)) return sessionFromJson(json);
-    if (isSpeedscopeFile(json)) return importSpeedscope(json);
-    if (isV8CpuProfile(json)) return sessionOfCpuProfile(json);
+    if (isSpeedscopeFile(json) || (/\.speedscope\.json(\.gz)?$/.test(path) && hasKeys(json, "shared", "profiles"))) return importSpeedscope(json);
+    if (looksLikeCpuProfile(json)) return sessionOfCpuProfile(json);
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) throw new ProfileFormatError(path, e.message, { cause: e });
     throw e;
@@ -62,6 +69,11 @@ function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Arr
   const chunks: Uint8Array[] = [];
   let size = 0;
   const gz = new Gunzip((chunk) => {
+    // Every format tsprof reads is a JSON object: stop at once if the
+    // content starts otherwise, instead of inflating junk up to the limit.
+    if (size === 0 && chunk.length > 0 && !/^\s*(\{|$)/.test(String.fromCharCode(...chunk.subarray(0, 64)))) {
+      throw new ProfileFormatError(path, "not a profile: the gzipped content is not JSON");
+    }
     size += chunk.length;
     if (size > limit) throw new ProfileFormatError(path, `inflates to more than ${limit} bytes; refusing it`);
     chunks.push(chunk);
@@ -82,19 +94,39 @@ function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Arr
   return out;
 }
 
-function isV8CpuProfile(data: unknown): data is V8CpuProfile {
-  return typeof data === "object" && data !== null && Array.isArray((data as { nodes?: unknown }).nodes) &&
-    typeof (data as { startTime?: unknown }).startTime === "number";
+function hasKeys(data: unknown, ...keys: string[]): boolean {
+  return typeof data === "object" && data !== null && keys.every((k) => k in data);
 }
 
-function sessionOfCpuProfile(cpu: V8CpuProfile): Session {
+/** Which tool wrote a `.cpuprofile`, from what its frames look like. */
+function cpuProfileRuntime(urls: ReadonlySet<string>, bun: boolean): string {
+  if (bun) return "bun";
+  const has = (prefix: string) => [...urls].some((u) => u.startsWith(prefix));
+  if (has("ext:")) return "deno";
+  if (has("node:")) return "node";
+  if (has("http://") || has("https://")) return "chrome";
+  return "v8";
+}
+
+function sessionOfCpuProfile(data: unknown): Session {
+  let cpu = checkCpuProfile(data);
+  const bun = isBunCpuProfile(cpu);
+  if (bun) cpu = normalizeBunCpuProfile(cpu);
   const profile = importV8CpuProfile(cpu, "main");
   if (profile.samples.length === 0) throw new RangeError(`"samples" is empty: the profile recorded nothing`);
   let total = 0;
   for (const w of profile.weights) total += w;
+  const urls = new Set(cpu.nodes.map((n) => n.callFrame.url));
   return {
     version: 1,
-    meta: { runtime: "v8", runtimeVersion: "", intervalMs: 1, startTime: 0, durationMs: total },
+    // V8 stamps profiles on a monotonic clock, not the wall clock: when it was recorded is unknown.
+    meta: { runtime: cpuProfileRuntime(urls, bun), runtimeVersion: "", intervalMs: medianInterval(cpu.timeDeltas ?? []), startTime: bun ? cpu.startTime / 1000 : 0, durationMs: total },
     profiles: [profile],
   };
+}
+
+/** The sampling interval a profile was taken at, in ms: its median time delta. */
+function medianInterval(deltas: readonly number[]): number {
+  const sorted = deltas.filter((d) => d > 0).sort((a, b) => a - b);
+  return sorted.length === 0 ? 1 : Math.round(sorted[sorted.length >> 1]!) / 1000;
 }

@@ -6,6 +6,7 @@
 import { ProfileBuilder } from "../format/builder.ts";
 import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type FrameKind, type Profile, type Session, type SessionMeta } from "../format/types.ts";
 import { SPEEDSCOPE_SCHEMA } from "../render/speedscope.ts";
+import { sessionMetaFromJson } from "../format/session_json.ts";
 
 /** True when `data` claims to be a speedscope file. */
 export function isSpeedscopeFile(data: unknown): boolean {
@@ -22,32 +23,52 @@ export function importSpeedscope(data: unknown): Session {
   const file = obj(data, "the file");
   const shared = obj(file.shared, `"shared"`);
   if (!Array.isArray(shared.frames)) throw new TypeError(`"shared.frames" must be an array`);
-  const ext = typeof file.tsprof === "object" && file.tsprof !== null ? (file.tsprof as { meta?: SessionMeta; frameKinds?: FrameKind[] }) : undefined;
+  // tsprof's extension field: checked like the rest, since anyone may write it.
+  let extMeta: SessionMeta | undefined;
+  let frameKinds: readonly FrameKind[] | undefined;
+  if (file.tsprof !== undefined) {
+    const ext = obj(file.tsprof, `"tsprof"`);
+    if (ext.meta !== undefined) extMeta = sessionMetaFromJson(ext.meta, "tsprof.meta");
+    if (ext.frameKinds !== undefined) {
+      const kinds = ext.frameKinds;
+      if (!Array.isArray(kinds) || kinds.length !== shared.frames.length || !kinds.every((k) => KINDS.has(k))) {
+        throw new TypeError(`"tsprof.frameKinds" must list a frame kind for each of the ${shared.frames.length} frames`);
+      }
+      frameKinds = kinds as FrameKind[];
+    }
+  }
   const frames: Frame[] = shared.frames.map((f: unknown, i: number) => {
     const fo = obj(f, `"shared.frames[${i}]"`);
     if (typeof fo.name !== "string") throw new TypeError(`"shared.frames[${i}].name" must be a string`);
-    const kind = ext?.frameKinds?.[i] ?? guessKind(fo.name, fo.file);
+    const kind = frameKinds?.[i] ?? guessKind(fo.name, fo.file);
     if (kind === "idle") return IDLE_FRAME;
     if (kind === "gc") return GC_FRAME;
     if (kind === "program") return PROGRAM_FRAME;
     const out: { -readonly [K in keyof Frame]: Frame[K] } = { name: fo.name, kind };
-    if (typeof fo.file === "string") out.file = fo.file;
+    if (typeof fo.file === "string" && fo.file !== "") out.file = fo.file;
     if (Number.isInteger(fo.line) && (fo.line as number) >= 1) out.line = fo.line as number;
     if (Number.isInteger(fo.col) && (fo.col as number) >= 1) out.col = fo.col as number;
     return out;
   });
   if (!Array.isArray(file.profiles) || file.profiles.length === 0) throw new RangeError(`"profiles" must be a non-empty array`);
-  const profiles = file.profiles.map((p: unknown, i: number) => importOne(p, frames, `profiles[${i}]`));
+  const units = new Set<string>();
+  const profiles = file.profiles.map((p: unknown, i: number) => importOne(p, frames, `profiles[${i}]`, units));
   const total = profiles.reduce((m: number, p: Profile) => Math.max(m, sum(p.weights)), 0);
-  const meta: SessionMeta = ext?.meta ?? {
-    runtime: typeof file.exporter === "string" ? file.exporter : "speedscope",
-    runtimeVersion: "",
+  if (profiles.every((p: Profile) => p.samples.length === 0)) throw new RangeError(`"profiles" hold no samples: the profile recorded nothing`);
+  if (extMeta) return { version: 1, meta: extMeta, profiles };
+  const exporter = typeof file.exporter === "string" ? file.exporter.split("@") : [];
+  const meta: SessionMeta = {
+    runtime: exporter[0] || "speedscope",
+    runtimeVersion: exporter[1] ?? "",
     intervalMs: 1,
     startTime: 0,
     durationMs: total,
+    ...(units.has("bytes") || units.has("none") ? { warnings: [`the weights are ${units.has("bytes") ? "bytes" : "plain numbers"}, not time; shown as milliseconds`] } : {}),
   };
   return { version: 1, meta, profiles };
 }
+
+const KINDS: ReadonlySet<unknown> = new Set<FrameKind>(["js", "native", "idle", "gc", "program", "root"]);
 
 function guessKind(name: string, file: unknown): FrameKind {
   if (name === "(idle)") return "idle";
@@ -56,10 +77,16 @@ function guessKind(name: string, file: unknown): FrameKind {
   return typeof file === "string" && file !== "" ? "js" : "native";
 }
 
-function importOne(data: unknown, frames: readonly Frame[], at: string): Profile {
+function importOne(data: unknown, frames: readonly Frame[], at: string, units: Set<string>): Profile {
   const p = obj(data, `"${at}"`);
-  const scale = UNIT_MS[String(p.unit)];
-  if (scale === undefined) throw new TypeError(`"${at}.unit" must be a speedscope unit`);
+  const scale = typeof p.unit === "string" && Object.hasOwn(UNIT_MS, p.unit) ? UNIT_MS[p.unit] : undefined;
+  if (scale === undefined) throw new TypeError(`"${at}.unit" must be a speedscope unit (${Object.keys(UNIT_MS).join(", ")})`);
+  units.add(p.unit as string);
+  for (const k of ["startValue", "endValue"]) {
+    if (p[k] !== undefined && (typeof p[k] !== "number" || !Number.isFinite(p[k]))) throw new TypeError(`"${at}.${k}" must be a finite number`);
+  }
+  const startValue = p.startValue as number | undefined;
+  const endValue = p.endValue as number | undefined;
   const b = new ProfileBuilder(typeof p.name === "string" ? p.name : `profile ${at}`);
   const frameId = (i: unknown, where: string): number => {
     if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= frames.length) {
@@ -70,6 +97,7 @@ function importOne(data: unknown, frames: readonly Frame[], at: string): Profile
   if (p.type === "sampled") {
     if (!Array.isArray(p.samples) || !Array.isArray(p.weights)) throw new TypeError(`"${at}.samples" and "${at}.weights" must be arrays`);
     if (p.samples.length !== p.weights.length) throw new RangeError(`"${at}.samples" and "${at}.weights" differ in length`);
+    let covered = 0;
     for (let i = 0; i < p.samples.length; i++) {
       const stack = p.samples[i];
       const w = p.weights[i];
@@ -78,13 +106,17 @@ function importOne(data: unknown, frames: readonly Frame[], at: string): Profile
       let s = -1;
       for (let d = 0; d < stack.length; d++) s = b.internStack(s, frameId(stack[d], `${at}.samples[${i}][${d}]`));
       b.addStackSample(s, w * scale);
+      covered += w;
     }
+    // speedscope shows max(endValue - startValue, sum of weights): the rest is a gap at the end.
+    if (startValue !== undefined && endValue !== undefined && endValue - startValue > covered) b.addStackSample(-1, (endValue - startValue - covered) * scale);
     return b.build();
   }
   if (p.type === "evented") {
     if (!Array.isArray(p.events)) throw new TypeError(`"${at}.events" must be an array`);
     const open: { frame: number; stack: number }[] = [];
-    let last = typeof p.startValue === "number" ? p.startValue : 0;
+    const first = (p.events[0] as { at?: unknown } | undefined)?.at;
+    let last = Math.min(startValue ?? Infinity, typeof first === "number" && Number.isFinite(first) ? first : 0);
     for (let i = 0; i < p.events.length; i++) {
       const e = obj(p.events[i], `"${at}.events[${i}]"`);
       const t = e.at;
@@ -100,6 +132,7 @@ function importOne(data: unknown, frames: readonly Frame[], at: string): Profile
       } else throw new TypeError(`"${at}.events[${i}].type" must be "O" or "C"`);
     }
     if (open.length > 0) throw new RangeError(`"${at}.events" leaves ${open.length} frames open`);
+    if (endValue !== undefined && endValue > last) b.addStackSample(-1, (endValue - last) * scale);
     return b.build();
   }
   throw new TypeError(`"${at}.type" must be "sampled" or "evented"`);

@@ -98,7 +98,8 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
     while (todo.length > 0) {
       const id = todo.pop()!;
       const node = byId.get(id);
-      if (!node) continue;
+      // Files are checked first (checkCpuProfile); this guards against cycles anyway.
+      if (!node || stackOf.has(id)) continue;
       const parentStack = stackOf.get(parentOf.get(id)!) ?? -1;
       const frameId = builder.internFrame(v8Frame(node.callFrame));
       frameOf.set(id, frameId);

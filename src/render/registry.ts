@@ -10,6 +10,8 @@ import type { Session } from "../format/types.ts";
 import { type ConsoleOptions, renderConsole } from "./console.ts";
 import { renderHtml } from "./html.ts";
 import { renderSpeedscope } from "./speedscope.ts";
+import { renderCpuProfile } from "./cpuprofile.ts";
+import { renderCollapsed } from "./collapsed.ts";
 
 /** Options every renderer accepts; each reads what it needs. */
 export interface RenderOptions extends ConsoleOptions {
@@ -60,6 +62,18 @@ export const RENDERERS: readonly Renderer[] = [
     extensions: [".tsprof"],
     description: "saved session (gzipped tsprof JSON), for --load",
     render: (s) => encodeSessionFile(s),
+  },
+  {
+    name: "cpuprofile",
+    extensions: [".cpuprofile"],
+    description: "Chrome/V8 .cpuprofile of the main thread (DevTools, VS Code, speedscope)",
+    render: (s) => renderCpuProfile(s),
+  },
+  {
+    name: "collapsed",
+    extensions: [".collapsed", ".folded"],
+    description: "collapsed stacks for flamegraph.pl and inferno (counts in microseconds)",
+    render: (s) => renderCollapsed(s),
   },
 ];
 

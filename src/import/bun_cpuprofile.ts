@@ -1,0 +1,152 @@
+/**
+ * Brings a `.cpuprofile` written by `bun --cpu-prof` to V8's conventions, so
+ * the V8 importer reads it like Node's and Deno's:
+ *
+ * - JavaScriptCore takes no sample while the thread waits and Bun writes no
+ *   `(idle)` node: a gap between samples longer than three sampling
+ *   intervals is idle time. The sample before it keeps one interval and an
+ *   `(idle)` sample fills the rest (as the Bun backend does live).
+ * - An async function is two nested nodes, the same function at two columns
+ *   of its first line (wrapper and body): they are merged into one.
+ * - Bun before 1.3.12 (oven-sh/bun#29240) wrote one node per sampled line,
+ *   with the line being executed as the node's position and no
+ *   `positionTicks`: nodes of one named function in one file are merged, at
+ *   the lowest line seen, and the lines become line ticks.
+ * - Native functions carry made-up positions (`0:10`): they are dropped.
+ *
+ * @module
+ */
+import type { V8CallFrame, V8CpuProfile, V8ProfileNode } from "./v8_cpuprofile.ts";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const V8_PSEUDO = new Set(["(program)", "(idle)", "(garbage collector)"]);
+
+/**
+ * True when a checked profile was written by Bun: it has none of V8's
+ * pseudo-nodes, and either a `(module)` node or Bun's epoch-microsecond
+ * clock (V8 uses a monotonic one, far below 10^15 µs).
+ */
+export function isBunCpuProfile(cpu: V8CpuProfile): boolean {
+  let module = false;
+  for (const n of cpu.nodes) {
+    const cf = n.callFrame;
+    if (cf.url === "" && V8_PSEUDO.has(cf.functionName)) return false;
+    if (cf.functionName === "(module)" && cf.url !== "") module = true;
+  }
+  return module || cpu.startTime > 1e15;
+}
+
+/**
+ * Returns the V8-shaped equivalent of a checked Bun profile (see the module
+ * notes). Works without recursion on graphs of any depth.
+ *
+ * @example
+ * ```ts
+ * import { normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
+ * // importV8CpuProfile(normalizeBunCpuProfile(checkCpuProfile(json)), "main")
+ * ```
+ */
+export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
+  const perLine = !cpu.nodes.some((n) => (n.positionTicks?.length ?? 0) > 0);
+  const byId = new Map<number, V8ProfileNode>();
+  const parentOf = new Map<number, number>();
+  for (const n of cpu.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parentOf.set(c, n.id);
+  }
+  const root = cpu.nodes.find((n) => !parentOf.has(n.id))!;
+
+  // Frames first: natives lose their positions; per-line nodes of a named
+  // function share one position (its lowest line) and record their line.
+  const lowest = new Map<string, V8CallFrame>();
+  const fnKey = (cf: V8CallFrame) => `${cf.url}\u0000${cf.functionName}`;
+  if (perLine) {
+    for (const n of cpu.nodes) {
+      const cf = n.callFrame;
+      if (cf.url === "" || cf.functionName === "") continue;
+      const seen = lowest.get(fnKey(cf));
+      if (!seen || cf.lineNumber < seen.lineNumber || (cf.lineNumber === seen.lineNumber && cf.columnNumber < seen.columnNumber)) lowest.set(fnKey(cf), cf);
+    }
+  }
+  const frameOf = (n: V8ProfileNode): V8CallFrame => {
+    const cf = n.callFrame;
+    if (cf.url === "") return { ...cf, lineNumber: -1, columnNumber: -1 };
+    return (perLine && cf.functionName !== "" && lowest.get(fnKey(cf))) || cf;
+  };
+
+  // Walk root-down; a node that continues its parent's function (an async
+  // body under its wrapper) becomes an alias of the parent.
+  const alias = new Map<number, number>();
+  const out = new Map<number, Mutable<V8ProfileNode> & { children: number[] }>();
+  out.set(root.id, { id: root.id, callFrame: root.callFrame, hitCount: 0, children: [] });
+  alias.set(root.id, root.id);
+  const todo = [...(root.children ?? [])].reverse();
+  while (todo.length > 0) {
+    const id = todo.pop()!;
+    const n = byId.get(id)!;
+    const parent = out.get(alias.get(parentOf.get(id)!)!)!;
+    const pcf = byId.get(parent.id)!.callFrame;
+    const cf = n.callFrame;
+    const continues = !perLine && cf.url !== "" && cf.url === pcf.url && cf.functionName === pcf.functionName &&
+      cf.lineNumber === pcf.lineNumber && cf.columnNumber !== pcf.columnNumber;
+    if (continues) {
+      alias.set(id, parent.id);
+    } else {
+      alias.set(id, id);
+      out.set(id, { id, callFrame: frameOf(n), hitCount: 0, children: [] });
+      parent.children.push(id);
+    }
+    const target = out.get(alias.get(id)!)!;
+    const ticks = perLine && n.callFrame.url !== "" && (n.hitCount ?? 0) > 0 ? [{ line: n.callFrame.lineNumber + 1, ticks: n.hitCount! }] : n.positionTicks;
+    if (ticks && ticks.length > 0) target.positionTicks = [...(target.positionTicks ?? []), ...ticks];
+    for (let k = (n.children?.length ?? 0) - 1; k >= 0; k--) todo.push(n.children![k]!);
+  }
+
+  // Idle: gaps longer than three intervals, the interval being the median gap.
+  let idleId = 0;
+  for (const n of cpu.nodes) idleId = Math.max(idleId, n.id + 1);
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  const deltas = cpu.timeDeltas ?? [];
+  const ids = cpu.samples ?? [];
+  const sorted = deltas.slice(1).filter((d) => d > 0).sort((a, b) => a - b);
+  const interval = sorted.length > 0 ? sorted[sorted.length >> 1]! : 0;
+  const limit = 3 * interval;
+  let idle = false;
+  const addIdle = (delta: number) => {
+    idle = true;
+    samples.push(idleId);
+    timeDeltas.push(delta);
+  };
+  let t = cpu.startTime;
+  for (let i = 0; i < ids.length; i++) {
+    const d = deltas[i]!;
+    if (interval > 0 && i === 0 && d > limit) {
+      addIdle(0);
+    } else if (interval > 0 && i > 0 && d > limit) {
+      addIdle(interval);
+      samples.push(alias.get(ids[i]!)!);
+      timeDeltas.push(d - interval);
+      t += d;
+      continue;
+    }
+    samples.push(alias.get(ids[i]!)!);
+    timeDeltas.push(d);
+    t += d;
+  }
+  if (interval > 0 && ids.length > 0 && cpu.endTime - t > limit) addIdle(interval);
+
+  const nodes: V8ProfileNode[] = [];
+  for (const n of out.values()) {
+    const node: Mutable<V8ProfileNode> = { id: n.id, callFrame: n.callFrame };
+    if (n.children.length > 0) node.children = n.children;
+    if (n.positionTicks) node.positionTicks = n.positionTicks;
+    nodes.push(node);
+  }
+  if (idle) {
+    nodes.push({ id: idleId, callFrame: { functionName: "(idle)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 } });
+    (nodes[0] as Mutable<V8ProfileNode>).children = [...(nodes[0]!.children ?? []), idleId];
+  }
+  return { nodes, startTime: cpu.startTime, endTime: cpu.endTime, samples, timeDeltas };
+}
