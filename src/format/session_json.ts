@@ -99,6 +99,13 @@ export function sessionMetaFromJson(data: unknown, at: string): SessionMeta {
     startTime: 0,
     durationMs: 0,
   };
+  // Fields this version does not know are kept, so that what a newer tsprof
+  // (or another tool) added survives a round trip; but not nested without end.
+  for (const [k, v] of Object.entries(m)) {
+    if (META_FIELDS.has(k)) continue;
+    checkDepth(v, `${at}.${k}`);
+    (out as Record<string, unknown>)[k] = v;
+  }
   for (const k of ["runtime", "runtimeVersion"] as const) {
     if (typeof m[k] !== "string") throw new TypeError(`"${at}.${k}" must be a string`);
     out[k] = m[k];
@@ -178,6 +185,24 @@ function profileFromJson(data: unknown, at: string): Profile {
     })));
   }
   return { ...profile, lines };
+}
+
+const META_FIELDS: ReadonlySet<string> = new Set([
+  "runtime", "runtimeVersion", "intervalMs", "startTime", "durationMs", "cpuTimeMs", "command", "cwd", "description", "exitCode", "warnings",
+]);
+
+/** Deepest nesting kept in a field tsprof does not know. */
+const MAX_DEPTH = 32;
+
+/** Throws if `v` nests objects or arrays deeper than {@linkcode MAX_DEPTH}; iterative. */
+function checkDepth(v: unknown, at: string): void {
+  const todo: [unknown, number][] = [[v, 0]];
+  while (todo.length > 0) {
+    const [x, d] = todo.pop()!;
+    if (typeof x !== "object" || x === null) continue;
+    if (d >= MAX_DEPTH) throw new RangeError(`"${at}" nests deeper than ${MAX_DEPTH} levels`);
+    for (const c of Object.values(x)) todo.push([c, d + 1]);
+  }
 }
 
 function asObject(v: unknown, what: string): Record<string, unknown> {

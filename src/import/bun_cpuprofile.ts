@@ -7,7 +7,8 @@
  *   intervals is idle time. The sample before it keeps one interval and an
  *   `(idle)` sample fills the rest (as the Bun backend does live).
  * - An async function is two nested nodes, the same function at two columns
- *   of its first line (wrapper and body): they are merged into one.
+ *   of its first line (wrapper and body): they are merged into one, and after
+ *   an `await` the body alone is one frame with the wrapper.
  * - Bun before 1.3.12 (oven-sh/bun#29240) wrote one node per sampled line,
  *   with the line being executed as the node's position and no
  *   `positionTicks`: nodes of one named function in one file are merged, at
@@ -69,10 +70,18 @@ export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
       if (!seen || cf.lineNumber < seen.lineNumber || (cf.lineNumber === seen.lineNumber && cf.columnNumber < seen.columnNumber)) lowest.set(fnKey(cf), cf);
     }
   }
+  // The async wrapper and body sit at two columns of one line: one frame, at the first.
+  const firstCol = new Map<string, number>();
+  const lineKey = (cf: V8CallFrame) => `${fnKey(cf)}\u0000${cf.lineNumber}`;
+  for (const n of cpu.nodes) {
+    const k = lineKey(n.callFrame);
+    firstCol.set(k, Math.min(firstCol.get(k) ?? Infinity, n.callFrame.columnNumber));
+  }
   const frameOf = (n: V8ProfileNode): V8CallFrame => {
     const cf = n.callFrame;
     if (cf.url === "") return { ...cf, lineNumber: -1, columnNumber: -1 };
-    return (perLine && cf.functionName !== "" && lowest.get(fnKey(cf))) || cf;
+    if (perLine) return (cf.functionName !== "" && lowest.get(fnKey(cf))) || cf;
+    return { ...cf, columnNumber: firstCol.get(lineKey(cf))! };
   };
 
   // Walk root-down; a node that continues its parent's function (an async
