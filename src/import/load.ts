@@ -52,14 +52,14 @@ export function loadProfileFile(bytes: Uint8Array, path: string, limit: number =
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ProfileFormatError(path, `not valid JSON: ${(e as Error).message}`);
+    throw new ProfileFormatError(path, `not valid JSON: ${oneLine((e as Error).message)}`);
   }
   try {
     if (isSessionJson(json)) return sessionFromJson(json);
     if (isSpeedscopeFile(json) || (/\.speedscope\.json(\.gz)?$/.test(path) && hasKeys(json, "shared", "profiles"))) return importSpeedscope(json);
     if (looksLikeCpuProfile(json)) return sessionOfCpuProfile(json);
   } catch (e) {
-    if (e instanceof TypeError || e instanceof RangeError) throw new ProfileFormatError(path, e.message, { cause: e });
+    if (e instanceof TypeError || e instanceof RangeError) throw new ProfileFormatError(path, oneLine(e.message), { cause: e });
     throw e;
   }
   throw new ProfileFormatError(path, "not a profile tsprof can read (expected a tsprof session, a speedscope file or a .cpuprofile)");
@@ -92,6 +92,11 @@ function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Arr
     o += c.length;
   }
   return out;
+}
+
+/** Messages quote the file's own text (keys, JSON excerpts): keep them on one line. */
+function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 function hasKeys(data: unknown, ...keys: string[]): boolean {

@@ -71,6 +71,8 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["binary junk", new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0xff, 0xfe, 0x80]), /binary/],
   ["truncated JSON", new TextDecoder().decode(fixtureBytes("node24.cpuprofile")).slice(0, 1000), /not valid JSON/],
   ["trailing garbage after the JSON", `${JSON.stringify(cpu())}}x`, /not valid JSON/],
+  ["a raw line break inside a JSON string (quoted back in the message)", `{"nodes": "a\nb", "x": 1}`, /not valid JSON/],
+  ["a field name with a line break", edit(session, (j) => (j.profiles[0].lines = { "0\n1": [[1, 1]] })), /"profiles\[0\]\.lines\.0\\n1" is invalid/],
   ["a JSON array", "[1,2,3]", /not a profile tsprof can read/],
   ["a JSON number", "42", /not a profile tsprof can read/],
   ["unknown JSON", `{"hello":"world"}`, /not a profile tsprof can read/],
