@@ -9,7 +9,7 @@
  * - An async function is two nested nodes, the same function at two columns
  *   of its first line (wrapper and body): they are merged into one, and after
  *   an `await` the body alone is one frame with the wrapper.
- * - Bun before 1.3.12 (oven-sh/bun#29240) wrote one node per sampled line,
+ * - Bun before oven-sh/bun#29241 (2026) wrote one node per sampled line,
  *   with the line being executed as the node's position and no
  *   `positionTicks`: nodes of one named function in one file are merged, at
  *   the lowest line seen, and the lines become line ticks.
