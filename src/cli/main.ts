@@ -14,6 +14,7 @@ import { TsprofError } from "../errors.ts";
 import type { Session } from "../format/types.ts";
 import { loadProfileFile } from "../import/load.ts";
 import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { type Renderer, rendererByName, rendererForFile, type RenderOptions } from "../render/registry.ts";
 import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
 import { type ChildResult, findCpuProfile, runChild } from "./run_child.ts";
@@ -175,7 +176,7 @@ function cpuProfileSession(runtime: "deno" | "bun" | "unknown", child: ChildResu
   // Positions to the original sources: Deno maps function positions itself
   // but not line ticks; Bun reports the files that ran (TypeScript already).
   const { profile, warnings } = runtime === "bun"
-    ? mapBunProfile(importV8CpuProfile(cpu, "main", { idleGapsMs: options.intervalMs }))
+    ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), "main", { idleGapsMs: options.intervalMs }))
     : importDenoCpuProfile(cpu, options.command[0]);
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
   let cpuTimeMs: number | undefined;

@@ -1,11 +1,10 @@
 /**
  * Brings a `.cpuprofile` written by `bun --cpu-prof` to V8's conventions, so
- * the V8 importer reads it like Node's and Deno's:
+ * the V8 importer reads it like Node's and Deno's. Idle time is the one thing
+ * left to the importer: JavaScriptCore takes no sample while the thread
+ * waits, so import Bun's profiles with `importV8CpuProfile(..., { idleGapsMs })`,
+ * which turns long gaps between samples into idle time.
  *
- * - JavaScriptCore takes no sample while the thread waits and Bun writes no
- *   `(idle)` node: a gap between samples longer than three sampling
- *   intervals is idle time. The sample before it keeps one interval and an
- *   `(idle)` sample fills the rest (as the Bun backend does live).
  * - An async function is two nested nodes, the same function at two columns
  *   of its first line (wrapper and body): they are merged into one, and after
  *   an `await` the body alone is one frame with the wrapper.
@@ -45,7 +44,7 @@ export function isBunCpuProfile(cpu: V8CpuProfile): boolean {
  * @example
  * ```ts
  * import { normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
- * // importV8CpuProfile(normalizeBunCpuProfile(checkCpuProfile(json)), "main")
+ * // importV8CpuProfile(normalizeBunCpuProfile(checkCpuProfile(json)), "main", { idleGapsMs: 1 })
  * ```
  */
 export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
@@ -93,7 +92,9 @@ export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
   const todo = [...(root.children ?? [])].reverse();
   while (todo.length > 0) {
     const id = todo.pop()!;
-    const n = byId.get(id)!;
+    const n = byId.get(id);
+    // The CLI hands Bun's own file over unchecked: never loop on a cycle.
+    if (!n || alias.has(id)) continue;
     const parent = out.get(alias.get(parentOf.get(id)!)!)!;
     const pcf = byId.get(parent.id)!.callFrame;
     const cf = n.callFrame;
@@ -112,40 +113,7 @@ export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
     for (let k = (n.children?.length ?? 0) - 1; k >= 0; k--) todo.push(n.children![k]!);
   }
 
-  // Idle: gaps longer than three intervals, the interval being the median gap.
-  let idleId = 0;
-  for (const n of cpu.nodes) idleId = Math.max(idleId, n.id + 1);
-  const samples: number[] = [];
-  const timeDeltas: number[] = [];
-  const deltas = cpu.timeDeltas ?? [];
-  const ids = cpu.samples ?? [];
-  const sorted = deltas.slice(1).filter((d) => d > 0).sort((a, b) => a - b);
-  const interval = sorted.length > 0 ? sorted[sorted.length >> 1]! : 0;
-  const limit = 3 * interval;
-  let idle = false;
-  const addIdle = (delta: number) => {
-    idle = true;
-    samples.push(idleId);
-    timeDeltas.push(delta);
-  };
-  let t = cpu.startTime;
-  for (let i = 0; i < ids.length; i++) {
-    const d = deltas[i]!;
-    if (interval > 0 && i === 0 && d > limit) {
-      addIdle(0);
-    } else if (interval > 0 && i > 0 && d > limit) {
-      addIdle(interval);
-      samples.push(alias.get(ids[i]!)!);
-      timeDeltas.push(d - interval);
-      t += d;
-      continue;
-    }
-    samples.push(alias.get(ids[i]!)!);
-    timeDeltas.push(d);
-    t += d;
-  }
-  if (interval > 0 && ids.length > 0 && cpu.endTime - t > limit) addIdle(interval);
-
+  const samples = (cpu.samples ?? []).map((id) => alias.get(id) ?? id);
   const nodes: V8ProfileNode[] = [];
   for (const n of out.values()) {
     const node: Mutable<V8ProfileNode> = { id: n.id, callFrame: n.callFrame };
@@ -153,9 +121,5 @@ export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
     if (n.positionTicks) node.positionTicks = n.positionTicks;
     nodes.push(node);
   }
-  if (idle) {
-    nodes.push({ id: idleId, callFrame: { functionName: "(idle)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 } });
-    (nodes[0] as Mutable<V8ProfileNode>).children = [...(nodes[0]!.children ?? []), idleId];
-  }
-  return { nodes, startTime: cpu.startTime, endTime: cpu.endTime, samples, timeDeltas };
+  return { nodes, startTime: cpu.startTime, endTime: cpu.endTime, samples, timeDeltas: cpu.timeDeltas ?? [] };
 }

@@ -117,7 +117,10 @@ function sessionOfCpuProfile(data: unknown): Session {
   let cpu = checkCpuProfile(data);
   const bun = isBunCpuProfile(cpu);
   if (bun) cpu = normalizeBunCpuProfile(cpu);
-  const profile = importV8CpuProfile(cpu, "main");
+  // Bun takes no idle samples: its long gaps are idle time. The interval it
+  // was asked for is not in the file; the median spacing stands for it.
+  const intervalMs = medianInterval(cpu.timeDeltas ?? []);
+  const profile = importV8CpuProfile(cpu, "main", bun ? { idleGapsMs: intervalMs } : {});
   if (profile.samples.length === 0) throw new RangeError(`"samples" is empty: the profile recorded nothing`);
   let total = 0;
   for (const w of profile.weights) total += w;
@@ -125,7 +128,7 @@ function sessionOfCpuProfile(data: unknown): Session {
   return {
     version: 1,
     // V8 stamps profiles on a monotonic clock, not the wall clock: when it was recorded is unknown.
-    meta: { runtime: cpuProfileRuntime(urls, bun), runtimeVersion: "", intervalMs: medianInterval(cpu.timeDeltas ?? []), startTime: bun ? cpu.startTime / 1000 : 0, durationMs: total },
+    meta: { runtime: cpuProfileRuntime(urls, bun), runtimeVersion: "", intervalMs, startTime: bun ? cpu.startTime / 1000 : 0, durationMs: total },
     profiles: [profile],
   };
 }
