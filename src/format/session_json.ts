@@ -127,7 +127,7 @@ export function sessionMetaFromJson(data: unknown, at: string): SessionMeta {
     if (typeof m[k] !== "string") throw new TypeError(`"${at}.${k}" must be a string`);
     out[k] = m[k];
   }
-  for (const k of ["command", "warnings"] as const) {
+  for (const k of ["command", "warnings", "toolPaths"] as const) {
     if (m[k] === undefined) continue;
     const v = m[k];
     if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new TypeError(`"${at}.${k}" must be an array of strings`);
@@ -189,6 +189,7 @@ function profileFromJson(data: unknown, at: string): Profile {
 
 const META_FIELDS: ReadonlySet<string> = new Set([
   "runtime", "runtimeVersion", "intervalMs", "startTime", "durationMs", "cpuTimeMs", "command", "cwd", "description", "exitCode", "warnings",
+  "toolPaths",
 ]);
 
 /** Deepest nesting kept in a field tsprof does not know. */

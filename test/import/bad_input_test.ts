@@ -141,6 +141,7 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["a frame of an unknown kind", edit(session, (j) => (j.profiles[0].frames[0].kind = "python")), /"profiles\[0\]\.frames\[0\]\.kind" is not a frame kind/],
   ["a working directory that is a number", edit(session, (j) => (j.meta.cwd = 5)), /"meta\.cwd" must be a string/],
   ["a command that is not a list of strings", edit(session, (j) => (j.meta.command = ["a", 1])), /"meta\.command" must be an array of strings/],
+  ["tool paths that are not a list of strings", edit(session, (j) => (j.meta.toolPaths = "/opt/tsprof")), /"meta\.toolPaths" must be an array of strings/],
   ["an unknown meta field nested without end", JSON.stringify(session()).replace(`"meta":{`, `"meta":{"x":${"[".repeat(5000)}${"]".repeat(5000)},`), /"meta\.x" nests deeper than 32 levels/],
   ["bad line ticks in tsprof JSON", edit(session, (j) => (j.profiles[0].lines = { 0: [[0, 1]] })), /"profiles\[0\]\.lines\.0" must hold \[line, ms\] pairs/],
 ];
