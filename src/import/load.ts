@@ -55,9 +55,9 @@ export function loadProfileFile(bytes: Uint8Array, path: string, limit: number =
     throw new ProfileFormatError(path, `not valid JSON: ${oneLine((e as Error).message)}`);
   }
   try {
-    if (isSessionJson(json)) return sessionFromJson(json);
-    if (isSpeedscopeFile(json) || (/\.speedscope\.json(\.gz)?$/.test(path) && hasKeys(json, "shared", "profiles"))) return importSpeedscope(json);
-    if (looksLikeCpuProfile(json)) return sessionOfCpuProfile(json);
+    if (isSessionJson(json)) return checkSpan(sessionFromJson(json));
+    if (isSpeedscopeFile(json) || (/\.speedscope\.json(\.gz)?$/.test(path) && hasKeys(json, "shared", "profiles"))) return checkSpan(importSpeedscope(json));
+    if (looksLikeCpuProfile(json)) return checkSpan(sessionOfCpuProfile(json));
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) throw new ProfileFormatError(path, oneLine(e.message), { cause: e });
     throw e;
@@ -92,6 +92,24 @@ function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Arr
     o += c.length;
   }
   return out;
+}
+
+/** Longest recording tsprof accepts: a year, in ms. Anything longer is broken time fields. */
+export const MAX_SPAN_MS = 366 * 24 * 3600 * 1000;
+
+/**
+ * Refuses sessions whose times add up to more than {@linkcode MAX_SPAN_MS}:
+ * finite but absurd values (a time delta of 1e308) would make renderers that
+ * lay time out build arrays without end.
+ */
+function checkSpan(session: Session): Session {
+  session.profiles.forEach((p, i) => {
+    let total = 0;
+    for (const w of p.weights) total += w;
+    if (total > MAX_SPAN_MS) throw new RangeError(`the samples of profile ${i} ("${p.name}") add up to ${total} ms, more than a year: the time fields are broken`);
+  });
+  if (session.meta.durationMs > MAX_SPAN_MS) throw new RangeError(`"meta.durationMs" is ${session.meta.durationMs} ms, more than a year: the time fields are broken`);
+  return session;
 }
 
 /** Messages quote the file's own text (keys, JSON excerpts): keep them on one line. */

@@ -104,6 +104,7 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["an infinite time delta", JSON.stringify(cpu()).replace(`"timeDeltas":[0,1000`, `"timeDeltas":[0,1e999`), /"timeDeltas\[1\]" must be a finite number/],
   ["a start time that is a string", edit(cpu, (c) => (c.startTime = "now")), /"startTime" must be a finite number/],
   ["bad line ticks", edit(cpu, (c) => (c.nodes[2].positionTicks = [{ line: 6, ticks: -2 }])), /"nodes\[2\]\.positionTicks\[0\]\.ticks"/],
+  ["a huge but finite time delta", edit(cpu, (c) => (c.timeDeltas[2] = 1e308)), /add up to .* ms, more than a year: the time fields are broken/],
   ["no samples", edit(cpu, (c) => {
     c.samples = [];
     c.timeDeltas = [];
@@ -122,6 +123,7 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["an unknown profile type", edit(sampled, (s) => (s.profiles[0].type = "flamegraph")), /"profiles\[0\]\.type" must be "sampled" or "evented"/],
   ["an unknown unit", edit(sampled, (s) => (s.profiles[0].unit = "furlongs")), /"profiles\[0\]\.unit" must be a speedscope unit/],
   ["a unit named like an object key", edit(sampled, (s) => (s.profiles[0].unit = "constructor")), /"profiles\[0\]\.unit" must be a speedscope unit/],
+  ["weights adding up to more than a year", edit(sampled, (s) => (s.profiles[0].weights[2] = 1e300)), /more than a year/],
   ["an end value that is a string", edit(sampled, (s) => (s.profiles[0].endValue = "6")), /"profiles\[0\]\.endValue" must be a finite number/],
   ["only empty profiles", edit(sampled, (s) => {
     s.profiles[0].samples = [];
@@ -139,6 +141,7 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["a sample of a stack that does not exist", edit(session, (j) => (j.profiles[0].samples[0] = 99)), /"profiles\[0\]\.samples\[0\]" must be an integer from -1 to/],
   ["a stack whose parent comes later (a possible cycle)", edit(session, (j) => (j.profiles[0].stacks.parent[0] = 1)), /"profiles\[0\]\.stacks\.parent\[0\]" must refer to an earlier stack/],
   ["a frame of an unknown kind", edit(session, (j) => (j.profiles[0].frames[0].kind = "python")), /"profiles\[0\]\.frames\[0\]\.kind" is not a frame kind/],
+  ["a duration of more than a year", edit(session, (j) => (j.meta.durationMs = 1e20)), /"meta\.durationMs" is \d+ ms, more than a year/],
   ["a working directory that is a number", edit(session, (j) => (j.meta.cwd = 5)), /"meta\.cwd" must be a string/],
   ["a command that is not a list of strings", edit(session, (j) => (j.meta.command = ["a", 1])), /"meta\.command" must be an array of strings/],
   ["tool paths that are not a list of strings", edit(session, (j) => (j.meta.toolPaths = "/opt/tsprof")), /"meta\.toolPaths" must be an array of strings/],
