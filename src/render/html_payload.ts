@@ -80,6 +80,8 @@ export interface DecodedPayload {
 
 /** The most microseconds one run holds; longer runs are split. */
 const MAX_RUN_US = 0xffffffff;
+/** A year in microseconds: no real sample weighs more. */
+const MAX_SAMPLE_US = 365 * 24 * 3600 * 1e6;
 
 /**
  * Encodes profiles for an HTML report: stacks no sample reaches and frames
@@ -210,6 +212,8 @@ function compactProfile(p: Profile): Compact {
     const s = p.samples[i]!;
     const id = s === -1 ? -1 : newId[s]!;
     const us = Math.round(p.weights[i]! * 1000);
+    // Splitting an absurd weight into 2^32-µs runs would never end.
+    if (!(us <= MAX_SAMPLE_US)) throw new RangeError(`Cannot render HTML: sample ${i} of "${p.name}" weighs ${p.weights[i]} ms, over a year`);
     if (id === prev && runUs[runUs.length - 1]! + us <= MAX_RUN_US) {
       runUs[runUs.length - 1]! += us;
       continue;

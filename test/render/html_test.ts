@@ -175,3 +175,10 @@ test(
   },
   { skip: detectRuntime() === "node" ? false : "runs esbuild's Node API: checked on Node" },
 );
+
+test("renderHtml() refuses a sample weighing more than a year instead of growing without end", () => {
+  const b = new ProfileBuilder("main");
+  b.addSample([{ name: "f", kind: "js" }], 1e305);
+  const session: Session = { version: 1, meta: { runtime: "node", runtimeVersion: "20", intervalMs: 1, startTime: 0, durationMs: 1 }, profiles: [b.build()] };
+  assert.throws(() => renderHtml(session, {}), RangeError);
+});
