@@ -25,7 +25,8 @@ export function detectRuntime(): RuntimeName {
 }
 
 /**
- * Loads a backend by name, or the one for this runtime (`auto`).
+ * Loads a backend by name, or the one for this runtime (`auto`: the
+ * engine's sampler where there is one, else the portable backend).
  *
  * @throws {TsprofError} `UNSUPPORTED_RUNTIME` when the backend cannot run here
  * @example
@@ -36,7 +37,8 @@ export function detectRuntime(): RuntimeName {
  */
 export async function loadBackend(name: BackendName | "auto" = "auto"): Promise<Backend> {
   const runtime = detectRuntime();
-  const wanted = name === "auto" ? runtime : name;
+  // Where no engine sampler exists, auto falls back to the portable backend.
+  const wanted = name === "auto" ? (runtime === "unknown" ? "portable" : runtime) : name;
   if (wanted !== "portable" && wanted !== runtime) {
     throw new TsprofError("UNSUPPORTED_RUNTIME", `Cannot use the ${wanted} backend: this is ${runtime === "unknown" ? "an unknown runtime" : runtime}`);
   }
@@ -47,6 +49,12 @@ export async function loadBackend(name: BackendName | "auto" = "auto"): Promise<
       return (await import("./deno/mod.ts")).denoBackend();
     case "bun":
       return (await import("./bun/mod.ts")).bunBackend();
+    case "portable": {
+      const { portableBackend } = await import("./portable/mod.ts");
+      // Node has no web Worker: its ticker comes from node:worker_threads.
+      if (runtime === "node") return portableBackend({ ticker: (await import("./portable/node_ticker.ts")).nodeWorkerTicker });
+      return portableBackend();
+    }
     default:
       throw new TsprofError("UNSUPPORTED_RUNTIME", `Cannot profile here: no backend for ${wanted === "unknown" ? "this runtime" : wanted}`);
   }

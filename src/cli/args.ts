@@ -8,8 +8,13 @@
 import { cac } from "cac";
 import { type OptionSpec, parseOptionValue } from "../option_spec.ts";
 import { CONSOLE_OPTIONS } from "../render/console.ts";
+import type { BackendName } from "../backend.ts";
 import { RENDERERS } from "../render/registry.ts";
 import { PROCESS_OPTIONS } from "../tree/processors.ts";
+
+/** A backend by name, or `auto` for the runtime's own. */
+export type BackendChoice = BackendName | "auto";
+const BACKENDS: readonly BackendChoice[] = ["auto", "node", "deno", "bun", "portable"];
 
 /** What the user asked for. */
 export interface CliOptions {
@@ -44,6 +49,8 @@ export interface CliOptions {
   readonly settings: Readonly<Record<string, boolean | number | RegExp | string>>;
   /** Open an HTML report in the browser: true forces, false prevents, unset decides. */
   readonly open?: boolean;
+  /** Which backend samples: an engine's (`auto`, `node`, `deno`, `bun`) or `portable`. */
+  readonly backend: BackendChoice;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -60,6 +67,7 @@ export class UsageError extends Error {
 const VALUE_OPTIONS = new Set([
   "-i", "--interval", "-r", "--renderer", "-o", "--outfile", "--load", "--time", "--show-regex", "--hide-regex",
   "--show", "--hide", "--filter-threshold", "--description", "-p", "--processor-option", "--flat-time", "--load-prev",
+  "--backend",
 ]);
 
 /** Every option `-p key=value` can set. */
@@ -90,7 +98,8 @@ function buildCac(version: string, forHelp = false) {
     .option("--flat-time <which>", "With --flat: self, or total (time on the stack, recursion counted once)", { default: "self" })
     .option("-p, --processor-option <key=value>", "Set any report option by name (listed below); repeatable")
     .option("--load-prev <id>", "Render a session kept from an earlier console run (the id tsprof printed)")
-    .option("--open", "Open the HTML report in a browser (--no-open: never; default: when it would go to a terminal)");
+    .option("--open", "Open the HTML report in a browser (--no-open: never; default: when it would go to a terminal)")
+    .option("--backend <name>", `Sampler: ${BACKENDS.join(", ")} (portable: instrumented, runs anywhere)`, { default: "auto" });
   if (forHelp) {
     cli.help();
     cli.version(version);
@@ -201,6 +210,8 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
   if (flatTime !== "self" && flatTime !== "total") throw new UsageError(`--flat-time must be "self" or "total": got "${flatTime}"`);
   const settings = parseSettings(o.processorOption);
   if ((settings.flat ?? o.flat === true) && (settings.timeline ?? o.timeline === true)) throw new UsageError("--flat and --timeline cannot be used together");
+  const backend = String(o.backend ?? "auto") as BackendChoice;
+  if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}: got "${backend}"`);
   const load = viewFile ?? str(o.load);
   const loadPrev = str(o.loadPrev);
   if (load !== undefined && loadPrev !== undefined) throw new UsageError("give --load or --load-prev, not both");
@@ -218,6 +229,7 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     settings,
     ...(loadPrev !== undefined ? { loadPrev } : {}),
     lines: o.lines === true,
+    backend,
     help: o.help === true || o.h === true,
     version: o.version === true || o.v === true,
     ...(load !== undefined ? { load } : {}),

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { BackendName } from "../backend.ts";
 
 /** Environment variable that carries {@linkcode ChildConfig}. */
 export const CHILD_ENV = "TSPROF_CHILD";
@@ -16,4 +17,6 @@ export interface ChildConfig {
   readonly intervalMs: number;
   /** The command as the user typed it, for the header. */
   readonly command: readonly string[];
+  /** Backend to record with; `auto` when absent. */
+  readonly backend?: BackendName | "auto";
 }

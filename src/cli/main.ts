@@ -120,11 +120,19 @@ function chooseRenderer(options: CliOptions): Renderer {
 async function profileCommand(options: CliOptions, renderer: Renderer): Promise<number> {
   if (options.rawCommand) throw new UsageError("profiling a command after \"--\" is not supported yet: give a script");
   const runtime = detectRuntime();
-  const child = await runChild(runtime, options.command, options.rawCommand, options.intervalMs);
+  if (options.backend !== "auto" && options.backend !== "portable" && options.backend !== runtime) {
+    throw new UsageError(`cannot use the ${options.backend} backend on ${runtime}: choose auto, portable or ${runtime}`);
+  }
+  if (options.backend === "portable" && runtime === "deno") {
+    throw new UsageError("--backend portable needs a module loader hook, which the CLI has on node and bun only: on deno, use the library (profiled, profiledBlock)");
+  }
+  const child = await runChild(runtime, options.command, options.rawCommand, options.intervalMs, options.backend);
   let session: Session;
   try {
-    session = runtime === "node" ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
-    if (runtime === "node") session = mapChildSession(session, childMapsPath(child.outFile));
+    // The portable backend writes a session whose positions are the sources' already.
+    const portable = options.backend === "portable";
+    session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    if (runtime === "node" && !portable) session = mapChildSession(session, childMapsPath(child.outFile));
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);

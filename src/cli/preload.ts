@@ -22,7 +22,13 @@ delete process.env[CHILD_ENV];
 
 if (raw) {
   const config = JSON.parse(raw) as ChildConfig;
-  const backend = await loadBackend("auto");
+  const backend = await loadBackend(config.backend ?? "auto");
+  if (backend.name === "portable") {
+    // The portable backend samples what instrumentation reports: instrument
+    // every module loaded from here on (the script and its imports).
+    if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") (await import("../../runtimes/portable/bun_loader.ts")).installBunLoader();
+    else (await import("../../runtimes/portable/node_loader.ts")).installNodeLoader();
+  }
   const stopSync = backend.stopSync?.bind(backend);
   if (!stopSync) throw new Error(`tsprof: the ${backend.name} backend cannot stop synchronously`);
   if (backend.name === "node") registerLineHooks();

@@ -41,7 +41,7 @@ function sibling(name: string): string {
 }
 
 /** The argv that runs `command` under the profiler on `runtime`. */
-export function childArgv(runtime: RuntimeName, command: readonly string[], rawCommand: boolean, intervalMs: number, dir: string): string[] {
+export function childArgv(runtime: RuntimeName, command: readonly string[], rawCommand: boolean, intervalMs: number, dir: string, backend: ChildConfig["backend"] = "auto"): string[] {
   const [script, ...args] = command;
   if (script === undefined) throw new UsageError("no script given");
   if (rawCommand) return [...command];
@@ -53,6 +53,8 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], rawC
       return [exec, ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
     }
     case "bun":
+      // The portable backend records in-process and writes a session, as on Node.
+      if (backend === "portable") return [exec, "--preload", sibling("preload"), script, ...args];
       return [
         exec, "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`,
         "--preload", sibling("bun_preload"), script, ...args,
@@ -75,11 +77,11 @@ function pathToImport(path: string): string {
  * Runs the command and waits for it. SIGINT and SIGTERM sent to tsprof are
  * passed on; a child that ignores a second Ctrl-C is killed.
  */
-export function runChild(runtime: RuntimeName, command: readonly string[], rawCommand: boolean, intervalMs: number): Promise<ChildResult> {
+export function runChild(runtime: RuntimeName, command: readonly string[], rawCommand: boolean, intervalMs: number, backend: ChildConfig["backend"] = "auto"): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-"));
   const out = join(dir, "session.json");
-  const argv = childArgv(runtime, command, rawCommand, intervalMs, dir);
-  const config: ChildConfig = { out, intervalMs, command: [...command] };
+  const argv = childArgv(runtime, command, rawCommand, intervalMs, dir, backend);
+  const config: ChildConfig = { out, intervalMs, command: [...command], ...(backend !== "auto" ? { backend } : {}) };
   const startTime = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {

@@ -1,0 +1,54 @@
+/**
+ * Which files the loaders instrument: the user's own code, never tsprof's,
+ * and never a package's unless asked.
+ *
+ * @module
+ */
+
+/** What to instrument. */
+export interface InstrumentFilter {
+  /** Path prefixes of tsprof itself, never instrumented (its recorder above all). */
+  readonly toolPaths: readonly string[];
+  /**
+   * Instrument code under `node_modules` too.
+   * @default {false}
+   */
+  readonly includeNodeModules?: boolean;
+}
+
+const SCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/**
+ * True when `file` (an absolute path) is code to instrument.
+ *
+ * @example
+ * ```ts
+ * import { shouldInstrument } from "./filter.ts";
+ * shouldInstrument("/app/main.ts", { toolPaths: ["/tools/tsprof/dist/"] }); // true
+ * shouldInstrument("/app/node_modules/x/index.js", { toolPaths: [] }); // false
+ * ```
+ */
+export function shouldInstrument(file: string, filter: InstrumentFilter): boolean {
+  if (!SCRIPT_FILE.test(file) || file.endsWith(".d.ts")) return false;
+  if (!filter.includeNodeModules && /[\\/]node_modules[\\/]/.test(file)) return false;
+  return !filter.toolPaths.some((p) => file.startsWith(p));
+}
+
+/**
+ * tsprof's own files, given the URL of a module of tsprof: from the npm
+ * build, the whole `dist/`; from source, `src/`, `runtimes/` and `mod.ts`.
+ */
+export function toolPathsFrom(moduleUrl: string, toPath: (url: string) => string): string[] {
+  const here = toPath(new URL(".", moduleUrl).href);
+  if (!moduleUrl.endsWith(".ts")) return [here];
+  const root = toPath(new URL("../../", moduleUrl).href);
+  return [`${root}src/`, `${root}runtimes/`, `${root}mod.ts`];
+}
+
+/** esbuild's loader for a file, by its extension. */
+export function loaderFor(file: string): "ts" | "tsx" | "jsx" | "js" {
+  if (/\.[cm]?ts$/.test(file)) return "ts";
+  if (file.endsWith(".tsx")) return "tsx";
+  if (file.endsWith(".jsx")) return "jsx";
+  return "js";
+}

@@ -1,0 +1,55 @@
+/**
+ * Instruments the user's code as Node loads it, for `tsprof --backend
+ * portable` on Node: ES modules through `module.register` hooks (Node 20.6
+ * and later), CommonJS modules (which Node 20 loads without those hooks,
+ * tsx's TypeScript included) by wrapping `Module.prototype._compile`.
+ *
+ * @module
+ */
+import Module, { register } from "node:module";
+import { fileURLToPath } from "node:url";
+import { type InstrumentFilter, shouldInstrument, toolPathsFrom } from "./filter.ts";
+import type { HooksData } from "./node_hooks.ts";
+import { instrumentCode } from "./transform.ts";
+
+/** Options for {@linkcode installNodeLoader}. */
+export interface NodeLoaderOptions {
+  /**
+   * Instrument code under `node_modules` too.
+   * @default {false}
+   */
+  readonly includeNodeModules?: boolean;
+}
+
+/**
+ * Starts instrumenting every module loaded from now on. The recorder must
+ * exist already (import `./mod.ts` or `./recorder.ts` first).
+ *
+ * @example
+ * ```ts
+ * import { installNodeLoader } from "./node_loader.ts";
+ * installNodeLoader();
+ * await import("./app.ts");
+ * ```
+ */
+export function installNodeLoader(options: NodeLoaderOptions = {}): void {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const filter: InstrumentFilter = {
+    toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
+    ...(options.includeNodeModules ? { includeNodeModules: true } : {}),
+  };
+  // From the npm build every entry sits in dist/, next to this chunk.
+  const recorderUrl = new URL(fromSource ? "./recorder.ts" : "./portable.js", import.meta.url).href;
+  const data: HooksData = { ...filter, recorderUrl };
+  register(fromSource ? "./node_hooks.ts" : "./portable_node_hooks.js", import.meta.url, { data });
+
+  const proto = (Module as unknown as { prototype: { _compile(content: string, filename: string): unknown } }).prototype;
+  const compile = proto._compile;
+  proto._compile = function (this: unknown, content: string, filename: string) {
+    if (typeof content === "string" && shouldInstrument(filename, filter)) {
+      const code = instrumentCode(content, { file: filename, format: "cjs" });
+      if (code !== undefined) content = code;
+    }
+    return compile.call(this, content, filename);
+  };
+}
