@@ -52,6 +52,10 @@ export { encodeSessionFile, loadProfileFile } from "./src/import/load.ts";
 export { importV8CpuProfile, type V8CpuProfile } from "./src/import/v8_cpuprofile.ts";
 export { importSpeedscope } from "./src/import/speedscope.ts";
 export { detectRuntime, loadBackend, type RuntimeName } from "./runtimes/auto.ts";
+// The portable backend and its explicit API run anywhere; browsers import
+// "tsprof/portable" (this module also loads the engine backends), bundlers
+// add the plugin from "tsprof/esbuild".
+export { portableBackend, profiled, profiledBlock, type NamedFrameOptions, type PortableBackendOptions } from "./runtimes/portable/mod.ts";
 export { VERSION } from "./src/version.ts";
 
 // `deno run -A ./mod.ts script.ts` is the CLI on Deno (and what

@@ -17,7 +17,7 @@ export const config = defineConfig({
   format: ["esm"],
   target: "node20",
   platform: "node",
-  dts: { entry: { mod: "mod.ts" } },
+  dts: { entry: { mod: "mod.ts", portable: "runtimes/portable/mod.ts", esbuild: "runtimes/portable/esbuild_plugin.ts" } },
   splitting: true,
   clean: true,
   external: [/^node:/, /^bun:/],
