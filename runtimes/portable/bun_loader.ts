@@ -2,17 +2,25 @@
  * Instruments the user's code as Bun loads it, for `tsprof --backend
  * portable` on Bun: a `Bun.plugin` registered in the preload strips
  * TypeScript with esbuild (which keeps a source map, unlike Bun's own
- * transpiler) and instruments the JavaScript. CommonJS code reads the
- * recorder from globalThis (the preload made it): a `require` of the ES
- * module that exports it fails silently inside a plugin-loaded file.
+ * transpiler) and instruments the JavaScript.
+ *
+ * Bun runs no CommonJS that a plugin returns (oven-sh/bun#19279: the module
+ * silently does nothing), and an `onLoad` cannot decline a file. So
+ * CommonJS code is returned as an ES module that gives it `module`,
+ * `exports`, `require`, `__filename` and `__dirname`, and exports
+ * `module.exports` both as the default and under the name "module.exports",
+ * which Bun's `require()` returns as the module's value. Named imports of
+ * such a module from ESM are lost; CommonJS modules under `node_modules`
+ * are never touched.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
 import { type InstrumentFilter, loaderFor, shouldInstrument, toolPathsFrom } from "./filter.ts";
-import { instrumentCode, type RawSourceMap } from "./transform.ts";
+import { instrumentCode, isModule, type RawSourceMap } from "./transform.ts";
 
 declare const Bun: {
   plugin(plugin: {
@@ -66,11 +74,34 @@ export function installBunLoader(options: BunLoaderOptions = {}): void {
         } catch {
           return keep();
         }
-        const code = instrumentCode(js, { file: path, format: "detect", recorderSpecifier, cjs: "global", inputMap: map });
-        return code === undefined ? keep() : { contents: code, loader: "js" };
+        if (isModule(js)) {
+          const code = instrumentCode(js, { file: path, format: "esm", recorderSpecifier, inputMap: map });
+          return code === undefined ? keep() : { contents: code, loader: "js" };
+        }
+        const code = instrumentCode(js, { file: path, format: "cjs", inputMap: map });
+        return code === undefined ? keep() : { contents: commonJsAsModule(code, path), loader: "js" };
       });
     },
   });
+}
+
+/**
+ * CommonJS code as an ES module (see the module comment). The prefix goes on
+ * the first line, so line numbers stay true.
+ */
+export function commonJsAsModule(code: string, file: string): string {
+  const f = JSON.stringify(file);
+  const dir = JSON.stringify(dirname(file));
+  const body = code.startsWith("#!") ? `//${code.slice(2)}` : code;
+  return (
+    `import { createRequire as __tsprof$cr } from "node:module";` +
+    `var module = { exports: {}, id: ${f}, filename: ${f}, loaded: false }, exports = module.exports, ` +
+    `__tsprof$req = __tsprof$cr(${f}), __filename = ${f}, __dirname = ${dir}, ` +
+    // createRequire's `main` is read-only; `require.main === module` must hold in the entry.
+    `require = Object.assign(function require(id) { return __tsprof$req(id); }, ` +
+    `{ resolve: __tsprof$req.resolve, cache: __tsprof$req.cache, main: import.meta.main ? module : __tsprof$req.main });` +
+    `${body}\n;var __tsprof$exports = module.exports; export { __tsprof$exports as "module.exports", __tsprof$exports as default };\n`
+  );
 }
 
 function escapeRegExp(s: string): string {

@@ -117,18 +117,16 @@ export function instrumentSource(code: string, options: InstrumentOptions): Inst
   const lines = lineStarts(code);
   const input = options.inputMap === undefined ? undefined : new TraceMap(options.inputMap as never);
 
-  // The module itself is frame 0 and an activation, for top-level await.
-  const walker = new Walker(s, fns);
+  // Functions the loader made up (tsx's module wrapper, esbuild's helpers)
+  // map to no original position: they are not the user's and stay as they are.
+  const position = (at: number) => originalPosition(at, lines, input);
+  const walker = new Walker(s, fns, input === undefined ? () => false : (at) => position(at)[0] === 0);
   walker.walkProgram(program);
 
-  // Frames: name, line, column, in the original source.
-  const spec: (string | number)[] = [];
-  // The module is the whole file: it starts at 1:1, as V8 reports it.
-  spec.push("(module)", 1, 1);
-  for (const f of fns) {
-    const [line, col] = originalPosition(f.at, lines, input);
-    spec.push(f.name, line, col);
-  }
+  // Frames: name, line, column, in the original source. The module is the
+  // whole file: it starts at 1:1, as V8 reports it.
+  const spec: (string | number)[] = ["(module)", 1, 1];
+  for (const f of fns) spec.push(f.name, ...position(f.at));
 
   const runtime = options.runtime ?? "global";
   const head =
@@ -160,9 +158,12 @@ class Walker {
   /** Constructors by the name of their class. */
   readonly #constructorNames = new WeakMap<Node, string>();
 
-  constructor(s: MagicString, fns: FnInfo[]) {
+  readonly #generated: (offset: number) => boolean;
+
+  constructor(s: MagicString, fns: FnInfo[], generated: (offset: number) => boolean) {
     this.#s = s;
     this.#fns = fns;
+    this.#generated = generated;
   }
 
   walkProgram(program: Node): void {
@@ -173,7 +174,7 @@ class Walker {
     const isFn = node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
     let info: FnInfo | undefined;
     const outer = this.#scope;
-    if (isFn) {
+    if (isFn && !this.#generated(node.start)) {
       const suspends = node.async === true || node.generator === true;
       const id = node.id as Node | null | undefined;
       const name = (id?.name as string | undefined) ?? nameHint ?? "(anonymous)";
@@ -184,6 +185,9 @@ class Walker {
       info = { node, index: this.#fns.length + 1, name, at, suspends };
       this.#fns.push(info);
       this.#scope = { suspends };
+    } else if (isFn) {
+      // A function left alone: its awaits and yields are not ours to track.
+      this.#scope = { suspends: false };
     }
     // Parameters' default values run before the body, outside the frame.
     for (const [child, hint] of this.#children(node)) this.#visit(child, node, hint);
@@ -198,6 +202,7 @@ class Walker {
     const scope = this.#scope;
     switch (node.type) {
       case "AwaitExpression": {
+        if (!scope.suspends) break;
         const arg = node.argument as Node;
         s.prependRight(node.start, `${R}.awaitEnd(${A}, `);
         s.prependRight(arg.start, `${R}.awaitStart(${A}, `);
@@ -225,7 +230,7 @@ class Walker {
         break;
       }
       case "ForOfStatement": {
-        if (node.await !== true) break;
+        if (node.await !== true || !scope.suspends) break;
         const right = node.right as Node;
         const body = node.body as Node;
         s.prependRight(right.start, `${R}.forAwait(${A}, `);
@@ -495,7 +500,14 @@ export function instrumentCode(code: string, options: InstrumentCodeOptions): st
   return undefined;
 }
 
-/** True when code is an ES module: import or export declarations, or top-level await. */
+/**
+ * True when code is an ES module: import or export declarations, or
+ * top-level await.
+ */
+export function isModule(code: string): boolean {
+  return usesModuleSyntax(code);
+}
+
 function usesModuleSyntax(code: string): boolean {
   let program: Node;
   try {
