@@ -228,7 +228,11 @@ function runtimeVersion(): string {
   if (g.Deno?.version?.deno) return `deno ${g.Deno.version.deno}`;
   if (g.Bun?.version) return `bun ${g.Bun.version}`;
   if (g.process?.versions?.node) return `node ${g.process.versions.node}`;
-  return g.navigator?.userAgent ?? "unknown";
+  // A browser: its name and version out of the user agent.
+  const ua = g.navigator?.userAgent ?? "";
+  const browser = /(Firefox|Edg|HeadlessChrome|Chrome|Version)\/([\d.]+)/.exec(ua);
+  if (browser) return `${browser[1] === "Version" ? "safari" : browser[1]!.replace("Headless", "").replace("Edg", "edge").toLowerCase()} ${browser[2]}`;
+  return ua || "unknown";
 }
 
 function cpuTimeMs(): number | undefined {
