@@ -81,9 +81,10 @@ export function portableBackend(options: PortableBackendOptions = {}): Backend &
     const r = run;
     run = undefined;
     if (r.timer !== undefined) clearInterval(r.timer);
-    const profile = rec.stopRecording();
-    r.ticker?.stop();
+    // One end for both, so that the weights add up to the duration.
     const end = clock();
+    const profile = rec.stopRecording(end);
+    r.ticker?.stop();
     const cpu = cpuTimeMs();
     return {
       profile,
@@ -112,8 +113,11 @@ export function portableBackend(options: PortableBackendOptions = {}): Backend &
       let timer: ReturnType<typeof setInterval> | undefined;
       if (idleTimerMs !== false) {
         let due = t0 + idleTimerMs;
+        let cpu = cpuTimeMs();
         timer = setInterval(() => {
-          rec.idleTick(due);
+          const cpuNow = cpuTimeMs();
+          rec.idleTick(due, cpu === undefined || cpuNow === undefined ? undefined : cpuNow - cpu);
+          cpu = cpuNow;
           due = clock() + idleTimerMs;
         }, idleTimerMs);
         // The timer must not keep a Node or Bun process alive.

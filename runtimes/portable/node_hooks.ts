@@ -23,7 +23,8 @@ export function initialize(d: HooksData): void {
   data = d;
 }
 
-interface LoadResult {
+/** What a load hook returns. */
+export interface LoadResult {
   format?: string | null;
   source?: string | ArrayBuffer | ArrayBufferView | null;
   shortCircuit?: boolean;
@@ -32,14 +33,23 @@ interface LoadResult {
 /** Instruments ES modules (and CommonJS, where Node hands its source to hooks). */
 export async function load(url: string, context: object, nextLoad: (url: string, context: object) => Promise<LoadResult>): Promise<LoadResult> {
   const r = await nextLoad(url, context);
-  if (!data || !url.startsWith("file:") || r.source == null || (r.format !== "module" && r.format !== "commonjs")) return r;
+  return data ? instrumentLoaded(url, r, data) : r;
+}
+
+/**
+ * What a load hook hands on: the module instrumented when it is the user's
+ * JavaScript, else as it came. Shared by these hooks and the in-thread ones
+ * (`module.registerHooks`, Node 22.15 and later).
+ */
+export function instrumentLoaded(url: string, r: LoadResult, settings: HooksData): LoadResult {
+  if (!url.startsWith("file:") || r.source == null || (r.format !== "module" && r.format !== "commonjs")) return r;
   const file = fileURLToPath(url);
-  if (!shouldInstrument(file, data)) return r;
+  if (!shouldInstrument(file, settings)) return r;
   const text = typeof r.source === "string" ? r.source : new TextDecoder().decode(r.source as ArrayBuffer);
   const code = instrumentCode(text, {
     file,
     format: r.format === "module" ? "esm" : "cjs",
-    recorderSpecifier: data.recorderUrl,
+    recorderSpecifier: settings.recorderUrl,
     cjs: "global",
   });
   return code === undefined ? r : { ...r, source: code };

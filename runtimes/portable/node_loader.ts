@@ -1,15 +1,18 @@
 /**
  * Instruments the user's code as Node loads it, for `tsprof --backend
- * portable` on Node: ES modules through `module.register` hooks (Node 20.6
- * and later), CommonJS modules (which Node 20 loads without those hooks,
- * tsx's TypeScript included) by wrapping `Module.prototype._compile`.
+ * portable` on Node: where Node has in-thread hooks (`module.registerHooks`,
+ * 22.15 and later), through them for every module; before that, ES modules
+ * through `module.register` hooks (Node 20.6 and later) and CommonJS modules
+ * (which Node 20 loads without those hooks, tsx's TypeScript included) by
+ * wrapping `Module.prototype._compile` (on every version: tsx compiles
+ * required TypeScript itself).
  *
  * @module
  */
 import Module, { register } from "node:module";
 import { fileURLToPath } from "node:url";
 import { type InstrumentFilter, shouldInstrument, toolPathsFrom } from "./filter.ts";
-import type { HooksData } from "./node_hooks.ts";
+import { type HooksData, instrumentLoaded, type LoadResult } from "./node_hooks.ts";
 import { instrumentCode } from "./transform.ts";
 
 /** Options for {@linkcode installNodeLoader}. */
@@ -41,7 +44,20 @@ export function installNodeLoader(options: NodeLoaderOptions = {}): void {
   // From the npm build every entry sits in dist/, next to this chunk.
   const recorderUrl = new URL(fromSource ? "./recorder.ts" : "./portable.js", import.meta.url).href;
   const data: HooksData = { ...filter, recorderUrl };
-  register(fromSource ? "./node_hooks.ts" : "./portable_node_hooks.js", import.meta.url, { data });
+  // Node 22.15+ runs loaders in-thread (tsx too, whose hooks then come before
+  // any off-thread ones): hook in the same way, for ESM and CommonJS alike.
+  const registerHooks = (Module as unknown as { registerHooks?: (hooks: object) => void }).registerHooks;
+  if (typeof registerHooks === "function") {
+    registerHooks({
+      load(url: string, context: object, nextLoad: (url: string, context: object) => LoadResult): LoadResult {
+        return instrumentLoaded(url, nextLoad(url, context), data);
+      },
+    });
+  } else {
+    register(fromSource ? "./node_hooks.ts" : "./portable_node_hooks.js", import.meta.url, { data });
+  }
+  // CommonJS that loaders compile themselves (tsx's require hook) passes
+  // through _compile only; what a hook instrumented already is left alone.
 
   const proto = (Module as unknown as { prototype: { _compile(content: string, filename: string): unknown } }).prototype;
   const compile = proto._compile;

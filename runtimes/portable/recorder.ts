@@ -342,10 +342,15 @@ export class Recorder {
    * Charges the time since the last sample while the thread is back in its
    * event loop (a timer callback), so idle time is recorded as it happens.
    * Nothing instrumented can be running then, so a non-empty shadow stack is
-   * a leftover (a module that threw) and is cleared. Time beyond `dueAt`, when
-   * the timer was late, was spent in code that is not instrumented.
+   * a leftover (a module that threw) and is cleared.
+   *
+   * A timer that fires late (after `dueAt`) means the thread was busy, or the
+   * process was not scheduled. `busyMs`, the CPU time the process used since
+   * the previous tick where the runtime tells, separates the two: up to that
+   * much of the delay is charged to code that is not instrumented, the rest
+   * is idle. Without it, all of it is idle.
    */
-  idleTick(dueAt?: number): void {
+  idleTick(dueAt?: number, busyMs?: number): void {
     this.depth = 0;
     this.valid = 0;
     const builder = this.#builder;
@@ -354,16 +359,17 @@ export class Recorder {
     if (now - this.#last < this.#intervalMs) return;
     // Timers run a little late on a busy machine; only a clear delay counts.
     const slack = Math.max(5, 2 * this.#intervalMs);
-    if (dueAt !== undefined && dueAt > this.#last && now - dueAt > slack) {
-      this.#record(dueAt - this.#last);
-      if (this.#uninstrumentedStack === -1) this.#uninstrumentedStack = builder.internStack(-1, builder.internFrame(UNINSTRUMENTED_FRAME));
-      builder.addStackSample(this.#uninstrumentedStack, now - dueAt);
-      this.#last = now;
-      this.seen = this.ticks[0]!;
+    const late = dueAt === undefined || dueAt <= this.#last ? 0 : now - dueAt;
+    const busy = late > slack && busyMs !== undefined ? Math.min(late, busyMs) : 0;
+    this.seen = this.ticks[0]!;
+    if (busy <= 0) {
+      this.sample();
       return;
     }
-    this.seen = this.ticks[0]!;
-    this.sample();
+    this.#record(now - busy - this.#last);
+    if (this.#uninstrumentedStack === -1) this.#uninstrumentedStack = builder.internStack(-1, builder.internFrame(UNINSTRUMENTED_FRAME));
+    builder.addStackSample(this.#uninstrumentedStack, busy);
+    this.#last = now;
   }
 
   /** Starts a recording. */
@@ -382,11 +388,14 @@ export class Recorder {
     this.everyEvent = options.ticks === undefined;
   }
 
-  /** Ends the recording: the time since the last sample goes to the current stack. */
-  stopRecording(): Profile {
+  /**
+   * Ends the recording at `now` (by default the clock's time): the time since
+   * the last sample goes to the current stack.
+   */
+  stopRecording(now?: number): Profile {
     const builder = this.#builder;
     if (builder === undefined) throw new RangeError("Cannot stop recording: the recorder is not recording");
-    const now = this.#clock();
+    now ??= this.#clock();
     if (now > this.#last) this.#record(now - this.#last);
     this.#builder = undefined;
     this.ticks = NO_TICKS;

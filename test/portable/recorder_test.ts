@@ -49,7 +49,7 @@ test("Recorder keeps its shadow stack while not recording, so a recording can st
   assert.equal(treeOf(r.stopRecording()), "outer:7");
 });
 
-test("Recorder.idleTick() records idle time as it passes, a late timer as uninstrumented code, and clears a leftover stack", () => {
+test("Recorder.idleTick() records idle time as it passes, a late timer's busy part as uninstrumented code, and clears a leftover stack", () => {
   const clock = fakeClock();
   const r = recording(clock);
   const f = r.registerFrames("/app/a.ts", ["leftover", 1, 1]);
@@ -59,12 +59,18 @@ test("Recorder.idleTick() records idle time as it passes, a late timer as uninst
   assert.equal(r.depth, 0);
   clock.tick(10);
   r.idleTick(clock.now());
-  const due = clock.now() + 10;
-  clock.tick(40); // the timer ran 30 ms late: the thread was busy elsewhere
+  let due = clock.now() + 10;
+  clock.tick(40); // 30 ms late, 25 ms of it busy: uninstrumented code ran
+  r.idleTick(due, 25);
+  due = clock.now() + 10;
+  clock.tick(40); // 30 ms late, with no CPU time: the process waited
+  r.idleTick(due, 0);
+  due = clock.now() + 10;
+  clock.tick(40); // a runtime that cannot tell: idle
   r.idleTick(due);
   const profile = r.stopRecording();
-  assert.equal(treeOf(profile), ["(idle):30", "(uninstrumented code):30"].join("\n"));
-  assert.equal(profileTotal(profile), 60);
+  assert.equal(treeOf(profile), ["(idle):115", "(uninstrumented code):25"].join("\n"));
+  assert.equal(profileTotal(profile), 140);
 });
 
 test("Recorder refuses to stop when not recording and a bad interval, naming the field", () => {
