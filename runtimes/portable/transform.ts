@@ -178,9 +178,11 @@ class Walker {
       const suspends = node.async === true || node.generator === true;
       const id = node.id as Node | null | undefined;
       const name = (id?.name as string | undefined) ?? nameHint ?? "(anonymous)";
+      // The position of the function's name, as V8 reports it (and the
+      // engine backends map it): a method's key, a named function's id.
       const at = parent && (parent.type === "MethodDefinition" || parent.type === "Property" || parent.type === "PropertyDefinition") && parent.value === node
         ? (parent.key as Node).start
-        : node.start;
+        : (id?.start ?? node.start);
       // Frames in source order: take the slot before the children do.
       info = { node, index: this.#fns.length + 1, name, at, suspends };
       this.#fns.push(info);

@@ -36,7 +36,7 @@ test("instrumentSource() names functions as the engines do and keeps their posit
   ].join("\n");
   assert.deepEqual(framesOf(src), [
     "(module) 1:1",
-    "decl 1:1",
+    "decl 1:10",
     "arrow 2:15",
     "fnExpr 3:14",
     "obj.deep.prop 4:17",
@@ -50,7 +50,7 @@ test("instrumentSource() names functions as the engines do and keeps their posit
     "key 13:26",
     "quoted 13:40",
     "(anonymous) 14:9",
-    "outer 15:1",
+    "outer 15:10",
     "opt 15:24",
   ]);
 });
@@ -86,7 +86,7 @@ test("instrumentCode() maps positions back through the TypeScript it was strippe
   const js = transformSync(ts, { loader: "ts", sourcemap: "external", sourcefile: "/app/geo.ts" });
   const out = instrumentCode(js.code, { file: "/app/geo.ts", format: "esm", recorderSpecifier: "/tsprof/portable.js", inputMap: JSON.parse(js.map) })!;
   assert.match(out, /^\/\*tsprof:instrumented\*\/import \{ recorder as __tsprof \} from "\/tsprof\/portable\.js";/);
-  assert.deepEqual(framesOf(js.code, { inputMap: JSON.parse(js.map), sourceType: "module" }), ["(module) 1:1", "norm 5:8", "twice 9:22"]);
+  assert.deepEqual(framesOf(js.code, { inputMap: JSON.parse(js.map), sourceType: "module" }), ["(module) 1:1", "norm 5:17", "twice 9:22"]);
   // The composed map sends the instrumented `throw` back to line 10 of the TypeScript.
   const { code, map } = takeInlineSourceMap(out);
   const lines = code.split("\n");
