@@ -10,7 +10,8 @@ export type TsprofErrorCode =
   | "PROFILER_ALREADY_RUNNING"
   | "PROFILER_NOT_RUNNING"
   | "INVALID_PROFILE_DATA"
-  | "BACKEND_FAILED";
+  | "BACKEND_FAILED"
+  | "NO_SESSION";
 
 /**
  * Base class of tsprof's errors.
