@@ -52,6 +52,12 @@ export { encodeSessionFile, loadProfileFile } from "./src/import/load.ts";
 export { importV8CpuProfile, type V8CpuProfile } from "./src/import/v8_cpuprofile.ts";
 export { importSpeedscope } from "./src/import/speedscope.ts";
 export { detectRuntime, loadBackend, type RuntimeName } from "./runtimes/auto.ts";
+export { Profiler, profile, profileFetch, profileMiddleware, profileNodeHandler, saveSession } from "./runtimes/library.ts";
+export { Profiler as ProfilerCore, profileWith, type BackendLoader, type ProfileResult, type ProfilerHost, type ProfilerOptions, type SaveOptions } from "./src/profiler.ts";
+export { renderSession } from "./src/render/output.ts";
+export type { HttpProfilingOptions } from "./src/http/common.ts";
+export type { FetchHandler } from "./src/http/fetch.ts";
+export type { NextFunction, NodeMiddleware, NodeRequestLike, NodeResponseLike } from "./src/http/node.ts";
 export { VERSION } from "./src/version.ts";
 
 // `deno run -A ./mod.ts script.ts` is the CLI on Deno (and what
