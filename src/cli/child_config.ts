@@ -16,4 +16,9 @@ export interface ChildConfig {
   readonly intervalMs: number;
   /** The command as the user typed it, for the header. */
   readonly command: readonly string[];
+  /**
+   * Set for `tsprof -- <command>`: every process of the command writes its
+   * own session into this directory (see tree_preload.ts).
+   */
+  readonly dir?: string;
 }
