@@ -2,15 +2,18 @@
  * tsprof: a wall-clock sampling profiler for JavaScript and TypeScript on
  * Node, Deno and Bun.
  *
- * As a library: record with a backend, then render the session.
+ * As a library: profile a block, a function or HTTP requests, then render
+ * or save the session in any format.
  *
  * ```ts
- * import { loadBackend, recordingToSession, renderConsole } from "./mod.ts";
- * const backend = await loadBackend("auto");
- * await backend.start({ intervalMs: 1 });
- * // ... the code to profile ...
- * const session = recordingToSession(backend, await backend.stop(), { intervalMs: 1 });
- * console.log(renderConsole(session));
+ * import { Profiler, profile } from "./mod.ts";
+ * const profiler = new Profiler();
+ * await profiler.start();
+ * JSON.stringify(Array.from({ length: 1e5 }, (_, i) => ({ i })));
+ * await profiler.stop();
+ * console.log(profiler.render("console"));
+ *
+ * const { result, session } = await profile(() => [3, 1, 2].sort());
  * ```
  *
  * As a command on Deno: `deno run -A ./mod.ts script.ts [args...]` (the JSR
@@ -49,7 +52,7 @@ export { checkCpuProfile } from "./src/import/cpuprofile_check.ts";
 export { isBunCpuProfile, normalizeBunCpuProfile } from "./src/import/bun_cpuprofile.ts";
 export { RENDERERS, rendererByName, rendererForFile, type Renderer, type RenderOptions } from "./src/render/registry.ts";
 export { encodeSessionFile, loadProfileFile } from "./src/import/load.ts";
-export { importV8CpuProfile, type V8CpuProfile } from "./src/import/v8_cpuprofile.ts";
+export { importV8CpuProfile, type V8CallFrame, type V8CpuProfile, type V8ImportOptions, type V8ProfileNode } from "./src/import/v8_cpuprofile.ts";
 export { importSpeedscope } from "./src/import/speedscope.ts";
 export { detectRuntime, loadBackend, type RuntimeName } from "./runtimes/auto.ts";
 export { Profiler, profile, profileFetch, profileMiddleware, profileNodeHandler, saveSession } from "./runtimes/library.ts";

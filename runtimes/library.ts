@@ -107,7 +107,11 @@ const HOST: ProfilerHost = {
  * ```
  */
 export class Profiler extends CoreProfiler {
-  /** @param options how to record; see {@linkcode ProfilerOptions} */
+  /**
+   * A stopped profiler for the calling thread of this runtime.
+   *
+   * @param options how to record; see {@linkcode ProfilerOptions}
+   */
   constructor(options: ProfilerOptions = {}) {
     super(options, HOST);
   }

@@ -19,10 +19,28 @@ import type { RenderOptions } from "./render/registry.ts";
 import { rendererForSave, renderSession } from "./render/output.ts";
 import { VERSION } from "./version.ts";
 
-/** Loads a backend on demand. */
+/**
+ * Loads a backend on demand.
+ *
+ * @example
+ * ```ts
+ * import { loadBackend, Profiler, type BackendLoader } from "../mod.ts";
+ * const loader: BackendLoader = () => loadBackend("auto");
+ * const profiler = new Profiler({ backend: loader });
+ * ```
+ */
 export type BackendLoader = () => Promise<Backend>;
 
-/** Options for a {@linkcode Profiler} and for `profile()`. */
+/**
+ * Options for a {@linkcode Profiler} and for `profile()`.
+ *
+ * @example
+ * ```ts
+ * import { Profiler, type ProfilerOptions } from "../mod.ts";
+ * const options: ProfilerOptions = { intervalMs: 0.5, description: "import phase", onStop: (s) => console.log(s.meta.durationMs) };
+ * const profiler = new Profiler(options);
+ * ```
+ */
 export interface ProfilerOptions {
   /**
    * Sampling interval in milliseconds.
@@ -41,7 +59,16 @@ export interface ProfilerOptions {
   onStop?: (session: Session) => void | Promise<void>;
 }
 
-/** What a profiler needs from the process it runs in. */
+/**
+ * What a profiler needs from the process it runs in.
+ *
+ * @example
+ * ```ts
+ * import { loadBackend, ProfilerCore, type ProfilerHost } from "../mod.ts";
+ * const host: ProfilerHost = { loadBackend: () => loadBackend("auto"), cwd: () => "/app" };
+ * const profiler = new ProfilerCore({ intervalMs: 1 }, host);
+ * ```
+ */
 export interface ProfilerHost {
   /** Loads the backend for this runtime. */
   loadBackend(): Promise<Backend>;
@@ -55,13 +82,32 @@ export interface ProfilerHost {
   readonly toolPaths?: readonly string[];
 }
 
-/** Options for {@linkcode Profiler.save}. */
+/**
+ * Options for {@linkcode Profiler.save}.
+ *
+ * @example
+ * ```ts
+ * import { profile, saveSession, type SaveOptions } from "../mod.ts";
+ * const { session } = await profile(() => [3, 1, 2].sort());
+ * const options: SaveOptions = { renderer: "speedscope" };
+ * await saveSession(session, "sort.profile", options);
+ * ```
+ */
 export interface SaveOptions extends RenderOptions {
   /** Renderer name; by default the file name's ending decides (`.html`, `.speedscope.json`, `.json`, `.tsprof`, `.txt`). */
   renderer?: string;
 }
 
-/** What {@linkcode profileWith} and `profile()` hand back. */
+/**
+ * What {@linkcode profileWith} and `profile()` hand back.
+ *
+ * @example
+ * ```ts
+ * import { profile, type ProfileResult } from "../mod.ts";
+ * const run: ProfileResult<number> = await profile(() => 6 * 7);
+ * // run.result === 42; run.session holds the profile
+ * ```
+ */
 export interface ProfileResult<T> {
   /** What the function returned (awaited). */
   readonly result: T;
@@ -100,6 +146,8 @@ export class Profiler {
   #last: Session | undefined;
 
   /**
+   * A stopped profiler.
+   *
    * @param options how to record
    * @param host what the runtime provides; `mod.ts`'s `Profiler` passes it
    */

@@ -12,7 +12,16 @@ import { contentType } from "../render/output.ts";
 import { rendererByName, type RenderOptions } from "../render/registry.ts";
 import { VERSION } from "../version.ts";
 
-/** Options of the HTTP integrations (`profileFetch`, `profileMiddleware`, `profileNodeHandler`). */
+/**
+ * Options of the HTTP integrations (`profileFetch`, `profileMiddleware`, `profileNodeHandler`).
+ *
+ * @example
+ * ```ts
+ * import { profileFetch, type HttpProfilingOptions } from "../../mod.ts";
+ * const options: HttpProfilingOptions = { enabled: true, secret: "change me", query: "prof", renderer: "speedscope" };
+ * const handler = profileFetch(() => new Response("ok"), options);
+ * ```
+ */
 export interface HttpProfilingOptions {
   /**
    * Turns profiling on. Off by default: without it, only `TSPROF_HTTP=1` in

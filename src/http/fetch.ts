@@ -17,7 +17,16 @@ import {
   requestSession,
 } from "./common.ts";
 
-/** A fetch-style handler; extra arguments (Deno's `info`, Bun's `server`, Hono's `env`) pass through. */
+/**
+ * A fetch-style handler; extra arguments (Deno's `info`, Bun's `server`, Hono's `env`) pass through.
+ *
+ * @example
+ * ```ts
+ * import { profileFetch, type FetchHandler } from "../../mod.ts";
+ * const app: FetchHandler<[]> = (req) => new Response(`you asked for ${new URL(req.url).pathname}`);
+ * const handler = profileFetch(app, { enabled: true });
+ * ```
+ */
 export type FetchHandler<A extends unknown[] = unknown[]> = (request: Request, ...rest: A) => Response | Promise<Response>;
 
 /** What the fetch wrapper needs besides its options. */

@@ -22,33 +22,85 @@ import {
 } from "./common.ts";
 import type { HttpDeps } from "./fetch.ts";
 
-/** The parts of Node's `IncomingMessage` used here. */
+/**
+ * The parts of Node's `IncomingMessage` used here.
+ *
+ * @example
+ * ```ts
+ * import type { NodeRequestLike } from "../../mod.ts";
+ * const req: NodeRequestLike = { method: "GET", url: "/?profile=json", headers: { host: "localhost" } };
+ * ```
+ */
 export interface NodeRequestLike {
+  /** `GET`, `POST`, ... */
   readonly method?: string | undefined;
+  /** Path and query, as the client sent them. */
   readonly url?: string | undefined;
+  /** Headers, names in lower case. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
 }
 
-/** The parts of Node's `ServerResponse` used here. */
+/**
+ * The parts of Node's `ServerResponse` used here.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "node:http";
+ * import type { NodeResponseLike } from "../../mod.ts";
+ * const server = createServer((_req, res) => {
+ *   const r: NodeResponseLike = res; // Node's ServerResponse fits
+ *   r.end("ok");
+ * });
+ * ```
+ */
 export interface NodeResponseLike {
+  /** Status to send. */
   statusCode: number;
+  /** True once the head is on the wire. */
   readonly headersSent: boolean;
+  /** Sends the head (held back while a request is profiled). */
   // deno-lint-ignore no-explicit-any
   writeHead(...args: any[]): unknown;
+  /** Sends body data (held back while a request is profiled). */
   // deno-lint-ignore no-explicit-any
   write(...args: any[]): boolean;
+  /** Ends the response. */
   // deno-lint-ignore no-explicit-any
   end(...args: any[]): unknown;
+  /** Sets a header. */
   setHeader(name: string, value: string | number | readonly string[]): unknown;
+  /** Removes a header. */
   removeHeader(name: string): void;
+  /** Names of the headers set so far. */
   getHeaderNames(): string[];
+  /** Listens once for the end of the response. */
   once(event: "close" | "finish", listener: () => void): unknown;
 }
 
-/** Express/Connect's `next`. */
+/**
+ * Express/Connect's `next`.
+ *
+ * @example
+ * ```ts
+ * import type { NextFunction, NodeRequestLike, NodeResponseLike } from "../../mod.ts";
+ * const logger = (req: NodeRequestLike, _res: NodeResponseLike, next: NextFunction) => {
+ *   console.log(req.method, req.url);
+ *   next();
+ * };
+ * ```
+ */
 export type NextFunction = (error?: unknown) => void;
 
-/** A middleware that profiles requests that ask for it, then calls `next`. */
+/**
+ * A middleware that profiles requests that ask for it, then calls `next`.
+ *
+ * @example
+ * ```ts
+ * import { profileMiddleware, type NodeMiddleware } from "../../mod.ts";
+ * const middleware: NodeMiddleware = profileMiddleware({ enabled: true });
+ * // app.use(middleware)
+ * ```
+ */
 export type NodeMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: NextFunction) => void;
 
 function headerOf(req: NodeRequestLike, name: string): string | undefined {
