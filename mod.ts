@@ -43,6 +43,15 @@ export {
 export { aggregateRepeatedCalls, isLibraryFrame, mergeConsecutiveSelfTime, removeUnnecessarySelfTime, PROCESS_OPTIONS } from "./src/tree/processors.ts";
 export { isSelfNode, ownTime, SELF_FRAME } from "./src/tree/call_tree.ts";
 export { flatProfile, type FlatRow } from "./src/tree/flat.ts";
+export type {
+  FoldRecursionOptions,
+  GroupLibraryFramesOptions,
+  RemoveIrrelevantNodesOptions,
+  RemoveRuntimeFramesOptions,
+  RemoveToolFramesOptions,
+  TimelineOptions,
+} from "./src/tree/processors.ts";
+export type { OptionSpec, OptionType } from "./src/option_spec.ts";
 export { renderConsole, type ConsoleOptions } from "./src/render/console.ts";
 export { renderSpeedscope } from "./src/render/speedscope.ts";
 export { profileToCpuProfile, renderCpuProfile } from "./src/render/cpuprofile.ts";

@@ -222,7 +222,10 @@ export class Profiler {
     } finally {
       this.#state = "idle";
     }
-    if (this.#options.description !== undefined) session = { ...session, meta: { ...session.meta, description: this.#options.description } };
+    // Where tsprof's code lives travels with the session, so a saved file hides those frames too.
+    const toolPaths = this.#host.toolPaths;
+    const description = this.#options.description;
+    session = { ...session, meta: { ...session.meta, ...(toolPaths ? { toolPaths } : {}), ...(description !== undefined ? { description } : {}) } };
     this.#last = session;
     await this.#options.onStop?.(session);
     return session;
