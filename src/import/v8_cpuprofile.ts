@@ -189,6 +189,8 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
     selfMs.set(nodeId, (selfMs.get(nodeId) ?? 0) + ms);
     idle(span - busy);
   }
+  // No sample at all in a profile without idle samples: it was all waiting.
+  if (samples.length === 0 && options.idleGapsMs !== undefined) idle(cpu.endTime - cpu.startTime);
 
   for (const node of cpu.nodes) {
     const ticks = node.positionTicks;

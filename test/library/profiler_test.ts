@@ -171,3 +171,12 @@ test("every renderer of the registry renders and saves a session", async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a profiler that only waited reports the wait as idle time", async () => {
+  const profiler = new Profiler();
+  await profiler.start();
+  await new Promise((r) => setTimeout(r, 100));
+  const session = await profiler.stop();
+  // Bun's sampler records no sample at all while the thread waits.
+  assert.ok(timeOf(session, "(idle)") > 50, `idle ${timeOf(session, "(idle)")} ms of a 100 ms wait`);
+});
