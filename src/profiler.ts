@@ -144,6 +144,8 @@ export class Profiler {
   #state: State = "idle";
   #starting: Promise<void> | undefined;
   #last: Session | undefined;
+  /** How long the backend took to start, ms: the most time trimmed from the front. */
+  #startMs = 0;
 
   /**
    * A stopped profiler.
@@ -183,7 +185,9 @@ export class Profiler {
     this.#starting = (async () => {
       try {
         const backend = await this.#loadBackend();
+        const t0 = performance.now();
         await backend.start({ intervalMs: this.#options.intervalMs! });
+        this.#startMs = performance.now() - t0;
         this.#backend = backend;
         this.#state = "running";
       } catch (e) {
@@ -217,7 +221,8 @@ export class Profiler {
     const backend = this.#backend!;
     let session: Session;
     try {
-      const recording = trimToolEdges(await backend.stop(), this.#host.toolPaths);
+      const slack = 2 * this.#options.intervalMs! + 2;
+      const recording = trimToolEdges(await backend.stop(), this.#host.toolPaths, { leadMs: this.#startMs + slack, tailMs: slack });
       session = recordingToSession(backend, recording, { intervalMs: this.#options.intervalMs!, ...(this.#host.cwd ? { cwd: this.#host.cwd() } : {}) });
     } finally {
       this.#state = "idle";
@@ -291,11 +296,18 @@ export class Profiler {
 /**
  * Drops the samples at either end of a recording that were taken inside
  * tsprof's own start and stop calls (whose innermost non-runtime frame is
- * tsprof's). V8 registers every function already
+ * tsprof's), within `limits`: at most the time the start call took at the
+ * front, a few intervals at the end. Beyond those, a sample in tsprof's
+ * frames stays: an engine may attribute a wrapped handler's time to the
+ * wrapper (the HTTP integrations call the app from inside tsprof). V8 registers every function already
  * compiled when its profiler starts, which takes 100 ms and more in a large
  * process; that time is not the caller's code.
  */
-export function trimToolEdges<R extends { readonly profile: Profile; readonly durationMs: number; readonly startTime: number }>(recording: R, toolPaths: readonly string[] | undefined): R {
+export function trimToolEdges<R extends { readonly profile: Profile; readonly durationMs: number; readonly startTime: number }>(
+  recording: R,
+  toolPaths: readonly string[] | undefined,
+  limits: { readonly leadMs: number; readonly tailMs: number } = { leadMs: Infinity, tailMs: Infinity },
+): R {
   if (!toolPaths || toolPaths.length === 0) return recording;
   const p = recording.profile;
   const toolStack = new Map<number, boolean>();
@@ -315,13 +327,11 @@ export function trimToolEdges<R extends { readonly profile: Profile; readonly du
   };
   let from = 0;
   let to = p.samples.length;
-  while (from < to && isTool(p.samples[from]!)) from++;
-  while (to > from && isTool(p.samples[to - 1]!)) to--;
-  if (from === 0 && to === p.samples.length) return recording;
   let lead = 0;
   let tail = 0;
-  for (let i = 0; i < from; i++) lead += p.weights[i]!;
-  for (let i = to; i < p.samples.length; i++) tail += p.weights[i]!;
+  while (from < to && isTool(p.samples[from]!) && lead + p.weights[from]! <= limits.leadMs) lead += p.weights[from++]!;
+  while (to > from && isTool(p.samples[to - 1]!) && tail + p.weights[to - 1]! <= limits.tailMs) tail += p.weights[--to]!;
+  if (from === 0 && to === p.samples.length) return recording;
   const profile: Profile = { ...p, samples: p.samples.slice(from, to), weights: p.weights.slice(from, to) };
   return { ...recording, profile, startTime: recording.startTime + lead, durationMs: Math.max(0, recording.durationMs - lead - tail) };
 }

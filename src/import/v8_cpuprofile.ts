@@ -211,6 +211,8 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
  */
 function idleGapUs(deltas: readonly number[], intervalMs: number): number {
   const sorted = deltas.slice(1).filter((d) => d > 0).sort((a, b) => a - b);
-  const median = sorted.length > 0 ? sorted[sorted.length >> 1]! : 0;
+  // With few gaps, their median is the wait itself (two samples around one
+  // await): it says nothing about the sampling rhythm.
+  const median = sorted.length >= 5 ? sorted[sorted.length >> 1]! : 0;
   return Math.max(3000 * intervalMs, 4 * median);
 }
