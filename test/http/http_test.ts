@@ -125,9 +125,14 @@ for (const [name, kind] of kinds) {
       const expected = rendererByName("html") ? "html" : "speedscope";
       assert.equal(r.headers.get("x-tsprof-renderer"), expected);
       const body = await r.text();
-      if (expected === "speedscope") assert.equal(JSON.parse(body).$schema, "https://www.speedscope.app/file-format-schema.json");
-      else assert.match(r.headers.get("content-type") ?? "", /^text\/html/);
-      assert.ok(body.includes("http_test.ts"), "the report shows the app's code");
+      if (expected === "speedscope") {
+        assert.equal(JSON.parse(body).$schema, "https://www.speedscope.app/file-format-schema.json");
+        assert.ok(body.includes("http_test.ts"), "the report shows the app's code");
+      } else {
+        assert.match(r.headers.get("content-type") ?? "", /^text\/html/);
+        assert.match(body.slice(0, 100).toLowerCase(), /^<!doctype html>/);
+        assert.match(body, /<title>tsprof report<\/title>/);
+      }
     }));
 
   test(`${name}: a header asks too, and the parameter names are configurable`, () =>
