@@ -59,7 +59,20 @@ export interface ProfileJson {
   readonly lines?: Readonly<Record<string, readonly (readonly [number, number])[]>>;
 }
 
-/** Schema URL written into `-r json` output. */
+/**
+ * Schema URL written into `-r json` output.
+ *
+ * @example
+ * ```ts
+ * import { SESSION_SCHEMA_URL, sessionToJson } from "./session_json.ts";
+ * const json = JSON.parse(sessionToJson({
+ *   version: 1,
+ *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
+ *   profiles: [],
+ * }));
+ * json.$schema === SESSION_SCHEMA_URL; // true
+ * ```
+ */
 export const SESSION_SCHEMA_URL = "https://tsprof.dev/schema/tsprof-1.json";
 
 /**
