@@ -2,15 +2,18 @@
  * tsprof: a wall-clock sampling profiler for JavaScript and TypeScript on
  * Node, Deno and Bun.
  *
- * As a library: record with a backend, then render the session.
+ * As a library: profile a block, a function or HTTP requests, then render
+ * or save the session in any format.
  *
  * ```ts
- * import { loadBackend, recordingToSession, renderConsole } from "./mod.ts";
- * const backend = await loadBackend("auto");
- * await backend.start({ intervalMs: 1 });
- * // ... the code to profile ...
- * const session = recordingToSession(backend, await backend.stop(), { intervalMs: 1 });
- * console.log(renderConsole(session));
+ * import { Profiler, profile } from "./mod.ts";
+ * const profiler = new Profiler();
+ * await profiler.start();
+ * JSON.stringify(Array.from({ length: 1e5 }, (_, i) => ({ i })));
+ * await profiler.stop();
+ * console.log(profiler.render("console"));
+ *
+ * const { result, session } = await profile(() => [3, 1, 2].sort());
  * ```
  *
  * As a command on Deno: `deno run -A ./mod.ts script.ts [args...]` (the JSR
@@ -40,6 +43,15 @@ export {
 export { aggregateRepeatedCalls, isLibraryFrame, mergeConsecutiveSelfTime, removeUnnecessarySelfTime, PROCESS_OPTIONS } from "./src/tree/processors.ts";
 export { isSelfNode, ownTime, SELF_FRAME } from "./src/tree/call_tree.ts";
 export { flatProfile, type FlatRow } from "./src/tree/flat.ts";
+export type {
+  FoldRecursionOptions,
+  GroupLibraryFramesOptions,
+  RemoveIrrelevantNodesOptions,
+  RemoveRuntimeFramesOptions,
+  RemoveToolFramesOptions,
+  TimelineOptions,
+} from "./src/tree/processors.ts";
+export type { OptionSpec, OptionType } from "./src/option_spec.ts";
 export { renderConsole, type ConsoleOptions } from "./src/render/console.ts";
 export { renderSpeedscope } from "./src/render/speedscope.ts";
 export { profileToCpuProfile, renderCpuProfile } from "./src/render/cpuprofile.ts";
@@ -49,13 +61,19 @@ export { checkCpuProfile } from "./src/import/cpuprofile_check.ts";
 export { isBunCpuProfile, normalizeBunCpuProfile } from "./src/import/bun_cpuprofile.ts";
 export { RENDERERS, rendererByName, rendererForFile, type Renderer, type RenderOptions } from "./src/render/registry.ts";
 export { encodeSessionFile, loadProfileFile } from "./src/import/load.ts";
-export { importV8CpuProfile, type V8CpuProfile } from "./src/import/v8_cpuprofile.ts";
+export { importV8CpuProfile, type V8CallFrame, type V8CpuProfile, type V8ImportOptions, type V8ProfileNode } from "./src/import/v8_cpuprofile.ts";
 export { importSpeedscope } from "./src/import/speedscope.ts";
 export { detectRuntime, loadBackend, type RuntimeName } from "./runtimes/auto.ts";
 // The portable backend and its explicit API run anywhere; browsers import
 // "tsprof/portable" (this module also loads the engine backends), bundlers
 // add the plugin from "tsprof/esbuild".
 export { portableBackend, profiled, profiledBlock, type NamedFrameOptions, type PortableBackendOptions } from "./runtimes/portable/mod.ts";
+export { Profiler, profile, profileFetch, profileMiddleware, profileNodeHandler, saveSession } from "./runtimes/library.ts";
+export { Profiler as ProfilerCore, profileWith, type BackendLoader, type ProfileResult, type ProfilerHost, type ProfilerOptions, type SaveOptions } from "./src/profiler.ts";
+export { renderSession } from "./src/render/output.ts";
+export type { HttpProfilingOptions } from "./src/http/common.ts";
+export type { FetchHandler } from "./src/http/fetch.ts";
+export type { NextFunction, NodeMiddleware, NodeRequestLike, NodeResponseLike } from "./src/http/node.ts";
 export { VERSION } from "./src/version.ts";
 
 // `deno run -A ./mod.ts script.ts` is the CLI on Deno (and what

@@ -8,6 +8,7 @@ export const config = defineConfig({
     cli: "src/cli/bin.ts",
     preload: "src/cli/preload.ts",
     deno_preload: "src/cli/deno_preload.ts",
+    tree_preload: "src/cli/tree_preload.ts",
     bun_preload: "src/cli/bun_preload.ts",
     line_hooks: "src/cli/line_hooks.ts",
     portable: "runtimes/portable/mod.ts",

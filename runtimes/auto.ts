@@ -9,12 +9,26 @@
 import type { Backend, BackendName } from "../src/backend.ts";
 import { TsprofError } from "../src/errors.ts";
 
-/** The runtime this code runs on. */
+/**
+ * The runtime this code runs on.
+ *
+ * @example
+ * ```ts
+ * import { detectRuntime, type RuntimeName } from "./auto.ts";
+ * const here: RuntimeName = detectRuntime();
+ * ```
+ */
 export type RuntimeName = "node" | "deno" | "bun" | "unknown";
 
 /**
  * Detects the runtime. Deno and Bun also define `process`, so they are
  * checked first.
+ *
+ * @example
+ * ```ts
+ * import { detectRuntime } from "./auto.ts";
+ * const runtime = detectRuntime(); // "node", "deno", "bun" or "unknown"
+ * ```
  */
 export function detectRuntime(): RuntimeName {
   const g = globalThis as { Deno?: { version?: { deno?: string } }; Bun?: { version?: string }; process?: { versions?: { node?: string } } };

@@ -6,10 +6,29 @@
  */
 import type { Profile, Session, SessionMeta } from "./format/types.ts";
 
-/** Which backend recorded a profile. */
+/**
+ * Which backend recorded a profile.
+ *
+ * @example
+ * ```ts
+ * import { loadBackend, type BackendName } from "../mod.ts";
+ * const name: BackendName = (await loadBackend("auto")).name; // "node", "deno" or "bun" here
+ * ```
+ */
 export type BackendName = "node" | "deno" | "bun" | "portable";
 
-/** Options for {@linkcode Backend.start}. */
+/**
+ * Options for {@linkcode Backend.start}.
+ *
+ * @example
+ * ```ts
+ * import { loadBackend, type BackendStartOptions } from "../mod.ts";
+ * const options: BackendStartOptions = { intervalMs: 0.5 };
+ * const backend = await loadBackend("auto");
+ * await backend.start(options);
+ * await backend.stop();
+ * ```
+ */
 export interface BackendStartOptions {
   /**
    * Sampling interval in milliseconds. 1 ms costs a few percent on every
@@ -19,7 +38,18 @@ export interface BackendStartOptions {
   intervalMs?: number;
 }
 
-/** What a backend hands back when it stops. */
+/**
+ * What a backend hands back when it stops.
+ *
+ * @example
+ * ```ts
+ * import { loadBackend, type Recording } from "../mod.ts";
+ * const backend = await loadBackend("auto");
+ * await backend.start();
+ * const recording: Recording = await backend.stop();
+ * // recording.durationMs: the wall time between start and stop
+ * ```
+ */
 export interface Recording {
   /** The samples, weighted by wall-clock time, idle included. */
   readonly profile: Profile;
@@ -67,7 +97,15 @@ export interface InspectorSession {
   post(method: string, params: object | undefined, callback: (err: Error | null, result?: unknown) => void): void;
 }
 
-/** What the caller knows about a recording that the backend does not. */
+/**
+ * What the caller knows about a recording that the backend does not.
+ *
+ * @example
+ * ```ts
+ * import type { RecordingContext } from "./backend.ts";
+ * const context: RecordingContext = { intervalMs: 1, command: ["main.ts"], cwd: "/app", exitCode: 0 };
+ * ```
+ */
 export interface RecordingContext {
   /** Interval the backend was started with, in ms. */
   readonly intervalMs: number;

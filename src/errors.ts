@@ -4,13 +4,23 @@
  * @module
  */
 
-/** Stable, machine-readable reason carried by every {@linkcode TsprofError}. */
+/**
+ * Stable, machine-readable reason carried by every {@linkcode TsprofError}.
+ *
+ * @example
+ * ```ts
+ * import { Profiler, TsprofError, type TsprofErrorCode } from "../mod.ts";
+ * const expected: TsprofErrorCode = "PROFILER_NOT_RUNNING";
+ * await new Profiler().stop().catch((e) => e instanceof TsprofError && e.code === expected); // true
+ * ```
+ */
 export type TsprofErrorCode =
   | "UNSUPPORTED_RUNTIME"
   | "PROFILER_ALREADY_RUNNING"
   | "PROFILER_NOT_RUNNING"
   | "INVALID_PROFILE_DATA"
-  | "BACKEND_FAILED";
+  | "BACKEND_FAILED"
+  | "NO_SESSION";
 
 /**
  * Base class of tsprof's errors.
@@ -26,6 +36,7 @@ export type TsprofErrorCode =
 export class TsprofError extends Error {
   /** Why it failed. */
   readonly code: TsprofErrorCode;
+  /** An error with a stable `code` and a message for people. */
   constructor(code: TsprofErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "TsprofError";
@@ -33,10 +44,23 @@ export class TsprofError extends Error {
   }
 }
 
-/** A file that is not a profile tsprof can read, with what is wrong with it. */
+/**
+ * A file that is not a profile tsprof can read, with what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * import { loadProfileFile, ProfileFormatError } from "../mod.ts";
+ * try {
+ *   loadProfileFile(new TextEncoder().encode("not a profile"), "x.json");
+ * } catch (e) {
+ *   if (e instanceof ProfileFormatError) console.log(e.path, e.code); // x.json INVALID_PROFILE_DATA
+ * }
+ * ```
+ */
 export class ProfileFormatError extends TsprofError {
   /** The file, as named by the user. */
   readonly path: string;
+  /** An error about the file at `path`. */
   constructor(path: string, message: string, options?: ErrorOptions) {
     super("INVALID_PROFILE_DATA", `${path}: ${message}`, options);
     this.name = "ProfileFormatError";

@@ -6,7 +6,15 @@
  * @module
  */
 
-/** The type of an option's value, as text is read into it. */
+/**
+ * The type of an option's value, as text is read into it.
+ *
+ * @example
+ * ```ts
+ * import type { OptionType } from "./option_spec.ts";
+ * const kinds: OptionType[] = ["boolean", "share", "count", "regex", "choice"];
+ * ```
+ */
 export type OptionType =
   /** `true`/`false`; a bare `-p key` means true. */
   | "boolean"
@@ -19,7 +27,15 @@ export type OptionType =
   /** One of a fixed list of words (see {@linkcode OptionSpec.values}). */
   | "choice";
 
-/** One option that can be set by name. */
+/**
+ * One option that can be set by name.
+ *
+ * @example
+ * ```ts
+ * import type { OptionSpec } from "./option_spec.ts";
+ * const spec: OptionSpec = { name: "filterThreshold", type: "share", default: "0.01", description: "fold nodes under this share" };
+ * ```
+ */
 export interface OptionSpec {
   /** The option's name, camelCase, as in the options object. */
   readonly name: string;

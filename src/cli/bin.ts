@@ -33,7 +33,9 @@ function bunPath(): string {
 }
 
 if (launchedByBunx()) {
-  const r = spawnSync(bunPath(), [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  // Bun drops a "--" that comes right after the script: keep one for `tsprof -- <command>`.
+  const args = process.argv.slice(2);
+  const r = spawnSync(bunPath(), [fileURLToPath(import.meta.url), ...(args[0] === "--" ? ["--", ...args] : args)], {
     stdio: "inherit",
     env: { ...process.env, TSPROF_NO_REEXEC: "1" },
   });

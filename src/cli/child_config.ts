@@ -19,4 +19,9 @@ export interface ChildConfig {
   readonly command: readonly string[];
   /** Backend to record with; `auto` when absent. */
   readonly backend?: BackendName | "auto";
+  /**
+   * Set for `tsprof -- <command>`: every process of the command writes its
+   * own session into this directory (see tree_preload.ts).
+   */
+  readonly dir?: string;
 }

@@ -22,6 +22,7 @@ import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from ".
 import { childMapsPath } from "./child_maps.ts";
 import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
+import { treeSession, treeSetup } from "./run_tree.ts";
 import { VERSION } from "../version.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -118,7 +119,7 @@ function chooseRenderer(options: CliOptions): Renderer {
 }
 
 async function profileCommand(options: CliOptions, renderer: Renderer): Promise<number> {
-  if (options.rawCommand) throw new UsageError("profiling a command after \"--\" is not supported yet: give a script");
+  if (options.rawCommand) return await profileTreeCommand(options, renderer);
   const runtime = detectRuntime();
   if (options.backend !== "auto" && options.backend !== "portable" && options.backend !== runtime) {
     throw new UsageError(`cannot use the ${options.backend} backend on ${runtime}: choose auto, portable or ${runtime}`);
@@ -169,6 +170,29 @@ function noSavedSession(id: string): string {
   const ids = listSavedSessions();
   if (ids.length === 0) return `no saved session "${id}": none are kept in "${sessionsDir()}" yet`;
   return `no saved session "${id}": the kept ones are ${ids.slice(-3).reverse().map((i) => `"${i}"`).join(", ")}${ids.length > 3 ? ", ..." : ""}`;
+}
+
+/** `tsprof -- <command>`: one session with a profile per process the command ran. */
+async function profileTreeCommand(options: CliOptions, renderer: Renderer): Promise<number> {
+  const child = await runChild(detectRuntime(), options.command, true, options.intervalMs, "auto", (dir) => treeSetup(options.command, dir));
+  let session: Session | undefined;
+  try {
+    const durationMs = Date.now() - child.startTime;
+    session = treeSession(child.dir, { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode });
+  } finally {
+    rmSync(child.dir, { recursive: true, force: true });
+  }
+  if (!session) {
+    process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})\n`);
+    return child.exitCode || 1;
+  }
+  session = {
+    ...session,
+    meta: { ...session.meta, toolPaths: toolPaths(), ...(options.description !== undefined ? { description: options.description } : {}) },
+  };
+  emit(session, renderer, options, true);
+  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  return child.exitCode;
 }
 
 class NoProfile extends Error {}

@@ -77,16 +77,31 @@ function pathToImport(path: string): string {
  * Runs the command and waits for it. SIGINT and SIGTERM sent to tsprof are
  * passed on; a child that ignores a second Ctrl-C is killed.
  */
-export function runChild(runtime: RuntimeName, command: readonly string[], rawCommand: boolean, intervalMs: number, backend: ChildConfig["backend"] = "auto"): Promise<ChildResult> {
+export function runChild(
+  runtime: RuntimeName,
+  command: readonly string[],
+  rawCommand: boolean,
+  intervalMs: number,
+  backend: ChildConfig["backend"] = "auto",
+  tree?: (dir: string) => { argv: string[]; env: Record<string, string> },
+): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-"));
   const out = join(dir, "session.json");
-  const argv = childArgv(runtime, command, rawCommand, intervalMs, dir, backend);
-  const config: ChildConfig = { out, intervalMs, command: [...command], ...(backend !== "auto" ? { backend } : {}) };
+  // `tsprof -- <command>`: every process of the command writes into `dir`.
+  const setup = tree?.(dir);
+  const argv = setup?.argv ?? childArgv(runtime, command, rawCommand, intervalMs, dir, backend);
+  const config: ChildConfig = {
+    out,
+    intervalMs,
+    command: [...command],
+    ...(backend !== "auto" ? { backend } : {}),
+    ...(setup ? { dir } : {}),
+  };
   const startTime = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: "inherit",
-      env: { ...process.env, [CHILD_ENV]: JSON.stringify(config) },
+      env: { ...process.env, ...setup?.env, [CHILD_ENV]: JSON.stringify(config) },
     });
     // Ctrl-C in a terminal reaches the child directly (same process group);
     // a signal sent to tsprof alone is passed on if the child is still running

@@ -37,7 +37,7 @@ export function listSavedSessions(dir: string = sessionsDir()): string[] {
   return names
     .filter((n) => n.endsWith(EXTENSION) && ID.test(n.slice(0, -EXTENSION.length)))
     .map((n) => ({ id: n.slice(0, -EXTENSION.length), at: statSync(join(dir, n)).mtimeMs }))
-    .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id))
+    .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id, "en", { numeric: true }))
     .map((e) => e.id);
 }
 

@@ -6,7 +6,15 @@
  */
 import type { Frame, Profile } from "./types.ts";
 
-/** Key under which a frame is interned: equal keys are the same function. */
+/**
+ * Key under which a frame is interned: equal keys are the same function.
+ *
+ * @example
+ * ```ts
+ * import { frameKey } from "./builder.ts";
+ * frameKey({ name: "f", file: "/app/a.ts", line: 3, kind: "js" }) === frameKey({ name: "f", file: "/app/a.ts", line: 3, kind: "js" }); // true
+ * ```
+ */
 export function frameKey(frame: Frame): string {
   return `${frame.kind}\u0000${frame.name}\u0000${frame.file ?? ""}\u0000${frame.line ?? ""}\u0000${frame.col ?? ""}`;
 }
@@ -77,6 +85,7 @@ export class ProfileBuilder {
   readonly #weights = new Float64Vec();
   readonly #lines = new Map<number, Map<number, number>>();
 
+  /** A builder for the profile of the thread or process called `name`. */
   constructor(name: string) {
     this.#name = name;
   }
@@ -162,6 +171,15 @@ export class ProfileBuilder {
 /**
  * The frames of stack `stackId`, outermost first. Iterative: stacks can be
  * thousands of frames deep.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder, stackFrames } from "./builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "main", kind: "js" }, { name: "work", kind: "js" }], 1);
+ * const p = b.build();
+ * stackFrames(p, p.samples[0]!).map((f) => f.name); // ["main", "work"]
+ * ```
  */
 export function stackFrames(profile: Profile, stackId: number): Frame[] {
   const out: Frame[] = [];

@@ -7,27 +7,72 @@
  */
 import type { Frame, FrameKind, Profile, Session, SessionMeta } from "./types.ts";
 
-/** The JSON form of a session. */
+/**
+ * The JSON form of a session.
+ *
+ * @example
+ * ```ts
+ * import type { SessionJson } from "./session_json.ts";
+ * import { sessionToJson } from "./session_json.ts";
+ * const json: SessionJson = JSON.parse(sessionToJson({
+ *   version: 1,
+ *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
+ *   profiles: [],
+ * }));
+ * // json.format === "tsprof"
+ * ```
+ */
 export interface SessionJson {
+  /** The schema's URL, for editors. */
   readonly $schema?: string;
+  /** Always `tsprof`: tells the file from other JSON profiles. */
   readonly format: "tsprof";
+  /** Format version. */
   readonly version: 1;
+  /** What, where and when. */
   readonly meta: SessionMeta;
+  /** One per thread or process. */
   readonly profiles: readonly ProfileJson[];
 }
 
-/** The JSON form of a profile: the same tables as arrays. */
+/**
+ * The JSON form of a profile: the same tables as arrays.
+ *
+ * @example
+ * ```ts
+ * import type { ProfileJson } from "./session_json.ts";
+ * const empty: ProfileJson = { name: "main", frames: [], stacks: { frame: [], parent: [] }, samples: [], weights: [] };
+ * ```
+ */
 export interface ProfileJson {
+  /** Thread or process name. */
   readonly name: string;
+  /** Interned frames. */
   readonly frames: readonly Frame[];
+  /** Interned stacks: leaf frame and parent stack of each. */
   readonly stacks: { readonly frame: readonly number[]; readonly parent: readonly number[] };
+  /** Stack id of each sample, in time order. */
   readonly samples: readonly number[];
+  /** Milliseconds each sample stands for. */
   readonly weights: readonly number[];
   /** Frame index → [line, ms] pairs. */
   readonly lines?: Readonly<Record<string, readonly (readonly [number, number])[]>>;
 }
 
-/** Schema URL written into `-r json` output. */
+/**
+ * Schema URL written into `-r json` output.
+ *
+ * @example
+ * ```ts
+ * import { SESSION_SCHEMA_URL, sessionToJson } from "./session_json.ts";
+ * const json = JSON.parse(sessionToJson({
+ *   version: 1,
+ *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
+ *   profiles: [],
+ * }));
+ * json.$schema === SESSION_SCHEMA_URL; // true
+ * ```
+ */
 export const SESSION_SCHEMA_URL = "https://tsprof.dev/schema/tsprof-1.json";
 
 /**
@@ -75,6 +120,17 @@ const KINDS: ReadonlySet<string> = new Set<FrameKind>(["js", "native", "idle", "
 /**
  * Reads tsprof JSON, checking every field; throws a `TypeError` or
  * `RangeError` naming the field that is wrong.
+ *
+ * @example
+ * ```ts
+ * import { sessionFromJson, sessionToJson } from "./session_json.ts";
+ * const json = sessionToJson({
+ *   version: 1,
+ *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
+ *   profiles: [],
+ * });
+ * const session = sessionFromJson(JSON.parse(json)); // the same session again
+ * ```
  */
 export function sessionFromJson(data: unknown): Session {
   const obj = asObject(data, "the file");

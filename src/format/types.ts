@@ -17,6 +17,12 @@
 /**
  * What kind of code a frame stands for. Pseudo-frames are first-class so that
  * idle, GC and native time are shown as such, never charged to a function.
+ *
+ * @example
+ * ```ts
+ * import type { Frame, FrameKind } from "./types.ts";
+ * const isPseudo = (f: Frame) => (["idle", "gc", "program", "root"] as FrameKind[]).includes(f.kind);
+ * ```
  */
 export type FrameKind =
   /** JavaScript or TypeScript code. */
@@ -34,7 +40,15 @@ export type FrameKind =
   /** A call tree leaf for its parent's own time, drawn as `[self]` (never in a profile). */
   | "self";
 
-/** One function at one place in the source, interned in {@linkcode Profile.frames}. */
+/**
+ * One function at one place in the source, interned in {@linkcode Profile.frames}.
+ *
+ * @example
+ * ```ts
+ * import type { Frame } from "./types.ts";
+ * const work: Frame = { name: "work", file: "/app/a.ts", line: 5, col: 1, kind: "js" };
+ * ```
+ */
 export interface Frame {
   /** Function name; `(anonymous)` when the engine reports none. */
   readonly name: string;
@@ -52,6 +66,15 @@ export interface Frame {
  * Interned stacks, as a prefix tree. Stack `i` is frame `frame[i]` called
  * from stack `parent[i]` (`-1` for a root frame). Identical stacks share one
  * id, so a sample needs only a number.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "./builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "main", kind: "js" }, { name: "work", kind: "js" }], 1);
+ * const { stacks } = b.build();
+ * // stacks.frame: [0, 1] (main, work); stacks.parent: [-1, 0]
+ * ```
  */
 export interface StackTable {
   /** Number of stacks. */
@@ -89,7 +112,15 @@ export interface Profile {
   readonly lines?: ReadonlyMap<number, ReadonlyMap<number, number>>;
 }
 
-/** Facts about a recording, carried with it wherever it goes. */
+/**
+ * Facts about a recording, carried with it wherever it goes.
+ *
+ * @example
+ * ```ts
+ * import type { SessionMeta } from "./types.ts";
+ * const meta: SessionMeta = { runtime: "deno", runtimeVersion: "2.9.6", intervalMs: 1, startTime: Date.now(), durationMs: 120, command: ["main.ts"] };
+ * ```
+ */
 export interface SessionMeta {
   /** `node`, `deno`, `bun`, `portable`, or the tool that wrote an imported file. */
   readonly runtime: string;
@@ -145,14 +176,50 @@ export interface Session {
   readonly profiles: readonly Profile[];
 }
 
-/** Name of the pseudo-frame for time with no JS on the stack. */
+/**
+ * Name of the pseudo-frame for time with no JS on the stack.
+ *
+ * @example
+ * ```ts
+ * import { IDLE_FRAME, ProfileBuilder } from "../../mod.ts";
+ * new ProfileBuilder("main").addSample([IDLE_FRAME], 10); // 10 ms waiting
+ * ```
+ */
 export const IDLE_FRAME: Frame = { name: "(idle)", kind: "idle" };
-/** Name of the pseudo-frame for garbage collection. */
+/**
+ * Name of the pseudo-frame for garbage collection.
+ *
+ * @example
+ * ```ts
+ * import { GC_FRAME, ProfileBuilder } from "../../mod.ts";
+ * new ProfileBuilder("main").addSample([GC_FRAME], 2); // 2 ms collecting garbage
+ * ```
+ */
 export const GC_FRAME: Frame = { name: "(garbage collector)", kind: "gc" };
-/** Name of the pseudo-frame for time in the runtime outside JS. */
+/**
+ * Name of the pseudo-frame for time in the runtime outside JS.
+ *
+ * @example
+ * ```ts
+ * import { PROGRAM_FRAME, ProfileBuilder } from "../../mod.ts";
+ * new ProfileBuilder("main").addSample([PROGRAM_FRAME], 1); // 1 ms in the runtime, outside JS
+ * ```
+ */
 export const PROGRAM_FRAME: Frame = { name: "(program)", kind: "program" };
 
-/** Sum of a profile's weights, in milliseconds. */
+/**
+ * Sum of a profile's weights, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "./builder.ts";
+ * import { profileTotal } from "./types.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "f", kind: "js" }], 2);
+ * b.addSample([{ name: "g", kind: "js" }], 3);
+ * profileTotal(b.build()); // 5
+ * ```
+ */
 export function profileTotal(profile: Profile): number {
   let total = 0;
   for (const w of profile.weights) total += w;

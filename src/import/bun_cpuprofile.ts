@@ -26,6 +26,14 @@ const V8_PSEUDO = new Set(["(program)", "(idle)", "(garbage collector)"]);
  * True when a checked profile was written by Bun: it has none of V8's
  * pseudo-nodes, and either a `(module)` node or Bun's epoch-microsecond
  * clock (V8 uses a monotonic one, far below 10^15 µs).
+ *
+ * @example
+ * ```ts
+ * import { isBunCpuProfile } from "./bun_cpuprofile.ts";
+ * const root = { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 }, children: [2] };
+ * const mod = { id: 2, callFrame: { functionName: "(module)", url: "/app/a.ts", lineNumber: 0, columnNumber: 0 } };
+ * isBunCpuProfile({ nodes: [root, mod], startTime: 0, endTime: 1 }); // true: Bun names top-level code "(module)"
+ * ```
  */
 export function isBunCpuProfile(cpu: V8CpuProfile): boolean {
   let module = false;

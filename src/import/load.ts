@@ -20,7 +20,20 @@ import { isBunCpuProfile, normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
  */
 export const MAX_INFLATED_BYTES = 1 << 29;
 
-/** Encodes a session as a `.tsprof` file: tsprof JSON, gzipped. */
+/**
+ * Encodes a session as a `.tsprof` file: tsprof JSON, gzipped.
+ *
+ * @example
+ * ```ts
+ * import { encodeSessionFile, loadProfileFile } from "./load.ts";
+ * const bytes = encodeSessionFile({
+ *   version: 1,
+ *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
+ *   profiles: [],
+ * });
+ * loadProfileFile(bytes, "run.tsprof").meta.runtime; // "node"
+ * ```
+ */
 export function encodeSessionFile(session: Session): Uint8Array {
   return gzipSync(strToU8(sessionToJson(session)), { level: 6 });
 }

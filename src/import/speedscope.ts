@@ -18,6 +18,17 @@ const UNIT_MS: Record<string, number> = { nanoseconds: 1e-6, microseconds: 1e-3,
 /**
  * Converts a parsed speedscope file. Throws `TypeError`/`RangeError` naming
  * the field that is wrong.
+ *
+ * @example
+ * ```ts
+ * import { importSpeedscope } from "./speedscope.ts";
+ * const session = importSpeedscope({
+ *   $schema: "https://www.speedscope.app/file-format-schema.json",
+ *   shared: { frames: [{ name: "main" }] },
+ *   profiles: [{ type: "sampled", name: "main", unit: "milliseconds", startValue: 0, endValue: 2, samples: [[0], [0]], weights: [1, 1] }],
+ * });
+ * // session.profiles[0].samples.length === 2
+ * ```
  */
 export function importSpeedscope(data: unknown): Session {
   const file = obj(data, "the file");

@@ -9,31 +9,72 @@ import { ProfileBuilder } from "../format/builder.ts";
 import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile } from "../format/types.ts";
 import { normalizeFile } from "../paths.ts";
 
-/** A V8 call frame; lines and columns are 0-based, `-1` when unknown. */
+/**
+ * A V8 call frame; lines and columns are 0-based, `-1` when unknown.
+ *
+ * @example
+ * ```ts
+ * import { v8Frame, type V8CallFrame } from "./v8_cpuprofile.ts";
+ * const cf: V8CallFrame = { functionName: "main", url: "file:///app/a.js", lineNumber: 0, columnNumber: 4 };
+ * v8Frame(cf); // { name: "main", kind: "js", file: "/app/a.js", line: 1, col: 5 }
+ * ```
+ */
 export interface V8CallFrame {
+  /** Function name; empty for anonymous functions. */
   readonly functionName: string;
+  /** V8's id of the script. */
   readonly scriptId?: string | number;
+  /** Script URL; empty for native code and pseudo-frames. */
   readonly url: string;
+  /** 0-based line of the definition, -1 when unknown. */
   readonly lineNumber: number;
+  /** 0-based column of the definition, -1 when unknown. */
   readonly columnNumber: number;
 }
 
-/** A node of V8's call tree. */
+/**
+ * A node of V8's call tree.
+ *
+ * @example
+ * ```ts
+ * import type { V8ProfileNode } from "./v8_cpuprofile.ts";
+ * const node: V8ProfileNode = { id: 2, callFrame: { functionName: "main", url: "file:///a.js", lineNumber: 0, columnNumber: 0 }, children: [] };
+ * ```
+ */
 export interface V8ProfileNode {
+  /** Node id, referred to by `samples` and `children`. */
   readonly id: number;
+  /** The function and its position (0-based). */
   readonly callFrame: V8CallFrame;
+  /** Samples taken with this node on top. */
   readonly hitCount?: number;
+  /** Ids of the callee nodes. */
   readonly children?: readonly number[];
   /** 1-based source lines hit while this node was on top. */
   readonly positionTicks?: readonly { readonly line: number; readonly ticks: number }[];
 }
 
-/** V8's `Profiler.Profile`: times in microseconds. */
+/**
+ * V8's `Profiler.Profile`: times in microseconds.
+ *
+ * @example
+ * ```ts
+ * import { importV8CpuProfile, type V8CpuProfile } from "./v8_cpuprofile.ts";
+ * // const cpu: V8CpuProfile = JSON.parse(await Deno.readTextFile("CPU.cpuprofile"));
+ * const cpu: V8CpuProfile = { nodes: [{ id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 } }], startTime: 0, endTime: 1000 };
+ * const profile = importV8CpuProfile(cpu, "main");
+ * ```
+ */
 export interface V8CpuProfile {
+  /** The call tree's nodes. */
   readonly nodes: readonly V8ProfileNode[];
+  /** Start, in microseconds on V8's clock. */
   readonly startTime: number;
+  /** End, in microseconds on V8's clock. */
   readonly endTime: number;
+  /** Node id of each sample, in time order. */
   readonly samples?: readonly number[];
+  /** Microseconds from the previous sample (the first: from `startTime`). */
   readonly timeDeltas?: readonly number[];
 }
 
@@ -54,7 +95,16 @@ export function v8Frame(cf: V8CallFrame): Frame {
   return frame;
 }
 
-/** Options for {@linkcode importV8CpuProfile}. */
+/**
+ * Options for {@linkcode importV8CpuProfile}.
+ *
+ * @example
+ * ```ts
+ * import { importV8CpuProfile, type V8ImportOptions } from "./v8_cpuprofile.ts";
+ * const bunLike: V8ImportOptions = { idleGapsMs: 1 };
+ * const profile = importV8CpuProfile({ nodes: [], startTime: 0, endTime: 0 }, "main", bunLike);
+ * ```
+ */
 export interface V8ImportOptions {
   /**
    * The profile records no idle samples (Bun's): a gap between two samples
@@ -139,6 +189,8 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
     selfMs.set(nodeId, (selfMs.get(nodeId) ?? 0) + ms);
     idle(span - busy);
   }
+  // No sample at all in a profile without idle samples: it was all waiting.
+  if (samples.length === 0 && options.idleGapsMs !== undefined) idle(cpu.endTime - cpu.startTime);
 
   for (const node of cpu.nodes) {
     const ticks = node.positionTicks;
@@ -159,6 +211,8 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
  */
 function idleGapUs(deltas: readonly number[], intervalMs: number): number {
   const sorted = deltas.slice(1).filter((d) => d > 0).sort((a, b) => a - b);
-  const median = sorted.length > 0 ? sorted[sorted.length >> 1]! : 0;
+  // With few gaps, their median is the wait itself (two samples around one
+  // await): it says nothing about the sampling rhythm.
+  const median = sorted.length >= 5 ? sorted[sorted.length >> 1]! : 0;
   return Math.max(3000 * intervalMs, 4 * median);
 }

@@ -17,4 +17,4 @@ export const VIEWER_CSS_SHA256: string = "HcjYQsyetoG1k7oAHJZA5zktxvy2DJJSfBsZK1
 export const VIEWER_INPUTS: readonly string[] = ["node_modules/fflate/esm/browser.js","src/paths.ts","src/render/html_payload.ts","src/tree/call_tree.ts","src/tree/processors.ts","src/tree/processors/_tree.ts","src/tree/processors/group_library_frames.ts","src/tree/processors/remove_frames.ts","src/tree/processors/remove_irrelevant_nodes.ts","src/tree/processors/self_time.ts","src/viewer/app.ts","src/viewer/chart_surface.ts","src/viewer/dom.ts","src/viewer/flame_chart.ts","src/viewer/format.ts","src/viewer/functions_view.ts","src/viewer/main.ts","src/viewer/model.ts","src/viewer/timeline_chart.ts","src/viewer/tree_view.ts","src/viewer/viewer.css"];
 
 /** SHA-256 (hex) of those files: each path, a NUL, its text, a NUL, in this order. */
-export const VIEWER_INPUTS_SHA256: string = "516ace5ca56be2c684dc1fb83ce516cc5c875af8fd7499845a8fe2d6ef79a998";
+export const VIEWER_INPUTS_SHA256: string = "a7cf3d0522accfe50464e8b4f271b7650caf25c58265125ab6058777c3436a73";

@@ -15,7 +15,20 @@ import { isLibraryFrame, type ProcessOptions, processTree } from "../tree/proces
 export { location } from "../paths.ts";
 import { renderHotLines } from "./console_lines.ts";
 
-/** Options for {@linkcode renderConsole}. */
+/**
+ * Options for {@linkcode renderConsole}.
+ *
+ * @example
+ * ```ts
+ * import { renderConsole, type ConsoleOptions } from "./console.ts";
+ * const options: ConsoleOptions = { unicode: false, color: false, time: "percent" };
+ * const text = renderConsole({
+ *   version: 1,
+ *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
+ *   profiles: [],
+ * }, options);
+ * ```
+ */
 export interface ConsoleOptions extends ProcessOptions {
   /**
    * Draw the tree with box-drawing characters instead of ASCII.

@@ -13,13 +13,39 @@ import { renderSpeedscope } from "./speedscope.ts";
 import { renderCpuProfile } from "./cpuprofile.ts";
 import { renderCollapsed } from "./collapsed.ts";
 
-/** Options every renderer accepts; each reads what it needs. */
+/**
+ * Options every renderer accepts; each reads what it needs.
+ *
+ * @example
+ * ```ts
+ * import { renderSession, type RenderOptions } from "../../mod.ts";
+ * const options: RenderOptions = { version: "0.1.0", showAll: true };
+ * const json = renderSession({
+ *   version: 1,
+ *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
+ *   profiles: [],
+ * }, "speedscope", options);
+ * ```
+ */
 export interface RenderOptions extends ConsoleOptions {
   /** tsprof's version, for headers and `exporter` fields. */
   version?: string;
 }
 
-/** One output format. */
+/**
+ * One output format.
+ *
+ * @example
+ * ```ts
+ * import type { Renderer } from "./registry.ts";
+ * const summary: Renderer = {
+ *   name: "summary",
+ *   extensions: [".summary.txt"],
+ *   description: "one line per profile",
+ *   render: (s) => s.profiles.map((p) => `${p.name}: ${p.samples.length} samples`).join("\n"),
+ * };
+ * ```
+ */
 export interface Renderer {
   /** Name given to `-r`. */
   readonly name: string;
@@ -31,7 +57,15 @@ export interface Renderer {
   render(session: Session, options: RenderOptions): string | Uint8Array;
 }
 
-/** All renderers, in the order `--help` lists them. */
+/**
+ * All renderers, in the order `--help` lists them.
+ *
+ * @example
+ * ```ts
+ * import { RENDERERS } from "./registry.ts";
+ * RENDERERS.map((r) => r.name); // ["console", "speedscope", "json", "session", ...]
+ * ```
+ */
 export const RENDERERS: readonly Renderer[] = [
   {
     name: "console",
@@ -77,12 +111,28 @@ export const RENDERERS: readonly Renderer[] = [
   },
 ];
 
-/** The renderer called `name`, if any. */
+/**
+ * The renderer called `name`, if any.
+ *
+ * @example
+ * ```ts
+ * import { rendererByName } from "./registry.ts";
+ * rendererByName("speedscope")?.extensions; // [".speedscope.json"]
+ * ```
+ */
 export function rendererByName(name: string): Renderer | undefined {
   return RENDERERS.find((r) => r.name === name);
 }
 
-/** The renderer a file name asks for by its ending, if any. */
+/**
+ * The renderer a file name asks for by its ending, if any.
+ *
+ * @example
+ * ```ts
+ * import { rendererForFile } from "./registry.ts";
+ * rendererForFile("out.speedscope.json")?.name; // "speedscope" (the longest ending wins over ".json")
+ * ```
+ */
 export function rendererForFile(file: string): Renderer | undefined {
   let best: Renderer | undefined;
   let bestLen = 0;

@@ -9,6 +9,13 @@ import type { Frame, Profile } from "../format/types.ts";
 /**
  * One frame on one call path. `time` includes the children; self time is
  * what the children do not account for ({@linkcode selfTime}).
+ *
+ * @example
+ * ```ts
+ * import type { CallNode } from "./call_tree.ts";
+ * const leaf: CallNode = { frame: { name: "work", kind: "js" }, time: 3, children: [] };
+ * const root: CallNode = { frame: { name: "(root)", kind: "root" }, time: 3, children: [leaf] };
+ * ```
  */
 export interface CallNode {
   /** The function (or pseudo-frame) this node stands for. */
@@ -21,7 +28,26 @@ export interface CallNode {
   group?: FrameGroup;
 }
 
-/** A run of library frames, folded into one line by the renderers. */
+/**
+ * A run of library frames, folded into one line by the renderers.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { buildCallTree, type FrameGroup, walk } from "./call_tree.ts";
+ * import { groupLibraryFrames } from "./processors.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([
+ *   { name: "main", file: "/app/a.ts", kind: "js" },
+ *   { name: "parse", file: "/app/node_modules/yaml/index.js", kind: "js" },
+ *   { name: "scan", file: "/app/node_modules/yaml/scan.js", kind: "js" },
+ *   { name: "read", file: "/app/node_modules/yaml/read.js", kind: "js" },
+ * ], 3);
+ * const groups = new Set<FrameGroup>();
+ * walk(groupLibraryFrames(buildCallTree(b.build())), (n) => void (n.group && groups.add(n.group)));
+ * // one group of yaml frames
+ * ```
+ */
 export interface FrameGroup {
   /** The first (outermost) node of the group; always drawn. */
   readonly root: CallNode;
@@ -33,16 +59,41 @@ export interface FrameGroup {
   readonly libraries: readonly string[];
 }
 
-/** Frame of the synthetic root node that stands for the whole profile. */
+/**
+ * Frame of the synthetic root node that stands for the whole profile.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { buildCallTree, ROOT_FRAME } from "./call_tree.ts";
+ * buildCallTree(new ProfileBuilder("main").build()).frame === ROOT_FRAME; // true
+ * ```
+ */
 export const ROOT_FRAME: Frame = { name: "(root)", kind: "root" };
 
 /**
  * Frame of a `[self]` leaf: its parent's own time, made explicit so that a
  * timeline keeps it in time order and processors can merge or drop it.
+ *
+ * @example
+ * ```ts
+ * import { isSelfNode, SELF_FRAME, type CallNode } from "./call_tree.ts";
+ * const own: CallNode = { frame: SELF_FRAME, time: 2, children: [] };
+ * isSelfNode(own); // true
+ * ```
  */
 export const SELF_FRAME: Frame = { name: "[self]", kind: "self" };
 
-/** True for a `[self]` leaf (see {@linkcode SELF_FRAME}). */
+/**
+ * True for a `[self]` leaf (see {@linkcode SELF_FRAME}).
+ *
+ * @example
+ * ```ts
+ * import { isSelfNode, SELF_FRAME } from "./call_tree.ts";
+ * isSelfNode({ frame: SELF_FRAME, time: 1, children: [] }); // true
+ * isSelfNode({ frame: { name: "work", kind: "js" }, time: 1, children: [] }); // false
+ * ```
+ */
 export function isSelfNode(node: CallNode): boolean {
   return node.frame.kind === "self";
 }
@@ -50,6 +101,13 @@ export function isSelfNode(node: CallNode): boolean {
 /**
  * Milliseconds in `node` that no child accounts for: with `[self]` leaves,
  * the time a processor folded into it (a removed tiny callee, say).
+ *
+ * @example
+ * ```ts
+ * import { selfTime, type CallNode } from "./call_tree.ts";
+ * const child: CallNode = { frame: { name: "work", kind: "js" }, time: 3, children: [] };
+ * selfTime({ frame: { name: "main", kind: "js" }, time: 5, children: [child] }); // 2
+ * ```
  */
 export function selfTime(node: CallNode): number {
   let t = node.time;
@@ -61,6 +119,14 @@ export function selfTime(node: CallNode): number {
 /**
  * Milliseconds spent in the function of `node` itself on this call path:
  * its `[self]` leaves plus its {@linkcode selfTime}.
+ *
+ * @example
+ * ```ts
+ * import { ownTime, SELF_FRAME, type CallNode } from "./call_tree.ts";
+ * const self: CallNode = { frame: SELF_FRAME, time: 2, children: [] };
+ * const work: CallNode = { frame: { name: "work", kind: "js" }, time: 3, children: [] };
+ * ownTime({ frame: { name: "main", kind: "js" }, time: 5, children: [self, work] }); // 2
+ * ```
  */
 export function ownTime(node: CallNode): number {
   let t = node.time;
@@ -68,7 +134,17 @@ export function ownTime(node: CallNode): number {
   return t > 1e-9 ? t : 0;
 }
 
-/** Options for {@linkcode buildCallTree}. */
+/**
+ * Options for {@linkcode buildCallTree}.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { buildCallTree, type BuildCallTreeOptions } from "./call_tree.ts";
+ * const options: BuildCallTreeOptions = { timeline: true };
+ * const tree = buildCallTree(new ProfileBuilder("main").build(), options);
+ * ```
+ */
 export interface BuildCallTreeOptions {
   /**
    * Keep samples in time order instead of merging repeated calls: a call that
@@ -210,7 +286,20 @@ function buildTimeline(profile: Profile, selfNodes: boolean): CallNode {
   return root;
 }
 
-/** Visits every node, parents before children, without recursion. */
+/**
+ * Visits every node, parents before children, without recursion.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { buildCallTree, walk } from "./call_tree.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "main", kind: "js" }, { name: "work", kind: "js" }], 3);
+ * const names: string[] = [];
+ * walk(buildCallTree(b.build()), (node, depth) => void names.push(`${depth}:${node.frame.name}`));
+ * // names starts with "0:(root)", "1:main"
+ * ```
+ */
 export function walk(root: CallNode, visit: (node: CallNode, depth: number) => void): void {
   const todo: [CallNode, number][] = [[root, 0]];
   while (todo.length > 0) {

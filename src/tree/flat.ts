@@ -7,7 +7,19 @@
 import type { Frame } from "../format/types.ts";
 import { type CallNode, isSelfNode, ownTime } from "./call_tree.ts";
 
-/** One function's times over the whole tree. */
+/**
+ * One function's times over the whole tree.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { buildCallTree } from "./call_tree.ts";
+ * import { flatProfile, type FlatRow } from "./flat.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "work", kind: "js" }], 2);
+ * const rows: FlatRow[] = flatProfile(buildCallTree(b.build())); // [{ frame: work, self: 2, total: 2 }]
+ * ```
+ */
 export interface FlatRow {
   /** The function. */
   readonly frame: Frame;

@@ -38,7 +38,18 @@ export { type GroupLibraryFramesOptions, groupLibraryFrames, isLibraryFrame } fr
 export { type RemoveIrrelevantNodesOptions, removeIrrelevantNodes } from "./processors/remove_irrelevant_nodes.ts";
 export { mergeConsecutiveSelfTime, removeUnnecessarySelfTime } from "./processors/self_time.ts";
 
-/** Options of the whole pipeline: every processor's, plus the switches. */
+/**
+ * Options of the whole pipeline: every processor's, plus the switches.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { buildCallTree } from "./call_tree.ts";
+ * import { processTree, type ProcessOptions } from "./processors.ts";
+ * const options: ProcessOptions = { filterThreshold: 0, hideRegex: /generated\// };
+ * const tree = processTree(buildCallTree(new ProfileBuilder("main").build()), options);
+ * ```
+ */
 export interface ProcessOptions
   extends RemoveRuntimeFramesOptions, RemoveToolFramesOptions, RemoveIrrelevantNodesOptions, GroupLibraryFramesOptions {
   /**
@@ -54,7 +65,15 @@ export interface ProcessOptions
   foldRecursion?: boolean;
 }
 
-/** The pipeline's options that can be set by name (`-p key=value`). */
+/**
+ * The pipeline's options that can be set by name (`-p key=value`).
+ *
+ * @example
+ * ```ts
+ * import { PROCESS_OPTIONS } from "./processors.ts";
+ * PROCESS_OPTIONS.map((o) => `-p ${o.name}=${o.default}`); // what `tsprof --help` lists
+ * ```
+ */
 export const PROCESS_OPTIONS: readonly OptionSpec[] = [
   { name: "showAll", type: "boolean", default: "false", description: "keep runtime internals, library frames and tiny nodes" },
   { name: "timeline", type: "boolean", default: "false", description: "keep calls in time order, never merge repeated calls" },

@@ -68,3 +68,22 @@ test("importV8CpuProfile() with idleGapsMs turns gaps between samples into idle 
   assert.equal(workMs, 4);
   assert.equal(profileTotal(p), 63);
 });
+
+test("importV8CpuProfile() with idleGapsMs counts a wait between only two samples as idle", () => {
+  // Bun's sampler around `await sleep(100)`: one sample before, one after.
+  const p = importV8CpuProfile({
+    nodes: [
+      { id: 1, callFrame: cf("(root)", "", -1, -1), children: [2] },
+      { id: 2, callFrame: cf("work", "file:///app/w.ts", 0, 0) },
+    ],
+    startTime: 0,
+    endTime: 102_000,
+    samples: [2, 2],
+    timeDeltas: [0, 101_000],
+  }, "main", { idleGapsMs: 1 });
+  const idle = p.frames.findIndex((x) => x.kind === "idle");
+  let idleMs = 0;
+  for (let i = 0; i < p.samples.length; i++) if (p.stacks.frame[p.samples[i]!] === idle) idleMs += p.weights[i]!;
+  assert.ok(idleMs >= 99, `idle ${idleMs} ms of a 101 ms gap`);
+  assert.equal(profileTotal(p), 102);
+});

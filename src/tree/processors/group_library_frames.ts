@@ -9,7 +9,16 @@ import { codeOrigin, libraryName } from "../../paths.ts";
 import { type CallNode, type FrameGroup, isSelfNode, ownTime } from "../call_tree.ts";
 import { copyTree, matches, perFrame } from "./_tree.ts";
 
-/** Options for {@linkcode groupLibraryFrames} and {@linkcode isLibraryFrame}. */
+/**
+ * Options for {@linkcode groupLibraryFrames} and {@linkcode isLibraryFrame}.
+ *
+ * @example
+ * ```ts
+ * import { isLibraryFrame, type GroupLibraryFramesOptions } from "./group_library_frames.ts";
+ * const options: GroupLibraryFramesOptions = { showRegex: /node_modules\/my-lib\// };
+ * isLibraryFrame({ name: "f", file: "/app/node_modules/my-lib/a.js", kind: "js" }, options); // false
+ * ```
+ */
 export interface GroupLibraryFramesOptions {
   /** Frames whose file matches are app code, even inside node_modules (`--show`). */
   showRegex?: RegExp;
@@ -37,6 +46,13 @@ const PSEUDO_KINDS: ReadonlySet<string> = new Set(["idle", "gc", "program", "roo
  * True when a frame counts as library code: `showRegex` matches → no; else
  * `hideRegex` matches → yes; else whether it comes from a package or the
  * runtime. Pseudo-frames (idle, GC) never are.
+ *
+ * @example
+ * ```ts
+ * import { isLibraryFrame } from "./group_library_frames.ts";
+ * isLibraryFrame({ name: "parse", file: "/app/node_modules/yaml/index.js", kind: "js" }); // true
+ * isLibraryFrame({ name: "main", file: "/app/main.ts", kind: "js" }); // false
+ * ```
  */
 export function isLibraryFrame(frame: Frame, options: GroupLibraryFramesOptions = {}): boolean {
   if (PSEUDO_KINDS.has(frame.kind)) return false;
@@ -58,6 +74,22 @@ interface Building {
  * its own time is over `groupShowShare` of the total; the others are hidden.
  * A group that would hide fewer than `groupMinHidden` frames hides none.
  * `[self]` leaves belong to their parent's group. Returns a new tree.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { groupLibraryFrames } from "./group_library_frames.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([
+ *   { name: "main", file: "/app/a.ts", kind: "js" },
+ *   { name: "parse", file: "/app/node_modules/yaml/index.js", kind: "js" },
+ *   { name: "scan", file: "/app/node_modules/yaml/scan.js", kind: "js" },
+ *   { name: "read", file: "/app/node_modules/yaml/read.js", kind: "js" },
+ * ], 3);
+ * const tree = groupLibraryFrames(buildCallTree(b.build()));
+ * // the yaml frames under main form one group, drawn as "[N frames hidden]"
+ * ```
  */
 export function groupLibraryFrames(root: CallNode, options: GroupLibraryFramesOptions = {}): CallNode {
   const out = copyTree(root);

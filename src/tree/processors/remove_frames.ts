@@ -10,7 +10,18 @@ import { codeOrigin } from "../../paths.ts";
 import { type CallNode, sortByTime } from "../call_tree.ts";
 import { matches, perFrame, rebuildTree } from "./_tree.ts";
 
-/** Options of every processor that rebuilds the tree. */
+/**
+ * Options of every processor that rebuilds the tree.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { removeFrames, type TimelineOptions } from "./remove_frames.ts";
+ * const options: TimelineOptions = { timeline: true };
+ * const tree = removeFrames(buildCallTree(new ProfileBuilder("main").build(), options), () => false, options);
+ * ```
+ */
 export interface TimelineOptions {
   /**
    * The tree is a timeline: keep children in time order and merge only
@@ -47,7 +58,18 @@ export function removeFrames(root: CallNode, remove: (frame: Frame) => boolean, 
   return out;
 }
 
-/** Options for {@linkcode removeRuntimeFrames}. */
+/**
+ * Options for {@linkcode removeRuntimeFrames}.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { removeRuntimeFrames, type RemoveRuntimeFramesOptions } from "./remove_frames.ts";
+ * const options: RemoveRuntimeFramesOptions = { showRegex: /^node:fs/ };
+ * const tree = removeRuntimeFrames(buildCallTree(new ProfileBuilder("main").build()), options);
+ * ```
+ */
 export interface RemoveRuntimeFramesOptions extends TimelineOptions {
   /** Runtime frames whose file matches stay (`--show 'node:*'`). */
   showRegex?: RegExp;
@@ -57,6 +79,16 @@ export interface RemoveRuntimeFramesOptions extends TimelineOptions {
  * Removes the runtime's own JavaScript (Node's `node:internal/…`, Deno's
  * `ext:`, Bun's `node:`/`internal:` builtins) and native frames without a
  * source. Idle, GC and program time stay as they are.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { removeRuntimeFrames } from "./remove_frames.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "run", file: "node:internal/main", kind: "js" }, { name: "main", file: "/app/a.ts", kind: "js" }], 3);
+ * removeRuntimeFrames(buildCallTree(b.build())).children[0]!.frame.name; // "main"
+ * ```
  */
 export function removeRuntimeFrames(root: CallNode, options: RemoveRuntimeFramesOptions = {}): CallNode {
   return removeFrames(
@@ -66,13 +98,36 @@ export function removeRuntimeFrames(root: CallNode, options: RemoveRuntimeFrames
   );
 }
 
-/** Options for {@linkcode removeToolFrames}. */
+/**
+ * Options for {@linkcode removeToolFrames}.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { removeToolFrames, type RemoveToolFramesOptions } from "./remove_frames.ts";
+ * const options: RemoveToolFramesOptions = { toolPaths: ["/opt/tsprof/"] };
+ * const tree = removeToolFrames(buildCallTree(new ProfileBuilder("main").build()), options);
+ * ```
+ */
 export interface RemoveToolFramesOptions extends TimelineOptions {
   /** Files under these paths are tsprof's own (its preload, backend, CLI). */
   toolPaths?: readonly string[];
 }
 
-/** Removes tsprof's own frames: those whose file starts with one of `toolPaths`. */
+/**
+ * Removes tsprof's own frames: those whose file starts with one of `toolPaths`.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { removeToolFrames } from "./remove_frames.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "start", file: "/tsprof/src/cli/preload.ts", kind: "js" }, { name: "main", file: "/app/a.ts", kind: "js" }], 3);
+ * removeToolFrames(buildCallTree(b.build()), { toolPaths: ["/tsprof/"] }).children[0]!.frame.name; // "main"
+ * ```
+ */
 export function removeToolFrames(root: CallNode, options: RemoveToolFramesOptions = {}): CallNode {
   const paths = options.toolPaths;
   if (!paths || paths.length === 0) return removeFrames(root, () => false, options);
@@ -83,12 +138,36 @@ export function removeToolFrames(root: CallNode, options: RemoveToolFramesOption
  * Merges sibling calls of the same function, at every level, and orders
  * children heaviest first: turns a timeline into a call tree (pyinstrument's
  * `aggregate_repeated_calls`).
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { aggregateRepeatedCalls } from "./remove_frames.ts";
+ * const b = new ProfileBuilder("main");
+ * const work = { name: "work", kind: "js" } as const;
+ * b.addSample([work], 1);
+ * b.addSample([{ name: "other", kind: "js" }], 1);
+ * b.addSample([work], 1);
+ * aggregateRepeatedCalls(buildCallTree(b.build(), { timeline: true })).children.length; // 2: work (2 ms), other
+ * ```
  */
 export function aggregateRepeatedCalls(root: CallNode): CallNode {
   return removeFrames(root, () => false, { timeline: false });
 }
 
-/** Options for {@linkcode foldRecursion}. */
+/**
+ * Options for {@linkcode foldRecursion}.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { foldRecursion, type FoldRecursionOptions } from "./remove_frames.ts";
+ * const options: FoldRecursionOptions = { timeline: false };
+ * const tree = foldRecursion(buildCallTree(new ProfileBuilder("main").build()), options);
+ * ```
+ */
 export type FoldRecursionOptions = TimelineOptions;
 
 /**
@@ -97,6 +176,17 @@ export type FoldRecursionOptions = TimelineOptions;
  * taken out and its callees move up to its caller, as speedscope's
  * "flatten recursion" does. Kept nodes keep their totals, so `fib` shows
  * once with the time its outermost call took, never a sum over the levels.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../../format/builder.ts";
+ * import { buildCallTree } from "../call_tree.ts";
+ * import { foldRecursion } from "./remove_frames.ts";
+ * const fib = { name: "fib", kind: "js" } as const;
+ * const b = new ProfileBuilder("main");
+ * b.addSample([fib, fib, fib], 3);
+ * foldRecursion(buildCallTree(b.build())).children[0]!.children.length; // 0: one fib node
+ * ```
  */
 export function foldRecursion(root: CallNode, options: FoldRecursionOptions = {}): CallNode {
   const out = rebuildTree(root, (old, onPath) => onPath(old.frame), { ...options, trackPath: true });

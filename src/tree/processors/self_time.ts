@@ -10,6 +10,15 @@ import { copyTree } from "./_tree.ts";
 /**
  * Merges adjacent `[self]` siblings into one. In a timeline, taking out a
  * node between two stretches of own time leaves them side by side.
+ *
+ * @example
+ * ```ts
+ * import { SELF_FRAME, type CallNode } from "../call_tree.ts";
+ * import { mergeConsecutiveSelfTime } from "./self_time.ts";
+ * const self = (time: number): CallNode => ({ frame: SELF_FRAME, time, children: [] });
+ * const root: CallNode = { frame: { name: "main", kind: "js" }, time: 3, children: [self(1), self(2)] };
+ * mergeConsecutiveSelfTime(root).children.length; // 1 (3 ms)
+ * ```
  */
 export function mergeConsecutiveSelfTime(root: CallNode): CallNode {
   const out = copyTree(root);
@@ -31,6 +40,14 @@ export function mergeConsecutiveSelfTime(root: CallNode): CallNode {
 /**
  * Drops a `[self]` leaf that is its parent's only child: the parent's line
  * already says the time is its own.
+ *
+ * @example
+ * ```ts
+ * import { SELF_FRAME, type CallNode } from "../call_tree.ts";
+ * import { removeUnnecessarySelfTime } from "./self_time.ts";
+ * const root: CallNode = { frame: { name: "main", kind: "js" }, time: 3, children: [{ frame: SELF_FRAME, time: 3, children: [] }] };
+ * removeUnnecessarySelfTime(root).children.length; // 0
+ * ```
  */
 export function removeUnnecessarySelfTime(root: CallNode): CallNode {
   return copyTree(root, (children) => (children.length === 1 && isSelfNode(children[0]!) ? [] : children));

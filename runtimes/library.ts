@@ -1,0 +1,218 @@
+/**
+ * The library API bound to the runtime at hand: `Profiler`, `profile()`,
+ * `saveSession()` and the HTTP integrations. The core classes in src/ take
+ * a host (backend loader, working directory, files, stderr, environment);
+ * this module supplies it, so `mod.ts` can export ready-to-use versions.
+ * It uses only `node:*` modules that Node, Deno and Bun all provide.
+ *
+ * @module
+ */
+import { rename, rm, writeFile } from "node:fs/promises";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { Session } from "../src/format/types.ts";
+import { type HttpEnv, type HttpProfilingOptions, resolveHttpOptions } from "../src/http/common.ts";
+import { type FetchHandler, wrapFetch } from "../src/http/fetch.ts";
+import { type NodeMiddleware, nodeMiddleware, type NodeRequestLike, type NodeResponseLike } from "../src/http/node.ts";
+import {
+  Profiler as CoreProfiler,
+  type ProfileResult,
+  type ProfilerHost,
+  type ProfilerOptions,
+  profileWith,
+  type SaveOptions,
+} from "../src/profiler.ts";
+import { rendererForSave } from "../src/render/output.ts";
+import { VERSION } from "../src/version.ts";
+import { loadBackend } from "./auto.ts";
+
+/** Where tsprof's code lives, from source (src/, runtimes/, mod.ts) or the npm build (dist/). */
+function toolPaths(): string[] {
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  if (import.meta.url.endsWith(".ts")) {
+    const root = fileURLToPath(new URL("..", import.meta.url));
+    return [`${root}src/`, `${root}runtimes/`, `${root}mod.ts`];
+  }
+  return [here];
+}
+
+/** Writes via a temp file and a rename, so a file is whole or absent. */
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
+}
+
+function cwd(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The environment, or nothing where reading it is not allowed (Deno without --allow-env). */
+function httpEnv(): HttpEnv {
+  try {
+    return { TSPROF_HTTP: process.env.TSPROF_HTTP, TSPROF_HTTP_SECRET: process.env.TSPROF_HTTP_SECRET, NODE_ENV: process.env.NODE_ENV };
+  } catch {
+    return {};
+  }
+}
+
+const HOST: ProfilerHost = {
+  loadBackend: () => loadBackend("auto"),
+  cwd: () => cwd() ?? "",
+  writeFile: writeAtomic,
+  report(_session, render) {
+    const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+    const text = render("console", { color, unicode: true }) as string;
+    process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+  },
+  toolPaths: toolPaths(),
+};
+
+/**
+ * Records the calling thread between `start()` and `stop()`, on Node, Deno
+ * and Bun. Restartable: each `stop()` returns the session of that run. With
+ * `await using`, leaving the block stops it and (without `onStop`) prints
+ * the report to stderr.
+ *
+ * Errors carry stable codes (`TsprofError.code`): `PROFILER_ALREADY_RUNNING`,
+ * `PROFILER_NOT_RUNNING`, `UNSUPPORTED_RUNTIME`, `NO_SESSION`.
+ *
+ * @example Start and stop
+ * ```ts
+ * import { Profiler } from "../mod.ts";
+ * const profiler = new Profiler({ intervalMs: 1 });
+ * await profiler.start();
+ * JSON.stringify(Array.from({ length: 1e5 }, (_, i) => ({ i })));
+ * const session = await profiler.stop();
+ * console.log(profiler.render("console"));
+ * await profiler.save("profile.speedscope.json");
+ * ```
+ *
+ * @example A block, by scope
+ * ```ts
+ * import { Profiler } from "../mod.ts";
+ * {
+ *   await using _ = await new Profiler({ description: "sorting" }).start();
+ *   Array.from({ length: 1e5 }, () => Math.random()).sort();
+ * } // the report goes to stderr here
+ * ```
+ */
+export class Profiler extends CoreProfiler {
+  /**
+   * A stopped profiler for the calling thread of this runtime.
+   *
+   * @param options how to record; see {@linkcode ProfilerOptions}
+   */
+  constructor(options: ProfilerOptions = {}) {
+    super(options, HOST);
+  }
+}
+
+/**
+ * Runs `fn` (sync or async) under a profiler and returns its result with the
+ * session. If `fn` throws, profiling stops and the error is passed on.
+ *
+ * @example
+ * ```ts
+ * import { profile, renderSession } from "../mod.ts";
+ * const { result, session } = await profile(async () => {
+ *   await new Promise((r) => setTimeout(r, 20));
+ *   return [3, 1, 2].sort();
+ * });
+ * console.log(result, renderSession(session, "console"));
+ * ```
+ */
+export function profile<T>(fn: () => T | Promise<T>, options: ProfilerOptions = {}): Promise<ProfileResult<Awaited<T>>> {
+  return profileWith((o) => new Profiler(o), fn, options);
+}
+
+/**
+ * Writes `session` to `path` in the format its name asks for (`.html`,
+ * `.speedscope.json`, `.json`, `.tsprof`, `.txt`) or `options.renderer`;
+ * whole or not at all. Resolves to the renderer used.
+ *
+ * @throws {RangeError} when the format cannot be told
+ * @example
+ * ```ts
+ * import { profile, saveSession } from "../mod.ts";
+ * const { session } = await profile(() => [3, 1, 2].sort());
+ * await saveSession(session, "sort.tsprof"); // reopen with: tsprof view sort.tsprof
+ * ```
+ */
+export async function saveSession(session: Session, path: string, options: SaveOptions = {}): Promise<string> {
+  const renderer = rendererForSave(path, options.renderer);
+  await writeAtomic(path, renderer.render(session, { version: VERSION, toolPaths: HOST.toolPaths!, ...options }));
+  return renderer.name;
+}
+
+const DEPS = { createProfiler: (o: ProfilerOptions) => new Profiler(o), toolPaths: HOST.toolPaths! };
+
+/**
+ * Wraps a fetch-style handler (`Deno.serve`, `Bun.serve`, Hono's
+ * `app.fetch`): a request with `?profile` (or header `x-tsprof`) gets its
+ * own profile as the HTML report instead of its body; `?profile=json`,
+ * `=speedscope` or `=console` pick another format. Off unless
+ * `enabled: true` (or `TSPROF_HTTP=1` outside production); with a `secret`,
+ * only requests carrying it (`x-tsprof-secret` header or `profile_secret`
+ * parameter) are profiled. The report counts requests that overlapped.
+ *
+ * @example
+ * ```ts
+ * import { profileFetch } from "../mod.ts";
+ * const handler = profileFetch((req: Request) => new Response("hello"), { enabled: true, secret: "s3cret" });
+ * const res = await handler(new Request("http://localhost/?profile=json&profile_secret=s3cret"));
+ * // Deno.serve(handler) · Bun.serve({ fetch: handler }) · export default { fetch: profileFetch(app.fetch) }
+ * ```
+ */
+export function profileFetch<A extends unknown[]>(handler: FetchHandler<A>, options: HttpProfilingOptions = {}): (request: Request, ...rest: A) => Promise<Response> {
+  return wrapFetch(handler, resolveHttpOptions(options, httpEnv()), DEPS);
+}
+
+/**
+ * A middleware for Express/Connect-style apps (`app.use(...)`, mount it
+ * first): a request with `?profile` gets its profile instead of the app's
+ * response. Same options and rules as {@linkcode profileFetch}.
+ *
+ * @example
+ * ```ts
+ * import { profileMiddleware } from "../mod.ts";
+ * const middleware = profileMiddleware({ enabled: process.env.NODE_ENV !== "production" });
+ * // app.use(middleware)
+ * ```
+ */
+export function profileMiddleware(options: HttpProfilingOptions = {}): NodeMiddleware {
+  return nodeMiddleware(resolveHttpOptions(options, httpEnv()), DEPS);
+}
+
+/**
+ * Wraps a plain `node:http` request handler: `http.createServer(profileNodeHandler(handler))`.
+ * Same options and rules as {@linkcode profileFetch}.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "node:http";
+ * import { profileNodeHandler } from "../mod.ts";
+ * const server = createServer(profileNodeHandler((req, res) => res.end("hello"), { enabled: true }));
+ * ```
+ */
+export function profileNodeHandler<Req extends NodeRequestLike, Res extends NodeResponseLike>(
+  handler: (req: Req, res: Res) => void,
+  options: HttpProfilingOptions = {},
+): (req: Req, res: Res) => void {
+  const middleware = nodeMiddleware(resolveHttpOptions(options, httpEnv()), DEPS);
+  return (req, res) =>
+    middleware(req, res, (e?: unknown) => {
+      if (e === undefined) return handler(req, res);
+      res.statusCode = 500;
+      res.end(`tsprof: cannot profile this request: ${(e as Error).message ?? String(e)}\n`);
+    });
+}

@@ -1,0 +1,135 @@
+/**
+ * `tsprof -- <command>`: runs any command (`node --test`, `bun test`,
+ * `deno test -A`, `npm test`) so that every Node, Bun and Deno process it
+ * starts is profiled, each writing its own session into the run's directory,
+ * and merges those into one session with a profile per process.
+ *
+ * How each runtime is reached, without touching the command:
+ * - Node: `NODE_OPTIONS` gets `--import=<tree preload>`, which every Node
+ *   process honours (Node 20 included) except `node --test`'s runner: it
+ *   skips `--import`, and Node creates it without an inspector ("This
+ *   Environment was initialized without a V8::Inspector", measured through
+ *   `--require`), so it cannot be profiled in-process. The runner mostly
+ *   waits for the test-file processes, which are profiled.
+ * - Bun: `BUN_OPTIONS` gets `--preload=<tree preload>` (`bun test` included).
+ * - Deno: nothing in the environment adds a preload, and `deno test` rejects
+ *   `--cpu-prof`; so a `deno` shim first on PATH runs the real one with
+ *   `--preload` for `run`, `test`, `bench` and `serve`. npm prepends
+ *   `node_modules/.bin` to PATH for scripts, so npm's script shell is set to
+ *   one that puts the shim first again.
+ *
+ * @module
+ */
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { mergeSessions } from "../format/merge.ts";
+import { sessionFromJson } from "../format/session_json.ts";
+import type { Session, SessionMeta } from "../format/types.ts";
+
+/** What the child needs: its argv and the environment to add. */
+export interface TreeSetup {
+  readonly argv: string[];
+  readonly env: Record<string, string>;
+}
+
+/** The tree preload, from source (`.ts`) or the npm build (`.js`). */
+function preloadPath(): string {
+  const fromSource = import.meta.url.endsWith(".ts");
+  return fileURLToPath(new URL(fromSource ? "./tree_preload.ts" : "./tree_preload.js", import.meta.url));
+}
+
+/**
+ * The preload as Node loads it: the npm build when there is one (Node 20
+ * runs no TypeScript), else the source through tsx.
+ */
+function nodeImports(): string[] {
+  const preload = preloadPath();
+  if (preload.endsWith(".js")) return [pathToFileURL(preload).href];
+  const built = fileURLToPath(new URL("../../dist/tree_preload.js", import.meta.url));
+  if (existsSync(built)) return [pathToFileURL(built).href];
+  return [import.meta.resolve("tsx"), pathToFileURL(preload).href];
+}
+
+/** A value for NODE_OPTIONS, quoted where it has spaces. */
+function nodeOption(flag: string, value: string): string {
+  return /\s/.test(value) ? `${flag}="${value.replace(/(["\\])/g, "\\$1")}"` : `${flag}=${value}`;
+}
+
+const shQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * Prepares `dir` (shims, the runner hook) and returns how to start
+ * `command` so that its processes are profiled.
+ */
+export function treeSetup(command: readonly string[], dir: string): TreeSetup {
+  const env: Record<string, string> = {};
+  const bin = join(dir, "bin");
+  mkdirSync(bin, { recursive: true });
+  const imports = nodeImports();
+  const nodeOptions = [process.env.NODE_OPTIONS ?? "", ...imports.map((i) => nodeOption("--import", i))];
+  env.NODE_OPTIONS = nodeOptions.filter((o) => o !== "").join(" ");
+  env.BUN_OPTIONS = [process.env.BUN_OPTIONS ?? "", `--preload=${preloadPath()}`].filter((o) => o !== "").join(" ");
+
+  const shim = join(bin, "deno");
+  writeFileSync(
+    shim,
+    [
+      "#!/bin/sh",
+      "# tsprof: runs the real deno with tsprof's preload, so that the Deno processes of a profiled command are recorded.",
+      `shim_dir=${shQuote(bin)}`,
+      'real="$TSPROF_DENO"',
+      'if [ -z "$real" ]; then',
+      '  rest=""; old_ifs="$IFS"; IFS=:',
+      '  for d in $PATH; do [ "$d" = "$shim_dir" ] || rest="$rest${rest:+:}$d"; done',
+      '  IFS="$old_ifs"',
+      '  real=$(PATH="$rest" command -v deno) || { echo "deno: not found" >&2; exit 127; }',
+      "fi",
+      'case "$1" in',
+      `  run|test|bench|serve) sub="$1"; shift; TSPROF_DENO_SUBCOMMAND="$sub" exec "$real" "$sub" --preload ${shQuote(preloadPath())} "$@" ;;`,
+      "esac",
+      'exec "$real" "$@"',
+      "",
+    ].join("\n"),
+  );
+  chmodSync(shim, 0o755);
+  const shell = join(bin, "script-shell");
+  writeFileSync(shell, `#!/bin/sh\nPATH=${shQuote(bin)}:"$PATH"; export PATH\nexec ${shQuote(process.env.npm_config_script_shell || "/bin/sh")} "$@"\n`);
+  chmodSync(shell, 0o755);
+  env.PATH = `${bin}:${process.env.PATH ?? ""}`;
+  env.npm_config_script_shell = shell;
+
+  const argv = [...command];
+  // `tsprof -- ./node_modules/.bin/deno test`: a path bypasses PATH.
+  if (argv[0] !== undefined && basename(argv[0]) === "deno" && argv[0].includes("/")) {
+    env.TSPROF_DENO = resolve(argv[0]);
+    argv[0] = shim;
+  }
+  return { argv, env };
+}
+
+/** The sessions the command's processes wrote into `dir`. */
+export function collectSessions(dir: string): Session[] {
+  const out: Session[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith(".json")) continue;
+    try {
+      out.push(sessionFromJson(JSON.parse(readFileSync(join(dir, name), "utf8"))));
+    } catch {
+      // A process killed while writing leaves a torn file: skip it.
+    }
+  }
+  return out;
+}
+
+/**
+ * One session for the whole command, or `undefined` when no process could
+ * be profiled. The first process to start names the runtime.
+ */
+export function treeSession(dir: string, meta: Omit<SessionMeta, "runtime" | "runtimeVersion">): Session | undefined {
+  const sessions = collectSessions(dir);
+  if (sessions.length === 0) return undefined;
+  const first = [...sessions].sort((a, b) => a.meta.startTime - b.meta.startTime)[0]!;
+  return mergeSessions(sessions, { ...meta, runtime: first.meta.runtime, runtimeVersion: first.meta.runtimeVersion });
+}

@@ -1,0 +1,133 @@
+/**
+ * Runs inside every process of a profiled command (`tsprof -- <command>`):
+ * Node through `NODE_OPTIONS=--import`, Bun through `BUN_OPTIONS=--preload`, Deno
+ * through `--preload` added by the `deno` shim on PATH. Each process records
+ * itself with the library backend and writes its own session into the run's
+ * directory; the CLI merges them.
+ *
+ * When the session is written:
+ * - Node: in the `exit` handler (its inspector stops synchronously), so every
+ *   exit path counts, and signals become exits.
+ * - Bun: after the last test under `bun test` (a global `afterAll`: `bun test`
+ *   fires no `exit` event), else at `beforeExit`. A Bun process that ends by
+ *   `process.exit()` is not recorded (its inspector answers asynchronously).
+ * - Deno: at `beforeunload`, once per `deno test` module (each runs in its own
+ *   isolate). A module or script that ends by `Deno.exit()` is not recorded.
+ *
+ * Unlike the script preloads, this one leaves tsprof's setting in the
+ * environment, so that the processes this one starts are profiled too.
+ *
+ * @module
+ */
+import { writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import process from "node:process";
+import { isMainThread } from "node:worker_threads";
+import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
+import { type Recording, recordingToSession } from "../backend.ts";
+import { sessionToJson } from "../format/session_json.ts";
+import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { exitOnSignals } from "./exit_on_signals.ts";
+
+declare const Deno: { mainModule: string } | undefined;
+
+const ONCE = Symbol.for("tsprof.treePreload");
+
+function readConfig(): ChildConfig | undefined {
+  try {
+    const raw = process.env[CHILD_ENV];
+    const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
+    return config?.dir ? config : undefined;
+  } catch {
+    // Deno without --allow-env: not profiled.
+    return undefined;
+  }
+}
+
+/** The process as the report names it: runtime and arguments, paths relative to the working directory. */
+function processName(runtime: string, testRunner: boolean): string {
+  const cwd = process.cwd();
+  // Paths near the working directory relative to it; others (/usr/bin/npm) by their name.
+  const show = (a: string) => {
+    if (!a.startsWith("/")) return a;
+    const rel = relative(cwd, a) || ".";
+    return rel.startsWith("../../") ? basename(a) : rel;
+  };
+  if (runtime === "deno" && typeof Deno !== "undefined") {
+    const main = Deno.mainModule.startsWith("file://") ? show(decodeURIComponent(new URL(Deno.mainModule).pathname)) : Deno.mainModule;
+    // The deno shim says which subcommand runs the module (`deno test a_test.ts`).
+    return `deno ${process.env.TSPROF_DENO_SUBCOMMAND ?? "run"} ${main}`;
+  }
+  if (testRunner) return `${runtime} test`;
+  // Bun shows BUN_OPTIONS' flags in argv: leave tsprof's out.
+  let args = process.argv.slice(1).filter((a) => !a.startsWith("--preload=")).map(show);
+  // node --test's runner has no script: its flags say what it is.
+  if (args.length === 0) args = process.execArgv.filter((a) => !/^--(import|require|loader|experimental-loader)\b/.test(a) && !a.includes("tsprof"));
+  const name = `${runtime} ${args.join(" ")}`.trim();
+  return name.length > 120 ? `${name.slice(0, 117)}...` : name;
+}
+
+async function bunTestAfterAll(): Promise<((fn: () => Promise<void>) => void) | undefined> {
+  try {
+    const t = (await import("bun:test" as string)) as { afterAll: (fn: () => Promise<void>) => void };
+    // Outside `bun test`, afterAll throws: find out without registering anything lasting.
+    return (fn) => t.afterAll(fn);
+  } catch {
+    return undefined;
+  }
+}
+
+const config = readConfig();
+const g = globalThis as { [ONCE]?: boolean };
+if (config && isMainThread && !g[ONCE]) {
+  g[ONCE] = true;
+  const dir = config.dir!;
+  const runtime = detectRuntime();
+  const backend = await loadBackend("auto");
+  await backend.start({ intervalMs: config.intervalMs });
+  let testRunner = false;
+  let written = false;
+  const write = (recording: Recording, exitCode?: number) => {
+    written = true;
+    const session = recordingToSession(backend, recording, {
+      intervalMs: config.intervalMs,
+      command: config.command,
+      cwd: process.cwd(),
+      ...(exitCode !== undefined ? { exitCode } : {}),
+    });
+    const name = processName(runtime, testRunner);
+    const named = { ...session, profiles: session.profiles.map((p) => ({ ...p, name })) };
+    const file = join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`);
+    writeFileSync(file, sessionToJson(named));
+  };
+  const stopSync = backend.stopSync?.bind(backend);
+  if (stopSync) {
+    process.on("exit", (code) => {
+      if (!written) write(stopSync(), typeof code === "number" ? code : Number(process.exitCode ?? 0));
+    });
+    exitOnSignals();
+  } else if (runtime === "bun") {
+    const register = await bunTestAfterAll();
+    try {
+      register?.(async () => {
+        if (!written) write(await backend.stop());
+      });
+      testRunner = register !== undefined;
+    } catch {
+      testRunner = false;
+    }
+    if (!testRunner) {
+      process.on("beforeExit", () => {
+        if (written) return;
+        written = true;
+        backend.stop().then((r) => write(r, Number(process.exitCode ?? 0)));
+      });
+    }
+  } else {
+    globalThis.addEventListener("beforeunload", () => {
+      if (written) return;
+      written = true;
+      backend.stop().then((r) => write(r));
+    });
+  }
+}

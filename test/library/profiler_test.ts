@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
+import { Profiler, profile, saveSession } from "../../runtimes/library.ts";
+import { TsprofError } from "../../src/errors.ts";
+import type { Session } from "../../src/format/types.ts";
+import { loadProfileFile } from "../../src/import/load.ts";
+import { Profiler as ProfilerCore } from "../../src/profiler.ts";
+import { RENDERERS } from "../../src/render/registry.ts";
+import { renderSession } from "../../src/render/output.ts";
+import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
+import { test } from "../harness.ts";
+import { directArgv, run, SCRIPTS } from "../_cli.ts";
+
+const runtime = detectRuntime();
+
+// One work function per test: V8 inlines a function that many tests make
+// hot into its callers, and the profile then names the caller.
+function workRestart(ms: number): number {
+  const t = performance.now();
+  let x = 0;
+  while (performance.now() - t < ms) x += Math.sqrt(x + 1);
+  return x;
+}
+function workScope(ms: number): number {
+  const t = performance.now();
+  let x = 0;
+  while (performance.now() - t < ms) x += Math.sqrt(x + 1);
+  return x;
+}
+function workSync(ms: number): number {
+  const t = performance.now();
+  let x = 0;
+  while (performance.now() - t < ms) x += Math.sqrt(x + 1);
+  return x;
+}
+function workRender(ms: number): number {
+  const t = performance.now();
+  let x = 0;
+  while (performance.now() - t < ms) x += Math.sqrt(x + 1);
+  return x;
+}
+
+/** Time of function `name` over all its call paths (none recursive here), in ms. */
+function timeOf(session: Session, name: string): number {
+  let sum = 0;
+  walk(buildCallTree(session.profiles[0]!), (n) => {
+    if (n.frame.name === name) sum += n.time;
+  });
+  return sum;
+}
+
+const code = (c: string) => (e: unknown) => e instanceof TsprofError && e.code === c;
+
+test("Profiler.start()/stop() records the calling code and is restartable", async () => {
+  const profiler = new Profiler();
+  assert.equal(profiler.isRunning, false);
+  assert.equal(await profiler.start(), profiler, "start() resolves to the profiler");
+  assert.equal(profiler.isRunning, true);
+  workRestart(120);
+  const first = await profiler.stop();
+  assert.equal(profiler.isRunning, false);
+  assert.equal(first.meta.runtime, runtime);
+  assert.ok(timeOf(first, "workRestart") > 60, `workRestart: ${timeOf(first, "workRestart")} ms of 120`);
+  await profiler.start();
+  await new Promise((r) => setTimeout(r, 120));
+  const second = await profiler.stop();
+  assert.equal(profiler.lastSession, second);
+  assert.ok(second.meta.startTime >= first.meta.startTime + first.meta.durationMs - 1, "the second run is its own session");
+  assert.ok(timeOf(second, "workRestart") < 30, "the second run does not carry the first one's samples");
+});
+
+test("Profiler refuses to start twice, stop when idle or render before a run, with stable codes", async () => {
+  const profiler = new Profiler();
+  await assert.rejects(profiler.stop(), code("PROFILER_NOT_RUNNING"));
+  assert.throws(() => profiler.render(), code("NO_SESSION"));
+  const starting = profiler.start();
+  await assert.rejects(profiler.start(), code("PROFILER_ALREADY_RUNNING"), "even while the first start is under way");
+  await starting;
+  await assert.rejects(profiler.start(), code("PROFILER_ALREADY_RUNNING"));
+  await profiler.stop();
+  await assert.rejects(profiler.stop(), code("PROFILER_NOT_RUNNING"));
+  assert.throws(() => profiler.render("pdf"), (e: unknown) => e instanceof RangeError && /unknown renderer "pdf"/.test(e.message));
+});
+
+test("Profiler on an unsupported runtime or backend fails with UNSUPPORTED_RUNTIME and stays usable", async () => {
+  const other = runtime === "bun" ? "node" : "bun";
+  const profiler = new Profiler({ backend: () => loadBackend(other) });
+  await assert.rejects(profiler.start(), code("UNSUPPORTED_RUNTIME"));
+  assert.equal(profiler.isRunning, false);
+  await assert.rejects(new ProfilerCore().start(), code("UNSUPPORTED_RUNTIME"), "the core without a host has no backend");
+  assert.throws(() => new Profiler({ intervalMs: 0 }), RangeError);
+});
+
+test("Profiler stops at the end of an `await using` block and hands the session to onStop", async () => {
+  const sessions: Session[] = [];
+  let inside: Profiler | undefined;
+  {
+    await using p = await new Profiler({ onStop: (s) => void sessions.push(s), description: "block" }).start();
+    inside = p;
+    workScope(100);
+  }
+  assert.equal(inside.isRunning, false);
+  assert.equal(sessions.length, 1);
+  assert.equal(sessions[0]!.meta.description, "block");
+  assert.ok(timeOf(sessions[0]!, "workScope") > 50);
+});
+
+test("a script's `await using` block prints its report to stderr when the block ends", () => {
+  const r = run(directArgv(join(SCRIPTS, "library_scope.ts")));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "after the block\n");
+  assert.match(r.stderr, /Samples: \d+/);
+  assert.match(r.stderr, /scoped block/);
+  assert.match(r.stderr, /scopedWork/);
+  assert.ok(!/library\.ts|src\/profiler\.ts/.test(r.stderr), `tsprof's own frames are hidden:\n${r.stderr}`);
+});
+
+test("profile() runs sync and async functions and returns their result with the session", async () => {
+  const sync = await profile(() => workSync(80) > 0 ? "done" : "never");
+  assert.equal(sync.result, "done");
+  assert.ok(timeOf(sync.session, "workSync") > 40);
+  const asyncRun = await profile(async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    return 42;
+  }, { description: "waits" });
+  assert.equal(asyncRun.result, 42);
+  assert.equal(asyncRun.session.meta.description, "waits");
+  assert.ok(timeOf(asyncRun.session, "(idle)") > 50, "awaited time is idle");
+});
+
+test("profile() stops the profiler and passes on the error when the function throws", async () => {
+  const seen: Session[] = [];
+  await assert.rejects(profile(() => {
+    workSync(20);
+    throw new Error("boom");
+  }, { onStop: (s) => void seen.push(s) }), /boom/);
+  assert.equal(seen.length, 1);
+  // A new profiler can start: nothing was left running.
+  const again = await profile(() => 1);
+  assert.equal(again.result, 1);
+});
+
+test("every renderer of the registry renders and saves a session", async () => {
+  const profiler = new Profiler();
+  await profiler.start();
+  workRender(60);
+  const session = await profiler.stop();
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-lib-"));
+  try {
+    for (const r of RENDERERS) {
+      const out = profiler.render(r.name);
+      assert.ok(out.length > 0, r.name);
+      assert.deepEqual(renderSession(session, r.name, { version: "x" }).constructor, out.constructor);
+      const file = join(dir, `out${r.extensions[0]}`);
+      assert.equal(await profiler.save(file), r.name, `${file} picks ${r.name}`);
+      const bytes = readFileSync(file);
+      if (["json", "session", "speedscope", "cpuprofile"].includes(r.name)) {
+        const back = loadProfileFile(bytes, file);
+        assert.ok(back.profiles[0]!.frames.some((f) => f.name === "workRender"), `${r.name} round-trips`);
+      } else if (r.name === "html") {
+        assert.match(bytes.toString("utf8"), /<title>tsprof report<\/title>/);
+      } else {
+        // Text formats (console, collapsed stacks) name the function as is.
+        assert.match(bytes.toString("utf8"), /workRender/, r.name);
+      }
+    }
+    const named = join(dir, "any-name.out");
+    assert.equal(await saveSession(session, named, { renderer: "json" }), "json");
+    assert.equal(loadProfileFile(readFileSync(named), named).meta.runtime, runtime);
+    await assert.rejects(saveSession(session, join(dir, "x.unknown")), RangeError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a profiler that only waited reports the wait as idle time", async () => {
+  const profiler = new Profiler();
+  await profiler.start();
+  await new Promise((r) => setTimeout(r, 100));
+  const session = await profiler.stop();
+  // Bun's sampler records no sample at all while the thread waits.
+  assert.ok(timeOf(session, "(idle)") > 50, `idle ${timeOf(session, "(idle)")} ms of a 100 ms wait`);
+});
