@@ -68,6 +68,8 @@ export { detectRuntime, loadBackend, type RuntimeName } from "./runtimes/auto.ts
 // "tsprof/portable" (this module also loads the engine backends), bundlers
 // add the plugin from "tsprof/esbuild".
 export { portableBackend, profiled, profiledBlock, type NamedFrameOptions, type PortableBackendOptions } from "./runtimes/portable/mod.ts";
+export { Recorder, type Activation, type Clock, type RecordingOptions } from "./runtimes/portable/recorder.ts";
+export type { Ticker, TickerFactory } from "./runtimes/portable/ticker.ts";
 export { Profiler, profile, profileFetch, profileMiddleware, profileNodeHandler, saveSession } from "./runtimes/library.ts";
 export { Profiler as ProfilerCore, profileWith, type BackendLoader, type ProfileResult, type ProfilerHost, type ProfilerOptions, type SaveOptions } from "./src/profiler.ts";
 export { renderSession } from "./src/render/output.ts";

@@ -30,7 +30,16 @@ import { type Ticker, type TickerFactory, webWorkerTicker } from "./ticker.ts";
 export { type Activation, type Clock, getRecorder, Recorder, recorder } from "./recorder.ts";
 export type { Ticker, TickerFactory } from "./ticker.ts";
 
-/** Options for {@linkcode portableBackend}. */
+/**
+ * Options for {@linkcode portableBackend}.
+ *
+ * @example
+ * ```ts
+ * import { portableBackend } from "./mod.ts";
+ * // No ticker worker: read the clock on every instrumented call instead.
+ * const backend = portableBackend({ ticker: false });
+ * ```
+ */
 export interface PortableBackendOptions {
   /**
    * The clock, in milliseconds.
@@ -132,7 +141,16 @@ export function portableBackend(options: PortableBackendOptions = {}): Backend &
   };
 }
 
-/** Position options for the explicit API's frames. */
+/**
+ * Position options for the explicit API's frames.
+ *
+ * @example
+ * ```ts
+ * import { profiled, type NamedFrameOptions } from "./mod.ts";
+ * const where: NamedFrameOptions = { file: "/app/jobs.ts", line: 12 };
+ * const job = profiled("nightlyJob", () => 42, where);
+ * ```
+ */
 export interface NamedFrameOptions {
   /** File the frame names; by default where the API was called from. */
   readonly file?: string;

@@ -23,13 +23,30 @@
 import { ProfileBuilder } from "../../src/format/builder.ts";
 import { IDLE_FRAME, type Frame, type Profile } from "../../src/format/types.ts";
 
-/** Milliseconds from some fixed origin, like `performance.now()`. */
+/**
+ * Milliseconds from some fixed origin, like `performance.now()`; tests hand
+ * in a fake one.
+ *
+ * @example
+ * ```ts
+ * import type { Clock } from "./recorder.ts";
+ * let now = 0;
+ * const fake: Clock = () => now;
+ * now = 5; // fake() === 5
+ * ```
+ */
 export type Clock = () => number;
 
 /**
  * Where an async function or generator stands: instrumented code holds one
  * per running activation, because its frames leave the shadow stack at every
  * `await` and `yield` and come back when it resumes.
+ *
+ * @example
+ * ```ts
+ * import type { Activation } from "./recorder.ts";
+ * const isSuspended = (a: Activation) => a.state !== 0;
+ * ```
  */
 export interface Activation {
   /** Frame id of the function. */
@@ -42,7 +59,15 @@ export interface Activation {
   state: number;
 }
 
-/** Settings of one recording. */
+/**
+ * Settings of one recording.
+ *
+ * @example
+ * ```ts
+ * import type { RecordingOptions } from "./recorder.ts";
+ * const options: RecordingOptions = { intervalMs: 1, clock: () => performance.now() };
+ * ```
+ */
 export interface RecordingOptions {
   /** Minimum milliseconds between samples. */
   readonly intervalMs: number;

@@ -10,7 +10,15 @@
  * @module
  */
 
-/** A running tick counter. */
+/**
+ * A running tick counter.
+ *
+ * @example
+ * ```ts
+ * import type { Ticker } from "./ticker.ts";
+ * const ticksSoFar = (t: Ticker) => Atomics.load(t.ticks, 0);
+ * ```
+ */
 export interface Ticker {
   /** `ticks[0]` goes up by one every interval. */
   readonly ticks: Int32Array;
@@ -18,7 +26,16 @@ export interface Ticker {
   stop(): void;
 }
 
-/** Starts a ticker at `intervalMs`, or resolves `undefined` where it cannot. */
+/**
+ * Starts a ticker at `intervalMs`, or resolves `undefined` where it cannot.
+ *
+ * @example
+ * ```ts
+ * import type { TickerFactory } from "./ticker.ts";
+ * // Where no worker can run: read the clock on every event instead.
+ * const none: TickerFactory = () => Promise.resolve(undefined);
+ * ```
+ */
 export type TickerFactory = (intervalMs: number) => Promise<Ticker | undefined>;
 
 /**
