@@ -22,8 +22,16 @@ export interface SyntheticOptions {
   readonly seed?: number;
 }
 
-/** A small, fast, seeded generator (mulberry32). */
-function random(seed: number): () => number {
+/**
+ * A small, fast, seeded generator (mulberry32): numbers in [0, 1).
+ *
+ * @example
+ * ```ts
+ * import { prng } from "./synthetic_profile.ts";
+ * const rand = prng(42); // rand() is the same sequence on every run
+ * ```
+ */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -44,7 +52,7 @@ function random(seed: number): () => number {
  * ```
  */
 export function syntheticSession(options: SyntheticOptions): Session {
-  const rand = random(options.seed ?? 1);
+  const rand = prng(options.seed ?? 1);
   const nFunctions = options.functions ?? 20_000;
   const depth = options.depth ?? 40;
   const packages = ["react-dom", "lodash", "@babel/parser", "zod", "express", "pg", "undici", "@scope/util"];

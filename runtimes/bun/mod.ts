@@ -15,10 +15,9 @@
  *
  * @module
  */
-import { Session } from "node:inspector";
-import process from "node:process";
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
 
 declare const Bun: { version: string };
 
@@ -39,14 +38,7 @@ export function bunBackend(): Backend {
     runtimeVersion: Bun.version,
     synchronous: false,
     idleGaps: true,
-    connect() {
-      const session = new Session();
-      session.connect();
-      return session;
-    },
-    cpuTimeMs() {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    },
+    connect: connectInspector,
+    cpuTimeMs: processCpuTimeMs,
   });
 }

@@ -5,10 +5,10 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { Session } from "node:inspector";
 import process from "node:process";
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
 import { denoEmitMaps } from "../../src/sourcemap/deno_cache.ts";
 
 function readText(path: string): string | undefined {
@@ -47,15 +47,8 @@ export function denoBackend(): Backend {
     name: "deno",
     runtimeVersion: Deno.version.deno,
     synchronous: false,
-    connect() {
-      const session = new Session();
-      session.connect();
-      return session;
-    },
-    cpuTimeMs() {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    },
+    connect: connectInspector,
+    cpuTimeMs: processCpuTimeMs,
     // Deno's inspector reports positions in the transpiled JavaScript; the
     // maps of TypeScript modules are in Deno's emit cache.
     mapSources: { readText, fallback: denoEmitMaps(denoDir(), readText) },

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { Session } from "node:inspector";
 import process from "node:process";
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
 
 /**
  * Creates a backend that samples the calling Node thread.
@@ -26,14 +26,7 @@ export function nodeBackend(): Backend {
     name: "node",
     runtimeVersion: process.versions.node,
     synchronous: true,
-    connect() {
-      const session = new Session();
-      session.connect();
-      return session;
-    },
-    cpuTimeMs() {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    },
+    connect: connectInspector,
+    cpuTimeMs: processCpuTimeMs,
   });
 }

@@ -19,8 +19,18 @@ export function frameKey(frame: Frame): string {
   return `${frame.kind}\u0000${frame.name}\u0000${frame.file ?? ""}\u0000${frame.line ?? ""}\u0000${frame.col ?? ""}`;
 }
 
-/** A growable Int32Array. */
-class Int32Vec {
+/**
+ * A growable Int32Array: pushes amortised O(1), no boxed numbers.
+ *
+ * @example
+ * ```ts
+ * import { Int32Vec } from "./builder.ts";
+ * const v = new Int32Vec(4);
+ * v.push(7);
+ * v.trimmed(); // Int32Array [7]
+ * ```
+ */
+export class Int32Vec {
   data: Int32Array;
   length = 0;
   constructor(capacity = 1024) {

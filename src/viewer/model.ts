@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { Int32Vec } from "../format/builder.ts";
 import type { Frame, Profile } from "../format/types.ts";
 import { codeOrigin } from "../paths.ts";
 import { type CallNode, ROOT_FRAME, SELF_FRAME } from "../tree/call_tree.ts";
@@ -496,22 +497,6 @@ export interface TimelineRow {
   readonly node: Int32Array;
 }
 
-class IntVec {
-  data = new Int32Array(64);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  trimmed(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
 /**
  * The time-ordered flame chart: a box for every stretch of time a node
  * stays on the stack. Runs of no node leave gaps.
@@ -520,7 +505,7 @@ export function buildTimeline(tree: FlatTree, runNode: Int32Array, runWeight: Fl
   const n = runNode.length;
   const runStart = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) runStart[i + 1] = runStart[i]! + runWeight[i]!;
-  const rows: { from: IntVec; to: IntVec; node: IntVec }[] = [];
+  const rows: { from: Int32Vec; to: Int32Vec; node: Int32Vec }[] = [];
   const open: number[] = []; // node open at each depth
   const openFrom: number[] = [];
   const openDepth = new Int32Array(tree.frame.length).fill(-1);
@@ -552,7 +537,7 @@ export function buildTimeline(tree: FlatTree, runNode: Int32Array, runWeight: Fl
     for (let k = chain.length - 1; k >= 0; k--) {
       const node = chain[k]!;
       openDepth[node] = open.length;
-      if (rows.length <= open.length) rows.push({ from: new IntVec(), to: new IntVec(), node: new IntVec() });
+      if (rows.length <= open.length) rows.push({ from: new Int32Vec(64), to: new Int32Vec(64), node: new Int32Vec(64) });
       open.push(node);
       openFrom.push(i);
     }

@@ -5,6 +5,7 @@
  * @module
  */
 import { gunzipSync, gzipSync } from "fflate";
+import { prng } from "../../bench/synthetic_profile.ts";
 
 /** Fixtures the fuzzer starts from. */
 export const FUZZ_SOURCES = [
@@ -17,17 +18,6 @@ export const FUZZ_SOURCES = [
   "tsprof.tsprof",
 ] as const;
 
-/** mulberry32: a small, well-known seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One fuzz case: a file name, its bytes, and how it was made. */
 export interface FuzzCase {
