@@ -53,7 +53,7 @@ export type {
 } from "./src/tree/processors.ts";
 export type { OptionSpec, OptionType } from "./src/option_spec.ts";
 export { renderConsole, type ConsoleOptions } from "./src/render/console.ts";
-export { renderSpeedscope } from "./src/render/speedscope.ts";
+export { renderSpeedscope, renderSpeedscopeBytes } from "./src/render/speedscope.ts";
 export { profileToCpuProfile, renderCpuProfile } from "./src/render/cpuprofile.ts";
 export { renderCollapsed } from "./src/render/collapsed.ts";
 export { SESSION_SCHEMA_URL } from "./src/format/session_json.ts";

@@ -9,7 +9,7 @@ import { sessionToJson } from "../format/session_json.ts";
 import type { Session } from "../format/types.ts";
 import { type ConsoleOptions, renderConsole } from "./console.ts";
 import { renderHtml } from "./html.ts";
-import { renderSpeedscope } from "./speedscope.ts";
+import { renderSpeedscopeBytes } from "./speedscope.ts";
 import { renderCpuProfile } from "./cpuprofile.ts";
 import { renderCollapsed } from "./collapsed.ts";
 
@@ -77,7 +77,8 @@ export const RENDERERS: readonly Renderer[] = [
     name: "speedscope",
     extensions: [".speedscope.json"],
     description: "speedscope file (the shared format)",
-    render: (s, o) => renderSpeedscope(s, o.version ?? "0.0.0"),
+    // Bytes: an hour of deep stacks outgrows the longest string an engine allows.
+    render: (s, o) => renderSpeedscopeBytes(s, o.version ?? "0.0.0"),
   },
   {
     name: "html",

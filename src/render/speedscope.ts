@@ -20,7 +20,9 @@ export interface SpeedscopeTsprofField {
 }
 
 /**
- * Renders `session` as speedscope JSON text.
+ * Renders `session` as speedscope JSON text. For very long profiles (an hour
+ * at 1 ms on deep stacks) the text can exceed the longest string a JS engine
+ * allows: {@linkcode renderSpeedscopeBytes} has no such limit.
  *
  * @example
  * ```ts
@@ -29,6 +31,48 @@ export interface SpeedscopeTsprofField {
  * ```
  */
 export function renderSpeedscope(session: Session, version: string): string {
+  let out = "";
+  for (const part of speedscopeParts(session, version)) out += part;
+  return out;
+}
+
+/**
+ * Renders `session` as speedscope JSON, UTF-8 encoded piece by piece, so its
+ * size is bounded by memory, not by the engine's string length limit.
+ *
+ * @example
+ * ```ts
+ * import { renderSpeedscopeBytes } from "./speedscope.ts";
+ * // await Deno.writeFile("out.speedscope.json", renderSpeedscopeBytes(session, "0.1.0"));
+ * ```
+ */
+export function renderSpeedscopeBytes(session: Session, version: string): Uint8Array {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let pending = "";
+  const flush = () => {
+    const bytes = encoder.encode(pending);
+    chunks.push(bytes);
+    size += bytes.length;
+    pending = "";
+  };
+  for (const part of speedscopeParts(session, version)) {
+    pending += part;
+    if (pending.length > 1 << 20) flush();
+  }
+  flush();
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+/** The speedscope file as a sequence of JSON pieces, one sample at a time. */
+function* speedscopeParts(session: Session, version: string): Generator<string> {
   const frames: { name: string; file?: string; line?: number; col?: number }[] = [];
   const kinds: FrameKind[] = [];
   const ids = new Map<string, number>();
@@ -47,13 +91,21 @@ export function renderSpeedscope(session: Session, version: string): string {
     }
     return id;
   };
-  const profiles = session.profiles.map((p) => {
-    const local = p.frames.map(shared);
-    const samples: string[] = new Array(p.samples.length);
+  // Frames first: every profile's frame indices refer to the shared list.
+  const locals = session.profiles.map((p) => p.frames.map(shared));
+  const name = session.meta.command?.join(" ") || session.profiles[0]?.name || "tsprof";
+  yield `{"$schema":${JSON.stringify(SPEEDSCOPE_SCHEMA)},"exporter":${JSON.stringify(`tsprof@${version}`)},` +
+    `"name":${JSON.stringify(name)},"activeProfileIndex":0,"shared":{"frames":${JSON.stringify(frames)}},"profiles":[`;
+  for (let k = 0; k < session.profiles.length; k++) {
+    const p = session.profiles[k]!;
+    const local = locals[k]!;
+    let total = 0;
+    for (const w of p.weights) total += w;
+    yield `${k > 0 ? "," : ""}{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"milliseconds","startValue":0,` +
+      `"endValue":${Math.round(total * 1000) / 1000},"samples":[`;
     let lastStack = -2;
     let lastText = "";
     const chain: number[] = [];
-    let total = 0;
     for (let i = 0; i < p.samples.length; i++) {
       const s = p.samples[i]!;
       if (s !== lastStack) {
@@ -62,17 +114,12 @@ export function renderSpeedscope(session: Session, version: string): string {
         lastText = `[${chain.reverse().join(",")}]`;
         lastStack = s;
       }
-      samples[i] = lastText;
-      total += p.weights[i]!;
+      yield i === 0 ? lastText : `,${lastText}`;
     }
-    const weights = Array.from(p.weights, (w) => Math.round(w * 1000) / 1000);
-    // Built by hand: the samples are already JSON and can be millions long.
-    return `{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"milliseconds","startValue":0,` +
-      `"endValue":${Math.round(total * 1000) / 1000},"samples":[${samples.join(",")}],"weights":${JSON.stringify(weights)}}`;
-  });
+    yield `],"weights":[`;
+    for (let i = 0; i < p.weights.length; i++) yield `${i === 0 ? "" : ","}${Math.round(p.weights[i]! * 1000) / 1000}`;
+    yield "]}";
+  }
   const tsprof: SpeedscopeTsprofField = { version: 1, meta: session.meta, frameKinds: kinds };
-  const name = session.meta.command?.join(" ") || session.profiles[0]?.name || "tsprof";
-  return `{"$schema":${JSON.stringify(SPEEDSCOPE_SCHEMA)},"exporter":${JSON.stringify(`tsprof@${version}`)},` +
-    `"name":${JSON.stringify(name)},"activeProfileIndex":0,"shared":{"frames":${JSON.stringify(frames)}},` +
-    `"profiles":[${profiles.join(",")}],"tsprof":${JSON.stringify(tsprof)}}`;
+  yield `],"tsprof":${JSON.stringify(tsprof)}}`;
 }
