@@ -55,7 +55,7 @@ export type { OptionSpec, OptionType } from "./src/option_spec.ts";
 export { renderConsole, type ConsoleOptions } from "./src/render/console.ts";
 export { renderSpeedscope, renderSpeedscopeBytes } from "./src/render/speedscope.ts";
 export { profileToCpuProfile, renderCpuProfile } from "./src/render/cpuprofile.ts";
-export { renderCollapsed } from "./src/render/collapsed.ts";
+export { renderCollapsed, renderCollapsedBytes } from "./src/render/collapsed.ts";
 export { SESSION_SCHEMA_URL } from "./src/format/session_json.ts";
 export { checkCpuProfile } from "./src/import/cpuprofile_check.ts";
 export { isBunCpuProfile, normalizeBunCpuProfile } from "./src/import/bun_cpuprofile.ts";

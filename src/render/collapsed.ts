@@ -16,6 +16,7 @@
  */
 import type { Frame, Profile, Session } from "../format/types.ts";
 import { shortPath } from "../paths.ts";
+import { encodePieces } from "./_bytes.ts";
 
 /** One frame as a folded-stack entry; `;` and line breaks cannot appear in it. */
 export function collapsedFrameName(frame: Frame, cwd?: string): string {
@@ -69,13 +70,33 @@ function collapseProfile(profile: Profile, prefix: string | undefined, cwd: stri
  * ```
  */
 export function renderCollapsed(session: Session): string {
+  let out = "";
+  for (const line of collapsedLines(session)) out += line;
+  return out;
+}
+
+/**
+ * {@linkcode renderCollapsed} as UTF-8 bytes, encoded a line at a time: a
+ * long profile with many distinct stacks makes more text than an engine's
+ * longest string.
+ *
+ * @example
+ * ```ts
+ * import { renderCollapsedBytes } from "./collapsed.ts";
+ * // await Deno.writeFile("out.collapsed", renderCollapsedBytes(session));
+ * ```
+ */
+export function renderCollapsedBytes(session: Session): Uint8Array {
+  return encodePieces(collapsedLines(session));
+}
+
+/** The lines of the collapsed file, each ending in a newline. */
+function* collapsedLines(session: Session): Generator<string> {
   const totals = new Map<string, number>();
   const several = session.profiles.length > 1;
   for (const p of session.profiles) collapseProfile(p, several ? collapsedFrameName({ name: p.name, kind: "root" }) : undefined, session.meta.cwd, totals);
-  const lines: string[] = [];
   for (const key of [...totals.keys()].sort()) {
     const us = Math.round(totals.get(key)! * 1000);
-    if (us > 0) lines.push(`${key} ${us}`);
+    if (us > 0) yield `${key} ${us}\n`;
   }
-  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }

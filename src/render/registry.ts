@@ -11,7 +11,7 @@ import { type ConsoleOptions, renderConsole } from "./console.ts";
 import { renderHtml } from "./html.ts";
 import { renderSpeedscopeBytes } from "./speedscope.ts";
 import { renderCpuProfile } from "./cpuprofile.ts";
-import { renderCollapsed } from "./collapsed.ts";
+import { renderCollapsedBytes } from "./collapsed.ts";
 
 /**
  * Options every renderer accepts; each reads what it needs.
@@ -108,7 +108,8 @@ export const RENDERERS: readonly Renderer[] = [
     name: "collapsed",
     extensions: [".collapsed", ".folded"],
     description: "collapsed stacks for flamegraph.pl and inferno (counts in microseconds)",
-    render: (s) => renderCollapsed(s),
+    // Bytes: many distinct deep stacks outgrow the longest string an engine allows.
+    render: (s) => renderCollapsedBytes(s),
   },
 ];
 

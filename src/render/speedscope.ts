@@ -6,6 +6,7 @@
  * @module
  */
 import { frameKey } from "../format/builder.ts";
+import { encodePieces } from "./_bytes.ts";
 import type { Frame, FrameKind, Session, SessionMeta } from "../format/types.ts";
 
 /** The `$schema` speedscope recognises its files by. */
@@ -47,28 +48,7 @@ export function renderSpeedscope(session: Session, version: string): string {
  * ```
  */
 export function renderSpeedscopeBytes(session: Session, version: string): Uint8Array {
-  const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let pending = "";
-  const flush = () => {
-    const bytes = encoder.encode(pending);
-    chunks.push(bytes);
-    size += bytes.length;
-    pending = "";
-  };
-  for (const part of speedscopeParts(session, version)) {
-    pending += part;
-    if (pending.length > 1 << 20) flush();
-  }
-  flush();
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return encodePieces(speedscopeParts(session, version));
 }
 
 /** The speedscope file as a sequence of JSON pieces, one sample at a time. */

@@ -39,7 +39,7 @@ for (const recursive of [false, true]) {
       const data = typeof out === "string" ? bytes(out) : out;
       assert.ok(data.length > 0);
       if (r.name === "collapsed") {
-        const lines = (out as string).trimEnd().split("\n");
+        const lines = (typeof out === "string" ? out : new TextDecoder().decode(out)).trimEnd().split("\n");
         assert.ok(lines.some((l) => l.split(";").length === DEPTH));
         return;
       }
