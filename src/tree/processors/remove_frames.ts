@@ -91,11 +91,21 @@ export interface RemoveRuntimeFramesOptions extends TimelineOptions {
  * ```
  */
 export function removeRuntimeFrames(root: CallNode, options: RemoveRuntimeFramesOptions = {}): CallNode {
-  return removeFrames(
-    root,
-    (f) => !PSEUDO_KINDS.has(f.kind) && codeOrigin(f.file) === "runtime" && !matches(options.showRegex, f.file),
-    options,
-  );
+  return removeFrames(root, isRuntimeFrame(options), options);
+}
+
+/**
+ * The test {@linkcode removeRuntimeFrames} applies: runtime JavaScript and
+ * native frames without a source, unless `showRegex` keeps them.
+ *
+ * @example
+ * ```ts
+ * import { isRuntimeFrame } from "./remove_frames.ts";
+ * isRuntimeFrame({})({ name: "run", file: "node:internal/main", kind: "js" }); // true
+ * ```
+ */
+export function isRuntimeFrame(options: RemoveRuntimeFramesOptions = {}): (frame: Frame) => boolean {
+  return (f) => !PSEUDO_KINDS.has(f.kind) && codeOrigin(f.file) === "runtime" && !matches(options.showRegex, f.file);
 }
 
 /**
@@ -129,9 +139,22 @@ export interface RemoveToolFramesOptions extends TimelineOptions {
  * ```
  */
 export function removeToolFrames(root: CallNode, options: RemoveToolFramesOptions = {}): CallNode {
-  const paths = options.toolPaths;
-  if (!paths || paths.length === 0) return removeFrames(root, () => false, options);
-  return removeFrames(root, (f) => f.file !== undefined && paths.some((p) => f.file!.startsWith(p)), options);
+  return removeFrames(root, isToolFrame(options), options);
+}
+
+/**
+ * The test {@linkcode removeToolFrames} applies: the frame's file is under
+ * one of `toolPaths`.
+ *
+ * @example
+ * ```ts
+ * import { isToolFrame } from "./remove_frames.ts";
+ * isToolFrame({ toolPaths: ["/tsprof/"] })({ name: "start", file: "/tsprof/src/cli/preload.ts", kind: "js" }); // true
+ * ```
+ */
+export function isToolFrame(options: RemoveToolFramesOptions = {}): (frame: Frame) => boolean {
+  const paths = options.toolPaths ?? [];
+  return (f) => f.file !== undefined && paths.some((p) => f.file!.startsWith(p));
 }
 
 /**
