@@ -198,3 +198,62 @@ export function stackFrames(profile: Profile, stackId: number): Frame[] {
   }
   return out.reverse();
 }
+
+/** Options for {@linkcode reinternProfile}. */
+export interface ReinternOptions {
+  /**
+   * Leaves a stack's parent out of its chain (its callee is attached to the
+   * parent's parent), e.g. an async function's wrapper frame.
+   */
+  skipParent?: (parentFrame: Frame, frame: Frame) => boolean;
+  /** Where a line tick of frame `f` on `line` goes; `undefined` drops it. */
+  mapLine?: (frame: number, line: number) => number | undefined;
+}
+
+/**
+ * Rebuilds a profile with `frames` in place of its own (same indices) and
+ * interns everything again, so stacks that became equal (two frames that now
+ * map to one function) merge. Samples and weights keep their order.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder, reinternProfile } from "./builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "a", kind: "js", line: 1 }], 1);
+ * b.addSample([{ name: "a", kind: "js", line: 2 }], 1);
+ * const p = b.build();
+ * const merged = reinternProfile(p, p.frames.map(() => ({ name: "a", kind: "js" as const })));
+ * // merged.stacks.length === 1: both samples are one stack now
+ * ```
+ */
+export function reinternProfile(profile: Profile, frames: readonly Frame[], options: ReinternOptions = {}): Profile {
+  const builder = new ProfileBuilder(profile.name);
+  const frameId = new Int32Array(frames.length);
+  for (let i = 0; i < frames.length; i++) frameId[i] = builder.internFrame(frames[i]!);
+  const { length, frame, parent } = profile.stacks;
+  const stackId = new Int32Array(length).fill(-2);
+  const chain: number[] = [];
+  for (let s = 0; s < length; s++) {
+    // Parents usually come first; climb when one does not.
+    chain.length = 0;
+    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const t = chain[k]!;
+      let p = parent[t]!;
+      if (p !== -1 && options.skipParent?.(frames[frame[p]!]!, frames[frame[t]!]!)) p = parent[p]!;
+      stackId[t] = builder.internStack(p === -1 ? -1 : stackId[p]!, frameId[frame[t]!]!);
+    }
+  }
+  for (const [f, byLine] of profile.lines ?? []) {
+    for (const [line, ms] of byLine) {
+      const to = options.mapLine ? options.mapLine(f, line) : line;
+      if (to !== undefined) builder.addLineTime(frameId[f]!, to, ms);
+    }
+  }
+  const samples = new Int32Array(profile.samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = profile.samples[i]!;
+    samples[i] = s < 0 ? s : stackId[s]!;
+  }
+  return { ...builder.build(), samples, weights: profile.weights };
+}

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { ProfileBuilder } from "../format/builder.ts";
+import { reinternProfile } from "../format/builder.ts";
 import type { Frame, Profile } from "../format/types.ts";
 
 function isPair(outer: Frame, inner: Frame): boolean {
@@ -26,7 +26,7 @@ function isPair(outer: Frame, inner: Frame): boolean {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { reinternProfile } from "../format/builder.ts";
  * import { mergeAsyncPairs } from "./async_pairs.ts";
  * const b = new ProfileBuilder("main");
  * const wrapper = { name: "main", file: "/a.ts", line: 3, col: 20, kind: "js" } as const;
@@ -45,25 +45,5 @@ export function mergeAsyncPairs(profile: Profile): Profile {
     if (p !== -1 && isPair(frames[frame[p]!]!, frames[frame[s]!]!)) found = true;
   }
   if (!found) return profile;
-  const builder = new ProfileBuilder(profile.name);
-  const frameId = frames.map((f) => builder.internFrame(f));
-  const stackId = new Int32Array(length).fill(-2);
-  for (let s = 0; s < length; s++) {
-    const chain: number[] = [];
-    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const t = chain[k]!;
-      let p = parent[t]!;
-      // Skip the wrapper: attach the body to what called the wrapper.
-      if (p !== -1 && isPair(frames[frame[p]!]!, frames[frame[t]!]!)) p = parent[p]!;
-      stackId[t] = builder.internStack(p === -1 ? -1 : stackId[p]!, frameId[frame[t]!]!);
-    }
-  }
-  const samples = new Int32Array(profile.samples.length);
-  for (let i = 0; i < samples.length; i++) {
-    const s = profile.samples[i]!;
-    samples[i] = s < 0 ? s : stackId[s]!;
-  }
-  for (const [f, byLine] of profile.lines ?? []) for (const [line, ms] of byLine) builder.addLineTime(frameId[f]!, line, ms);
-  return { ...builder.build(), samples, weights: profile.weights };
+  return reinternProfile(profile, frames, { skipParent: isPair });
 }

@@ -22,7 +22,7 @@
  * @module
  */
 import { decodedMappings, FlattenMap, generatedPositionFor, type SourceMapInput, TraceMap, traceSegment } from "@jridgewell/trace-mapping";
-import { ProfileBuilder } from "../format/builder.ts";
+import { reinternProfile } from "../format/builder.ts";
 import type { Frame, Profile, Session } from "../format/types.ts";
 import { normalizeFile } from "../paths.ts";
 import type { MapFetcher } from "./map_source.ts";
@@ -245,38 +245,17 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
  * A profile with new frames (same indices as the old ones) and line ticks
  * translated by `lineOf` (`undefined` drops a tick's line): equal frames
  * are interned once and stacks that become equal merge.
+ *
+ * @example
+ * ```ts
+ * import { rebuild } from "./remap.ts";
+ * import type { Profile } from "../format/types.ts";
+ * declare const profile: Profile;
+ * const same = rebuild(profile, profile.frames);
+ * ```
  */
 export function rebuild(profile: Profile, frames: readonly Frame[], lineOf: (frame: number, line: number) => number | undefined = (_f, l) => l): Profile {
-  const builder = new ProfileBuilder(profile.name);
-  const frameId = new Int32Array(frames.length);
-  for (let i = 0; i < frames.length; i++) frameId[i] = builder.internFrame(frames[i]!);
-  const { length, frame, parent } = profile.stacks;
-  const stackId = new Int32Array(length).fill(-2);
-  for (let s = 0; s < length; s++) {
-    // Parents usually come first; climb when one does not.
-    const chain: number[] = [];
-    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const t = chain[k]!;
-      const p = parent[t]!;
-      stackId[t] = builder.internStack(p === -1 ? -1 : stackId[p]!, frameId[frame[t]!]!);
-    }
-  }
-  if (profile.lines) {
-    for (const [f, byLine] of profile.lines) {
-      for (const [line, ms] of byLine) {
-        const to = lineOf(f, line);
-        if (to !== undefined) builder.addLineTime(frameId[f]!, to, ms);
-      }
-    }
-  }
-  const built = builder.build();
-  const samples = new Int32Array(profile.samples.length);
-  for (let i = 0; i < samples.length; i++) {
-    const s = profile.samples[i]!;
-    samples[i] = s < 0 ? s : stackId[s]!;
-  }
-  return { ...built, samples, weights: profile.weights };
+  return reinternProfile(profile, frames, { mapLine: lineOf });
 }
 
 /**
