@@ -127,7 +127,7 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
   if (options.backend === "portable" && runtime === "deno") {
     throw new UsageError("--backend portable needs a module loader hook, which the CLI has on node and bun only: on deno, use the library (profiled, profiledBlock)");
   }
-  const child = await runChild(runtime, options.command, options.rawCommand, options.intervalMs, options.backend);
+  const child = await runChild(runtime, options.command, options.intervalMs, options.backend);
   let session: Session;
   try {
     // The portable backend writes a session whose positions are the sources' already.
@@ -143,10 +143,8 @@ async function profileCommand(options: CliOptions, renderer: Renderer): Promise<
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
-  session = {
-    ...session,
-    meta: { ...session.meta, toolPaths: toolPaths(), ...(options.description !== undefined ? { description: options.description } : {}) },
-  };
+  // emit() adds the --description; the session keeps where tsprof's own code was.
+  session = { ...session, meta: { ...session.meta, toolPaths: toolPaths() } };
   emit(session, renderer, options, true);
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
   return child.exitCode;
@@ -174,7 +172,7 @@ function noSavedSession(id: string): string {
 
 /** `tsprof -- <command>`: one session with a profile per process the command ran. */
 async function profileTreeCommand(options: CliOptions, renderer: Renderer): Promise<number> {
-  const child = await runChild(detectRuntime(), options.command, true, options.intervalMs, "auto", (dir) => treeSetup(options.command, dir));
+  const child = await runChild(detectRuntime(), options.command, options.intervalMs, "auto", (dir) => treeSetup(options.command, dir));
   let session: Session | undefined;
   try {
     const durationMs = Date.now() - child.startTime;
@@ -186,10 +184,8 @@ async function profileTreeCommand(options: CliOptions, renderer: Renderer): Prom
     process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})\n`);
     return child.exitCode || 1;
   }
-  session = {
-    ...session,
-    meta: { ...session.meta, toolPaths: toolPaths(), ...(options.description !== undefined ? { description: options.description } : {}) },
-  };
+  // emit() adds the --description; the session keeps where tsprof's own code was.
+  session = { ...session, meta: { ...session.meta, toolPaths: toolPaths() } };
   emit(session, renderer, options, true);
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
   return child.exitCode;

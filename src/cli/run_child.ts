@@ -41,10 +41,9 @@ function sibling(name: string): string {
 }
 
 /** The argv that runs `command` under the profiler on `runtime`. */
-export function childArgv(runtime: RuntimeName, command: readonly string[], rawCommand: boolean, intervalMs: number, dir: string, backend: ChildConfig["backend"] = "auto"): string[] {
+export function childArgv(runtime: RuntimeName, command: readonly string[], intervalMs: number, dir: string, backend: ChildConfig["backend"] = "auto"): string[] {
   const [script, ...args] = command;
   if (script === undefined) throw new UsageError("no script given");
-  if (rawCommand) return [...command];
   if (!existsSync(script)) throw new UsageError(`cannot find the script "${script}"`);
   const exec = process.execPath;
   switch (runtime) {
@@ -75,12 +74,11 @@ function pathToImport(path: string): string {
 
 /**
  * Runs the command and waits for it. SIGINT and SIGTERM sent to tsprof are
- * passed on; a child that ignores a second Ctrl-C is killed.
+ * passed on; a child still running after a third Ctrl-C is killed.
  */
 export function runChild(
   runtime: RuntimeName,
   command: readonly string[],
-  rawCommand: boolean,
   intervalMs: number,
   backend: ChildConfig["backend"] = "auto",
   tree?: (dir: string) => { argv: string[]; env: Record<string, string> },
@@ -89,7 +87,7 @@ export function runChild(
   const out = join(dir, "session.json");
   // `tsprof -- <command>`: every process of the command writes into `dir`.
   const setup = tree?.(dir);
-  const argv = setup?.argv ?? childArgv(runtime, command, rawCommand, intervalMs, dir, backend);
+  const argv = setup?.argv ?? childArgv(runtime, command, intervalMs, dir, backend);
   const config: ChildConfig = {
     out,
     intervalMs,

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
+import type { Page } from "playwright-core";
 import { detectRuntime } from "../../runtimes/auto.ts";
 import type { Profile } from "../../src/format/types.ts";
 import { loadProfileFile } from "../../src/import/load.ts";
@@ -74,7 +75,11 @@ function near(shown: number, expected: number, slack = 0): boolean {
 
 const skip = skipReason();
 
-test("speedscope 1.25 shows tsprof's speedscope file with the totals of tsprof's tree, one profile per thread", async () => {
+/**
+ * Runs `body` with a page of headless Chromium and a scratch folder; page
+ * errors and dialogs are collected in `errors`, for the test to assert on.
+ */
+async function withApp(body: (page: Page, errors: string[], dir: string) => Promise<void>): Promise<void> {
   const { chromium } = await import("playwright-core");
   const dir = mkdtempSync(join(tmpdir(), "tsprof-speedscope-"));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -86,6 +91,15 @@ test("speedscope 1.25 shows tsprof's speedscope file with the totals of tsprof's
       errors.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
+    await body(page, errors, dir);
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("speedscope 1.25 shows tsprof's speedscope file with the totals of tsprof's tree, one profile per thread", () =>
+  withApp(async (page, errors, dir) => {
 
     /** Loads a file through the app's file input and reads the Sandwich table. */
     const open = async (file: string): Promise<{ rows: Row[]; toolbar: string; title: string }> => {
@@ -135,20 +149,10 @@ test("speedscope 1.25 shows tsprof's speedscope file with the totals of tsprof's
     assert.ok(near(worker.find((row) => row.name === "a")!.total, 7));
     assert.ok(near(worker.find((row) => row.name === "work")!.total, 7));
     assert.equal(worker.find((row) => row.name === "main"), undefined);
-  } finally {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, { skip, timeoutMs: 120_000 });
+  }), { skip, timeoutMs: 120_000 });
 
-test("speedscope 1.25's Chrome importer reads tsprof's .cpuprofile with the totals of tsprof's tree", async () => {
-  const { chromium } = await import("playwright-core");
-  const dir = mkdtempSync(join(tmpdir(), "tsprof-speedscope-"));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 3000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+test("speedscope 1.25's Chrome importer reads tsprof's .cpuprofile with the totals of tsprof's tree", () =>
+  withApp(async (page, errors, dir) => {
     // Bun's profile, converted by tsprof: idle filled in, no GC or (program)
     // time, which speedscope would stack onto the sample before it.
     const out = join(dir, "bun.cpuprofile");
@@ -172,8 +176,4 @@ test("speedscope 1.25's Chrome importer reads tsprof's .cpuprofile with the tota
     // speedscope drops (idle) (a gap in its timeline), and shows nothing tsprof lacks.
     assert.equal(rows.find((x) => x.name === "(idle)"), undefined);
     for (const row of rows) assert.ok(expected.has(row.name), `${row.name} is in tsprof's tree`);
-  } finally {
-    await browser.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, { skip, timeoutMs: 120_000 });
+  }), { skip, timeoutMs: 120_000 });
