@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { StackInterner } from "./stack_interner.ts";
 import type { Frame, Profile } from "./types.ts";
 
 /**
@@ -87,10 +88,7 @@ export class ProfileBuilder {
   readonly #name: string;
   readonly #frames: Frame[] = [];
   readonly #frameIds = new Map<string, number>();
-  readonly #stackFrame = new Int32Vec();
-  readonly #stackParent = new Int32Vec();
-  /** (parent stack id, frame id) → stack id; parent `-1` is stored as key prefix. */
-  readonly #stackIds = new Map<number, Map<number, number>>();
+  readonly #stacks = new StackInterner();
   readonly #samples = new Int32Vec();
   readonly #weights = new Float64Vec();
   readonly #lines = new Map<number, Map<number, number>>();
@@ -119,19 +117,7 @@ export class ProfileBuilder {
 
   /** Interns the stack `frameId` called from stack `parent` (`-1`: a root). */
   internStack(parent: number, frameId: number): number {
-    let byFrame = this.#stackIds.get(parent);
-    if (byFrame === undefined) {
-      byFrame = new Map();
-      this.#stackIds.set(parent, byFrame);
-    }
-    let id = byFrame.get(frameId);
-    if (id === undefined) {
-      id = this.#stackFrame.length;
-      this.#stackFrame.push(frameId);
-      this.#stackParent.push(parent);
-      byFrame.set(frameId, id);
-    }
-    return id;
+    return this.#stacks.intern(parent, frameId);
   }
 
   /** Adds a sample of an interned stack. `-1` is the empty stack. */
@@ -165,11 +151,7 @@ export class ProfileBuilder {
     const profile: Profile = {
       name: this.#name,
       frames: this.#frames.slice(),
-      stacks: {
-        length: this.#stackFrame.length,
-        frame: this.#stackFrame.trimmed(),
-        parent: this.#stackParent.trimmed(),
-      },
+      stacks: this.#stacks.table(),
       samples: this.#samples.trimmed(),
       weights: this.#weights.trimmed(),
     };
