@@ -16,8 +16,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { sessionFromJson, sessionToJson } from "../src/format/session_json.ts";
 import { RENDERERS } from "../src/render/registry.ts";
-import { buildCallTree } from "../src/tree/call_tree.ts";
-import { processTree } from "../src/tree/processors.ts";
+import { processProfile } from "../src/tree/processors.ts";
 import { syntheticSession } from "./synthetic_profile.ts";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -55,7 +54,7 @@ try {
     const retained = memory() - before;
     const p0 = session.profiles[0]!;
     const arrays = p0.samples.byteLength + p0.weights.byteLength + p0.stacks.frame.byteLength + p0.stacks.parent.byteLength;
-    const [tree, treeMs] = time(() => processTree(buildCallTree(session.profiles[0]!), {}));
+    const [tree, treeMs] = time(() => processProfile(session.profiles[0]!, { selfNodes: true }));
     void tree;
     const renders: string[] = [];
     let consoleEnd = loadMs + treeMs;

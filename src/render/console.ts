@@ -10,7 +10,7 @@ import type { OptionSpec } from "../option_spec.ts";
 import { location, shortPath } from "../paths.ts";
 import { buildCallTree, type CallNode, isSelfNode } from "../tree/call_tree.ts";
 import { flatProfile } from "../tree/flat.ts";
-import { isLibraryFrame, type ProcessOptions, processTree } from "../tree/processors.ts";
+import { framesToRemove, isLibraryFrame, type ProcessOptions, processProfile } from "../tree/processors.ts";
 
 export { location } from "../paths.ts";
 import { renderHotLines } from "./console_lines.ts";
@@ -142,7 +142,7 @@ export function renderConsole(session: Session, options: ConsoleOptions = {}): s
 
 /** The processed tree the console draws for a profile. */
 export function consoleTree(profile: Profile, options: ConsoleOptions = {}): CallNode {
-  return processTree(buildCallTree(profile, { timeline: options.timeline ?? false, selfNodes: true }), options);
+  return processProfile(profile, { ...options, selfNodes: true });
 }
 
 function header(session: Session, options: ConsoleOptions): string[] {
@@ -276,7 +276,8 @@ function displayChildren(node: CallNode): CallNode[] {
  * dropped as irrelevant before the sums.
  */
 export function renderFlat(profile: Profile, options: ConsoleOptions = {}): string[] {
-  const tree = processTree(buildCallTree(profile, { selfNodes: true }), { ...options, timeline: false, filterThreshold: 0 });
+  // Sums need no [self] leaves, groups or pruning: only the frames removed.
+  const tree = buildCallTree(profile, { removeFrame: framesToRemove(options) });
   const byTotal = options.flatTime === "total";
   const value = (r: { self: number; total: number }) => (byTotal ? r.total : r.self);
   const rows = flatProfile(tree).sort((a, b) => value(b) - value(a) || (a.frame.name < b.frame.name ? -1 : a.frame.name > b.frame.name ? 1 : 0));

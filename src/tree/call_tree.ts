@@ -5,6 +5,7 @@
  * @module
  */
 import type { Frame, Profile } from "../format/types.ts";
+import { type KeptStacks, keptStacks } from "./kept_stacks.ts";
 
 /**
  * One frame on one call path. `time` includes the children; self time is
@@ -158,11 +159,33 @@ export interface BuildCallTreeOptions {
    * @default {false}
    */
   selfNodes?: boolean;
+  /**
+   * Frames to leave out while building, as `removeFrames` does to a built
+   * tree: their time stays with the nearest kept caller and calls that then
+   * share a path are one node. Done on the stack table, it costs one pass over
+   * the stacks, not a second tree.
+   * @default {() => false}
+   */
+  removeFrame?: (frame: Frame) => boolean;
+  /**
+   * Nodes and `[self]` leaves under this many milliseconds are left out with
+   * their subtrees, as `removeIrrelevantNodes` does; in an aggregated tree
+   * they are never made at all.
+   * @default {0}
+   */
+  minTime?: number;
+  /**
+   * Fold recursion while building, as the `foldRecursion` processor does:
+   * a call of a function already on the path is taken out.
+   * @default {false}
+   */
+  foldRecursion?: boolean;
 }
 
 /**
  * Builds the call tree of a profile under a synthetic root whose time is the
- * profile's total.
+ * profile's total. Calls of the same function on the same path are one node,
+ * even where a foreign file's stack table repeats them.
  *
  * @example
  * ```ts
@@ -176,87 +199,114 @@ export interface BuildCallTreeOptions {
  */
 export function buildCallTree(profile: Profile, options: BuildCallTreeOptions = {}): CallNode {
   const selfNodes = options.selfNodes ?? false;
-  return options.timeline ? buildTimeline(profile, selfNodes) : buildAggregated(profile, selfNodes);
-}
-
-function buildAggregated(profile: Profile, selfNodes: boolean): CallNode {
-  const { stacks, frames } = profile;
-  const weight = new Float64Array(stacks.length);
-  const root: CallNode = { frame: ROOT_FRAME, time: 0, children: [] };
-  for (let i = 0; i < profile.samples.length; i++) {
-    const s = profile.samples[i]!;
-    const w = profile.weights[i]!;
-    root.time += w;
-    if (s >= 0) weight[s]! += w;
-  }
-  // Stacks are interned parent-first, but foreign files need not be: order
-  // them by depth so that every parent is made before its children.
-  const order = stackOrder(profile);
-  const nodes: (CallNode | undefined)[] = new Array(stacks.length);
-  for (const s of order) {
-    const node: CallNode = { frame: frames[stacks.frame[s]!]!, time: 0, children: [] };
-    if (selfNodes && weight[s]! > 0) node.children.push({ frame: SELF_FRAME, time: weight[s]!, children: [] });
-    nodes[s] = node;
-    const p = stacks.parent[s]!;
-    (p === -1 ? root : nodes[p]!).children.push(node);
-  }
-  // Children before parents: reverse depth order adds totals bottom-up.
-  for (let k = order.length - 1; k >= 0; k--) {
-    const s = order[k]!;
-    const node = nodes[s]!;
-    node.time += weight[s]!;
-    const p = stacks.parent[s]!;
-    if (p !== -1) nodes[p]!.time += node.time;
-  }
-  pruneEmpty(root);
-  sortByTime(root);
+  const minTime = options.minTime ?? 0;
+  const paths = kept(profile, options);
+  if (!options.timeline) return buildAggregated(profile, paths, selfNodes, minTime);
+  const root = buildTimeline(profile, paths, selfNodes);
+  if (minTime > 0) pruneBelow(root, minTime);
   return root;
 }
 
-/** Stack ids ordered so that each parent precedes its children. */
-function stackOrder(profile: Profile): Int32Array {
-  const { parent, length } = profile.stacks;
-  let sorted = true;
-  for (let s = 0; s < length && sorted; s++) if (parent[s]! >= s) sorted = false;
-  const order = new Int32Array(length);
-  if (sorted) {
-    for (let s = 0; s < length; s++) order[s] = s;
-    return order;
-  }
-  const depth = new Int32Array(length).fill(-1);
-  for (let s = 0; s < length; s++) {
-    const chain: number[] = [];
-    let t = s;
-    while (t !== -1 && depth[t] === -1) {
-      chain.push(t);
-      t = parent[t]!;
-    }
-    let d = t === -1 ? 0 : depth[t]! + 1;
-    for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = d++;
-  }
-  const ids = Array.from({ length }, (_, i) => i).sort((a, b) => depth[a]! - depth[b]!);
-  order.set(ids);
-  return order;
+/** The kept paths and the frames they index. */
+interface Kept extends KeptStacks {
+  readonly frames: readonly Frame[];
 }
 
-function buildTimeline(profile: Profile, selfNodes: boolean): CallNode {
-  const { stacks, frames } = profile;
+function kept(profile: Profile, options: BuildCallTreeOptions): Kept {
+  const remove = options.removeFrame;
+  const removed = new Uint8Array(profile.frames.length);
+  if (remove) for (let f = 0; f < removed.length; f++) removed[f] = remove(profile.frames[f]!) ? 1 : 0;
+  const k = keptStacks(profile, removed, { foldRecursion: options.foldRecursion ?? false });
+  return { ...k, frames: profile.frames };
+}
+
+function buildAggregated(profile: Profile, kept: Kept, selfNodes: boolean, minTime: number): CallNode {
+  const { table, of, frames } = kept;
+  const own = new Float64Array(table.length);
+  let rootTime = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const s = profile.samples[i]!;
+    const w = profile.weights[i]!;
+    rootTime += w;
+    const k = s >= 0 ? of[s]! : -1;
+    if (k >= 0) own[k]! += w;
+  }
+  return treeOfPaths(table, own, frames, rootTime, { selfNodes, minTime });
+}
+
+/**
+ * The aggregated call tree of a prefix table of call paths (parents before
+ * children) and each path's own time. Nodes under `minTime` are never made,
+ * so a million paths can become a tree of a few hundred nodes.
+ *
+ * @param rootTime the whole profile's time, paths' and empty samples' alike
+ * @example
+ * ```ts
+ * import { treeOfPaths } from "./call_tree.ts";
+ * const frames = [{ name: "main", kind: "js" }, { name: "work", kind: "js" }] as const;
+ * const paths = { frame: Int32Array.of(0, 1), parent: Int32Array.of(-1, 0) };
+ * const root = treeOfPaths(paths, Float64Array.of(1, 3), frames, 4, { selfNodes: true });
+ * // main 4 → work 3, [self] 1
+ * ```
+ */
+export function treeOfPaths(
+  paths: { readonly frame: Int32Array; readonly parent: Int32Array },
+  own: Float64Array,
+  frames: readonly Frame[],
+  rootTime: number,
+  options: Pick<BuildCallTreeOptions, "selfNodes" | "minTime"> = {},
+): CallNode {
+  const { frame, parent } = paths;
+  const selfNodes = options.selfNodes ?? false;
+  const minTime = options.minTime ?? 0;
+  const root: CallNode = { frame: ROOT_FRAME, time: rootTime, children: [] };
+  // A backward sweep adds totals bottom-up, a forward one makes parents
+  // before their children.
+  const total = own.slice();
+  for (let k = frame.length - 1; k >= 0; k--) {
+    const p = parent[k]!;
+    if (p !== -1) total[p]! += total[k]!;
+  }
+  const nodes: (CallNode | undefined)[] = new Array(frame.length);
+  const made: CallNode[] = [root];
+  for (let k = 0; k < frame.length; k++) {
+    const t = total[k]!;
+    // Time at or under zero only leads to other profiles' samples.
+    if (!(t > 0) || t < minTime) continue;
+    const p = parent[k]!;
+    const above = p === -1 ? root : nodes[p];
+    if (above === undefined) continue;
+    const node: CallNode = { frame: frames[frame[k]!]!, time: t, children: [] };
+    const w = own[k]!;
+    if (selfNodes && w > 0 && w >= minTime) node.children.push({ frame: SELF_FRAME, time: w, children: [] });
+    nodes[k] = node;
+    made.push(node);
+    above.children.push(node);
+  }
+  for (const node of made) if (node.children.length > 1) node.children.sort((a, b) => b.time - a.time);
+  return root;
+}
+
+function buildTimeline(profile: Profile, kept: Kept, selfNodes: boolean): CallNode {
+  const { table, of, frames } = kept;
   const root: CallNode = { frame: ROOT_FRAME, time: 0, children: [] };
-  // The open calls, root first, and the stack id each stands for; depthOf
-  // finds an open stack's place in the path (-1: not open).
+  // The open calls, root first, and the kept path each stands for; depthOf
+  // finds an open path's place in the open calls (-1: not open).
   const path: CallNode[] = [root];
   const pathStacks: number[] = [-1];
-  const depthOf = new Int32Array(stacks.length).fill(-1);
+  const depthOf = new Int32Array(table.length).fill(-1);
   const chain: number[] = [];
   for (let i = 0; i < profile.samples.length; i++) {
     const w = profile.weights[i]!;
+    root.time += w;
     // A sample of no weight adds nothing, and must not split a call in two.
     if (!(w > 0)) continue;
-    // The sample's stacks, leaf first, up to the first one already open.
+    // The sample's kept paths, leaf first, up to the first one already open.
     chain.length = 0;
-    let s = profile.samples[i]!;
+    const sampled = profile.samples[i]!;
+    let s = sampled >= 0 ? of[sampled]! : -1;
     let depth = -1;
-    for (; s !== -1; s = stacks.parent[s]!) {
+    for (; s !== -1; s = table.parent[s]!) {
       if (depthOf[s] !== -1) {
         depth = depthOf[s]!;
         break;
@@ -264,18 +314,25 @@ function buildTimeline(profile: Profile, selfNodes: boolean): CallNode {
       chain.push(s);
     }
     const keep = s === -1 ? 1 : depth + 1;
-    for (let k = keep; k < pathStacks.length; k++) depthOf[pathStacks[k]!] = -1;
-    path.length = keep;
-    pathStacks.length = keep;
+    const leafAt = keep - 1 + chain.length;
+    // Open calls below the sample's path stay open unless something now
+    // follows them: a new callee or a stretch of own time. Time in the
+    // caller alone, or in no kept frame, does not split a call in two.
+    const closes = chain.length > 0 || (selfNodes && leafAt > 0);
+    if (closes) {
+      for (let k = keep; k < pathStacks.length; k++) depthOf[pathStacks[k]!] = -1;
+      path.length = keep;
+      pathStacks.length = keep;
+    }
     for (let k = chain.length - 1; k >= 0; k--) {
-      const node: CallNode = { frame: frames[stacks.frame[chain[k]!]!]!, time: 0, children: [] };
+      const node: CallNode = { frame: frames[table.frame[chain[k]!]!]!, time: 0, children: [] };
       path[path.length - 1]!.children.push(node);
       depthOf[chain[k]!] = path.length;
       path.push(node);
       pathStacks.push(chain[k]!);
     }
-    for (const node of path) node.time += w;
-    const leaf = path[path.length - 1]!;
+    for (let k = 1; k <= leafAt; k++) path[k]!.time += w;
+    const leaf = path[leafAt]!;
     if (selfNodes && leaf !== root) {
       // Consecutive samples in the same function extend one stretch.
       const last = leaf.children[leaf.children.length - 1];
@@ -284,6 +341,16 @@ function buildTimeline(profile: Profile, selfNodes: boolean): CallNode {
     }
   }
   return root;
+}
+
+/** Drops, in place, the nodes and `[self]` leaves under `minTime` with their subtrees. */
+function pruneBelow(root: CallNode, minTime: number): void {
+  const todo = [root];
+  while (todo.length > 0) {
+    const node = todo.pop()!;
+    if (node.children.some((c) => c.time < minTime)) node.children = node.children.filter((c) => c.time >= minTime);
+    for (const c of node.children) todo.push(c);
+  }
 }
 
 /**
@@ -307,13 +374,6 @@ export function walk(root: CallNode, visit: (node: CallNode, depth: number) => v
     visit(node, depth);
     for (let i = node.children.length - 1; i >= 0; i--) todo.push([node.children[i]!, depth + 1]);
   }
-}
-
-/** Drops zero-weight subtrees (stacks that only lead to other profiles' samples). */
-function pruneEmpty(root: CallNode): void {
-  walk(root, (node) => {
-    if (node.children.some((c) => c.time <= 0)) node.children = node.children.filter((c) => c.time > 0);
-  });
 }
 
 /** Orders every node's children heaviest first. */

@@ -9,8 +9,9 @@
  *
  * @module
  */
+import { type Frame, type Profile, profileTotal } from "../format/types.ts";
 import type { OptionSpec } from "../option_spec.ts";
-import type { CallNode } from "./call_tree.ts";
+import { buildCallTree, type CallNode } from "./call_tree.ts";
 import { type GroupLibraryFramesOptions, groupLibraryFrames } from "./processors/group_library_frames.ts";
 import { type RemoveIrrelevantNodesOptions, removeIrrelevantNodes } from "./processors/remove_irrelevant_nodes.ts";
 import {
@@ -112,17 +113,79 @@ export const PROCESS_OPTIONS: readonly OptionSpec[] = [
 export function processTree(root: CallNode, options: ProcessOptions = {}): CallNode {
   const timeline = options.timeline ?? false;
   // One pass for tsprof's frames, the runtime's and (outside a timeline) the
-  // merging of repeated calls: each pass rebuilds the whole tree, which on a
-  // million samples of distinct stacks is most of the console's time.
-  const isTool = isToolFrame(options);
-  const isRuntime = options.showAll ? () => false : isRuntimeFrame(options);
-  let tree = removeFrames(root, (f) => isTool(f) || isRuntime(f), { timeline });
+  // merging of repeated calls: each pass rebuilds the whole tree.
+  let tree = removeFrames(root, framesToRemove(options), { timeline });
   if (options.foldRecursion) {
     tree = foldRecursion(tree, options);
     if (!timeline) tree = aggregateRepeatedCalls(tree);
   }
   if (!options.showAll) tree = removeIrrelevantNodes(tree, options);
-  if (timeline) tree = mergeConsecutiveSelfTime(tree);
+  return finish(tree, options);
+}
+
+/**
+ * Options for {@linkcode processProfile}: the pipeline's, plus the tree's
+ * `[self]` leaves.
+ *
+ * @example
+ * ```ts
+ * import type { ProcessProfileOptions } from "./processors.ts";
+ * const options: ProcessProfileOptions = { selfNodes: true, filterThreshold: 0.05 };
+ * ```
+ */
+export interface ProcessProfileOptions extends ProcessOptions {
+  /**
+   * Give each node's own time a `[self]` leaf (see `buildCallTree`).
+   * @default {false}
+   */
+  selfNodes?: boolean;
+}
+
+/**
+ * Builds a profile's call tree and runs {@linkcode processTree}'s pipeline
+ * on it, with the same result, but cheaper: frames are removed and tiny
+ * nodes skipped while the tree is built from the stack table, so a million
+ * samples of distinct stacks never become a million nodes only to be
+ * dropped.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { processProfile } from "./processors.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "run", file: "node:internal/main", kind: "js" }, { name: "main", file: "/app/a.ts", kind: "js" }], 10);
+ * processProfile(b.build(), { selfNodes: true }).children[0]!.frame.name; // "main"
+ * ```
+ */
+export function processProfile(profile: Profile, options: ProcessProfileOptions = {}): CallNode {
+  const timeline = options.timeline ?? false;
+  const selfNodes = options.selfNodes ?? false;
+  const minTime = options.showAll ? 0 : (options.filterThreshold ?? 0.01) * profileTotal(profile);
+  const foldRecursion = options.foldRecursion ?? false;
+  return finish(buildCallTree(profile, { timeline, selfNodes, removeFrame: framesToRemove(options), foldRecursion, minTime }), options);
+}
+
+/**
+ * The frames the pipeline's first pass removes: tsprof's own, and the
+ * runtime's unless `showAll`.
+ *
+ * @example
+ * ```ts
+ * import { framesToRemove } from "./processors.ts";
+ * framesToRemove({})({ name: "run", file: "node:internal/main", kind: "js" }); // true
+ * ```
+ */
+export function framesToRemove(options: ProcessOptions): (frame: Frame) => boolean {
+  const isTool = isToolFrame(options);
+  if (options.showAll) return isTool;
+  const isRuntime = isRuntimeFrame(options);
+  return (f) => isTool(f) || isRuntime(f);
+}
+
+/** The pipeline's steps after irrelevant nodes are gone: a small tree by then. */
+function finish(root: CallNode, options: ProcessOptions): CallNode {
+  let tree = root;
+  if (options.timeline) tree = mergeConsecutiveSelfTime(tree);
   tree = removeUnnecessarySelfTime(tree);
   if (!options.showAll) tree = groupLibraryFrames(tree, options);
   return tree;

@@ -10,9 +10,11 @@
  * @module
  */
 import { Int32Vec } from "../format/builder.ts";
+import { StackInterner } from "../format/stack_interner.ts";
 import type { Frame, Profile } from "../format/types.ts";
-import { codeOrigin } from "../paths.ts";
-import { type CallNode, ROOT_FRAME, SELF_FRAME } from "../tree/call_tree.ts";
+import { type CallNode, treeOfPaths } from "../tree/call_tree.ts";
+import { keptStacks } from "../tree/kept_stacks.ts";
+import { framesToRemove } from "../tree/processors.ts";
 
 /**
  * A tree as a parent-first prefix table: node `i` is frame `frame[i]`
@@ -53,73 +55,14 @@ export interface HideOptions {
   readonly showRegex?: RegExp | undefined;
 }
 
-const PSEUDO = new Set(["idle", "gc", "program", "root"]);
-
-/**
- * A hash table from pairs of int32 (parent node, frame) to node ids, by
- * open addressing over typed arrays: several times faster than a `Map`
- * with composite number keys on a million stacks.
- */
-export class PairIndex {
-  #a: Int32Array;
-  #b: Int32Array;
-  #v: Int32Array;
-  #size = 0;
-  constructor(capacity = 1024) {
-    let n = 16;
-    while (n < capacity * 2) n *= 2;
-    this.#a = new Int32Array(n);
-    this.#b = new Int32Array(n);
-    this.#v = new Int32Array(n).fill(-1);
-  }
-  #slot(a: number, b: number): number {
-    const mask = this.#v.length - 1;
-    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) >>> 0;
-    h = (h ^ (h >>> 15)) & mask;
-    while (this.#v[h] !== -1 && (this.#a[h] !== a || this.#b[h] !== b)) h = (h + 1) & mask;
-    return h;
-  }
-  /** The value of (a, b), or -1. */
-  get(a: number, b: number): number {
-    return this.#v[this.#slot(a, b)]!;
-  }
-  /** Sets the value of (a, b) (values are >= 0). */
-  set(a: number, b: number, value: number): void {
-    if ((this.#size + 1) * 2 > this.#v.length) this.#grow();
-    const h = this.#slot(a, b);
-    if (this.#v[h] === -1) this.#size++;
-    this.#a[h] = a;
-    this.#b[h] = b;
-    this.#v[h] = value;
-  }
-  #grow(): void {
-    const [a, b, v] = [this.#a, this.#b, this.#v];
-    this.#a = new Int32Array(v.length * 2);
-    this.#b = new Int32Array(v.length * 2);
-    this.#v = new Int32Array(v.length * 2).fill(-1);
-    this.#size = 0;
-    for (let i = 0; i < v.length; i++) if (v[i] !== -1) this.set(a[i]!, b[i]!, v[i]!);
-  }
-}
-
 /**
  * Frames to leave out of the flame graph, timeline and functions table:
  * tsprof's own frames always, runtime internals unless `showAll` (or
  * `showRegex` matches), the same rule as the console's processors.
  */
 export function hiddenFrames(frames: readonly Frame[], options: HideOptions): Uint8Array {
-  const out = new Uint8Array(frames.length);
-  frames.forEach((f, i) => {
-    if (f.file !== undefined && options.toolPaths.some((p) => f.file!.startsWith(p))) out[i] = 1;
-    else if (!options.showAll && !PSEUDO.has(f.kind) && codeOrigin(f.file) === "runtime" && !testRe(options.showRegex, f.file)) out[i] = 1;
-  });
-  return out;
-}
-
-function testRe(re: RegExp | undefined, s: string | undefined): boolean {
-  if (!re || s === undefined) return false;
-  re.lastIndex = 0;
-  return re.test(s);
+  const remove = framesToRemove({ showAll: options.showAll, toolPaths: options.toolPaths, ...(options.showRegex ? { showRegex: options.showRegex } : {}) });
+  return Uint8Array.from(frames, (f) => (remove(f) ? 1 : 0));
 }
 
 /** A profile's stacks with frames left out: the kept tree and where each old stack went. */
@@ -141,34 +84,8 @@ export interface VisibleStacks {
  * the `foldRecursion` processor does.
  */
 export function visibleStacks(profile: Profile, hidden: Uint8Array, foldRecursion = false): VisibleStacks {
-  const { stacks } = profile;
-  const map = new Int32Array(stacks.length);
-  const frame = new Int32Array(stacks.length);
-  const parent = new Int32Array(stacks.length);
-  const index = new PairIndex(stacks.length);
-  let count = 0;
-  const onPath = (node: number, f: number): boolean => {
-    for (let x = node; x !== -1; x = parent[x]!) if (frame[x] === f) return true;
-    return false;
-  };
-  for (let s = 0; s < stacks.length; s++) {
-    const p = stacks.parent[s]!;
-    const up = p === -1 ? -1 : map[p]!;
-    const f = stacks.frame[s]!;
-    if (hidden[f] || (foldRecursion && onPath(up, f))) {
-      map[s] = up;
-      continue;
-    }
-    let id = index.get(up, f);
-    if (id === -1) {
-      id = count++;
-      frame[id] = f;
-      parent[id] = up;
-      index.set(up, f, id);
-    }
-    map[s] = id;
-  }
-  const self = new Float64Array(count);
+  const { table, of: map } = keptStacks(profile, hidden, { foldRecursion });
+  const self = new Float64Array(table.length);
   const runNode = new Int32Array(profile.samples.length);
   let emptyTime = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -178,7 +95,7 @@ export function visibleStacks(profile: Profile, hidden: Uint8Array, foldRecursio
     if (node === -1) emptyTime += profile.weights[i]!;
     else self[node]! += profile.weights[i]!;
   }
-  return { tree: { frame: frame.slice(0, count), parent: parent.slice(0, count), self }, map, runNode, emptyTime };
+  return { tree: { frame: table.frame, parent: table.parent, self }, map, runNode, emptyTime };
 }
 
 /** Totals, depths, sorted children and x positions of a tree. */
@@ -250,46 +167,21 @@ export function layoutTree(tree: FlatTree): TreeLayout {
  * @param rootTime the whole profile's time (samples with no frame left included)
  */
 export function callTreeOf(layout: TreeLayout, frames: readonly Frame[], rootTime: number, minTime: number): CallNode {
-  const { tree, total, childStart, children, roots } = layout;
-  const root: CallNode = { frame: ROOT_FRAME, time: rootTime, children: [] };
-  const keep = (t: number) => t > 0 && t >= minTime;
-  const withSelf: CallNode[] = [];
-  const todo: [number, CallNode][] = [];
-  for (let r = roots.length - 1; r >= 0; r--) todo.push([roots[r]!, root]);
-  while (todo.length > 0) {
-    const [x, parent] = todo.pop()!;
-    if (!keep(total[x]!)) continue;
-    const node: CallNode = { frame: frames[tree.frame[x]!]!, time: total[x]!, children: [] };
-    parent.children.push(node);
-    const self = tree.self[x]!;
-    if (keep(self)) node.children.push({ frame: SELF_FRAME, time: self, children: [] });
-    // Children are pushed in order below; the [self] leaf sorts among them.
-    if (keep(self) && childStart[x + 1]! > childStart[x]!) withSelf.push(node);
-    for (let k = childStart[x + 1]! - 1; k >= childStart[x]!; k--) todo.push([children[k]!, node]);
-  }
-  for (const node of withSelf) node.children.sort((a, b) => b.time - a.time);
-  return root;
+  return treeOfPaths(layout.tree, layout.tree.self, frames, rootTime, { selfNodes: true, minTime });
 }
 
-/** Grows a prefix table keyed by (parent, frame). */
+/** Grows a prefix table keyed by (parent, frame), with each node's self time. */
 class TreeBuilder {
-  frame: number[] = [];
-  parent: number[] = [];
+  readonly #paths = new StackInterner();
   self: number[] = [];
-  readonly #index = new PairIndex();
   node(parent: number, frame: number): number {
-    let id = this.#index.get(parent, frame);
-    if (id === -1) {
-      id = this.frame.length;
-      this.frame.push(frame);
-      this.parent.push(parent);
-      this.self.push(0);
-      this.#index.set(parent, frame, id);
-    }
+    const id = this.#paths.intern(parent, frame);
+    if (id === this.self.length) this.self.push(0);
     return id;
   }
   build(): FlatTree {
-    return { frame: Int32Array.from(this.frame), parent: Int32Array.from(this.parent), self: Float64Array.from(this.self) };
+    const { frame, parent } = this.#paths.table();
+    return { frame, parent, self: Float64Array.from(this.self) };
   }
 }
 
@@ -309,30 +201,20 @@ export const INVERT_RESOLUTION = 1e-5;
  * `minWeight` are not followed.
  */
 function invertPaths(tree: FlatTree, starts: Int32Array, weights: Float64Array, minWeight: number): FlatTree {
-  const index = new PairIndex(starts.length);
-  let frame = new Int32Array(Math.max(16, starts.length));
-  let parent = new Int32Array(frame.length);
-  let self = new Float64Array(frame.length);
-  let total = new Float64Array(frame.length);
-  let count = 0;
+  const paths = new StackInterner();
+  let self = new Float64Array(Math.max(16, starts.length));
+  let total = new Float64Array(self.length);
   const node = (up: number, f: number): number => {
-    let id = index.get(up, f);
-    if (id !== -1) return id;
-    if (count === frame.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+    const id = paths.intern(up, f);
+    if (id === self.length) {
+      const grow = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+        const b = new Float64Array(a.length * 2);
         b.set(a);
         return b;
       };
-      frame = grow(frame);
-      parent = grow(parent);
       self = grow(self);
       total = grow(total);
     }
-    id = count++;
-    frame[id] = f;
-    parent[id] = up;
-    index.set(up, f, id);
     return id;
   };
   // Live paths: where each one is in `tree`, its weight, and its inverted node.
@@ -364,7 +246,8 @@ function invertPaths(tree: FlatTree, starts: Int32Array, weights: Float64Array, 
     }
     live = next;
   }
-  return { frame: frame.slice(0, count), parent: parent.slice(0, count), self: self.slice(0, count) };
+  const { frame, parent } = paths.table();
+  return { frame, parent, self: self.slice(0, paths.length) };
 }
 
 /**

@@ -15,7 +15,6 @@ import {
   hiddenFrames,
   invertTree,
   layoutTree,
-  PairIndex,
   sandwich,
   searchFrames,
   visibleStacks,
@@ -226,15 +225,6 @@ test("searchFrames() matches function names and files, ignoring case; empty mean
   assert.deepEqual(names(searchFrames(p.frames, "parser.TS")), ["parseJSON"]);
   assert.deepEqual(names(searchFrames(p.frames, "main")), ["Main"]);
   assert.equal(searchFrames(p.frames, "  "), undefined);
-});
-
-test("PairIndex maps pairs to ids through growth", () => {
-  const index = new PairIndex(4);
-  for (let i = 0; i < 50_000; i++) index.set(i % 977, i, i);
-  for (let i = 0; i < 50_000; i += 7) assert.equal(index.get(i % 977, i), i);
-  assert.equal(index.get(-1, 3), -1);
-  index.set(-1, 3, 9);
-  assert.equal(index.get(-1, 3), 9);
 });
 
 test("formatTick() gives axis labels the decimals their step needs", () => {

@@ -1,0 +1,118 @@
+/**
+ * A profile's stack table with frames taken out: the first step of the call
+ * tree, the console's pipeline and the HTML report's views, done on flat
+ * arrays so that it costs one pass over the stacks whatever their number.
+ *
+ * @module
+ */
+import { StackInterner } from "../format/stack_interner.ts";
+import type { Profile, StackTable } from "../format/types.ts";
+
+/**
+ * The kept paths of a profile's stacks.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { type KeptStacks, keptStacks } from "./kept_stacks.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "main", kind: "js" }], 1);
+ * const kept: KeptStacks = keptStacks(b.build(), new Uint8Array(1));
+ * kept.of[0]; // 0: the stack is kept as it is
+ * ```
+ */
+export interface KeptStacks {
+  /**
+   * The distinct kept paths, parents before children; `frame` holds indices
+   * into the profile's frames (the first index of a frame object listed twice).
+   */
+  readonly table: StackTable;
+  /** The kept path of each of the profile's stacks; `-1` where nothing is left. */
+  readonly of: Int32Array;
+}
+
+/**
+ * Options for {@linkcode keptStacks}.
+ *
+ * @example
+ * ```ts
+ * import type { KeptStacksOptions } from "./kept_stacks.ts";
+ * const options: KeptStacksOptions = { foldRecursion: true };
+ * ```
+ */
+export interface KeptStacksOptions {
+  /**
+   * Also take out every call of a function already on the kept path, as
+   * the `foldRecursion` processor does.
+   * @default {false}
+   */
+  foldRecursion?: boolean;
+}
+
+/**
+ * Interns a profile's stacks again without the frames `removed` marks (one
+ * byte per frame index): a removed frame's callees move up to its caller,
+ * and paths that become equal are one. Works on foreign tables too: stack
+ * ids in any order, one (caller, frame) pair under several ids, one frame
+ * object at several indices.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { keptStacks } from "./kept_stacks.ts";
+ * const b = new ProfileBuilder("main");
+ * const [main, wrap, work] = ["main", "wrap", "work"].map((name) => ({ name, kind: "js" as const }));
+ * b.addSample([main!, wrap!, work!], 1);
+ * const { table } = keptStacks(b.build(), Uint8Array.of(0, 1, 0)); // main → work: 2 paths
+ * ```
+ */
+export function keptStacks(profile: Profile, removed: Uint8Array, options: KeptStacksOptions = {}): KeptStacks {
+  const { stacks, frames } = profile;
+  const canonical = new Int32Array(frames.length);
+  const firstIndex = new Map<object, number>();
+  for (let f = 0; f < frames.length; f++) {
+    const first = firstIndex.get(frames[f]!);
+    if (first === undefined) firstIndex.set(frames[f]!, f);
+    canonical[f] = first ?? f;
+  }
+  const fold = options.foldRecursion ?? false;
+  const interner = new StackInterner();
+  const onPath = (path: number, f: number): boolean => {
+    for (let x = path; x !== -1; x = interner.parentOf(x)) if (interner.frameOf(x) === f) return true;
+    return false;
+  };
+  const of = new Int32Array(stacks.length);
+  for (const s of parentsFirst(stacks)) {
+    const p = stacks.parent[s]!;
+    const under = p === -1 ? -1 : of[p]!;
+    const f = canonical[stacks.frame[s]!]!;
+    of[s] = removed[f] || (fold && onPath(under, f)) ? under : interner.intern(under, f);
+  }
+  return { table: interner.table(), of };
+}
+
+/** Stack ids ordered so that each parent precedes its children. */
+function parentsFirst(stacks: StackTable): Int32Array {
+  const { parent, length } = stacks;
+  let sorted = true;
+  for (let s = 0; s < length && sorted; s++) if (parent[s]! >= s) sorted = false;
+  const order = new Int32Array(length);
+  if (sorted) {
+    for (let s = 0; s < length; s++) order[s] = s;
+    return order;
+  }
+  const depth = new Int32Array(length).fill(-1);
+  for (let s = 0; s < length; s++) {
+    const chain: number[] = [];
+    let t = s;
+    while (t !== -1 && depth[t] === -1) {
+      chain.push(t);
+      t = parent[t]!;
+    }
+    let d = t === -1 ? 0 : depth[t]! + 1;
+    for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = d++;
+  }
+  const ids = Array.from({ length }, (_, i) => i).sort((a, b) => depth[a]! - depth[b]!);
+  order.set(ids);
+  return order;
+}
