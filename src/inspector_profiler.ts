@@ -9,8 +9,7 @@ import { TsprofError } from "./errors.ts";
 import type { Profile } from "./format/types.ts";
 import { importV8CpuProfile, type V8CpuProfile } from "./import/v8_cpuprofile.ts";
 import { normalizeFile } from "./paths.ts";
-import { type MapFetcher, mapOfCode, type ReadText } from "./sourcemap/map_source.ts";
-import { remapProfile, SourceMapCache } from "./sourcemap/remap.ts";
+import type { MapFetcher, ReadText } from "./sourcemap/map_source.ts";
 
 /**
  * Posts a message; calls back synchronously where the session does (Node's
@@ -109,21 +108,6 @@ async function scriptSources(session: InspectorSession, cpu: V8CpuProfile): Prom
   return sources;
 }
 
-/**
- * Maps a profile through the maps of its scripts' code (or `fallback`'s).
- * Scripts without a map are left as they are.
- */
-function mapWithSources(
-  profile: Profile,
-  sources: ReadonlyMap<string, string>,
-  { readText, fallback }: NonNullable<InspectorRuntime["mapSources"]>,
-): { profile: Profile; warnings: string[] } {
-  const cache = new SourceMapCache((file) => {
-    const code = sources.get(file);
-    return (code === undefined ? undefined : mapOfCode(code, file, readText)) ?? fallback?.(file);
-  });
-  return { profile: remapProfile(profile, cache), warnings: cache.warnings };
-}
 
 /**
  * A {@linkcode Backend} on V8's sampler, shared by the Node and Deno
@@ -178,6 +162,9 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
       const mapSources = rt.mapSources;
       if (!mapSources) return finish(s, cpu);
       const sources = await scriptSources(s.session, cpu);
+      // Loaded here, not up front: only Deno maps in-process, and a profiled
+      // program should not pay for loading source-map code at its start.
+      const { mapWithSources } = await import("./sourcemap/map_with_sources.ts");
       return finish(s, cpu, (p) => mapWithSources(p, sources, mapSources));
     },
   };
