@@ -60,7 +60,8 @@ export function registerLineHooks(): void {
     // tsx uses in-thread hooks where Node has them, and so must we, to run after it.
     const registerHooks = (nodeModule as { registerHooks?: (hooks: { load: unknown }) => void }).registerHooks;
     if (typeof registerHooks === "function") {
-      registerHooks({ load: loadSyncWith(createRequire(tsx)("esbuild") as Esbuild) });
+      let build: Esbuild | undefined;
+      registerHooks({ load: loadSyncWith(() => (build ??= createRequire(tsx)("esbuild") as Esbuild)) });
       return;
     }
     const fromSource = import.meta.url.endsWith(".ts");

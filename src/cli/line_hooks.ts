@@ -60,17 +60,21 @@ interface LoadResult {
   shortCircuit?: boolean;
 }
 
-let esbuild: Esbuild | undefined;
+let esbuildPath: string | undefined;
+let esbuild: Promise<Esbuild> | undefined;
 
-/** Receives the path of tsx's esbuild from the preload. */
-export async function initialize(data: { esbuild?: string } | undefined): Promise<void> {
-  if (!data?.esbuild) return;
-  try {
-    const mod = (await import(pathToFileURL(data.esbuild).href)) as Esbuild & { default?: Esbuild };
-    esbuild = typeof mod.transform === "function" ? mod : mod.default;
-  } catch {
-    esbuild = undefined;
-  }
+/**
+ * Receives the path of tsx's esbuild from the preload. esbuild itself is
+ * loaded at the first module not in the cache: most runs find every module
+ * there and never pay for it.
+ */
+export function initialize(data: { esbuild?: string } | undefined): void {
+  esbuildPath = data?.esbuild;
+}
+
+async function loadEsbuild(path: string): Promise<Esbuild> {
+  const mod = (await import(pathToFileURL(path).href)) as Esbuild & { default?: Esbuild };
+  return typeof mod.transform === "function" ? mod : mod.default!;
 }
 
 const TS_URL = /\.(?:ts|mts|cts|tsx)(?:\?.*)?$/;
@@ -88,13 +92,13 @@ function tsxOutput(url: string, result: LoadResult): string | undefined {
 /** Prints tsx's single-line ES modules again, one statement per line. */
 export async function load(url: string, context: object, nextLoad: (url: string, context: object) => Promise<LoadResult>): Promise<LoadResult> {
   const result = await nextLoad(url, context);
-  const code = esbuild ? tsxOutput(url, result) : undefined;
+  const code = esbuildPath ? tsxOutput(url, result) : undefined;
   if (code === undefined) return result;
   try {
     const file = cacheFile(code, url);
     let printed = fromCache(file);
     if (printed === undefined) {
-      printed = (await esbuild!.transform(code, { ...OPTIONS, sourcefile: url })).code;
+      printed = (await (await (esbuild ??= loadEsbuild(esbuildPath!))).transform(code, { ...OPTIONS, sourcefile: url })).code;
       toCache(file, printed);
     }
     return { ...result, source: printed };
@@ -107,8 +111,9 @@ export async function load(url: string, context: object, nextLoad: (url: string,
 /**
  * The same as {@linkcode load}, for `module.registerHooks` (Node 22.15+),
  * which tsx uses where it exists: those hooks run in the main thread.
+ * `build` gives esbuild when a module is not in the cache.
  */
-export function loadSyncWith(build: Esbuild) {
+export function loadSyncWith(build: () => Esbuild) {
   return (url: string, context: object, nextLoad: (url: string, context: object) => LoadResult): LoadResult => {
     const result = nextLoad(url, context);
     const code = tsxOutput(url, result);
@@ -117,7 +122,7 @@ export function loadSyncWith(build: Esbuild) {
       const file = cacheFile(code, url);
       let printed = fromCache(file);
       if (printed === undefined) {
-        printed = build.transformSync(code, { ...OPTIONS, sourcefile: url }).code;
+        printed = build().transformSync(code, { ...OPTIONS, sourcefile: url }).code;
         toCache(file, printed);
       }
       return { ...result, source: printed };
