@@ -33,12 +33,14 @@ export { buildCallTree, ROOT_FRAME, selfTime, walk, type BuildCallTreeOptions, t
 export {
   foldRecursion,
   groupLibraryFrames,
+  processProfile,
   processTree,
   removeFrames,
   removeIrrelevantNodes,
   removeRuntimeFrames,
   removeToolFrames,
   type ProcessOptions,
+  type ProcessProfileOptions,
 } from "./src/tree/processors.ts";
 export { aggregateRepeatedCalls, isLibraryFrame, mergeConsecutiveSelfTime, removeUnnecessarySelfTime, PROCESS_OPTIONS } from "./src/tree/processors.ts";
 export { isSelfNode, ownTime, SELF_FRAME } from "./src/tree/call_tree.ts";
@@ -60,6 +62,7 @@ export { SESSION_SCHEMA_URL } from "./src/format/session_json.ts";
 export { checkCpuProfile } from "./src/import/cpuprofile_check.ts";
 export { isBunCpuProfile, normalizeBunCpuProfile } from "./src/import/bun_cpuprofile.ts";
 export { RENDERERS, rendererByName, rendererForFile, type Renderer, type RenderOptions } from "./src/render/registry.ts";
+export type { OutputFormat } from "./src/render/formats.ts";
 export { encodeSessionFile, loadProfileFile } from "./src/import/load.ts";
 export { importV8CpuProfile, type V8CallFrame, type V8CpuProfile, type V8ImportOptions, type V8ProfileNode } from "./src/import/v8_cpuprofile.ts";
 export { importSpeedscope } from "./src/import/speedscope.ts";

@@ -9,7 +9,7 @@ import { cac } from "cac";
 import { type OptionSpec, parseOptionValue } from "../option_spec.ts";
 import { CONSOLE_OPTIONS } from "../render/console.ts";
 import type { BackendName } from "../backend.ts";
-import { RENDERERS } from "../render/registry.ts";
+import { FORMATS } from "../render/formats.ts";
 import { PROCESS_OPTIONS } from "../tree/processors.ts";
 
 /** A backend by name, or `auto` for the runtime's own. */
@@ -78,7 +78,7 @@ function buildCac(version: string, forHelp = false) {
   cli
     .usage("[options] <script> [args...]\n  tsprof [options] -- <command> [args...]\n  tsprof view <file> [options]")
     .option("-i, --interval <ms>", "Sampling interval in milliseconds", { default: 1 })
-    .option("-r, --renderer <name>", `Output format: ${RENDERERS.map((r) => r.name).join(", ")}`)
+    .option("-r, --renderer <name>", `Output format: ${FORMATS.map((r) => r.name).join(", ")}`)
     .option("-o, --outfile <file>", "Write the output to a file (format inferred from its name)")
     .option("--load <file>", "Render a saved profile instead of running a script")
     .option("--show-all", "Show every frame: runtime internals, libraries, tiny nodes")
@@ -188,8 +188,8 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
   if (time !== "seconds" && time !== "percent") throw new UsageError(`--time must be "seconds" or "percent": got "${time}"`);
   const str = (v: unknown): string | undefined => (v === undefined || v === true ? undefined : String(v));
   const renderer = str(o.renderer);
-  if (renderer !== undefined && !RENDERERS.some((r) => r.name === renderer)) {
-    throw new UsageError(`unknown renderer "${renderer}": choose one of ${RENDERERS.map((r) => r.name).join(", ")}`);
+  if (renderer !== undefined && !FORMATS.some((r) => r.name === renderer)) {
+    throw new UsageError(`unknown renderer "${renderer}": choose one of ${FORMATS.map((r) => r.name).join(", ")}`);
   }
   let filterThreshold: number | undefined;
   if (o.filterThreshold !== undefined) {

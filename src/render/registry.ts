@@ -12,6 +12,7 @@ import { renderHtml } from "./html.ts";
 import { renderSpeedscopeBytes } from "./speedscope.ts";
 import { renderCpuProfile } from "./cpuprofile.ts";
 import { renderCollapsedBytes } from "./collapsed.ts";
+import { FORMATS, formatForFile, type OutputFormat } from "./formats.ts";
 
 /**
  * Options every renderer accepts; each reads what it needs.
@@ -33,7 +34,7 @@ export interface RenderOptions extends ConsoleOptions {
 }
 
 /**
- * One output format.
+ * One output format and its renderer.
  *
  * @example
  * ```ts
@@ -46,16 +47,23 @@ export interface RenderOptions extends ConsoleOptions {
  * };
  * ```
  */
-export interface Renderer {
-  /** Name given to `-r`. */
-  readonly name: string;
-  /** File name endings that select it, longest first. */
-  readonly extensions: readonly string[];
-  /** What it is, for `--help`. */
-  readonly description: string;
+export interface Renderer extends OutputFormat {
   /** Renders a session; text or bytes. */
   render(session: Session, options: RenderOptions): string | Uint8Array;
 }
+
+/** How each format is rendered, by name. */
+const RENDER: Record<string, Renderer["render"]> = {
+  console: (s, o) => renderConsole(s, o),
+  // Bytes: an hour of deep stacks outgrows the longest string an engine allows.
+  speedscope: (s, o) => renderSpeedscopeBytes(s, o.version ?? "0.0.0"),
+  html: (s, o) => renderHtml(s, o),
+  json: (s) => sessionToJson(s),
+  session: (s) => encodeSessionFile(s),
+  cpuprofile: (s) => renderCpuProfile(s),
+  // Bytes: many distinct deep stacks outgrow the longest string an engine allows.
+  collapsed: (s) => renderCollapsedBytes(s),
+};
 
 /**
  * All renderers, in the order `--help` lists them.
@@ -66,52 +74,7 @@ export interface Renderer {
  * RENDERERS.map((r) => r.name); // ["console", "speedscope", "json", "session", ...]
  * ```
  */
-export const RENDERERS: readonly Renderer[] = [
-  {
-    name: "console",
-    extensions: [".txt"],
-    description: "call tree as text",
-    render: (s, o) => renderConsole(s, o),
-  },
-  {
-    name: "speedscope",
-    extensions: [".speedscope.json"],
-    description: "speedscope file (the shared format)",
-    // Bytes: an hour of deep stacks outgrows the longest string an engine allows.
-    render: (s, o) => renderSpeedscopeBytes(s, o.version ?? "0.0.0"),
-  },
-  {
-    name: "html",
-    extensions: [".html", ".htm"],
-    description: "self-contained HTML report (call tree, flame graph, timeline, functions)",
-    render: (s, o) => renderHtml(s, o),
-  },
-  {
-    name: "json",
-    extensions: [".json"],
-    description: "tsprof JSON (lossless, versioned)",
-    render: (s) => sessionToJson(s),
-  },
-  {
-    name: "session",
-    extensions: [".tsprof"],
-    description: "saved session (gzipped tsprof JSON), for --load",
-    render: (s) => encodeSessionFile(s),
-  },
-  {
-    name: "cpuprofile",
-    extensions: [".cpuprofile"],
-    description: "Chrome/V8 .cpuprofile of the main thread (DevTools, VS Code, speedscope)",
-    render: (s) => renderCpuProfile(s),
-  },
-  {
-    name: "collapsed",
-    extensions: [".collapsed", ".folded"],
-    description: "collapsed stacks for flamegraph.pl and inferno (counts in microseconds)",
-    // Bytes: many distinct deep stacks outgrow the longest string an engine allows.
-    render: (s) => renderCollapsedBytes(s),
-  },
-];
+export const RENDERERS: readonly Renderer[] = FORMATS.map((f) => ({ ...f, render: RENDER[f.name]! }));
 
 /**
  * The renderer called `name`, if any.
@@ -136,15 +99,5 @@ export function rendererByName(name: string): Renderer | undefined {
  * ```
  */
 export function rendererForFile(file: string): Renderer | undefined {
-  let best: Renderer | undefined;
-  let bestLen = 0;
-  for (const r of RENDERERS) {
-    for (const ext of r.extensions) {
-      if (file.endsWith(ext) && ext.length > bestLen) {
-        best = r;
-        bestLen = ext.length;
-      }
-    }
-  }
-  return best;
+  return formatForFile(RENDERERS, file);
 }

@@ -1,0 +1,237 @@
+/**
+ * The CLI's second half, loaded while the profiled script runs: reads the
+ * child's profile, maps it to the sources, renders it and writes it where
+ * it belongs. Kept apart from `main.ts` so that the script starts before
+ * any of this code (renderers, importers, source maps, compression) is
+ * loaded.
+ *
+ * @module
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { RuntimeName } from "../../runtimes/auto.ts";
+import type { Session } from "../format/types.ts";
+import { loadProfileFile } from "../import/load.ts";
+import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
+import { type Renderer, rendererByName, type RenderOptions } from "../render/registry.ts";
+import { type CliOptions, UsageError } from "./args.ts";
+import { type ChildResult, findCpuProfile } from "./run_child.ts";
+import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
+import { childMapsPath } from "./child_maps.ts";
+import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
+import { htmlTempPath, openReport } from "./open_report.ts";
+import { treeSession } from "./run_tree.ts";
+import { VERSION } from "../version.ts";
+
+/** Where tsprof's own code lives; its frames are never shown. */
+function toolPaths(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // From source: src/cli/ → the repo; from the npm build: dist/.
+  if (import.meta.url.endsWith(".ts")) {
+    const root = resolve(here, "../..");
+    return [join(root, "src") + "/", join(root, "runtimes") + "/", join(root, "mod.ts")];
+  }
+  return [here + "/"];
+}
+
+/** Decides colour the usual way: flags, then NO_COLOR/FORCE_COLOR, then TTY. */
+function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
+  if (flag !== undefined) return flag;
+  const env = process.env;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  return isTTY;
+}
+
+/** `--load <file>`: renders a saved or foreign profile. */
+export function showLoaded(options: CliOptions & { load: string }, format: string): void {
+  emit(mapLoadedSession(loadProfileFile(readFile(options.load), options.load)), rendererByName(format)!, options, false);
+}
+
+/** `--load-prev <id>`: renders a session kept by an earlier run. */
+export function showPrevious(options: CliOptions & { loadPrev: string }, format: string): void {
+  const path = savedSessionPath(options.loadPrev);
+  if (!path) throw new UsageError(noSavedSession(options.loadPrev));
+  emit(loadProfileFile(readFile(path), path), rendererByName(format)!, options, false);
+}
+
+function readFile(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UsageError(code === "ENOENT" ? `cannot read "${path}": no such file` : `cannot read "${path}": ${(e as Error).message}`);
+  }
+}
+
+/**
+ * After a script's run: its session, rendered and written, then kept for
+ * `--load-prev`. Returns the exit code the CLI ends with.
+ */
+export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number {
+  let session: Session;
+  try {
+    // The portable backend writes a session whose positions are the sources' already.
+    const portable = options.backend === "portable";
+    session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    if (runtime === "node" && !portable) session = mapChildSession(session, childMapsPath(child.outFile));
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
+      process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
+      return child.exitCode || 1;
+    }
+    throw e;
+  } finally {
+    rmSync(child.dir, { recursive: true, force: true });
+  }
+  return show(session, options, format, child.exitCode);
+}
+
+/** After `tsprof -- <command>`: one session with a profile per process the command ran. */
+export function finishTree(child: ChildResult, options: CliOptions, format: string): number {
+  let session: Session | undefined;
+  try {
+    const durationMs = Date.now() - child.startTime;
+    session = treeSession(child.dir, { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode });
+  } finally {
+    rmSync(child.dir, { recursive: true, force: true });
+  }
+  if (!session) {
+    process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})\n`);
+    return child.exitCode || 1;
+  }
+  return show(session, options, format, child.exitCode);
+}
+
+function show(recorded: Session, options: CliOptions, format: string, exitCode: number): number {
+  // emit() adds the --description; the session keeps where tsprof's own code was.
+  const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
+  const renderer = rendererByName(format)!;
+  emit(session, renderer, options, true);
+  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  return exitCode;
+}
+
+/**
+ * Keeps the session for `--load-prev` and says how to use it. A data
+ * directory that cannot be written costs only the offer.
+ */
+function offerLoadPrev(session: Session): void {
+  let id: string;
+  try {
+    id = keepSession(session);
+  } catch {
+    return;
+  }
+  process.stderr.write(`To view this report with different options, run:\n    tsprof --load-prev ${id} [options]\n`);
+}
+
+function noSavedSession(id: string): string {
+  const ids = listSavedSessions();
+  if (ids.length === 0) return `no saved session "${id}": none are kept in "${sessionsDir()}" yet`;
+  return `no saved session "${id}": the kept ones are ${ids.slice(-3).reverse().map((i) => `"${i}"`).join(", ")}${ids.length > 3 ? ", ..." : ""}`;
+}
+
+class NoProfile extends Error {}
+
+/**
+ * The session of a Deno or Bun child, which recorded with the runtime's own
+ * `--cpu-prof` (Bun's has no idle samples: its gaps are idle time).
+ */
+function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions): Session {
+  const file = findCpuProfile(child.dir);
+  if (!file) throw new NoProfile();
+  const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
+  // Positions to the original sources: Deno maps function positions itself
+  // but not line ticks; Bun reports the files that ran (TypeScript already).
+  const { profile, warnings } = runtime === "bun"
+    ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), "main", { idleGapsMs: options.intervalMs }))
+    : importDenoCpuProfile(cpu, options.command[0]);
+  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
+  let cpuTimeMs: number | undefined;
+  try {
+    cpuTimeMs = (JSON.parse(readFileSync(child.outFile, "utf8")) as { cpuTimeMs?: number }).cpuTimeMs;
+  } catch {
+    // An uncaught error skips Deno's unload event: CPU time unknown then.
+  }
+  return {
+    version: 1,
+    meta: {
+      runtime,
+      runtimeVersion: g.Deno?.version.deno ?? g.Bun?.version ?? "",
+      intervalMs: options.intervalMs,
+      startTime: child.startTime,
+      durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
+      ...(typeof cpuTimeMs === "number" ? { cpuTimeMs } : {}),
+      command: options.command,
+      cwd: process.cwd(),
+      exitCode: child.exitCode,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    },
+    profiles: [profile],
+  };
+}
+
+/**
+ * Writes the output. A file is written whole or not at all (temp file, then
+ * rename). Without `-o`, the console report goes to stderr after a run, so
+ * the script's stdout stays its own; other formats after a run go to a file
+ * named after the script.
+ */
+function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun: boolean): void {
+  const session = options.description === undefined ? loaded : { ...loaded, meta: { ...loaded.meta, description: options.description } };
+  let outfile = options.outfile;
+  const toTerminal = outfile === undefined && renderer.name === "console";
+  const stream = afterRun ? process.stderr : process.stdout;
+  const renderOptions: RenderOptions = {
+    version: VERSION,
+    showAll: options.showAll,
+    timeline: options.timeline,
+    time: options.time,
+    foldRecursion: options.foldRecursion,
+    flat: options.flat,
+    flatTime: options.flatTime,
+    toolPaths: [...new Set([...toolPaths(), ...(session.meta.toolPaths ?? [])])],
+    lines: options.lines,
+    sourceLine: sourceLines(),
+    unicode: options.unicode ?? true,
+    color: toTerminal ? useColor(options.color, stream.isTTY === true) : (options.color ?? false),
+    ...(options.filterThreshold !== undefined ? { filterThreshold: options.filterThreshold } : {}),
+    ...(options.showRegex !== undefined ? { showRegex: new RegExp(options.showRegex) } : {}),
+    ...(options.hideRegex !== undefined ? { hideRegex: new RegExp(options.hideRegex) } : {}),
+    ...options.settings,
+  };
+  const output = renderer.render(session, renderOptions);
+  // An HTML report bound for a terminal goes to a temp file and the browser.
+  const htmlToBrowser = renderer.name === "html" && outfile === undefined && (options.open === true || stream.isTTY === true);
+  if (htmlToBrowser) outfile = htmlTempPath(options.command[0] ?? options.load);
+  if (outfile === undefined && afterRun && renderer.name !== "console") {
+    const base = (options.command[0] ?? "profile").replace(/^.*\//, "").replace(/\.[^.]*$/, "");
+    outfile = `${base}${renderer.extensions[0]}`;
+  }
+  if (outfile === undefined) {
+    stream.write(typeof output === "string" ? (output.endsWith("\n") ? output : `${output}\n`) : output);
+    return;
+  }
+  writeAtomic(outfile, output);
+  if (afterRun || options.outfile === undefined) process.stderr.write(`tsprof: wrote ${outfile}\n`);
+  if (renderer.name === "html" && options.open !== false && (htmlToBrowser || options.open === true)) openReport(outfile);
+}
+
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Nothing was written where nothing can be.
+    }
+    throw new UsageError(`cannot write "${path}": ${(e as { code?: string }).code ?? (e as Error).message}`);
+  }
+}
