@@ -25,6 +25,8 @@ const deno = bin("deno/deno");
 const bun = bin("bun/bin/bun.exe");
 
 const workloads = {
+  // Ratios mean nothing here: the table of fixed costs reports it in ms.
+  startup: [],
   lib_cpu: quick ? ["2"] : ["40"],
   recursion: quick ? ["1"] : ["30"],
   async_io: quick ? ["3"] : ["60"],
@@ -89,7 +91,8 @@ try {
         if (v === "plain") continue;
         const workRatios = times[v].map((t, i) => t.work / times.plain[i].work);
         const wallRatios = times[v].map((t, i) => t.wall / times.plain[i].wall);
-        results.push({ rt, w, v, work: median(workRatios), workMin: Math.min(...workRatios), workMax: Math.max(...workRatios), wall: median(wallRatios), wallMin: Math.min(...wallRatios), wallMax: Math.max(...wallRatios), plainWork: median(times.plain.map((t) => t.work)) });
+        const extraMs = times[v].map((t, i) => t.wall - times.plain[i].wall);
+        results.push({ rt, w, v, extraMs: median(extraMs), work: median(workRatios), workMin: Math.min(...workRatios), workMax: Math.max(...workRatios), wall: median(wallRatios), wallMin: Math.min(...wallRatios), wallMax: Math.max(...wallRatios), plainWork: median(times.plain.map((t) => t.work)) });
       }
       process.stderr.write(`${rt} ${w} done\n`);
     }
@@ -114,7 +117,7 @@ const lines = [
   "",
   "| runtime | workload | variant | in-script | end to end | plain in-script ms |",
   "| --- | --- | --- | --- | --- | --- |",
-  ...results.map((r) => `| ${r.rt} | ${r.w} | ${r.v} | ${fmt(r.work)} (${fmt(r.workMin)}–${fmt(r.workMax)}) | ${fmt(r.wall)} (${fmt(r.wallMin)}–${fmt(r.wallMax)}) | ${r.plainWork.toFixed(0)} |`),
+  ...results.filter((r) => r.w !== "startup").map((r) => `| ${r.rt} | ${r.w} | ${r.v} | ${fmt(r.work)} (${fmt(r.workMin)}–${fmt(r.workMax)}) | ${fmt(r.wall)} (${fmt(r.wallMin)}–${fmt(r.wallMax)}) | ${r.plainWork.toFixed(0)} |`),
   "",
   "Geometric mean of the in-script median ratios per runtime and variant:",
   "",
@@ -123,6 +126,7 @@ const lines = [
 ];
 const groups = new Map();
 for (const r of results) {
+  if (r.w === "startup") continue;
   const k = `${r.rt}|${r.v}`;
   if (!groups.has(k)) groups.set(k, []);
   groups.get(k).push(r);
@@ -131,6 +135,18 @@ for (const [k, rs] of groups) {
   const [rt, v] = k.split("|");
   const g = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
   lines.push(`| ${rt} | ${v} | ${fmt(g(rs.map((r) => r.work)))} | ${fmt(g(rs.map((r) => r.wall)))} |`);
+}
+lines.push(
+  "",
+  "Fixed cost: the whole command's median extra wall time over the plain run, in ms, for a script that does nothing (`startup`) and for each workload. It is what a variant adds around the script: tsprof's own process start, the profiler's start, writing the profile, and tsprof's report (source mapping, rendering, keeping the session for `--load-prev`).",
+  "",
+  `| runtime | variant | ${Object.keys(workloads).join(" | ")} |`,
+  `| --- | --- | ${Object.keys(workloads).map(() => "---").join(" | ")} |`,
+);
+for (const [k] of groups) {
+  const [rt, v] = k.split("|");
+  const cells = Object.keys(workloads).map((w) => results.find((r) => r.rt === rt && r.v === v && r.w === w)?.extraMs.toFixed(0) ?? "");
+  lines.push(`| ${rt} | ${v} | ${cells.join(" | ")} |`);
 }
 mkdirp(dirname(outFile));
 writeFileSync(outFile, `${lines.join("\n")}\n`);

@@ -23,4 +23,6 @@ test("bench/overhead.mjs --quick runs every runtime and variant", () => {
   const table = readFileSync(join(ROOT, "bench/out/RESULTS-quick.md"), "utf8");
   for (const rt of ["node20", "node24", "deno", "bun"]) assert.match(table, new RegExp(`\\| ${rt} \\| recursion \\| tsprof \\|`));
   assert.match(table, /\| bun \| recursion \| bun-jsc \|/);
+  // The fixed costs: one row per runtime and variant, a number of ms per workload, startup first.
+  for (const rt of ["node20", "node24", "deno", "bun"]) assert.match(table, new RegExp(`\\| ${rt} \\| tsprof \\| -?\\d+ \\| -?\\d+ \\| -?\\d+ \\| -?\\d+ \\|`));
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
