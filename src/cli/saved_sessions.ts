@@ -61,7 +61,9 @@ export function keepSession(session: Session, dir: string = sessionsDir(), now: 
   const id = highest === 0 ? stamp : `${stamp}-${highest + 1}`;
   const path = join(dir, id + EXTENSION);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, encodeSessionFile(session));
+  // Kept after every run, while the user waits: speed before size (1.8 s ->
+  // 0.7 s for a million samples of distinct stacks).
+  writeFileSync(tmp, encodeSessionFile(session, { fast: true }));
   renameSync(tmp, path);
   const all = listSavedSessions(dir);
   for (const old of all.slice(0, Math.max(0, all.length - KEPT_SESSIONS))) rmSync(join(dir, old + EXTENSION), { force: true });

@@ -23,6 +23,8 @@ export const MAX_INFLATED_BYTES = 1 << 29;
 /**
  * Encodes a session as a `.tsprof` file: tsprof JSON, gzipped.
  *
+ * @param options.fast compress at gzip level 1 instead of 6: about 3× faster
+ *   for 15 % more bytes, for the session every run keeps for `--load-prev`
  * @example
  * ```ts
  * import { encodeSessionFile, loadProfileFile } from "./load.ts";
@@ -34,8 +36,8 @@ export const MAX_INFLATED_BYTES = 1 << 29;
  * loadProfileFile(bytes, "run.tsprof").meta.runtime; // "node"
  * ```
  */
-export function encodeSessionFile(session: Session): Uint8Array {
-  return gzipSync(strToU8(sessionToJson(session)), { level: 6 });
+export function encodeSessionFile(session: Session, options: { fast?: boolean } = {}): Uint8Array {
+  return gzipSync(strToU8(sessionToJson(session)), { level: options.fast ? 1 : 6 });
 }
 
 /**
