@@ -39,18 +39,22 @@ function memory(): number {
 }
 
 /**
- * The whole command a user runs, `tsprof --load <file>` to the console, as
- * wall time: process start and module loading included. Node only (the npm
- * build), so the column says n/a elsewhere.
+ * The whole command a user runs, `tsprof --load <file>` to the console: its
+ * wall time (process start and module loading included) and its peak
+ * resident memory, which the command reports at exit through a one-line
+ * `--import`. Node only (the npm build): elsewhere the columns say n/a.
  */
-function cliMs(file: string): number | undefined {
+function cliRun(file: string): { ms: number; peakMB: number } | undefined {
   const cli = join(root, "dist/cli.js");
   const isNode = !(globalThis as { Deno?: unknown }).Deno && !(globalThis as { Bun?: unknown }).Bun;
   if (!isNode || !existsSync(cli)) return undefined;
+  const peak = "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss='+process.resourceUsage().maxRSS+'\\n'))";
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [cli, "--load", file, "--no-color"], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ["--import", peak, cli, "--load", file, "--no-color"], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`tsprof --load failed: ${r.stderr}`);
-  return performance.now() - t0;
+  const kb = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1]);
+  return { ms, peakMB: kb / 1024 };
 }
 
 const runtime = (globalThis as { Deno?: unknown }).Deno ? "deno" : (globalThis as { Bun?: unknown }).Bun ? "bun" : `node ${process.versions.node}`;
@@ -62,8 +66,8 @@ try {
     const file = join(dir, `p${n}.json`);
     writeFileSync(file, sessionToJson(syntheticSession({ samples: n })));
     // First, while this process holds little and its GC is quiet: the median of three.
-    const clis = [cliMs(file), cliMs(file), cliMs(file)];
-    const cli = clis[0] === undefined ? undefined : (clis as number[]).sort((a, b) => a - b)[1]!;
+    const clis = [cliRun(file), cliRun(file), cliRun(file)];
+    const cli = clis[0] === undefined ? undefined : (clis as { ms: number; peakMB: number }[]).sort((a, b) => a.ms - b.ms)[1]!;
     let text: string | undefined = readFileSync(file, "utf8");
     const size = text.length;
     const [, parseMs] = time(() => JSON.parse(text!));
@@ -88,7 +92,7 @@ try {
       }
     }
     const perSec = n / (consoleEnd / 1000);
-    const cliCell = cli === undefined ? "n/a" : `${cli.toFixed(0)} (${(n / (cli / 1000) / 1e6).toFixed(2)} M/s)`;
+    const cliCell = cli === undefined ? "n/a | n/a" : `${cli.ms.toFixed(0)} (${(n / (cli.ms / 1000) / 1e6).toFixed(2)} M/s) | ${cli.peakMB.toFixed(0)}`;
     rows.push(
       `| ${n.toLocaleString("en")} | ${(size / 1e6).toFixed(1)} | ${parseMs.toFixed(0)} | ${loadMs.toFixed(0)} (${(loadMs / parseMs).toFixed(2)}×) | ${treeMs.toFixed(0)} | ${renders.join(", ")} | ${consoleEnd.toFixed(0)} | ${(perSec / 1e6).toFixed(2)} | ${cliCell} | ${(arrays / n).toFixed(1)} (${(p0.stacks.length / n).toFixed(2)} stacks/sample) | ${(retained / n).toFixed(1)} |`,
     );
@@ -103,8 +107,8 @@ const lines = [
   `Measured ${new Date().toISOString()} by \`bench/processing.ts${quick ? " --quick" : ""}\` on ${runtime}. Times in ms; the file is tsprof JSON.`,
   "Goals: at least 1 million samples per second end to end for the console (load + render, the render including its own tree building and processing; and the whole \`tsprof --load <file>\` command, process start included); retained memory under 32 bytes per sample. *Profile arrays*: the loaded profile's typed arrays (sample stack ids and weights, 12 B a sample, plus the stack table, which grows with distinct stacks); *heap delta*: everything the load kept (frames too), measured with the GC forced, noisy at small sizes.",
   "",
-  "| samples | file MB | JSON.parse | load (× JSON.parse) | tree + process | render each format | console end to end | M samples/s | \`tsprof --load\` wall | profile arrays B/sample | heap delta B/sample |",
-  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  "| samples | file MB | JSON.parse | load (× JSON.parse) | tree + process | render each format | console end to end | M samples/s | \`tsprof --load\` wall | its peak RSS MB | profile arrays B/sample | heap delta B/sample |",
+  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ...rows,
 ];
 mkdirSync(dirname(outFile), { recursive: true });
