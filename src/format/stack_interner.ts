@@ -23,12 +23,25 @@ import type { StackTable } from "./types.ts";
  * ```
  */
 export class StackInterner {
-  #frame = new Int32Array(1024);
-  #parent = new Int32Array(1024);
+  #frame: Int32Array<ArrayBuffer>;
+  #parent: Int32Array<ArrayBuffer>;
   #length = 0;
-  /** Hash slots holding id + 1; 0 is an empty slot. Kept under half full. */
-  #slots = new Int32Array(2048);
-  #mask = 2047;
+  // Open addressing, kept under half full. Each slot holds its key (parent,
+  // frame) beside the id (-1: empty), so a probe reads one place in memory.
+  #slotParent: Int32Array;
+  #slotFrame: Int32Array;
+  #slotId: Int32Array;
+
+  /** An interner with room for `capacity` stacks before it grows. */
+  constructor(capacity = 1024) {
+    let slots = 16;
+    while (slots < 2 * capacity) slots *= 2;
+    this.#frame = new Int32Array(slots / 2);
+    this.#parent = new Int32Array(slots / 2);
+    this.#slotParent = new Int32Array(slots);
+    this.#slotFrame = new Int32Array(slots);
+    this.#slotId = new Int32Array(slots).fill(-1);
+  }
 
   /** Number of distinct stacks so far. */
   get length(): number {
@@ -37,12 +50,13 @@ export class StackInterner {
 
   /** The id of stack `frame` called from stack `parent` (`-1`: a root), made if new. */
   intern(parent: number, frame: number): number {
-    const slots = this.#slots;
-    const mask = this.#mask;
-    for (let i = hash(parent, frame) & mask; ; i = (i + 1) & mask) {
-      const held = slots[i]!;
-      if (held === 0) break;
-      if (this.#frame[held - 1] === frame && this.#parent[held - 1] === parent) return held - 1;
+    const ids = this.#slotId;
+    const slotFrame = this.#slotFrame;
+    const slotParent = this.#slotParent;
+    const mask = ids.length - 1;
+    let i = hash(parent, frame) & mask;
+    for (; ids[i] !== -1; i = (i + 1) & mask) {
+      if (slotFrame[i] === frame && slotParent[i] === parent) return ids[i]!;
     }
     const id = this.#length++;
     if (id === this.#frame.length) {
@@ -51,8 +65,12 @@ export class StackInterner {
     }
     this.#frame[id] = frame;
     this.#parent[id] = parent;
-    if (2 * this.#length > this.#slots.length) this.#rehash();
-    else this.#place(id);
+    if (2 * this.#length > ids.length) this.#rehash(ids.length * 2);
+    else {
+      slotParent[i] = parent;
+      slotFrame[i] = frame;
+      ids[i] = id;
+    }
     return id;
   }
 
@@ -71,17 +89,20 @@ export class StackInterner {
     return { length: this.#length, frame: this.#frame.slice(0, this.#length), parent: this.#parent.slice(0, this.#length) };
   }
 
-  #place(id: number): void {
-    const mask = this.#mask;
-    let i = hash(this.#parent[id]!, this.#frame[id]!) & mask;
-    while (this.#slots[i] !== 0) i = (i + 1) & mask;
-    this.#slots[i] = id + 1;
-  }
-
-  #rehash(): void {
-    this.#slots = new Int32Array(this.#slots.length * 2);
-    this.#mask = this.#slots.length - 1;
-    for (let id = 0; id < this.#length; id++) this.#place(id);
+  #rehash(capacity: number): void {
+    this.#slotParent = new Int32Array(capacity);
+    this.#slotFrame = new Int32Array(capacity);
+    const ids = (this.#slotId = new Int32Array(capacity).fill(-1));
+    const mask = capacity - 1;
+    for (let id = 0; id < this.#length; id++) {
+      const parent = this.#parent[id]!;
+      const frame = this.#frame[id]!;
+      let i = hash(parent, frame) & mask;
+      while (ids[i] !== -1) i = (i + 1) & mask;
+      this.#slotParent[i] = parent;
+      this.#slotFrame[i] = frame;
+      ids[i] = id;
+    }
   }
 }
 
@@ -91,10 +112,8 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return next;
 }
 
-/** A 32-bit mix of the pair: ids are small and dense, so spread them out. */
+/** A cheap 32-bit mix of the pair: ids are small and dense, so spread them out. */
 function hash(parent: number, frame: number): number {
-  let h = Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca6b);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return h ^ (h >>> 13);
+  const h = Math.imul(parent, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77);
+  return h ^ (h >>> 15);
 }

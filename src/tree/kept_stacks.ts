@@ -68,6 +68,8 @@ export interface KeptStacksOptions {
  */
 export function keptStacks(profile: Profile, removed: Uint8Array, options: KeptStacksOptions = {}): KeptStacks {
   const { stacks, frames } = profile;
+  // One index per frame object, so that a table naming one frame twice
+  // still merges its calls.
   const canonical = new Int32Array(frames.length);
   const firstIndex = new Map<object, number>();
   for (let f = 0; f < frames.length; f++) {
@@ -76,31 +78,37 @@ export function keptStacks(profile: Profile, removed: Uint8Array, options: KeptS
     canonical[f] = first ?? f;
   }
   const fold = options.foldRecursion ?? false;
-  const interner = new StackInterner();
+  // Room for every stack: a kept table is never larger than the profile's.
+  const interner = new StackInterner(stacks.length);
   const onPath = (path: number, f: number): boolean => {
     for (let x = path; x !== -1; x = interner.parentOf(x)) if (interner.frameOf(x) === f) return true;
     return false;
   };
-  const of = new Int32Array(stacks.length);
-  for (const s of parentsFirst(stacks)) {
-    const p = stacks.parent[s]!;
+  const { parent, frame, length } = stacks;
+  const of = new Int32Array(length);
+  // Indexed loops, not iterators: the HTML report runs this once, mostly
+  // before the JIT has compiled it.
+  const order = parentsFirst(stacks);
+  for (let k = 0; k < length; k++) {
+    const s = order === undefined ? k : order[k]!;
+    const p = parent[s]!;
     const under = p === -1 ? -1 : of[p]!;
-    const f = canonical[stacks.frame[s]!]!;
+    const f = canonical[frame[s]!]!;
     of[s] = removed[f] || (fold && onPath(under, f)) ? under : interner.intern(under, f);
   }
   return { table: interner.table(), of };
 }
 
-/** Stack ids ordered so that each parent precedes its children. */
-function parentsFirst(stacks: StackTable): Int32Array {
+/**
+ * Stack ids ordered so that each parent precedes its children; `undefined`
+ * when they already are (tsprof's own tables always).
+ */
+function parentsFirst(stacks: StackTable): Int32Array | undefined {
   const { parent, length } = stacks;
   let sorted = true;
   for (let s = 0; s < length && sorted; s++) if (parent[s]! >= s) sorted = false;
+  if (sorted) return undefined;
   const order = new Int32Array(length);
-  if (sorted) {
-    for (let s = 0; s < length; s++) order[s] = s;
-    return order;
-  }
   const depth = new Int32Array(length).fill(-1);
   for (let s = 0; s < length; s++) {
     const chain: number[] = [];

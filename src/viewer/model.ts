@@ -201,7 +201,7 @@ export const INVERT_RESOLUTION = 1e-5;
  * `minWeight` are not followed.
  */
 function invertPaths(tree: FlatTree, starts: Int32Array, weights: Float64Array, minWeight: number): FlatTree {
-  const paths = new StackInterner();
+  const paths = new StackInterner(starts.length);
   let self = new Float64Array(Math.max(16, starts.length));
   let total = new Float64Array(self.length);
   const node = (up: number, f: number): number => {
