@@ -66,6 +66,7 @@ export type { OutputFormat } from "./src/render/formats.ts";
 export { encodeSessionFile, loadProfileFile } from "./src/import/load.ts";
 export { importV8CpuProfile, type V8CallFrame, type V8CpuProfile, type V8ImportOptions, type V8ProfileNode } from "./src/import/v8_cpuprofile.ts";
 export { importSpeedscope } from "./src/import/speedscope.ts";
+export { importChromeTrace, isChromeTrace } from "./src/import/chrome_trace.ts";
 export { detectRuntime, loadBackend, type RuntimeName } from "./runtimes/auto.ts";
 // The portable backend and its explicit API run anywhere; browsers import
 // "tsprof/portable" (this module also loads the engine backends), bundlers

@@ -23,6 +23,7 @@ export const FIXTURES = {
   "deno run --cpu-prof": "deno.cpuprofile",
   "bun --cpu-prof": "bun.cpuprofile",
   "Chromium (DevTools protocol)": "chrome.cpuprofile",
+  "Chromium trace (Tracing domain, JavaScript sampler)": "chrome-trace.json",
   "speedscope's export (evented)": "speedscope-evented.speedscope.json",
   "speedscope's export, gzipped": "speedscope-evented.speedscope.json.gz",
   "tsprof -r speedscope (sampled)": "tsprof.speedscope.json",

@@ -9,7 +9,8 @@ import { ProfileFormatError } from "../errors.ts";
 import { isSessionJson, sessionFromJson, sessionToJson } from "../format/session_json.ts";
 import type { Session } from "../format/types.ts";
 import { importSpeedscope, isSpeedscopeFile } from "./speedscope.ts";
-import { importV8CpuProfile } from "./v8_cpuprofile.ts";
+import { importV8CpuProfile, medianIntervalMs } from "./v8_cpuprofile.ts";
+import { importChromeTrace, isChromeTrace } from "./chrome_trace.ts";
 import { checkCpuProfile, looksLikeCpuProfile } from "./cpuprofile_check.ts";
 import { isBunCpuProfile, normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
 
@@ -67,17 +68,26 @@ export function loadProfileFile(bytes: Uint8Array, path: string, limit: number =
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ProfileFormatError(path, `not valid JSON: ${oneLine((e as Error).message)}`);
+    // Chrome writes a trace as an array of events that a cut-short recording
+    // leaves open: close it, as Chrome's own viewers do.
+    const open = /^\s*\[/.test(text) ? text.replace(/[\s,]*$/, "") + "]" : undefined;
+    try {
+      if (open === undefined) throw e;
+      json = JSON.parse(open);
+    } catch {
+      throw new ProfileFormatError(path, `not valid JSON: ${oneLine((e as Error).message)}`);
+    }
   }
   try {
     if (isSessionJson(json)) return checkSpan(sessionFromJson(json));
     if (isSpeedscopeFile(json) || (/\.speedscope\.json(\.gz)?$/.test(path) && hasKeys(json, "shared", "profiles"))) return checkSpan(importSpeedscope(json));
     if (looksLikeCpuProfile(json)) return checkSpan(sessionOfCpuProfile(json));
+    if (isChromeTrace(json)) return checkSpan(importChromeTrace(json));
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) throw new ProfileFormatError(path, oneLine(e.message), { cause: e });
     throw e;
   }
-  throw new ProfileFormatError(path, "not a profile tsprof can read (expected a tsprof session, a speedscope file or a .cpuprofile)");
+  throw new ProfileFormatError(path, "not a profile tsprof can read (expected a tsprof session, a speedscope file, a .cpuprofile or a Chrome trace)");
 }
 
 function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Array {
@@ -86,7 +96,7 @@ function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Arr
   const gz = new Gunzip((chunk) => {
     // Every format tsprof reads is a JSON object: stop at once if the
     // content starts otherwise, instead of inflating junk up to the limit.
-    if (size === 0 && chunk.length > 0 && !/^\s*(\{|$)/.test(String.fromCharCode(...chunk.subarray(0, 64)))) {
+    if (size === 0 && chunk.length > 0 && !/^\s*(\{|\[|$)/.test(String.fromCharCode(...chunk.subarray(0, 64)))) {
       throw new ProfileFormatError(path, "not a profile: the gzipped content is not JSON");
     }
     size += chunk.length;
@@ -152,7 +162,7 @@ function sessionOfCpuProfile(data: unknown): Session {
   if (bun) cpu = normalizeBunCpuProfile(cpu);
   // Bun takes no idle samples: its long gaps are idle time. The interval it
   // was asked for is not in the file; the median spacing stands for it.
-  const intervalMs = medianInterval(cpu.timeDeltas ?? []);
+  const intervalMs = medianIntervalMs(cpu.timeDeltas ?? []);
   const profile = importV8CpuProfile(cpu, "main", bun ? { idleGapsMs: intervalMs } : {});
   if (profile.samples.length === 0) throw new RangeError(`"samples" is empty: the profile recorded nothing`);
   let total = 0;
@@ -164,10 +174,4 @@ function sessionOfCpuProfile(data: unknown): Session {
     meta: { runtime: cpuProfileRuntime(urls, bun), runtimeVersion: "", intervalMs, startTime: bun ? cpu.startTime / 1000 : 0, durationMs: total },
     profiles: [profile],
   };
-}
-
-/** The sampling interval a profile was taken at, in ms: its median time delta. */
-function medianInterval(deltas: readonly number[]): number {
-  const sorted = deltas.filter((d) => d > 0).sort((a, b) => a - b);
-  return sorted.length === 0 ? 1 : Math.round(sorted[sorted.length >> 1]!) / 1000;
 }

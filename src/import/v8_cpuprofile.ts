@@ -216,3 +216,18 @@ function idleGapUs(deltas: readonly number[], intervalMs: number): number {
   const median = sorted.length >= 5 ? sorted[sorted.length >> 1]! : 0;
   return Math.max(3000 * intervalMs, 4 * median);
 }
+
+/**
+ * The sampling interval a profile was taken at, in ms: the median of its
+ * time deltas (µs), which the file does not state otherwise.
+ *
+ * @example
+ * ```ts
+ * import { medianIntervalMs } from "./v8_cpuprofile.ts";
+ * medianIntervalMs([1000, 1100, 900, 5000]); // 1.1
+ * ```
+ */
+export function medianIntervalMs(deltas: readonly number[]): number {
+  const sorted = deltas.filter((d) => d > 0).sort((a, b) => a - b);
+  return sorted.length === 0 ? 1 : Math.round(sorted[sorted.length >> 1]!) / 1000;
+}

@@ -158,6 +158,7 @@ test("tsprof --load of a file that is not a session names the file in one line, 
       ["binary.tsprof", new Uint8Array([0, 159, 146, 150, 255]), /binary\.tsprof: not a profile: the file is binary/],
       ["text.json", "{\"hello\": 1}", /text\.json: not a profile tsprof can read/],
       ["broken.json", "{\"format\": \"tsprof\", \"version\": 1}", /broken\.json: "meta" must be an object/],
+      ["trace.json", "[{\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": 1, \"tid\": 1, \"args\": {\"name\": \"CrRendererMain\"}},", /trace\.json: the trace holds no CPU profile/],
     ];
     for (const [name, content, message] of cases) {
       const path = join(dir, name);

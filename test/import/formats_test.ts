@@ -31,6 +31,11 @@ function ownTotal(file: string): number {
   return ownTotalJson(JSON.parse(new TextDecoder().decode(raw)));
 }
 function ownTotalJson(json: Record<string, any>): number {
+  // A Chrome trace: the time deltas of its profile's chunks, in µs.
+  if (json.traceEvents) {
+    const chunks = json.traceEvents.filter((e: Record<string, any>) => e.name === "ProfileChunk");
+    return chunks.flatMap((e: Record<string, any>) => e.args.data.timeDeltas ?? []).reduce((a: number, b: number) => a + b, 0) / 1000;
+  }
   if (json.nodes) return (json.endTime - json.startTime) / 1000;
   if (json.format === "tsprof") return json.profiles[0].weights.reduce((a: number, b: number) => a + b, 0);
   const p = json.profiles[0];
