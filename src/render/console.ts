@@ -150,13 +150,14 @@ function header(session: Session, options: ConsoleOptions): string[] {
   const samples = session.profiles.reduce((n, p) => n + p.samples.length, 0);
   const when = new Date(m.startTime);
   const pad = (n: number) => String(n).padStart(2, "0");
-  const recorded = `${pad(when.getHours())}:${pad(when.getMinutes())}:${pad(when.getSeconds())}`;
+  // A foreign file (a .cpuprofile, speedscope) may not say when it was recorded: startTime 0.
+  const recorded = m.startTime > 0 ? `  Recorded: ${pad(when.getHours())}:${pad(when.getMinutes())}:${pad(when.getSeconds())}` : "";
   const cpu = m.cpuTimeMs === undefined ? "" : `   CPU time: ${(m.cpuTimeMs / 1000).toFixed(3)} s`;
   const title = `tsprof${options.version ? ` ${options.version}` : ""}`;
   const lines = [
-    `${title}  Recorded: ${recorded}  Samples: ${samples}`,
+    `${title}${recorded}  Samples: ${samples}`,
     `${" ".repeat(title.length)}  Duration: ${(m.durationMs / 1000).toFixed(3)} s${cpu}`,
-    `${" ".repeat(title.length)}  Runtime: ${m.runtime} ${m.runtimeVersion}`,
+    `${" ".repeat(title.length)}  Runtime: ${`${m.runtime} ${m.runtimeVersion}`.trim()}`,
   ];
   if (m.command && m.command.length > 0) lines.push(`Program: ${m.command.join(" ")}`);
   if (m.description) lines.push(m.description);

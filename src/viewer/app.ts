@@ -168,7 +168,8 @@ export function startApp(root: HTMLElement, payload: DecodedPayload): { show(vie
   const when = new Date(meta.startTime);
   const samples = payload.header.profiles.reduce((n, p) => n + p.sampleCount, 0);
   const facts: [string, string][] = [
-    ["Recorded", Number.isFinite(when.getTime()) ? when.toLocaleString() : "?"],
+    // startTime 0: a foreign file that does not say when it was recorded.
+    ["Recorded", meta.startTime > 0 && Number.isFinite(when.getTime()) ? when.toLocaleString() : "unknown"],
     ["Duration", formatMs(meta.durationMs)],
     ["Samples", samples.toLocaleString("en-US")],
     ["Interval", formatMs(meta.intervalMs)],

@@ -35,6 +35,13 @@ test("renderConsole() header names runtime, samples, duration and program", () =
   assert.match(text, /^Program: app\.ts$/m);
 });
 
+test("renderConsole() header leaves out what a foreign file does not say: when, and the runtime's version", () => {
+  const foreign = { ...session, meta: { ...session.meta, startTime: 0, runtimeVersion: "" } };
+  const text = renderConsole(foreign, { version: "9.9.9" });
+  assert.match(text, /^tsprof 9\.9\.9 {2}Samples: 5$/m);
+  assert.match(text, /Runtime: node$/m);
+});
+
 test("renderConsole() draws ASCII, percentages and colour on request", () => {
   const ascii = renderConsole(session, { unicode: false, time: "percent" });
   assert.ok(ascii.includes("|- 50.0% parse"), ascii);
