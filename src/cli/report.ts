@@ -18,7 +18,7 @@ import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.t
 import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { type Renderer, rendererByName, type RenderOptions } from "../render/registry.ts";
 import { type CliOptions, UsageError } from "./args.ts";
-import { type ChildResult, findCpuProfile } from "./run_child.ts";
+import { type ChildResult, findCpuProfiles } from "./run_child.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { childMapsPath } from "./child_maps.ts";
 import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
@@ -142,14 +142,21 @@ class NoProfile extends Error {}
  * `--cpu-prof` (Bun's has no idle samples: its gaps are idle time).
  */
 function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions): Session {
-  const file = findCpuProfile(child.dir);
-  if (!file) throw new NoProfile();
-  const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
+  const { main, workers } = findCpuProfiles(child.dir);
+  if (!main) throw new NoProfile();
   // Positions to the original sources: Deno maps function positions itself
   // but not line ticks; Bun reports the files that ran (TypeScript already).
-  const { profile, warnings } = runtime === "bun"
-    ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), "main", { idleGapsMs: options.intervalMs }))
-    : importDenoCpuProfile(cpu, options.command[0]);
+  const read = (file: string, name: string) => {
+    const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
+    const { profile, warnings } = runtime === "bun"
+      ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), name, { idleGapsMs: options.intervalMs }))
+      : importDenoCpuProfile(cpu, options.command[0]);
+    return { cpu, profile: { ...profile, name }, warnings };
+  };
+  // The main thread first, then each worker Deno profiled, as profiles of their own.
+  const threads = [read(main, "main"), ...workers.map((w) => read(w.file, w.name))];
+  const cpu = threads[0]!.cpu;
+  const warnings = [...new Set(threads.flatMap((t) => t.warnings))];
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
   let cpuTimeMs: number | undefined;
   try {
@@ -171,7 +178,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
       exitCode: child.exitCode,
       ...(warnings.length > 0 ? { warnings } : {}),
     },
-    profiles: [profile],
+    profiles: threads.map((t) => t.profile),
   };
 }
 

@@ -135,8 +135,19 @@ export function runChild(
   });
 }
 
-/** The `.cpuprofile` Deno or Bun wrote into `dir`, if any. */
-export function findCpuProfile(dir: string): string | undefined {
+/**
+ * The `.cpuprofile` files Deno or Bun wrote into `dir`: the main thread's,
+ * and (Deno) one per worker, `CPU.<time>.<pid>.worker-<n>.cpuprofile`,
+ * named `worker <n>`, in order.
+ */
+export function findCpuProfiles(dir: string): { main: string | undefined; workers: { file: string; name: string }[] } {
   const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
-  return files.length > 0 ? join(dir, files[files.length - 1]!) : undefined;
+  const workerOf = (f: string) => /\.worker-(\d+)\.cpuprofile$/.exec(f)?.[1];
+  const mains = files.filter((f) => workerOf(f) === undefined);
+  const workers = files
+    .filter((f) => workerOf(f) !== undefined)
+    .map((f) => ({ file: join(dir, f), n: Number(workerOf(f)) }))
+    .sort((a, b) => a.n - b.n)
+    .map(({ file, n }) => ({ file, name: `worker ${n}` }));
+  return { main: mains.length > 0 ? join(dir, mains[mains.length - 1]!) : undefined, workers };
 }

@@ -108,6 +108,30 @@ test("tsprof measures wall-clock time: busy functions, idle time and total", () 
   }
 });
 
+test("tsprof profiles the main thread as main, never a worker in its place; Deno's workers are profiles of their own", () => {
+  const dir = tmp();
+  try {
+    const out = join(dir, "threads.json");
+    const r = tsprof(["-o", out, script("threads.ts")]);
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    const names = (p: (typeof session.profiles)[number]) => new Set(p.frames.map((f) => f.name));
+    const main = session.profiles[0]!;
+    assert.equal(main.name, "main");
+    assert.ok(names(main).has("spinMain"), "the main thread's own work");
+    assert.ok(!names(main).has("spinWorker"), "no worker's frames in the main thread's profile");
+    if (runtime === "deno") {
+      // Deno's --cpu-prof writes a file per worker; Node's and Bun's record the main thread only.
+      assert.deepEqual(session.profiles.map((p) => p.name), ["main", "worker 1"]);
+      assert.ok(names(session.profiles[1]!).has("spinWorker"));
+    } else {
+      assert.equal(session.profiles.length, 1);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("tsprof -r speedscope -o writes the shared format; --load renders it again", () => {
   const dir = tmp();
   try {
