@@ -8,7 +8,7 @@
  * @module
  */
 import nodeModule, { createRequire, findSourceMap, register } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Session } from "../format/types.ts";
@@ -16,7 +16,7 @@ import { type Esbuild, loadSyncWith } from "./line_hooks.ts";
 
 /** The maps file that goes with a session file written by the preload. */
 export function childMapsPath(sessionPath: string): string {
-  return join(dirname(sessionPath), "sourcemaps.json");
+  return join(dirname(sessionPath), `${basename(sessionPath).replace(/\.json$/, "")}.maps.json`);
 }
 
 /**

@@ -9,19 +9,24 @@
  */
 import { writeFileSync } from "node:fs";
 import process from "node:process";
+import { isMainThread, threadId } from "node:worker_threads";
 import { loadBackend } from "../../runtimes/auto.ts";
-import { recordingToSession } from "../backend.ts";
+import { type Recording, recordingToSession } from "../backend.ts";
 import { sessionToJson } from "../format/session_json.ts";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { childMapsPath, collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
+import { coordinateWorkers, threadSettings, workerFlushes, workerSessionPath } from "./worker_threads.ts";
 
-const raw = process.env[CHILD_ENV];
+// A worker thread gets the settings from the main thread (see worker_threads.ts).
+const raw = threadSettings(process.env[CHILD_ENV]);
 // The script must not see tsprof's settings, nor pass them to its children.
 delete process.env[CHILD_ENV];
 
-if (raw) {
-  const config = JSON.parse(raw) as ChildConfig;
+const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
+// Worker threads are recorded with the Node backend only: the portable one
+// instruments modules through loader hooks, which workers do not share.
+if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   const backend = await loadBackend(config.backend ?? "auto");
   if (backend.name === "portable") {
     // The portable backend samples what instrumentation reports: instrument
@@ -31,21 +36,34 @@ if (raw) {
   }
   const stopSync = backend.stopSync?.bind(backend);
   if (!stopSync) throw new Error(`tsprof: the ${backend.name} backend cannot stop synchronously`);
-  if (backend.name === "node") registerLineHooks();
+  if (backend.name === "node" && isMainThread) registerLineHooks();
   await backend.start({ intervalMs: config.intervalMs });
-  let written = false;
-  process.on("exit", (code) => {
-    if (written) return;
-    written = true;
-    const session = recordingToSession(backend, stopSync(), {
+  const write = (out: string, recording: Recording, code?: number) => {
+    const session = recordingToSession(backend, recording, {
       intervalMs: config.intervalMs,
       command: config.command,
       cwd: process.cwd(),
       exitCode: typeof code === "number" ? code : Number(process.exitCode ?? 0),
     });
     // Maps of code transformed in memory (tsx): the CLI maps positions with them.
-    if (backend.name === "node") writeFileSync(childMapsPath(config.out), JSON.stringify(collectRuntimeMaps(session)));
-    writeFileSync(config.out, sessionToJson(session));
-  });
-  exitOnSignals();
+    if (backend.name === "node") writeFileSync(childMapsPath(out), JSON.stringify(collectRuntimeMaps(session)));
+    writeFileSync(out, sessionToJson(session));
+  };
+  if (isMainThread) {
+    // Node only: Bun runs no preload in its workers.
+    const flushWorkers = backend.name === "node" ? coordinateWorkers(raw!) : () => 0;
+    let written = false;
+    process.on("exit", (code) => {
+      if (written) return;
+      written = true;
+      // Stopped first: the wait for workers below is not the program's time.
+      const recording = stopSync();
+      const lost = flushWorkers();
+      const warning = `${lost} worker thread${lost === 1 ? " was" : "s were"} still busy when the process ended and could not write ${lost === 1 ? "its" : "their"} profile`;
+      write(config.out, lost > 0 ? { ...recording, warnings: [...(recording.warnings ?? []), warning] } : recording, code);
+    });
+    exitOnSignals();
+  } else {
+    workerFlushes(() => write(workerSessionPath(config.out, threadId), stopSync()));
+  }
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,7 @@ import { childMapsPath } from "./child_maps.ts";
 import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
+import { workerSessionFiles } from "./worker_threads.ts";
 import { VERSION } from "../version.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -77,7 +78,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     // The portable backend writes a session whose positions are the sources' already.
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
-    if (runtime === "node" && !portable) session = mapChildSession(session, childMapsPath(child.outFile));
+    if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
@@ -88,6 +89,16 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     rmSync(child.dir, { recursive: true, force: true });
   }
   return show(session, options, format, child.exitCode);
+}
+
+/** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
+function withWorkers(session: Session, child: ChildResult): Session {
+  const workers = workerSessionFiles(readdirSync(child.dir), child.outFile).flatMap(({ file, id }) => {
+    const path = join(child.dir, file);
+    const worker = mapChildSession(loadProfileFile(readFileSync(path), path), childMapsPath(path));
+    return worker.profiles.map((p) => ({ ...p, name: `worker ${id}` }));
+  });
+  return workers.length === 0 ? session : { ...session, profiles: [...session.profiles, ...workers] };
 }
 
 /** After `tsprof -- <command>`: one session with a profile per process the command ran. */

@@ -108,7 +108,7 @@ test("tsprof measures wall-clock time: busy functions, idle time and total", () 
   }
 });
 
-test("tsprof profiles the main thread as main, never a worker in its place; Deno's workers are profiles of their own", () => {
+test("tsprof profiles the main thread as main and each worker thread as a profile of its own (Node, Deno; Bun records the main thread only)", () => {
   const dir = tmp();
   try {
     const out = join(dir, "threads.json");
@@ -120,17 +120,39 @@ test("tsprof profiles the main thread as main, never a worker in its place; Deno
     assert.equal(main.name, "main");
     assert.ok(names(main).has("spinMain"), "the main thread's own work");
     assert.ok(!names(main).has("spinWorker"), "no worker's frames in the main thread's profile");
-    if (runtime === "deno") {
-      // Deno's --cpu-prof writes a file per worker; Node's and Bun's record the main thread only.
-      assert.deepEqual(session.profiles.map((p) => p.name), ["main", "worker 1"]);
-      assert.ok(names(session.profiles[1]!).has("spinWorker"));
-    } else {
+    if (runtime === "bun") {
+      // Bun records the main thread only (its --cpu-prof, and no preload in workers).
       assert.equal(session.profiles.length, 1);
+    } else {
+      // Deno's --cpu-prof writes a file per worker; on Node the preload records each worker.
+      assert.equal(session.profiles.length, 2, session.profiles.map((p) => p.name).join(", "));
+      assert.match(session.profiles[1]!.name, /^worker \d+$/);
+      assert.ok(names(session.profiles[1]!).has("spinWorker"), "the worker's own work");
+      assert.ok(!names(session.profiles[1]!).has("spinMain"));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("tsprof on Node records a worker however it ends; one that never yields at the end is said lost", () => {
+  const dir = tmp();
+  try {
+    for (const [mode, status] of [["", 0], ["exit", 3], ["busy", 0]] as const) {
+      const out = join(dir, `ending-${mode}.json`);
+      const r = tsprof(["-o", out, script("threads_ending.ts"), ...(mode ? [mode] : [])]);
+      assert.equal(r.status, status, r.stderr);
+      const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+      const own = session.profiles.map((p) => [p.name, p.frames.map((f) => f.name).filter((n) => n.startsWith("spin"))]);
+      // The one that ended by itself, and the idle one asked to write at the end.
+      assert.deepEqual(own.slice(1).map(([, spins]) => spins), [["spinNatural"], ["spinWorker"]], `${mode}: ${JSON.stringify(own)}`);
+      const lost = (session.meta.warnings ?? []).filter((w) => /worker thread was still busy/.test(w));
+      assert.equal(lost.length, mode === "busy" ? 1 : 0, `${mode}: ${JSON.stringify(session.meta.warnings)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { skip: runtime === "node" ? false : "Node's preload records workers; Deno's --cpu-prof files are covered above, Bun records none" });
 
 test("tsprof -r speedscope -o writes the shared format; --load renders it again", () => {
   const dir = tmp();
