@@ -7,10 +7,10 @@
  */
 import { cac } from "cac";
 import { type OptionSpec, parseOptionValue } from "../option_spec.ts";
-import { CONSOLE_OPTIONS } from "../render/console.ts";
+import { CONSOLE_OPTIONS } from "../render/console_options.ts";
 import type { BackendName } from "../backend.ts";
 import { FORMATS } from "../render/formats.ts";
-import { PROCESS_OPTIONS } from "../tree/processors.ts";
+import { PROCESS_OPTIONS } from "../tree/process_options.ts";
 
 /** A backend by name, or `auto` for the runtime's own. */
 export type BackendChoice = BackendName | "auto";

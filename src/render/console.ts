@@ -6,7 +6,6 @@
  * @module
  */
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
-import type { OptionSpec } from "../option_spec.ts";
 import { location, shortPath } from "../paths.ts";
 import { buildCallTree, type CallNode, isSelfNode } from "../tree/call_tree.ts";
 import { flatProfile } from "../tree/flat.ts";
@@ -78,17 +77,7 @@ export interface ConsoleOptions extends ProcessOptions {
   sourceLine?: (file: string, line: number) => string | undefined;
 }
 
-/** The console's own options that can be set by name (`-p key=value`). */
-export const CONSOLE_OPTIONS: readonly OptionSpec[] = [
-  { name: "time", type: "choice", values: ["seconds", "percent"], default: "seconds", description: "show times as seconds or as a share of the total" },
-  { name: "unicode", type: "boolean", default: "true", description: "draw the tree with box-drawing characters" },
-  { name: "color", type: "boolean", default: "on a TTY", description: "colour the report with ANSI escapes" },
-  { name: "flat", type: "boolean", default: "false", description: "list functions by time instead of the tree" },
-  { name: "flatTime", type: "choice", values: ["self", "total"], default: "self", description: "the flat list's time: own time or time on the stack" },
-  { name: "flatThreshold", type: "share", default: "0.001", description: "the flat list leaves out functions under this share" },
-  { name: "maxDepth", type: "count", default: "200", description: "calls nested deeper are not drawn (a line says so)" },
-  { name: "lines", type: "boolean", default: "false", description: "add the hottest lines of the hottest functions (--lines)" },
-];
+export { CONSOLE_OPTIONS } from "./console_options.ts";
 
 const ANSI = {
   red: "\x1b[31m",

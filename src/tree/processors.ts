@@ -10,7 +10,6 @@
  * @module
  */
 import { type Frame, type Profile, profileTotal } from "../format/types.ts";
-import type { OptionSpec } from "../option_spec.ts";
 import { buildCallTree, type CallNode } from "./call_tree.ts";
 import { type GroupLibraryFramesOptions, groupLibraryFrames } from "./processors/group_library_frames.ts";
 import { type RemoveIrrelevantNodesOptions, removeIrrelevantNodes } from "./processors/remove_irrelevant_nodes.ts";
@@ -69,25 +68,7 @@ export interface ProcessOptions
   foldRecursion?: boolean;
 }
 
-/**
- * The pipeline's options that can be set by name (`-p key=value`).
- *
- * @example
- * ```ts
- * import { PROCESS_OPTIONS } from "./processors.ts";
- * PROCESS_OPTIONS.map((o) => `-p ${o.name}=${o.default}`); // what `tsprof --help` lists
- * ```
- */
-export const PROCESS_OPTIONS: readonly OptionSpec[] = [
-  { name: "showAll", type: "boolean", default: "false", description: "keep runtime internals, library frames and tiny nodes" },
-  { name: "timeline", type: "boolean", default: "false", description: "keep calls in time order, never merge repeated calls" },
-  { name: "filterThreshold", type: "share", default: "0.01", description: "drop nodes under this share of the total" },
-  { name: "foldRecursion", type: "boolean", default: "false", description: "fold calls of a function already on the call path into it" },
-  { name: "groupMinHidden", type: "count", default: "2", description: "fold a library group only if it hides at least this many frames" },
-  { name: "groupShowShare", type: "share", default: "0.2", description: "keep a library frame in view if its own time is over this share" },
-  { name: "showRegex", type: "regex", default: "none", description: "files that count as app code, even in node_modules" },
-  { name: "hideRegex", type: "regex", default: "none", description: "files that count as library code, even the app's" },
-];
+export { PROCESS_OPTIONS } from "./process_options.ts";
 
 /**
  * The standard pipeline, in this order:
