@@ -25,3 +25,10 @@ export interface ChildConfig {
    */
   readonly dir?: string;
 }
+
+/**
+ * The folder of a tree run (`tsprof -- <command>`) where Bun processes write
+ * their `--cpu-prof` files, and beside each the preload's `<pid>.json`: the
+ * process's name and exit code.
+ */
+export const BUN_PROFILES = "bun-cpu";

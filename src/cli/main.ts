@@ -86,7 +86,7 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
   if (options.rawCommand) {
     // `tsprof -- <command>`: every process of the command writes into one folder.
     const { treeSetup } = await import("./run_tree.ts");
-    const running = runChild(runtime, options.command, options.intervalMs, "auto", (dir) => treeSetup(options.command, dir));
+    const running = runChild(runtime, options.command, options.intervalMs, "auto", (dir) => treeSetup(options.command, dir, options.intervalMs));
     const report = loading();
     const child = await running;
     return (await report).finishTree(child, options, format);

@@ -24,6 +24,7 @@ import { childMapsPath } from "./child_maps.ts";
 import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
+import { BUN_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
 import { VERSION } from "../version.ts";
 
@@ -106,7 +107,8 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   let session: Session | undefined;
   try {
     const durationMs = Date.now() - child.startTime;
-    session = treeSession(child.dir, { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode });
+    const meta = { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode };
+    session = treeSession(child.dir, meta, bunCpuProfSessions(child.dir, options.intervalMs));
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
@@ -115,6 +117,54 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
     return child.exitCode || 1;
   }
   return show(session, options, format, child.exitCode);
+}
+
+/**
+ * The Bun processes of a tree run that Bun's --cpu-prof recorded (those the
+ * preload did not: see tree_preload.ts), one session each, named and given
+ * their exit code by the preload's note beside the profile.
+ */
+function bunCpuProfSessions(dir: string, intervalMs: number): Session[] {
+  const folder = join(dir, BUN_PROFILES);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const recordedInProcess = new Set(readdirSync(dir).map((f) => /^(\d+)-.*\.json$/.exec(f)?.[1]).filter((p) => p !== undefined));
+  const sessions: Session[] = [];
+  for (const file of names) {
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
+    const pid = /^CPU\.\d+\.\d+\.(\d+)\..*\.cpuprofile$/.exec(file)?.[1];
+    if (pid === undefined || recordedInProcess.has(pid)) continue;
+    let note: { name?: string; exitCode?: number; version?: string } = {};
+    try {
+      note = JSON.parse(readFileSync(join(folder, `${pid}.json`), "utf8"));
+    } catch {
+      // A process killed outright leaves no note: its profile is still there.
+    }
+    try {
+      const cpu = JSON.parse(readFileSync(join(folder, file), "utf8")) as V8CpuProfile;
+      const { profile, warnings } = mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), note.name ?? `bun (pid ${pid})`, { idleGapsMs: intervalMs }));
+      sessions.push({
+        version: 1,
+        meta: {
+          runtime: "bun",
+          runtimeVersion: note.version ?? "",
+          intervalMs,
+          startTime: cpu.startTime / 1000,
+          durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
+          ...(typeof note.exitCode === "number" ? { exitCode: note.exitCode } : {}),
+          ...(warnings.length > 0 ? { warnings } : {}),
+        },
+        profiles: [profile],
+      });
+    } catch {
+      // A torn file from a process killed while writing: skip it, as the preload's are.
+    }
+  }
+  return sessions;
 }
 
 function show(recorded: Session, options: CliOptions, format: string, exitCode: number): number {

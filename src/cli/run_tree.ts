@@ -11,7 +11,10 @@
  *   Environment was initialized without a V8::Inspector", measured through
  *   `--require`), so it cannot be profiled in-process. The runner mostly
  *   waits for the test-file processes, which are profiled.
- * - Bun: `BUN_OPTIONS` gets `--preload=<tree preload>` (`bun test` included).
+ * - Bun: `BUN_OPTIONS` gets `--cpu-prof` and `--preload=<tree preload>`. Bun's
+ *   own profiler writes a file even after `process.exit()`, which the
+ *   inspector cannot; the preload stands aside where it runs, and records
+ *   `bun test`, which ignores the flag.
  * - Deno: nothing in the environment adds a preload, and `deno test` rejects
  *   `--cpu-prof`; so a `deno` shim first on PATH runs the real one with
  *   `--preload` for `run`, `test`, `bench` and `serve`. npm prepends
@@ -25,6 +28,7 @@ import { basename, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { mergeSessions } from "../format/merge.ts";
+import { BUN_PROFILES } from "./child_config.ts";
 import { sessionFromJson } from "../format/session_json.ts";
 import type { Session, SessionMeta } from "../format/types.ts";
 
@@ -63,14 +67,18 @@ const shQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
  * Prepares `dir` (shims, the runner hook) and returns how to start
  * `command` so that its processes are profiled.
  */
-export function treeSetup(command: readonly string[], dir: string): TreeSetup {
+export function treeSetup(command: readonly string[], dir: string, intervalMs = 1): TreeSetup {
   const env: Record<string, string> = {};
   const bin = join(dir, "bin");
   mkdirSync(bin, { recursive: true });
   const imports = nodeImports();
   const nodeOptions = [process.env.NODE_OPTIONS ?? "", ...imports.map((i) => nodeOption("--import", i))];
   env.NODE_OPTIONS = nodeOptions.filter((o) => o !== "").join(" ");
-  env.BUN_OPTIONS = [process.env.BUN_OPTIONS ?? "", `--preload=${preloadPath()}`].filter((o) => o !== "").join(" ");
+  // Bun's own --cpu-prof too: unlike the preload's inspector, which answers
+  // too late, it writes a profile when a process ends with process.exit().
+  // Where it runs, the preload stands aside (`bun test` ignores the flag).
+  const bunCpuProf = [`--cpu-prof`, `--cpu-prof-dir=${join(dir, BUN_PROFILES)}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`];
+  env.BUN_OPTIONS = [process.env.BUN_OPTIONS ?? "", ...bunCpuProf, `--preload=${preloadPath()}`].filter((o) => o !== "").join(" ");
 
   const shim = join(bin, "deno");
   writeFileSync(
@@ -127,8 +135,8 @@ export function collectSessions(dir: string): Session[] {
  * One session for the whole command, or `undefined` when no process could
  * be profiled. The first process to start names the runtime.
  */
-export function treeSession(dir: string, meta: Omit<SessionMeta, "runtime" | "runtimeVersion">): Session | undefined {
-  const sessions = collectSessions(dir);
+export function treeSession(dir: string, meta: Omit<SessionMeta, "runtime" | "runtimeVersion">, more: readonly Session[] = []): Session | undefined {
+  const sessions = [...collectSessions(dir), ...more];
   if (sessions.length === 0) return undefined;
   const first = [...sessions].sort((a, b) => a.meta.startTime - b.meta.startTime)[0]!;
   return mergeSessions(sessions, { ...meta, runtime: first.meta.runtime, runtimeVersion: first.meta.runtimeVersion });

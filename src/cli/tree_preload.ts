@@ -19,14 +19,14 @@
  *
  * @module
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import process from "node:process";
 import { isMainThread } from "node:worker_threads";
 import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
-import { type Recording, recordingToSession } from "../backend.ts";
+import { type Backend, type Recording, recordingToSession } from "../backend.ts";
 import { sessionToJson } from "../format/session_json.ts";
-import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { BUN_PROFILES, CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 
 declare const Deno: { mainModule: string } | undefined;
@@ -67,6 +67,20 @@ function processName(runtime: string, testRunner: boolean): string {
   return name.length > 120 ? `${name.slice(0, 117)}...` : name;
 }
 
+/**
+ * Starts the backend; false when the engine's profiler is already running,
+ * which on Bun means its --cpu-prof records the process.
+ */
+async function started(backend: Backend, intervalMs: number, runtime: string): Promise<boolean> {
+  try {
+    await backend.start({ intervalMs });
+    return true;
+  } catch (e) {
+    if (runtime === "bun" && /profiler is running/i.test(String((e as Error).message))) return false;
+    throw e;
+  }
+}
+
 async function bunTestAfterAll(): Promise<((fn: () => Promise<void>) => void) | undefined> {
   try {
     const t = (await import("bun:test" as string)) as { afterAll: (fn: () => Promise<void>) => void };
@@ -81,10 +95,31 @@ const config = readConfig();
 const g = globalThis as { [ONCE]?: boolean };
 if (config && isMainThread && !g[ONCE]) {
   g[ONCE] = true;
-  const dir = config.dir!;
   const runtime = detectRuntime();
   const backend = await loadBackend("auto");
-  await backend.start({ intervalMs: config.intervalMs });
+  if (await started(backend, config.intervalMs, runtime)) await recordInProcess(backend, config, runtime);
+  else describeForCpuProf(config, runtime);
+}
+
+/**
+ * Bun's --cpu-prof is recording this process (see run_tree.ts) and writes
+ * its profile: say what the process is and how it ended.
+ */
+function describeForCpuProf(config: ChildConfig, runtime: string): void {
+  const dir = config.dir!;
+  process.on("exit", (code) => {
+    // `bun test` ignores --cpu-prof, so this is never its runner.
+    const name = processName(runtime, false);
+    const exitCode = typeof code === "number" ? code : Number(process.exitCode ?? 0);
+    mkdirSync(join(dir, BUN_PROFILES), { recursive: true });
+    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "" }));
+  });
+  exitOnSignals();
+}
+
+/** Records with the backend already started, and writes the session however the process ends. */
+async function recordInProcess(backend: Backend, config: ChildConfig, runtime: string): Promise<void> {
+  const dir = config.dir!;
   let testRunner = false;
   let written = false;
   const write = (recording: Recording, exitCode?: number) => {

@@ -121,3 +121,16 @@ test("tsprof -- <test run> shows the tests' code and folds the runner's own fram
   assert.match(r.stderr, /(node|bun|deno)TwoWork/, r.stderr);
   assert.ok(!/node:internal\/test_runner|40_test\.js|ext:cli/.test(r.stderr), `runner frames are folded:\n${r.stderr}`);
 }, { skip: runtime === "unknown" ? "no runtime" : false });
+
+test("tsprof -- bun <script> records a Bun process that ends with process.exit(), with its exit code", () => {
+  // Bun's inspector answers too late for exit(); its --cpu-prof does not.
+  const bun = join(ROOT, "node_modules/bun/bin/bun.exe");
+  const { r, session } = profileCommand([bun, join(ROOT, "test/fixtures/scripts/ending.ts"), "exit", "3"]);
+  assert.equal(r.status, 3, r.stderr);
+  assert.ok(session, r.stderr);
+  assert.equal(session.profiles.length, 1, session.profiles.map((p) => p.name).join(" | "));
+  const p = profileNamed(session, /ending\.ts exit 3$/);
+  assert.ok(timeIn(p, "spinBeforeEnd") > 20, `spinBeforeEnd ${timeIn(p, "spinBeforeEnd")} ms of 60`);
+  assert.equal(session.meta.runtime, "bun");
+  assert.match(session.meta.runtimeVersion, /^\d+\.\d+/);
+}, { skip: runtime === "unknown" ? "no runtime" : false });
