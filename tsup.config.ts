@@ -22,6 +22,10 @@ export const config = defineConfig({
   splitting: true,
   clean: true,
   external: [/^node:/, /^bun:/],
+  // Deno loads the preloads of `tsprof -- deno ...` from this build, in the
+  // user's project, where a bare "@jridgewell/..." resolves to nothing: the
+  // source-map packages (small, and loaded only when mapping) go inside.
+  noExternal: [/^@jridgewell\//],
 });
 
 export default config;

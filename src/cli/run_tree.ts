@@ -38,22 +38,22 @@ export interface TreeSetup {
   readonly env: Record<string, string>;
 }
 
-/** The tree preload, from source (`.ts`) or the npm build (`.js`). */
+/**
+ * The tree preload: the npm build's when there is one, else the source.
+ * The build needs no package resolution, while a source checkout's bare
+ * imports resolve only through its own deno.json, which Deno does not see
+ * from a project elsewhere; and Node 20 runs no TypeScript.
+ */
 function preloadPath(): string {
-  const fromSource = import.meta.url.endsWith(".ts");
-  return fileURLToPath(new URL(fromSource ? "./tree_preload.ts" : "./tree_preload.js", import.meta.url));
+  if (!import.meta.url.endsWith(".ts")) return fileURLToPath(new URL("./tree_preload.js", import.meta.url));
+  const built = fileURLToPath(new URL("../../dist/tree_preload.js", import.meta.url));
+  return existsSync(built) ? built : fileURLToPath(new URL("./tree_preload.ts", import.meta.url));
 }
 
-/**
- * The preload as Node loads it: the npm build when there is one (Node 20
- * runs no TypeScript), else the source through tsx.
- */
+/** The preload as Node loads it: the build as it is, the source through tsx. */
 function nodeImports(): string[] {
-  const preload = preloadPath();
-  if (preload.endsWith(".js")) return [pathToFileURL(preload).href];
-  const built = fileURLToPath(new URL("../../dist/tree_preload.js", import.meta.url));
-  if (existsSync(built)) return [pathToFileURL(built).href];
-  return [import.meta.resolve("tsx"), pathToFileURL(preload).href];
+  const preload = pathToFileURL(preloadPath()).href;
+  return preload.endsWith(".js") ? [preload] : [import.meta.resolve("tsx"), preload];
 }
 
 /** A value for NODE_OPTIONS, quoted where it has spaces. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import process from "node:process";
@@ -133,4 +133,22 @@ test("tsprof -- bun <script> records a Bun process that ends with process.exit()
   assert.ok(timeIn(p, "spinBeforeEnd") > 20, `spinBeforeEnd ${timeIn(p, "spinBeforeEnd")} ms of 60`);
   assert.equal(session.meta.runtime, "bun");
   assert.match(session.meta.runtimeVersion, /^\d+\.\d+/);
+}, { skip: runtime === "unknown" ? "no runtime" : false });
+
+test("tsprof -- deno run <script> records the Deno process in a project of its own, from any tsprof (the npm build's included)", () => {
+  // Deno loads tsprof's preload in the user's project, whose deno.json (if
+  // any) maps no package of tsprof's: the preload must need none.
+  const project = mkdtempSync(join(tmpdir(), "tsprof-project-"));
+  try {
+    copyFileSync(join(FIXTURE, "deno/child.ts"), join(project, "child.ts"));
+    const out = join(project, "run.json");
+    const deno = join(ROOT, "node_modules/.bin/deno");
+    const r = tsprof(["-o", out, "--", deno, "run", "-A", "child.ts"], { cwd: project });
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    const child = profileNamed(session, /^deno run child\.ts$/);
+    assert.ok(timeIn(child, "denoChildWork") > 40, `denoChildWork ${timeIn(child, "denoChildWork")} ms of 150`);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
 }, { skip: runtime === "unknown" ? "no runtime" : false });
