@@ -32,3 +32,13 @@ export interface ChildConfig {
  * process's name and exit code.
  */
 export const BUN_PROFILES = "bun-cpu";
+
+/**
+ * The folder of a tree run where `deno run` processes write their
+ * `--cpu-prof` files (the `deno` shim adds the flag), and beside each the
+ * preload's `<pid>.json`: the process's name and main module.
+ */
+export const DENO_PROFILES = "deno-cpu";
+
+/** Set by the `deno` shim for a process its `--cpu-prof` records. */
+export const DENO_CPU_PROF_ENV = "TSPROF_DENO_CPU_PROF";

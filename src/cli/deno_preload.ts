@@ -9,12 +9,10 @@
  */
 import process from "node:process";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { exitOnDenoSignals } from "./deno_signals.ts";
 
 declare const Deno: {
-  addSignalListener(signal: string, handler: () => void): void;
-  removeSignalListener(signal: string, handler: () => void): void;
   writeTextFileSync(path: string, text: string): void;
-  exit(code: number): never;
 };
 
 const raw = process.env[CHILD_ENV];
@@ -28,23 +26,4 @@ if (raw) {
   });
 }
 
-const ours = new Map<string, () => void>();
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
-  // Listeners added with process.on() do not pass through Deno.addSignalListener.
-  const handler = () => {
-    if (process.listenerCount(signal) > 0) return;
-    Deno.exit(code);
-  };
-  ours.set(signal, handler);
-  Deno.addSignalListener(signal, handler);
-}
-const add = Deno.addSignalListener.bind(Deno);
-// When the script takes over a signal with Deno.addSignalListener, step aside.
-Deno.addSignalListener = (signal: string, handler: () => void) => {
-  const mine = ours.get(signal);
-  if (mine && handler !== mine) {
-    Deno.removeSignalListener(signal, mine);
-    ours.delete(signal);
-  }
-  add(signal, handler);
-};
+exitOnDenoSignals();

@@ -24,7 +24,7 @@ import { childMapsPath } from "./child_maps.ts";
 import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
-import { BUN_PROFILES } from "./child_config.ts";
+import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
 import { VERSION } from "../version.ts";
 
@@ -108,7 +108,7 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   try {
     const durationMs = Date.now() - child.startTime;
     const meta = { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode };
-    session = treeSession(child.dir, meta, bunCpuProfSessions(child.dir, options.intervalMs));
+    session = treeSession(child.dir, meta, [...bunCpuProfSessions(child.dir, options.intervalMs), ...denoCpuProfSessions(child.dir, options.intervalMs)]);
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
@@ -159,6 +159,64 @@ function bunCpuProfSessions(dir: string, intervalMs: number): Session[] {
           ...(warnings.length > 0 ? { warnings } : {}),
         },
         profiles: [profile],
+      });
+    } catch {
+      // A torn file from a process killed while writing: skip it, as the preload's are.
+    }
+  }
+  return sessions;
+}
+
+/**
+ * The `deno run` processes of a tree run, which Deno's --cpu-prof recorded
+ * (the shim adds it), one session each with a profile per thread, named by
+ * the preload's note beside the profiles.
+ */
+function denoCpuProfSessions(dir: string, intervalMs: number): Session[] {
+  const folder = join(dir, DENO_PROFILES);
+  let names: string[];
+  try {
+    names = readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+  const sessions: Session[] = [];
+  // CPU.<time>.<pid>.cpuprofile, and CPU.<time>.<pid>.worker-<n>.cpuprofile per worker.
+  for (const file of names) {
+    const pid = /^CPU\.\d+\.(\d+)\.cpuprofile$/.exec(file)?.[1];
+    if (pid === undefined) continue;
+    let note: { name?: string; main?: string; version?: string; startTime?: number } = {};
+    try {
+      note = JSON.parse(readFileSync(join(folder, `${pid}.json`), "utf8"));
+    } catch {
+      // No note: the process was killed before the preload ran.
+    }
+    try {
+      const read = (f: string, name: string) => {
+        const cpu = JSON.parse(readFileSync(join(folder, f), "utf8")) as V8CpuProfile;
+        const { profile, warnings } = importDenoCpuProfile(cpu, note.main);
+        return { cpu, profile: { ...profile, name }, warnings };
+      };
+      const name = note.name ?? `deno (pid ${pid})`;
+      const workers = names
+        .map((f) => ({ f, n: new RegExp(`^CPU\\.\\d+\\.${pid}\\.worker-(\\d+)\\.cpuprofile$`).exec(f)?.[1] }))
+        .filter((w) => w.n !== undefined)
+        .sort((a, b) => Number(a.n) - Number(b.n));
+      const threads = [read(file, name), ...workers.map((w) => read(w.f, `${name} worker ${w.n}`))];
+      const cpu = threads[0]!.cpu;
+      const warnings = [...new Set(threads.flatMap((t) => t.warnings))];
+      sessions.push({
+        version: 1,
+        meta: {
+          runtime: "deno",
+          runtimeVersion: note.version ?? "",
+          intervalMs,
+          // Deno's profile runs on a monotonic clock: the preload noted the wall time at start.
+          startTime: note.startTime ?? Number(/^CPU\.(\d+)\./.exec(file)![1]),
+          durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
+          ...(warnings.length > 0 ? { warnings } : {}),
+        },
+        profiles: threads.map((t) => t.profile),
       });
     } catch {
       // A torn file from a process killed while writing: skip it, as the preload's are.

@@ -15,9 +15,11 @@
  *   own profiler writes a file even after `process.exit()`, which the
  *   inspector cannot; the preload stands aside where it runs, and records
  *   `bun test`, which ignores the flag.
- * - Deno: nothing in the environment adds a preload, and `deno test` rejects
- *   `--cpu-prof`; so a `deno` shim first on PATH runs the real one with
- *   `--preload` for `run`, `test`, `bench` and `serve`. npm prepends
+ * - Deno: nothing in the environment adds a preload, so a `deno` shim first
+ *   on PATH runs the real one with `--preload` for `run`, `test`, `bench`
+ *   and `serve`; for `run` also with `--cpu-prof`, which writes a profile
+ *   after `Deno.exit()` (the preload then only notes the process's name),
+ *   while `deno test` and `deno bench` reject it. npm prepends
  *   `node_modules/.bin` to PATH for scripts, so npm's script shell is set to
  *   one that puts the shim first again.
  *
@@ -28,7 +30,7 @@ import { basename, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { mergeSessions } from "../format/merge.ts";
-import { BUN_PROFILES } from "./child_config.ts";
+import { BUN_PROFILES, DENO_CPU_PROF_ENV, DENO_PROFILES } from "./child_config.ts";
 import { sessionFromJson } from "../format/session_json.ts";
 import type { Session, SessionMeta } from "../format/types.ts";
 
@@ -80,6 +82,7 @@ export function treeSetup(command: readonly string[], dir: string, intervalMs = 
   const bunCpuProf = [`--cpu-prof`, `--cpu-prof-dir=${join(dir, BUN_PROFILES)}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`];
   env.BUN_OPTIONS = [process.env.BUN_OPTIONS ?? "", ...bunCpuProf, `--preload=${preloadPath()}`].filter((o) => o !== "").join(" ");
 
+  const denoCpuProf = [`--cpu-prof`, `--cpu-prof-dir=${join(dir, DENO_PROFILES)}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`];
   const shim = join(bin, "deno");
   writeFileSync(
     shim,
@@ -95,7 +98,9 @@ export function treeSetup(command: readonly string[], dir: string, intervalMs = 
       '  real=$(PATH="$rest" command -v deno) || { echo "deno: not found" >&2; exit 127; }',
       "fi",
       'case "$1" in',
-      `  run|test|bench|serve) sub="$1"; shift; TSPROF_DENO_SUBCOMMAND="$sub" exec "$real" "$sub" --preload ${shQuote(preloadPath())} "$@" ;;`,
+      // `deno run`: Deno's own --cpu-prof too, which writes its profile after Deno.exit(), unlike the inspector.
+      `  run) shift; ${DENO_CPU_PROF_ENV}=1 TSPROF_DENO_SUBCOMMAND=run exec "$real" run ${denoCpuProf.map(shQuote).join(" ")} --preload ${shQuote(preloadPath())} "$@" ;;`,
+      `  test|bench|serve) sub="$1"; shift; ${DENO_CPU_PROF_ENV}= TSPROF_DENO_SUBCOMMAND="$sub" exec "$real" "$sub" --preload ${shQuote(preloadPath())} "$@" ;;`,
       "esac",
       'exec "$real" "$@"',
       "",

@@ -26,7 +26,8 @@ import { isMainThread } from "node:worker_threads";
 import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
 import { type Backend, type Recording, recordingToSession } from "../backend.ts";
 import { sessionToJson } from "../format/session_json.ts";
-import { BUN_PROFILES, CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { BUN_PROFILES, CHILD_ENV, type ChildConfig, DENO_CPU_PROF_ENV, DENO_PROFILES } from "./child_config.ts";
+import { exitOnDenoSignals } from "./deno_signals.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 
 declare const Deno: { mainModule: string } | undefined;
@@ -96,9 +97,28 @@ const g = globalThis as { [ONCE]?: boolean };
 if (config && isMainThread && !g[ONCE]) {
   g[ONCE] = true;
   const runtime = detectRuntime();
-  const backend = await loadBackend("auto");
-  if (await started(backend, config.intervalMs, runtime)) await recordInProcess(backend, config, runtime);
-  else describeForCpuProf(config, runtime);
+  const denoCpuProf = process.env[DENO_CPU_PROF_ENV] === "1";
+  // Its children are not all `deno run`: the shim sets it again for each.
+  delete process.env[DENO_CPU_PROF_ENV];
+  if (runtime === "deno" && denoCpuProf) describeForDenoCpuProf(config);
+  else {
+    const backend = await loadBackend("auto");
+    if (await started(backend, config.intervalMs, runtime)) await recordInProcess(backend, config, runtime);
+    else describeForCpuProf(config, runtime);
+  }
+}
+
+/**
+ * Deno's --cpu-prof records this `deno run` (the shim added it): it writes
+ * the profile on every exit path but a signal's. Say at once what the
+ * process is, and make signals exits.
+ */
+function describeForDenoCpuProf(config: ChildConfig): void {
+  const dir = join(config.dir!, DENO_PROFILES);
+  mkdirSync(dir, { recursive: true });
+  const main = typeof Deno !== "undefined" && Deno.mainModule.startsWith("file:") ? decodeURIComponent(new URL(Deno.mainModule).pathname) : undefined;
+  writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify({ name: processName("deno", false), main, version: process.versions.deno ?? "", startTime: Date.now() }));
+  exitOnDenoSignals();
 }
 
 /**

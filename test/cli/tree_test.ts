@@ -152,3 +152,16 @@ test("tsprof -- deno run <script> records the Deno process in a project of its o
     rmSync(project, { recursive: true, force: true });
   }
 }, { skip: runtime === "unknown" ? "no runtime" : false });
+
+test("tsprof -- deno run <script> records a Deno process that ends with Deno.exit()", () => {
+  // Deno's inspector answers too late for exit(); the shim's --cpu-prof does not.
+  const deno = join(ROOT, "node_modules/.bin/deno");
+  const { r, session } = profileCommand([deno, "run", "-A", join(ROOT, "test/fixtures/scripts/ending.ts"), "exit", "3"]);
+  assert.equal(r.status, 3, r.stderr);
+  assert.ok(session, r.stderr);
+  assert.equal(session.profiles.length, 1, session.profiles.map((p) => p.name).join(" | "));
+  const p = profileNamed(session, /^deno run .*ending\.ts$/);
+  assert.ok(timeIn(p, "spinBeforeEnd") > 20, `spinBeforeEnd ${timeIn(p, "spinBeforeEnd")} ms of 60`);
+  assert.equal(session.meta.runtime, "deno");
+  assert.match(session.meta.runtimeVersion, /^\d+\.\d+/);
+}, { skip: runtime === "unknown" ? "no runtime" : false });
