@@ -123,6 +123,9 @@ export function coordinateWorkers(settings: string): () => number {
 export function workerFlushes(write: () => void): void {
   const count = counters();
   if (count) Atomics.add(count, 0, 1);
+  const channel = new BroadcastChannel(channelName());
+  (channel as unknown as { unref(): void }).unref();
+  channel.postMessage({ recording: threadId } satisfies Message);
   let done = false;
   const once = () => {
     if (done) return;
@@ -136,15 +139,13 @@ export function workerFlushes(write: () => void): void {
       Atomics.add(count, 1, 1);
       Atomics.notify(count, 1);
     }
+    // Said however it came to write, so that terminate() on a worker that
+    // has ended by itself does not wait for an answer that cannot come.
+    channel.postMessage({ written: threadId } satisfies Message);
   };
-  const channel = new BroadcastChannel(channelName());
-  (channel as unknown as { unref(): void }).unref();
-  channel.postMessage({ recording: threadId } satisfies Message);
   channel.onmessage = (e) => {
     const data = (e as unknown as MessageEvent<Message>).data;
-    if (!("flush" in data) || (data.flush !== "all" && data.flush !== threadId)) return;
-    once();
-    channel.postMessage({ written: threadId } satisfies Message);
+    if ("flush" in data && (data.flush === "all" || data.flush === threadId)) once();
   };
   process.on("exit", once);
 }
