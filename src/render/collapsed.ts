@@ -14,8 +14,10 @@
  *
  * @module
  */
-import type { Frame, Profile, Session } from "../format/types.ts";
+import { StackInterner } from "../format/stack_interner.ts";
+import type { Frame, Session } from "../format/types.ts";
 import { shortPath } from "../paths.ts";
+import { keptStacks } from "../tree/kept_stacks.ts";
 import { encodePieces } from "./_bytes.ts";
 
 /** One frame as a folded-stack entry; `;` and line breaks cannot appear in it. */
@@ -28,31 +30,10 @@ export function collapsedFrameName(frame: Frame, cwd?: string): string {
   return text.replace(/;/g, ":").replace(/[\r\n]+/g, " ");
 }
 
-function collapseProfile(profile: Profile, prefix: string | undefined, cwd: string | undefined, out: Map<string, number>): void {
-  const byStack = new Float64Array(profile.stacks.length);
-  let empty = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const s = profile.samples[i]!;
-    if (s < 0) empty += profile.weights[i]!;
-    else byStack[s]! += profile.weights[i]!;
-  }
-  const names = profile.frames.map((f) => collapsedFrameName(f, cwd));
-  const add = (key: string, ms: number) => out.set(key, (out.get(key) ?? 0) + ms);
-  const chain: string[] = [];
-  for (let s = 0; s < profile.stacks.length; s++) {
-    const ms = byStack[s]!;
-    if (ms <= 0) continue;
-    chain.length = 0;
-    for (let t = s; t !== -1; t = profile.stacks.parent[t]!) chain.push(names[profile.stacks.frame[t]!]!);
-    if (prefix !== undefined) chain.push(prefix);
-    add(chain.reverse().join(";"), ms);
-  }
-  if (empty > 0) add(prefix === undefined ? "(idle)" : `${prefix};(idle)`, empty);
-}
-
 /**
- * Renders a session as collapsed stacks, sorted by stack text (as
- * `stackcollapse-*` tools do), counts in integer microseconds.
+ * Renders a session as collapsed stacks in stack order (frame by frame,
+ * names in code-unit order, a stack before the stacks it calls), counts in
+ * integer microseconds.
  *
  * @example
  * ```ts
@@ -92,11 +73,55 @@ export function renderCollapsedBytes(session: Session): Uint8Array {
 
 /** The lines of the collapsed file, each ending in a newline. */
 function* collapsedLines(session: Session): Generator<string> {
-  const totals = new Map<string, number>();
+  // One tree of frame names over every profile: stacks whose names read
+  // the same are one line, whatever frames they came from.
+  const paths = new StackInterner();
+  const names: string[] = [];
+  const nameIds = new Map<string, number>();
+  const nameId = (name: string): number => {
+    let id = nameIds.get(name);
+    if (id === undefined) nameIds.set(name, (id = names.push(name) - 1));
+    return id;
+  };
+  let weight = new Float64Array(1024);
+  const add = (path: number, ms: number) => {
+    if (path >= weight.length) {
+      const grown = new Float64Array(Math.max(weight.length * 2, path + 1));
+      grown.set(weight);
+      weight = grown;
+    }
+    weight[path]! += ms;
+  };
   const several = session.profiles.length > 1;
-  for (const p of session.profiles) collapseProfile(p, several ? collapsedFrameName({ name: p.name, kind: "root" }) : undefined, session.meta.cwd, totals);
-  for (const key of [...totals.keys()].sort()) {
-    const us = Math.round(totals.get(key)! * 1000);
-    if (us > 0) yield `${key} ${us}\n`;
+  for (const p of session.profiles) {
+    const root = several ? paths.intern(-1, nameId(collapsedFrameName({ name: p.name, kind: "root" }))) : -1;
+    const frameName = p.frames.map((f) => nameId(collapsedFrameName(f, session.meta.cwd)));
+    const { table, of } = keptStacks(p, new Uint8Array(p.frames.length));
+    const path = new Int32Array(table.length);
+    for (let k = 0; k < table.length; k++) {
+      const parent = table.parent[k]!;
+      path[k] = paths.intern(parent === -1 ? root : path[parent]!, frameName[table.frame[k]!]!);
+    }
+    for (let i = 0; i < p.samples.length; i++) {
+      const s = p.samples[i]!;
+      const k = s < 0 ? -1 : of[s]!;
+      // A sample with no stack at all is idle time.
+      add(k < 0 ? paths.intern(root, nameId("(idle)")) : path[k]!, p.weights[i]!);
+    }
+  }
+  // Depth first, siblings by name: stack by stack, frame by frame, each
+  // stack's own line before those of what it calls. A line's text is its
+  // caller's plus one name, kept only while the walk is below it.
+  const { parent, frame, length } = paths.table();
+  const children: number[][] = Array.from({ length: length + 1 }, () => []);
+  for (let k = 0; k < length; k++) children[parent[k]! + 1]!.push(k);
+  const byName = (a: number, b: number) => (names[frame[a]!]! < names[frame[b]!]! ? -1 : 1);
+  const todo: [number, string][] = children[0]!.sort(byName).reverse().map((k) => [k, names[frame[k]!]!]);
+  while (todo.length > 0) {
+    const [k, line] = todo.pop()!;
+    const us = Math.round((k < weight.length ? weight[k]! : 0) * 1000);
+    if (us > 0) yield `${line} ${us}\n`;
+    const kids = children[k + 1]!.sort(byName);
+    for (let c = kids.length - 1; c >= 0; c--) todo.push([kids[c]!, `${line};${names[frame[kids[c]!]!]!}`]);
   }
 }

@@ -48,3 +48,21 @@ for (const [tool, file] of Object.entries(FIXTURES)) {
     }
   });
 }
+
+test("renderCollapsed() merges stacks whose frames read the same and writes them stack by stack", () => {
+  const b = new ProfileBuilder("main");
+  // Two frames that differ only in the column read the same once collapsed.
+  const at = (col: number) => ({ name: "work", file: "/app/w.ts", line: 2, col, kind: "js" as const });
+  const main = { name: "main", file: "/app/m.ts", line: 1, col: 1, kind: "js" as const };
+  const a = { name: "a", file: "/app/m.ts", line: 5, col: 1, kind: "js" as const };
+  b.addSample([main, at(1)], 1);
+  b.addSample([main, at(9)], 2);
+  b.addSample([main], 0.5);
+  b.addSample([main, a, at(1)], 1);
+  const lines = renderCollapsed(sessionOf(b.build())).trimEnd().split("\n");
+  assert.deepEqual(lines, [
+    "main (m.ts:1) 500",
+    "main (m.ts:1);a (m.ts:5);work (w.ts:2) 1000",
+    "main (m.ts:1);work (w.ts:2) 3000",
+  ]);
+});
