@@ -14,14 +14,13 @@ import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import type { Session } from "../format/types.ts";
 import { loadProfileFile } from "../import/load.ts";
-import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
-import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { type Renderer, rendererByName, type RenderOptions } from "../render/registry.ts";
 import { type CliOptions, UsageError } from "./args.ts";
-import { type ChildResult, findCpuProfiles } from "./run_child.ts";
+import type { ChildResult } from "./run_child.ts";
+import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { childMapsPath } from "./child_maps.ts";
-import { importDenoCpuProfile, mapBunProfile, mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
+import { mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
@@ -108,7 +107,7 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   try {
     const durationMs = Date.now() - child.startTime;
     const meta = { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode };
-    session = treeSession(child.dir, meta, [...bunCpuProfSessions(child.dir, options.intervalMs), ...denoCpuProfSessions(child.dir, options.intervalMs)]);
+    session = treeSession(child.dir, meta, [...cpuProfSessions(child.dir, "bun", options.intervalMs), ...cpuProfSessions(child.dir, "deno", options.intervalMs)]);
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
@@ -120,103 +119,40 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
 }
 
 /**
- * The Bun processes of a tree run that Bun's --cpu-prof recorded (those the
- * preload did not: see tree_preload.ts), one session each, named and given
- * their exit code by the preload's note beside the profile.
+ * The processes of a tree run that their runtime's --cpu-prof recorded
+ * (Bun's, and `deno run` through the shim; see tree_preload.ts), one
+ * session each, named by the preload's note beside the profiles. A process
+ * the preload recorded itself is left to its own session.
  */
-function bunCpuProfSessions(dir: string, intervalMs: number): Session[] {
-  const folder = join(dir, BUN_PROFILES);
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return [];
-  }
-  const recordedInProcess = new Set(readdirSync(dir).map((f) => /^(\d+)-.*\.json$/.exec(f)?.[1]).filter((p) => p !== undefined));
+function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: number): Session[] {
+  const folder = join(dir, runtime === "bun" ? BUN_PROFILES : DENO_PROFILES);
+  const recordedInProcess = new Set(readdirSync(dir).map((f) => /^(\d+)-.*\.json$/.exec(f)?.[1]));
   const sessions: Session[] = [];
-  for (const file of names) {
-    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
-    const pid = /^CPU\.\d+\.\d+\.(\d+)\..*\.cpuprofile$/.exec(file)?.[1];
-    if (pid === undefined || recordedInProcess.has(pid)) continue;
-    let note: { name?: string; exitCode?: number; version?: string } = {};
+  for (const files of cpuProfilesByProcess(folder)) {
+    if (recordedInProcess.has(files.pid)) continue;
+    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number } = {};
     try {
-      note = JSON.parse(readFileSync(join(folder, `${pid}.json`), "utf8"));
+      note = JSON.parse(readFileSync(join(folder, `${files.pid}.json`), "utf8"));
     } catch {
       // A process killed outright leaves no note: its profile is still there.
     }
     try {
-      const cpu = JSON.parse(readFileSync(join(folder, file), "utf8")) as V8CpuProfile;
-      const { profile, warnings } = mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), note.name ?? `bun (pid ${pid})`, { idleGapsMs: intervalMs }));
+      const name = note.name ?? `${runtime} (pid ${files.pid})`;
+      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main });
       sessions.push({
         version: 1,
         meta: {
-          runtime: "bun",
+          runtime,
           runtimeVersion: note.version ?? "",
           intervalMs,
-          startTime: cpu.startTime / 1000,
+          // Bun stamps its profile with the wall clock; Deno's clock is monotonic, so its
+          // preload noted the wall time at start (its file name carries one too).
+          startTime: note.startTime ?? (runtime === "bun" ? cpu.startTime / 1000 : files.time ?? 0),
           durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
           ...(typeof note.exitCode === "number" ? { exitCode: note.exitCode } : {}),
           ...(warnings.length > 0 ? { warnings } : {}),
         },
-        profiles: [profile],
-      });
-    } catch {
-      // A torn file from a process killed while writing: skip it, as the preload's are.
-    }
-  }
-  return sessions;
-}
-
-/**
- * The `deno run` processes of a tree run, which Deno's --cpu-prof recorded
- * (the shim adds it), one session each with a profile per thread, named by
- * the preload's note beside the profiles.
- */
-function denoCpuProfSessions(dir: string, intervalMs: number): Session[] {
-  const folder = join(dir, DENO_PROFILES);
-  let names: string[];
-  try {
-    names = readdirSync(folder).sort();
-  } catch {
-    return [];
-  }
-  const sessions: Session[] = [];
-  // CPU.<time>.<pid>.cpuprofile, and CPU.<time>.<pid>.worker-<n>.cpuprofile per worker.
-  for (const file of names) {
-    const pid = /^CPU\.\d+\.(\d+)\.cpuprofile$/.exec(file)?.[1];
-    if (pid === undefined) continue;
-    let note: { name?: string; main?: string; version?: string; startTime?: number } = {};
-    try {
-      note = JSON.parse(readFileSync(join(folder, `${pid}.json`), "utf8"));
-    } catch {
-      // No note: the process was killed before the preload ran.
-    }
-    try {
-      const read = (f: string, name: string) => {
-        const cpu = JSON.parse(readFileSync(join(folder, f), "utf8")) as V8CpuProfile;
-        const { profile, warnings } = importDenoCpuProfile(cpu, note.main);
-        return { cpu, profile: { ...profile, name }, warnings };
-      };
-      const name = note.name ?? `deno (pid ${pid})`;
-      const workers = names
-        .map((f) => ({ f, n: new RegExp(`^CPU\\.\\d+\\.${pid}\\.worker-(\\d+)\\.cpuprofile$`).exec(f)?.[1] }))
-        .filter((w) => w.n !== undefined)
-        .sort((a, b) => Number(a.n) - Number(b.n));
-      const threads = [read(file, name), ...workers.map((w) => read(w.f, `${name} worker ${w.n}`))];
-      const cpu = threads[0]!.cpu;
-      const warnings = [...new Set(threads.flatMap((t) => t.warnings))];
-      sessions.push({
-        version: 1,
-        meta: {
-          runtime: "deno",
-          runtimeVersion: note.version ?? "",
-          intervalMs,
-          // Deno's profile runs on a monotonic clock: the preload noted the wall time at start.
-          startTime: note.startTime ?? Number(/^CPU\.(\d+)\./.exec(file)![1]),
-          durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
-          ...(warnings.length > 0 ? { warnings } : {}),
-        },
-        profiles: threads.map((t) => t.profile),
+        profiles,
       });
     } catch {
       // A torn file from a process killed while writing: skip it, as the preload's are.
@@ -261,21 +197,11 @@ class NoProfile extends Error {}
  * `--cpu-prof` (Bun's has no idle samples: its gaps are idle time).
  */
 function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions): Session {
-  const { main, workers } = findCpuProfiles(child.dir);
-  if (!main) throw new NoProfile();
-  // Positions to the original sources: Deno maps function positions itself
-  // but not line ticks; Bun reports the files that ran (TypeScript already).
-  const read = (file: string, name: string) => {
-    const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
-    const { profile, warnings } = runtime === "bun"
-      ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), name, { idleGapsMs: options.intervalMs }))
-      : importDenoCpuProfile(cpu, options.command[0]);
-    return { cpu, profile: { ...profile, name }, warnings };
-  };
+  // The child is the one process that writes here.
+  const files = cpuProfilesByProcess(child.dir).at(-1);
+  if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
   // The main thread first, then each worker Deno profiled, as profiles of their own.
-  const threads = [read(main, "main"), ...workers.map((w) => read(w.file, w.name))];
-  const cpu = threads[0]!.cpu;
-  const warnings = [...new Set(threads.flatMap((t) => t.warnings))];
+  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0] });
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
   let cpuTimeMs: number | undefined;
   try {
@@ -297,7 +223,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
       exitCode: child.exitCode,
       ...(warnings.length > 0 ? { warnings } : {}),
     },
-    profiles: threads.map((t) => t.profile),
+    profiles,
   };
 }
 

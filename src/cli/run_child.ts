@@ -7,7 +7,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import process from "node:process";
@@ -133,21 +133,4 @@ export function runChild(
       resolvePromise({ exitCode, dir, outFile: out, startTime });
     });
   });
-}
-
-/**
- * The `.cpuprofile` files Deno or Bun wrote into `dir`: the main thread's,
- * and (Deno) one per worker, `CPU.<time>.<pid>.worker-<n>.cpuprofile`,
- * named `worker <n>`, in order.
- */
-export function findCpuProfiles(dir: string): { main: string | undefined; workers: { file: string; name: string }[] } {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
-  const workerOf = (f: string) => /\.worker-(\d+)\.cpuprofile$/.exec(f)?.[1];
-  const mains = files.filter((f) => workerOf(f) === undefined);
-  const workers = files
-    .filter((f) => workerOf(f) !== undefined)
-    .map((f) => ({ file: join(dir, f), n: Number(workerOf(f)) }))
-    .sort((a, b) => a.n - b.n)
-    .map(({ file, n }) => ({ file, name: `worker ${n}` }));
-  return { main: mains.length > 0 ? join(dir, mains[mains.length - 1]!) : undefined, workers };
 }

@@ -1,0 +1,91 @@
+/**
+ * The `.cpuprofile` files Deno's and Bun's `--cpu-prof` write into a
+ * folder, by process, and their import: what the CLI reads after a run on
+ * those runtimes, and after `tsprof -- <command>` for their processes.
+ *
+ * @module
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Profile } from "../format/types.ts";
+import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
+import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
+
+/** One process's files: its main thread's, and (Deno) one per worker, in order. */
+export interface ProcessProfiles {
+  readonly pid: string;
+  readonly main: string;
+  readonly workers: readonly { readonly file: string; readonly n: number }[];
+  /** Epoch ms in the name (Deno's names carry it), if any. */
+  readonly time?: number;
+}
+
+/**
+ * The `--cpu-prof` files in `dir` by process, ordered by file name:
+ * Deno's `CPU.<epoch ms>.<pid>[.worker-<n>].cpuprofile` and Bun's
+ * `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`.
+ */
+export function cpuProfilesByProcess(dir: string): ProcessProfiles[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  const byPid = new Map<string, { main?: string; workers: { file: string; n: number }[]; time?: number }>();
+  const entry = (pid: string) => {
+    let e = byPid.get(pid);
+    if (!e) byPid.set(pid, (e = { workers: [] }));
+    return e;
+  };
+  for (const name of names) {
+    const deno = /^CPU\.(\d+)\.(\d+)(?:\.worker-(\d+))?\.cpuprofile$/.exec(name);
+    const bun = /^CPU\.\d+\.\d+\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(name);
+    if (deno) {
+      const e = entry(deno[2]!);
+      if (deno[3] !== undefined) e.workers.push({ file: join(dir, name), n: Number(deno[3]) });
+      else {
+        e.main = join(dir, name);
+        e.time = Number(deno[1]);
+      }
+    } else if (bun) entry(bun[1]!).main = join(dir, name);
+  }
+  const out: ProcessProfiles[] = [];
+  for (const [pid, e] of byPid) {
+    if (e.main === undefined) continue;
+    out.push({ pid, main: e.main, workers: e.workers.sort((a, b) => a.n - b.n), ...(e.time !== undefined ? { time: e.time } : {}) });
+  }
+  return out;
+}
+
+/** A process's profiles read and mapped to the sources, main thread first. */
+export interface ImportedProcess {
+  /** The main thread's raw profile, for its times. */
+  readonly cpu: V8CpuProfile;
+  readonly profiles: Profile[];
+  readonly warnings: string[];
+}
+
+/**
+ * Reads one process's profiles: the main thread's named `name`, each
+ * worker's `<workerPrefix>worker <n>`. Deno maps function positions itself
+ * but not line ticks (`entry`, its main module, helps find the maps); Bun
+ * reports the files that ran, TypeScript already, and records no idle
+ * samples (its gaps count as idle).
+ */
+export function importProcess(
+  files: ProcessProfiles,
+  runtime: "deno" | "bun",
+  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined },
+): ImportedProcess {
+  const read = (file: string, name: string) => {
+    const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
+    const { profile, warnings } = runtime === "bun"
+      ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), name, { idleGapsMs: options.intervalMs }))
+      : importDenoCpuProfile(cpu, options.entry);
+    return { cpu, profile: { ...profile, name }, warnings };
+  };
+  const threads = [read(files.main, options.name), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
+  return { cpu: threads[0]!.cpu, profiles: threads.map((t) => t.profile), warnings: [...new Set(threads.flatMap((t) => t.warnings))] };
+}
