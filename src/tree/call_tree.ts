@@ -200,28 +200,22 @@ export interface BuildCallTreeOptions {
 export function buildCallTree(profile: Profile, options: BuildCallTreeOptions = {}): CallNode {
   const selfNodes = options.selfNodes ?? false;
   const minTime = options.minTime ?? 0;
-  const paths = kept(profile, options);
+  const paths = keptPaths(profile, options);
   if (!options.timeline) return buildAggregated(profile, paths, selfNodes, minTime);
   const root = buildTimeline(profile, paths, selfNodes);
   if (minTime > 0) pruneBelow(root, minTime);
   return root;
 }
 
-/** The kept paths and the frames they index. */
-interface Kept extends KeptStacks {
-  readonly frames: readonly Frame[];
-}
-
-function kept(profile: Profile, options: BuildCallTreeOptions): Kept {
+function keptPaths(profile: Profile, options: BuildCallTreeOptions): KeptStacks {
   const remove = options.removeFrame;
   const removed = new Uint8Array(profile.frames.length);
   if (remove) for (let f = 0; f < removed.length; f++) removed[f] = remove(profile.frames[f]!) ? 1 : 0;
-  const k = keptStacks(profile, removed, { foldRecursion: options.foldRecursion ?? false });
-  return { ...k, frames: profile.frames };
+  return keptStacks(profile, removed, { foldRecursion: options.foldRecursion ?? false });
 }
 
-function buildAggregated(profile: Profile, kept: Kept, selfNodes: boolean, minTime: number): CallNode {
-  const { table, of, frames } = kept;
+function buildAggregated(profile: Profile, paths: KeptStacks, selfNodes: boolean, minTime: number): CallNode {
+  const { table, of } = paths;
   const own = new Float64Array(table.length);
   let rootTime = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -231,7 +225,7 @@ function buildAggregated(profile: Profile, kept: Kept, selfNodes: boolean, minTi
     const k = s >= 0 ? of[s]! : -1;
     if (k >= 0) own[k]! += w;
   }
-  return treeOfPaths(table, own, frames, rootTime, { selfNodes, minTime });
+  return treeOfPaths(table, own, profile.frames, rootTime, { selfNodes, minTime });
 }
 
 /**
@@ -287,8 +281,9 @@ export function treeOfPaths(
   return root;
 }
 
-function buildTimeline(profile: Profile, kept: Kept, selfNodes: boolean): CallNode {
-  const { table, of, frames } = kept;
+function buildTimeline(profile: Profile, paths: KeptStacks, selfNodes: boolean): CallNode {
+  const { table, of } = paths;
+  const frames = profile.frames;
   const root: CallNode = { frame: ROOT_FRAME, time: 0, children: [] };
   // The open calls, root first, and the kept path each stands for; depthOf
   // finds an open path's place in the open calls (-1: not open).
