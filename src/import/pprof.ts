@@ -118,11 +118,13 @@ export function importPprof(bytes: Uint8Array): Session {
   const others = types.filter((t, i) => i !== pick.index && !(t.type === "samples" && t.unit === "count"));
   if (others.length > 0) warnings.push(`shown: ${pick.label} (the file also holds ${others.map((t) => t.type).join(", ")})`);
   const duration = Number(p.durationNanos) / 1e6;
+  // A file tsprof wrote names the runtime it came from in a comment.
+  const wrote = p.comment.map(str).find((c) => c.startsWith("tsprof: "))?.slice(8).split(" ");
   return {
     version: 1,
     meta: {
-      runtime: "pprof",
-      runtimeVersion: "",
+      runtime: wrote?.[0] || "pprof",
+      runtimeVersion: wrote?.slice(1).join(" ") ?? "",
       intervalMs: pick.periodMs ?? 1,
       startTime: Number(p.timeNanos) / 1e6,
       durationMs: duration > 0 ? duration : total,
