@@ -71,11 +71,12 @@ export function importPprof(bytes: Uint8Array): Session {
   const functions = new Map<string, { name: string; file: string; startLine: number }>();
   for (const f of p.function) functions.set(String(f.id), { name: str(f.name) || str(f.systemName), file: str(f.filename), startLine: Number(f.startLine) });
   // Each location is the frames it stands for, caller first (pprof lists
-  // inlined functions callee first).
-  const locations = new Map<string, Frame[]>();
+  // inlined functions callee first), each with the line it was on. A frame
+  // is its function (at its start line): the lines become line times.
+  const locations = new Map<string, { frame: Frame; line: number }[]>();
   const missing = new Set<string>();
   for (const loc of p.location) {
-    const frames: Frame[] = [];
+    const frames: { frame: Frame; line: number }[] = [];
     for (let i = loc.line.length - 1; i >= 0; i--) {
       const line = loc.line[i]!;
       const fn = functions.get(String(line.functionId));
@@ -83,10 +84,10 @@ export function importPprof(bytes: Uint8Array): Session {
         missing.add(`function ${String(line.functionId)}`);
         continue;
       }
-      frames.push(frameOf(fn.name, fn.file, fn.startLine > 0 ? fn.startLine : Number(line.line)));
+      frames.push({ frame: frameOf(fn.name, fn.file, fn.startLine), line: Number(line.line) });
     }
     // An unsymbolized location is its address.
-    if (frames.length === 0) frames.push({ name: `0x${BigInt(loc.address).toString(16)}`, kind: "js" });
+    if (frames.length === 0) frames.push({ frame: { name: `0x${BigInt(loc.address).toString(16)}`, kind: "js" }, line: 0 });
     locations.set(String(loc.id), frames);
   }
   const threadKeys = new Set(THREAD_LABELS.map((k) => p.stringTable.strings.indexOf(k)).filter((i) => i > 0));
@@ -99,15 +100,21 @@ export function importPprof(bytes: Uint8Array): Session {
     let b = builders.get(thread);
     if (!b) builders.set(thread, (b = new ProfileBuilder(thread)));
     let stack = -1;
+    let leaf: { id: number; line: number } | undefined;
     for (let i = s.locationId.length - 1; i >= 0; i--) {
       const frames = locations.get(String(s.locationId[i]));
       if (!frames) {
         missing.add(`location ${String(s.locationId[i])}`);
         continue;
       }
-      for (const f of frames) stack = b.internStack(stack, b.internFrame(f));
+      for (const f of frames) {
+        const id = b.internFrame(f.frame);
+        stack = b.internStack(stack, id);
+        leaf = { id, line: f.line };
+      }
     }
     b.addStackSample(stack, value);
+    if (leaf && leaf.line > 0 && leaf.line <= 0x7fffffff) b.addLineTime(leaf.id, leaf.line, value);
   }
   const profiles: Profile[] = [...builders.values()].map((b) => b.build());
   if (profiles.length === 0) throw new RangeError(`the pprof profile holds no samples with ${pick.label}`);
