@@ -169,7 +169,8 @@ function cpuProfileRuntime(urls: ReadonlySet<string>, bun: boolean): string {
   if (bun) return "bun";
   const has = (prefix: string) => [...urls].some((u) => u.startsWith(prefix));
   if (has("ext:")) return "deno";
-  if (has("node:")) return "node";
+  // Node before 16 named its own modules `internal/...` with no scheme.
+  if (has("node:") || has("internal/")) return "node";
   if (has("http://") || has("https://")) return "chrome";
   return "v8";
 }
