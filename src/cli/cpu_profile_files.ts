@@ -72,20 +72,21 @@ export interface ImportedProcess {
  * worker's `<workerPrefix>worker <n>`. Deno maps function positions itself
  * but not line ticks (`entry`, its main module, helps find the maps); Bun
  * reports the files that ran, TypeScript already, and records no idle
- * samples (its gaps count as idle).
+ * samples: its gaps are shared between the stacks and idle time by the main
+ * thread's busy time, `busyMs`, where its preload could count it.
  */
 export function importProcess(
   files: ProcessProfiles,
   runtime: "deno" | "bun",
-  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined },
+  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined; busyMs?: number | undefined },
 ): ImportedProcess {
-  const read = (file: string, name: string) => {
+  const read = (file: string, name: string, busyMs?: number) => {
     const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
     const { profile, warnings } = runtime === "bun"
-      ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), name, { idleGapsMs: options.intervalMs }))
+      ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) }))
       : importDenoCpuProfile(cpu, options.entry);
     return { cpu, profile: { ...profile, name }, warnings };
   };
-  const threads = [read(files.main, options.name), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
+  const threads = [read(files.main, options.name, options.busyMs), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
   return { cpu: threads[0]!.cpu, profiles: threads.map((t) => t.profile), warnings: [...new Set(threads.flatMap((t) => t.warnings))] };
 }
