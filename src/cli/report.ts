@@ -25,6 +25,7 @@ import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
+import { labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -79,6 +80,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
     if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
+    if (runtime !== "bun" || portable) session = labelStartup(session, portable, toolPaths());
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
