@@ -15,7 +15,7 @@
  * - Short bursts: samplers lose or gain samples around wake-ups (V8's own
  *   `--cpu-prof` shows 0.4-0.5x of the measured time on such bursts, Bun's
  *   busy time is the kernel's count, which includes the runtime's native
- *   work), so the band is 0.3x-3x: wide, but a sample standing for the idle
+ *   work), so the band is 0.3x-4x: wide, but a sample standing for the idle
  *   time after it gives 5-13x.
  * - The profile's total is the duration it covered, within 2%.
  *
@@ -61,13 +61,13 @@ test("tsprof agrees with a CPU-bound script's own clock: the hot function within
 
 test("tsprof agrees with a timer-driven script's own clock (1 ms every 10 ms): idle is not charged to the burst", () => {
   const r = profileFixture("duty_cycle.ts");
-  assert.ok(r.hot >= 0.3 * r.busy && r.hot <= 3 * r.busy, r.detail);
+  assert.ok(r.hot >= 0.3 * r.busy && r.hot <= 4 * r.busy, r.detail);
   assert.ok(r.idle >= 0.5 * r.duration, r.detail);
 });
 
 test("tsprof agrees with a local HTTP server's own clock (60 requests of 1 ms): waiting for requests is idle", () => {
   const r = profileFixture("http_server.ts");
-  assert.ok(r.hot >= 0.3 * r.busy && r.hot <= 3 * r.busy, r.detail);
+  assert.ok(r.hot >= 0.3 * r.busy && r.hot <= 4 * r.busy, r.detail);
   assert.ok(r.idle >= 0.4 * r.duration, r.detail);
 });
 
