@@ -7,7 +7,8 @@
 import type { Backend, BackendStartOptions, InspectorSession, Recording } from "./backend.ts";
 import { TsprofError } from "./errors.ts";
 import type { Profile } from "./format/types.ts";
-import { importV8CpuProfile, type V8CpuProfile } from "./import/v8_cpuprofile.ts";
+import { estimateNote } from "./import/gap_weights.ts";
+import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "./import/v8_cpuprofile.ts";
 import { threadBusyMs, type ThreadStats } from "./import/thread_busy.ts";
 import { normalizeFile } from "./paths.ts";
 import type { MapFetcher, ReadText } from "./sourcemap/map_source.ts";
@@ -144,8 +145,10 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     const imported = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs, ...busy } : {});
     const mapped = remap?.(imported);
     const profile = mapped?.profile ?? imported;
+    const note = rt.idleGaps ? estimateNote(sampleSpans(cpu), s.intervalMs, busy.busyMs) : undefined;
+    const warnings = [...(mapped?.warnings ?? []), ...(note ? [note] : [])];
     return {
-      ...(mapped && mapped.warnings.length > 0 ? { warnings: mapped.warnings } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
       profile,
       startTime: s.startTime,
       durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,

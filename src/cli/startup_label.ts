@@ -1,18 +1,18 @@
 /**
- * After a direct run on Node, Deno or with the portable backend: idle time
+ * After a direct run on Node, Deno or with the portable backend: what ran
  * before the program's own code first ran is start-up, shown as such
- * (`src/import/startup_idle.ts`). Bun records no idle samples.
+ * (`src/import/startup.ts`). Bun records no idle samples.
  *
  * @module
  */
 import type { Session } from "../format/types.ts";
-import { MODULE_LOADING_FRAME, relabelStartupIdle, UNINSTRUMENTED_FRAME } from "../import/startup_idle.ts";
+import { MODULE_LOADING_FRAME, relabelStartup, UNINSTRUMENTED_FRAME } from "../import/startup.ts";
 
 /**
- * The session with its main profile's start-up idle relabelled: as module
- * loading on Node (tsx's loader thread) and Deno (its start-up and module
- * graph, loaded off the main thread), as uninstrumented code with the
- * portable backend. The program's code is any file outside node_modules
+ * The session with its main profile's start-up relabelled: tsprof's own
+ * start as such, the rest as module loading on Node (tsx's loader thread,
+ * the module loader) and Deno (its start-up and module graph), as
+ * uninstrumented code with the portable backend. The program's code is any file outside node_modules
  * and outside tsprof (`toolPaths`).
  *
  * @example
@@ -24,8 +24,8 @@ import { MODULE_LOADING_FRAME, relabelStartupIdle, UNINSTRUMENTED_FRAME } from "
 export function labelStartup(session: Session, portable: boolean, toolPaths: readonly string[]): Session {
   const [main, ...rest] = session.profiles;
   if (!main) return session;
-  const isProgram = (file: string) =>
-    (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) && !/[\\/]node_modules[\\/]/.test(file) && !toolPaths.some((t) => file.startsWith(t));
-  const labelled = relabelStartupIdle(main, isProgram, portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME);
+  const isTool = (file: string) => toolPaths.some((t) => file.startsWith(t));
+  const isProgram = (file: string) => (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) && !/[\\/]node_modules[\\/]/.test(file) && !isTool(file);
+  const labelled = relabelStartup(main, { isProgram, isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME });
   return labelled === main ? session : { ...session, profiles: [labelled, ...rest] };
 }

@@ -57,3 +57,33 @@ function waterLevel(spans: readonly number[], busy: number): number {
   }
   return Infinity;
 }
+
+/**
+ * A line for the report when much of the time in functions is estimated
+ * rather than observed: the share charged beyond one interval per sample
+ * in gaps longer than two intervals. Nothing when every gap was busy (the
+ * busy time covers them all) or the estimated share is small.
+ *
+ * @example
+ * ```ts
+ * import { estimateNote } from "./gap_weights.ts";
+ * // Ten 1 ms bursts 10 ms apart, one sample each, 30 ms busy in all.
+ * estimateNote(Array.from({ length: 10 }, () => 10_000), 1, 30); // "Bun records no idle samples: 67% of ..."
+ * ```
+ */
+export function estimateNote(spans: readonly number[], intervalMs: number, busyMs?: number): string | undefined {
+  const busy = busySpans(spans, intervalMs, busyMs);
+  let total = 0;
+  let estimated = 0;
+  let allBusy = true;
+  for (let i = 0; i < spans.length; i++) {
+    total += busy[i]!;
+    if (busy[i]! < spans[i]!) allBusy = false;
+    if (spans[i]! > 2000 * intervalMs) estimated += Math.max(0, busy[i]! - 1000 * intervalMs);
+  }
+  if (allBusy || total === 0 || estimated < 0.1 * total) return undefined;
+  const share = `Bun records no idle samples: ${Math.round((100 * estimated) / total)}% of the time in functions is estimated`;
+  return busyMs === undefined
+    ? `${share} at one interval per sample; functions that run in short bursts may show half their time or less`
+    : `${share} from the main thread's busy time; with Bun's own work (HTTP, I/O) on that thread, functions that run in short bursts may show up to 2x their time (--backend portable measures them)`;
+}

@@ -168,13 +168,7 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
   }
 
   const samples = cpu.samples ?? [];
-  const deltas = cpu.timeDeltas ?? [];
-  const times: number[] = new Array(samples.length);
-  let t = cpu.startTime;
-  for (let i = 0; i < samples.length; i++) {
-    t += deltas[i] ?? 0;
-    times[i] = t;
-  }
+  const spans = sampleSpans(cpu);
   const selfMs = new Map<number, number>();
   let idleStack = -1;
   const idle = (us: number) => {
@@ -182,14 +176,7 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
     if (idleStack === -1) idleStack = builder.internStack(-1, builder.internFrame(IDLE_FRAME));
     builder.addStackSample(idleStack, us / 1000);
   };
-  // Each sample stands for the time until the next one (the last: until
-  // endTime); the lead-in before the first goes to the first. Without idle
-  // samples, only the busy part of each span does (gap_weights.ts).
-  const spans: number[] = [samples.length > 0 ? Math.max(0, times[0]! - cpu.startTime) : 0];
-  for (let i = 0; i < samples.length; i++) {
-    const end = i + 1 < samples.length ? times[i + 1]! : Math.max(cpu.endTime, times[i]!);
-    spans.push(Math.max(0, end - times[i]!));
-  }
+  // Without idle samples, only the busy part of each span counts (gap_weights.ts).
   const busy = options.idleGapsMs === undefined ? spans : busySpans(spans, options.idleGapsMs, options.busyMs, true);
   for (let i = 0; i < samples.length; i++) {
     const ms = (busy[i + 1]! + (i === 0 ? busy[0]! : 0)) / 1000;
@@ -212,6 +199,34 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
     for (const pt of ticks) builder.addLineTime(frameId, pt.line, (ms * pt.ticks) / total);
   }
   return builder.build();
+}
+
+/**
+ * What each sample stands for before any split (µs): the lead-in before the
+ * first sample, then for each sample the time until the next one (the last:
+ * until `endTime`). V8's convention gives the lead-in to the first sample.
+ *
+ * @example
+ * ```ts
+ * import { sampleSpans } from "./v8_cpuprofile.ts";
+ * sampleSpans({ nodes: [], startTime: 0, endTime: 2000, samples: [2, 2], timeDeltas: [500, 1000] }); // [500, 1000, 500]
+ * ```
+ */
+export function sampleSpans(cpu: V8CpuProfile): number[] {
+  const samples = cpu.samples ?? [];
+  const deltas = cpu.timeDeltas ?? [];
+  const times: number[] = new Array(samples.length);
+  let t = cpu.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    times[i] = t;
+  }
+  const spans: number[] = [samples.length > 0 ? Math.max(0, times[0]! - cpu.startTime) : 0];
+  for (let i = 0; i < samples.length; i++) {
+    const end = i + 1 < samples.length ? times[i + 1]! : Math.max(cpu.endTime, times[i]!);
+    spans.push(Math.max(0, end - times[i]!));
+  }
+  return spans;
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "../harness.ts";
 import { busySpans } from "../../src/import/gap_weights.ts";
 import { parseThreadStats, threadBusyMs } from "../../src/import/thread_busy.ts";
-import { MODULE_LOADING_FRAME, relabelStartupIdle } from "../../src/import/startup_idle.ts";
+import { MODULE_LOADING_FRAME, relabelStartup } from "../../src/import/startup.ts";
 import { ProfileBuilder } from "../../src/format/builder.ts";
 import { IDLE_FRAME } from "../../src/format/types.ts";
 
@@ -30,15 +30,18 @@ test("threadBusyMs() counts time on a CPU and the wait after preemptions, not af
   assert.equal(parseThreadStats("garbage", ""), undefined);
 });
 
-test("relabelStartupIdle() relabels idle before the program's first sample only", () => {
+test("relabelStartup() labels what ran before the program's first sample: tsprof's start, module loading; nothing after", () => {
   const b = new ProfileBuilder("main");
   const app = { name: "main", kind: "js" as const, file: "/app/a.ts", line: 1, col: 1 };
+  b.addSample([{ name: "start", kind: "js", file: "/tsprof/preload.js" }, { name: "post", kind: "js", file: "node:inspector" }], 40);
   b.addSample([IDLE_FRAME], 20);
   b.addSample([{ name: "load", kind: "js", file: "node:internal/loader" }], 3);
   b.addSample([app], 5);
   b.addSample([IDLE_FRAME], 7);
-  const p = relabelStartupIdle(b.build(), (f) => f.startsWith("/app/"), MODULE_LOADING_FRAME);
+  b.addSample([{ name: "load", kind: "js", file: "node:internal/loader" }], 2);
+  const labels = { isProgram: (f: string) => f.startsWith("/app/"), isTool: (f: string) => f.startsWith("/tsprof/"), startup: MODULE_LOADING_FRAME };
+  const p = relabelStartup(b.build(), labels);
   const names = Array.from(p.samples, (s) => p.frames[p.stacks.frame[s]!]!.name);
-  assert.deepEqual(names, ["(module loading)", "load", "main", "(idle)"]);
-  assert.deepEqual(Array.from(p.weights), [20, 3, 5, 7]);
+  assert.deepEqual(names, ["(tsprof start-up)", "(module loading)", "(module loading)", "main", "(idle)", "load"]);
+  assert.deepEqual(Array.from(p.weights), [40, 20, 3, 5, 7, 2]);
 });
