@@ -9,6 +9,7 @@
 import type { Frame, Profile } from "../format/types.ts";
 import type { DecodedPayload, PayloadHeader } from "../render/html_payload.ts";
 import type { CallNode } from "../tree/call_tree.ts";
+import { shellLine } from "../render/shell_quote.ts";
 import { processTree } from "../tree/processors.ts";
 import { FramePaint } from "./chart_surface.ts";
 import { clear, el } from "./dom.ts";
@@ -162,7 +163,7 @@ export function startApp(root: HTMLElement, payload: DecodedPayload): { show(vie
   const frameIndexes = payload.profiles.map((p) => new Map(p.frames.map((f, i) => [f, i] as const)));
 
   // Header.
-  const program = meta.command && meta.command.length > 0 ? meta.command.join(" ") : "profile";
+  const program = meta.command && meta.command.length > 0 ? shellLine(meta.command) : "profile";
   const title = meta.description ?? program;
   document.title = `${formatMs(meta.durationMs)} · ${title} · tsprof`;
   const when = new Date(meta.startTime);
