@@ -6,15 +6,17 @@
  * the same positions, no transpiler's start-up. tsx runs it where Node
  * cannot: an older Node, `.tsx`, files under node_modules (Node strips no
  * types there), and an entry whose syntax needs transforming (`enum`,
- * `namespace`, parameter properties), which the preload finds out in the
- * child before the script starts.
+ * `namespace`, parameter properties) or that imports TypeScript files by
+ * their `.js` names, which the preload finds out in the child before the
+ * script starts. Only the entry is checked: a module it imports that Node
+ * cannot run fails as under `node script.ts`.
  *
  * @module
  */
 import nodeModule from "node:module";
-import { resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import process from "node:process";
-import { readFileSync } from "node:fs";
 
 /** How Node treats TypeScript: `strip`, `transform`, or not at all. */
 function nodeTypeScript(): "strip" | "transform" | undefined {
@@ -53,10 +55,27 @@ export function nodeCanRunEntry(entry: string): boolean {
   process.emitWarning = () => undefined;
   try {
     strip(source, { mode });
-    return true;
   } catch (e) {
     return (e as { code?: string }).code !== "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX";
   } finally {
     process.emitWarning = emitWarning;
   }
+  return !importsTsAsJs(entry, source);
+}
+
+/** `import ... from "./x.js"`, `import("./x.js")`, `export ... from`: relative `.js` specifiers. */
+const RELATIVE_JS = /(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+?)\.([mc]?)js["']/g;
+
+/**
+ * Whether the entry imports a TypeScript file by its `.js` name (tsc's
+ * NodeNext style: `./lib.js` for `lib.ts`), which tsx resolves and Node
+ * does not.
+ */
+function importsTsAsJs(entry: string, source: string): boolean {
+  const dir = dirname(resolve(entry));
+  for (const m of source.matchAll(RELATIVE_JS)) {
+    const base = resolve(dir, m[1]!);
+    if (!existsSync(`${base}.${m[2]}js`) && existsSync(`${base}.${m[2]}ts`)) return true;
+  }
+  return false;
 }

@@ -66,14 +66,21 @@ test("tsprof runs a TypeScript file as the runtime runs it: top-level await outs
   });
 });
 
-test("tsprof falls back to tsx where Node cannot strip the entry's syntax (an enum)", () => {
-  inProject({ "enum.ts": `enum Colour { Red = 1, Blue }\nconsole.log("enum", Colour.Blue);\n` }, (dir) => {
-    const r = tsprof(["enum.ts"], { cwd: dir });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, "enum 2\n");
-    assert.ok(!/ExperimentalWarning/.test(r.stderr), r.stderr);
+test("tsprof falls back to tsx where Node cannot run the entry as it is: an enum, a TypeScript module imported by its .js name", () => {
+  const files = {
+    "enum.ts": `enum Colour { Red = 1, Blue }\nconsole.log("enum", Colour.Blue);\n`,
+    "lib.ts": `export const v: number = 5;\n`,
+    "nodenext.ts": `import { v } from "./lib.js";\nconsole.log("v", v);\n`,
+  };
+  inProject(files, (dir) => {
+    for (const [script, printed] of [["enum.ts", "enum 2\n"], ["nodenext.ts", "v 5\n"]]) {
+      const r = tsprof([script!], { cwd: dir });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, printed);
+      assert.ok(!/ExperimentalWarning/.test(r.stderr), r.stderr);
+    }
   });
-}, { skip: runtime === "deno" ? "Deno transforms TypeScript itself" : false });
+}, { skip: runtime === "deno" ? "Deno resolves and transforms TypeScript itself" : false });
 
 const loadErrors: [string, Record<string, string>, string][] = [
   ["the script", { "package.json": `{"type":"module"}`, "bad.ts": "const = ;\n" }, "bad.ts"],
