@@ -30,6 +30,7 @@ import { defaultOutputName, OutputWriteError, writeNew, writeReplacing } from ".
 import { ownCommand } from "./own_command.ts";
 import { neverStarted } from "./load_errors.ts";
 import { shellLine } from "../render/shell_quote.ts";
+import { type PhaseTimer, phaseTimer } from "./timings.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
 function toolPaths(): string[] {
@@ -77,12 +78,15 @@ function readFile(path: string): Uint8Array {
  * `--load-prev`. Returns the exit code the CLI ends with.
  */
 export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number {
+  const timer = phaseTimer("cli");
   let session: Session;
   try {
     // The portable backend writes a session whose positions are the sources' already.
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    timer.mark("read");
     if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
+    timer.mark("map");
     if (neverStarted(session, options.command[0], child.exitCode, child.outFile)) {
       process.stderr.write(`tsprof: no report: the program did not start (exit code ${child.exitCode})\n`);
       return child.exitCode;
@@ -96,7 +100,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
-  return show(session, options, format, child.exitCode);
+  return show(session, options, format, child.exitCode, timer);
 }
 
 /** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
@@ -180,7 +184,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   return sessions;
 }
 
-function show(recorded: Session, options: CliOptions, format: string, exitCode: number): number {
+function show(recorded: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number {
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
   const renderer = rendererByName(format)!;
@@ -191,7 +195,12 @@ function show(recorded: Session, options: CliOptions, format: string, exitCode: 
     keepAfterFailedWrite(session, e);
     return exitCode;
   }
+  timer.mark("render");
+  timer.total("printed");
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  timer.mark("keep");
+  timer.total("total");
+  timer.flush();
   return exitCode;
 }
 
