@@ -20,7 +20,8 @@ import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { childMapsPath } from "./child_maps.ts";
-import { mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
+import { mapChildSession, mapLoadedSession, readText, sourceLines } from "./source_maps.ts";
+import { labelAwaits } from "../async/label_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
@@ -78,7 +79,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     // The portable backend writes a session whose positions are the sources' already.
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
-    if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
+    if (runtime === "node" && !portable) session = labelAwaits(withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child), readText);
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);

@@ -82,6 +82,7 @@ export function runChild(
   intervalMs: number,
   backend: ChildConfig["backend"] = "auto",
   tree?: (dir: string) => { argv: string[]; env: Record<string, string> },
+  async = true,
 ): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-"));
   const out = join(dir, "session.json");
@@ -93,6 +94,7 @@ export function runChild(
     intervalMs,
     command: [...command],
     ...(backend !== "auto" ? { backend } : {}),
+    ...(async ? {} : { async: false }),
     ...(setup ? { dir } : {}),
   };
   const startTime = Date.now();
