@@ -25,6 +25,7 @@ const CALLEE = /^(?:new\s+)?([A-Za-z_$][\w$]*(?:\s*\??\.\s*#?[A-Za-z_$][\w$]*)*)
  * ```
  */
 export function awaitedName(line: string, col: number): string | undefined {
+  if (/^for\s+await\b/.test(line.slice(col - 1))) return "for await";
   const upTo = line.slice(0, Math.max(0, col - 1) + 1);
   const at = upTo.lastIndexOf("await");
   if (at < 0) return line.slice(col - 1).match(CALLEE)?.[1]?.replace(/\s+/g, "");
