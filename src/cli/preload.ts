@@ -37,11 +37,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   const stopSync = backend.stopSync?.bind(backend);
   if (!stopSync) throw new Error(`tsprof: the ${backend.name} backend cannot stop synchronously`);
   if (backend.name === "node" && isMainThread) registerLineHooks();
-  // Where the program waits: the Node backend's main thread (see src/async/).
-  const awaits = backend.name === "node" && isMainThread && config.async !== false
-    ? (await import("../../runtimes/node/awaits.ts")).trackAwaits({ minMs: config.intervalMs / 4 })
-    : undefined;
-  await backend.start({ intervalMs: config.intervalMs });
+  await backend.start({ intervalMs: config.intervalMs, async: config.async !== false });
   const write = (out: string, recording: Recording, code?: number) => {
     const session = recordingToSession(backend, recording, {
       intervalMs: config.intervalMs,
@@ -61,9 +57,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
       if (written) return;
       written = true;
       // Stopped first: the wait for workers below is not the program's time.
-      awaits?.stop();
-      const sampled = stopSync();
-      const recording = awaits ? { ...sampled, profile: awaits.charge(sampled.profile, sampled.durationMs) } : sampled;
+      const recording = stopSync();
       const lost = flushWorkers();
       const warning = `${lost} worker thread${lost === 1 ? " was" : "s were"} still busy when the process ended and could not write ${lost === 1 ? "its" : "their"} profile`;
       write(config.out, lost > 0 ? { ...recording, warnings: [...(recording.warnings ?? []), warning] } : recording, code);
