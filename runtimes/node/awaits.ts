@@ -23,7 +23,16 @@ import type { Frame, Profile } from "../../src/format/types.ts";
 import { codeOrigin, normalizeFile } from "../../src/paths.ts";
 
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
-const STACK_DEPTH = 48;
+const STACK_DEPTH = 32;
+/**
+ * Stacks taken per millisecond at most, on average, and in a burst. Taking a
+ * stack is what an `await` costs here: capped, a program running hundreds of
+ * thousands of awaits a second pays for a few thousand of them. An `await`
+ * with no stack is not placed; while it waits, the `await` that waits on it
+ * (its caller's) takes the time, or it stays `(idle)`.
+ */
+const STACKS_PER_MS = 4;
+const STACK_BURST = 256;
 
 /** What {@linkcode trackAwaits} returns. */
 export interface AwaitTracker {
@@ -59,14 +68,21 @@ export function trackAwaits(options: TrackAwaitsOptions): AwaitTracker {
   const pending = new WeakMap<object, { start: number; trace: Trace }>();
   // start, end, trace, flat: one wait is three entries.
   const kept: (number | Trace)[] = [];
+  let tokens = STACK_BURST;
+  let last = performance.now();
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
     if (parent === undefined) return;
+    const now = performance.now();
+    tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
+    last = now;
+    if (tokens < 1) return;
+    tokens -= 1;
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = STACK_DEPTH;
     const trace: Trace = {};
     Error.captureStackTrace(trace, init);
     Error.stackTraceLimit = limit;
-    pending.set(promise, { start: performance.now(), trace });
+    pending.set(promise, { start: now, trace });
   }
   function before(promise: Promise<unknown>): void {
     const p = pending.get(promise);
