@@ -23,7 +23,6 @@ const cli = join(root, "dist/cli.js");
 const workloads = {
   await_http: ["1500"], // thousands of awaits per second: a local HTTP server and its client
   await_heavy: ["20000"], // hundreds of thousands of awaits per second: the extreme
-  async_io: ["60"],
   lib_cpu: ["40"],
   recursion: ["30"],
 };

@@ -27,12 +27,12 @@ const STACK_DEPTH = 32;
 /**
  * Stacks taken per millisecond at most, on average, and in a burst. Taking a
  * stack is what an `await` costs here: capped, a program running hundreds of
- * thousands of awaits a second pays for a few thousand of them. An `await`
+ * thousands of awaits a second pays for about a thousand of them. An `await`
  * with no stack is not placed; while it waits, the `await` that waits on it
  * (its caller's) takes the time, or it stays `(idle)`.
  */
-const STACKS_PER_MS = 4;
-const STACK_BURST = 256;
+const STACKS_PER_MS = 1;
+const STACK_BURST = 128;
 
 /** What {@linkcode trackAwaits} returns. */
 export interface AwaitTracker {
