@@ -9,7 +9,9 @@ import process from "node:process";
 import type { Backend, BackendStartOptions, Recording } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
 import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
-import { type AwaitTracker, trackAwaits } from "./awaits.ts";
+import { type AwaitTracker, matchSampledFrames } from "../../src/async/await_tracker.ts";
+import { chargeAwaits } from "../../src/async/charge_awaits.ts";
+import { trackNodeAwaits } from "./awaits.ts";
 
 /**
  * Creates a backend that samples the calling Node thread.
@@ -38,20 +40,22 @@ export function nodeBackend(): Backend {
  */
 function withAwaits(sampler: Backend): Backend {
   let tracker: AwaitTracker | undefined;
-  const charged = (recording: Recording, t: AwaitTracker | undefined): Recording =>
-    t ? { ...recording, profile: t.charge(recording.profile, recording.durationMs) } : recording;
+  // The tracker stops right before the sampler: that moment is the profile's end.
+  const charged = (recording: Recording, t: { tracker: AwaitTracker; end: number } | undefined): Recording => {
+    if (!t) return recording;
+    const { profile, durationMs } = recording;
+    return { ...recording, profile: chargeAwaits(profile, t.end - durationMs, matchSampledFrames(profile, t.tracker.waits())) };
+  };
   const take = () => {
     const t = tracker;
     tracker = undefined;
-    // Stopped right before the sampler: that moment is the profile's end.
-    t?.stop();
-    return t;
+    return t && { tracker: t, end: t.stop() };
   };
   const backend: Backend = {
     name: sampler.name,
     runtimeVersion: sampler.runtimeVersion,
     async start(options: BackendStartOptions = {}) {
-      const t = options.async === false ? undefined : trackAwaits({ minMs: (options.intervalMs ?? 1) / 4 });
+      const t = options.async === false ? undefined : trackNodeAwaits({ minMs: (options.intervalMs ?? 1) / 4 });
       try {
         await sampler.start(options);
       } catch (e) {
