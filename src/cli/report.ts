@@ -22,6 +22,7 @@ import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from ".
 import { childMapsPath } from "./child_maps.ts";
 import { mapChildSession, mapLoadedSession, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
+import { chargeChildAwaits } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
@@ -80,6 +81,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
     if (runtime === "node" && !portable) session = labelAwaits(withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child), readText);
+    if (runtime === "deno") session = chargeChildAwaits(session, child.outFile);
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
