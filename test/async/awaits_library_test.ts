@@ -31,7 +31,7 @@ test("profile() charges a wait to the await in the profiled function (Node)", as
   });
   const ms = awaitedIn(session, "pause");
   // Wide: on a loaded machine other work takes some of the samples (bench/awaits.mjs measures accuracy).
-  assert.ok(ms >= 150 * 0.6 && ms <= session.meta.durationMs, `pause waited ${ms} of ${session.meta.durationMs} ms`);
+  assert.ok(ms >= 150 * 0.4 && ms <= session.meta.durationMs, `pause waited ${ms} of ${session.meta.durationMs} ms`);
   assert.ok(Math.abs(profileTotal(session.profiles[0]!) - session.meta.durationMs) < 1);
 }, { skip });
 
