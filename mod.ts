@@ -40,8 +40,6 @@ export type { HttpProfilingOptions } from "./src/http/common.ts";
 export type { FetchHandler } from "./src/http/fetch.ts";
 export type { NextFunction, NodeMiddleware, NodeRequestLike, NodeResponseLike } from "./src/http/node.ts";
 export { VERSION } from "./src/version.ts";
-export { AWAIT_FRAME_NAME, type AwaitWait, chargeAwaits, isAwaitFrame } from "./src/async/charge_awaits.ts";
-export { awaitedName, labelAwaits, type ReadSource } from "./src/async/label_awaits.ts";
 
 // `deno run -A ./mod.ts script.ts` is the CLI on Deno (and what
 // `jsr:@tsprof/cli` runs); imported as a library, this does nothing.
