@@ -40,9 +40,9 @@ test(`${runtime} backend records a busy function and its weights add up to the w
   assert.ok((frame.line ?? 0) >= 1);
 });
 
-test(`${runtime} backend shows awaited time as idle, not as a function's`, async () => {
+test(`${runtime} backend shows awaited time as idle with async: false, not as a function's`, async () => {
   const backend = await loadBackend("auto");
-  await backend.start({ intervalMs: 1 });
+  await backend.start({ intervalMs: 1, async: false });
   spinInBackend(30);
   await new Promise((r) => setTimeout(r, 150));
   const rec = await backend.stop();
@@ -51,6 +51,25 @@ test(`${runtime} backend shows awaited time as idle, not as a function's`, async
   assert.ok(idle > 100, `idle ${idle} ms of a 150 ms wait`);
   assert.ok(timeIn(tree, "spinInBackend") < 80);
 });
+
+test(`${runtime} backend charges awaited time to the await under the awaiting function (Node, by default)`, async () => {
+  const backend = await loadBackend("auto");
+  await backend.start({ intervalMs: 1 });
+  await waitInBackend(150);
+  const rec = await backend.stop();
+  const tree = buildCallTree(rec.profile);
+  let awaited = 0;
+  walk(tree, (n) => {
+    if (n.frame.name === "waitInBackend") for (const c of n.children) if (c.frame.name.startsWith("[await]")) awaited += c.time;
+  });
+  // Wide: other work on a loaded machine takes samples too.
+  assert.ok(awaited > 60, `${awaited} ms of a 150 ms wait under waitInBackend > [await]`);
+  assert.ok(Math.abs(profileTotal(rec.profile) - rec.durationMs) < 1, "the total is still the wall time");
+}, { skip: runtime === "node" ? false : "the engine backends of Deno and Bun record no waits" });
+
+async function waitInBackend(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
 
 backendContract(runtime, () => loadBackend("auto"));
 
