@@ -60,6 +60,9 @@ export interface Activation {
   state: number;
   /** When it last suspended at an await, while a recording charges waits. */
   since?: number | undefined;
+  /** Where, in the original source, it last suspended at an await, where the instrumentation tells. */
+  awaitLine?: number | undefined;
+  awaitCol?: number | undefined;
 }
 
 /**
@@ -144,7 +147,7 @@ export class Recorder {
   #uninstrumentedStack = -1;
   /** When the recording started, and the waits of awaits so far (`undefined`: not recorded). */
   #start = 0;
-  #waits: { start: number; end: number; stack: Int32Array; id: number }[] | undefined;
+  #waits: { start: number; end: number; stack: Int32Array; id: number; line: number | undefined; col: number | undefined }[] | undefined;
 
   /**
    * Registers the functions of one module and returns the id of the first;
@@ -213,14 +216,18 @@ export class Recorder {
    * It reaches an `await` (its operand is evaluated): its frames and its
    * callers' leave the stack until it resumes. Returns `value`.
    */
-  awaitStart<T>(a: Activation, value: T): T {
+  awaitStart<T>(a: Activation, value: T, line?: number, col?: number): T {
     if (this.ticks[0] !== this.seen) this.sample();
     else if (this.everyEvent) this.sampleIfDue();
     if (a.state === 0) {
       a.saved = this.stack.slice(0, this.depth);
       if (a.base < this.depth) this.depth = a.base;
       a.state = 1;
-      if (this.#waits !== undefined) a.since = this.#clock();
+      if (this.#waits !== undefined) {
+        a.since = this.#clock();
+        a.awaitLine = line;
+        a.awaitCol = col;
+      }
     }
     return value;
   }
@@ -294,7 +301,7 @@ export class Recorder {
     a.base = this.depth;
     if (a.state === 1 && a.since !== undefined && a.saved !== undefined && this.#waits !== undefined) {
       const end = this.#clock();
-      if (end - a.since >= this.#intervalMs / 4) this.#waits.push({ start: a.since, end, stack: a.saved, id: a.id });
+      if (end - a.since >= this.#intervalMs / 4) this.#waits.push({ start: a.since, end, stack: a.saved, id: a.id, line: a.awaitLine, col: a.awaitCol });
       a.since = undefined;
     }
     if (a.state === 1 && a.saved !== undefined) {
@@ -452,17 +459,18 @@ export class Recorder {
   }
 
   /**
-   * The waits with their frames. The instrumentation does not tell where in
-   * its function an `await` is: its `[await]` frame sits at the function's
-   * position.
+   * The waits with their frames. Where the instrumentation did not tell
+   * where the `await` is (`for await`), its `[await]` frame sits at the
+   * function's position.
    */
-  #awaitWaits(waits: readonly { start: number; end: number; stack: Int32Array; id: number }[]): AwaitWait[] {
+  #awaitWaits(waits: readonly { start: number; end: number; stack: Int32Array; id: number; line: number | undefined; col: number | undefined }[]): AwaitWait[] {
     const out: AwaitWait[] = [];
     for (const w of waits) {
       const fn = this.frames[w.id] ?? UNKNOWN_FRAME;
       if (fn.file === undefined) continue;
       const stack = Array.from(w.stack, (id) => this.frames[id] ?? UNKNOWN_FRAME);
-      out.push({ start: w.start, end: w.end, stack, at: { file: fn.file, line: fn.line ?? 1, col: fn.col ?? 1 } });
+      const at = w.line !== undefined ? { line: w.line, col: w.col ?? 1 } : { line: fn.line ?? 1, col: fn.col ?? 1 };
+      out.push({ start: w.start, end: w.end, stack, at: { file: fn.file, ...at } });
     }
     return out;
   }

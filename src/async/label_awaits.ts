@@ -22,10 +22,15 @@ const CALLEE = /^(?:new\s+)?([A-Za-z_$][\w$]*(?:\s*\??\.\s*#?[A-Za-z_$][\w$]*)*)
  * import { awaitedName } from "./label_awaits.ts";
  * awaitedName("  const res = await fetch(url);", 21); // "fetch"
  * awaitedName("  for await (const x of src) n += x;", 3); // "for await"
+ * awaitedName("  await sleep(5);", 3); // "sleep"
  * ```
  */
 export function awaitedName(line: string, col: number): string | undefined {
-  if (/^for\s+await\b/.test(line.slice(col - 1))) return "for await";
+  const rest = line.slice(col - 1);
+  if (/^for\s+await\b/.test(rest)) return "for await";
+  // At the `await` itself (the portable backend's positions).
+  const own = /^await\b\s*/.exec(rest);
+  if (own) return rest.slice(own[0].length).match(CALLEE)?.[1]?.replace(/\s+/g, "");
   const upTo = line.slice(0, Math.max(0, col - 1) + 1);
   const at = upTo.lastIndexOf("await");
   if (at < 0) return line.slice(col - 1).match(CALLEE)?.[1]?.replace(/\s+/g, "");

@@ -82,6 +82,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
     if (runtime === "node" && !portable) session = labelAwaits(withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child), readText);
     if (runtime === "deno") session = chargeChildAwaits(session, child.outFile);
+    if (portable) session = labelAwaits(session, readText);
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);

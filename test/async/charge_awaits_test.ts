@@ -77,6 +77,7 @@ test("awaitedName() names what an await waits for", () => {
   assert.equal(awaitedName("  for await (const x of src) n += x;", 3), "for await");
   assert.equal(awaitedName("  await this.db.query(sql);", 9), "this.db.query");
   assert.equal(awaitedName("  x = 1;", 3), "x");
+  assert.equal(awaitedName("  await sleep(5);", 3), "sleep", "at the await keyword");
   assert.equal(awaitedName("  (", 3), undefined);
 });
 
