@@ -27,7 +27,9 @@ import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
+import { labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
+import { type PhaseTimer, phaseTimer } from "./timings.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
 function toolPaths(): string[] {
@@ -75,14 +77,18 @@ function readFile(path: string): Uint8Array {
  * `--load-prev`. Returns the exit code the CLI ends with.
  */
 export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number {
+  const timer = phaseTimer("cli");
   let session: Session;
   try {
     // The portable backend writes a session whose positions are the sources' already.
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    timer.mark("read");
     if (runtime === "node" && !portable) session = labelAwaits(withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child), readText);
     if (runtime === "deno") session = chargeChildAwaits(session, child.outFile);
     if (portable) session = labelAwaits(session, readText);
+    if (runtime !== "bun" || portable) session = labelStartup(session, portable, toolPaths());
+    timer.mark("map");
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
@@ -92,7 +98,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
-  return show(session, options, format, child.exitCode);
+  return show(session, options, format, child.exitCode, timer);
 }
 
 /** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
@@ -134,7 +140,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   const sessions: Session[] = [];
   for (const files of cpuProfilesByProcess(folder)) {
     if (recordedInProcess.has(files.pid)) continue;
-    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number } = {};
+    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number; busyMs?: number } = {};
     try {
       note = JSON.parse(readFileSync(join(folder, `${files.pid}.json`), "utf8"));
     } catch {
@@ -142,7 +148,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
     }
     try {
       const name = note.name ?? `${runtime} (pid ${files.pid})`;
-      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main });
+      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs });
       sessions.push({
         version: 1,
         meta: {
@@ -165,12 +171,17 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   return sessions;
 }
 
-function show(recorded: Session, options: CliOptions, format: string, exitCode: number): number {
+function show(recorded: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number {
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
   const renderer = rendererByName(format)!;
   emit(session, renderer, options, true);
+  timer.mark("render");
+  timer.total("printed");
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  timer.mark("keep");
+  timer.total("total");
+  timer.flush();
   return exitCode;
 }
 
@@ -204,15 +215,16 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   // The child is the one process that writes here.
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
-  // The main thread first, then each worker Deno profiled, as profiles of their own.
-  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0] });
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-  let cpuTimeMs: number | undefined;
+  let noted: { cpuTimeMs?: number; busyMs?: number } = {};
   try {
-    cpuTimeMs = (JSON.parse(readFileSync(child.outFile, "utf8")) as { cpuTimeMs?: number }).cpuTimeMs;
+    noted = JSON.parse(readFileSync(child.outFile, "utf8")) as typeof noted;
   } catch {
     // An uncaught error skips Deno's unload event: CPU time unknown then.
   }
+  const cpuTimeMs = noted.cpuTimeMs;
+  // The main thread first, then each worker Deno profiled, as profiles of their own.
+  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0], busyMs: noted.busyMs });
   return {
     version: 1,
     meta: {
