@@ -6,9 +6,12 @@
  * @module
  */
 import process from "node:process";
-import type { Backend } from "../../src/backend.ts";
+import type { Backend, BackendStartOptions, Recording } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
 import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { type AwaitTracker, matchSampledFrames } from "../../src/async/await_tracker.ts";
+import { chargeAwaits } from "../../src/async/charge_awaits.ts";
+import { trackNodeAwaits } from "./awaits.ts";
 
 /**
  * Creates a backend that samples the calling Node thread.
@@ -22,11 +25,50 @@ import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
  * ```
  */
 export function nodeBackend(): Backend {
-  return inspectorBackend({
+  return withAwaits(inspectorBackend({
     name: "node",
     runtimeVersion: process.versions.node,
     synchronous: true,
     connect: connectInspector,
     cpuTimeMs: processCpuTimeMs,
-  });
+  }));
+}
+
+/**
+ * The sampler with the waits of `await`s recorded beside it (unless
+ * `async: false`) and charged to them when it stops.
+ */
+function withAwaits(sampler: Backend): Backend {
+  let tracker: AwaitTracker | undefined;
+  // The tracker stops right before the sampler: that moment is the profile's end.
+  const charged = (recording: Recording, t: { tracker: AwaitTracker; end: number } | undefined): Recording => {
+    if (!t) return recording;
+    const { profile, durationMs } = recording;
+    return { ...recording, profile: chargeAwaits(profile, t.end - durationMs, matchSampledFrames(profile, t.tracker.waits())) };
+  };
+  const take = () => {
+    const t = tracker;
+    tracker = undefined;
+    return t && { tracker: t, end: t.stop() };
+  };
+  const backend: Backend = {
+    name: sampler.name,
+    runtimeVersion: sampler.runtimeVersion,
+    async start(options: BackendStartOptions = {}) {
+      const t = options.async === false ? undefined : trackNodeAwaits({ minMs: (options.intervalMs ?? 1) / 4 });
+      try {
+        await sampler.start(options);
+      } catch (e) {
+        t?.stop();
+        throw e;
+      }
+      tracker = t;
+    },
+    async stop() {
+      const t = take();
+      return charged(await sampler.stop(), t);
+    },
+  };
+  const stopSync = sampler.stopSync?.bind(sampler);
+  return stopSync ? { ...backend, stopSync: () => { const t = take(); return charged(stopSync(), t); } } : backend;
 }

@@ -20,7 +20,9 @@ import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { childMapsPath } from "./child_maps.ts";
-import { mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
+import { mapChildSession, mapLoadedSession, readText, sourceLines } from "./source_maps.ts";
+import { labelAwaits } from "../async/label_awaits.ts";
+import { chargeChildAwaits } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
@@ -86,7 +88,9 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
     timer.mark("read");
-    if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
+    if (runtime === "node" && !portable) session = labelAwaits(withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child), readText);
+    if (runtime === "deno") session = chargeChildAwaits(session, child.outFile);
+    if (portable) session = labelAwaits(session, readText);
     if (runtime !== "bun" || portable) session = labelStartup(session, portable, toolPaths());
     timer.mark("map");
     if (neverStarted(session, options.command[0], child.exitCode, child.outFile)) {
