@@ -80,7 +80,15 @@ export interface InspectorRuntime {
    * whose profiles report transpiled positions (Deno). Map files named by
    * the code are read with this function.
    */
-  readonly mapSources?: { readonly readText: ReadText; readonly fallback?: MapFetcher };
+  readonly mapSources?: {
+    readonly readText: ReadText;
+    readonly fallback?: MapFetcher;
+    /**
+     * `jsc`: the profile's positions are in the files that ran (Bun); only
+     * maps next to code on disk apply, and frames move to their definitions.
+     */
+    readonly engine?: "v8" | "jsc";
+  };
 }
 
 /** The code of the profile's scripts, by file, as the inspector holds it. */
@@ -88,7 +96,8 @@ async function scriptSources(session: InspectorSession, cpu: V8CpuProfile): Prom
   const scripts = new Map<string, string>();
   for (const n of cpu.nodes) {
     const { url, scriptId } = n.callFrame;
-    if (url.startsWith("file:") && scriptId !== undefined && !scripts.has(normalizeFile(url))) scripts.set(normalizeFile(url), String(scriptId));
+    // Files by URL, or by path: code compiled through `vm` (test runners) names its file so.
+    if ((url.startsWith("file:") || url.startsWith("/")) && scriptId !== undefined && !scripts.has(normalizeFile(url))) scripts.set(normalizeFile(url), String(scriptId));
   }
   const sources = new Map<string, string>();
   if (scripts.size === 0) return sources;
@@ -161,9 +170,13 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
       const cpu = await stopV8Profiler(s.session);
       const mapSources = rt.mapSources;
       if (!mapSources) return finish(s, cpu);
+      if (mapSources.engine === "jsc") {
+        const [{ mapJscProfile }, { mapsFromFiles }] = await Promise.all([import("./sourcemap/jsc.ts"), import("./sourcemap/map_source.ts")]);
+        return finish(s, cpu, (p) => mapJscProfile(p, mapsFromFiles(mapSources.readText), mapSources.readText));
+      }
       const sources = await scriptSources(s.session, cpu);
-      // Loaded here, not up front: only Deno maps in-process, and a profiled
-      // program should not pay for loading source-map code at its start.
+      // Loaded here, not up front: a profiled program should not pay for
+      // loading source-map code at its start.
       const { mapWithSources } = await import("./sourcemap/map_with_sources.ts");
       return finish(s, cpu, (p) => mapWithSources(p, sources, mapSources));
     },

@@ -17,7 +17,7 @@
  */
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
-import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { connectInspector, processCpuTimeMs, readTextFile } from "../_inspector_session.ts";
 
 declare const Bun: { version: string };
 
@@ -40,5 +40,8 @@ export function bunBackend(): Backend {
     idleGaps: true,
     connect: connectInspector,
     cpuTimeMs: processCpuTimeMs,
+    // Positions are in the files that ran: bundles map through their maps,
+    // frames move to their definitions, as the CLI does with --cpu-prof.
+    mapSources: { readText: readTextFile, engine: "jsc" },
   });
 }

@@ -8,7 +8,7 @@
 import process from "node:process";
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
-import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { connectInspector, processCpuTimeMs, readTextFile } from "../_inspector_session.ts";
 
 /**
  * Creates a backend that samples the calling Node thread.
@@ -28,5 +28,8 @@ export function nodeBackend(): Backend {
     synchronous: true,
     connect: connectInspector,
     cpuTimeMs: processCpuTimeMs,
+    // The code V8 ran names its map (tsx's inline ones, `.js.map` files);
+    // `stop()` maps through them. `stopSync()` leaves that to its caller.
+    mapSources: { readText: readTextFile },
   });
 }

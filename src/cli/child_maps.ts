@@ -1,17 +1,21 @@
 /**
  * Source maps only the profiled process knows: code transformed in memory
- * (tsx on Node) never reaches the disk, but Node keeps its map once source
- * maps are enabled. The preload hands these maps to the CLI in a file next
- * to the session; the CLI maps the profile (in its own process, so that the
- * profiled program's exit is not held up by parsing maps).
+ * never reaches the disk. Node keeps the map of what tsx transformed (tsx
+ * enables source maps); code a test runner compiles itself (vitest's
+ * Vite transform, run through `vm`) carries its map inline, which V8 saw
+ * when it compiled the code. The preloads hand these maps to the CLI in a
+ * file next to the session; the CLI maps the profile (in its own process,
+ * so that the profiled program's exit is not held up by parsing maps).
  *
  * @module
  */
+import { Session as InspectorSession } from "node:inspector";
 import nodeModule, { createRequire, findSourceMap, register } from "node:module";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Session } from "../format/types.ts";
+import { normalizeFile } from "../paths.ts";
 import { type Esbuild, loadSyncWith } from "./line_hooks.ts";
 
 /** The maps file that goes with a session file written by the preload. */
@@ -19,13 +23,19 @@ export function childMapsPath(sessionPath: string): string {
   return join(dirname(sessionPath), `${basename(sessionPath).replace(/\.json$/, "")}.maps.json`);
 }
 
+/** Files whose code, as it ran, is not the file on disk: V8 ran what a transform made of them. */
+const TRANSFORMED = /\.(?:ts|mts|cts|tsx|jsx|vue|svelte)$/;
+
 /**
- * The maps Node holds for the files in `session`, by file as the frames
- * name it. Only what mapping needs is kept (no `sourcesContent`).
+ * The maps for the files in `session`, by file as the frames name it: the
+ * map Node holds (only what mapping needs, no `sourcesContent`), else, for
+ * a file that ran transformed, the sourceMappingURL V8 found in its code.
+ * Maps next to code on disk are left to the CLI.
  */
-export function collectRuntimeMaps(session: Session): Record<string, object> {
-  const out: Record<string, object> = {};
+export function collectRuntimeMaps(session: Session): Record<string, object | string> {
+  const out: Record<string, object | string> = {};
   const seen = new Set<string>();
+  const unknown = new Set<string>();
   for (const profile of session.profiles) {
     for (const frame of profile.frames) {
       const file = frame.file;
@@ -39,10 +49,36 @@ export function collectRuntimeMaps(session: Session): Record<string, object> {
       } catch {
         payload = undefined;
       }
-      if (!payload) continue;
-      // Node has already resolved `sources` against the map's URL and root.
-      out[file] = { version: 3, sources: payload.sources, names: payload.names, mappings: payload.mappings, sourceRoot: "" };
+      if (payload) {
+        // Node has already resolved `sources` against the map's URL and root.
+        out[file] = { version: 3, sources: payload.sources, names: payload.names, mappings: payload.mappings, sourceRoot: "" };
+      } else if (TRANSFORMED.test(file)) unknown.add(file);
     }
+  }
+  if (unknown.size > 0) Object.assign(out, scriptMapUrls(unknown));
+  return out;
+}
+
+/**
+ * The sourceMappingURL of each of `files` as V8 compiled it, from the
+ * scripts the inspector reports (synchronously, on Node). A file compiled
+ * more than once keeps its last map.
+ */
+function scriptMapUrls(files: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const session = new InspectorSession();
+  try {
+    session.connect();
+    session.on("Debugger.scriptParsed", ({ params }: { params: { url: string; sourceMapURL?: string } }) => {
+      const file = params.url ? normalizeFile(params.url) : "";
+      if (params.sourceMapURL && files.has(file)) out[file] = params.sourceMapURL;
+    });
+    session.post("Debugger.enable");
+    session.post("Debugger.disable");
+  } catch {
+    // No inspector here: those files keep the positions of the code that ran.
+  } finally {
+    session.disconnect();
   }
   return out;
 }

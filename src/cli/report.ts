@@ -107,7 +107,9 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   try {
     const durationMs = Date.now() - child.startTime;
     const meta = { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode };
-    session = treeSession(child.dir, meta, [...cpuProfSessions(child.dir, "bun", options.intervalMs), ...cpuProfSessions(child.dir, "deno", options.intervalMs)]);
+    const more = [...cpuProfSessions(child.dir, "bun", options.intervalMs), ...cpuProfSessions(child.dir, "deno", options.intervalMs)];
+    // A Node process wrote the maps only it knew beside its session.
+    session = treeSession(child.dir, meta, more, (s, path) => (s.meta.runtime === "node" ? mapChildSession(s, childMapsPath(path)) : s));
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }

@@ -104,7 +104,21 @@ export function toPath(file: string): string | undefined {
  */
 export function mapOfCode(code: string, codeFile: string, readText: ReadText): MapText | undefined {
   const url = sourceMappingUrl(code);
-  if (url === undefined) return undefined;
+  return url === undefined ? undefined : mapOfUrl(url, codeFile, readText);
+}
+
+/**
+ * The map a sourceMappingURL names for the code at `codeFile`: an inline
+ * `data:` URL, or a file relative to the code read with `readText`.
+ *
+ * @example
+ * ```ts
+ * import { mapOfUrl } from "./map_source.ts";
+ * mapOfUrl("data:application/json,%7B%7D", "/app/a.js", () => undefined); // { map: "{}", url: "/app/a.js" }
+ * ```
+ * @throws {Error} when the URL names a map that cannot be read
+ */
+export function mapOfUrl(url: string, codeFile: string, readText: ReadText): MapText {
   const inline = decodeDataUrl(url);
   if (inline !== undefined) return { map: inline, url: codeFile };
   const base = toPath(codeFile);

@@ -1,16 +1,19 @@
 /**
- * Mapping a profile through the maps of the code its scripts ran, as an
- * inspector hands that code over: how the Deno backend reaches the sources.
+ * Mapping a V8 profile through the maps of the code its scripts ran, as an
+ * inspector hands that code over: how the library reaches the sources on
+ * Node and Deno. Frames end at their functions' names.
  *
  * @module
  */
 import type { Profile } from "../format/types.ts";
+import { placeAtNames } from "./definitions.ts";
 import { type MapFetcher, mapOfCode, type ReadText } from "./map_source.ts";
 import { remapProfile, SourceMapCache } from "./remap.ts";
 
 /**
  * Maps a profile through the maps of its scripts' code (`sources`, by file),
- * or `fallback`'s. Scripts without a map are left as they are.
+ * or `fallback`'s, then moves each frame to its function's name. Scripts
+ * without a map keep their positions.
  *
  * @example
  * ```ts
@@ -29,5 +32,5 @@ export function mapWithSources(
     const code = sources.get(file);
     return (code === undefined ? undefined : mapOfCode(code, file, readText)) ?? fallback?.(file);
   });
-  return { profile: remapProfile(profile, cache), warnings: cache.warnings };
+  return { profile: placeAtNames(remapProfile(profile, cache), readText), warnings: cache.warnings };
 }
