@@ -49,7 +49,10 @@ function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
 
 /** `--load <file>`: renders a saved or foreign profile. */
 export function showLoaded(options: CliOptions & { load: string }, format: string): void {
-  emit(mapLoadedSession(loadProfileFile(readFile(options.load), options.load)), rendererByName(format)!, options, false);
+  const session = mapLoadedSession(loadProfileFile(readFile(options.load), options.load));
+  // A foreign profile knows no working directory: paths under this one are shown relative to it.
+  const withCwd = session.meta.cwd === undefined ? { ...session, meta: { ...session.meta, cwd: process.cwd() } } : session;
+  emit(withCwd, rendererByName(format)!, options, false);
 }
 
 /** `--load-prev <id>`: renders a session kept by an earlier run. */

@@ -79,9 +79,30 @@ export function mapBunProfile(profile: Profile): { profile: Profile; warnings: s
   return mapJscProfile(profile, diskMaps, readText);
 }
 
-/** Maps a loaded foreign profile (a `.cpuprofile`) when its code's maps are on disk. */
+/**
+ * Maps a loaded foreign profile (a `.cpuprofile`) through its code's maps on
+ * disk, as a run on its runtime would: V8's (Node's, Chrome's) positions are
+ * the code's, Deno's are mapped already, Bun's are JavaScriptCore's.
+ */
 export function mapLoadedSession(session: Session): Session {
-  return session.meta.runtime === "v8" ? atNames(remapSession(session, diskMaps)) : session;
+  // tsprof's own sessions were mapped when recorded; a `.cpuprofile` names no runtime version.
+  if (session.meta.runtimeVersion !== "") return session;
+  switch (session.meta.runtime) {
+    case "v8":
+    case "node":
+    case "chrome":
+      return atNames(remapSession(session, diskMaps));
+    case "deno":
+      return atNames(session);
+    case "bun": {
+      const mapped = session.profiles.map((p) => mapBunProfile(p));
+      const warnings = mapped.flatMap((m) => m.warnings);
+      const meta = warnings.length > 0 ? { ...session.meta, warnings: [...(session.meta.warnings ?? []), ...warnings] } : session.meta;
+      return { ...session, meta, profiles: mapped.map((m) => m.profile) };
+    }
+    default:
+      return session;
+  }
 }
 
 /** Where Deno keeps its cache (`deno info` prints it). */

@@ -143,7 +143,8 @@ export function nameStartBefore(text: string, name: string, col: number): number
  * where its function's name starts, reading the sources with `readText`:
  * the convention every runtime and mode shares, as editors show a function.
  * Frames already at their name, and frames whose source says otherwise,
- * keep their position.
+ * keep their position. A module's top level without a position (V8's, after
+ * a top-level await) is placed at 1:1, where the module starts.
  *
  * @example
  * ```ts
@@ -158,7 +159,14 @@ export function placeAtNames(profile: Profile, readText: ReadText): Profile {
   const sources = new Map<string, string[] | undefined>();
   let changed = false;
   const frames: Frame[] = profile.frames.map((frame) => {
-    if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.col === undefined) return frame;
+    if (frame.kind !== "js" || frame.file === undefined) return frame;
+    // A module's top level resumed after a top-level await comes without a
+    // position: it is the module, which starts the file, as before the await.
+    if (frame.line === undefined && frame.name === "(anonymous)" && toPath(frame.file) !== undefined) {
+      changed = true;
+      return { ...frame, line: 1, col: 1 };
+    }
+    if (frame.line === undefined || frame.col === undefined) return frame;
     const short = frame.name.includes(".") ? frame.name.slice(frame.name.lastIndexOf(".") + 1) : frame.name;
     if (!IDENT.test(short)) return frame;
     const path = toPath(frame.file);

@@ -6,7 +6,7 @@
 // `tsprof -- <command>`, the library and the HTTP integration. The column is
 // where the function's name starts, as an editor shows it.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -135,7 +135,11 @@ for (const p of EMBEDDED) {
   for (const mode of ["library", "http"] as const) {
     const how = mode === "library" ? "profile()" : "profileNodeHandler() (?profile=json)";
     test(`${how} places each function at its name in the source: ${p.what}`, () => {
-      assertPositions(embedded([...p.argv, p.script], mode), ALL, p.legacy);
+      const session = embedded([...p.argv, p.script], mode);
+      assertPositions(session, ALL, p.legacy);
+      // The module's top level, resumed after its top-level await, keeps its place too.
+      const entry = session.profiles[0]!.frames.filter((f) => f.file === join(DIR, p.script) && f.name === "(anonymous)");
+      for (const f of entry) assert.ok(f.line !== undefined, `the module frame has a position: ${JSON.stringify(entry)}`);
     });
   }
 }
@@ -150,3 +154,19 @@ test("tsprof -- vitest run places the tested function and the test at their line
   assert.ok(lines.has(4), `test/work.test.ts lines: ${[...lines].join(", ")}`);
   for (const l of lines) assert.ok(l !== undefined && l <= 5, `test/work.test.ts lines: ${[...lines].join(", ")}`);
 }, { skip: runtime === "node" ? false : "vitest runs on Node" });
+
+test("tsprof view <file.cpuprofile> shows positions in the source, relative to the working directory", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-positions-"));
+  try {
+    const recorded = run([exec, "--cpu-prof", `--cpu-prof-dir=${dir}`, "out/main.js"], { cwd: DIR, env: ENV });
+    assert.equal(recorded.status, 0, recorded.stderr);
+    const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))!;
+    const r = tsprof(["view", join(dir, file), "--no-color"], { cwd: DIR });
+    assert.equal(r.status, 0, r.stderr);
+    const text = r.stdout + r.stderr;
+    assert.match(text, /crunch {2}src\/work\.ts:11:17$/m, text);
+    assert.ok(!text.includes(`${DIR}/`), text);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { skip: runtime === "node" ? false : "node --cpu-prof writes the profile" });
