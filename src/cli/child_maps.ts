@@ -10,11 +10,13 @@
  * @module
  */
 import { Session as InspectorSession } from "node:inspector";
+import { readFileSync } from "node:fs";
 import nodeModule, { createRequire, findSourceMap, register } from "node:module";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Session } from "../format/types.ts";
+import type { Frame, Session } from "../format/types.ts";
+import { declaredName, nameColumn } from "../sourcemap/name_column.ts";
 import { normalizeFile } from "../paths.ts";
 import { type Esbuild, loadSyncWith } from "./line_hooks.ts";
 
@@ -35,11 +37,13 @@ const TRANSFORMED = /\.(?:ts|mts|cts|tsx|jsx|vue|svelte)$/;
 export function collectRuntimeMaps(session: Session): Record<string, object | string> {
   const out: Record<string, object | string> = {};
   const seen = new Set<string>();
-  const unknown = new Set<string>();
+  const unknown = new Map<string, Frame[]>();
   for (const profile of session.profiles) {
     for (const frame of profile.frames) {
       const file = frame.file;
-      if (frame.kind !== "js" || file === undefined || seen.has(file)) continue;
+      if (frame.kind !== "js" || file === undefined) continue;
+      unknown.get(file)?.push(frame);
+      if (seen.has(file)) continue;
       seen.add(file);
       if (!file.startsWith("/") && !file.startsWith("file:")) continue;
       let payload: Record<string, unknown> | undefined;
@@ -52,11 +56,35 @@ export function collectRuntimeMaps(session: Session): Record<string, object | st
       if (payload) {
         // Node has already resolved `sources` against the map's URL and root.
         out[file] = { version: 3, sources: payload.sources, names: payload.names, mappings: payload.mappings, sourceRoot: "" };
-      } else if (TRANSFORMED.test(file)) unknown.add(file);
+      } else if (TRANSFORMED.test(file)) unknown.set(file, [frame]);
     }
   }
-  if (unknown.size > 0) Object.assign(out, scriptMapUrls(unknown));
+  // Code Node ran as written (its own type stripping) needs no map, and
+  // asking the inspector costs a noticeable moment at exit.
+  for (const [file, frames] of unknown) if (ranAsWritten(file, frames)) unknown.delete(file);
+  if (unknown.size > 0) Object.assign(out, scriptMapUrls(new Set(unknown.keys())));
   return out;
+}
+
+/**
+ * Whether `frames` fit `file` as it is on disk: each within its lines, a
+ * named one at its name (or V8's column just after it). Positions of
+ * transformed code do not (types gone, imports rewritten, helpers added).
+ */
+function ranAsWritten(file: string, frames: readonly Frame[]): boolean {
+  let lines: string[];
+  try {
+    lines = readFileSync(normalizeFile(file), "utf8").split("\n");
+  } catch {
+    return false;
+  }
+  return frames.every((f) => {
+    if (f.line === undefined || f.col === undefined) return true;
+    const text = lines[f.line - 1];
+    if (text === undefined || f.col > text.length + 1) return false;
+    const name = declaredName(f.name);
+    return name === undefined || nameColumn(text, name, f.col) !== undefined;
+  });
 }
 
 /**

@@ -16,6 +16,7 @@
 import type { Frame, Profile } from "../format/types.ts";
 import type { ReadText } from "./map_source.ts";
 import { toPath } from "./map_source.ts";
+import { declaredName, nameColumn } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 
 /** How far above the reported line a definition is looked for. */
@@ -106,39 +107,6 @@ export function placeAtDefinitions(profile: Profile, readText: ReadText): Profil
 }
 
 /**
- * The 1-based column where `name` starts, when the function whose position
- * V8 reports at `col` (its parameter list: just after the name, type
- * parameters or spaces) is declared as `name(` or `name = (`; `undefined`
- * when the text says otherwise (the position is left as it is).
- */
-export function nameStartBefore(text: string, name: string, col: number): number | undefined {
-  let i = col - 2;
-  const skipSpace = () => {
-    while (i >= 0 && (text[i] === " " || text[i] === "\t")) i--;
-  };
-  skipSpace();
-  // Type parameters (`name<T>(`), as type stripping leaves them in place.
-  if (text[i] === ">") {
-    let depth = 0;
-    for (; i >= 0; i--) {
-      if (text[i] === ">") depth++;
-      else if (text[i] === "<" && --depth === 0) break;
-    }
-    i--;
-    skipSpace();
-  }
-  // An arrow function or function expression assigned to its name.
-  if (text[i] === "=" && text[i - 1] !== "=" && text[i - 1] !== "!" && text[i - 1] !== "<" && text[i - 1] !== ">") {
-    i--;
-    skipSpace();
-  }
-  const start = i + 1 - name.length;
-  if (start < 0 || text.slice(start, i + 1) !== name) return undefined;
-  if (start > 0 && /[\w$#]/.test(text[start - 1]!)) return undefined;
-  return start + 1;
-}
-
-/**
  * Moves every named JS frame whose column is V8's (the parameter list) to
  * where its function's name starts, reading the sources with `readText`:
  * the convention every runtime and mode shares, as editors show a function.
@@ -167,19 +135,17 @@ export function placeAtNames(profile: Profile, readText: ReadText): Profile {
       return { ...frame, line: 1, col: 1 };
     }
     if (frame.line === undefined || frame.col === undefined) return frame;
-    const short = frame.name.includes(".") ? frame.name.slice(frame.name.lastIndexOf(".") + 1) : frame.name;
-    if (!IDENT.test(short)) return frame;
+    const name = declaredName(frame.name);
     const path = toPath(frame.file);
-    if (path === undefined) return frame;
+    if (name === undefined || path === undefined) return frame;
     let lines = sources.get(path);
     if (!sources.has(path)) {
       lines = readText(path)?.split("\n");
       sources.set(path, lines);
     }
     const text = lines?.[frame.line - 1];
-    if (text === undefined || text.startsWith(short, frame.col - 1)) return frame;
-    const col = nameStartBefore(text, short, frame.col);
-    if (col === undefined) return frame;
+    const col = text === undefined ? undefined : nameColumn(text, name, frame.col);
+    if (col === undefined || col === frame.col) return frame;
     changed = true;
     return { ...frame, col };
   });

@@ -8,7 +8,8 @@ import { type Frame, type Profile, profileTotal } from "../../src/format/types.t
 import { importV8CpuProfile, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
 import { hotLines } from "../../src/render/console_lines.ts";
 import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
-import { findDefinition, nameStartBefore, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
+import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
+import { nameStartBefore } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
 import { premappedOrigins } from "../../src/sourcemap/v8_scripts.ts";
