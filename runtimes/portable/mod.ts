@@ -10,7 +10,7 @@
  *
  * @example Profile a page's work in the browser
  * ```ts
- * import { portableBackend, profiled } from "./mod.ts";
+ * import { portableBackend, profiled } from "tsprof/portable";
  * const backend = portableBackend();
  * const work = profiled("work", (n: number) => n * 2);
  * await backend.start({ intervalMs: 1 });
@@ -27,7 +27,7 @@ import { normalizeFile } from "../../src/paths.ts";
 import { type Clock, getRecorder, type Recorder } from "./recorder.ts";
 import { type Ticker, type TickerFactory, webWorkerTicker } from "./ticker.ts";
 
-export { type Activation, type Clock, getRecorder, Recorder, recorder } from "./recorder.ts";
+export { type Activation, type Clock, getRecorder, Recorder, recorder, type RecordingOptions } from "./recorder.ts";
 export type { Ticker, TickerFactory } from "./ticker.ts";
 
 /**
@@ -35,7 +35,7 @@ export type { Ticker, TickerFactory } from "./ticker.ts";
  *
  * @example
  * ```ts
- * import { portableBackend } from "./mod.ts";
+ * import { portableBackend } from "tsprof/portable";
  * // No ticker worker: read the clock on every instrumented call instead.
  * const backend = portableBackend({ ticker: false });
  * ```
@@ -69,7 +69,7 @@ export interface PortableBackendOptions {
  *
  * @example
  * ```ts
- * import { portableBackend } from "./mod.ts";
+ * import { portableBackend } from "tsprof/portable";
  * let now = 0;
  * const backend = portableBackend({ clock: () => now, ticker: false, idleTimerMs: false });
  * await backend.start({ intervalMs: 1 });
@@ -146,7 +146,7 @@ export function portableBackend(options: PortableBackendOptions = {}): Backend &
  *
  * @example
  * ```ts
- * import { profiled, type NamedFrameOptions } from "./mod.ts";
+ * import { profiled, type NamedFrameOptions } from "tsprof/portable";
  * const where: NamedFrameOptions = { file: "/app/jobs.ts", line: 12 };
  * const job = profiled("nightlyJob", () => 42, where);
  * ```
@@ -166,7 +166,7 @@ export interface NamedFrameOptions {
  *
  * @example
  * ```ts
- * import { profiled } from "./mod.ts";
+ * import { profiled } from "tsprof/portable";
  * const parse = profiled("parse", (text: string) => JSON.parse(text));
  * parse("[1, 2]");
  * ```
@@ -193,7 +193,7 @@ export function profiled<A extends unknown[], R>(name: string, fn: (...args: A) 
  *
  * @example
  * ```ts
- * import { profiledBlock } from "./mod.ts";
+ * import { profiledBlock } from "tsprof/portable";
  * const total = profiledBlock("sum", () => [1, 2, 3].reduce((a, b) => a + b, 0));
  * ```
  */

@@ -37,7 +37,7 @@ export interface V8CallFrame {
  *
  * @example
  * ```ts
- * import type { V8ProfileNode } from "./v8_cpuprofile.ts";
+ * import type { V8ProfileNode } from "tsprof/import";
  * const node: V8ProfileNode = { id: 2, callFrame: { functionName: "main", url: "file:///a.js", lineNumber: 0, columnNumber: 0 }, children: [] };
  * ```
  */
@@ -59,7 +59,7 @@ export interface V8ProfileNode {
  *
  * @example
  * ```ts
- * import { importV8CpuProfile, type V8CpuProfile } from "./v8_cpuprofile.ts";
+ * import { importV8CpuProfile, type V8CpuProfile } from "tsprof/import";
  * // const cpu: V8CpuProfile = JSON.parse(await Deno.readTextFile("CPU.cpuprofile"));
  * const cpu: V8CpuProfile = { nodes: [{ id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 } }], startTime: 0, endTime: 1000 };
  * const profile = importV8CpuProfile(cpu, "main");
@@ -100,7 +100,7 @@ export function v8Frame(cf: V8CallFrame): Frame {
  *
  * @example
  * ```ts
- * import { importV8CpuProfile, type V8ImportOptions } from "./v8_cpuprofile.ts";
+ * import { importV8CpuProfile, type V8ImportOptions } from "tsprof/import";
  * const bunLike: V8ImportOptions = { idleGapsMs: 1 };
  * const profile = importV8CpuProfile({ nodes: [], startTime: 0, endTime: 0 }, "main", bunLike);
  * ```
@@ -122,7 +122,7 @@ export interface V8ImportOptions {
  *
  * @example
  * ```ts
- * import { importV8CpuProfile } from "./v8_cpuprofile.ts";
+ * import { importV8CpuProfile } from "tsprof/import";
  * const profile = importV8CpuProfile({
  *   nodes: [{ id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 }, children: [2] },
  *           { id: 2, callFrame: { functionName: "main", url: "file:///a.js", lineNumber: 0, columnNumber: 0 } }],

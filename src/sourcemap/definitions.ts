@@ -72,7 +72,7 @@ export function findDefinition(lines: readonly string[], name: string, line: num
  * @example
  * ```ts
  * import { placeAtDefinitions } from "./definitions.ts";
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "f", file: "/app/a.ts", line: 2, col: 3, kind: "js" }], 1);
  * const p = placeAtDefinitions(b.build(), () => "function f() {\n  work();\n}\n"); // f at /app/a.ts:1:10
