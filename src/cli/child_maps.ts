@@ -68,8 +68,9 @@ export function collectRuntimeMaps(session: Session): Record<string, object | st
 
 /**
  * Whether `frames` fit `file` as it is on disk: each within its lines, a
- * named one at its name (or V8's column just after it). Positions of
- * transformed code do not (types gone, imports rewritten, helpers added).
+ * named one at its name (or V8's column just after it), an anonymous one at
+ * a parameter list. Positions of transformed code do not (types gone,
+ * imports rewritten, helpers added).
  */
 function ranAsWritten(file: string, frames: readonly Frame[]): boolean {
   let lines: string[];
@@ -83,7 +84,9 @@ function ranAsWritten(file: string, frames: readonly Frame[]): boolean {
     const text = lines[f.line - 1];
     if (text === undefined || f.col > text.length + 1) return false;
     const name = declaredName(f.name);
-    return name === undefined || nameColumn(text, name, f.col) !== undefined;
+    if (name !== undefined) return nameColumn(text, name, f.col) !== undefined;
+    // A script's top level, or V8's column of a function without a name: its parameters.
+    return (f.line === 1 && f.col === 1) || /^(?:\(|[\w$]+\s*=>)/.test(text.slice(f.col - 1));
   });
 }
 
