@@ -88,6 +88,11 @@ export interface InspectorRuntime {
      * maps next to code on disk apply, and frames move to their definitions.
      */
     readonly engine?: "v8" | "jsc";
+    /**
+     * The maps the runtime holds for a profile's files (Node's), so that the
+     * inspector need not hand over the code; maps next to code on disk too.
+     */
+    readonly knownMaps?: (profile: Profile) => MapFetcher;
   };
 }
 
@@ -173,6 +178,11 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
       if (mapSources.engine === "jsc") {
         const [{ mapJscProfile }, { mapsFromFiles }] = await Promise.all([import("./sourcemap/jsc.ts"), import("./sourcemap/map_source.ts")]);
         return finish(s, cpu, (p) => mapJscProfile(p, mapsFromFiles(mapSources.readText), mapSources.readText));
+      }
+      const knownMaps = mapSources.knownMaps;
+      if (knownMaps) {
+        const { mapWithKnownMaps } = await import("./sourcemap/map_with_sources.ts");
+        return finish(s, cpu, (p) => mapWithKnownMaps(p, knownMaps(p), mapSources.readText));
       }
       const sources = await scriptSources(s.session, cpu);
       // Loaded here, not up front: a profiled program should not pay for

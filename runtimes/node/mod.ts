@@ -8,7 +8,9 @@
 import process from "node:process";
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { mapsFromTable } from "../../src/sourcemap/map_source.ts";
 import { connectInspector, processCpuTimeMs, readTextFile } from "../_inspector_session.ts";
+import { runtimeMaps } from "./runtime_maps.ts";
 
 /**
  * Creates a backend that samples the calling Node thread.
@@ -28,8 +30,9 @@ export function nodeBackend(): Backend {
     synchronous: true,
     connect: connectInspector,
     cpuTimeMs: processCpuTimeMs,
-    // The code V8 ran names its map (tsx's inline ones, `.js.map` files);
-    // `stop()` maps through them. `stopSync()` leaves that to its caller.
-    mapSources: { readText: readTextFile },
+    // `stop()` maps through the maps Node holds (tsx's, code compiled
+    // through `vm` with an inline map) and those beside the code on disk.
+    // `stopSync()` leaves that to its caller (the CLI's preloads).
+    mapSources: { readText: readTextFile, knownMaps: (profile) => mapsFromTable(runtimeMaps([profile]), readTextFile) },
   });
 }

@@ -24,7 +24,7 @@ import { importV8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { denoEmitMaps } from "../sourcemap/deno_cache.ts";
 import { placeAtNames } from "../sourcemap/definitions.ts";
 import { mapJscProfile } from "../sourcemap/jsc.ts";
-import { firstMap, type MapFetcher, mapOfUrl, mapsFromFiles, toPath } from "../sourcemap/map_source.ts";
+import { firstMap, type MapFetcher, mapsFromFiles, mapsFromTable, toPath } from "../sourcemap/map_source.ts";
 import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
@@ -55,11 +55,7 @@ function childMaps(path: string): MapFetcher {
       maps = {};
     }
   }
-  return (file) => {
-    const map = Object.hasOwn(maps, file) ? maps[file] : undefined;
-    if (typeof map === "string") return mapOfUrl(map, toPath(file) ?? file, readText);
-    return map ? { map, url: file } : undefined;
-  };
+  return mapsFromTable(maps, readText);
 }
 
 /** A V8 session's frames at their functions' names (see `placeAtNames`). */

@@ -157,6 +157,26 @@ export function mapsFromFiles(readText: ReadText): MapFetcher {
   };
 }
 
+/**
+ * A {@linkcode MapFetcher} over a table of maps by file, as a process hands
+ * them over: a map object, or the sourceMappingURL its code carried
+ * (inline, or a file relative to the code, read with `readText`).
+ *
+ * @example
+ * ```ts
+ * import { mapsFromTable } from "./map_source.ts";
+ * const fetchMap = mapsFromTable({ "/app/a.ts": { version: 3, sources: [], names: [], mappings: "" } }, () => undefined);
+ * fetchMap("/app/a.ts"); // { map: {...}, url: "/app/a.ts" }
+ * ```
+ */
+export function mapsFromTable(table: Readonly<Record<string, object | string>>, readText: ReadText): MapFetcher {
+  return (file) => {
+    const map = Object.hasOwn(table, file) ? table[file] : undefined;
+    if (typeof map === "string") return mapOfUrl(map, toPath(file) ?? file, readText);
+    return map ? { map, url: file } : undefined;
+  };
+}
+
 /** A fetcher that asks each of `fetchers` in turn until one knows a map. */
 export function firstMap(...fetchers: readonly MapFetcher[]): MapFetcher {
   return (file) => {

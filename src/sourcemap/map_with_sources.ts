@@ -7,7 +7,7 @@
  */
 import type { Profile } from "../format/types.ts";
 import { placeAtNames } from "./definitions.ts";
-import { type MapFetcher, mapOfCode, type ReadText } from "./map_source.ts";
+import { firstMap, type MapFetcher, mapOfCode, mapsFromFiles, type ReadText } from "./map_source.ts";
 import { remapProfile, SourceMapCache } from "./remap.ts";
 
 /**
@@ -32,5 +32,23 @@ export function mapWithSources(
     const code = sources.get(file);
     return (code === undefined ? undefined : mapOfCode(code, file, readText)) ?? fallback?.(file);
   });
+  return { profile: placeAtNames(remapProfile(profile, cache), readText), warnings: cache.warnings };
+}
+
+/**
+ * Maps a V8 profile through the maps `known` supplies for it (what the
+ * runtime holds), then maps next to the code on disk, then moves each
+ * frame to its function's name: for runtimes that know their maps without
+ * asking the inspector for the code (Node).
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { mapWithKnownMaps } from "./map_with_sources.ts";
+ * const { profile } = mapWithKnownMaps(new ProfileBuilder("main").build(), () => undefined, () => undefined);
+ * ```
+ */
+export function mapWithKnownMaps(profile: Profile, known: MapFetcher, readText: ReadText): { profile: Profile; warnings: string[] } {
+  const cache = new SourceMapCache(firstMap(known, mapsFromFiles(readText)));
   return { profile: placeAtNames(remapProfile(profile, cache), readText), warnings: cache.warnings };
 }
