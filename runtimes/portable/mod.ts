@@ -174,7 +174,7 @@ export interface NamedFrameOptions {
 export function profiled<A extends unknown[], R>(name: string, fn: (...args: A) => R, options: NamedFrameOptions = {}): (...args: A) => R {
   if (typeof fn !== "function") throw new TypeError(`Cannot wrap "${name}": fn must be a function: current value is ${typeof fn}`);
   const rec = getRecorder();
-  const id = rec.registerFrame(namedFrame(name, options));
+  const id = rec.registerFrame(namedFrame(name, options, rec));
   const wrapped = function (this: unknown, ...args: A): R {
     const d = rec.enter(id);
     try {
@@ -202,7 +202,7 @@ export function profiledBlock<R>(name: string, block: () => R, options: NamedFra
   const key = `${name}\u0000${options.file ?? ""}\u0000${options.line ?? ""}`;
   let id = blockFrames.get(rec)?.get(key);
   if (id === undefined) {
-    id = rec.registerFrame(namedFrame(name, options));
+    id = rec.registerFrame(namedFrame(name, options, rec));
     let byKey = blockFrames.get(rec);
     if (!byKey) blockFrames.set(rec, (byKey = new Map()));
     byKey.set(key, id);
@@ -218,9 +218,15 @@ export function profiledBlock<R>(name: string, block: () => R, options: NamedFra
 /** Frame ids of named blocks, per recorder. */
 const blockFrames = new WeakMap<Recorder, Map<string, number>>();
 
-function namedFrame(name: string, options: NamedFrameOptions): Frame {
+function namedFrame(name: string, options: NamedFrameOptions, rec: Recorder): Frame {
   if (typeof name !== "string" || name === "") throw new TypeError(`Cannot name a frame: name must be a non-empty string: current value is ${JSON.stringify(name)}`);
-  const site = options.file === undefined ? callSite() : undefined;
+  let site = options.file === undefined ? callSite() : undefined;
+  // Called from instrumented code (a bundle built with the esbuild plugin),
+  // the caller's source file is the frame on top of the shadow stack; the
+  // Error stack names the bundle (in a page, an http: URL that reads as
+  // library code and was hidden). Its line is only kept where the two agree.
+  const caller = rec.depth > 0 ? rec.frames[rec.stack[rec.depth - 1]!]?.file : undefined;
+  if (caller !== undefined && site?.file !== caller) site = { file: caller, line: 0 };
   const file = options.file ?? site?.file;
   const line = options.line ?? site?.line;
   const frame: { -readonly [K in keyof Frame]: Frame[K] } = { name, kind: "js" };

@@ -7,7 +7,7 @@
  */
 import { ProfileBuilder } from "../format/builder.ts";
 import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile } from "../format/types.ts";
-import { normalizeFile } from "../paths.ts";
+import { fileMemo, normalizeFile } from "../paths.ts";
 
 /**
  * A V8 call frame; lines and columns are 0-based, `-1` when unknown.
@@ -78,8 +78,12 @@ export interface V8CpuProfile {
   readonly timeDeltas?: readonly number[];
 }
 
-/** Turns a V8 call frame into a tsprof frame (1-based positions). */
-export function v8Frame(cf: V8CallFrame): Frame {
+/**
+ * Turns a V8 call frame into a tsprof frame (1-based positions). `toFile`
+ * turns the frame's URL into its file (a pass over a profile's nodes hands
+ * in a `fileMemo()`).
+ */
+export function v8Frame(cf: V8CallFrame, toFile: (url: string) => string = normalizeFile): Frame {
   if (cf.url === "") {
     if (cf.functionName === "(idle)") return IDLE_FRAME;
     if (cf.functionName === "(garbage collector)") return GC_FRAME;
@@ -89,7 +93,7 @@ export function v8Frame(cf: V8CallFrame): Frame {
     name: cf.functionName || "(anonymous)",
     kind: cf.url === "" ? "native" : "js",
   };
-  if (cf.url) frame.file = normalizeFile(cf.url);
+  if (cf.url) frame.file = toFile(cf.url);
   if (cf.lineNumber >= 0) frame.line = cf.lineNumber + 1;
   if (cf.columnNumber >= 0) frame.col = cf.columnNumber + 1;
   return frame;
@@ -133,6 +137,7 @@ export interface V8ImportOptions {
  */
 export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8ImportOptions = {}): Profile {
   const builder = new ProfileBuilder(name);
+  const toFile = fileMemo();
   const byId = new Map<number, V8ProfileNode>();
   for (const n of cpu.nodes) byId.set(n.id, n);
   const parentOf = new Map<number, number>();
@@ -151,7 +156,7 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
       // Files are checked first (checkCpuProfile); this guards against cycles anyway.
       if (!node || stackOf.has(id)) continue;
       const parentStack = stackOf.get(parentOf.get(id)!) ?? -1;
-      const frameId = builder.internFrame(v8Frame(node.callFrame));
+      const frameId = builder.internFrame(v8Frame(node.callFrame, toFile));
       frameOf.set(id, frameId);
       stackOf.set(id, builder.internStack(parentStack, frameId));
       for (const c of node.children ?? []) todo.push(c);
