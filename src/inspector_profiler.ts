@@ -141,11 +141,17 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     state = undefined;
     return s;
   };
-  const finish = (s: NonNullable<typeof state>, raw: V8CpuProfile, remap?: (p: Profile) => { profile: Profile; warnings: string[] }): Recording => {
+  const finish = (
+    s: NonNullable<typeof state>,
+    raw: V8CpuProfile,
+    remap?: (p: Profile) => { profile: Profile; warnings: string[] },
+    stopped: { readonly at: number; readonly cpuMs: number } = { at: performance.now(), cpuMs: rt.cpuTimeMs() },
+  ): Recording => {
     s.session.disconnect();
     // Bun ends a profile at its last sample (from the second session on), so
     // a trailing wait would vanish: the wall clock says where it really ends.
-    const wallUs = (performance.now() - s.t0) * 1000;
+    // Measured when the sampler stopped: mapping after it is not the program's time.
+    const wallUs = (stopped.at - s.t0) * 1000;
     const cpu = rt.idleGaps ? { ...raw, endTime: Math.max(raw.endTime, raw.startTime + wallUs) } : raw;
     const imported = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs } : {});
     const mapped = remap?.(imported);
@@ -155,7 +161,7 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
       profile,
       startTime: s.startTime,
       durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
-      cpuTimeMs: rt.cpuTimeMs() - s.cpu0,
+      cpuTimeMs: stopped.cpuMs - s.cpu0,
     };
   };
   const backend: Backend = {
@@ -173,22 +179,23 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     async stop() {
       const s = end();
       const cpu = await stopV8Profiler(s.session);
+      const stopped = { at: performance.now(), cpuMs: rt.cpuTimeMs() };
       const mapSources = rt.mapSources;
-      if (!mapSources) return finish(s, cpu);
+      if (!mapSources) return finish(s, cpu, undefined, stopped);
       if (mapSources.engine === "jsc") {
         const [{ mapJscProfile }, { mapsFromFiles }] = await Promise.all([import("./sourcemap/jsc.ts"), import("./sourcemap/map_source.ts")]);
-        return finish(s, cpu, (p) => mapJscProfile(p, mapsFromFiles(mapSources.readText), mapSources.readText));
+        return finish(s, cpu, (p) => mapJscProfile(p, mapsFromFiles(mapSources.readText), mapSources.readText), stopped);
       }
       const knownMaps = mapSources.knownMaps;
       if (knownMaps) {
         const { mapWithKnownMaps } = await import("./sourcemap/map_with_sources.ts");
-        return finish(s, cpu, (p) => mapWithKnownMaps(p, knownMaps(p), mapSources.readText));
+        return finish(s, cpu, (p) => mapWithKnownMaps(p, knownMaps(p), mapSources.readText), stopped);
       }
       const sources = await scriptSources(s.session, cpu);
       // Loaded here, not up front: a profiled program should not pay for
       // loading source-map code at its start.
       const { mapWithSources } = await import("./sourcemap/map_with_sources.ts");
-      return finish(s, cpu, (p) => mapWithSources(p, sources, mapSources));
+      return finish(s, cpu, (p) => mapWithSources(p, sources, mapSources), stopped);
     },
   };
   if (rt.synchronous) {
