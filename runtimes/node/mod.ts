@@ -8,7 +8,9 @@
 import process from "node:process";
 import type { Backend, BackendStartOptions, Recording } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
-import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { connectInspector, processCpuTimeMs, readTextFile } from "../_inspector_session.ts";
+import { mapsFromTable } from "../../src/sourcemap/map_source.ts";
+import { runtimeMaps } from "./runtime_maps.ts";
 import { type AwaitTracker, matchSampledFrames } from "../../src/async/await_tracker.ts";
 import { chargeAwaits } from "../../src/async/charge_awaits.ts";
 import { trackNodeAwaits } from "./awaits.ts";
@@ -39,6 +41,15 @@ export function nodeBackend(): Backend {
  * `async: false`) and charged to them when it stops.
  */
 function withAwaits(sampler: Backend): Backend {
+  // `stop()` maps through the maps Node holds (tsx's, code compiled through
+  // `vm` with an inline map) and those beside the code on disk. `stopSync()`
+  // leaves that to its caller (the CLI's preloads).
+  const mapped = async (recording: Recording): Promise<Recording> => {
+    const { mapWithKnownMaps } = await import("../../src/sourcemap/map_with_sources.ts");
+    const { profile, warnings } = mapWithKnownMaps(recording.profile, mapsFromTable(runtimeMaps([recording.profile]), readTextFile), readTextFile);
+    const all = [...(recording.warnings ?? []), ...warnings];
+    return { ...recording, profile, ...(all.length > 0 ? { warnings: all } : {}) };
+  };
   let tracker: AwaitTracker | undefined;
   // The tracker stops right before the sampler: that moment is the profile's end.
   const charged = (recording: Recording, t: { tracker: AwaitTracker; end: number } | undefined): Recording => {
@@ -66,7 +77,9 @@ function withAwaits(sampler: Backend): Backend {
     },
     async stop() {
       const t = take();
-      return charged(await sampler.stop(), t);
+      // Waits are matched to the sampled frames as V8 reported them, so the
+      // profile is mapped after they are charged (their frames map with it).
+      return mapped(charged(await sampler.stop(), t));
     },
   };
   const stopSync = sampler.stopSync?.bind(sampler);

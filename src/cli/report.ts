@@ -57,7 +57,10 @@ function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
 
 /** `--load <file>`: renders a saved or foreign profile. */
 export function showLoaded(options: CliOptions & { load: string }, format: string): void {
-  emit(mapLoadedSession(loadProfileFile(readFile(options.load), options.load)), rendererByName(format)!, options, false);
+  const session = mapLoadedSession(loadProfileFile(readFile(options.load), options.load));
+  // A foreign profile knows no working directory: paths under this one are shown relative to it.
+  const withCwd = session.meta.cwd === undefined ? { ...session, meta: { ...session.meta, cwd: process.cwd() } } : session;
+  emit(withCwd, rendererByName(format)!, options, false);
 }
 
 /** `--load-prev <id>`: renders a session kept by an earlier run. */
@@ -125,7 +128,9 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   try {
     const durationMs = Date.now() - child.startTime;
     const meta = { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode };
-    session = treeSession(child.dir, meta, [...cpuProfSessions(child.dir, "bun", options.intervalMs), ...cpuProfSessions(child.dir, "deno", options.intervalMs)]);
+    const more = [...cpuProfSessions(child.dir, "bun", options.intervalMs), ...cpuProfSessions(child.dir, "deno", options.intervalMs)];
+    // A Node process wrote the maps only it knew beside its session.
+    session = treeSession(child.dir, meta, more, (s, path) => (s.meta.runtime === "node" ? mapChildSession(s, childMapsPath(path)) : s));
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
