@@ -10,15 +10,16 @@ import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
+import { noteSignalSeen } from "./stuck_hook.ts";
 
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
 delete process.env[CHILD_ENV];
-if (raw) {
-  const config = JSON.parse(raw) as ChildConfig;
+const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
+if (config) {
   process.on("exit", () => {
     const u = process.cpuUsage();
     writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000 }));
   });
 }
-exitOnSignals();
+exitOnSignals(config ? () => noteSignalSeen(config.out) : undefined);

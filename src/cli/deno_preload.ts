@@ -10,6 +10,7 @@
 import process from "node:process";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
+import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 
 declare const Deno: {
   writeTextFileSync(path: string, text: string): void;
@@ -18,12 +19,21 @@ declare const Deno: {
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
 delete process.env[CHILD_ENV];
-if (raw) {
-  const config = JSON.parse(raw) as ChildConfig;
+const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
+if (config) {
   globalThis.addEventListener("unload", () => {
     const u = process.cpuUsage();
     Deno.writeTextFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000 }));
   });
 }
 
-exitOnDenoSignals();
+const scriptHandles = exitOnDenoSignals(config ? () => noteSignalSeen(config.out) : undefined);
+// A signal while the thread spins: the CLI pauses it and asks here. Deno
+// cannot exit from inside a pause, so the CLI then ends the script with
+// the inspector's terminateExecution, after which Deno writes the profile.
+installStuckHook((signal) => {
+  if (scriptHandles(signal)) return "own";
+  // The ended script shows as an unhandled rejection: it is not the script's error.
+  globalThis.addEventListener("unhandledrejection", (e) => e.preventDefault());
+  return "terminate";
+});

@@ -81,12 +81,18 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
-      process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
+      const why = child.stuck?.outcome === "lost"
+        ? `the program was stuck in synchronous code when ${child.stuck.signal} came, and was ended without it: ${child.stuck.reason}`
+        : "the program ended before it could be written";
+      process.stderr.write(`tsprof: no profile was recorded: ${why} (exit code ${child.exitCode})\n`);
       return child.exitCode || 1;
     }
     throw e;
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
+  }
+  if (child.stuck?.outcome === "kept") {
+    process.stderr.write(`tsprof: the program was stuck in synchronous code and did not answer ${child.stuck.signal}: tsprof ended it from outside\n`);
   }
   return show(session, options, format, child.exitCode);
 }

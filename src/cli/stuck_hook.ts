@@ -1,0 +1,46 @@
+/**
+ * The profiled process's side of ending a program stuck in synchronous code
+ * (see stuck_child.ts): JavaScript signal handlers never run while the
+ * thread spins, so the CLI pauses the thread over the inspector and calls
+ * the function installed here, which answers what the signal should do.
+ *
+ * A handler that does run leaves a note beside the session file, so the CLI
+ * knows the program is not stuck and leaves it to end by itself.
+ *
+ * @module
+ */
+import { writeFileSync } from "node:fs";
+
+/** The global (a registered symbol, so invisible to the script) that the CLI calls while the thread is paused. */
+export const STUCK_HOOK = "tsprof.signal";
+
+/**
+ * What the hook answered: the script handles the signal itself (`own`), the
+ * profile is written and the process may be killed (`written`), or the
+ * runtime must be made to end its script so that it writes (`terminate`).
+ */
+export type StuckAnswer = "own" | "written" | "terminate";
+
+/** Installs the hook in the calling process. */
+export function installStuckHook(answer: (signal: string) => StuckAnswer): void {
+  Object.defineProperty(globalThis, Symbol.for(STUCK_HOOK), { value: answer, enumerable: false, configurable: true });
+}
+
+/** The expression the CLI evaluates in the paused process. */
+export function stuckHookCall(signal: string): string {
+  return `(globalThis[Symbol.for(${JSON.stringify(STUCK_HOOK)})] ?? (() => "none"))(${JSON.stringify(signal)})`;
+}
+
+/** The note that a signal handler ran, beside the session file `out`. */
+export function signalSeenPath(out: string): string {
+  return `${out}.signal`;
+}
+
+/** Leaves the note that a signal handler ran; never throws. */
+export function noteSignalSeen(out: string): void {
+  try {
+    writeFileSync(signalSeenPath(out), "");
+  } catch {
+    // The run's folder is gone: the CLI is ending anyway.
+  }
+}
