@@ -138,12 +138,17 @@ export function runChild(
     };
     let ending: Promise<void> | undefined;
     let stuck: ChildResult["stuck"];
+    // A signal that comes twice at once (a terminal's, and a relay passing it on: bun_relay.ts) is one.
+    const lastAt = new Map<string, number>();
     const forward = (signal: NodeJS.Signals) => () => {
+      const now = Date.now();
+      if (now - (lastAt.get(signal) ?? -Infinity) < 100) return;
+      lastAt.set(signal, now);
       if (signal === "SIGINT" && ++interrupts >= 3) {
         child.kill("SIGKILL");
         return;
       }
-      const at = Date.now();
+      const at = now;
       later(150, () => child.kill(signal));
       // Tree runs are left to their processes: the stuck one is not ours to find.
       if (setup || ending || child.pid === undefined) return;
