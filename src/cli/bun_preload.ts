@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
-import { noteSignalSeen } from "./stuck_hook.ts";
+import { noteOwnSignals, noteSignalSeen } from "./stuck_hook.ts";
 
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
@@ -23,3 +23,5 @@ if (config) {
   });
 }
 exitOnSignals(config ? () => noteSignalSeen(config.out) : undefined);
+// Bun cannot be paused and asked (stuck_child.ts): say ahead which signals the script keeps.
+if (config) noteOwnSignals(config.out, ["SIGINT", "SIGTERM", "SIGHUP"]);

@@ -149,14 +149,18 @@ export function runChild(
         return;
       }
       const at = now;
-      later(150, () => child.kill(signal));
+      // process.kill, not child.kill: Deno's ChildProcess then reports the
+      // signal sent as the child's end, whatever the child's own exit code.
+      later(150, () => {
+        if (child.pid !== undefined) process.kill(child.pid, signal);
+      });
       // Tree runs are left to their processes: the stuck one is not ours to find.
       if (setup || ending || child.pid === undefined) return;
       const pid = child.pid;
       later(STUCK_AFTER_MS, () => {
         if (ending || signalSeenSince(out, at)) return;
         // Loaded only now: a run that is never stuck pays nothing for it.
-        ending = import("./stuck_child.ts").then(({ endStuckChild }) => endStuckChild(runtime, pid, signal)).then((o) => {
+        ending = import("./stuck_child.ts").then(({ endStuckChild }) => endStuckChild(runtime, pid, signal, out)).then((o) => {
           stuck = { ...o, signal };
         });
       });

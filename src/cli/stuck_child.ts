@@ -16,7 +16,8 @@
  *   ends the script with `Runtime.terminateExecution`, after which Deno
  *   writes its `--cpu-prof` profile.
  * - Bun: its `--cpu-prof` profile is written by the stuck thread only, so
- *   the process is killed and the profile is lost; the report says so.
+ *   the process is killed and the profile is lost; the report says so. Its
+ *   preload notes ahead which signals the script listens for itself.
  * A script that listens for the signal itself keeps it: the thread resumes.
  *
  * @module
@@ -24,7 +25,7 @@
 import process from "node:process";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { connectInspectorSocket, inspectorUrlOfPid, processAlive } from "./inspector_client.ts";
-import { type StuckAnswer, stuckHookCall } from "./stuck_hook.ts";
+import { scriptListensFor, type StuckAnswer, stuckHookCall } from "./stuck_hook.ts";
 
 /** What became of a stuck program. */
 export interface StuckOutcome {
@@ -90,8 +91,9 @@ async function askPaused(runtime: "node" | "deno", pid: number, signal: string):
  * keeping its profile where it can; never leaves it running unless the
  * script handles the signal itself.
  */
-export async function endStuckChild(runtime: RuntimeName, pid: number, signal: string): Promise<StuckOutcome> {
+export async function endStuckChild(runtime: RuntimeName, pid: number, signal: string, out: string): Promise<StuckOutcome> {
   if (runtime !== "node" && runtime !== "deno") {
+    if (scriptListensFor(out, signal)) return { outcome: "own" };
     kill(pid);
     return { outcome: "lost", reason: `${runtime === "bun" ? "Bun" : "this runtime"} writes its profile from the stuck thread only` };
   }

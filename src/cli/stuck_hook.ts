@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import process from "node:process";
 
 /** The global (a registered symbol, so invisible to the script) that the CLI calls while the thread is paused. */
 export const STUCK_HOOK = "tsprof.signal";
@@ -42,5 +43,31 @@ export function noteSignalSeen(out: string): void {
     writeFileSync(signalSeenPath(out), "");
   } catch {
     // The run's folder is gone: the CLI is ending anyway.
+  }
+}
+
+/** The note of the signals the script listens for itself, beside the session file `out` (Bun: see stuck_child.ts). */
+export function ownSignalsPath(out: string): string {
+  return `${out}.own`;
+}
+
+/** Notes each signal in `signals` that the script starts listening for, from now on. */
+export function noteOwnSignals(out: string, signals: readonly string[]): void {
+  process.on("newListener", (event: string | symbol) => {
+    if (typeof event !== "string" || !signals.includes(event)) return;
+    try {
+      appendFileSync(ownSignalsPath(out), `${event}\n`);
+    } catch {
+      // The run's folder is gone: the CLI is ending anyway.
+    }
+  });
+}
+
+/** Whether the note says the script listens for `signal` itself. */
+export function scriptListensFor(out: string, signal: string): boolean {
+  try {
+    return readFileSync(ownSignalsPath(out), "utf8").split("\n").includes(signal);
+  } catch {
+    return false;
   }
 }
