@@ -94,7 +94,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
   if (child.stuck?.outcome === "kept") {
     process.stderr.write(`tsprof: the program was stuck in synchronous code and did not answer ${child.stuck.signal}: tsprof ended it from outside\n`);
   }
-  return show(session, options, format, child.exitCode);
+  return showRecorded(session, options, format, child.exitCode);
 }
 
 /** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
@@ -121,7 +121,7 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
     process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})\n`);
     return child.exitCode || 1;
   }
-  return show(session, options, format, child.exitCode);
+  return showRecorded(session, options, format, child.exitCode);
 }
 
 /**
@@ -167,7 +167,8 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   return sessions;
 }
 
-function show(recorded: Session, options: CliOptions, format: string, exitCode: number): number {
+/** Renders a recorded session as after a run (also `tsprof attach`'s) and keeps it for `--load-prev`. */
+export function showRecorded(recorded: Session, options: CliOptions, format: string, exitCode: number): number {
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
   const renderer = rendererByName(format)!;

@@ -52,6 +52,15 @@ function childMaps(path: string): MapFetcher {
       maps = {};
     }
   }
+  return recordMaps(maps);
+}
+
+/** Maps a session of a process attached to, with the maps its scripts carried inline (script_maps.ts), then those on disk. */
+export function mapAttachedSession(session: Session, inline: Readonly<Record<string, object>>): Session {
+  return remapSession(session, firstMap(recordMaps(inline), diskMaps));
+}
+
+function recordMaps(maps: Readonly<Record<string, object>>): MapFetcher {
   return (file) => {
     const map = Object.hasOwn(maps, file) ? maps[file] : undefined;
     return map ? { map, url: file } : undefined;
