@@ -65,16 +65,25 @@ export async function attachCommand(argv: readonly string[], format: (o: CliOpti
 /** Samples until the duration, Ctrl-C/SIGTERM, or the target's end (then undefined). */
 async function record(target: AttachedTarget, options: CliOptions, durationS: number | undefined): Promise<Session | undefined> {
   const c = target.connection;
+  let stop!: () => void;
+  const stopped = new Promise<"stop">((r) => (stop = () => r("stop")));
   const maps = gatherScriptMaps(c);
   // Reports every script with its inline map; off again before detaching.
   await c.send("Debugger.enable");
+  // Node keeps an ending process until the debugger leaves, and says so when
+  // asked: the profile can still be taken then. Deno has no such domain.
+  let targetEnding = false;
+  c.on("NodeRuntime.waitingForDisconnect", (p) => {
+    if (p.closed === true) return;
+    targetEnding = true;
+    stop();
+  });
+  await c.send("NodeRuntime.notifyWhenWaitingForDisconnect", { enabled: true }).catch(() => undefined);
   await c.send("Profiler.enable");
   await c.send("Profiler.setSamplingInterval", { interval: Math.max(1, Math.round(options.intervalMs * 1000)) });
   const startTime = Date.now();
   await c.send("Profiler.start");
   process.stderr.write(`tsprof: profiling ${target.label} (${target.runtime}) ${durationS !== undefined ? `for ${durationS} s or ` : ""}until Ctrl-C\n`);
-  let stop!: () => void;
-  const stopped = new Promise<"stop">((r) => (stop = () => r("stop")));
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   for (const s of signals) process.on(s, stop);
   const timer = durationS !== undefined ? setTimeout(stop, durationS * 1000) : undefined;
@@ -88,14 +97,20 @@ async function record(target: AttachedTarget, options: CliOptions, durationS: nu
   let cpu: V8CpuProfile;
   try {
     cpu = (await c.send<{ profile: V8CpuProfile }>("Profiler.stop")).profile;
-    await c.send("Profiler.disable");
-    await c.send("Debugger.disable");
+    if (!targetEnding) {
+      await c.send("Profiler.disable");
+      await c.send("Debugger.disable");
+      await c.send("NodeRuntime.notifyWhenWaitingForDisconnect", { enabled: false }).catch(() => undefined);
+    }
   } catch {
     process.stderr.write(`tsprof: ${target.label} ended while tsprof was attached: its profile ended with it\n`);
     return undefined;
   } finally {
-    await detach(target);
+    // An ending process only waits for this connection to close.
+    if (targetEnding) c.close();
+    else await detach(target);
   }
+  if (targetEnding) process.stderr.write(`tsprof: ${target.label} ended while tsprof was attached: the profile covers it to its end\n`);
   return sessionOf(cpu, target, options, startTime, maps);
 }
 
