@@ -91,10 +91,16 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
-  if (child.stuck?.outcome === "kept") {
-    process.stderr.write(`tsprof: the program was stuck in synchronous code and did not answer ${child.stuck.signal}: tsprof ended it from outside\n`);
-  }
+  noteStuck(child);
   return showRecorded(session, options, format, child.exitCode);
+}
+
+/** Says that tsprof ended a stuck program from outside, and what was lost. */
+function noteStuck(child: ChildResult): void {
+  const s = child.stuck;
+  if (s === undefined || s.outcome === "own") return;
+  const lost = s.outcome === "lost" ? `; ${s.reason}` : "";
+  process.stderr.write(`tsprof: the program was stuck in synchronous code and did not answer ${s.signal}: tsprof ended it from outside${lost}\n`);
 }
 
 /** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
@@ -117,6 +123,7 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
+  noteStuck(child);
   if (!session) {
     process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})\n`);
     return child.exitCode || 1;

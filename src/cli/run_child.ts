@@ -7,7 +7,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import process from "node:process";
@@ -17,16 +17,8 @@ import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { UsageError } from "./args.ts";
 import { SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
 import type { StuckOutcome } from "./stuck_child.ts";
-import { signalSeenPath } from "./stuck_hook.ts";
+import { signalSeenSince } from "./stuck_hook.ts";
 
-/** Whether the child's signal handler ran since epoch ms `at` (then it is not stuck). */
-function signalSeenSince(out: string, at: number): boolean {
-  try {
-    return statSync(signalSeenPath(out)).mtimeMs >= at - 100;
-  } catch {
-    return false;
-  }
-}
 
 /** How the child ended and where its profile is. */
 export interface ChildResult {
@@ -154,16 +146,21 @@ export function runChild(
       later(150, () => {
         if (child.pid !== undefined) process.kill(child.pid, signal);
       });
-      // Tree runs are left to their processes: the stuck one is not ours to find.
-      if (setup || ending || child.pid === undefined) return;
-      const pid = child.pid;
+      lastSignal = { signal, at };
       later(STUCK_AFTER_MS, () => {
-        if (ending || signalSeenSince(out, at)) return;
-        // Loaded only now: a run that is never stuck pays nothing for it.
-        ending = import("./stuck_child.ts").then(({ endStuckChild }) => endStuckChild(runtime, pid, signal, out)).then((o) => {
-          stuck = { ...o, signal };
-        });
+        if (setup || !signalSeenSince(out, at)) endStuck(signal, at);
       });
+    };
+    let lastSignal: { signal: string; at: number } | undefined;
+    const endStuck = (signal: string, at: number) => {
+      if (ending || child.pid === undefined) return;
+      const pid = child.pid;
+      // Loaded only now: a run that is never stuck pays nothing for it.
+      ending = import("./stuck_child.ts")
+        .then((m) => setup ? m.endStuckTree(dir, signal, at) : m.endStuckChild(runtime, pid, signal, out))
+        .then((o) => {
+          if (o) stuck = { ...o, signal };
+        });
     };
     const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
@@ -178,6 +175,11 @@ export function runChild(
     child.on("exit", async (code, signal) => {
       exited = true;
       cleanup();
+      // A command's shell may end on the signal while a process under it spins on, orphaned.
+      if (setup && lastSignal && !ending) {
+        await new Promise((r) => setTimeout(r, Math.max(0, lastSignal!.at + STUCK_AFTER_MS - Date.now())));
+        endStuck(lastSignal.signal, lastSignal.at);
+      }
       await ending;
       const exitCode = stuck && stuck.outcome !== "own"
         ? (SIGNAL_EXIT_CODES[stuck.signal] ?? 128)

@@ -25,7 +25,9 @@
 import process from "node:process";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { connectInspectorSocket, inspectorUrlOfPid, processAlive } from "./inspector_client.ts";
-import { scriptListensFor, type StuckAnswer, stuckHookCall } from "./stuck_hook.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { scriptListensFor, signalSeenSince, type StuckAnswer, stuckHookCall, TREE_PROCESSES } from "./stuck_hook.ts";
 
 /** What became of a stuck program. */
 export interface StuckOutcome {
@@ -95,7 +97,7 @@ export async function endStuckChild(runtime: RuntimeName, pid: number, signal: s
   if (runtime !== "node" && runtime !== "deno") {
     if (scriptListensFor(out, signal)) return { outcome: "own" };
     kill(pid);
-    return { outcome: "lost", reason: `${runtime === "bun" ? "Bun" : "this runtime"} writes its profile from the stuck thread only` };
+    return { outcome: "lost", reason: `${runtime === "bun" ? "Bun" : "its runtime"} writes its profile from the stuck thread only` };
   }
   try {
     const answer = await askPaused(runtime, pid, signal);
@@ -111,4 +113,30 @@ export async function endStuckChild(runtime: RuntimeName, pid: number, signal: s
     kill(pid);
     return { outcome: "lost", reason: `its inspector could not be reached (${(e as Error).message})` };
   }
+}
+
+/**
+ * A tree run's processes (`tsprof -- <command>`) still running that a
+ * signal at epoch ms `at` found stuck, ended as {@linkcode endStuckChild}
+ * does (Node's paused and asked; others killed unless they keep the signal).
+ * Returns what became of them, or undefined when none was stuck.
+ */
+export async function endStuckTree(dir: string, signal: string, at: number): Promise<StuckOutcome | undefined> {
+  const folder = join(dir, TREE_PROCESSES);
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((n) => /^\d+$/.test(n));
+  } catch {
+    return undefined;
+  }
+  const stuck = names.filter((n) => processAlive(Number(n)) && !signalSeenSince(join(folder, n), at));
+  const outcomes = await Promise.all(stuck.map((n) => {
+    const note = join(folder, n);
+    const how = readFileSync(note, "utf8");
+    return endStuckChild(how === "node" ? "node" : "unknown", Number(n), signal, note);
+  }));
+  const ended = outcomes.filter((o) => o.outcome !== "own");
+  if (ended.length === 0) return outcomes.length > 0 ? { outcome: "own" } : undefined;
+  const lost = ended.filter((o) => o.outcome === "lost");
+  return lost.length === 0 ? { outcome: "kept" } : { outcome: "lost", reason: `${lost.length} of the ${ended.length} stuck processes lost their profile: ${lost[0]!.reason}` };
 }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import process from "node:process";
 
 /** The global (a registered symbol, so invisible to the script) that the CLI calls while the thread is paused. */
@@ -35,6 +35,15 @@ export function stuckHookCall(signal: string): string {
 /** The note that a signal handler ran, beside the session file `out`. */
 export function signalSeenPath(out: string): string {
   return `${out}.signal`;
+}
+
+/** Whether the process's signal handler ran since epoch ms `at` (then it is not stuck). */
+export function signalSeenSince(out: string, at: number): boolean {
+  try {
+    return statSync(signalSeenPath(out)).mtimeMs >= at - 100;
+  } catch {
+    return false;
+  }
 }
 
 /** Leaves the note that a signal handler ran; never throws. */
@@ -70,4 +79,24 @@ export function scriptListensFor(out: string, signal: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The folder of a tree run (`tsprof -- <command>`) where each process registers itself (see stuck_child.ts). */
+export const TREE_PROCESSES = "processes";
+
+/**
+ * Registers the calling process of a tree run: a file named by its pid that
+ * says whether it can be paused and asked (`node`) or only ended (`kill`).
+ * Returns the file's path, the base of its notes.
+ */
+export function registerTreeProcess(dir: string, how: "node" | "kill"): string {
+  const folder = `${dir}/${TREE_PROCESSES}`;
+  const file = `${folder}/${process.pid}`;
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(file, how);
+  } catch {
+    // Cannot register: a signal then finds no record of this process.
+  }
+  return file;
 }

@@ -71,3 +71,12 @@ test("bunx tsprof: the Node relay passes Ctrl-C on and ends with Bun's status", 
   assert.equal(r.status, 130, r.stderr);
   assert.match(r.stderr, /Bun writes its profile from the stuck thread only/, r.stderr);
 }, { skip: runtime !== "node" ? "the relay runs on Node" : false, timeoutMs: 90_000 });
+
+test("tsprof -- <command>: Ctrl-C ends a Node process stuck under a shell, with its profile", async () => {
+  // The shell ends on the signal at once; the node process under it spins on until tsprof ends it.
+  const r = await tsprofSignalled(["--", "sh", "-c", `node --import tsx ${script}; echo after`], "SIGINT");
+  await assertEnds(scriptPid(r.stdout));
+  assert.equal(r.status, 130, r.stderr);
+  assert.match(r.stderr, /tsprof ended it from outside/, r.stderr);
+  assert.match(r.stderr, /forever +\S*stuck\.ts:/, r.stderr);
+}, { skip: runtime !== "node" ? "tree runs of node processes: once is enough" : false, timeoutMs: 90_000 });
