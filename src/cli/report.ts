@@ -25,7 +25,9 @@ import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
+import { labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
+import { type PhaseTimer, phaseTimer } from "./timings.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
 function toolPaths(): string[] {
@@ -73,12 +75,16 @@ function readFile(path: string): Uint8Array {
  * `--load-prev`. Returns the exit code the CLI ends with.
  */
 export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number {
+  const timer = phaseTimer("cli");
   let session: Session;
   try {
     // The portable backend writes a session whose positions are the sources' already.
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    timer.mark("read");
     if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
+    if (runtime !== "bun" || portable) session = labelStartup(session, portable, toolPaths());
+    timer.mark("map");
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       const why = child.stuck?.outcome === "lost"
@@ -92,7 +98,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     rmSync(child.dir, { recursive: true, force: true });
   }
   noteStuck(child);
-  return showRecorded(session, options, format, child.exitCode);
+  return showRecorded(session, options, format, child.exitCode, timer);
 }
 
 /** Says that tsprof ended a stuck program from outside, and what was lost. */
@@ -143,7 +149,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   const sessions: Session[] = [];
   for (const files of cpuProfilesByProcess(folder)) {
     if (recordedInProcess.has(files.pid)) continue;
-    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number } = {};
+    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number; busyMs?: number } = {};
     try {
       note = JSON.parse(readFileSync(join(folder, `${files.pid}.json`), "utf8"));
     } catch {
@@ -151,7 +157,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
     }
     try {
       const name = note.name ?? `${runtime} (pid ${files.pid})`;
-      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main });
+      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs });
       sessions.push({
         version: 1,
         meta: {
@@ -175,12 +181,17 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
 }
 
 /** Renders a recorded session as after a run (also `tsprof attach`'s) and keeps it for `--load-prev`. */
-export function showRecorded(recorded: Session, options: CliOptions, format: string, exitCode: number): number {
+export function showRecorded(recorded: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number {
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
   const renderer = rendererByName(format)!;
   emit(session, renderer, options, true);
+  timer.mark("render");
+  timer.total("printed");
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  timer.mark("keep");
+  timer.total("total");
+  timer.flush();
   return exitCode;
 }
 
@@ -214,15 +225,16 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   // The child is the one process that writes here.
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
-  // The main thread first, then each worker Deno profiled, as profiles of their own.
-  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0] });
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-  let cpuTimeMs: number | undefined;
+  let noted: { cpuTimeMs?: number; busyMs?: number } = {};
   try {
-    cpuTimeMs = (JSON.parse(readFileSync(child.outFile, "utf8")) as { cpuTimeMs?: number }).cpuTimeMs;
+    noted = JSON.parse(readFileSync(child.outFile, "utf8")) as typeof noted;
   } catch {
     // An uncaught error skips Deno's unload event: CPU time unknown then.
   }
+  const cpuTimeMs = noted.cpuTimeMs;
+  // The main thread first, then each worker Deno profiled, as profiles of their own.
+  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0], busyMs: noted.busyMs });
   return {
     version: 1,
     meta: {

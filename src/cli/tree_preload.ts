@@ -30,6 +30,7 @@ import { BUN_PROFILES, CHILD_ENV, type ChildConfig, DENO_CPU_PROF_ENV, DENO_PROF
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { exitOnSignals, SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
 import { installStuckHook, noteOwnSignals, noteSignalSeen, registerTreeProcess } from "./stuck_hook.ts";
+import { mainThreadBusy } from "./bun_busy.ts";
 
 declare const Deno: { mainModule: string } | undefined;
 
@@ -134,7 +135,7 @@ function describeForCpuProf(config: ChildConfig, runtime: string): void {
     const name = processName(runtime, false);
     const exitCode = typeof code === "number" ? code : Number(process.exitCode ?? 0);
     mkdirSync(join(dir, BUN_PROFILES), { recursive: true });
-    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "" }));
+    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", ...mainThreadBusy() }));
   });
   const note = registerTreeProcess(dir, "kill");
   exitOnSignals(() => noteSignalSeen(note));

@@ -28,7 +28,7 @@ export const MAX_INFLATED_BYTES = 1 << 29;
  *   for 15 % more bytes, for the session every run keeps for `--load-prev`
  * @example
  * ```ts
- * import { encodeSessionFile, loadProfileFile } from "./load.ts";
+ * import { encodeSessionFile, loadProfileFile } from "tsprof/import";
  * const bytes = encodeSessionFile({
  *   version: 1,
  *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
@@ -49,7 +49,7 @@ export function encodeSessionFile(session: Session, options: { fast?: boolean } 
  * @throws {ProfileFormatError} when the file is not a readable profile
  * @example
  * ```ts
- * import { loadProfileFile } from "./load.ts";
+ * import { loadProfileFile } from "tsprof";
  * // const session = loadProfileFile(await Deno.readFile("run.tsprof"), "run.tsprof");
  * ```
  */
@@ -156,13 +156,22 @@ function cpuProfileRuntime(urls: ReadonlySet<string>, bun: boolean): string {
   return "v8";
 }
 
+/** The interval a Bun profile was most likely taken at (ms), from its shortest spacing. */
+function bunIntervalMs(deltas: readonly number[]): number {
+  let shortest = Infinity;
+  for (let i = 1; i < deltas.length; i++) if (deltas[i]! > 0 && deltas[i]! < shortest) shortest = deltas[i]!;
+  return Number.isFinite(shortest) ? Math.min(medianIntervalMs(deltas), Math.round(shortest * 1.25) / 1000) : medianIntervalMs(deltas);
+}
+
 function sessionOfCpuProfile(data: unknown): Session {
   let cpu = checkCpuProfile(data);
   const bun = isBunCpuProfile(cpu);
   if (bun) cpu = normalizeBunCpuProfile(cpu);
-  // Bun takes no idle samples: its long gaps are idle time. The interval it
-  // was asked for is not in the file; the median spacing stands for it.
-  const intervalMs = medianIntervalMs(cpu.timeDeltas ?? []);
+  // Bun takes no idle samples: its long gaps are partly idle time. The
+  // interval it was asked for is not in the file. JavaScriptCore's sampler
+  // sleeps the interval ± 20%, so the shortest spacing is at least 0.8 of
+  // it; the median would be the wait itself in a timer-driven program.
+  const intervalMs = bun ? bunIntervalMs(cpu.timeDeltas ?? []) : medianIntervalMs(cpu.timeDeltas ?? []);
   const profile = importV8CpuProfile(cpu, "main", bun ? { idleGapsMs: intervalMs } : {});
   if (profile.samples.length === 0) throw new RangeError(`"samples" is empty: the profile recorded nothing`);
   let total = 0;
