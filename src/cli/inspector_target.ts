@@ -142,13 +142,14 @@ async function attachToPid(pid: number): Promise<AttachedTarget> {
 
 /**
  * Leaves the target as it was: closes the inspector tsprof opened (Node:
- * `inspector.close()` once the thread is free; it waits for this
- * connection to go, so it is queued first), then the connection.
+ * `inspector.close()` once the thread is free and this connection has
+ * gone: Node 20 crashed now and then (SIGSEGV) when it closed while the
+ * connection was still there), then the connection.
  */
 export async function detach(target: AttachedTarget): Promise<void> {
   const c = target.connection;
   if (target.openedByTsprof) {
-    const expression = `(() => { const i = process.getBuiltinModule?.("node:inspector"); if (i) setImmediate(() => i.close()); return !!i; })()`;
+    const expression = `(() => { const i = process.getBuiltinModule?.("node:inspector"); if (i) setTimeout(() => { if (i.url()) i.close(); }, 300).unref(); return !!i; })()`;
     const queued = c.send("Runtime.evaluate", { expression, returnByValue: true }).catch(() => undefined);
     await Promise.race([queued, new Promise((r) => setTimeout(r, 1000))]);
   }

@@ -109,10 +109,11 @@ test("tsprof attach profiles a node:http server under load and leaves it serving
         await (await fetch(`http://127.0.0.1:${port}/`)).text();
         served++;
       }
-    })();
+    })().catch((e) => e as Error);
     const r = await tsprofAsync(["attach", String(t.pid), "--duration", "2", "-o", out]);
     stop = true;
-    await load;
+    const failed = await load;
+    assert.equal(failed, undefined, `the server stopped answering while attached: ${failed}`);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(served > 0, "the load ran");
     const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
