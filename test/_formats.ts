@@ -58,6 +58,16 @@ export function functionTotals(profile: Profile): Map<string, number> {
   return out;
 }
 
+/** Sum of the weights of samples whose leaf is an `[await]` frame: waiting charged to an await. */
+export function awaitTotal(profile: Profile): number {
+  let t = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const s = profile.samples[i]!;
+    if (s !== -1 && profile.frames[profile.stacks.frame[s]!]!.name.startsWith("[await]")) t += profile.weights[i]!;
+  }
+  return t;
+}
+
 /** Sum of the weights of samples with no stack or an idle leaf. */
 export function idleTotal(profile: Profile): number {
   let t = 0;

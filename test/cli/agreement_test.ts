@@ -29,7 +29,7 @@ import { sessionFromJson } from "../../src/format/session_json.ts";
 import { detectRuntime } from "../../runtimes/auto.ts";
 import { test } from "../harness.ts";
 import { ROOT, tsprof } from "../_cli.ts";
-import { functionTotals, idleTotal, total } from "../_formats.ts";
+import { awaitTotal, functionTotals, idleTotal, total } from "../_formats.ts";
 
 const FIXTURES = join(ROOT, "test/fixtures/agreement");
 /**
@@ -51,8 +51,9 @@ function profileFixture(name: string, flags: readonly string[] = []) {
     const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
     const p = session.profiles[0]!;
     const hot = functionTotals(p).get(measured.hot) ?? 0;
-    const result = { hot, busy: measured.busy, idle: idleTotal(p), total: total(p), duration: session.meta.durationMs };
-    const detail = `${measured.hot}: ${hot.toFixed(1)} ms profiled, ${measured.busy.toFixed(1)} ms measured by the script; idle ${result.idle.toFixed(1)}, total ${result.total.toFixed(1)}, duration ${result.duration.toFixed(1)} ms`;
+    // Waiting is idle, or charged to the await that waited (the fixtures' own local clients await).
+    const result = { hot, busy: measured.busy, idle: idleTotal(p), waiting: idleTotal(p) + awaitTotal(p), total: total(p), duration: session.meta.durationMs };
+    const detail = `${measured.hot}: ${hot.toFixed(1)} ms profiled, ${measured.busy.toFixed(1)} ms measured by the script; idle ${result.idle.toFixed(1)}, waiting ${result.waiting.toFixed(1)}, total ${result.total.toFixed(1)}, duration ${result.duration.toFixed(1)} ms`;
     // The portable backend's total once fell 4.5% short on Node 20 under heavy load (692 of 725 ms;
     // its recorder is not part of this fix): 5% there until that is found, 2% for the engines' samplers.
     const slack = flags.includes("portable") ? 0.05 : 0.02;
@@ -72,13 +73,13 @@ test("tsprof agrees with a CPU-bound script's own clock: the hot function within
 test("tsprof agrees with a timer-driven script's own clock (1 ms every 10 ms): idle is not charged to the burst", () => {
   const r = profileFixture("duty_cycle.ts");
   assert.ok(r.hot >= 0.3 * r.busy && r.hot <= 4 * r.busy, r.detail);
-  assert.ok(r.idle >= 0.5 * r.duration, r.detail);
+  assert.ok(r.waiting >= 0.5 * r.duration, r.detail);
 });
 
-test("tsprof agrees with a local HTTP server's own clock (60 requests of 1 ms): waiting for requests is idle", () => {
+test("tsprof agrees with a local HTTP server's own clock (60 requests of 1 ms): waiting for requests is not charged to the handler", () => {
   const r = profileFixture("http_server.ts");
   assert.ok(r.hot >= 0.3 * r.busy && r.hot <= 4 * r.busy, r.detail);
-  assert.ok(r.idle >= 0.4 * r.duration, r.detail);
+  assert.ok(r.waiting >= 0.4 * r.duration, r.detail);
 });
 
 test("tsprof --backend portable shows start-up and imports as uninstrumented code, not idle (Node, Bun: the CLI's portable runs)", () => {
