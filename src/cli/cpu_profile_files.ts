@@ -11,6 +11,7 @@ import type { Profile } from "../format/types.ts";
 import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
+import type { FramesFirst } from "./frames_first.ts";
 
 /** One process's files: its main thread's, and (Deno) one per worker, in order. */
 export interface ProcessProfiles {
@@ -65,6 +66,8 @@ export interface ImportedProcess {
   readonly cpu: V8CpuProfile;
   readonly profiles: Profile[];
   readonly warnings: string[];
+  /** The profiles with every frame placed (Bun places some after the report; see `FramesFirst`). */
+  complete(): Profile[];
 }
 
 /**
@@ -77,15 +80,23 @@ export interface ImportedProcess {
 export function importProcess(
   files: ProcessProfiles,
   runtime: "deno" | "bun",
-  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined },
+  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined; first?: FramesFirst | undefined },
 ): ImportedProcess {
   const read = (file: string, name: string) => {
     const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
-    const { profile, warnings } = runtime === "bun"
-      ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), name, { idleGapsMs: options.intervalMs }))
-      : importDenoCpuProfile(cpu, options.entry);
-    return { cpu, profile: { ...profile, name }, warnings };
+    if (runtime === "deno") {
+      const { profile, warnings } = importDenoCpuProfile(cpu, options.entry);
+      const named = { ...profile, name };
+      return { cpu, profile: named, warnings, complete: () => named };
+    }
+    const bun = mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), name, { idleGapsMs: options.intervalMs }), options.first);
+    return { cpu, profile: { ...bun.profile, name }, warnings: bun.warnings, complete: () => ({ ...bun.complete(), name }) };
   };
   const threads = [read(files.main, options.name), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
-  return { cpu: threads[0]!.cpu, profiles: threads.map((t) => t.profile), warnings: [...new Set(threads.flatMap((t) => t.warnings))] };
+  return {
+    cpu: threads[0]!.cpu,
+    profiles: threads.map((t) => t.profile),
+    warnings: [...new Set(threads.flatMap((t) => t.warnings))],
+    complete: () => threads.map((t) => t.complete()),
+  };
 }

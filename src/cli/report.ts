@@ -27,6 +27,7 @@ import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
 import { VERSION } from "../version.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
+import { framesFirst } from "./frames_first.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
 function toolPaths(): string[] {
@@ -75,24 +76,46 @@ function readFile(path: string): Uint8Array {
  */
 export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number {
   const timer = phaseTimer("cli");
-  let session: Session;
+  // The child's folder is removed after the report is printed: the report does not wait for it.
+  let removed = false;
+  const cleanup = () => {
+    if (!removed) rmSync(child.dir, { recursive: true, force: true });
+    removed = true;
+  };
+  let read: Recorded;
   try {
     // The portable backend writes a session whose positions are the sources' already.
     const portable = options.backend === "portable";
-    session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    read = runtime === "node" || portable ? recorded(loadProfileFile(readFileSync(child.outFile), child.outFile)) : cpuProfileSession(runtime, child, options, format);
     timer.mark("read");
-    if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
+    if (runtime === "node" && !portable) read = recorded(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child));
     timer.mark("map");
   } catch (e) {
+    cleanup();
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
       return child.exitCode || 1;
     }
     throw e;
-  } finally {
-    rmSync(child.dir, { recursive: true, force: true });
   }
-  return show(session, options, format, child.exitCode, timer);
+  try {
+    return show(read, options, format, child.exitCode, timer, cleanup);
+  } finally {
+    cleanup();
+  }
+}
+
+/**
+ * A run's session as the report needs it, and in full for keeping: on Bun,
+ * frames the console report cannot show are placed only after it is printed.
+ */
+interface Recorded {
+  readonly session: Session;
+  complete(): Session;
+}
+
+function recorded(session: Session): Recorded {
+  return { session, complete: () => session };
 }
 
 /** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
@@ -119,7 +142,7 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
     process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})\n`);
     return child.exitCode || 1;
   }
-  return show(session, options, format, child.exitCode);
+  return show(recorded(session), options, format, child.exitCode);
 }
 
 /**
@@ -165,14 +188,16 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   return sessions;
 }
 
-function show(recorded: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number {
+function show(run: Recorded, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli"), cleanup = () => {}): number {
   // emit() adds the --description; the session keeps where tsprof's own code was.
-  const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
+  const withTools = (s: Session): Session => ({ ...s, meta: { ...s.meta, toolPaths: toolPaths() } });
   const renderer = rendererByName(format)!;
-  emit(session, renderer, options, true);
+  emit(withTools(run.session), renderer, options, true);
   timer.mark("render");
   timer.total("printed");
-  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  // Nothing below changes the report: it is printed already.
+  cleanup();
+  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(withTools(run.complete()));
   timer.mark("keep");
   timer.total("total");
   timer.flush();
@@ -205,12 +230,18 @@ class NoProfile extends Error {}
  * The session of a Deno or Bun child, which recorded with the runtime's own
  * `--cpu-prof` (Bun's has no idle samples: its gaps are idle time).
  */
-function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions): Session {
+function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): Recorded {
   // The child is the one process that writes here.
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
   // The main thread first, then each worker Deno profiled, as profiles of their own.
-  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0] });
+  const { cpu, profiles, warnings, complete } = importProcess(files, runtime, {
+    name: "main",
+    workerPrefix: "",
+    intervalMs: options.intervalMs,
+    entry: options.command[0],
+    first: framesFirst(options, format),
+  });
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
   let cpuTimeMs: number | undefined;
   try {
@@ -218,7 +249,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   } catch {
     // An uncaught error skips Deno's unload event: CPU time unknown then.
   }
-  return {
+  const session: Session = {
     version: 1,
     meta: {
       runtime,
@@ -234,6 +265,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     },
     profiles,
   };
+  return { session, complete: () => ({ ...session, profiles: complete() }) };
 }
 
 /**

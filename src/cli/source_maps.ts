@@ -29,6 +29,8 @@ import { remapProfile, remapSession, SourceMapCache } from "../sourcemap/remap.t
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
 import { readCodeEnd } from "./code_end.ts";
+import type { FramesFirst } from "./frames_first.ts";
+import { mapShownFirst } from "../sourcemap/shown_first.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
 export function readText(path: string): string | undefined {
@@ -76,12 +78,15 @@ export function mapChildSession(session: Session, childMapsFile: string | undefi
  * Maps Bun's `--cpu-prof` profile: its positions are in the files that ran
  * (TypeScript already; a bundle's own lines), so bundles are mapped through
  * their maps on disk. An async function's wrapper and body become one
- * frame, and frames are placed at their function's name, as on V8.
+ * frame, and frames are placed at their function's name, as on V8: those
+ * `first` marks now, the others by `complete()`.
  */
-export function mapBunProfile(profile: Profile): { profile: Profile; warnings: string[] } {
+export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
   const cache = new SourceMapCache(diskMaps);
   const mapped = remapProfile(mergeAsyncPairs(profile), cache);
-  return { profile: placeAtDefinitions(mapped, readText), warnings: [...cache.warnings] };
+  // Frames the report cannot show are placed later, when complete() asks.
+  const placed = mapShownFirst(mapped, first?.(mapped), (p) => placeAtDefinitions(p, readText));
+  return { profile: placed.profile, warnings: [...cache.warnings], complete: placed.complete };
 }
 
 /** Maps a loaded foreign profile (a `.cpuprofile`) when its code's maps are on disk. */
