@@ -84,8 +84,11 @@ export function mapChildSession(session: Session, childMapsFile: string | undefi
 export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
   const cache = new SourceMapCache(diskMaps);
   const mapped = remapProfile(mergeAsyncPairs(profile), cache);
-  // Frames the report cannot show are placed later, when complete() asks.
-  const placed = mapShownFirst(mapped, first?.(mapped), (p) => placeAtDefinitions(p, readText));
+  // Frames the report cannot show are placed later, when complete() asks:
+  // each source is read once for both.
+  const texts = new Map<string, string | undefined>();
+  const readOnce = (path: string) => (texts.has(path) ? texts.get(path) : texts.set(path, readText(path)).get(path));
+  const placed = mapShownFirst(mapped, first?.(mapped), (p) => placeAtDefinitions(p, readOnce));
   return { profile: placed.profile, warnings: [...cache.warnings], complete: placed.complete };
 }
 
