@@ -25,6 +25,7 @@ import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
+import { labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { framesFirst } from "./frames_first.ts";
@@ -89,6 +90,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     read = runtime === "node" || portable ? recorded(loadProfileFile(readFileSync(child.outFile), child.outFile)) : cpuProfileSession(runtime, child, options, format);
     timer.mark("read");
     if (runtime === "node" && !portable) read = recorded(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child));
+    if (runtime !== "bun" || portable) read = recorded(labelStartup(read.session, portable, toolPaths()));
     timer.mark("map");
   } catch (e) {
     cleanup();
@@ -157,7 +159,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   const sessions: Session[] = [];
   for (const files of cpuProfilesByProcess(folder)) {
     if (recordedInProcess.has(files.pid)) continue;
-    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number } = {};
+    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number; busyMs?: number } = {};
     try {
       note = JSON.parse(readFileSync(join(folder, `${files.pid}.json`), "utf8"));
     } catch {
@@ -165,7 +167,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
     }
     try {
       const name = note.name ?? `${runtime} (pid ${files.pid})`;
-      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main });
+      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs });
       sessions.push({
         version: 1,
         meta: {
@@ -234,21 +236,23 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   // The child is the one process that writes here.
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
+  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
+  let noted: { cpuTimeMs?: number; busyMs?: number } = {};
+  try {
+    noted = JSON.parse(readFileSync(child.outFile, "utf8")) as typeof noted;
+  } catch {
+    // An uncaught error skips Deno's unload event: CPU time unknown then.
+  }
+  const cpuTimeMs = noted.cpuTimeMs;
   // The main thread first, then each worker Deno profiled, as profiles of their own.
   const { cpu, profiles, warnings, complete } = importProcess(files, runtime, {
     name: "main",
     workerPrefix: "",
     intervalMs: options.intervalMs,
     entry: options.command[0],
+    busyMs: noted.busyMs,
     first: framesFirst(options, format),
   });
-  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-  let cpuTimeMs: number | undefined;
-  try {
-    cpuTimeMs = (JSON.parse(readFileSync(child.outFile, "utf8")) as { cpuTimeMs?: number }).cpuTimeMs;
-  } catch {
-    // An uncaught error skips Deno's unload event: CPU time unknown then.
-  }
   const session: Session = {
     version: 1,
     meta: {
