@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,10 @@ import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
 import { labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
+import { defaultOutputName, OutputWriteError, writeNew, writeReplacing } from "./output_file.ts";
+import { ownCommand } from "./own_command.ts";
+import { neverStarted } from "./load_errors.ts";
+import { shellLine } from "../render/shell_quote.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { framesFirst } from "./frames_first.ts";
 
@@ -92,11 +96,16 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     if (runtime === "node" && !portable) read = recorded(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child));
     if (runtime !== "bun" || portable) read = recorded(labelStartup(read.session, portable, toolPaths()));
     timer.mark("map");
+    if (neverStarted(read.session, options.command[0], child.exitCode, child.outFile)) {
+      cleanup();
+      process.stderr.write(`tsprof: no report: the program did not start (exit code ${child.exitCode})\n`);
+      return child.exitCode;
+    }
   } catch (e) {
     cleanup();
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
-      return child.exitCode || 1;
+      return child.exitCode;
     }
     throw e;
   }
@@ -141,10 +150,21 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
     rmSync(child.dir, { recursive: true, force: true });
   }
   if (!session) {
-    process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})\n`);
-    return child.exitCode || 1;
+    process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})${denoHint(options.command)}\n`);
+    return child.exitCode;
   }
   return show(recorded(session), options, format, child.exitCode);
+}
+
+/**
+ * Deno runs tsprof's preload only with the permissions to read its setting
+ * and write the profile: a `deno` command without them is said why.
+ */
+function denoHint(command: readonly string[]): string {
+  const deno = command.findIndex((a) => /(^|[\\/])deno(\.exe)?$/.test(a));
+  if (deno === -1 || command.some((a) => a === "-A" || a === "--allow-all")) return "";
+  const withA = [...command.slice(0, deno + 2), "-A", ...command.slice(deno + 2)];
+  return `; Deno processes are profiled only with -A: ${ownCommand()} -- ${shellLine(withA)}`;
 }
 
 /**
@@ -194,7 +214,13 @@ function show(run: Recorded, options: CliOptions, format: string, exitCode: numb
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const withTools = (s: Session): Session => ({ ...s, meta: { ...s.meta, toolPaths: toolPaths() } });
   const renderer = rendererByName(format)!;
-  emit(withTools(run.session), renderer, options, true);
+  try {
+    emit(withTools(run.session), renderer, options, true);
+  } catch (e) {
+    if (!(e instanceof OutputWriteError)) throw e;
+    keepAfterFailedWrite(withTools(run.complete()), e);
+    return exitCode;
+  }
   timer.mark("render");
   timer.total("printed");
   // Nothing below changes the report: it is printed already.
@@ -204,6 +230,18 @@ function show(run: Recorded, options: CliOptions, format: string, exitCode: numb
   timer.total("total");
   timer.flush();
   return exitCode;
+}
+
+/** The output could not be written after the run: the profile is kept instead, so the run is not lost. */
+function keepAfterFailedWrite(session: Session, error: OutputWriteError): void {
+  let id: string;
+  try {
+    id = keepSession(session);
+  } catch (e) {
+    process.stderr.write(`tsprof: ${error.message}, and the profile could not be kept in "${sessionsDir()}" either (${(e as { code?: string }).code ?? (e as Error).message})\n`);
+    return;
+  }
+  process.stderr.write(`tsprof: ${error.message}; the profile is kept: ${ownCommand()} --load-prev ${id} -o <file>\n`);
 }
 
 /**
@@ -217,7 +255,7 @@ function offerLoadPrev(session: Session): void {
   } catch {
     return;
   }
-  process.stderr.write(`To view this report with different options, run:\n    tsprof --load-prev ${id} [options]\n`);
+  process.stderr.write(`To view this report with different options, run:\n    ${ownCommand()} --load-prev ${id} [options]\n`);
 }
 
 function noSavedSession(id: string): string {
@@ -305,30 +343,15 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
   // An HTML report bound for a terminal goes to a temp file and the browser.
   const htmlToBrowser = renderer.name === "html" && outfile === undefined && (options.open === true || stream.isTTY === true);
   if (htmlToBrowser) outfile = htmlTempPath(options.command[0] ?? options.load);
-  if (outfile === undefined && afterRun && renderer.name !== "console") {
-    const base = (options.command[0] ?? "profile").replace(/^.*\//, "").replace(/\.[^.]*$/, "");
-    outfile = `${base}${renderer.extensions[0]}`;
-  }
+  // A name tsprof chose never replaces a file: the user named none.
+  const chosen = htmlToBrowser || (outfile === undefined && afterRun && renderer.name !== "console");
+  if (outfile === undefined && chosen) outfile = defaultOutputName(options.command[0], renderer.extensions[0]!);
   if (outfile === undefined) {
     stream.write(typeof output === "string" ? (output.endsWith("\n") ? output : `${output}\n`) : output);
     return;
   }
-  writeAtomic(outfile, output);
+  if (chosen) outfile = writeNew(outfile, output);
+  else writeReplacing(outfile, output);
   if (afterRun || options.outfile === undefined) process.stderr.write(`tsprof: wrote ${outfile}\n`);
   if (renderer.name === "html" && options.open !== false && (htmlToBrowser || options.open === true)) openReport(outfile);
-}
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // Nothing was written where nothing can be.
-    }
-    throw new UsageError(`cannot write "${path}": ${(e as { code?: string }).code ?? (e as Error).message}`);
-  }
 }

@@ -5,8 +5,10 @@
  *
  * @module
  */
+import { hiddenNote } from "./hidden_note.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
 import { location, shortPath } from "../paths.ts";
+import { shellLine } from "./shell_quote.ts";
 import { buildCallTree, type CallNode, isSelfNode } from "../tree/call_tree.ts";
 import { flatProfile } from "../tree/flat.ts";
 import { framesToRemove, isLibraryFrame, type ProcessOptions, processProfile } from "../tree/processors.ts";
@@ -119,7 +121,10 @@ export function renderConsole(session: Session, options: ConsoleOptions = {}): s
       out.push("No samples were recorded.", "");
       continue;
     }
-    out.push(...(opts.flat ? renderFlat(profile, opts) : renderTree(consoleTree(profile, opts), opts.cwd, opts)), "");
+    const tree = opts.flat ? undefined : consoleTree(profile, opts);
+    out.push(...(tree ? renderTree(tree, opts.cwd, opts) : renderFlat(profile, opts)));
+    const note = tree && hiddenNote(profile, tree, opts);
+    out.push(...(note ? [note] : []), "");
     if (opts.lines) {
       const total = profileTotal(profile);
       const fmt = (t: number) => (opts.time === "percent" ? `${((100 * t) / (total || 1)).toFixed(1)}%` : (t / 1000).toFixed(3));
@@ -148,7 +153,7 @@ function header(session: Session, options: ConsoleOptions): string[] {
     `${" ".repeat(title.length)}  Duration: ${(m.durationMs / 1000).toFixed(3)} s${cpu}`,
     `${" ".repeat(title.length)}  Runtime: ${`${m.runtime} ${m.runtimeVersion}`.trim()}`,
   ];
-  if (m.command && m.command.length > 0) lines.push(`Program: ${m.command.join(" ")}`);
+  if (m.command && m.command.length > 0) lines.push(`Program: ${shellLine(m.command)}`);
   if (m.description) lines.push(m.description);
   for (const w of m.warnings ?? []) lines.push(`Warning: ${w}`);
   return options.color ? lines.map((l, i) => (i === 0 ? ANSI.bold + l + ANSI.reset : l)) : lines;

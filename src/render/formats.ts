@@ -41,6 +41,7 @@ export const FORMATS: readonly OutputFormat[] = [
   { name: "session", extensions: [".tsprof"], description: "saved session (gzipped tsprof JSON), for --load" },
   { name: "cpuprofile", extensions: [".cpuprofile"], description: "Chrome/V8 .cpuprofile of the main thread (DevTools, VS Code, speedscope)" },
   { name: "collapsed", extensions: [".collapsed", ".folded"], description: "collapsed stacks for flamegraph.pl and inferno (counts in microseconds)" },
+  { name: "pprof", extensions: [".pb.gz", ".pprof"], description: "pprof profile (gzipped protobuf) for go tool pprof, Pyroscope, Grafana, Parca" },
 ];
 
 /**

@@ -186,7 +186,7 @@ test("tsprof keeps the last 10 console runs and --load-prev renders one again", 
     const env = { TSPROF_DATA_DIR: data };
     const r = tsprof([join(SCRIPTS, "wall.ts")], { env });
     assert.equal(r.status, 0, r.stderr);
-    const m = /To view this report with different options, run:\n {4}tsprof --load-prev (\S+) \[options\]\n$/.exec(r.stderr);
+    const m = /To view this report with different options, run:\n {4}.+ --load-prev (\S+) \[options\]\n$/.exec(r.stderr);
     assert.ok(m, r.stderr);
     const id = m[1]!;
     const kept = readdirSync(sessions).sort();
@@ -214,7 +214,7 @@ test("a run's console report is the one --load-prev draws of the session it kept
     // Library code, recursion and small functions: frames under the threshold that Bun places after printing.
     const r = tsprof([join(SCRIPTS, "golden.ts")], { env });
     assert.equal(r.status, 0, r.stderr);
-    const hint = /To view this report with different options, run:\n {4}tsprof --load-prev (\S+) \[options\]\n$/;
+    const hint = /To view this report with different options, run:\n {4}.+ --load-prev (\S+) \[options\]\n$/;
     const m = hint.exec(r.stderr);
     assert.ok(m, r.stderr);
     const again = tsprof(["--load-prev", m[1]!], { env });
