@@ -1,11 +1,12 @@
 /**
  * What the Node, Deno and Bun backends share: all three implement Node's
- * `node:inspector` and `process.cpuUsage()`. Not a backend itself; each
+ * `node:inspector`, `node:fs` and `process.cpuUsage()`. Not a backend itself; each
  * backend imports it statically, so it must stay free of runtime-only
  * modules (`bun:*`).
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import process from "node:process";
 import type { InspectorSession } from "../src/backend.ts";
@@ -38,4 +39,22 @@ export function connectInspector(): InspectorSession & { disconnect(): void } {
 export function processCpuTimeMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/**
+ * Reads a text file (sources and source maps, for mapping positions);
+ * `undefined` when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { readTextFile } from "./_inspector_session.ts";
+ * readTextFile("/no/such/file"); // undefined
+ * ```
+ */
+export function readTextFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }

@@ -36,6 +36,12 @@ export interface BackendStartOptions {
    * @default {1}
    */
   intervalMs?: number;
+  /**
+   * Charge the time the thread spends waiting to the `await`s that waited
+   * (`[await]` frames), where the backend can (Node): see src/async/.
+   * @default {true}
+   */
+  async?: boolean;
 }
 
 /**

@@ -87,7 +87,20 @@ export interface InspectorRuntime {
    * whose profiles report transpiled positions (Deno). Map files named by
    * the code are read with this function.
    */
-  readonly mapSources?: { readonly readText: ReadText; readonly fallback?: MapFetcher };
+  readonly mapSources?: {
+    readonly readText: ReadText;
+    readonly fallback?: MapFetcher;
+    /**
+     * `jsc`: the profile's positions are in the files that ran (Bun); only
+     * maps next to code on disk apply, and frames move to their definitions.
+     */
+    readonly engine?: "v8" | "jsc";
+    /**
+     * The maps the runtime holds for a profile's files (Node's), so that the
+     * inspector need not hand over the code; maps next to code on disk too.
+     */
+    readonly knownMaps?: (profile: Profile) => MapFetcher;
+  };
 }
 
 /** The code of the profile's scripts, by file, as the inspector holds it. */
@@ -95,7 +108,8 @@ async function scriptSources(session: InspectorSession, cpu: V8CpuProfile): Prom
   const scripts = new Map<string, string>();
   for (const n of cpu.nodes) {
     const { url, scriptId } = n.callFrame;
-    if (url.startsWith("file:") && scriptId !== undefined && !scripts.has(normalizeFile(url))) scripts.set(normalizeFile(url), String(scriptId));
+    // Files by URL, or by path: code compiled through `vm` (test runners) names its file so.
+    if ((url.startsWith("file:") || url.startsWith("/")) && scriptId !== undefined && !scripts.has(normalizeFile(url))) scripts.set(normalizeFile(url), String(scriptId));
   }
   const sources = new Map<string, string>();
   if (scripts.size === 0) return sources;
@@ -134,13 +148,21 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     state = undefined;
     return s;
   };
-  const finish = (s: NonNullable<typeof state>, raw: V8CpuProfile, remap?: (p: Profile) => { profile: Profile; warnings: string[] }): Recording => {
+  // What the clocks said when the sampler stopped: mapping after it is not the program's time.
+  type Stopped = { readonly at: number; readonly cpuMs: number; readonly stats: ThreadStats | undefined };
+  const stoppedNow = (s: NonNullable<typeof state>): Stopped => ({ at: performance.now(), cpuMs: rt.cpuTimeMs(), stats: s.stats0 && rt.threadStats?.() });
+  const finish = (
+    s: NonNullable<typeof state>,
+    raw: V8CpuProfile,
+    remap?: (p: Profile) => { profile: Profile; warnings: string[] },
+    stopped: Stopped = stoppedNow(s),
+  ): Recording => {
     s.session.disconnect();
     // Bun ends a profile at its last sample (from the second session on), so
     // a trailing wait would vanish: the wall clock says where it really ends.
-    const wallUs = (performance.now() - s.t0) * 1000;
+    const wallUs = (stopped.at - s.t0) * 1000;
     const cpu = rt.idleGaps ? { ...raw, endTime: Math.max(raw.endTime, raw.startTime + wallUs) } : raw;
-    const stats = s.stats0 && rt.threadStats?.();
+    const stats = stopped.stats;
     const busy = stats ? { busyMs: threadBusyMs(stats, s.stats0) } : {};
     const imported = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs, ...busy } : {});
     const mapped = remap?.(imported);
@@ -152,7 +174,7 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
       profile,
       startTime: s.startTime,
       durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,
-      cpuTimeMs: rt.cpuTimeMs() - s.cpu0,
+      cpuTimeMs: stopped.cpuMs - s.cpu0,
     };
   };
   const backend: Backend = {
@@ -170,13 +192,23 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     async stop() {
       const s = end();
       const cpu = await stopV8Profiler(s.session);
+      const stopped = stoppedNow(s);
       const mapSources = rt.mapSources;
-      if (!mapSources) return finish(s, cpu);
+      if (!mapSources) return finish(s, cpu, undefined, stopped);
+      if (mapSources.engine === "jsc") {
+        const [{ mapJscProfile }, { mapsFromFiles }] = await Promise.all([import("./sourcemap/jsc.ts"), import("./sourcemap/map_source.ts")]);
+        return finish(s, cpu, (p) => mapJscProfile(p, mapsFromFiles(mapSources.readText), mapSources.readText), stopped);
+      }
+      const knownMaps = mapSources.knownMaps;
+      if (knownMaps) {
+        const { mapWithKnownMaps } = await import("./sourcemap/map_with_sources.ts");
+        return finish(s, cpu, (p) => mapWithKnownMaps(p, knownMaps(p), mapSources.readText), stopped);
+      }
       const sources = await scriptSources(s.session, cpu);
-      // Loaded here, not up front: only Deno maps in-process, and a profiled
-      // program should not pay for loading source-map code at its start.
+      // Loaded here, not up front: a profiled program should not pay for
+      // loading source-map code at its start.
       const { mapWithSources } = await import("./sourcemap/map_with_sources.ts");
-      return finish(s, cpu, (p) => mapWithSources(p, sources, mapSources));
+      return finish(s, cpu, (p) => mapWithSources(p, sources, mapSources), stopped);
     },
   };
   if (rt.synchronous) {

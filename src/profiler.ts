@@ -50,6 +50,11 @@ export interface ProfilerOptions {
   intervalMs?: number;
   /** A line for the report header, e.g. what was profiled. */
   description?: string;
+  /**
+   * Charge waiting time to the `await`s that waited (Node); `false` leaves it `(idle)`.
+   * @default {true}
+   */
+  async?: boolean;
   /** The backend to record with, or how to load it. Default: the one for this runtime. */
   backend?: Backend | BackendLoader;
   /**
@@ -194,7 +199,7 @@ export class Profiler {
       try {
         const backend = await this.#loadBackend();
         const t0 = performance.now();
-        await backend.start({ intervalMs: this.#options.intervalMs! });
+        await backend.start({ intervalMs: this.#options.intervalMs!, ...(this.#options.async === false ? { async: false } : {}) });
         this.#startMs = performance.now() - t0;
         this.#backend = backend;
         this.#state = "running";

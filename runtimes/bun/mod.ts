@@ -19,7 +19,7 @@
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
 import { isMainThread } from "node:worker_threads";
-import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { connectInspector, processCpuTimeMs, readTextFile } from "../_inspector_session.ts";
 import { mainThreadStats } from "../_thread_stats.ts";
 
 declare const Bun: { version: string };
@@ -45,5 +45,8 @@ export function bunBackend(): Backend {
     cpuTimeMs: processCpuTimeMs,
     // Only the main thread's counters are found by pid; a worker goes without.
     threadStats: () => (isMainThread ? mainThreadStats() : undefined),
+    // Positions are in the files that ran: bundles map through their maps,
+    // frames move to their definitions, as the CLI does with --cpu-prof.
+    mapSources: { readText: readTextFile, engine: "jsc" },
   });
 }

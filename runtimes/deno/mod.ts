@@ -4,20 +4,11 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import process from "node:process";
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
-import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { connectInspector, processCpuTimeMs, readTextFile as readText } from "../_inspector_session.ts";
 import { denoEmitMaps } from "../../src/sourcemap/deno_cache.ts";
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
 
 /** Where Deno keeps its cache (what deno info prints). */
 function denoDir(): string {

@@ -34,16 +34,7 @@ export function shouldInstrument(file: string, filter: InstrumentFilter): boolea
   return !filter.toolPaths.some((p) => file.startsWith(p));
 }
 
-/**
- * tsprof's own files, given the URL of a module of tsprof: from the npm
- * build, the whole `dist/`; from source, `src/`, `runtimes/` and `mod.ts`.
- */
-export function toolPathsFrom(moduleUrl: string, toPath: (url: string) => string): string[] {
-  const here = toPath(new URL(".", moduleUrl).href);
-  if (!moduleUrl.endsWith(".ts")) return [here];
-  const root = toPath(new URL("../../", moduleUrl).href);
-  return [`${root}src/`, `${root}runtimes/`, `${root}mod.ts`];
-}
+export { toolPathsFrom } from "../../src/tool_paths.ts";
 
 /** esbuild's loader for a file, by its extension. */
 export function loaderFor(file: string): "ts" | "tsx" | "jsx" | "js" {

@@ -21,6 +21,7 @@
  * @module
  */
 import { ProfileBuilder } from "../../src/format/builder.ts";
+import { type AwaitWait, chargeAwaits } from "../../src/async/charge_awaits.ts";
 import { IDLE_FRAME, type Frame, type Profile } from "../../src/format/types.ts";
 
 /**
@@ -57,6 +58,11 @@ export interface Activation {
   saved: Int32Array | undefined;
   /** 0 running, 1 suspended at an await, 2 suspended at a yield. */
   state: number;
+  /** When it last suspended at an await, while a recording charges waits. */
+  since?: number | undefined;
+  /** Where, in the original source, it last suspended at an await, where the instrumentation tells. */
+  awaitLine?: number | undefined;
+  awaitCol?: number | undefined;
 }
 
 /**
@@ -78,6 +84,12 @@ export interface RecordingOptions {
    * is read on every event.
    */
   readonly ticks?: Int32Array;
+  /**
+   * Charge idle time to the awaits that waited (`[await]` frames under the
+   * awaiting function's logical stack; see src/async/charge_awaits.ts).
+   * @default {true}
+   */
+  readonly awaits?: boolean;
 }
 
 /** Frame id 0: a frame whose module had not registered yet (an import cycle). */
@@ -133,6 +145,9 @@ export class Recorder {
   #last = 0;
   #idleStack = -1;
   #uninstrumentedStack = -1;
+  /** When the recording started, and the waits of awaits so far (`undefined`: not recorded). */
+  #start = 0;
+  #waits: { start: number; end: number; stack: Int32Array; id: number; line: number | undefined; col: number | undefined }[] | undefined;
 
   /**
    * Registers the functions of one module and returns the id of the first;
@@ -201,13 +216,18 @@ export class Recorder {
    * It reaches an `await` (its operand is evaluated): its frames and its
    * callers' leave the stack until it resumes. Returns `value`.
    */
-  awaitStart<T>(a: Activation, value: T): T {
+  awaitStart<T>(a: Activation, value: T, line?: number, col?: number): T {
     if (this.ticks[0] !== this.seen) this.sample();
     else if (this.everyEvent) this.sampleIfDue();
     if (a.state === 0) {
       a.saved = this.stack.slice(0, this.depth);
       if (a.base < this.depth) this.depth = a.base;
       a.state = 1;
+      if (this.#waits !== undefined) {
+        a.since = this.#clock();
+        a.awaitLine = line;
+        a.awaitCol = col;
+      }
     }
     return value;
   }
@@ -279,6 +299,11 @@ export class Recorder {
     if (this.ticks[0] !== this.seen) this.sample();
     else if (this.everyEvent) this.sampleIfDue();
     a.base = this.depth;
+    if (a.state === 1 && a.since !== undefined && a.saved !== undefined && this.#waits !== undefined) {
+      const end = this.#clock();
+      if (end - a.since >= this.#intervalMs / 4) this.#waits.push({ start: a.since, end, stack: a.saved, id: a.id, line: a.awaitLine, col: a.awaitCol });
+      a.since = undefined;
+    }
     if (a.state === 1 && a.saved !== undefined) {
       // After an await the function runs from the event loop; its callers
       // are the logical stack it was called from.
@@ -405,6 +430,8 @@ export class Recorder {
     this.#clock = options.clock;
     this.#intervalMs = options.intervalMs;
     this.#last = options.clock();
+    this.#start = this.#last;
+    this.#waits = options.awaits === false ? undefined : [];
     this.#idleStack = -1;
     this.#uninstrumentedStack = -1;
     this.valid = 0;
@@ -426,7 +453,26 @@ export class Recorder {
     this.ticks = NO_TICKS;
     this.seen = 0;
     this.everyEvent = false;
-    return builder.build();
+    const waits = this.#waits;
+    this.#waits = undefined;
+    return waits && waits.length > 0 ? chargeAwaits(builder.build(), this.#start, this.#awaitWaits(waits)) : builder.build();
+  }
+
+  /**
+   * The waits with their frames. Where the instrumentation did not tell
+   * where the `await` is (`for await`), its `[await]` frame sits at the
+   * function's position.
+   */
+  #awaitWaits(waits: readonly { start: number; end: number; stack: Int32Array; id: number; line: number | undefined; col: number | undefined }[]): AwaitWait[] {
+    const out: AwaitWait[] = [];
+    for (const w of waits) {
+      const fn = this.frames[w.id] ?? UNKNOWN_FRAME;
+      if (fn.file === undefined) continue;
+      const stack = Array.from(w.stack, (id) => this.frames[id] ?? UNKNOWN_FRAME);
+      const at = w.line !== undefined ? { line: w.line, col: w.col ?? 1 } : { line: fn.line ?? 1, col: fn.col ?? 1 };
+      out.push({ start: w.start, end: w.end, stack, at: { file: fn.file, ...at } });
+    }
+    return out;
   }
 }
 

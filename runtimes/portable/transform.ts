@@ -120,7 +120,7 @@ export function instrumentSource(code: string, options: InstrumentOptions): Inst
   // Functions the loader made up (tsx's module wrapper, esbuild's helpers)
   // map to no original position: they are not the user's and stay as they are.
   const position = (at: number) => originalPosition(at, lines, input);
-  const walker = new Walker(s, fns, input === undefined ? () => false : (at) => position(at)[0] === 0);
+  const walker = new Walker(s, fns, input === undefined ? () => false : (at) => position(at)[0] === 0, position);
   walker.walkProgram(program);
 
   // Frames: name, line, column, in the original source. The module is the
@@ -159,11 +159,14 @@ class Walker {
   readonly #constructorNames = new WeakMap<Node, string>();
 
   readonly #generated: (offset: number) => boolean;
+  /** The original line and column of an offset (`[0, 0]`: none). */
+  readonly #position: (offset: number) => [number, number];
 
-  constructor(s: MagicString, fns: FnInfo[], generated: (offset: number) => boolean) {
+  constructor(s: MagicString, fns: FnInfo[], generated: (offset: number) => boolean, position: (offset: number) => [number, number]) {
     this.#s = s;
     this.#fns = fns;
     this.#generated = generated;
+    this.#position = position;
   }
 
   walkProgram(program: Node): void {
@@ -208,7 +211,9 @@ class Walker {
         const arg = node.argument as Node;
         s.prependRight(node.start, `${R}.awaitEnd(${A}, `);
         s.prependRight(arg.start, `${R}.awaitStart(${A}, `);
-        s.appendLeft(node.end, "))");
+        // Where the await is, for its [await] frame.
+        const [line, col] = this.#position(node.start as number);
+        s.appendLeft(node.end, line > 0 ? `, ${line}, ${col}))` : "))");
         break;
       }
       case "YieldExpression": {

@@ -52,6 +52,8 @@ export interface CliOptions {
   readonly open?: boolean;
   /** Which backend samples: an engine's (`auto`, `node`, `deno`, `bun`) or `portable`. */
   readonly backend: BackendChoice;
+  /** Charge the time spent waiting to the `await`s that waited (`--no-async`: off). */
+  readonly async: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -100,7 +102,8 @@ function buildCac(version: string, forHelp = false) {
     .option("-p, --processor-option <key=value>", "Set any report option by name (listed below); repeatable")
     .option("--load-prev <id>", "Render a session kept from an earlier console run (the id tsprof printed)")
     .option("--open", "Open the HTML report in a browser (--no-open: never; default: when it would go to a terminal)")
-    .option("--backend <name>", `Sampler: ${BACKENDS.join(", ")} (portable: instrumented, runs anywhere)`, { default: "auto" });
+    .option("--backend <name>", `Sampler: ${BACKENDS.join(", ")} (portable: instrumented, runs anywhere)`, { default: "auto" })
+    .option("--async", "Charge waiting time to the awaits that waited (--no-async: show it as (idle))");
   if (forHelp) {
     cli.help();
     cli.version(version);
@@ -223,6 +226,7 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     ...(loadPrev !== undefined ? { loadPrev } : {}),
     lines: o.lines === true,
     backend,
+    async: o.async !== false,
     help: o.help === true || o.h === true,
     version: o.version === true || o.v === true,
     ...(load !== undefined ? { load } : {}),

@@ -24,6 +24,8 @@ export interface ChildConfig {
   readonly tsxFallback?: string;
   /** Backend to record with; `auto` when absent. */
   readonly backend?: BackendName | "auto";
+  /** Record where `await`s wait (see src/async/); on unless `false`. */
+  readonly async?: boolean;
   /**
    * Set for `tsprof -- <command>`: every process of the command writes its
    * own session into this directory (see tree_preload.ts).

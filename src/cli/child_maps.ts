@@ -1,16 +1,17 @@
 /**
- * Source maps only the profiled process knows: code transformed in memory
- * (tsx on Node) never reaches the disk, but Node keeps its map once source
- * maps are enabled. The preload hands these maps to the CLI in a file next
- * to the session; the CLI maps the profile (in its own process, so that the
- * profiled program's exit is not held up by parsing maps).
+ * Source maps only the profiled process knows (code transformed in memory,
+ * see `runtimes/node/runtime_maps.ts`): the preloads hand them to the CLI
+ * in a file next to the session; the CLI maps the profile (in its own
+ * process, so that the profiled program's exit is not held up by parsing
+ * maps).
  *
  * @module
  */
-import nodeModule, { createRequire, findSourceMap, register } from "node:module";
+import nodeModule, { createRequire, register } from "node:module";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { runtimeMaps } from "../../runtimes/node/runtime_maps.ts";
 import type { Session } from "../format/types.ts";
 import { type Esbuild, loadSyncWith } from "./line_hooks.ts";
 
@@ -20,31 +21,11 @@ export function childMapsPath(sessionPath: string): string {
 }
 
 /**
- * The maps Node holds for the files in `session`, by file as the frames
- * name it. Only what mapping needs is kept (no `sourcesContent`).
+ * The maps only this process knows for the files in `session` (see
+ * `runtimes/node/runtime_maps.ts`), for the maps file beside it.
  */
-export function collectRuntimeMaps(session: Session): Record<string, object> {
-  const out: Record<string, object> = {};
-  const seen = new Set<string>();
-  for (const profile of session.profiles) {
-    for (const frame of profile.frames) {
-      const file = frame.file;
-      if (frame.kind !== "js" || file === undefined || seen.has(file)) continue;
-      seen.add(file);
-      if (!file.startsWith("/") && !file.startsWith("file:")) continue;
-      let payload: Record<string, unknown> | undefined;
-      try {
-        const url = file.startsWith("/") ? pathToFileURL(file).href : file;
-        payload = (findSourceMap(url) ?? findSourceMap(file))?.payload as Record<string, unknown> | undefined;
-      } catch {
-        payload = undefined;
-      }
-      if (!payload) continue;
-      // Node has already resolved `sources` against the map's URL and root.
-      out[file] = { version: 3, sources: payload.sources, names: payload.names, mappings: payload.mappings, sourceRoot: "" };
-    }
-  }
-  return out;
+export function collectRuntimeMaps(session: Session): Record<string, object | string> {
+  return runtimeMaps(session.profiles);
 }
 
 /**

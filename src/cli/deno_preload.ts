@@ -10,6 +10,8 @@
 import process from "node:process";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
+import { fileURLToPath } from "node:url";
+import { toolPathsFrom } from "../tool_paths.ts";
 
 declare const Deno: {
   writeTextFileSync(path: string, text: string): void;
@@ -20,9 +22,19 @@ const raw = process.env[CHILD_ENV];
 delete process.env[CHILD_ENV];
 if (raw) {
   const config = JSON.parse(raw) as ChildConfig;
+  // Where the program waits (see src/async/): the CLI charges the waits to the profile.
+  const awaits = config.async === false ? undefined : (await import("../../runtimes/deno/awaits.ts")).trackDenoAwaits({
+    minMs: config.intervalMs / 4,
+    toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
+  });
+  // The profile's clock is not the waits' (performance.now()): a few ms
+  // spent in a function of a known name, at a known time, tie them together.
+  const mark = awaits ? tsprof$clockMark() : undefined;
   const noteEnd = () => {
     const u = process.cpuUsage();
-    Deno.writeTextFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000 }));
+    // The profile ends as the process does, right after this: `end` ties the clocks where the mark cannot.
+    const waits = awaits ? { waits: awaits.waits(), mark, end: performance.now() } : {};
+    Deno.writeTextFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...waits }));
   };
   globalThis.addEventListener("unload", noteEnd);
   // An uncaught error skips the unload event; one that stops the module
@@ -31,3 +43,10 @@ if (raw) {
 }
 
 exitOnDenoSignals();
+
+/** Runs for 3 ms, so that the sampler records it (see `src/cli/child_awaits.ts`); returns when it began. */
+function tsprof$clockMark(): number {
+  const t = performance.now();
+  while (performance.now() - t < 3);
+  return t;
+}

@@ -101,7 +101,7 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
   if (options.backend === "portable" && runtime === "deno") {
     throw new UsageError("--backend portable needs a module loader hook, which the CLI has on node and bun only: on deno, use the library (profiled, profiledBlock)");
   }
-  const running = runChild(runtime, options.command, options.intervalMs, options.backend);
+  const running = runChild(runtime, options.command, options.intervalMs, options.backend, undefined, options.async);
   const report = loading();
   const child = await running;
   return (await report).finishRun(runtime, child, options, format);

@@ -43,7 +43,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   const tsx = config.tsxFallback !== undefined && isMainThread && !nodeCanRunEntry(process.argv[1] ?? "");
   if (tsx) await import(config.tsxFallback!);
   if (backend.name === "node" && isMainThread) registerLineHooks(tsx);
-  await backend.start({ intervalMs: config.intervalMs });
+  await backend.start({ intervalMs: config.intervalMs, async: config.async !== false });
   const write = (out: string, recording: Recording, code?: number) => {
     const session = recordingToSession(backend, recording, {
       intervalMs: config.intervalMs,

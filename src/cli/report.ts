@@ -20,7 +20,9 @@ import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { childMapsPath } from "./child_maps.ts";
-import { mapChildSession, mapLoadedSession, sourceLines } from "./source_maps.ts";
+import { mapChildSession, mapLoadedSession, readText, sourceLines } from "./source_maps.ts";
+import { labelAwaits } from "../async/label_awaits.ts";
+import { chargeChildAwaits } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
@@ -56,7 +58,10 @@ function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
 
 /** `--load <file>`: renders a saved or foreign profile. */
 export function showLoaded(options: CliOptions & { load: string }, format: string): void {
-  emit(mapLoadedSession(loadProfileFile(readFile(options.load), options.load)), rendererByName(format)!, options, false);
+  const session = mapLoadedSession(loadProfileFile(readFile(options.load), options.load));
+  // A foreign profile knows no working directory: paths under this one are shown relative to it.
+  const withCwd = session.meta.cwd === undefined ? { ...session, meta: { ...session.meta, cwd: process.cwd() } } : session;
+  emit(withCwd, rendererByName(format)!, options, false);
 }
 
 /** `--load-prev <id>`: renders a session kept by an earlier run. */
@@ -93,7 +98,9 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     const portable = options.backend === "portable";
     read = runtime === "node" || portable ? recorded(loadProfileFile(readFileSync(child.outFile), child.outFile)) : cpuProfileSession(runtime, child, options, format);
     timer.mark("read");
-    if (runtime === "node" && !portable) read = recorded(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child));
+    if (runtime === "node" && !portable) read = recorded(labelAwaits(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child), readText));
+    if (runtime === "deno") read = recorded(chargeChildAwaits(read.session, child.outFile));
+    if (portable) read = recorded(labelAwaits(read.session, readText));
     if (runtime !== "bun" || portable) read = recorded(labelStartup(read.session, portable, toolPaths()));
     timer.mark("map");
     if (neverStarted(read.session, options.command[0], child.exitCode, child.outFile)) {
@@ -145,7 +152,9 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   try {
     const durationMs = Date.now() - child.startTime;
     const meta = { intervalMs: options.intervalMs, startTime: child.startTime, durationMs, command: options.command, cwd: process.cwd(), exitCode: child.exitCode };
-    session = treeSession(child.dir, meta, [...cpuProfSessions(child.dir, "bun", options.intervalMs), ...cpuProfSessions(child.dir, "deno", options.intervalMs)]);
+    const more = [...cpuProfSessions(child.dir, "bun", options.intervalMs), ...cpuProfSessions(child.dir, "deno", options.intervalMs)];
+    // A Node process wrote the maps only it knew beside its session.
+    session = treeSession(child.dir, meta, more, (s, path) => (s.meta.runtime === "node" ? mapChildSession(s, childMapsPath(path)) : s));
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }

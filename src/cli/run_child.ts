@@ -88,6 +88,7 @@ export function runChild(
   intervalMs: number,
   backend: ChildConfig["backend"] = "auto",
   tree?: (dir: string) => { argv: string[]; env: Record<string, string> },
+  async = true,
 ): Promise<ChildResult> {
   const dir = runTempDir();
   const out = join(dir, "session.json");
@@ -100,6 +101,7 @@ export function runChild(
     command: [...command],
     ...(backend !== "auto" ? { backend } : {}),
     ...(!setup && nodeRunsScript(runtime, command[0], backend) ? { tsxFallback: import.meta.resolve("tsx") } : {}),
+    ...(async ? {} : { async: false }),
     ...(setup ? { dir } : {}),
   };
   const startTime = Date.now();

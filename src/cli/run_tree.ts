@@ -122,13 +122,21 @@ export function treeSetup(command: readonly string[], dir: string, intervalMs = 
   return { argv, env };
 }
 
-/** The sessions the command's processes wrote into `dir`. */
-export function collectSessions(dir: string): Session[] {
+/** What is done to each session a process wrote, read from `path` (source mapping). */
+export type SessionMapper = (session: Session, path: string) => Session;
+
+/**
+ * The sessions the command's processes wrote into `dir`, each passed
+ * through `map` (with the file it was read from) on its way.
+ */
+export function collectSessions(dir: string, map: SessionMapper = (s) => s): Session[] {
   const out: Session[] = [];
   for (const name of readdirSync(dir).sort()) {
-    if (!name.endsWith(".json")) continue;
+    if (!name.endsWith(".json") || name.endsWith(".maps.json")) continue;
     try {
-      out.push(sessionFromJson(JSON.parse(readFileSync(join(dir, name), "utf8"))));
+      const path = join(dir, name);
+      const session = sessionFromJson(JSON.parse(readFileSync(path, "utf8")));
+      out.push(map(session, path));
     } catch {
       // A process killed while writing leaves a torn file: skip it.
     }
@@ -140,8 +148,13 @@ export function collectSessions(dir: string): Session[] {
  * One session for the whole command, or `undefined` when no process could
  * be profiled. The first process to start names the runtime.
  */
-export function treeSession(dir: string, meta: Omit<SessionMeta, "runtime" | "runtimeVersion">, more: readonly Session[] = []): Session | undefined {
-  const sessions = [...collectSessions(dir), ...more];
+export function treeSession(
+  dir: string,
+  meta: Omit<SessionMeta, "runtime" | "runtimeVersion">,
+  more: readonly Session[] = [],
+  map?: SessionMapper,
+): Session | undefined {
+  const sessions = [...collectSessions(dir, map), ...more];
   if (sessions.length === 0) return undefined;
   const first = [...sessions].sort((a, b) => a.meta.startTime - b.meta.startTime)[0]!;
   return mergeSessions(sessions, { ...meta, runtime: first.meta.runtime, runtimeVersion: first.meta.runtimeVersion });

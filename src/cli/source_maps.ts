@@ -22,15 +22,14 @@ import type { Session } from "../format/types.ts";
 import type { V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importV8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { denoEmitMaps } from "../sourcemap/deno_cache.ts";
-import { placeAtDefinitions } from "../sourcemap/definitions.ts";
-import { firstMap, type MapFetcher, mapOfCode, toPath } from "../sourcemap/map_source.ts";
-import { mergeAsyncPairs } from "../sourcemap/async_pairs.ts";
-import { remapProfile, remapSession, SourceMapCache } from "../sourcemap/remap.ts";
+import { placeAtNames } from "../sourcemap/definitions.ts";
+import { mapJscProfile } from "../sourcemap/jsc.ts";
+import { firstMap, type MapFetcher, mapOfCode, mapsFromTable, toPath } from "../sourcemap/map_source.ts";
+import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
 import { readCodeEnd } from "./code_end.ts";
 import type { FramesFirst } from "./frames_first.ts";
-import { mapShownFirst } from "../sourcemap/shown_first.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
 export function readText(path: string): string | undefined {
@@ -51,50 +50,64 @@ export const diskMaps: MapFetcher = (file) => {
   return code === undefined ? undefined : mapOfCode(code, path!, readText);
 };
 
-/** A fetcher for the maps the Node child wrote (see `child_maps.ts`). */
+/**
+ * A fetcher for the maps the Node child wrote (see `child_maps.ts`): a map
+ * Node held, or the sourceMappingURL of the code as V8 compiled it.
+ */
 function childMaps(path: string): MapFetcher {
   const text = readText(path);
-  let maps: Record<string, object> = {};
+  let maps: Record<string, object | string> = {};
   if (text !== undefined) {
     try {
-      maps = JSON.parse(text) as Record<string, object>;
+      maps = JSON.parse(text) as Record<string, object | string>;
     } catch {
       maps = {};
     }
   }
-  return (file) => {
-    const map = Object.hasOwn(maps, file) ? maps[file] : undefined;
-    return map ? { map, url: file } : undefined;
-  };
+  return mapsFromTable(maps, readText);
 }
 
-/** Maps a session the Node child wrote. */
+/** A V8 session's frames at their functions' names (see `placeAtNames`). */
+function atNames(session: Session): Session {
+  const profiles = session.profiles.map((p) => placeAtNames(p, readText));
+  return profiles.every((p, i) => p === session.profiles[i]) ? session : { ...session, profiles };
+}
+
+/** Maps a session a Node process wrote, with the maps it handed over beside it (a direct run's child, a tree run's process). */
 export function mapChildSession(session: Session, childMapsFile: string | undefined): Session {
   const fetch = childMapsFile ? firstMap(childMaps(childMapsFile), diskMaps) : diskMaps;
-  return remapSession(session, fetch);
+  return atNames(remapSession(session, fetch));
+}
+
+/** Maps Bun's `--cpu-prof` profile (see `mapJscProfile`), with the maps on disk: the frames `first` marks now, the rest by `complete()`. */
+export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
+  return mapJscProfile(profile, diskMaps, readText, first);
 }
 
 /**
- * Maps Bun's `--cpu-prof` profile: its positions are in the files that ran
- * (TypeScript already; a bundle's own lines), so bundles are mapped through
- * their maps on disk. An async function's wrapper and body become one
- * frame, and frames are placed at their function's name, as on V8: those
- * `first` marks now, the others by `complete()`.
+ * Maps a loaded foreign profile (a `.cpuprofile`) through its code's maps on
+ * disk, as a run on its runtime would: V8's (Node's, Chrome's) positions are
+ * the code's, Deno's are mapped already, Bun's are JavaScriptCore's.
  */
-export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
-  const cache = new SourceMapCache(diskMaps);
-  const mapped = remapProfile(mergeAsyncPairs(profile), cache);
-  // Frames the report cannot show are placed later, when complete() asks:
-  // each source is read once for both.
-  const texts = new Map<string, string | undefined>();
-  const readOnce = (path: string) => (texts.has(path) ? texts.get(path) : texts.set(path, readText(path)).get(path));
-  const placed = mapShownFirst(mapped, first?.(mapped), (p) => placeAtDefinitions(p, readOnce));
-  return { profile: placed.profile, warnings: [...cache.warnings], complete: placed.complete };
-}
-
-/** Maps a loaded foreign profile (a `.cpuprofile`) when its code's maps are on disk. */
 export function mapLoadedSession(session: Session): Session {
-  return session.meta.runtime === "v8" ? remapSession(session, diskMaps) : session;
+  // tsprof's own sessions were mapped when recorded; a `.cpuprofile` names no runtime version.
+  if (session.meta.runtimeVersion !== "") return session;
+  switch (session.meta.runtime) {
+    case "v8":
+    case "node":
+    case "chrome":
+      return atNames(remapSession(session, diskMaps));
+    case "deno":
+      return atNames(session);
+    case "bun": {
+      const mapped = session.profiles.map((p) => mapBunProfile(p));
+      const warnings = mapped.flatMap((m) => m.warnings);
+      const meta = warnings.length > 0 ? { ...session.meta, warnings: [...(session.meta.warnings ?? []), ...warnings] } : session.meta;
+      return { ...session, meta, profiles: mapped.map((m) => m.profile) };
+    }
+    default:
+      return session;
+  }
 }
 
 /** Where Deno keeps its cache (`deno info` prints it). */
@@ -125,7 +138,7 @@ export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefine
   if (premapped.unmapped.length > 0) {
     warnings.push(`no source map found for the code that ran as ${premapped.unmapped.map((f) => `"${f}"`).join(", ")}: their line times are left out`);
   }
-  return { profile: mapped.profiles[0]!, warnings };
+  return { profile: placeAtNames(mapped.profiles[0]!, readText), warnings };
 }
 
 /**

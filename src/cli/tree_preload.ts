@@ -144,6 +144,8 @@ async function recordInProcess(backend: Backend, config: ChildConfig, runtime: s
   const dir = config.dir!;
   let testRunner = false;
   let written = false;
+  // Node: the maps only this process knows go beside its session (see child_maps.ts).
+  const maps = backend.name === "node" ? await import("./child_maps.ts") : undefined;
   const write = (recording: Recording, exitCode?: number) => {
     written = true;
     const session = recordingToSession(backend, recording, {
@@ -155,6 +157,7 @@ async function recordInProcess(backend: Backend, config: ChildConfig, runtime: s
     const name = processName(runtime, testRunner);
     const named = { ...session, profiles: session.profiles.map((p) => ({ ...p, name })) };
     const file = join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`);
+    if (maps) writeFileSync(maps.childMapsPath(file), JSON.stringify(maps.collectRuntimeMaps(named)));
     writeFileSync(file, sessionToJson(named));
   };
   const stopSync = backend.stopSync?.bind(backend);

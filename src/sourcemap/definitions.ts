@@ -16,6 +16,7 @@
 import type { Frame, Profile } from "../format/types.ts";
 import type { ReadText } from "./map_source.ts";
 import { toPath } from "./map_source.ts";
+import { declaredName, nameColumn } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 
 /** How far above the reported line a definition is looked for. */
@@ -114,6 +115,52 @@ export function placeAtDefinitions(profile: Profile, readText: ReadText): Profil
     if (!def || (def.line === frame.line && def.col === frame.col)) return frame;
     changed = true;
     return { ...frame, line: def.line, col: def.col };
+  });
+  return changed ? rebuild(profile, frames) : profile;
+}
+
+/**
+ * Moves every named JS frame whose column is V8's (the parameter list) to
+ * where its function's name starts, reading the sources with `readText`:
+ * the convention every runtime and mode shares, as editors show a function.
+ * Frames already at their name, and frames whose source says otherwise,
+ * keep their position. A module's top level without a position (V8's, after
+ * a top-level await) is placed at 1:1, where the module starts.
+ *
+ * @example
+ * ```ts
+ * import { placeAtNames } from "./definitions.ts";
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "f", file: "/app/a.js", line: 1, col: 11, kind: "js" }], 1);
+ * const p = placeAtNames(b.build(), () => "function f() {}\n"); // f at /app/a.js:1:10
+ * ```
+ */
+export function placeAtNames(profile: Profile, readText: ReadText): Profile {
+  const sources = new Map<string, string[] | undefined>();
+  let changed = false;
+  const frames: Frame[] = profile.frames.map((frame) => {
+    if (frame.kind !== "js" || frame.file === undefined) return frame;
+    // A module's top level resumed after a top-level await comes without a
+    // position: it is the module, which starts the file, as before the await.
+    if (frame.line === undefined && frame.name === "(anonymous)" && toPath(frame.file) !== undefined) {
+      changed = true;
+      return { ...frame, line: 1, col: 1 };
+    }
+    if (frame.line === undefined || frame.col === undefined) return frame;
+    const name = declaredName(frame.name);
+    const path = toPath(frame.file);
+    if (name === undefined || path === undefined) return frame;
+    let lines = sources.get(path);
+    if (!sources.has(path)) {
+      lines = readText(path)?.split("\n");
+      sources.set(path, lines);
+    }
+    const text = lines?.[frame.line - 1];
+    const col = text === undefined ? undefined : nameColumn(text, name, frame.col);
+    if (col === undefined || col === frame.col) return frame;
+    changed = true;
+    return { ...frame, col };
   });
   return changed ? rebuild(profile, frames) : profile;
 }

@@ -104,7 +104,21 @@ export function toPath(file: string): string | undefined {
  */
 export function mapOfCode(code: string, codeFile: string, readText: ReadText): MapText | undefined {
   const url = sourceMappingUrl(code);
-  if (url === undefined) return undefined;
+  return url === undefined ? undefined : mapOfUrl(url, codeFile, readText);
+}
+
+/**
+ * The map a sourceMappingURL names for the code at `codeFile`: an inline
+ * `data:` URL, or a file relative to the code read with `readText`.
+ *
+ * @example
+ * ```ts
+ * import { mapOfUrl } from "./map_source.ts";
+ * mapOfUrl("data:application/json,%7B%7D", "/app/a.js", () => undefined); // { map: "{}", url: "/app/a.js" }
+ * ```
+ * @throws {Error} when the URL names a map that cannot be read
+ */
+export function mapOfUrl(url: string, codeFile: string, readText: ReadText): MapText {
   const inline = decodeDataUrl(url);
   if (inline !== undefined) return { map: inline, url: codeFile };
   const base = toPath(codeFile);
@@ -140,6 +154,26 @@ export function mapsFromFiles(readText: ReadText): MapFetcher {
     const code = readText(path);
     if (code === undefined) return undefined;
     return mapOfCode(code, path, readText);
+  };
+}
+
+/**
+ * A {@linkcode MapFetcher} over a table of maps by file, as a process hands
+ * them over: a map object, or the sourceMappingURL its code carried
+ * (inline, or a file relative to the code, read with `readText`).
+ *
+ * @example
+ * ```ts
+ * import { mapsFromTable } from "./map_source.ts";
+ * const fetchMap = mapsFromTable({ "/app/a.ts": { version: 3, sources: [], names: [], mappings: "" } }, () => undefined);
+ * fetchMap("/app/a.ts"); // { map: {...}, url: "/app/a.ts" }
+ * ```
+ */
+export function mapsFromTable(table: Readonly<Record<string, object | string>>, readText: ReadText): MapFetcher {
+  return (file) => {
+    const map = Object.hasOwn(table, file) ? table[file] : undefined;
+    if (typeof map === "string") return mapOfUrl(map, toPath(file) ?? file, readText);
+    return map ? { map, url: file } : undefined;
   };
 }
 

@@ -50,9 +50,9 @@ export function loadInstrumented(source: string, recorder: Recorder, clock: Fake
 }
 
 /** A recorder recording with a fake clock, every event checked. */
-export function recording(clock: FakeClock, intervalMs = 1): Recorder {
+export function recording(clock: FakeClock, intervalMs = 1, awaits = true): Recorder {
   const r = new Recorder();
-  r.startRecording({ intervalMs, clock: clock.now });
+  r.startRecording({ intervalMs, clock: clock.now, ...(awaits ? {} : { awaits: false }) });
   return r;
 }
 

@@ -117,24 +117,27 @@ test("an exception unwinds the shadow stack to the function that catches it", ()
   assert.equal(treeOf(r.stopRecording()), ["catcher:6", "  between:1", "    thrower:1"].join("\n"));
 });
 
-test("an async function is charged while it runs, not while it awaits; it resumes under its callers", async () => {
-  const clock = fakeClock();
-  const r = recording(clock);
-  const m = loadInstrumented(
-    `
-    async function fetchData() { tick(2); await later(50); tick(3); return 1; }
-    async function main() { tick(1); const v = await fetchData(); tick(4); return v; }
-    exports.main = main;
-    `,
-    r,
-    clock,
-  );
-  const p = m.main!() as Promise<number>;
-  assert.equal(r.depth, 0, "after the first await, nothing of main is on the stack");
-  assert.equal(await p, 1);
-  const tree = treeOf(r.stopRecording());
-  assert.equal(tree, ["(idle):50", "main:10", "  fetchData:5"].join("\n"));
-});
+for (const awaits of [true, false]) {
+  test(`an async function is charged while it runs, not while it awaits; it resumes under its callers${awaits ? "; the wait goes to its await" : " (awaits: false)"}`, async () => {
+    const clock = fakeClock();
+    const r = recording(clock, 1, awaits);
+    const m = loadInstrumented(
+      `
+      async function fetchData() { tick(2); await later(50); tick(3); return 1; }
+      async function main() { tick(1); const v = await fetchData(); tick(4); return v; }
+      exports.main = main;
+      `,
+      r,
+      clock,
+    );
+    const p = m.main!() as Promise<number>;
+    assert.equal(r.depth, 0, "after the first await, nothing of main is on the stack");
+    assert.equal(await p, 1);
+    const tree = treeOf(r.stopRecording());
+    // The 50 ms wait: fetchData's await (main's await on fetchData is covered by it).
+    assert.equal(tree, (awaits ? ["main:60", "  fetchData:55", "    [await]:50"] : ["(idle):50", "main:10", "  fetchData:5"]).join("\n"));
+  });
+}
 
 test("concurrent async calls are each charged under their own caller", async () => {
   const clock = fakeClock();
@@ -204,5 +207,6 @@ test("for await suspends the loop's function while it waits for the next value",
   );
   assert.equal(await m.sum!(), 3);
   assert.equal(r.depth, 0);
-  assert.equal(treeOf(r.stopRecording()), ["(idle):300", "sum:14", "  source:3"].join("\n"));
+  // The loop's waits are the generator's awaits (the loop's own is covered by them).
+  assert.equal(treeOf(r.stopRecording()), ["sum:314", "  source:303", "    [await]:300"].join("\n"));
 });

@@ -40,9 +40,9 @@ test(`${runtime} backend records a busy function and its weights add up to the w
   assert.ok((frame.line ?? 0) >= 1);
 });
 
-test(`${runtime} backend shows awaited time as idle, not as a function's`, async () => {
+test(`${runtime} backend shows awaited time as idle with async: false, not as a function's`, async () => {
   const backend = await loadBackend("auto");
-  await backend.start({ intervalMs: 1 });
+  await backend.start({ intervalMs: 1, async: false });
   spinInBackend(30);
   await new Promise((r) => setTimeout(r, 150));
   const rec = await backend.stop();

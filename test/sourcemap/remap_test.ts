@@ -8,7 +8,8 @@ import { type Frame, type Profile, profileTotal } from "../../src/format/types.t
 import { importV8CpuProfile, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
 import { hotLines } from "../../src/render/console_lines.ts";
 import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
-import { findDefinition, placeAtDefinitions } from "../../src/sourcemap/definitions.ts";
+import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
+import { nameStartBefore } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
 import { premappedOrigins } from "../../src/sourcemap/v8_scripts.ts";
@@ -30,7 +31,8 @@ function readText(path: string): string | undefined {
   }
 }
 
-const js = (name: string, file: string, line: number, col: number): Frame => ({ name, file, line, col, kind: "js" });
+const js = (name: string, file: string, line?: number, col?: number): Frame =>
+  line === undefined ? { name, file, kind: "js" } : { name, file, line, ...(col !== undefined ? { col } : {}), kind: "js" };
 
 /** The app.js bundle as V8 reports it (positions at each function's parameter list). */
 function bundleProfile(): Profile {
@@ -188,6 +190,33 @@ test("placeAtDefinitions() moves frames to their definitions and a module's fram
   const after = placeAtDefinitions(b.build(), () => source);
   assert.deepEqual(after.frames, [js("(module)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 3, 10)]);
   assert.equal(after.stacks.length, 2, "the two `work` frames (code blocks) became one");
+});
+
+test("nameStartBefore() walks back from V8's column (the parameter list) to the function's name", () => {
+  // V8 reports the `(` (1-based column 15 here); the name starts at 10.
+  assert.equal(nameStartBefore("function knead(ms) {", "knead", 15), 10);
+  assert.equal(nameStartBefore("export async function crunch (x) {", "crunch", 30), 23);
+  // Type parameters left in place by type stripping, and an arrow assigned to its name.
+  assert.equal(nameStartBefore("function pick<T extends { a: number }>(xs: T[]) {", "pick", 39), 10);
+  assert.equal(nameStartBefore("const twice = (n) => n * 2;", "twice", 15), 7);
+  // Not the name: a longer identifier, a comparison, another name.
+  assert.equal(nameStartBefore("function reknead(ms) {", "knead", 17), undefined);
+  assert.equal(nameStartBefore("if (a == (b)) {", "a", 10), undefined);
+  assert.equal(nameStartBefore("run(() => 1)", "work", 5), undefined);
+});
+
+test("placeAtNames() moves V8 frames to their names, keeps frames already there, and places a resumed module at 1:1", () => {
+  const source = "// a\nfunction work(): void {\n  run();\n}\nclass A {\n  method() {}\n}\n";
+  const b = new ProfileBuilder("main");
+  b.addSample([js("(anonymous)", "/app/a.ts"), js("work", "/app/a.ts", 2, 14)], 1);
+  b.addSample([js("(anonymous)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 9)], 1);
+  const after = placeAtNames(b.build(), () => source);
+  assert.deepEqual(after.frames, [js("(anonymous)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 3)]);
+  assert.equal(after.stacks.length, 3, "the frames that became equal merged");
+  const unchanged = new ProfileBuilder("main");
+  unchanged.addSample([js("work", "/app/a.ts", 2, 10)], 1);
+  const p = unchanged.build();
+  assert.equal(placeAtNames(p, () => source), p, "a profile already at its names is returned as it is");
 });
 
 test("premappedOrigins() maps the line ticks of a profile whose functions the runtime placed already (Deno)", () => {

@@ -1,0 +1,28 @@
+/**
+ * Await attribution on Node: the runtime-neutral tracker
+ * (`src/async/await_tracker.ts`) over `node:v8`'s `promiseHooks`.
+ *
+ * @module
+ */
+import { promiseHooks } from "node:v8";
+import { fileURLToPath } from "node:url";
+import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
+import { toolPathsFrom } from "../../src/tool_paths.ts";
+
+/**
+ * Starts recording the waits of `await`s on the calling Node thread.
+ *
+ * @example
+ * ```ts
+ * import { trackNodeAwaits } from "./awaits.ts";
+ * const tracker = trackNodeAwaits({ minMs: 0.25 });
+ * await new Promise((r) => setTimeout(r, 10));
+ * tracker.stop();
+ * ```
+ */
+export function trackNodeAwaits(options: { readonly minMs: number }): AwaitTracker {
+  return trackAwaits((init, before) => promiseHooks.createHook({ init, before }) as () => void, {
+    ...options,
+    toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
+  });
+}

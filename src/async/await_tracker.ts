@@ -1,0 +1,223 @@
+/**
+ * Records where a program waits: every `await` of the user's code, when it
+ * suspended and when it resumed, with the stack that awaited. Runtime-neutral
+ * over V8's promise hooks, which each runtime hands in its own way (Node's
+ * `node:v8` `promiseHooks`, Deno's core): an `await` makes a promise whose
+ * parent is the awaited one, created inside the awaiting function (so a
+ * stack trace taken there names the function, the position of the `await`,
+ * and its callers: synchronous ones in the function's first run, V8's async
+ * frames after), and resumed when the `before` hook of that promise fires.
+ *
+ * Stacks are captured unformatted at each `await` (V8 formats them only
+ * when read), and read only for the waits long enough to matter, after the
+ * program ends. Promises that are not `await`s of the user's code (a
+ * `.then` in a library, the runtime's own `await`s) are told apart then, by
+ * the frame that made them: their waits stay with the user's `await` that
+ * waited on them.
+ *
+ * @module
+ */
+import type { Frame } from "../format/types.ts";
+import { codeOrigin, normalizeFile } from "../paths.ts";
+import type { AwaitWait } from "./charge_awaits.ts";
+
+/** Frames kept of the stack at an `await`: callers deeper than this are cut. */
+const STACK_DEPTH = 32;
+/**
+ * Stacks taken per millisecond at most, on average, and in a burst. Taking a
+ * stack is what an `await` costs here: capped, a program running hundreds of
+ * thousands of awaits a second pays for about a thousand of them. An `await`
+ * with no stack is not placed; while it waits, the `await` that waits on it
+ * (its caller's) takes the time, or it stays `(idle)`.
+ */
+const STACKS_PER_MS = 1;
+const STACK_BURST = 128;
+
+/**
+ * Installs promise hooks (calling `init` itself, with no function between:
+ * the stack of an `await` starts below it) and returns the function that
+ * removes them, where the runtime can.
+ *
+ * @example
+ * ```ts
+ * import type { PromiseHooksInstaller } from "./await_tracker.ts";
+ * const none: PromiseHooksInstaller = () => () => {};
+ * ```
+ */
+export type PromiseHooksInstaller = (
+  init: (promise: Promise<unknown>, parent: Promise<unknown> | undefined) => void,
+  before: (promise: Promise<unknown>) => void,
+) => () => void;
+
+/** What {@linkcode trackAwaits} returns. */
+export interface AwaitTracker {
+  /** Stops recording; returns when, on the clock of the waits. */
+  stop(): number;
+  /** The waits of the user's `await`s, with their stacks read (once). */
+  waits(): AwaitWait[];
+}
+
+/** Options for {@linkcode trackAwaits}. */
+export interface TrackAwaitsOptions {
+  /** Waits shorter than this (ms) are not kept. */
+  readonly minMs: number;
+  /** tsprof's own files: their `await`s are not the program's. */
+  readonly toolPaths?: readonly string[];
+}
+
+interface Trace {
+  stack?: unknown;
+}
+
+/**
+ * Starts recording the waits of `await`s on the calling thread, on the
+ * clock of `performance.now()`.
+ *
+ * @example
+ * ```ts
+ * import { trackAwaits } from "./await_tracker.ts";
+ * const tracker = trackAwaits(() => () => {}, { minMs: 0.25 });
+ * tracker.stop();
+ * tracker.waits(); // []: these hooks never fire
+ * ```
+ */
+export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaitsOptions): AwaitTracker {
+  const { minMs } = options;
+  const pending = new WeakMap<object, { start: number; trace: Trace }>();
+  // start, end, trace: one wait is three entries.
+  const kept: (number | Trace)[] = [];
+  let tokens = STACK_BURST;
+  let last = performance.now();
+  // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
+  let on = true;
+  function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
+    if (parent === undefined || !on) return;
+    const now = performance.now();
+    tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
+    last = now;
+    if (tokens < 1) return;
+    tokens -= 1;
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = STACK_DEPTH;
+    const trace: Trace = {};
+    Error.captureStackTrace(trace, init);
+    Error.stackTraceLimit = limit;
+    pending.set(promise, { start: now, trace });
+  }
+  function before(promise: Promise<unknown>): void {
+    if (!on) return;
+    const p = pending.get(promise);
+    if (p === undefined) return;
+    pending.delete(promise);
+    const end = performance.now();
+    if (end - p.start >= minMs) kept.push(p.start, end, p.trace);
+  }
+  const disable = install(init, before);
+  let stoppedAt: number | undefined;
+  const stop = () => {
+    if (stoppedAt === undefined) {
+      stoppedAt = performance.now();
+      on = false;
+      disable();
+    }
+    return stoppedAt;
+  };
+  return {
+    stop,
+    waits() {
+      stop();
+      const tools = options.toolPaths ?? [];
+      const waits = readWaits(kept, (file) => codeOrigin(file) === "app" && !tools.some((p) => file.startsWith(p)));
+      kept.length = 0;
+      return waits;
+    },
+  };
+}
+
+type CallSite = {
+  getFileName(): string | null | undefined;
+  getFunctionName(): string | null;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+  getEnclosingLineNumber?(): number | null;
+  getEnclosingColumnNumber?(): number | null;
+};
+
+/** The waits of the user's `await`s among those kept, with their stacks read. */
+function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string) => boolean): AwaitWait[] {
+  const waits: AwaitWait[] = [];
+  const ErrorCtor = Error as unknown as { prepareStackTrace?: unknown };
+  const saved = ErrorCtor.prepareStackTrace;
+  ErrorCtor.prepareStackTrace = (_: unknown, sites: CallSite[]) => sites;
+  try {
+    for (let i = 0; i < kept.length; i += 3) {
+      const sites = (kept[i + 2] as Trace).stack;
+      if (!Array.isArray(sites) || sites.length === 0) continue;
+      const top = sites[0] as CallSite;
+      const topFile = fileOf(top);
+      // Made by a builtin (`.then`, `Promise.all`), the runtime, a library or tsprof: not the user's `await`.
+      if (topFile === undefined || !isUserFile(topFile)) continue;
+      const stack: Frame[] = [];
+      for (let k = sites.length - 1; k >= 0; k--) {
+        const site = sites[k] as CallSite;
+        const file = fileOf(site);
+        if (file === undefined || codeOrigin(file) === "runtime") continue;
+        stack.push(siteFrame(site, file));
+      }
+      waits.push({
+        start: kept[i] as number,
+        end: kept[i + 1] as number,
+        stack,
+        at: { file: topFile, line: top.getLineNumber() ?? 1, col: top.getColumnNumber() ?? 1 },
+      });
+    }
+  } finally {
+    ErrorCtor.prepareStackTrace = saved;
+  }
+  return waits;
+}
+
+function fileOf(site: CallSite): string | undefined {
+  const f = site.getFileName();
+  return f ? normalizeFile(f) : undefined;
+}
+
+/** The function of a call site, at its first token where the runtime tells it (V8's `getEnclosing*`). */
+function siteFrame(site: CallSite, file: string): Frame {
+  const name = site.getFunctionName() || "(anonymous)";
+  const line = site.getEnclosingLineNumber?.();
+  const col = site.getEnclosingColumnNumber?.();
+  return typeof line === "number" && typeof col === "number" ? { name, file, line, col, kind: "js" } : { name, file, kind: "js" };
+}
+
+/**
+ * The waits with each frame of their stacks replaced by the profile's
+ * sampled frame of the same function, where there is one: V8 places a
+ * sampled function before its parameter list and a stack trace at its first
+ * token, both on its first line, so they are matched by file, name and line
+ * (by file and name alone when the trace has no line, as on Deno, and the
+ * name is unique in the file).
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { matchSampledFrames } from "./await_tracker.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "main", file: "/app/a.ts", line: 1, col: 16, kind: "js" }], 1);
+ * const [w] = matchSampledFrames(b.build(), [{ start: 0, end: 5, stack: [{ name: "main", file: "/app/a.ts", line: 1, col: 1, kind: "js" }], at: { file: "/app/a.ts", line: 2, col: 9 } }]);
+ * w!.stack[0]!.col; // 16
+ * ```
+ */
+export function matchSampledFrames(profile: { readonly frames: readonly Frame[] }, waits: readonly AwaitWait[]): AwaitWait[] {
+  const byLine = new Map<string, Frame | null>();
+  const byName = new Map<string, Frame | null>();
+  const note = (map: Map<string, Frame | null>, key: string, f: Frame) => map.set(key, map.has(key) && map.get(key) !== f ? null : f);
+  for (const f of profile.frames) {
+    if (f.kind !== "js" || f.file === undefined) continue;
+    note(byName, `${f.file}\u0000${f.name}`, f);
+    if (f.line !== undefined) note(byLine, `${f.file}\u0000${f.name}\u0000${f.line}`, f);
+  }
+  const match = (f: Frame): Frame =>
+    (f.line !== undefined ? byLine.get(`${f.file}\u0000${f.name}\u0000${f.line}`) : byName.get(`${f.file}\u0000${f.name}`)) ?? f;
+  return waits.map((w) => ({ ...w, stack: w.stack.map(match) }));
+}

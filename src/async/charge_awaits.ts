@@ -1,0 +1,197 @@
+/**
+ * Charges the time a program spent waiting to the `await`s that waited.
+ *
+ * A sampler sees no JavaScript while the event loop waits, so it records
+ * `(idle)`. A backend that also recorded when each `await` of the user's
+ * code suspended and resumed (see `runtimes/node/awaits.ts`) hands those
+ * waits here, and each idle sample is split among the waits going on at
+ * that moment: its time moves to a stack made of the awaiting function's
+ * logical callers, the function, and an `[await]` frame at the `await`.
+ * Nothing else changes, so the profile's total is still the wall time, and
+ * every renderer and export shows the waits as ordinary frames.
+ *
+ * Which waits share an instant:
+ * - only the innermost: while `main` awaits `loadUsers()`, which awaits a
+ *   request, the time is the request's (under `main` → `loadUsers`), never
+ *   both. A wait is covered by a wait whose function stack extends its own;
+ * - the innermost waits of the moment split it evenly: `Promise.all` of
+ *   three requests gives each a third while all three are pending, and the
+ *   last one alone what is left. The sum never exceeds the wall time, and a
+ *   wait's share shows how much of the program's waiting it was responsible
+ *   for;
+ * - idle time during which no await was pending (a timer not awaited, an
+ *   open server socket) stays `(idle)`; CPU samples are never touched.
+ *
+ * @module
+ */
+import { ProfileBuilder } from "../format/builder.ts";
+import type { Frame, Profile } from "../format/types.ts";
+
+/**
+ * One wait of an `await`: when it suspended and resumed, on the clock of
+ * the profile's start, and where.
+ *
+ * @example
+ * ```ts
+ * import type { AwaitWait } from "./charge_awaits.ts";
+ * const wait: AwaitWait = {
+ *   start: 10, end: 310,
+ *   stack: [{ name: "main", file: "/app/a.ts", line: 3, col: 16, kind: "js" }],
+ *   at: { file: "/app/a.ts", line: 4, col: 9 },
+ * };
+ * ```
+ */
+export interface AwaitWait {
+  /** When the `await` suspended, ms. */
+  readonly start: number;
+  /** When it resumed, ms. */
+  readonly end: number;
+  /** The awaiting function and its logical callers, outermost first. */
+  readonly stack: readonly Frame[];
+  /** Where the `await` is. */
+  readonly at: { readonly file: string; readonly line: number; readonly col: number };
+}
+
+/** Name of the frame for the time an `await` waited. */
+export const AWAIT_FRAME_NAME = "[await]";
+
+/**
+ * Whether a frame stands for time spent waiting at an `await`.
+ *
+ * @example
+ * ```ts
+ * import { isAwaitFrame } from "./charge_awaits.ts";
+ * isAwaitFrame({ name: "[await] fetch", kind: "js" }); // true
+ * ```
+ */
+export function isAwaitFrame(frame: Frame): boolean {
+  return frame.name === AWAIT_FRAME_NAME || frame.name.startsWith(`${AWAIT_FRAME_NAME} `);
+}
+
+/** A wait with its interned stacks. */
+interface Interned {
+  readonly start: number;
+  readonly end: number;
+  /** Stack of the awaiting function (the `[await]` frame's parent). */
+  readonly fn: number;
+  /** Stack ending in the `[await]` frame. */
+  readonly leaf: number;
+}
+
+/**
+ * Moves the idle time of `profile` that `waits` cover to `[await]` frames.
+ * `startMs` is when the profile's first sample began, on the waits' clock.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { IDLE_FRAME } from "../format/types.ts";
+ * import { chargeAwaits } from "./charge_awaits.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([IDLE_FRAME], 100);
+ * const main = { name: "main", file: "/app/a.ts", line: 1, col: 16, kind: "js" } as const;
+ * const p = chargeAwaits(b.build(), 0, [{ start: 20, end: 70, stack: [main], at: { file: "/app/a.ts", line: 2, col: 9 } }]);
+ * // 50 ms under main → [await], 50 ms (idle)
+ * ```
+ */
+export function chargeAwaits(profile: Profile, startMs: number, waits: readonly AwaitWait[]): Profile {
+  if (waits.length === 0) return profile;
+  const b = new ProfileBuilder(profile.name);
+  const stackId = copyStacks(profile, b);
+  const interned: Interned[] = [];
+  for (const w of waits) {
+    if (!(w.end > w.start)) continue;
+    let fn = -1;
+    for (const f of w.stack) fn = b.internStack(fn, b.internFrame(f));
+    const at = b.internFrame({ name: AWAIT_FRAME_NAME, file: w.at.file, line: w.at.line, col: w.at.col, kind: "js" });
+    interned.push({ start: w.start, end: w.end, fn, leaf: b.internStack(fn, at) });
+  }
+  interned.sort((x, y) => x.start - y.start);
+  const built = b.build();
+  const parent = built.stacks.parent;
+  const isIdle = (s: number) => s === -1 || profile.frames[profile.stacks.frame[s]!]!.kind === "idle";
+
+  const active: Interned[] = [];
+  let next = 0;
+  let t = startMs;
+  const shares = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const s = profile.samples[i]!;
+    const w = profile.weights[i]!;
+    const a = t;
+    const e = t + w;
+    t = e;
+    const mapped = s < 0 ? s : stackId[s]!;
+    while (next < interned.length && interned[next]!.start < e) active.push(interned[next++]!);
+    if (!isIdle(s) || active.length === 0 || w === 0) {
+      b.addStackSample(mapped, w);
+      prune(active, e);
+      continue;
+    }
+    // Split [a, e) where waits start or end, and share each piece.
+    const cuts = [a, e];
+    for (const x of active) {
+      if (x.start > a && x.start < e) cuts.push(x.start);
+      if (x.end > a && x.end < e) cuts.push(x.end);
+    }
+    cuts.sort((p, q) => p - q);
+    shares.clear();
+    let idle = 0;
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const from = cuts[k]!;
+      const to = cuts[k + 1]!;
+      if (to <= from) continue;
+      const leaves = innermost(active.filter((x) => x.start <= from && x.end >= to), parent);
+      if (leaves.length === 0) {
+        idle += to - from;
+        continue;
+      }
+      const each = (to - from) / leaves.length;
+      for (const x of leaves) shares.set(x.leaf, (shares.get(x.leaf) ?? 0) + each);
+    }
+    if (idle > 0) b.addStackSample(mapped, idle);
+    for (const [leaf, ms] of shares) b.addStackSample(leaf, ms);
+    prune(active, e);
+  }
+  const out = b.build();
+  return profile.lines ? { ...out, lines: profile.lines } : out;
+}
+
+/** Drops the waits that ended by `t`. */
+function prune(active: Interned[], t: number): void {
+  let j = 0;
+  for (const x of active) if (x.end > t) active[j++] = x;
+  active.length = j;
+}
+
+/** The waits no other wait of the list is nested in (whose function stack extends theirs). */
+function innermost(waits: readonly Interned[], parent: Int32Array): Interned[] {
+  if (waits.length <= 1) return waits.slice();
+  const covered = new Set<number>();
+  for (const x of waits) {
+    // Every strict ancestor of x's function stack belongs to an outer wait.
+    for (let s = parent[x.fn] ?? -1; s !== -1 && s !== undefined; s = parent[s]!) {
+      if (covered.has(s)) break;
+      covered.add(s);
+    }
+  }
+  return waits.filter((x) => !covered.has(x.fn));
+}
+
+/** Interns the profile's frames (same indices) and stacks into `b`; returns the new id of each stack. */
+function copyStacks(profile: Profile, b: ProfileBuilder): Int32Array {
+  const fid = profile.frames.map((f) => b.internFrame(f));
+  const { length, frame, parent } = profile.stacks;
+  const ids = new Int32Array(length).fill(-2);
+  const chain: number[] = [];
+  for (let s = 0; s < length; s++) {
+    chain.length = 0;
+    for (let x = s; x !== -1 && ids[x] === -2; x = parent[x]!) chain.push(x);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const x = chain[k]!;
+      const p = parent[x]!;
+      ids[x] = b.internStack(p === -1 ? -1 : ids[p]!, fid[frame[x]!]!);
+    }
+  }
+  return ids;
+}

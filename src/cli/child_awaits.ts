@@ -1,0 +1,55 @@
+/**
+ * Charges the waits a child process recorded (Deno's preload writes them
+ * beside its CPU time, see `deno_preload.ts`) to the profile its runtime
+ * wrote, and names what each `await` waited for.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { matchSampledFrames } from "../async/await_tracker.ts";
+import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
+import { labelAwaits } from "../async/label_awaits.ts";
+import { type Profile, profileTotal, type Session } from "../format/types.ts";
+import { readText } from "./source_maps.ts";
+
+/**
+ * The session with its main profile's idle time charged to the waits in
+ * `outFile`, if the child recorded any. `mark` is when the preload's
+ * {@linkcode CLOCK_MARK} function began, on the waits' clock, and `end`
+ * about when the profile ended: the first ties the profile's clock to the
+ * waits' within a sampling interval, the second (used when the sampler
+ * missed the mark) within the few ms the process takes to end.
+ */
+export function chargeChildAwaits(session: Session, outFile: string): Session {
+  let noted: { waits?: AwaitWait[]; end?: number; mark?: number };
+  try {
+    noted = JSON.parse(readFileSync(outFile, "utf8"));
+  } catch {
+    return session;
+  }
+  const [main, ...rest] = session.profiles;
+  if (!main || !Array.isArray(noted.waits) || typeof noted.end !== "number") return session;
+  const marked = typeof noted.mark === "number" ? markedAt(main) : undefined;
+  const start = marked !== undefined ? noted.mark! - marked : noted.end - profileTotal(main);
+  const charged = chargeAwaits(main, start, matchSampledFrames(main, noted.waits));
+  return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
+}
+
+/** The preload's function whose samples tie the clocks. */
+export const CLOCK_MARK = "tsprof$clockMark";
+
+/** Milliseconds from the profile's start to the middle of its first sample of {@linkcode CLOCK_MARK}. */
+function markedAt(profile: Profile): number | undefined {
+  const mark = profile.frames.findIndex((f) => f.name === CLOCK_MARK);
+  if (mark < 0) return undefined;
+  const { frame, parent } = profile.stacks;
+  let t = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    for (let s = profile.samples[i]!; s >= 0; s = parent[s]!) {
+      // A sample at time T weighs the time until the next one: the mark began up to a weight before T.
+      if (frame[s] === mark) return t - Math.min(profile.weights[i - 1] ?? 0, 1) / 2;
+    }
+    t += profile.weights[i]!;
+  }
+  return undefined;
+}

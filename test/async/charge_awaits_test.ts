@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { type AwaitWait, chargeAwaits } from "../../src/async/charge_awaits.ts";
+import { awaitedName, labelAwaits } from "../../src/async/label_awaits.ts";
+import { ProfileBuilder, stackFrames } from "../../src/format/builder.ts";
+import { type Frame, IDLE_FRAME, type Profile, profileTotal } from "../../src/format/types.ts";
+import { test } from "../harness.ts";
+
+const fn = (name: string, line: number): Frame => ({ name, file: "/app/a.ts", line, col: 1, kind: "js" });
+const main = fn("main", 1);
+const load = fn("load", 10);
+const wait = (start: number, end: number, stack: Frame[], line: number): AwaitWait => ({ start, end, stack, at: { file: "/app/a.ts", line, col: 3 } });
+
+/** Milliseconds by stack, written `a > b > [await]`. */
+function byStack(p: Profile): Map<string, number> {
+  const out = new Map<string, number>();
+  p.samples.forEach((s, i) => {
+    const key = s < 0 ? "" : stackFrames(p, s).map((f) => f.name).join(" > ");
+    out.set(key, (out.get(key) ?? 0) + p.weights[i]!);
+  });
+  return out;
+}
+
+function idleThenWork(idleMs: number): Profile {
+  const b = new ProfileBuilder("main");
+  for (let t = 0; t < idleMs; t++) b.addSample([IDLE_FRAME], 1);
+  b.addSample([main, fn("work", 5)], 10);
+  return b.build();
+}
+
+test("chargeAwaits() moves idle time under the awaiting stack and keeps the total", () => {
+  const p = chargeAwaits(idleThenWork(100), 1000, [wait(1020, 1070.5, [main], 2)]);
+  const m = byStack(p);
+  assert.equal(m.get("main > [await]"), 50.5);
+  assert.equal(m.get("(idle)"), 49.5);
+  assert.equal(m.get("main > work"), 10, "CPU samples are never charged");
+  assert.equal(profileTotal(p), 110);
+});
+
+test("chargeAwaits() charges the innermost await, not the callers awaiting it", () => {
+  const p = chargeAwaits(idleThenWork(100), 0, [wait(0, 100, [main], 2), wait(10, 90, [main, load], 11)]);
+  const m = byStack(p);
+  assert.equal(m.get("main > load > [await]"), 80);
+  assert.equal(m.get("main > [await]"), 20);
+  assert.equal(m.get("(idle)"), undefined);
+});
+
+test("chargeAwaits() splits concurrent waits so that they never exceed the wall time", () => {
+  // Promise.all of 100, 200 and 300 ms under main.
+  const a = fn("a", 20);
+  const stack = [main, a];
+  const p = chargeAwaits(idleThenWork(300), 0, [wait(0, 300, [main], 2), wait(0, 100, stack, 21), wait(0, 200, stack, 22), wait(0, 300, stack, 23)]);
+  const frames = p.frames;
+  const at = (line: number) => {
+    let ms = 0;
+    p.samples.forEach((s, i) => {
+      const f = frames[p.stacks.frame[s]!]!;
+      if (f.name === "[await]" && f.line === line) ms += p.weights[i]!;
+    });
+    return ms;
+  };
+  assert.ok(Math.abs(at(21) - 100 / 3) < 1e-9);
+  assert.ok(Math.abs(at(22) - (100 / 3 + 50)) < 1e-9);
+  assert.ok(Math.abs(at(23) - (100 / 3 + 50 + 100)) < 1e-9);
+  assert.equal(at(2), 0);
+  assert.ok(Math.abs(profileTotal(p) - 310) < 1e-9);
+});
+
+test("chargeAwaits() leaves idle time no await covers as (idle)", () => {
+  const p = chargeAwaits(idleThenWork(100), 0, [wait(200, 300, [main], 2)]);
+  assert.equal(byStack(p).get("(idle)"), 100);
+});
+
+test("awaitedName() names what an await waits for", () => {
+  assert.equal(awaitedName("  const res = await fetch(url);", 21), "fetch");
+  assert.equal(awaitedName("  await Promise.all([a(), b()]);", 9), "Promise.all");
+  assert.equal(awaitedName("  await new Promise((r) => setTimeout(r, 5));", 9), "Promise");
+  assert.equal(awaitedName("  for await (const x of src) n += x;", 3), "for await");
+  assert.equal(awaitedName("  await this.db.query(sql);", 9), "this.db.query");
+  assert.equal(awaitedName("  x = 1;", 3), "x");
+  assert.equal(awaitedName("  await sleep(5);", 3), "sleep", "at the await keyword");
+  assert.equal(awaitedName("  (", 3), undefined);
+});
+
+test("labelAwaits() renames [await] frames from the source, and leaves unreadable ones", () => {
+  const b = new ProfileBuilder("main");
+  b.addSample([main, { name: "[await]", file: "/app/a.ts", line: 2, col: 9, kind: "js" }], 5);
+  b.addSample([main, { name: "[await]", file: "/gone.ts", line: 2, col: 9, kind: "js" }], 5);
+  const session = { version: 1 as const, meta: { runtime: "node", runtimeVersion: "", intervalMs: 1, startTime: 0, durationMs: 10 }, profiles: [b.build()] };
+  const out = labelAwaits(session, (f) => (f === "/app/a.ts" ? "async function main() {\n  await sleep(5);\n}" : undefined));
+  assert.deepEqual(out.profiles[0]!.frames.map((f) => f.name), ["main", "[await] sleep", "[await]"]);
+});
