@@ -5,7 +5,7 @@
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -71,10 +71,10 @@ export function tsprof(args: readonly string[], options: { cwd?: string; input?:
  * `ready`, sends `signal` to the whole group (as a terminal's Ctrl-C does)
  * and waits for the end.
  */
-export function tsprofSignalled(args: readonly string[], signal: "SIGINT" | "SIGTERM"): Promise<Ran> {
-  const argv = [...tsprofArgv(), ...args];
+export function tsprofSignalled(args: readonly string[], signal: "SIGINT" | "SIGTERM", options: { argv?: readonly string[]; env?: Record<string, string> } = {}): Promise<Ran> {
+  const argv = [...(options.argv ?? tsprofArgv()), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", TSPROF_DATA_DIR: TEST_DATA_DIR } });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", TSPROF_DATA_DIR: TEST_DATA_DIR, ...options.env } });
     let stdout = "";
     let stderr = "";
     let sent = false;
@@ -97,4 +97,21 @@ export function tsprofSignalled(args: readonly string[], signal: "SIGINT" | "SIG
       resolve({ status: code ?? (sig ? -1 : null), stdout, stderr });
     });
   });
+}
+
+/**
+ * Whether process `pid` has ended (a zombie has: it only waits to be
+ * reaped). Tests check that every process they started is gone.
+ */
+export function processEnded(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return /\)\s+Z\s/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
 }

@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { spawnSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import nodeModule from "node:module";
 import process from "node:process";
@@ -35,17 +34,16 @@ function bunPath(): string {
 if (launchedByBunx()) {
   // Bun drops a "--" that comes right after the script: keep one for `tsprof -- <command>`.
   const args = process.argv.slice(2);
-  const r = spawnSync(bunPath(), [fileURLToPath(import.meta.url), ...(args[0] === "--" ? ["--", ...args] : args)], {
-    stdio: "inherit",
-    env: { ...process.env, TSPROF_NO_REEXEC: "1" },
-  });
-  process.exitCode = r.status ?? (r.signal === "SIGINT" ? 130 : r.signal === "SIGTERM" ? 143 : 1);
+  const { relayToBun } = await import("./bun_relay.ts");
+  process.exitCode = await relayToBun(bunPath(), [fileURLToPath(import.meta.url), ...(args[0] === "--" ? ["--", ...args] : args)]);
 } else {
   // Node 22+ can keep the compiled CLI between runs: its start is time
   // added to every profiled run. Bun answers too, without Node's cache: ask
   // Node only. The cache covers this process alone, never the script's.
   const compileCache = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
   if (typeof compileCache === "function" && process.versions.bun === undefined) compileCache();
+  // Relayed from Node by bunx: end with the relay if it is killed outright.
+  if (process.env.TSPROF_RELAY_PID !== undefined) (await import("./bun_relay.ts")).endWithRelay(Number(process.env.TSPROF_RELAY_PID));
   const { main } = await import("./main.ts");
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -12,6 +12,7 @@ import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { fileURLToPath } from "node:url";
 import { toolPathsFrom } from "../tool_paths.ts";
+import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 
 declare const Deno: {
   writeTextFileSync(path: string, text: string): void;
@@ -20,8 +21,8 @@ declare const Deno: {
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
 delete process.env[CHILD_ENV];
-if (raw) {
-  const config = JSON.parse(raw) as ChildConfig;
+const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
+if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
   const awaits = config.async === false ? undefined : (await import("../../runtimes/deno/awaits.ts")).trackDenoAwaits({
     minMs: config.intervalMs / 4,
@@ -42,7 +43,16 @@ if (raw) {
   process.on("uncaughtExceptionMonitor", noteEnd);
 }
 
-exitOnDenoSignals();
+const scriptHandles = exitOnDenoSignals(config ? () => noteSignalSeen(config.out) : undefined);
+// A signal while the thread spins: the CLI pauses it and asks here. Deno
+// cannot exit from inside a pause, so the CLI then ends the script with
+// the inspector's terminateExecution, after which Deno writes the profile.
+installStuckHook((signal) => {
+  if (scriptHandles(signal)) return "own";
+  // The ended script shows as an unhandled rejection: it is not the script's error.
+  globalThis.addEventListener("unhandledrejection", (e) => e.preventDefault());
+  return "terminate";
+});
 
 /** Runs for 3 ms, so that the sampler records it (see `src/cli/child_awaits.ts`); returns when it began. */
 function tsprof$clockMark(): number {

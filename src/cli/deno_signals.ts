@@ -14,12 +14,17 @@ declare const Deno: {
   exit(code: number): never;
 };
 
-/** Installs the handlers in the calling Deno process. */
-export function exitOnDenoSignals(): void {
+/**
+ * Installs the handlers in the calling Deno process; `seen` is called first
+ * whenever one runs (the process is not stuck). Returns whether the script
+ * listens for a signal itself.
+ */
+export function exitOnDenoSignals(seen?: () => void): (signal: string) => boolean {
   const ours = new Map<string, () => void>();
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     // Listeners added with process.on() do not pass through Deno.addSignalListener.
     const handler = () => {
+      seen?.();
       if (process.listenerCount(signal) > 0) return;
       Deno.exit(code);
     };
@@ -36,4 +41,5 @@ export function exitOnDenoSignals(): void {
     }
     add(signal, handler);
   };
+  return (signal) => !ours.has(signal) || process.listenerCount(signal) > 0;
 }

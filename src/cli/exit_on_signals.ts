@@ -8,10 +8,17 @@
  */
 import process from "node:process";
 
-/** Installs the handlers in the calling process (Node or Bun). */
-export function exitOnSignals(): void {
+/** The shell's exit code for a process that a signal ended. */
+export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGKILL: 137, SIGTERM: 143 };
+
+/**
+ * Installs the handlers in the calling process (Node or Bun); `seen` is
+ * called first whenever one runs (the process is not stuck).
+ */
+export function exitOnSignals(seen?: () => void): void {
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     process.on(signal, () => {
+      seen?.();
       if (process.listenerCount(signal) > 1) return;
       process.exit(code);
     });

@@ -25,6 +25,7 @@ import { VERSION } from "../version.ts";
  * files exit 2.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === "attach" || argv[0] === "dump") return await targetCommand(argv[0], argv.slice(1));
   let options: CliOptions;
   try {
     options = parseArgs(argv, VERSION);
@@ -70,6 +71,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (process.env.TSPROF_DEBUG) throw e;
     process.stderr.write(`tsprof: internal error: ${(e as Error).message ?? String(e)} (TSPROF_DEBUG=1 shows where)\n`);
+    return 1;
+  }
+}
+
+/** `tsprof attach` and `tsprof dump`: a running process (a script named so runs as `tsprof ./attach`). */
+async function targetCommand(command: "attach" | "dump", argv: readonly string[]): Promise<number> {
+  try {
+    if (command === "dump") return await (await import("./dump.ts")).dumpCommand(argv);
+    return await (await import("./attach.ts")).attachCommand(argv, (o) => {
+      const format = chooseFormat(o);
+      if (o.outfile !== undefined) checkWritable(o.outfile);
+      return format;
+    });
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof TsprofError) {
+      process.stderr.write(`tsprof: ${e.message}\n`);
+      return e instanceof UsageError ? 2 : 1;
+    }
+    if (process.env.TSPROF_DEBUG) throw e;
+    process.stderr.write(`tsprof: ${command}: ${(e as Error).message ?? String(e)}\n`);
     return 1;
   }
 }

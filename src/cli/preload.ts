@@ -14,7 +14,8 @@ import { loadBackend } from "../../runtimes/auto.ts";
 import { type Recording, recordingToSession } from "../backend.ts";
 import { sessionToJson } from "../format/session_json.ts";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
-import { exitOnSignals } from "./exit_on_signals.ts";
+import { exitOnSignals, SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
+import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 import { childMapsPath, collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
 import { nodeCanRunEntry } from "./node_typescript.ts";
 import { noteLoadErrors } from "./load_errors.ts";
@@ -60,7 +61,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
     // Node only: Bun runs no preload in its workers.
     const flushWorkers = backend.name === "node" ? coordinateWorkers(raw!) : () => 0;
     let written = false;
-    process.on("exit", (code) => {
+    const writeAtExit = (code: number) => {
       if (written) return;
       written = true;
       const timer = phaseTimer("child");
@@ -72,8 +73,15 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
       write(config.out, lost > 0 ? { ...recording, warnings: [...(recording.warnings ?? []), warning] } : recording, code);
       timer.mark("write");
       timer.flush();
+    };
+    process.on("exit", writeAtExit);
+    // A signal while the thread spins: the CLI pauses it and asks here.
+    installStuckHook((signal) => {
+      if (process.listenerCount(signal) > 1) return "own";
+      writeAtExit(SIGNAL_EXIT_CODES[signal] ?? 1);
+      return "written";
     });
-    exitOnSignals();
+    exitOnSignals(() => noteSignalSeen(config.out));
   } else {
     workerFlushes(() => write(workerSessionPath(config.out, threadId), stopSync()));
   }

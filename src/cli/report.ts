@@ -111,11 +111,15 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
   } catch (e) {
     cleanup();
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
-      process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
+      const why = child.stuck?.outcome === "lost"
+        ? `the program was stuck in synchronous code when ${child.stuck.signal} came, and was ended without it: ${child.stuck.reason}`
+        : "the program ended before it could be written";
+      process.stderr.write(`tsprof: no profile was recorded: ${why} (exit code ${child.exitCode})\n`);
       return child.exitCode;
     }
     throw e;
   }
+  noteStuck(child);
   try {
     return show(read, options, format, child.exitCode, timer, cleanup);
   } finally {
@@ -134,6 +138,14 @@ interface Recorded {
 
 function recorded(session: Session): Recorded {
   return { session, complete: () => session };
+}
+
+/** Says that tsprof ended a stuck program from outside, and what was lost. */
+function noteStuck(child: ChildResult): void {
+  const s = child.stuck;
+  if (s === undefined || s.outcome === "own") return;
+  const lost = s.outcome === "lost" ? `; ${s.reason}` : "";
+  process.stderr.write(`tsprof: the program was stuck in synchronous code and did not answer ${s.signal}: tsprof ended it from outside${lost}\n`);
 }
 
 /** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
@@ -158,11 +170,12 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
+  noteStuck(child);
   if (!session) {
     process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})${denoHint(options.command)}\n`);
     return child.exitCode;
   }
-  return show(recorded(session), options, format, child.exitCode);
+  return showRecorded(session, options, format, child.exitCode);
 }
 
 /**
@@ -217,6 +230,11 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
     }
   }
   return sessions;
+}
+
+/** Renders a recorded session as after a run (also `tsprof attach`'s) and keeps it for `--load-prev`. */
+export function showRecorded(session: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number {
+  return show(recorded(session), options, format, exitCode, timer);
 }
 
 function show(run: Recorded, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli"), cleanup = () => {}): number {

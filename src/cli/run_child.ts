@@ -14,6 +14,9 @@ import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { UsageError } from "./args.ts";
+import { SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
+import type { StuckOutcome } from "./stuck_child.ts";
+import { signalSeenSince } from "./stuck_hook.ts";
 import { runTempDir } from "./output_file.ts";
 import { nodeRunsTypeScript } from "./node_typescript.ts";
 
@@ -30,9 +33,12 @@ export interface ChildResult {
   readonly outFile: string;
   /** Epoch ms when the child was started. */
   readonly startTime: number;
+  /** Set when a signal found the child stuck in synchronous code and tsprof ended it (see stuck_child.ts). */
+  readonly stuck?: StuckOutcome & { readonly signal: string };
 }
 
-const SIGNAL_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGKILL: 137, SIGTERM: 143 };
+/** After a signal, how long the child has to end by itself before it is taken for stuck, ms. */
+const STUCK_AFTER_MS = 350;
 const TS_EXTENSIONS = /\.(?:ts|mts|cts|tsx)$/;
 
 /** Files of this module's package, to find the preloads from source or dist. */
@@ -50,7 +56,8 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
   switch (runtime) {
     case "node": {
       const loader = TS_EXTENSIONS.test(script) && !nodeRunsScript(runtime, script, backend) ? ["--import", import.meta.resolve("tsx")] : [];
-      return [exec, ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
+      // SIGUSR1 opens the inspector on a free port, quietly: how a stuck child is ended (stuck_child.ts).
+      return [exec, "--inspect-port=0", "--inspect-publish-uid=http", ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
     }
     case "bun":
       // The portable backend records in-process and writes a session, as on Node.
@@ -61,7 +68,8 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
       ];
     case "deno":
       return [
-        exec, "run", "-A", "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`,
+        // Deno has no SIGUSR1: the inspector listens from the start, on loopback, quietly (stuck_child.ts).
+        exec, "run", "-A", "--inspect=127.0.0.1:0", "--inspect-publish-uid=http", "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`,
         "--preload", sibling("deno_preload"), script, ...args,
       ];
     default:
@@ -80,7 +88,10 @@ function pathToImport(path: string): string {
 
 /**
  * Runs the command and waits for it. SIGINT and SIGTERM sent to tsprof are
- * passed on; a child still running after a third Ctrl-C is killed.
+ * passed on; a script run directly that does not end soon after and whose
+ * signal handler never ran is stuck in synchronous code, and is ended from
+ * outside with its profile (stuck_child.ts). A child still running after a
+ * third Ctrl-C is killed.
  */
 export function runChild(
   runtime: RuntimeName,
@@ -115,16 +126,49 @@ export function runChild(
     // shortly after, so the child never gets the same signal twice at once.
     let interrupts = 0;
     const timers = new Set<ReturnType<typeof setTimeout>>();
+    // Deno sets signalCode when kill() is called, not when the child ends: count the exit itself.
+    let exited = false;
+    const running = () => !exited;
+    const later = (ms: number, f: () => void) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        if (running()) f();
+      }, ms);
+      timers.add(t);
+    };
+    let ending: Promise<void> | undefined;
+    let stuck: ChildResult["stuck"];
+    // A signal that comes twice at once (a terminal's, and a relay passing it on: bun_relay.ts) is one.
+    const lastAt = new Map<string, number>();
     const forward = (signal: NodeJS.Signals) => () => {
+      const now = Date.now();
+      if (now - (lastAt.get(signal) ?? -Infinity) < 100) return;
+      lastAt.set(signal, now);
       if (signal === "SIGINT" && ++interrupts >= 3) {
         child.kill("SIGKILL");
         return;
       }
-      const t = setTimeout(() => {
-        timers.delete(t);
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      }, 200);
-      timers.add(t);
+      const at = now;
+      // process.kill, not child.kill: Deno's ChildProcess then reports the
+      // signal sent as the child's end, whatever the child's own exit code.
+      later(150, () => {
+        if (child.pid !== undefined) process.kill(child.pid, signal);
+      });
+      lastSignal = { signal, at };
+      later(STUCK_AFTER_MS, () => {
+        if (setup || !signalSeenSince(out, at)) endStuck(signal, at);
+      });
+    };
+    let lastSignal: { signal: string; at: number } | undefined;
+    const endStuck = (signal: string, at: number) => {
+      if (ending || child.pid === undefined) return;
+      const pid = child.pid;
+      // Loaded only now: a run that is never stuck pays nothing for it.
+      ending = import("./stuck_child.ts")
+        .then((m) => setup ? m.endStuckTree(dir, signal, at) : m.endStuckChild(runtime, pid, signal, out))
+        .then((o) => {
+          if (o) stuck = { ...o, signal };
+        });
     };
     const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
@@ -136,10 +180,19 @@ export function runChild(
       cleanup();
       reject(new UsageError(`cannot start "${argv[0]}": ${e.message}`));
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", async (code, signal) => {
+      exited = true;
       cleanup();
-      const exitCode = code ?? (signal ? (SIGNAL_CODES[signal] ?? 128) : 1);
-      resolvePromise({ exitCode, dir, outFile: out, startTime });
+      // A command's shell may end on the signal while a process under it spins on, orphaned.
+      if (setup && lastSignal && !ending) {
+        await new Promise((r) => setTimeout(r, Math.max(0, lastSignal!.at + STUCK_AFTER_MS - Date.now())));
+        endStuck(lastSignal.signal, lastSignal.at);
+      }
+      await ending;
+      const exitCode = stuck && stuck.outcome !== "own"
+        ? (SIGNAL_EXIT_CODES[stuck.signal] ?? 128)
+        : code ?? (signal ? (SIGNAL_EXIT_CODES[signal] ?? 128) : 1);
+      resolvePromise({ exitCode, dir, outFile: out, startTime, ...(stuck ? { stuck } : {}) });
     });
   });
 }

@@ -67,6 +67,11 @@ function childMaps(path: string): MapFetcher {
   return mapsFromTable(maps, readText);
 }
 
+/** Maps a session of a process attached to, with the maps its scripts carried inline (script_maps.ts), then those on disk. */
+export function mapAttachedSession(session: Session, inline: Readonly<Record<string, object>>): Session {
+  return atNames(remapSession(session, firstMap(mapsFromTable(inline, readText), diskMaps)));
+}
+
 /** A V8 session's frames at their functions' names (see `placeAtNames`). */
 function atNames(session: Session): Session {
   const profiles = session.profiles.map((p) => placeAtNames(p, readText));

@@ -28,7 +28,8 @@ import { type Backend, type Recording, recordingToSession } from "../backend.ts"
 import { sessionToJson } from "../format/session_json.ts";
 import { BUN_PROFILES, CHILD_ENV, type ChildConfig, DENO_CPU_PROF_ENV, DENO_PROFILES } from "./child_config.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
-import { exitOnSignals } from "./exit_on_signals.ts";
+import { exitOnSignals, SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
+import { installStuckHook, noteOwnSignals, noteSignalSeen, registerTreeProcess } from "./stuck_hook.ts";
 import { mainThreadBusy } from "./bun_busy.ts";
 
 declare const Deno: { mainModule: string } | undefined;
@@ -120,7 +121,8 @@ function describeForDenoCpuProf(config: ChildConfig): void {
   mkdirSync(dir, { recursive: true });
   const main = typeof Deno !== "undefined" && Deno.mainModule.startsWith("file:") ? decodeURIComponent(new URL(Deno.mainModule).pathname) : undefined;
   writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify({ name: processName("deno", false), main, version: process.versions.deno ?? "", startTime: Date.now() }));
-  exitOnDenoSignals();
+  const note = registerTreeProcess(config.dir!, "kill");
+  exitOnDenoSignals(() => noteSignalSeen(note));
 }
 
 /**
@@ -136,7 +138,9 @@ function describeForCpuProf(config: ChildConfig, runtime: string): void {
     mkdirSync(join(dir, BUN_PROFILES), { recursive: true });
     writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", ...mainThreadBusy() }));
   });
-  exitOnSignals();
+  const note = registerTreeProcess(dir, "kill");
+  exitOnSignals(() => noteSignalSeen(note));
+  noteOwnSignals(note, ["SIGINT", "SIGTERM", "SIGHUP"]);
 }
 
 /** Records with the backend already started, and writes the session however the process ends. */
@@ -165,7 +169,14 @@ async function recordInProcess(backend: Backend, config: ChildConfig, runtime: s
     process.on("exit", (code) => {
       if (!written) write(stopSync(), typeof code === "number" ? code : Number(process.exitCode ?? 0));
     });
-    exitOnSignals();
+    // A signal while the thread spins: the CLI pauses it and asks here (stuck_child.ts).
+    const note = registerTreeProcess(dir, runtime === "node" ? "node" : "kill");
+    installStuckHook((signal) => {
+      if (process.listenerCount(signal) > 1) return "own";
+      if (!written) write(stopSync(), SIGNAL_EXIT_CODES[signal] ?? 1);
+      return "written";
+    });
+    exitOnSignals(() => noteSignalSeen(note));
   } else if (runtime === "bun") {
     const register = await bunTestAfterAll();
     try {

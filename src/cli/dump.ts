@@ -1,0 +1,75 @@
+/**
+ * `tsprof dump <pid | host:port | ws://...> [--json]`: prints where the
+ * main thread of a running (or hung) process is now: it pauses the thread
+ * over the inspector (which answers even while JavaScript spins), reads the
+ * stack, resumes at once and maps the positions to the sources. A thread
+ * that waits in its event loop runs no JavaScript: dump says so.
+ *
+ * @module
+ */
+import process from "node:process";
+import { ProfileBuilder } from "../format/builder.ts";
+import type { Frame } from "../format/types.ts";
+import { v8Frame } from "../import/v8_cpuprofile.ts";
+import { splitTargetArgs } from "./attach.ts";
+import { attachToTarget, detach } from "./inspector_target.ts";
+import { gatherScriptMaps } from "./script_maps.ts";
+
+/** How long a thread may take to reach a pause before it counts as idle, ms. */
+const IDLE_AFTER_MS = 700;
+
+interface PausedFrame {
+  functionName: string;
+  location: { scriptId: string; lineNumber: number; columnNumber?: number };
+  url?: string;
+}
+
+/** Runs `tsprof dump` and returns the exit code. */
+export async function dumpCommand(argv: readonly string[]): Promise<number> {
+  const args = splitTargetArgs(argv, "dump");
+  const target = await attachToTarget(args.target);
+  const c = target.connection;
+  const urls = new Map<string, string>();
+  const maps = gatherScriptMaps(c);
+  c.on("Debugger.scriptParsed", (p) => urls.set(String(p.scriptId), String(p.url ?? "")));
+  let frames: PausedFrame[] | undefined;
+  try {
+    await c.send("Debugger.enable");
+    const paused = c.next("Debugger.paused", IDLE_AFTER_MS).catch(() => undefined);
+    await c.send("Debugger.pause");
+    const p = await paused;
+    frames = p?.callFrames as PausedFrame[] | undefined;
+    // Resumed at once; disabling also cancels a pause still waiting for JavaScript to run.
+    if (frames) await c.send("Debugger.resume");
+    await c.send("Debugger.disable");
+  } finally {
+    await detach(target);
+  }
+  const stack = frames ? await mapped(frames.map((f) => v8Frame({
+    functionName: f.functionName,
+    url: f.url || urls.get(f.location.scriptId) || "",
+    lineNumber: f.location.lineNumber,
+    columnNumber: f.location.columnNumber ?? -1,
+  })), maps) : [];
+  const where = { target: target.label, runtime: target.runtime, thread: "main", idle: frames === undefined };
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ ...where, stack: stack.map((f) => ({ name: f.name, file: f.file, line: f.line, col: f.col })) }, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(`${target.label} (${target.runtime}), main thread:\n`);
+  if (frames === undefined) process.stdout.write("  idle: waiting in the event loop, no JavaScript running\n");
+  for (const f of stack) process.stdout.write(`  at ${f.name}${f.file ? ` (${f.file}${f.line !== undefined ? `:${f.line}${f.col !== undefined ? `:${f.col}` : ""}` : ""})` : ""}\n`);
+  return 0;
+}
+
+/** The frames, innermost first, mapped to the sources through the scripts' inline maps and those on disk. */
+async function mapped(innermostFirst: Frame[], maps: Record<string, object>): Promise<Frame[]> {
+  const { mapAttachedSession } = await import("./source_maps.ts");
+  const b = new ProfileBuilder("main");
+  b.addSample([...innermostFirst].reverse(), 1);
+  const session = mapAttachedSession({ version: 1, meta: { runtime: "v8", runtimeVersion: "", intervalMs: 1, startTime: 0, durationMs: 1 }, profiles: [b.build()] }, maps);
+  const p = session.profiles[0]!;
+  const out: Frame[] = [];
+  for (let s = p.samples[0]!; s >= 0; s = p.stacks.parent[s]!) out.push(p.frames[p.stacks.frame[s]!]!);
+  return out;
+}

@@ -1,0 +1,157 @@
+/**
+ * Finds the inspector of a running process for `tsprof attach` and
+ * `tsprof dump`: a pid (Node's inspector is opened with SIGUSR1 when it is
+ * not listening yet; Deno and Bun need `--inspect`), `host:port`, or a
+ * `ws://` URL. Only loopback, and only a process the user may signal.
+ *
+ * @module
+ */
+import { readFileSync, readlinkSync } from "node:fs";
+import { basename } from "node:path";
+import process from "node:process";
+import { UsageError } from "./args.ts";
+import { type InspectorConnection, connectInspectorSocket, inspectorTargets, inspectorUrlOfPid, isLoopback, listeningPorts } from "./inspector_client.ts";
+
+/** An open connection to a process's main thread, and how to leave it as it was. */
+export interface AttachedTarget {
+  readonly connection: InspectorConnection;
+  /** The process, when given by pid. */
+  readonly pid?: number;
+  /** The runtime, where tsprof can tell (the target's title or executable). */
+  readonly runtime: "node" | "deno" | "unknown";
+  /** The WebSocket URL. */
+  readonly url: string;
+  /** True when tsprof opened the inspector (SIGUSR1) and must close it again. */
+  readonly openedByTsprof: boolean;
+  /** How the target was named, for messages and the report header. */
+  readonly label: string;
+}
+
+const TIMEOUT_MS = 3000;
+
+/** The runtime of process `pid`, from its executable's name. */
+function runtimeOfPid(pid: number): string {
+  try {
+    return basename(readlinkSync(`/proc/${pid}/exe`)).replace(/\.exe$/, "");
+  } catch {
+    try {
+      return basename(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "");
+    } catch {
+      return "unknown";
+    }
+  }
+}
+
+function checkSignallable(pid: number): void {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new UsageError(code === "EPERM" ? `not allowed to signal process ${pid}: attach only to your own processes` : `no process ${pid}`);
+  }
+}
+
+/** `host:port` or `ws://host:port/...` parsed; undefined for anything else. */
+function parseAddress(spec: string): { host: string; port: number; url?: string } | undefined {
+  if (/^wss?:\/\//.test(spec)) {
+    const u = new URL(spec);
+    return { host: u.hostname, port: Number(u.port || 80), url: spec };
+  }
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(spec) ?? /^()(\d+)$/.exec(spec.startsWith(":") ? spec.slice(1) : "");
+  if (!m) return undefined;
+  return { host: m[1] || "127.0.0.1", port: Number(m[2]) };
+}
+
+/**
+ * Connects to the main thread's inspector of `spec` (pid, `host:port` or
+ * `ws://...`).
+ *
+ * @throws {UsageError} with one line that says what to do
+ */
+export async function attachToTarget(spec: string): Promise<AttachedTarget> {
+  if (/^\d+$/.test(spec)) return attachToPid(Number(spec));
+  const address = parseAddress(spec);
+  if (!address) throw new UsageError(`"${spec}" is neither a pid, host:port nor ws:// URL`);
+  if (!isLoopback(address.host.replace(/^\[|\]$/g, ""))) {
+    throw new UsageError(`will not attach to ${address.host}: an inspector runs any code it is sent, so tsprof reaches only loopback (127.0.0.1, ::1, localhost)`);
+  }
+  let url = address.url;
+  let title = "";
+  if (url === undefined) {
+    let targets;
+    try {
+      targets = await inspectorTargets(address.host, address.port, TIMEOUT_MS);
+    } catch (e) {
+      throw new UsageError(`no inspector answers at ${spec} (${(e as Error).message}): start the program with --inspect=${address.host}:${address.port}; a Bun process speaks WebKit's protocol, which tsprof cannot attach to`);
+    }
+    if (!targets[0]) throw new UsageError(`the inspector at ${spec} lists no target`);
+    url = targets[0].webSocketDebuggerUrl;
+    title = targets[0].title ?? "";
+  }
+  const connection = await connect(url, spec);
+  const runtime = /deno/i.test(title) ? "deno" : /node/i.test(title) ? "node" : await runtimeOf(connection);
+  return { connection, runtime, url, openedByTsprof: false, label: spec };
+}
+
+async function connect(url: string, spec: string): Promise<InspectorConnection> {
+  try {
+    return await connectInspectorSocket(url, TIMEOUT_MS);
+  } catch (e) {
+    throw new UsageError(`cannot connect to the inspector of ${spec}: ${(e as Error).message}`);
+  }
+}
+
+/** Node and Deno both answer `process.versions`; only Deno has `Deno`. A spinning thread does not answer: unknown then. */
+async function runtimeOf(c: InspectorConnection): Promise<"node" | "deno" | "unknown"> {
+  const answer = c.send<{ result?: { value?: unknown } }>("Runtime.evaluate", { expression: `typeof Deno === "object" ? "deno" : "node"`, returnByValue: true });
+  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 300));
+  const r = await Promise.race([answer.catch(() => undefined), timeout]);
+  const v = r?.result?.value;
+  return v === "deno" || v === "node" ? v : "unknown";
+}
+
+async function attachToPid(pid: number): Promise<AttachedTarget> {
+  checkSignallable(pid);
+  const exe = runtimeOfPid(pid);
+  const listening = listeningPorts(pid).length > 0;
+  let url: string;
+  let openedByTsprof = false;
+  try {
+    // A process that listens already may have its inspector open: try that first.
+    url = await inspectorUrlOfPid(pid, { openWithSigusr1: false, timeoutMs: listening ? 200 : 0 });
+  } catch {
+    if (exe !== "node") {
+      throw new UsageError(
+        exe === "deno"
+          ? `Deno process ${pid} has no inspector open: start it with --inspect (Deno cannot open one from outside), then attach to it by pid or host:port`
+          : exe === "bun"
+          ? `Bun process ${pid}: tsprof cannot attach to Bun (its --inspect speaks WebKit's protocol, not the one tsprof uses)`
+          : `process ${pid} (${exe}) is not a Node process and has no inspector open`,
+      );
+    }
+    try {
+      url = await inspectorUrlOfPid(pid, { openWithSigusr1: true, timeoutMs: TIMEOUT_MS });
+      openedByTsprof = true;
+    } catch (e) {
+      throw new UsageError(`cannot open the inspector of Node process ${pid}: ${(e as Error).message}`);
+    }
+  }
+  const connection = await connect(url, `process ${pid}`);
+  return { connection, pid, runtime: exe === "deno" ? "deno" : exe === "node" ? "node" : "unknown", url, openedByTsprof, label: `pid ${pid}` };
+}
+
+/**
+ * Leaves the target as it was: closes the inspector tsprof opened (Node:
+ * `inspector.close()` once the thread is free and this connection has
+ * gone: Node 20 crashed now and then (SIGSEGV) when it closed while the
+ * connection was still there), then the connection.
+ */
+export async function detach(target: AttachedTarget): Promise<void> {
+  const c = target.connection;
+  if (target.openedByTsprof) {
+    const expression = `(() => { const i = process.getBuiltinModule?.("node:inspector"); if (i) setTimeout(() => { if (i.url()) i.close(); }, 300).unref(); return !!i; })()`;
+    const queued = c.send("Runtime.evaluate", { expression, returnByValue: true }).catch(() => undefined);
+    await Promise.race([queued, new Promise((r) => setTimeout(r, 1000))]);
+  }
+  c.close();
+}
