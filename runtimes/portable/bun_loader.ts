@@ -19,7 +19,7 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
-import { type InstrumentFilter, loaderFor, shouldInstrument, toolPathsFrom } from "./filter.ts";
+import { loaderFilter, loaderFor, type LoaderOptions, shouldInstrument } from "./filter.ts";
 import { instrumentCode, isModule, type RawSourceMap } from "./transform.ts";
 
 declare const Bun: {
@@ -28,15 +28,6 @@ declare const Bun: {
     setup(build: { onLoad(options: { filter: RegExp }, fn: (args: { path: string }) => { contents: string; loader: string }): void }): void;
   }): void;
 };
-
-/** Options for {@linkcode installBunLoader}. */
-export interface BunLoaderOptions {
-  /**
-   * Instrument code under `node_modules` too.
-   * @default {false}
-   */
-  readonly includeNodeModules?: boolean;
-}
 
 /**
  * Starts instrumenting every module Bun loads from now on.
@@ -47,12 +38,9 @@ export interface BunLoaderOptions {
  * installBunLoader();
  * ```
  */
-export function installBunLoader(options: BunLoaderOptions = {}): void {
+export function installBunLoader(options: LoaderOptions = {}): void {
   const fromSource = import.meta.url.endsWith(".ts");
-  const filter: InstrumentFilter = {
-    toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
-    ...(options.includeNodeModules ? { includeNodeModules: true } : {}),
-  };
+  const filter = loaderFilter(options, import.meta.url, fileURLToPath);
   const recorderSpecifier = fileURLToPath(new URL(fromSource ? "./recorder.ts" : "./portable.js", import.meta.url));
   Bun.plugin({
     name: "tsprof-portable",

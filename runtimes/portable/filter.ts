@@ -5,6 +5,8 @@
  * @module
  */
 
+import { toolPathsFrom } from "../../src/tool_paths.ts";
+
 /** What to instrument. */
 export interface InstrumentFilter {
   /** Path prefixes of tsprof itself, never instrumented (its recorder above all). */
@@ -14,6 +16,23 @@ export interface InstrumentFilter {
    * @default {false}
    */
   readonly includeNodeModules?: boolean;
+}
+
+/**
+ * Options of the loaders that instrument what a runtime loads (Node's
+ * module hooks, Bun's plugin).
+ */
+export interface LoaderOptions {
+  /**
+   * Instrument code under `node_modules` too.
+   * @default {false}
+   */
+  readonly includeNodeModules?: boolean;
+}
+
+/** The filter of a loader living at `moduleUrl`: never tsprof's own files, node_modules only if asked. */
+export function loaderFilter(options: LoaderOptions, moduleUrl: string, toPath: (url: string) => string): InstrumentFilter {
+  return { toolPaths: toolPathsFrom(moduleUrl, toPath), ...(options.includeNodeModules ? { includeNodeModules: true } : {}) };
 }
 
 const SCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;

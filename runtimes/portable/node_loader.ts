@@ -11,18 +11,9 @@
  */
 import Module, { register } from "node:module";
 import { fileURLToPath } from "node:url";
-import { type InstrumentFilter, shouldInstrument, toolPathsFrom } from "./filter.ts";
+import { loaderFilter, type LoaderOptions, shouldInstrument } from "./filter.ts";
 import { type HooksData, instrumentLoaded, type LoadResult } from "./node_hooks.ts";
 import { instrumentCode } from "./transform.ts";
-
-/** Options for {@linkcode installNodeLoader}. */
-export interface NodeLoaderOptions {
-  /**
-   * Instrument code under `node_modules` too.
-   * @default {false}
-   */
-  readonly includeNodeModules?: boolean;
-}
 
 /**
  * Starts instrumenting every module loaded from now on. The recorder must
@@ -35,12 +26,9 @@ export interface NodeLoaderOptions {
  * await import("./app.ts");
  * ```
  */
-export function installNodeLoader(options: NodeLoaderOptions = {}): void {
+export function installNodeLoader(options: LoaderOptions = {}): void {
   const fromSource = import.meta.url.endsWith(".ts");
-  const filter: InstrumentFilter = {
-    toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
-    ...(options.includeNodeModules ? { includeNodeModules: true } : {}),
-  };
+  const filter = loaderFilter(options, import.meta.url, fileURLToPath);
   // From the npm build every entry sits in dist/, next to this chunk.
   const recorderUrl = new URL(fromSource ? "./recorder.ts" : "./portable.js", import.meta.url).href;
   const data: HooksData = { ...filter, recorderUrl };

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { ProfileBuilder } from "../format/builder.ts";
+import { internInto, ProfileBuilder } from "../format/builder.ts";
 import type { Frame, Profile } from "../format/types.ts";
 
 /**
@@ -97,7 +97,7 @@ interface Interned {
 export function chargeAwaits(profile: Profile, startMs: number, waits: readonly AwaitWait[]): Profile {
   if (waits.length === 0) return profile;
   const b = new ProfileBuilder(profile.name);
-  const stackId = copyStacks(profile, b);
+  const { stackId } = internInto(profile, profile.frames, b);
   const interned: Interned[] = [];
   for (const w of waits) {
     if (!(w.end > w.start)) continue;
@@ -178,20 +178,3 @@ function innermost(waits: readonly Interned[], parent: Int32Array): Interned[] {
   return waits.filter((x) => !covered.has(x.fn));
 }
 
-/** Interns the profile's frames (same indices) and stacks into `b`; returns the new id of each stack. */
-function copyStacks(profile: Profile, b: ProfileBuilder): Int32Array {
-  const fid = profile.frames.map((f) => b.internFrame(f));
-  const { length, frame, parent } = profile.stacks;
-  const ids = new Int32Array(length).fill(-2);
-  const chain: number[] = [];
-  for (let s = 0; s < length; s++) {
-    chain.length = 0;
-    for (let x = s; x !== -1 && ids[x] === -2; x = parent[x]!) chain.push(x);
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const x = chain[k]!;
-      const p = parent[x]!;
-      ids[x] = b.internStack(p === -1 ? -1 : ids[p]!, fid[frame[x]!]!);
-    }
-  }
-  return ids;
-}

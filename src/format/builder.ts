@@ -20,6 +20,22 @@ export function frameKey(frame: Frame): string {
   return `${frame.kind}\u0000${frame.name}\u0000${frame.file ?? ""}\u0000${frame.line ?? ""}\u0000${frame.col ?? ""}`;
 }
 
+/** A growable typed array: push, then take what was pushed. */
+class TypedVec<A extends Int32Array | Float64Array> {
+  data: A;
+  length = 0;
+  constructor(data: A) {
+    this.data = data;
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) this.data = grown(this.data);
+    this.data[this.length++] = v;
+  }
+  trimmed(): A {
+    return this.data.slice(0, this.length) as A;
+  }
+}
+
 /**
  * A growable Int32Array: pushes amortised O(1), no boxed numbers.
  *
@@ -31,43 +47,17 @@ export function frameKey(frame: Frame): string {
  * v.trimmed(); // Int32Array [7]
  * ```
  */
-export class Int32Vec {
-  data: Int32Array;
-  length = 0;
+export class Int32Vec extends TypedVec<Int32Array> {
   constructor(capacity = 1024) {
-    this.data = new Int32Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  trimmed(): Int32Array {
-    return this.data.slice(0, this.length);
+    super(new Int32Array(capacity));
   }
 }
 
-/** A growable Float64Array. */
-class Float64Vec {
-  data: Float64Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  trimmed(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
+/** A typed array twice as long, starting with `a`'s values. */
+function grown<A extends Int32Array | Float64Array>(a: A): A {
+  const next = new (a.constructor as new (n: number) => A)(a.length * 2);
+  next.set(a);
+  return next;
 }
 
 /**
@@ -90,7 +80,7 @@ export class ProfileBuilder {
   readonly #frameIds = new Map<string, number>();
   readonly #stacks = new StackInterner();
   readonly #samples = new Int32Vec();
-  readonly #weights = new Float64Vec();
+  readonly #weights = new TypedVec(new Float64Array(1024));
   readonly #lines = new Map<number, Map<number, number>>();
 
   /** A builder for the profile of the thread or process called `name`. */
@@ -193,6 +183,43 @@ export interface ReinternOptions {
 }
 
 /**
+ * Interns `frames` (standing for the profile's, index for index) and the
+ * profile's stacks into `builder`, optionally dropping a parent
+ * (`skipParent`); returns each frame's and each stack's new id.
+ *
+ * @example
+ * ```ts
+ * import { internInto, ProfileBuilder } from "./builder.ts";
+ * const p = new ProfileBuilder("a").build();
+ * const { stackId } = internInto(p, p.frames, new ProfileBuilder("b"));
+ * ```
+ */
+export function internInto(
+  profile: Profile,
+  frames: readonly Frame[],
+  builder: ProfileBuilder,
+  skipParent?: ReinternOptions["skipParent"],
+): { frameId: Int32Array; stackId: Int32Array } {
+  const frameId = new Int32Array(frames.length);
+  for (let i = 0; i < frames.length; i++) frameId[i] = builder.internFrame(frames[i]!);
+  const { length, frame, parent } = profile.stacks;
+  const stackId = new Int32Array(length).fill(-2);
+  const chain: number[] = [];
+  for (let s = 0; s < length; s++) {
+    // Parents usually come first; climb when one does not.
+    chain.length = 0;
+    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const t = chain[k]!;
+      let p = parent[t]!;
+      if (p !== -1 && skipParent?.(frames[frame[p]!]!, frames[frame[t]!]!)) p = parent[p]!;
+      stackId[t] = builder.internStack(p === -1 ? -1 : stackId[p]!, frameId[frame[t]!]!);
+    }
+  }
+  return { frameId, stackId };
+}
+
+/**
  * Rebuilds a profile with `frames` in place of its own (same indices) and
  * interns everything again, so stacks that became equal (two frames that now
  * map to one function) merge. Samples and weights keep their order.
@@ -210,22 +237,7 @@ export interface ReinternOptions {
  */
 export function reinternProfile(profile: Profile, frames: readonly Frame[], options: ReinternOptions = {}): Profile {
   const builder = new ProfileBuilder(profile.name);
-  const frameId = new Int32Array(frames.length);
-  for (let i = 0; i < frames.length; i++) frameId[i] = builder.internFrame(frames[i]!);
-  const { length, frame, parent } = profile.stacks;
-  const stackId = new Int32Array(length).fill(-2);
-  const chain: number[] = [];
-  for (let s = 0; s < length; s++) {
-    // Parents usually come first; climb when one does not.
-    chain.length = 0;
-    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const t = chain[k]!;
-      let p = parent[t]!;
-      if (p !== -1 && options.skipParent?.(frames[frame[p]!]!, frames[frame[t]!]!)) p = parent[p]!;
-      stackId[t] = builder.internStack(p === -1 ? -1 : stackId[p]!, frameId[frame[t]!]!);
-    }
-  }
+  const { frameId, stackId } = internInto(profile, frames, builder, options.skipParent);
   for (const [f, byLine] of profile.lines ?? []) {
     for (const [line, ms] of byLine) {
       const to = options.mapLine ? options.mapLine(f, line) : line;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 import { Gunzip, gzipSync, strToU8 } from "fflate";
 import { ProfileFormatError } from "../errors.ts";
 import { isSessionJson, sessionFromJson, sessionToJson } from "../format/session_json.ts";
@@ -128,13 +129,7 @@ function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Arr
     if (e instanceof ProfileFormatError) throw e;
     throw new ProfileFormatError(path, `broken gzip data: ${(e as Error).message}`);
   }
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 /** Longest recording tsprof accepts: a year, in ms. Anything longer is broken time fields. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 
 /**
  * Encodes `pieces`, in order, into one byte array.
@@ -31,11 +32,6 @@ export function encodePieces(pieces: Iterable<string>): Uint8Array {
     if (pending.length > 1 << 20) flush();
   }
   flush();
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
+

@@ -65,22 +65,21 @@ function chartView(chart: FlameChart | TimelineChart, hint: string, update: (inp
   };
 }
 
+/** A view with nothing to zoom (the tree, the functions table) as a {@linkcode View}. */
+function plainView(element: HTMLElement, hint: string, update: (input: ViewInput) => void, repaint: () => void = () => {}): View {
+  return { element, hint, update, repaint, resetZoom: () => {}, zoomed: false };
+}
+
 /** Makes the view `name`; `onZoom` hears whether a chart is zoomed in. */
 export function createView(name: ViewName, paint: FramePaint, onZoom: (zoomed: boolean) => void): View {
   switch (name) {
     case "tree": {
       const tree = new CallTreeView();
-      return {
-        element: tree.element,
-        hint: "Click or use the arrow keys to open and close calls. Library frames are folded; click a [frames hidden] row to open them.",
-        update: (i) => {
-          tree.setData({ root: i.model.callTree, frameIndex: i.frameIndex, cwd: i.cwd, showLibrary: i.showLibrary, time: i.time });
-          tree.setSearch(i.match);
-        },
-        repaint: () => {},
-        resetZoom: () => {},
-        zoomed: false,
-      };
+      const hint = "Click or use the arrow keys to open and close calls. Library frames are folded; click a [frames hidden] row to open them.";
+      return plainView(tree.element, hint, (i) => {
+        tree.setData({ root: i.model.callTree, frameIndex: i.frameIndex, cwd: i.cwd, showLibrary: i.showLibrary, time: i.time });
+        tree.setSearch(i.match);
+      });
     }
     case "flame":
     case "inverted": {
@@ -106,17 +105,16 @@ export function createView(name: ViewName, paint: FramePaint, onZoom: (zoomed: b
     }
     case "functions": {
       const functions = new FunctionsView();
-      return {
-        element: functions.element,
-        hint: "Self and total time per function (total counts recursion once). Click a function for its callers and callees.",
-        update: (i) => {
+      const hint = "Self and total time per function (total counts recursion once). Click a function for its callers and callees.";
+      return plainView(
+        functions.element,
+        hint,
+        (i) => {
           functions.setData({ frames: i.frames, stats: i.model.stats, layout: i.model.layout, percentOf: i.model.total, cwd: i.cwd }, i.paint);
           functions.setSearch(i.match);
         },
-        repaint: () => functions.repaint(),
-        resetZoom: () => {},
-        zoomed: false,
-      };
+        () => functions.repaint(),
+      );
     }
   }
 }
