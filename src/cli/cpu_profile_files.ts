@@ -12,6 +12,7 @@ import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { estimateNote } from "../import/gap_weights.ts";
 import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
+import type { FramesFirst } from "./frames_first.ts";
 
 /** One process's files: its main thread's, and (Deno) one per worker, in order. */
 export interface ProcessProfiles {
@@ -66,6 +67,8 @@ export interface ImportedProcess {
   readonly cpu: V8CpuProfile;
   readonly profiles: Profile[];
   readonly warnings: string[];
+  /** The profiles with every frame placed (Bun places some after the report; see `FramesFirst`). */
+  complete(): Profile[];
 }
 
 /**
@@ -79,20 +82,27 @@ export interface ImportedProcess {
 export function importProcess(
   files: ProcessProfiles,
   runtime: "deno" | "bun",
-  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined; busyMs?: number | undefined },
+  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined; busyMs?: number | undefined; first?: FramesFirst | undefined },
 ): ImportedProcess {
   const read = (file: string, name: string, busyMs?: number) => {
     const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
     if (runtime === "deno") {
       const { profile, warnings } = importDenoCpuProfile(cpu, options.entry);
-      return { cpu, profile: { ...profile, name }, warnings };
+      const named = { ...profile, name };
+      return { cpu, profile: named, warnings, complete: () => named };
     }
     const bun = normalizeBunCpuProfile(cpu);
-    const { profile, warnings } = mapBunProfile(importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) }));
+    const mapped = mapBunProfile(importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) }), options.first);
     // How much of the time is an estimate, said in the report rather than hidden in precise-looking numbers.
     const note = estimateNote(sampleSpans(bun), options.intervalMs, busyMs);
-    return { cpu, profile: { ...profile, name }, warnings: note ? [...warnings, note] : warnings };
+    const warnings = note ? [...mapped.warnings, note] : mapped.warnings;
+    return { cpu, profile: { ...mapped.profile, name }, warnings, complete: () => ({ ...mapped.complete(), name }) };
   };
   const threads = [read(files.main, options.name, options.busyMs), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
-  return { cpu: threads[0]!.cpu, profiles: threads.map((t) => t.profile), warnings: [...new Set(threads.flatMap((t) => t.warnings))] };
+  return {
+    cpu: threads[0]!.cpu,
+    profiles: threads.map((t) => t.profile),
+    warnings: [...new Set(threads.flatMap((t) => t.warnings))],
+    complete: () => threads.map((t) => t.complete()),
+  };
 }

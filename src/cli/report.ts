@@ -34,6 +34,7 @@ import { ownCommand } from "./own_command.ts";
 import { neverStarted } from "./load_errors.ts";
 import { shellLine } from "../render/shell_quote.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
+import { framesFirst } from "./frames_first.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
 function toolPaths(): string[] {
@@ -85,22 +86,30 @@ function readFile(path: string): Uint8Array {
  */
 export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number {
   const timer = phaseTimer("cli");
-  let session: Session;
+  // The child's folder is removed after the report is printed: the report does not wait for it.
+  let removed = false;
+  const cleanup = () => {
+    if (!removed) rmSync(child.dir, { recursive: true, force: true });
+    removed = true;
+  };
+  let read: Recorded;
   try {
     // The portable backend writes a session whose positions are the sources' already.
     const portable = options.backend === "portable";
-    session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    read = runtime === "node" || portable ? recorded(loadProfileFile(readFileSync(child.outFile), child.outFile)) : cpuProfileSession(runtime, child, options, format);
     timer.mark("read");
-    if (runtime === "node" && !portable) session = labelAwaits(withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child), readText);
-    if (runtime === "deno") session = chargeChildAwaits(session, child.outFile);
-    if (portable) session = labelAwaits(session, readText);
-    if (runtime !== "bun" || portable) session = labelStartup(session, portable, toolPaths());
+    if (runtime === "node" && !portable) read = recorded(labelAwaits(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child), readText));
+    if (runtime === "deno") read = recorded(chargeChildAwaits(read.session, child.outFile));
+    if (portable) read = recorded(labelAwaits(read.session, readText));
+    if (runtime !== "bun" || portable) read = recorded(labelStartup(read.session, portable, toolPaths()));
     timer.mark("map");
-    if (neverStarted(session, options.command[0], child.exitCode, child.outFile)) {
+    if (neverStarted(read.session, options.command[0], child.exitCode, child.outFile)) {
+      cleanup();
       process.stderr.write(`tsprof: no report: the program did not start (exit code ${child.exitCode})\n`);
       return child.exitCode;
     }
   } catch (e) {
+    cleanup();
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       const why = child.stuck?.outcome === "lost"
         ? `the program was stuck in synchronous code when ${child.stuck.signal} came, and was ended without it: ${child.stuck.reason}`
@@ -109,11 +118,26 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
       return child.exitCode;
     }
     throw e;
-  } finally {
-    rmSync(child.dir, { recursive: true, force: true });
   }
   noteStuck(child);
-  return showRecorded(session, options, format, child.exitCode, timer);
+  try {
+    return show(read, options, format, child.exitCode, timer, cleanup);
+  } finally {
+    cleanup();
+  }
+}
+
+/**
+ * A run's session as the report needs it, and in full for keeping: on Bun,
+ * frames the console report cannot show are placed only after it is printed.
+ */
+interface Recorded {
+  readonly session: Session;
+  complete(): Session;
+}
+
+function recorded(session: Session): Recorded {
+  return { session, complete: () => session };
 }
 
 /** Says that tsprof ended a stuck program from outside, and what was lost. */
@@ -209,20 +233,26 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
 }
 
 /** Renders a recorded session as after a run (also `tsprof attach`'s) and keeps it for `--load-prev`. */
-export function showRecorded(recorded: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number {
+export function showRecorded(session: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number {
+  return show(recorded(session), options, format, exitCode, timer);
+}
+
+function show(run: Recorded, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli"), cleanup = () => {}): number {
   // emit() adds the --description; the session keeps where tsprof's own code was.
-  const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
+  const withTools = (s: Session): Session => ({ ...s, meta: { ...s.meta, toolPaths: toolPaths() } });
   const renderer = rendererByName(format)!;
   try {
-    emit(session, renderer, options, true);
+    emit(withTools(run.session), renderer, options, true);
   } catch (e) {
     if (!(e instanceof OutputWriteError)) throw e;
-    keepAfterFailedWrite(session, e);
+    keepAfterFailedWrite(withTools(run.complete()), e);
     return exitCode;
   }
   timer.mark("render");
   timer.total("printed");
-  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  // Nothing below changes the report: it is printed already.
+  cleanup();
+  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(withTools(run.complete()));
   timer.mark("keep");
   timer.total("total");
   timer.flush();
@@ -267,7 +297,7 @@ class NoProfile extends Error {}
  * The session of a Deno or Bun child, which recorded with the runtime's own
  * `--cpu-prof` (Bun's has no idle samples: its gaps are idle time).
  */
-function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions): Session {
+function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): Recorded {
   // The child is the one process that writes here.
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
@@ -280,8 +310,15 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   }
   const cpuTimeMs = noted.cpuTimeMs;
   // The main thread first, then each worker Deno profiled, as profiles of their own.
-  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0], busyMs: noted.busyMs });
-  return {
+  const { cpu, profiles, warnings, complete } = importProcess(files, runtime, {
+    name: "main",
+    workerPrefix: "",
+    intervalMs: options.intervalMs,
+    entry: options.command[0],
+    busyMs: noted.busyMs,
+    first: framesFirst(options, format),
+  });
+  const session: Session = {
     version: 1,
     meta: {
       runtime,
@@ -297,6 +334,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     },
     profiles,
   };
+  return { session, complete: () => ({ ...session, profiles: complete() }) };
 }
 
 /**

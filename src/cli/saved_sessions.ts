@@ -65,8 +65,14 @@ export function keepSession(session: Session, dir: string = sessionsDir(), now: 
   // Kept after every run, while the user waits: speed before size, so the
   // runtime's own zlib at level 1 (the same gzipped JSON as encodeSessionFile,
   // several times faster than its portable deflate).
-  writeFileSync(tmp, gzipSync(sessionToJson(session), { level: constants.Z_BEST_SPEED }));
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, gzipSync(sessionToJson(session), { level: constants.Z_BEST_SPEED }));
+    renameSync(tmp, path);
+  } catch (e) {
+    // A full disk leaves no half-written file behind.
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   const all = listSavedSessions(dir);
   for (const old of all.slice(0, Math.max(0, all.length - KEPT_SESSIONS))) rmSync(join(dir, old + EXTENSION), { force: true });
   return id;

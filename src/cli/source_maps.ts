@@ -29,6 +29,7 @@ import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
 import { readCodeEnd } from "./code_end.ts";
+import type { FramesFirst } from "./frames_first.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
 export function readText(path: string): string | undefined {
@@ -83,9 +84,9 @@ export function mapChildSession(session: Session, childMapsFile: string | undefi
   return atNames(remapSession(session, fetch));
 }
 
-/** Maps Bun's `--cpu-prof` profile (see `mapJscProfile`), with the maps on disk. */
-export function mapBunProfile(profile: Profile): { profile: Profile; warnings: string[] } {
-  return mapJscProfile(profile, diskMaps, readText);
+/** Maps Bun's `--cpu-prof` profile (see `mapJscProfile`), with the maps on disk: the frames `first` marks now, the rest by `complete()`. */
+export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
+  return mapJscProfile(profile, diskMaps, readText, first);
 }
 
 /**

@@ -12,10 +12,12 @@ import { mergeAsyncPairs } from "./async_pairs.ts";
 import { placeAtDefinitions } from "./definitions.ts";
 import type { MapFetcher, ReadText } from "./map_source.ts";
 import { remapProfile, SourceMapCache } from "./remap.ts";
+import { mapShownFirst } from "./shown_first.ts";
 
 /**
  * A JavaScriptCore profile mapped through the maps `fetch` finds, with its
- * frames at their definitions (sources read with `readText`).
+ * frames at their definitions (sources read with `readText`): those `first`
+ * marks now, the others when `complete()` is called (all now without it).
  *
  * @example
  * ```ts
@@ -24,8 +26,18 @@ import { remapProfile, SourceMapCache } from "./remap.ts";
  * const { profile, warnings } = mapJscProfile(new ProfileBuilder("main").build(), () => undefined, () => undefined);
  * ```
  */
-export function mapJscProfile(profile: Profile, fetch: MapFetcher, readText: ReadText): { profile: Profile; warnings: string[] } {
+export function mapJscProfile(
+  profile: Profile,
+  fetch: MapFetcher,
+  readText: ReadText,
+  first?: (mapped: Profile) => Uint8Array | undefined,
+): { profile: Profile; warnings: string[]; complete(): Profile } {
   const cache = new SourceMapCache(fetch);
   const mapped = remapProfile(mergeAsyncPairs(profile), cache);
-  return { profile: placeAtDefinitions(mapped, readText), warnings: [...cache.warnings] };
+  // Frames `first` leaves out are placed when complete() asks (see
+  // shown_first.ts); each source is read once for both.
+  const texts = new Map<string, string | undefined>();
+  const readOnce = (path: string) => (texts.has(path) ? texts.get(path) : texts.set(path, readText(path)).get(path));
+  const placed = mapShownFirst(mapped, first?.(mapped), (p) => placeAtDefinitions(p, readOnce));
+  return { profile: placed.profile, warnings: [...cache.warnings], complete: placed.complete };
 }

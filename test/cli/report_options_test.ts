@@ -207,6 +207,25 @@ test("tsprof keeps the last 10 console runs and --load-prev renders one again", 
   }
 });
 
+test("a run's console report is the one --load-prev draws of the session it kept (frames placed after printing included)", () => {
+  const data = mkdtempSync(join(tmpdir(), "tsprof-data-test-"));
+  try {
+    const env = { TSPROF_DATA_DIR: data };
+    // Library code, recursion and small functions: frames under the threshold that Bun places after printing.
+    const r = tsprof([join(SCRIPTS, "golden.ts")], { env });
+    assert.equal(r.status, 0, r.stderr);
+    const hint = /To view this report with different options, run:\n {4}.+ --load-prev (\S+) \[options\]\n$/;
+    const m = hint.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    const again = tsprof(["--load-prev", m[1]!], { env });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /fib/);
+    assert.equal(r.stderr.replace(hint, ""), again.stdout);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
 test("tsprof keeps no session when writing to a file, and says nothing when the data directory cannot be written", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
   try {
