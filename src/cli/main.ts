@@ -25,6 +25,7 @@ import { VERSION } from "../version.ts";
  * files exit 2.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === "diff" || argv[0] === "check") return await subcommand(argv[0], argv.slice(1));
   let options: CliOptions;
   try {
     options = parseArgs(argv, VERSION);
@@ -67,6 +68,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (process.env.TSPROF_DEBUG) throw e;
     process.stderr.write(`tsprof: internal error: ${(e as Error).message ?? String(e)} (TSPROF_DEBUG=1 shows where)\n`);
     return 1;
+  }
+}
+
+/** `tsprof diff` and `tsprof check`, in their own modules; errors end as in `main`. */
+async function subcommand(name: "diff" | "check", args: readonly string[]): Promise<number> {
+  try {
+    if (name === "diff") return (await import("./diff_command.ts")).diffCommand(args);
+    return (await import("./check_command.ts")).checkCommand(args);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TsprofError && e.code === "INVALID_PROFILE_DATA")) {
+      process.stderr.write(`tsprof ${name}: ${e.message}\n`);
+      return 2;
+    }
+    if (process.env.TSPROF_DEBUG) throw e;
+    process.stderr.write(`tsprof ${name}: ${e instanceof TsprofError ? "" : "internal error: "}${(e as Error).message ?? String(e)}\n`);
+    return name === "check" ? 2 : 1;
   }
 }
 

@@ -39,7 +39,7 @@ function toolPaths(): string[] {
 }
 
 /** Decides colour the usual way: flags, then NO_COLOR/FORCE_COLOR, then TTY. */
-function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
+export function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
   if (flag !== undefined) return flag;
   const env = process.env;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
@@ -49,7 +49,12 @@ function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
 
 /** `--load <file>`: renders a saved or foreign profile. */
 export function showLoaded(options: CliOptions & { load: string }, format: string): void {
-  emit(mapLoadedSession(loadProfileFile(readFile(options.load), options.load)), rendererByName(format)!, options, false);
+  emit(loadSession(options.load), rendererByName(format)!, options, false);
+}
+
+/** A profile file in any format tsprof reads, as a session mapped to its sources where it can be. */
+export function loadSession(path: string): Session {
+  return mapLoadedSession(loadProfileFile(readFile(path), path));
 }
 
 /** `--load-prev <id>`: renders a session kept by an earlier run. */
@@ -273,7 +278,8 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
   if (renderer.name === "html" && options.open !== false && (htmlToBrowser || options.open === true)) openReport(outfile);
 }
 
-function writeAtomic(path: string, data: string | Uint8Array): void {
+/** Writes a whole file or nothing (temp file, then rename). */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, data);
