@@ -5,14 +5,12 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { cac } from "cac";
-import { type Budgets, checkBudgets, parseBudgetsJson, parseDuration, parseShare, splitTarget } from "../diff/budgets.ts";
-import type { Session } from "../format/types.ts";
+import { type Budgets, checkBudgets, parseDuration, parseShare, splitTarget } from "../diff/budgets.ts";
 import { renderCheck } from "../render/check_report.ts";
 import { UsageError } from "./args.ts";
+import { readBudgetsFile } from "./budget_file.ts";
 import { loadSession, writeAtomic } from "./report.ts";
 
 /** Help for `tsprof check --help`. */
@@ -36,34 +34,6 @@ Options:
 
 A target is a function name, a package name (lodash, @scope/pkg) or a glob
 on file paths (src/parse/*).`;
-
-/** Reads a budgets file, with its `base` path made relative to the file. */
-export function readBudgetsFile(path: string): { budgets: Budgets; base?: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read budgets "${path}": ${(e as { code?: string }).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
-  try {
-    const parsed = parseBudgetsJson(text);
-    return parsed.base === undefined ? parsed : { ...parsed, base: resolve(dirname(path), parsed.base) };
-  } catch (e) {
-    throw new UsageError(`budgets "${path}": ${(e as Error).message}`);
-  }
-}
-
-/**
- * Checks `session` against the budgets file `path` after a run: prints the
- * report on stderr and returns 1 if a budget is broken, else 0.
- */
-export function checkAfterRun(session: Session, path: string): number {
-  const { budgets, base } = readBudgetsFile(path);
-  const baseSession = base !== undefined ? loadSession(base) : undefined;
-  const results = checkBudgets(session, budgets, baseSession);
-  process.stderr.write(renderCheck(results, "console", base));
-  return results.some((r) => r.broken) ? 1 : 0;
-}
 
 /** Runs `tsprof check` and returns its exit code. */
 export function checkCommand(argv: readonly string[]): number {

@@ -47,6 +47,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const format = chooseFormat(options);
     if (options.outfile !== undefined) checkOutfile(options.outfile);
+    // A mistake in the budgets costs no run.
+    if (options.check !== undefined) (await import("./budget_file.ts")).readBudgetsFile(options.check);
     if (options.load !== undefined) {
       (await import("./report.ts")).showLoaded({ ...options, load: options.load }, format);
       return 0;

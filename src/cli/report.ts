@@ -26,6 +26,7 @@ import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
 import { VERSION } from "../version.ts";
+import { checkAfterRun } from "./budget_file.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
 function toolPaths(): string[] {
@@ -77,7 +78,7 @@ function readFile(path: string): Uint8Array {
  * After a script's run: its session, rendered and written, then kept for
  * `--load-prev`. Returns the exit code the CLI ends with.
  */
-export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number {
+export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number | Promise<number> {
   let session: Session;
   try {
     // The portable backend writes a session whose positions are the sources' already.
@@ -107,7 +108,7 @@ function withWorkers(session: Session, child: ChildResult): Session {
 }
 
 /** After `tsprof -- <command>`: one session with a profile per process the command ran. */
-export function finishTree(child: ChildResult, options: CliOptions, format: string): number {
+export function finishTree(child: ChildResult, options: CliOptions, format: string): number | Promise<number> {
   let session: Session | undefined;
   try {
     const durationMs = Date.now() - child.startTime;
@@ -166,12 +167,14 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   return sessions;
 }
 
-function show(recorded: Session, options: CliOptions, format: string, exitCode: number): number {
+function show(recorded: Session, options: CliOptions, format: string, exitCode: number): number | Promise<number> {
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
   const renderer = rendererByName(format)!;
   emit(session, renderer, options, true);
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  // A script that failed keeps its exit code; else a broken budget fails the run.
+  if (options.check !== undefined) return checkAfterRun(session, options.check, loadSession).then((c) => exitCode || c);
   return exitCode;
 }
 

@@ -18,7 +18,8 @@
  *
  * A change's z is `zShare` when `zTime` points the same way and is at
  * least 2 (the time itself changed), else 0. Where the path is new, gone
- * or the whole run, there is no rest to compare with: z is `zTime`. At
+ * or over 90% of either run, there is no rest worth comparing with: z is
+ * `zTime`. At
  * |z| ≥ 4 a change is `sure`, at 3 `likely`, under 3 it is `noise` and
  * hidden by default. A profile against itself has z = 0 everywhere.
  *
@@ -65,6 +66,8 @@ export const SURE_Z = 4;
 export const LIKELY_Z = 3;
 /** How sure, at least, that the time itself changed, for the change against the rest to count. */
 const TIME_GATE_Z = 2;
+/** The rest's least share of a run for the second test. */
+const MIN_REST = 0.1;
 
 /**
  * Compares a time in the base with one in the head under the noise model;
@@ -86,7 +89,9 @@ export function assessChange(base: number, head: number, model: NoiseModel, rest
   const delta = head - base;
   const variance = base * model.baseSampleMs + head * model.headSampleMs + (noise * base) ** 2 + (noise * head) ** 2;
   let z = delta === 0 || !(variance > 0) ? 0 : delta / Math.sqrt(variance);
-  if (rest && base > 0 && head > 0 && rest.base > 0 && rest.head > 0 && z !== 0) {
+  // A path that is nearly the whole run changes with it: its rest is idle and GC time, too erratic to compare with.
+  const comparable = rest !== undefined && base > 0 && head > 0 && rest.base > MIN_REST * (base + rest.base) && rest.head > MIN_REST * (head + rest.head);
+  if (rest && comparable && z !== 0) {
     const logRatio = Math.log(head / base) - Math.log(rest.head / rest.base);
     const logVariance = model.baseSampleMs / base + model.headSampleMs / head + model.baseSampleMs / rest.base + model.headSampleMs / rest.head + 2 * noise * noise;
     const zShare = logRatio / Math.sqrt(logVariance);
