@@ -68,7 +68,13 @@ export interface DiffSide {
   readonly totalMs: number;
   /** How many samples. */
   readonly samples: number;
-  /** Mean milliseconds a sample stands for. */
+  /**
+   * Milliseconds a sample stands for, as the noise model counts them:
+   * Σw² / Σw over the samples' weights. With even weights it is the
+   * interval; where a busy machine stretched some samples, the long ones
+   * count for more, as they should (a few long samples are less sure than
+   * many short ones).
+   */
   readonly sampleMs: number;
   /** The command profiled, where known. */
   readonly command?: readonly string[];
@@ -155,17 +161,21 @@ export function diffSessions(base: Session, head: Session, options: DiffOptions 
 
 function side(session: Session): DiffSide {
   let totalMs = 0;
+  let squares = 0;
   let samples = 0;
   for (const p of session.profiles) {
     samples += p.samples.length;
-    for (const w of p.weights) totalMs += w;
+    for (const w of p.weights) {
+      totalMs += w;
+      squares += w * w;
+    }
   }
   const m = session.meta;
   return {
     runtime: `${m.runtime} ${m.runtimeVersion}`.trim(),
     totalMs,
     samples,
-    sampleMs: samples > 0 ? totalMs / samples : m.intervalMs,
+    sampleMs: totalMs > 0 ? squares / totalMs : m.intervalMs,
     ...(m.command ? { command: m.command } : {}),
     ...(m.cwd ? { cwd: m.cwd } : {}),
   };

@@ -3,10 +3,10 @@
  *
  * The rule (see docs/diff.md):
  *
- * 1. Did the time change? A path's time in one profile is `count × w`,
- *    where `count` is how many samples landed on it and `w` the profile's
- *    mean sample weight. Sampling makes `count` a Poisson count, so the
- *    time's variance is `t × w`; runs of the same program also differ by
+ * 1. Did the time change? A path's time in one profile is the sum of the
+ *    weights of the samples that landed on it. Sampling makes their number
+ *    a Poisson count, so the time's variance is `t × w` with `w` = Σw²/Σw
+ *    over the profile's samples (the interval, when weights are even); runs of the same program also differ by
  *    themselves (JIT, GC), a relative spread `noise` of the time, so the
  *    variance is `t × w + (noise × t)²`. `(head − base)` over the square
  *    root of the two variances summed is the z-score `zTime`.
@@ -49,9 +49,9 @@ export interface Change {
 
 /** What the noise model needs to know of each profile. */
 export interface NoiseModel {
-  /** Mean milliseconds a sample of the base stands for. */
+  /** Milliseconds a sample of the base stands for (Σw²/Σw over its samples). */
   readonly baseSampleMs: number;
-  /** Mean milliseconds a sample of the head stands for. */
+  /** Milliseconds a sample of the head stands for (Σw²/Σw over its samples). */
   readonly headSampleMs: number;
   /**
    * Relative run-to-run spread of a path's time beyond sampling (0.1: 10 %).
