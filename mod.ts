@@ -81,6 +81,13 @@ export type { HttpProfilingOptions } from "./src/http/common.ts";
 export type { FetchHandler } from "./src/http/fetch.ts";
 export type { NextFunction, NodeMiddleware, NodeRequestLike, NodeResponseLike } from "./src/http/node.ts";
 export { VERSION } from "./src/version.ts";
+export { diffSessions, frameMatchKey, type DiffNode, type DiffOptions, type DiffSide, type FunctionDiff, type SessionDiff } from "./src/diff/diff_tree.ts";
+export { assessChange, type Change, type Confidence, type NoiseModel } from "./src/diff/significance.ts";
+export { checkBudgets, parseBudgetsJson, type BudgetResult, type Budgets } from "./src/diff/budgets.ts";
+export { renderDiffConsole, type DiffConsoleOptions } from "./src/render/diff_console.ts";
+export { renderDiffJson } from "./src/render/diff_json.ts";
+export { renderDiffHtml, type DiffHtmlOptions } from "./src/render/diff_html.ts";
+export { renderDiffMarkdown, renderMarkdown, type MarkdownOptions } from "./src/render/markdown.ts";
 
 // `deno run -A ./mod.ts script.ts` is the CLI on Deno (and what
 // `jsr:@tsprof/cli` runs); imported as a library, this does nothing.

@@ -27,8 +27,10 @@ export interface Budgets {
   maxRegression?: number;
 }
 
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
 /**
- * Parses a duration: `50ms`, `2s`, `1.5 s`, `1m`, or a bare number of
+ * Parses a duration: `50ms`, `2s`, `1.5 s`, `1m`, `1h`, or a bare number of
  * milliseconds.
  *
  * @throws {RangeError} when it is not one
@@ -40,10 +42,10 @@ export interface Budgets {
  * ```
  */
 export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min)?\s*$/.exec(text);
-  if (!m) throw new RangeError(`not a duration: "${text}" (write it as 50ms, 2s or 1m)`);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/.exec(text);
+  if (!m) throw new RangeError(`not a duration: "${text}" (write it as 50ms, 2s, 1m or 1h)`);
   const n = Number(m[1]);
-  return m[2] === "s" ? n * 1000 : m[2] === "m" || m[2] === "min" ? n * 60_000 : n;
+  return n * (UNIT_MS[m[2] ?? "ms"] ?? 1);
 }
 
 /**

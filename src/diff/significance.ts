@@ -17,9 +17,11 @@
  *    counts plus `noise` once per run), is the z-score `zShare`.
  *
  * A change's z is `zShare` when `zTime` points the same way and is at
- * least 2 (the time itself changed), else 0. Where the path is new, gone
- * or over 90% of either run, there is no rest worth comparing with: z is
- * `zTime`. At
+ * least 2 (the time itself changed), else 0. A path that is over 90% of
+ * either run is the run itself (its rest is idle and GC time): nothing
+ * tells its change from the machine's, so its z is 0 and the run's total
+ * speaks for it. Where the path is new or gone, or is the whole run (no
+ * `rest` given), z is `zTime`. At
  * |z| ≥ 4 a change is `sure`, at 3 `likely`, under 3 it is `noise` and
  * hidden by default. A profile against itself has z = 0 everywhere.
  *
@@ -89,9 +91,11 @@ export function assessChange(base: number, head: number, model: NoiseModel, rest
   const delta = head - base;
   const variance = base * model.baseSampleMs + head * model.headSampleMs + (noise * base) ** 2 + (noise * head) ** 2;
   let z = delta === 0 || !(variance > 0) ? 0 : delta / Math.sqrt(variance);
-  // A path that is nearly the whole run changes with it: its rest is idle and GC time, too erratic to compare with.
-  const comparable = rest !== undefined && base > 0 && head > 0 && rest.base > MIN_REST * (base + rest.base) && rest.head > MIN_REST * (head + rest.head);
-  if (rest && comparable && z !== 0) {
+  const whole = rest !== undefined && base > 0 && head > 0 && (rest.base <= MIN_REST * (base + rest.base) || rest.head <= MIN_REST * (head + rest.head));
+  if (whole) {
+    // A path that is nearly the whole run changes with it, whether the code or the machine changed: judged as the run is, not here.
+    z = 0;
+  } else if (rest && base > 0 && head > 0 && z !== 0) {
     const logRatio = Math.log(head / base) - Math.log(rest.head / rest.base);
     const logVariance = model.baseSampleMs / base + model.headSampleMs / head + model.baseSampleMs / rest.base + model.headSampleMs / rest.head + 2 * noise * noise;
     const zShare = logRatio / Math.sqrt(logVariance);

@@ -20,24 +20,28 @@ const KIND: Record<BudgetResult["kind"], string> = { max: "max", maxShare: "max 
  */
 export function renderCheck(results: readonly BudgetResult[], format: "console" | "markdown" | "json", against?: string): string {
   const broken = results.filter((r) => r.broken);
-  const ordered = [...broken, ...results.filter((r) => !r.broken)];
+  const ordered = [...broken, ...results.filter((r) => !r.broken && !r.info), ...results.filter((r) => r.info)];
+  const judged = results.filter((r) => !r.info);
   if (format === "json") {
     return JSON.stringify({ tsprofCheck: 1, ok: broken.length === 0, broken: broken.length, ...(against ? { base: against } : {}), budgets: results }, null, 2) + "\n";
   }
-  const title = results.length === 0
+  const title = judged.length === 0
     ? "no budgets to check"
     : broken.length === 0
-    ? `all ${results.length} budgets kept`
-    : `${broken.length} of ${results.length} budgets broken`;
+    ? `all ${judged.length} budgets kept`
+    : `${broken.length} of ${judged.length} budgets broken`;
+  const vs = (r: BudgetResult) => (r.kind === "maxRegression" && against ? ` against ${against}` : "");
   const line = (r: BudgetResult) =>
-    `${r.what}: ${r.actual}, ${r.broken ? "over" : "within"} its ${KIND[r.kind]} of ${r.limit}${r.kind === "maxRegression" && against ? ` against ${against}` : ""}${r.note ? ` (${r.note})` : ""}`;
+    r.info
+      ? `${r.what}: ${r.actual}${vs(r)}${r.note ? ` (${r.note})` : ""}`
+      : `${r.what}: ${r.actual}, ${r.broken ? "over" : "within"} its ${KIND[r.kind]} of ${r.limit}${vs(r)}${r.note ? ` (${r.note})` : ""}`;
   if (format === "markdown") {
     const esc = (s: string) => s.replace(/[\\`*_{}[\]<>|#]/g, "\\$&");
     const out = [`### tsprof check: ${title}`, ""];
-    for (const r of ordered) out.push(`- ${r.broken ? "❌" : "✅"} ${esc(line(r))}`);
+    for (const r of ordered) out.push(`- ${r.broken ? "❌" : r.info ? "ℹ️" : "✅"} ${esc(line(r))}`);
     return out.join("\n") + "\n";
   }
   const out = [`tsprof check: ${title}`];
-  for (const r of ordered) out.push(`  ${r.broken ? "FAIL" : "ok  "}  ${line(r)}`);
+  for (const r of ordered) out.push(`  ${r.broken ? "FAIL" : r.info ? "info" : "ok  "}  ${line(r)}`);
   return out.join("\n") + "\n";
 }
