@@ -54,6 +54,7 @@ export function renderDiffHtml(diff: SessionDiff, options: DiffHtmlOptions = {})
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tsprof diff: ${esc(baseLabel)} → ${esc(headLabel)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>
 body{font:13px/1.4 system-ui,sans-serif;margin:16px;color:#222;background:#fff}
 h1{font-size:18px;margin:0 0 8px}
