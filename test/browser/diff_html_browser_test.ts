@@ -4,24 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { diffSessions } from "../../src/diff/diff_tree.ts";
-import { ProfileBuilder } from "../../src/format/builder.ts";
-import type { Frame, Session } from "../../src/format/types.ts";
+import type { Frame } from "../../src/format/types.ts";
 import { renderDiffHtml } from "../../src/render/diff_html.ts";
 import { test } from "../harness.ts";
 import { browserSkipReason, launchChromium } from "../_browser.ts";
 import { HOSTILE_NAMES } from "../_hostile.ts";
+import { sessionOfCounts } from "../_helpers.ts";
 
 const fr = (name: string, file = "/app/src/app.ts"): Frame => ({ name, file, line: 1, col: 1, kind: "js" });
 
-function session(stacks: readonly [readonly Frame[], number][]): Session {
-  const b = new ProfileBuilder("main");
-  let ms = 0;
-  for (const [stack, count] of stacks) {
-    for (let i = 0; i < count; i++) b.addSample(stack, 1);
-    ms += count;
-  }
-  return { version: 1, meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: ms, cwd: "/app" }, profiles: [b.build()] };
-}
+const session = (stacks: readonly [readonly Frame[], number][]) => sessionOfCounts(stacks);
 
 test("the diff page draws bars as wide as the head's time, red where it grew, and runs nothing a name carries", async () => {
   const main = fr("main");

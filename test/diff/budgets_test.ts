@@ -1,23 +1,15 @@
 import assert from "node:assert/strict";
 import { checkBudgets, parseBudgetsJson, parseDuration, parseShare, splitTarget, targetMatcher, timeWith } from "../../src/diff/budgets.ts";
-import { ProfileBuilder } from "../../src/format/builder.ts";
-import type { Frame, Session } from "../../src/format/types.ts";
+import type { Frame } from "../../src/format/types.ts";
 import { test } from "../harness.ts";
+import { sessionOfCounts } from "../_helpers.ts";
 
 const fr = (name: string, file = "/app/src/app.ts"): Frame => ({ name, file, line: 1, col: 1, kind: "js" });
 const main = fr("main");
 const parse = fr("parseConfig", "/app/src/config.ts");
 const lodash = fr("map", "/app/node_modules/lodash/map.js");
 
-function session(stacks: readonly [readonly Frame[], number][]): Session {
-  const b = new ProfileBuilder("main");
-  let ms = 0;
-  for (const [stack, count] of stacks) {
-    for (let i = 0; i < count; i++) b.addSample(stack, 1);
-    ms += count;
-  }
-  return { version: 1, meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: ms, cwd: "/app" }, profiles: [b.build()] };
-}
+const session = (stacks: readonly [readonly Frame[], number][]) => sessionOfCounts(stacks);
 
 test("parseDuration() and parseShare() read what budgets are written in, and refuse the rest", () => {
   assert.equal(parseDuration("50ms"), 50);

@@ -1,23 +1,16 @@
 import assert from "node:assert/strict";
 import { biggestChanges, diffSessions, type DiffNode, frameMatchKey, shownPaths } from "../../src/diff/diff_tree.ts";
 import { assessChange, isSignificant } from "../../src/diff/significance.ts";
-import { ProfileBuilder } from "../../src/format/builder.ts";
-import type { Frame, Session } from "../../src/format/types.ts";
+import type { Frame } from "../../src/format/types.ts";
 import { test } from "../harness.ts";
+import { sessionOfCounts } from "../_helpers.ts";
+import { prng } from "../../bench/synthetic_profile.ts";
 
 /** A frame `name` in `file` (app code under /app unless told) at `line`. */
 const fr = (name: string, file = "/app/src/app.ts", line = 1): Frame => ({ name, file, line, col: 1, kind: "js" });
 
 /** A session of 1 ms samples: `count` samples on each stack (frames outermost first). */
-function session(stacks: readonly [readonly Frame[], number][], cwd = "/app"): Session {
-  const b = new ProfileBuilder("main");
-  let ms = 0;
-  for (const [stack, count] of stacks) {
-    for (let i = 0; i < count; i++) b.addSample(stack, 1);
-    ms += count;
-  }
-  return { version: 1, meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: ms, cwd }, profiles: [b.build()] };
-}
+const session = (stacks: readonly [readonly Frame[], number][], cwd = "/app") => sessionOfCounts(stacks, { cwd });
 
 const main = fr("main", "/app/src/main.ts", 1);
 const parse = fr("parseConfig", "/app/src/config.ts", 10);
@@ -42,18 +35,6 @@ function anySignificant(root: DiffNode): DiffNode | undefined {
     todo.push(...n.children);
   }
   return undefined;
-}
-
-/** A seeded random source (mulberry32), so that the noise tests are the same every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A Poisson count of mean `mean` (normal approximation above 50, Knuth's method below). */
@@ -113,7 +94,7 @@ test("diffSessions() calls a run slowed down as a whole (a busy machine) no chan
 });
 
 test("diffSessions() flags none of 40 functions between runs that differ by sampling noise alone", () => {
-  const rand = rng(18);
+  const rand = prng(18);
   const fns = Array.from({ length: 40 }, (_, i) => fr(`fn${i}`, `/app/src/m${i % 7}.ts`, i + 1));
   const means = fns.map((_, i) => 20 + ((i * 37) % 400));
   let flagged = 0;

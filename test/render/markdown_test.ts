@@ -2,26 +2,18 @@ import assert from "node:assert/strict";
 import { micromark } from "micromark";
 import { gfm, gfmHtml } from "micromark-extension-gfm";
 import { diffSessions } from "../../src/diff/diff_tree.ts";
-import { ProfileBuilder } from "../../src/format/builder.ts";
-import type { Frame, Session } from "../../src/format/types.ts";
+import type { Frame } from "../../src/format/types.ts";
 import { renderDiffMarkdown, renderMarkdown } from "../../src/render/markdown.ts";
 import { renderCheck } from "../../src/render/check_report.ts";
 import { test } from "../harness.ts";
+import { sessionOfCounts } from "../_helpers.ts";
 
 /** The HTML GitHub would make of `md`: CommonMark with GFM (tables, autolinks, strikethrough). */
 const toHtml = (md: string) => micromark(md, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true });
 const fr = (name: string, file = "/app/src/app.ts", line = 1): Frame => ({ name, file, line, col: 1, kind: "js" });
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
-function session(stacks: readonly [readonly Frame[], number][], extra: Partial<Session["meta"]> = {}): Session {
-  const b = new ProfileBuilder("main");
-  let ms = 0;
-  for (const [stack, count] of stacks) {
-    for (let i = 0; i < count; i++) b.addSample(stack, 1);
-    ms += count;
-  }
-  return { version: 1, meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: ms, cwd: "/app", command: ["app.ts"], ...extra }, profiles: [b.build()] };
-}
+const session = (stacks: readonly [readonly Frame[], number][]) => sessionOfCounts(stacks, { command: ["app.ts"] });
 
 /** Every table's rows have as many cells as its header: no `|` in a name broke one. */
 function checkTables(html: string): number {
