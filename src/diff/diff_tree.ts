@@ -76,6 +76,8 @@ export interface DiffSide {
    * many short ones).
    */
   readonly sampleMs: number;
+  /** CPU time over wall time, where the profile says both: how much of the machine the run got. */
+  readonly machine?: number;
   /** The command profiled, where known. */
   readonly command?: readonly string[];
   /** Working directory it was recorded in, where known. */
@@ -154,7 +156,9 @@ export function diffSessions(base: Session, head: Session, options: DiffOptions 
   const root: Building = { frame: { name: "(root)", kind: "root" }, key: "(root)", base: 0, head: 0, children: new Map() };
   addSession(root, base, "base", options);
   addSession(root, head, "head", options);
-  const model: NoiseModel = { baseSampleMs: baseSide.sampleMs, headSampleMs: headSide.sampleMs, noise: options.noise ?? 0.1 };
+  // The machine's share counts only where both runs know it.
+  const machine = baseSide.machine !== undefined && headSide.machine !== undefined ? { baseMachine: baseSide.machine, headMachine: headSide.machine } : {};
+  const model: NoiseModel = { baseSampleMs: baseSide.sampleMs, headSampleMs: headSide.sampleMs, noise: options.noise ?? 0.1, ...machine };
   const tree = finishTree(root, model);
   return { base: baseSide, head: headSide, noise: model.noise!, root: tree, functions: functionDiffs(tree, model) };
 }
@@ -176,6 +180,7 @@ function side(session: Session): DiffSide {
     totalMs,
     samples,
     sampleMs: totalMs > 0 ? squares / totalMs : m.intervalMs,
+    ...(m.cpuTimeMs !== undefined && m.cpuTimeMs > 0 && m.durationMs > 0 ? { machine: m.cpuTimeMs / m.durationMs } : {}),
     ...(m.command ? { command: m.command } : {}),
     ...(m.cwd ? { cwd: m.cwd } : {}),
   };

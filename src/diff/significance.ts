@@ -3,7 +3,8 @@
  *
  * The rule (see docs/diff.md):
  *
- * 1. Did the time change? A path's time in one profile is the sum of the
+ * 1. Did the time change? (In the CPU time the run got, where both runs
+ *    say how much they had: `t × cpu / wall`.) A path's time in one profile is the sum of the
  *    weights of the samples that landed on it. Sampling makes their number
  *    a Poisson count, so the time's variance is `t × w` with `w` = Σw²/Σw
  *    over the profile's samples (the interval, when weights are even); runs of the same program also differ by
@@ -60,6 +61,15 @@ export interface NoiseModel {
    * @default {0.1}
    */
   readonly noise?: number;
+  /**
+   * CPU time over wall time of each run, where both are known: how much of
+   * the machine each run got. The first test compares times scaled by it,
+   * so that a run the machine starved is not taken for slower code.
+   * @default {1}
+   */
+  readonly baseMachine?: number;
+  /** CPU time over wall time of the head run (see `baseMachine`). @default {1} */
+  readonly headMachine?: number;
 }
 
 /** |z| at or above which a change is `sure`. */
@@ -89,8 +99,12 @@ const MIN_REST = 0.1;
 export function assessChange(base: number, head: number, model: NoiseModel, rest?: { base: number; head: number }): Change {
   const noise = model.noise ?? 0.1;
   const delta = head - base;
-  const variance = base * model.baseSampleMs + head * model.headSampleMs + (noise * base) ** 2 + (noise * head) ** 2;
-  let z = delta === 0 || !(variance > 0) ? 0 : delta / Math.sqrt(variance);
+  // Without a rest to compare with, the times as measured; else in the machine time each run got.
+  const bm = rest ? (model.baseMachine ?? 1) : 1;
+  const hm = rest ? (model.headMachine ?? 1) : 1;
+  const variance = bm * bm * base * model.baseSampleMs + hm * hm * head * model.headSampleMs + (noise * bm * base) ** 2 + (noise * hm * head) ** 2;
+  const scaledDelta = hm * head - bm * base;
+  let z = scaledDelta === 0 || !(variance > 0) ? 0 : scaledDelta / Math.sqrt(variance);
   const whole = rest !== undefined && base > 0 && head > 0 && (rest.base <= MIN_REST * (base + rest.base) || rest.head <= MIN_REST * (head + rest.head));
   if (whole) {
     // A path that is nearly the whole run changes with it, whether the code or the machine changed: judged as the run is, not here.
