@@ -170,3 +170,17 @@ test("assessChange() needs enough samples: 3 → 6 is noise, 300 → 600 is sure
   const coarse = assessChange(30, 60, { baseSampleMs: 10, headSampleMs: 10 }, { base: 1000, head: 1000 });
   assert.equal(coarse.confidence, "noise");
 });
+
+test("diffSessions() judges time in the CPU time each run got: a starved base run hides no doubled function", () => {
+  // The base run got a fifth of a core, the head two fifths; parseConfig does twice the work in the head.
+  const base = sessionOfCounts([[[main, parse], 300], [[main, render], 300], [[main, compute], 600]], { cpuTimeMs: 240 });
+  const head = sessionOfCounts([[[main, parse], 300], [[main, render], 150], [[main, compute], 300]], { cpuTimeMs: 300 });
+  const diff = diffSessions(base, head);
+  assert.ok(isSignificant(find(diff.root, "parseConfig")!.change), JSON.stringify(find(diff.root, "parseConfig")!.change));
+  assert.equal(find(diff.root, "renderPage")!.change.confidence, "noise");
+  // Without the CPU times, a function whose milliseconds did not change is not called slower.
+  const { cpuTimeMs: _b, ...baseMeta } = base.meta;
+  const { cpuTimeMs: _h, ...headMeta } = head.meta;
+  const blind = diffSessions({ ...base, meta: baseMeta }, { ...head, meta: headMeta });
+  assert.equal(find(blind.root, "parseConfig")!.change.confidence, "noise");
+});
