@@ -163,9 +163,14 @@ function sessionMarkdown(session: Session, options: MarkdownOptions, budget: Bud
   return { text: out.join("\n"), cut };
 }
 
-/** Text outside code: characters markdown would read as markup are escaped. */
+/**
+ * Text outside code, on one line: the characters markdown would read as
+ * markup mid-line are escaped, and so is a start that would make a heading,
+ * a quote or a list.
+ */
 function escapeText(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>()#+\-!|~]/g, "\\$&").replace(/[\r\n]+/g, " ");
+  const text = s.replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/[\r\n]+/g, " ");
+  return /^(?:[#>+-]|\d+[.)])/.test(text) ? `\\${text}` : text;
 }
 
 function profileMarkdown(profile: Profile, options: MarkdownOptions, budget: Budget, cut: string[]): string[] {
@@ -195,6 +200,7 @@ function profileMarkdown(profile: Profile, options: MarkdownOptions, budget: Bud
 /** The hottest call paths as a nested list, heaviest first, at most `limit` items. */
 function pathLines(root: CallNode, total: number, cwd: string | undefined, limit: number): { lines: string[]; left: number } {
   const lines: string[] = [];
+  // Paths over 2% of the time that the limit left out.
   let left = 0;
   const todo: [CallNode, number][] = [];
   const pushKids = (node: CallNode, depth: number) => {
@@ -204,8 +210,9 @@ function pathLines(root: CallNode, total: number, cwd: string | undefined, limit
   pushKids(root, 0);
   while (todo.length > 0) {
     const [node, depth] = todo.pop()!;
-    // Paths under 2% of the total are not "hottest": counted, not listed.
-    if (lines.length >= limit || node.time < 0.02 * total) {
+    // Paths under 2% of the total are not "hottest": not listed, and no cut.
+    if (node.time < 0.02 * total) continue;
+    if (lines.length >= limit) {
       left++;
       continue;
     }

@@ -38,8 +38,11 @@ test("renderMarkdown() renders on GitHub as meant: heading, nested list of paths
 
 test("renderMarkdown() keeps hostile function names inside their code spans and table cells", () => {
   const names = ["a|b", "`tick`", "<script>alert(1)</script>", "**bold**", "x``y", "[link](http://e.com)"];
-  const md = renderMarkdown(session(names.map((n, i) => [[fr(n, `/app/src/f${i}.ts`)], 100 + i] as [Frame[], number])));
+  const s = session(names.map((n, i) => [[fr(n, `/app/src/f${i}.ts`)], 100 + i] as [Frame[], number]));
+  const md = renderMarkdown({ ...s, meta: { ...s.meta, description: "# not a heading ~~nor struck~~ <b>", warnings: ["1. not a list"] } });
   const html = toHtml(md);
+  assert.ok(!/<h1>|<del>|<b>|<ol>/.test(html), "a description or warning makes no markup");
+  assert.match(html, /# not a heading ~~nor struck~~ &lt;b&gt;/);
   assert.equal(checkTables(html), 2);
   assert.ok(!html.includes("<script>"), "no raw HTML from a name");
   assert.ok(!html.includes("<strong>bold") && !html.includes("<a href"), "no markup from a name");
