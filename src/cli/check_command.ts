@@ -28,7 +28,7 @@ Options:
   --base <profile>         A base profile for --max-regression
   --max-regression <%>     How much slower than the base the total or a function's own
                            time may get; only changes the samples support count
-  --noise <share>          Run-to-run spread the regression check allows for (default 0.1)
+  --noise <share>          Run-to-run spread the regression check allows for (default 0.05)
   -r, --renderer <name>    console, markdown or json (default: console)
   -o, --outfile <file>     Write the report to a file
 
@@ -49,7 +49,7 @@ export function checkCommand(argv: readonly string[]): number {
     .option("--max-total <time>", "")
     .option("--base <profile>", "")
     .option("--max-regression <share>", "")
-    .option("--noise <share>", "", { default: 0.1 })
+    .option("--noise <share>", "", { default: 0.05 })
     .option("-r, --renderer <name>", "")
     .option("-o, --outfile <file>", "");
   const known = new Set(cli.globalCommand.options.flatMap((o) => o.names));

@@ -48,7 +48,7 @@ Options:
   --flat                  One line per function instead of the tree
   --flat-time <which>     With --flat: self (default) or total time
   --all                   Show every path, changes within noise too (marked ~)
-  --noise <share>         Run-to-run spread to allow for beyond sampling (default 0.1)
+  --noise <share>         Run-to-run spread to allow for beyond sampling (default 0.05)
   --show-all              Keep runtime internals and library frames unfolded
   --show <glob>, --hide <glob>  What counts as app or library code, as in the tree
   --no-color, --color     Colour (default: on a terminal)
@@ -68,7 +68,7 @@ export function parseDiffArgs(argv: readonly string[]): DiffCliOptions {
     .option("--flat", "")
     .option("--flat-time <which>", "", { default: "self" })
     .option("--all", "")
-    .option("--noise <share>", "", { default: 0.1 })
+    .option("--noise <share>", "", { default: 0.05 })
     .option("--show-all", "")
     .option("--show <glob>", "")
     .option("--hide <glob>", "")

@@ -70,7 +70,7 @@ export interface DiffSide {
   readonly samples: number;
   /**
    * Milliseconds a sample stands for, as the noise model counts them:
-   * Σw² / Σw over the samples' weights. With even weights it is the
+   * Σw² / Σw over the weights of the samples not idle. With even weights it is the
    * interval; where a busy machine stretched some samples, the long ones
    * count for more, as they should (a few long samples are less sure than
    * many short ones).
@@ -118,7 +118,7 @@ export interface DiffOptions extends ProcessOptions {
   /**
    * Relative run-to-run spread of a time beyond sampling (see
    * `significance.ts`): higher flags fewer changes.
-   * @default {0.1}
+   * @default {0.05}
    */
   noise?: number;
 }
@@ -158,19 +158,25 @@ export function diffSessions(base: Session, head: Session, options: DiffOptions 
   addSession(root, head, "head", options);
   // The machine's share counts only where both runs know it.
   const machine = baseSide.machine !== undefined && headSide.machine !== undefined ? { baseMachine: baseSide.machine, headMachine: headSide.machine } : {};
-  const model: NoiseModel = { baseSampleMs: baseSide.sampleMs, headSampleMs: headSide.sampleMs, noise: options.noise ?? 0.1, ...machine };
+  const model: NoiseModel = { baseSampleMs: baseSide.sampleMs, headSampleMs: headSide.sampleMs, noise: options.noise ?? 0.05, ...machine };
   const tree = finishTree(root, model);
   return { base: baseSide, head: headSide, noise: model.noise!, root: tree, functions: functionDiffs(tree, model) };
 }
 
 function side(session: Session): DiffSide {
   let totalMs = 0;
+  let codeMs = 0;
   let squares = 0;
   let samples = 0;
   for (const p of session.profiles) {
     samples += p.samples.length;
-    for (const w of p.weights) {
+    for (let i = 0; i < p.samples.length; i++) {
+      const w = p.weights[i]!;
       totalMs += w;
+      // Idle stretches can be one long sample (Bun's gaps): they say nothing of how sure code time is.
+      const s = p.samples[i]!;
+      if (s < 0 || p.frames[p.stacks.frame[s]!]!.kind === "idle") continue;
+      codeMs += w;
       squares += w * w;
     }
   }
@@ -179,7 +185,7 @@ function side(session: Session): DiffSide {
     runtime: `${m.runtime} ${m.runtimeVersion}`.trim(),
     totalMs,
     samples,
-    sampleMs: totalMs > 0 ? squares / totalMs : m.intervalMs,
+    sampleMs: codeMs > 0 ? squares / codeMs : m.intervalMs,
     ...(m.cpuTimeMs !== undefined && m.cpuTimeMs > 0 && m.durationMs > 0 ? { machine: m.cpuTimeMs / m.durationMs } : {}),
     ...(m.command ? { command: m.command } : {}),
     ...(m.cwd ? { cwd: m.cwd } : {}),

@@ -57,8 +57,8 @@ export interface NoiseModel {
   /** Milliseconds a sample of the head stands for (Σw²/Σw over its samples). */
   readonly headSampleMs: number;
   /**
-   * Relative run-to-run spread of a path's time beyond sampling (0.1: 10 %).
-   * @default {0.1}
+   * Relative run-to-run spread of a path's time beyond sampling (0.05: 5 %).
+   * @default {0.05}
    */
   readonly noise?: number;
   /**
@@ -97,7 +97,7 @@ const MIN_REST = 0.1;
  * ```
  */
 export function assessChange(base: number, head: number, model: NoiseModel, rest?: { base: number; head: number }): Change {
-  const noise = model.noise ?? 0.1;
+  const noise = model.noise ?? 0.05;
   const delta = head - base;
   // Without a rest to compare with, the times as measured; else in the machine time each run got.
   const bm = rest ? (model.baseMachine ?? 1) : 1;

@@ -76,7 +76,7 @@ export function describeSide(side: DiffSide): string {
  * @example
  * ```ts
  * import { noiseRule } from "./diff_text.ts";
- * noiseRule(0.1); // "shown: changes the sample counts support (z ≥ 3 ..."
+ * noiseRule(0.05); // "shown: changes the sample counts support (z ≥ 3 ..."
  * ```
  */
 export function noiseRule(noise: number): string {
