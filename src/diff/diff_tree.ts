@@ -245,7 +245,16 @@ function finishTree(root: Building, model: NoiseModel): DiffNode {
     for (const c of b.children.values()) todo.push(c);
   }
   const made = new Map<Building, DiffNode>();
-  const rest = (b: number, h: number) => ({ base: root.base - b, head: root.head - h });
+  // The rest of a path is the rest of the code: waiting is the machine's and the network's as much as the code's.
+  let idleBase = 0;
+  let idleHead = 0;
+  for (const c of root.children.values()) {
+    if (c.frame.kind !== "idle") continue;
+    idleBase += c.base;
+    idleHead += c.head;
+  }
+  const rest = (b: number, h: number) => ({ base: root.base - idleBase - b, head: root.head - idleHead - h });
+  const judge = (frame: Frame, b: number, h: number): Change => (frame.kind === "idle" ? unjudged(b, h, model) : assessChange(b, h, model, rest(b, h)));
   for (let i = order.length - 1; i >= 0; i--) {
     const b = order[i]!;
     const children = [...b.children.values()].map((c) => made.get(c)!);
@@ -259,14 +268,19 @@ function finishTree(root: Building, model: NoiseModel): DiffNode {
     made.set(b, {
       frame: b.frame,
       key: b.key,
-      change: assessChange(b.base, b.head, model, rest(b.base, b.head)),
-      self: assessChange(clamp(baseSelf), clamp(headSelf), model, rest(clamp(baseSelf), clamp(headSelf))),
+      change: judge(b.frame, b.base, b.head),
+      self: judge(b.frame, clamp(baseSelf), clamp(headSelf)),
       children,
     });
   }
   const top = made.get(root)!;
   // The whole run has no rest to compare with: the first test alone.
   return { ...top, change: assessChange(root.base, root.head, model), self: assessChange(top.self.base, top.self.head, model) };
+}
+
+/** A change shown but never called significant: idle time, which code alone does not decide. */
+function unjudged(base: number, head: number, model: NoiseModel): Change {
+  return { ...assessChange(base, head, model), z: 0, p: 1, confidence: "noise" };
 }
 
 /** Floating-point sums may leave a hair below zero. */
@@ -281,8 +295,10 @@ function byChange(a: DiffNode, b: DiffNode): number {
 
 /** Per function: self time summed over its paths, total time counted once per path (recursion). */
 function functionDiffs(root: DiffNode, model: NoiseModel): FunctionDiff[] {
-  const all = root.change;
-  const rest = (b: number, h: number) => ({ base: all.base - b, head: all.head - h });
+  const idle = root.children.filter((c) => c.frame.kind === "idle");
+  const codeBase = root.change.base - idle.reduce((t, c) => t + c.change.base, 0);
+  const codeHead = root.change.head - idle.reduce((t, c) => t + c.change.head, 0);
+  const rest = (b: number, h: number) => ({ base: codeBase - b, head: codeHead - h });
   const rows = new Map<string, { frame: Frame; baseSelf: number; headSelf: number; baseTotal: number; headTotal: number }>();
   const onPath = new Map<string, number>();
   const todo: (DiffNode | { leave: string })[] = [...root.children];
@@ -308,12 +324,8 @@ function functionDiffs(root: DiffNode, model: NoiseModel): FunctionDiff[] {
   }
   const out: FunctionDiff[] = [];
   for (const [key, r] of rows) {
-    out.push({
-      frame: r.frame,
-      key,
-      self: assessChange(r.baseSelf, r.headSelf, model, rest(r.baseSelf, r.headSelf)),
-      total: assessChange(r.baseTotal, r.headTotal, model, rest(r.baseTotal, r.headTotal)),
-    });
+    const judge = (b: number, h: number) => (r.frame.kind === "idle" ? unjudged(b, h, model) : assessChange(b, h, model, rest(b, h)));
+    out.push({ frame: r.frame, key, self: judge(r.baseSelf, r.headSelf), total: judge(r.baseTotal, r.headTotal) });
   }
   return out.sort((a, b) => Math.abs(b.self.delta) - Math.abs(a.self.delta) || b.self.head - a.self.head || (a.key < b.key ? -1 : 1));
 }

@@ -11,8 +11,9 @@
  *    themselves (JIT, GC), a relative spread `noise` of the time, so the
  *    variance is `t × w + (noise × t)²`. `(head − base)` over the square
  *    root of the two variances summed is the z-score `zTime`.
- * 2. Did it change against the rest of the run? A busy machine slows a
- *    whole run down, every function alike: that is no change of the code.
+ * 2. Did it change against the rest of the run's code (idle time left
+ *    out)? A busy machine slows a whole run down, every function alike:
+ *    that is no change of the code.
  *    The log of the path's ratio (head / base) minus the log of the rest's
  *    ratio, over its standard deviation (the Poisson terms of the four
  *    counts plus `noise` once per run), is the z-score `zShare`.
