@@ -14,14 +14,33 @@ export const config = defineConfig({
     portable: "runtimes/portable/mod.ts",
     portable_node_hooks: "runtimes/portable/node_hooks.ts",
     esbuild: "runtimes/portable/esbuild_plugin.ts",
+    format: "src/format/mod.ts",
+    import: "src/import/mod.ts",
+    render: "src/render/mod.ts",
+    tree: "src/tree/mod.ts",
+    backend: "runtimes/mod.ts",
   },
   format: ["esm"],
   target: "node20",
   platform: "node",
-  dts: { entry: { mod: "mod.ts", portable: "runtimes/portable/mod.ts", esbuild: "runtimes/portable/esbuild_plugin.ts" } },
+  dts: {
+    entry: {
+      mod: "mod.ts",
+      portable: "runtimes/portable/mod.ts",
+      esbuild: "runtimes/portable/esbuild_plugin.ts",
+      format: "src/format/mod.ts",
+      import: "src/import/mod.ts",
+      render: "src/render/mod.ts",
+      tree: "src/tree/mod.ts",
+      backend: "runtimes/mod.ts",
+    },
+  },
   splitting: true,
   clean: true,
   external: [/^node:/, /^bun:/],
+  // Keep "node:": without it a bundler cannot tell "process" the builtin from
+  // an npm package, and the library entry fails to bundle for the browser.
+  removeNodeProtocol: false,
   // Deno loads the preloads of `tsprof -- deno ...` from this build, in the
   // user's project, where a bare "@jridgewell/..." resolves to nothing: the
   // source-map packages (small, and loaded only when mapping) go inside.

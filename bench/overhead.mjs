@@ -16,7 +16,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const rounds = Number(args[args.indexOf("--rounds") + 1]) || (quick ? 1 : 7);
-const outFile = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, quick ? "bench/out/RESULTS-quick.md" : "bench/RESULTS.md");
+const outFile = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, quick ? "bench/out/RESULTS-quick.md" : "bench/RESULTS-synthetic.md");
 const bin = (p) => join(root, "node_modules", p);
 const tsx = bin("tsx/dist/loader.mjs");
 const node20 = process.execPath;

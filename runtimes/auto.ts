@@ -14,7 +14,7 @@ import { TsprofError } from "../src/errors.ts";
  *
  * @example
  * ```ts
- * import { detectRuntime, type RuntimeName } from "./auto.ts";
+ * import { detectRuntime, type RuntimeName } from "tsprof/backend";
  * const here: RuntimeName = detectRuntime();
  * ```
  */
@@ -26,7 +26,7 @@ export type RuntimeName = "node" | "deno" | "bun" | "unknown";
  *
  * @example
  * ```ts
- * import { detectRuntime } from "./auto.ts";
+ * import { detectRuntime } from "tsprof/backend";
  * const runtime = detectRuntime(); // "node", "deno", "bun" or "unknown"
  * ```
  */
@@ -45,7 +45,7 @@ export function detectRuntime(): RuntimeName {
  * @throws {TsprofError} `UNSUPPORTED_RUNTIME` when the backend cannot run here
  * @example
  * ```ts
- * import { loadBackend } from "./auto.ts";
+ * import { loadBackend } from "tsprof/backend";
  * const backend = await loadBackend("auto");
  * ```
  */

@@ -23,6 +23,7 @@ import {
   type SaveOptions,
 } from "../src/profiler.ts";
 import { rendererForSave } from "../src/render/output.ts";
+import type { RenderOptions } from "../src/render/registry.ts";
 import { VERSION } from "../src/version.ts";
 import { loadBackend } from "./auto.ts";
 
@@ -88,7 +89,7 @@ const HOST: ProfilerHost = {
  *
  * @example Start and stop
  * ```ts
- * import { Profiler } from "../mod.ts";
+ * import { Profiler } from "tsprof";
  * const profiler = new Profiler({ intervalMs: 1 });
  * await profiler.start();
  * JSON.stringify(Array.from({ length: 1e5 }, (_, i) => ({ i })));
@@ -99,21 +100,89 @@ const HOST: ProfilerHost = {
  *
  * @example A block, by scope
  * ```ts
- * import { Profiler } from "../mod.ts";
+ * import { Profiler } from "tsprof";
  * {
  *   await using _ = await new Profiler({ description: "sorting" }).start();
  *   Array.from({ length: 1e5 }, () => Math.random()).sort();
  * } // the report goes to stderr here
  * ```
  */
-export class Profiler extends CoreProfiler {
+export class Profiler implements AsyncDisposable {
+  // Composition, not inheritance: the core class takes the host (backend
+  // loader, files, stderr) that src/ may not import; this class binds it.
+  readonly #core: CoreProfiler;
+
   /**
    * A stopped profiler for the calling thread of this runtime.
    *
    * @param options how to record; see {@linkcode ProfilerOptions}
    */
   constructor(options: ProfilerOptions = {}) {
-    super(options, HOST);
+    this.#core = new CoreProfiler(options, HOST);
+  }
+
+  /** True between {@linkcode Profiler.start} and {@linkcode Profiler.stop}. */
+  get isRunning(): boolean {
+    return this.#core.isRunning;
+  }
+
+  /** The session of the last completed run, if any. */
+  get lastSession(): Session | undefined {
+    return this.#core.lastSession;
+  }
+
+  /**
+   * Starts recording. Resolves to the profiler itself, so that
+   * `await using p = await new Profiler().start()` reads as one line.
+   *
+   * @throws {TsprofError} `PROFILER_ALREADY_RUNNING` if it is running;
+   *   `UNSUPPORTED_RUNTIME` where no backend can run
+   */
+  async start(): Promise<this> {
+    await this.#core.start();
+    return this;
+  }
+
+  /**
+   * Stops recording and returns the session of this run (also kept as
+   * {@linkcode Profiler.lastSession}).
+   *
+   * @throws {TsprofError} `PROFILER_NOT_RUNNING` if it was not started
+   */
+  stop(): Promise<Session> {
+    return this.#core.stop();
+  }
+
+  /**
+   * Renders the last session with any renderer: `console` (the default),
+   * `json`, `speedscope`, `session`, `html`, `cpuprofile`, `collapsed`.
+   *
+   * @throws {TsprofError} `NO_SESSION` before the first stop
+   * @throws {RangeError} for an unknown renderer
+   */
+  render(renderer = "console", options: RenderOptions = {}): string | Uint8Array {
+    return this.#core.render(renderer, options);
+  }
+
+  /**
+   * Writes the last session to `path`, in the format its name asks for
+   * (`.html`, `.speedscope.json`, `.json`, `.tsprof`, `.txt`) or
+   * `options.renderer`. The file is written whole or not at all.
+   *
+   * @returns the renderer used
+   * @throws {TsprofError} `NO_SESSION` before the first stop
+   * @throws {RangeError} when the format cannot be told
+   */
+  save(path: string, options: SaveOptions = {}): Promise<string> {
+    return this.#core.save(path, options);
+  }
+
+  /**
+   * Ends an `await using` block: stops if running. Without `onStop`, the
+   * console report goes to stderr.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#core[Symbol.asyncDispose]();
   }
 }
 
@@ -123,7 +192,7 @@ export class Profiler extends CoreProfiler {
  *
  * @example
  * ```ts
- * import { profile, renderSession } from "../mod.ts";
+ * import { profile, renderSession } from "tsprof";
  * const { result, session } = await profile(async () => {
  *   await new Promise((r) => setTimeout(r, 20));
  *   return [3, 1, 2].sort();
@@ -143,7 +212,7 @@ export function profile<T>(fn: () => T | Promise<T>, options: ProfilerOptions = 
  * @throws {RangeError} when the format cannot be told
  * @example
  * ```ts
- * import { profile, saveSession } from "../mod.ts";
+ * import { profile, saveSession } from "tsprof";
  * const { session } = await profile(() => [3, 1, 2].sort());
  * await saveSession(session, "sort.tsprof"); // reopen with: tsprof view sort.tsprof
  * ```
@@ -167,7 +236,7 @@ const DEPS = { createProfiler: (o: ProfilerOptions) => new Profiler(o), toolPath
  *
  * @example
  * ```ts
- * import { profileFetch } from "../mod.ts";
+ * import { profileFetch } from "tsprof";
  * const handler = profileFetch((req: Request) => new Response("hello"), { enabled: true, secret: "s3cret" });
  * const res = await handler(new Request("http://localhost/?profile=json&profile_secret=s3cret"));
  * // Deno.serve(handler) · Bun.serve({ fetch: handler }) · export default { fetch: profileFetch(app.fetch) }
@@ -184,7 +253,7 @@ export function profileFetch<A extends unknown[]>(handler: FetchHandler<A>, opti
  *
  * @example
  * ```ts
- * import { profileMiddleware } from "../mod.ts";
+ * import { profileMiddleware } from "tsprof";
  * const middleware = profileMiddleware({ enabled: process.env.NODE_ENV !== "production" });
  * // app.use(middleware)
  * ```
@@ -200,7 +269,7 @@ export function profileMiddleware(options: HttpProfilingOptions = {}): NodeMiddl
  * @example
  * ```ts
  * import { createServer } from "node:http";
- * import { profileNodeHandler } from "../mod.ts";
+ * import { profileNodeHandler } from "tsprof";
  * const server = createServer(profileNodeHandler((req, res) => res.end("hello"), { enabled: true }));
  * ```
  */

@@ -11,7 +11,7 @@ import type { Profile, Session, SessionMeta } from "./format/types.ts";
  *
  * @example
  * ```ts
- * import { loadBackend, type BackendName } from "../mod.ts";
+ * import { loadBackend, type BackendName } from "tsprof/backend";
  * const name: BackendName = (await loadBackend("auto")).name; // "node", "deno" or "bun" here
  * ```
  */
@@ -22,7 +22,7 @@ export type BackendName = "node" | "deno" | "bun" | "portable";
  *
  * @example
  * ```ts
- * import { loadBackend, type BackendStartOptions } from "../mod.ts";
+ * import { loadBackend, type BackendStartOptions } from "tsprof/backend";
  * const options: BackendStartOptions = { intervalMs: 0.5 };
  * const backend = await loadBackend("auto");
  * await backend.start(options);
@@ -43,7 +43,7 @@ export interface BackendStartOptions {
  *
  * @example
  * ```ts
- * import { loadBackend, type Recording } from "../mod.ts";
+ * import { loadBackend, type Recording } from "tsprof/backend";
  * const backend = await loadBackend("auto");
  * await backend.start();
  * const recording: Recording = await backend.stop();
@@ -68,7 +68,7 @@ export interface Recording {
  *
  * @example
  * ```ts
- * import type { Backend } from "./backend.ts";
+ * import type { Backend } from "tsprof/backend";
  * async function record(backend: Backend, work: () => void) {
  *   await backend.start({ intervalMs: 1 });
  *   work();
@@ -102,7 +102,7 @@ export interface InspectorSession {
  *
  * @example
  * ```ts
- * import type { RecordingContext } from "./backend.ts";
+ * import type { RecordingContext } from "tsprof/backend";
  * const context: RecordingContext = { intervalMs: 1, command: ["main.ts"], cwd: "/app", exitCode: 0 };
  * ```
  */
@@ -122,7 +122,7 @@ export interface RecordingContext {
  *
  * @example
  * ```ts
- * import { recordingToSession, type Backend } from "./backend.ts";
+ * import { recordingToSession, type Backend } from "tsprof/backend";
  * async function profileOnce(backend: Backend) {
  *   await backend.start();
  *   return recordingToSession(backend, await backend.stop(), { intervalMs: 1 });

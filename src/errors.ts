@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { Profiler, TsprofError, type TsprofErrorCode } from "../mod.ts";
+ * import { Profiler, TsprofError, type TsprofErrorCode } from "tsprof";
  * const expected: TsprofErrorCode = "PROFILER_NOT_RUNNING";
  * await new Profiler().stop().catch((e) => e instanceof TsprofError && e.code === expected); // true
  * ```
@@ -27,7 +27,7 @@ export type TsprofErrorCode =
  *
  * @example
  * ```ts
- * import { TsprofError } from "./errors.ts";
+ * import { TsprofError } from "tsprof";
  * try { throw new TsprofError("BACKEND_FAILED", "Cannot start profiler") } catch (e) {
  *   if (e instanceof TsprofError && e.code === "BACKEND_FAILED") { }
  * }
@@ -49,7 +49,7 @@ export class TsprofError extends Error {
  *
  * @example
  * ```ts
- * import { loadProfileFile, ProfileFormatError } from "../mod.ts";
+ * import { loadProfileFile, ProfileFormatError } from "tsprof";
  * try {
  *   loadProfileFile(new TextEncoder().encode("not a profile"), "x.json");
  * } catch (e) {

@@ -24,7 +24,8 @@ import { VERSION } from "./version.ts";
  *
  * @example
  * ```ts
- * import { loadBackend, Profiler, type BackendLoader } from "../mod.ts";
+ * import { Profiler } from "tsprof";
+ * import { loadBackend, type BackendLoader } from "tsprof/backend";
  * const loader: BackendLoader = () => loadBackend("auto");
  * const profiler = new Profiler({ backend: loader });
  * ```
@@ -36,7 +37,7 @@ export type BackendLoader = () => Promise<Backend>;
  *
  * @example
  * ```ts
- * import { Profiler, type ProfilerOptions } from "../mod.ts";
+ * import { Profiler, type ProfilerOptions } from "tsprof";
  * const options: ProfilerOptions = { intervalMs: 0.5, description: "import phase", onStop: (s) => console.log(s.meta.durationMs) };
  * const profiler = new Profiler(options);
  * ```
@@ -64,7 +65,8 @@ export interface ProfilerOptions {
  *
  * @example
  * ```ts
- * import { loadBackend, ProfilerCore, type ProfilerHost } from "../mod.ts";
+ * import { Profiler as ProfilerCore, type ProfilerHost } from "./profiler.ts";
+ * import { loadBackend } from "tsprof/backend";
  * const host: ProfilerHost = { loadBackend: () => loadBackend("auto"), cwd: () => "/app" };
  * const profiler = new ProfilerCore({ intervalMs: 1 }, host);
  * ```
@@ -87,7 +89,7 @@ export interface ProfilerHost {
  *
  * @example
  * ```ts
- * import { profile, saveSession, type SaveOptions } from "../mod.ts";
+ * import { profile, saveSession, type SaveOptions } from "tsprof";
  * const { session } = await profile(() => [3, 1, 2].sort());
  * const options: SaveOptions = { renderer: "speedscope" };
  * await saveSession(session, "sort.profile", options);
@@ -103,7 +105,7 @@ export interface SaveOptions extends RenderOptions {
  *
  * @example
  * ```ts
- * import { profile, type ProfileResult } from "../mod.ts";
+ * import { profile, type ProfileResult } from "tsprof";
  * const run: ProfileResult<number> = await profile(() => 6 * 7);
  * // run.result === 42; run.session holds the profile
  * ```
@@ -113,6 +115,12 @@ export interface ProfileResult<T> {
   readonly result: T;
   /** The profile of the call. */
   readonly session: Session;
+}
+
+/** What `profileWith` and the HTTP wrappers need of a profiler: start, then stop for a session. */
+export interface ProfilerLike {
+  start(): Promise<unknown>;
+  stop(): Promise<Session>;
 }
 
 const NO_HOST: ProfilerHost = {
@@ -128,8 +136,8 @@ type State = "idle" | "starting" | "running" | "stopping";
  *
  * @example
  * ```ts
- * import { Profiler } from "./profiler.ts";
- * import { loadBackend } from "../runtimes/auto.ts";
+ * import { Profiler } from "tsprof";
+ * import { loadBackend } from "tsprof/backend";
  * const profiler = new Profiler({ backend: () => loadBackend("auto") });
  * await profiler.start();
  * JSON.stringify(Array.from({ length: 1e5 }, (_, i) => ({ i })));
@@ -344,7 +352,7 @@ export function trimToolEdges<R extends { readonly profile: Profile; readonly du
  * @example
  * ```ts
  * import { Profiler, profileWith } from "./profiler.ts";
- * import { loadBackend } from "../runtimes/auto.ts";
+ * import { loadBackend } from "tsprof/backend";
  * const { result, session } = await profileWith(
  *   (o) => new Profiler({ ...o, backend: () => loadBackend("auto") }),
  *   () => [3, 1, 2].sort(),
@@ -352,7 +360,7 @@ export function trimToolEdges<R extends { readonly profile: Profile; readonly du
  * ```
  */
 export async function profileWith<T>(
-  create: (options: ProfilerOptions) => Profiler,
+  create: (options: ProfilerOptions) => ProfilerLike,
   fn: () => T | Promise<T>,
   options: ProfilerOptions = {},
 ): Promise<ProfileResult<Awaited<T>>> {

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { VERSION } from "./version.ts";
+ * import { VERSION } from "tsprof";
  * console.log(`tsprof ${VERSION}`);
  * ```
  */

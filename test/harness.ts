@@ -37,6 +37,23 @@ export function test(name: string, fn: () => void | Promise<void>, options: Test
   registry.push({ name, fn, options });
 }
 
+/** Teardowns registered by the files imported so far, run after their file's tests. */
+export const teardowns: (() => void | Promise<void>)[] = [];
+
+/**
+ * Registers what to undo after the tests of the file that calls it have run
+ * (files made once for several tests), whether they passed or not.
+ *
+ * @example
+ * ```ts
+ * import { afterAll } from "./harness.ts";
+ * afterAll(() => console.log("the file's tests are done"));
+ * ```
+ */
+export function afterAll(fn: () => void | Promise<void>): void {
+  teardowns.push(fn);
+}
+
 /** The runtime the tests run on, as the test names report it. */
 export function runtimeLabel(): string {
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string }; process?: { versions: { node: string } } };

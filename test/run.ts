@@ -9,7 +9,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { registry, runtimeLabel } from "./harness.ts";
+import { registry, runtimeLabel, teardowns } from "./harness.ts";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const filters = process.argv.slice(2);
@@ -34,6 +34,7 @@ const failures: string[] = [];
 
 for (const file of files) {
   const start = registry.length;
+  const firstTeardown = teardowns.length;
   await import(pathToFileURL(file).href);
   const rel = relative(root, file);
   for (const t of registry.slice(start)) {
@@ -62,6 +63,16 @@ for (const file of files) {
       console.log(`FAIL  [${label}] ${name}\n${msg.replace(/^/gm, "      ")}`);
     } finally {
       clearTimeout(timer);
+    }
+  }
+  for (const teardown of teardowns.slice(firstTeardown)) {
+    try {
+      await teardown();
+    } catch (e) {
+      failed++;
+      const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      failures.push(`[${label}] ${relative(root, file)} > teardown\n${msg}`);
+      console.log(`FAIL  [${label}] ${relative(root, file)} > teardown\n${msg.replace(/^/gm, "      ")}`);
     }
   }
 }

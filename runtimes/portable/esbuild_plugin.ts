@@ -8,8 +8,10 @@
  * @example
  * ```ts
  * import * as esbuild from "esbuild";
- * import { tsprofPlugin } from "./esbuild_plugin.ts";
- * await esbuild.build({ entryPoints: ["app.ts"], bundle: true, outfile: "out.js", plugins: [tsprofPlugin()] });
+ * import { writeFileSync } from "node:fs";
+ * import { tsprofPlugin } from "tsprof/esbuild";
+ * writeFileSync("app.ts", "export const twice = (n: number) => n * 2;\n");
+ * await esbuild.build({ entryPoints: ["app.ts"], bundle: true, format: "esm", outfile: "out.js", plugins: [tsprofPlugin()] });
  * ```
  *
  * @module
@@ -20,7 +22,16 @@ import { fileURLToPath } from "node:url";
 import { loaderFor, shouldInstrument, toolPathsFrom } from "./filter.ts";
 import { instrumentCode, type RawSourceMap } from "./transform.ts";
 
-/** Options for {@linkcode tsprofPlugin}. */
+/**
+ * Options for {@linkcode tsprofPlugin}.
+ *
+ * @example
+ * ```ts
+ * import { tsprofPlugin, type TsprofPluginOptions } from "tsprof/esbuild";
+ * const options: TsprofPluginOptions = { exclude: /\.test\.ts$/ };
+ * const plugin = tsprofPlugin(options);
+ * ```
+ */
 export interface TsprofPluginOptions {
   /**
    * Instrument code under `node_modules` too.
@@ -33,26 +44,54 @@ export interface TsprofPluginOptions {
   readonly exclude?: RegExp;
 }
 
-/** The parts of esbuild's plugin API the plugin uses. */
-interface PluginBuild {
+/**
+ * The parts of esbuild's plugin API the plugin uses (esbuild's own
+ * `PluginBuild` fits it).
+ *
+ * @example
+ * ```ts
+ * import { tsprofPlugin, type PluginBuild } from "tsprof/esbuild";
+ * const setup: (build: PluginBuild) => void = tsprofPlugin().setup;
+ * ```
+ */
+export interface PluginBuild {
+  /** Registers a loader for the files whose path matches `options.filter`. */
   onLoad(
     options: { filter: RegExp },
     fn: (args: { path: string }) => Promise<{ contents: string; loader: "js"; resolveDir: string } | undefined>,
   ): void;
+  /** esbuild itself, to strip types before instrumenting. */
   esbuild: {
     transform(input: string, options: object): Promise<{ code: string; map: string }>;
   };
 }
 
-/** An esbuild plugin, as `esbuild.build({ plugins })` takes it. */
+/**
+ * An esbuild plugin, as `esbuild.build({ plugins })` takes it.
+ *
+ * @example
+ * ```ts
+ * import { tsprofPlugin, type EsbuildPlugin } from "tsprof/esbuild";
+ * const plugin: EsbuildPlugin = tsprofPlugin({ exclude: /vendor/ });
+ * ```
+ */
 export interface EsbuildPlugin {
+  /** The plugin's name in esbuild's messages. */
   name: string;
+  /** Called once by esbuild at the start of a build. */
   setup(build: PluginBuild): void;
 }
 
 /**
  * The plugin: instruments every module of the build except tsprof's own and
  * those under `node_modules` (unless asked).
+ *
+ * @example
+ * ```ts
+ * import { tsprofPlugin } from "tsprof/esbuild";
+ * const plugins = [tsprofPlugin({ includeNodeModules: false })];
+ * // esbuild.build({ entryPoints: ["app.ts"], bundle: true, plugins })
+ * ```
  */
 export function tsprofPlugin(options: TsprofPluginOptions = {}): EsbuildPlugin {
   const fromSource = import.meta.url.endsWith(".ts");

@@ -10,7 +10,7 @@
  *
  * @example Profile a page's work in the browser
  * ```ts
- * import { portableBackend, profiled } from "./mod.ts";
+ * import { portableBackend, profiled } from "tsprof/portable";
  * const backend = portableBackend();
  * const work = profiled("work", (n: number) => n * 2);
  * await backend.start({ intervalMs: 1 });
@@ -27,7 +27,7 @@ import { normalizeFile } from "../../src/paths.ts";
 import { type Clock, getRecorder, type Recorder } from "./recorder.ts";
 import { type Ticker, type TickerFactory, webWorkerTicker } from "./ticker.ts";
 
-export { type Activation, type Clock, getRecorder, Recorder, recorder } from "./recorder.ts";
+export { type Activation, type Clock, getRecorder, Recorder, recorder, type RecordingOptions } from "./recorder.ts";
 export type { Ticker, TickerFactory } from "./ticker.ts";
 
 /**
@@ -35,7 +35,7 @@ export type { Ticker, TickerFactory } from "./ticker.ts";
  *
  * @example
  * ```ts
- * import { portableBackend } from "./mod.ts";
+ * import { portableBackend } from "tsprof/portable";
  * // No ticker worker: read the clock on every instrumented call instead.
  * const backend = portableBackend({ ticker: false });
  * ```
@@ -69,7 +69,7 @@ export interface PortableBackendOptions {
  *
  * @example
  * ```ts
- * import { portableBackend } from "./mod.ts";
+ * import { portableBackend } from "tsprof/portable";
  * let now = 0;
  * const backend = portableBackend({ clock: () => now, ticker: false, idleTimerMs: false });
  * await backend.start({ intervalMs: 1 });
@@ -146,7 +146,7 @@ export function portableBackend(options: PortableBackendOptions = {}): Backend &
  *
  * @example
  * ```ts
- * import { profiled, type NamedFrameOptions } from "./mod.ts";
+ * import { profiled, type NamedFrameOptions } from "tsprof/portable";
  * const where: NamedFrameOptions = { file: "/app/jobs.ts", line: 12 };
  * const job = profiled("nightlyJob", () => 42, where);
  * ```
@@ -166,7 +166,7 @@ export interface NamedFrameOptions {
  *
  * @example
  * ```ts
- * import { profiled } from "./mod.ts";
+ * import { profiled } from "tsprof/portable";
  * const parse = profiled("parse", (text: string) => JSON.parse(text));
  * parse("[1, 2]");
  * ```
@@ -174,7 +174,7 @@ export interface NamedFrameOptions {
 export function profiled<A extends unknown[], R>(name: string, fn: (...args: A) => R, options: NamedFrameOptions = {}): (...args: A) => R {
   if (typeof fn !== "function") throw new TypeError(`Cannot wrap "${name}": fn must be a function: current value is ${typeof fn}`);
   const rec = getRecorder();
-  const id = rec.registerFrame(namedFrame(name, options));
+  const id = rec.registerFrame(namedFrame(name, options, rec));
   const wrapped = function (this: unknown, ...args: A): R {
     const d = rec.enter(id);
     try {
@@ -193,7 +193,7 @@ export function profiled<A extends unknown[], R>(name: string, fn: (...args: A) 
  *
  * @example
  * ```ts
- * import { profiledBlock } from "./mod.ts";
+ * import { profiledBlock } from "tsprof/portable";
  * const total = profiledBlock("sum", () => [1, 2, 3].reduce((a, b) => a + b, 0));
  * ```
  */
@@ -202,7 +202,7 @@ export function profiledBlock<R>(name: string, block: () => R, options: NamedFra
   const key = `${name}\u0000${options.file ?? ""}\u0000${options.line ?? ""}`;
   let id = blockFrames.get(rec)?.get(key);
   if (id === undefined) {
-    id = rec.registerFrame(namedFrame(name, options));
+    id = rec.registerFrame(namedFrame(name, options, rec));
     let byKey = blockFrames.get(rec);
     if (!byKey) blockFrames.set(rec, (byKey = new Map()));
     byKey.set(key, id);
@@ -218,9 +218,15 @@ export function profiledBlock<R>(name: string, block: () => R, options: NamedFra
 /** Frame ids of named blocks, per recorder. */
 const blockFrames = new WeakMap<Recorder, Map<string, number>>();
 
-function namedFrame(name: string, options: NamedFrameOptions): Frame {
+function namedFrame(name: string, options: NamedFrameOptions, rec: Recorder): Frame {
   if (typeof name !== "string" || name === "") throw new TypeError(`Cannot name a frame: name must be a non-empty string: current value is ${JSON.stringify(name)}`);
-  const site = options.file === undefined ? callSite() : undefined;
+  let site = options.file === undefined ? callSite() : undefined;
+  // Called from instrumented code (a bundle built with the esbuild plugin),
+  // the caller's source file is the frame on top of the shadow stack; the
+  // Error stack names the bundle (in a page, an http: URL that reads as
+  // library code and was hidden). Its line is only kept where the two agree.
+  const caller = rec.depth > 0 ? rec.frames[rec.stack[rec.depth - 1]!]?.file : undefined;
+  if (caller !== undefined && site?.file !== caller) site = { file: caller, line: 0 };
   const file = options.file ?? site?.file;
   const line = options.line ?? site?.line;
   const frame: { -readonly [K in keyof Frame]: Frame[K] } = { name, kind: "js" };

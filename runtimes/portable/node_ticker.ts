@@ -14,7 +14,7 @@ import { type Ticker, type TickerFactory, TICKER_SOURCE, tickerMemory, stopTicke
  * @example
  * ```ts
  * import { nodeWorkerTicker } from "./node_ticker.ts";
- * import { portableBackend } from "./mod.ts";
+ * import { portableBackend } from "tsprof/portable";
  * const backend = portableBackend({ ticker: nodeWorkerTicker });
  * ```
  */

@@ -29,7 +29,7 @@ import { IDLE_FRAME, type Frame, type Profile } from "../../src/format/types.ts"
  *
  * @example
  * ```ts
- * import type { Clock } from "./recorder.ts";
+ * import type { Clock } from "tsprof/portable";
  * let now = 0;
  * const fake: Clock = () => now;
  * now = 5; // fake() === 5
@@ -44,7 +44,7 @@ export type Clock = () => number;
  *
  * @example
  * ```ts
- * import type { Activation } from "./recorder.ts";
+ * import type { Activation } from "tsprof/portable";
  * const isSuspended = (a: Activation) => a.state !== 0;
  * ```
  */
@@ -64,7 +64,7 @@ export interface Activation {
  *
  * @example
  * ```ts
- * import type { RecordingOptions } from "./recorder.ts";
+ * import type { RecordingOptions } from "tsprof/portable";
  * const options: RecordingOptions = { intervalMs: 1, clock: () => performance.now() };
  * ```
  */
@@ -96,7 +96,7 @@ const NO_TICKS = new Int32Array(1);
  *
  * @example
  * ```ts
- * import { Recorder } from "./recorder.ts";
+ * import { Recorder } from "tsprof/portable";
  * let now = 0;
  * const r = new Recorder();
  * const work = r.registerFrames("/app/a.ts", ["work", 3, 1]);
@@ -452,7 +452,7 @@ const KEY = Symbol.for("tsprof.portable.recorder.v1");
  *
  * @example
  * ```ts
- * import { getRecorder } from "./recorder.ts";
+ * import { getRecorder } from "tsprof/portable";
  * const recorder = getRecorder();
  * ```
  */
@@ -461,5 +461,13 @@ export function getRecorder(): Recorder {
   return (g[KEY] ??= new Recorder());
 }
 
-/** The recorder of this realm, for the `import` that instrumented modules start with. */
+/**
+ * The recorder of this realm, for the `import` that instrumented modules start with.
+ *
+ * @example
+ * ```ts
+ * import { getRecorder, recorder } from "tsprof/portable";
+ * console.log(recorder === getRecorder()); // true: one per realm
+ * ```
+ */
 export const recorder: Recorder = getRecorder();

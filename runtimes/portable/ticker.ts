@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * import type { Ticker } from "./ticker.ts";
+ * import type { Ticker } from "tsprof/portable";
  * const ticksSoFar = (t: Ticker) => Atomics.load(t.ticks, 0);
  * ```
  */
@@ -31,7 +31,7 @@ export interface Ticker {
  *
  * @example
  * ```ts
- * import type { TickerFactory } from "./ticker.ts";
+ * import type { TickerFactory } from "tsprof/portable";
  * // Where no worker can run: read the clock on every event instead.
  * const none: TickerFactory = () => Promise.resolve(undefined);
  * ```

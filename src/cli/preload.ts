@@ -16,6 +16,7 @@ import { sessionToJson } from "../format/session_json.ts";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { childMapsPath, collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
+import { phaseTimer } from "./timings.ts";
 import { coordinateWorkers, threadSettings, workerFlushes, workerSessionPath } from "./worker_threads.ts";
 
 // A worker thread gets the settings from the main thread (see worker_threads.ts).
@@ -56,11 +57,15 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
     process.on("exit", (code) => {
       if (written) return;
       written = true;
+      const timer = phaseTimer("child");
       // Stopped first: the wait for workers below is not the program's time.
       const recording = stopSync();
+      timer.mark("stop");
       const lost = flushWorkers();
       const warning = `${lost} worker thread${lost === 1 ? " was" : "s were"} still busy when the process ended and could not write ${lost === 1 ? "its" : "their"} profile`;
       write(config.out, lost > 0 ? { ...recording, warnings: [...(recording.warnings ?? []), warning] } : recording, code);
+      timer.mark("write");
+      timer.flush();
     });
     exitOnSignals();
   } else {

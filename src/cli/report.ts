@@ -26,6 +26,7 @@ import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
 import { VERSION } from "../version.ts";
+import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { checkAfterRun } from "./budget_file.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
@@ -79,12 +80,15 @@ function readFile(path: string): Uint8Array {
  * `--load-prev`. Returns the exit code the CLI ends with.
  */
 export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number | Promise<number> {
+  const timer = phaseTimer("cli");
   let session: Session;
   try {
     // The portable backend writes a session whose positions are the sources' already.
     const portable = options.backend === "portable";
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
+    timer.mark("read");
     if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
+    timer.mark("map");
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
@@ -94,7 +98,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }
-  return show(session, options, format, child.exitCode);
+  return show(session, options, format, child.exitCode, timer);
 }
 
 /** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
@@ -167,12 +171,17 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   return sessions;
 }
 
-function show(recorded: Session, options: CliOptions, format: string, exitCode: number): number | Promise<number> {
+function show(recorded: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number | Promise<number> {
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
   const renderer = rendererByName(format)!;
   emit(session, renderer, options, true);
+  timer.mark("render");
+  timer.total("printed");
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
+  timer.mark("keep");
+  timer.total("total");
+  timer.flush();
   // A script that failed keeps its exit code; else a broken budget fails the run.
   if (options.check !== undefined) return checkAfterRun(session, options.check, loadSession).then((c) => exitCode || c);
   return exitCode;

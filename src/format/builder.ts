@@ -12,7 +12,7 @@ import type { Frame, Profile } from "./types.ts";
  *
  * @example
  * ```ts
- * import { frameKey } from "./builder.ts";
+ * import { frameKey } from "tsprof/format";
  * frameKey({ name: "f", file: "/app/a.ts", line: 3, kind: "js" }) === frameKey({ name: "f", file: "/app/a.ts", line: 3, kind: "js" }); // true
  * ```
  */
@@ -75,7 +75,7 @@ class Float64Vec {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "./builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * const b = new ProfileBuilder("main");
  * const main = { name: "main", file: "/app/a.ts", line: 1, col: 1, kind: "js" } as const;
  * const work = { name: "work", file: "/app/a.ts", line: 5, col: 1, kind: "js" } as const;
@@ -166,7 +166,7 @@ export class ProfileBuilder {
  *
  * @example
  * ```ts
- * import { ProfileBuilder, stackFrames } from "./builder.ts";
+ * import { ProfileBuilder, stackFrames } from "tsprof/format";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", kind: "js" }, { name: "work", kind: "js" }], 1);
  * const p = b.build();

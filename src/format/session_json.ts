@@ -12,8 +12,8 @@ import type { Frame, FrameKind, Profile, Session, SessionMeta } from "./types.ts
  *
  * @example
  * ```ts
- * import type { SessionJson } from "./session_json.ts";
- * import { sessionToJson } from "./session_json.ts";
+ * import type { SessionJson } from "tsprof/format";
+ * import { sessionToJson } from "tsprof/format";
  * const json: SessionJson = JSON.parse(sessionToJson({
  *   version: 1,
  *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
@@ -40,7 +40,7 @@ export interface SessionJson {
  *
  * @example
  * ```ts
- * import type { ProfileJson } from "./session_json.ts";
+ * import type { ProfileJson } from "tsprof/format";
  * const empty: ProfileJson = { name: "main", frames: [], stacks: { frame: [], parent: [] }, samples: [], weights: [] };
  * ```
  */
@@ -64,7 +64,7 @@ export interface ProfileJson {
  *
  * @example
  * ```ts
- * import { SESSION_SCHEMA_URL, sessionToJson } from "./session_json.ts";
+ * import { SESSION_SCHEMA_URL, sessionToJson } from "tsprof/format";
  * const json = JSON.parse(sessionToJson({
  *   version: 1,
  *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
@@ -80,7 +80,7 @@ export const SESSION_SCHEMA_URL = "https://tsprof.dev/schema/tsprof-1.json";
  *
  * @example
  * ```ts
- * import { sessionToJson, sessionFromJson } from "./session_json.ts";
+ * import { sessionToJson, sessionFromJson } from "tsprof/format";
  * // const again = sessionFromJson(JSON.parse(sessionToJson(session)), "file.json");
  * ```
  */
@@ -123,7 +123,7 @@ const KINDS: ReadonlySet<string> = new Set<FrameKind>(["js", "native", "idle", "
  *
  * @example
  * ```ts
- * import { sessionFromJson, sessionToJson } from "./session_json.ts";
+ * import { sessionFromJson, sessionToJson } from "tsprof/format";
  * const json = sessionToJson({
  *   version: 1,
  *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },

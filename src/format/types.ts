@@ -20,7 +20,7 @@
  *
  * @example
  * ```ts
- * import type { Frame, FrameKind } from "./types.ts";
+ * import type { Frame, FrameKind } from "tsprof/format";
  * const isPseudo = (f: Frame) => (["idle", "gc", "program", "root"] as FrameKind[]).includes(f.kind);
  * ```
  */
@@ -45,7 +45,7 @@ export type FrameKind =
  *
  * @example
  * ```ts
- * import type { Frame } from "./types.ts";
+ * import type { Frame } from "tsprof/format";
  * const work: Frame = { name: "work", file: "/app/a.ts", line: 5, col: 1, kind: "js" };
  * ```
  */
@@ -69,7 +69,7 @@ export interface Frame {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "./builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", kind: "js" }, { name: "work", kind: "js" }], 1);
  * const { stacks } = b.build();
@@ -90,7 +90,7 @@ export interface StackTable {
  *
  * @example Total time of a profile
  * ```ts
- * import type { Profile } from "./types.ts";
+ * import type { Profile } from "tsprof";
  * const total = (p: Profile) => p.weights.reduce((a, b) => a + b, 0);
  * ```
  */
@@ -117,7 +117,7 @@ export interface Profile {
  *
  * @example
  * ```ts
- * import type { SessionMeta } from "./types.ts";
+ * import type { SessionMeta } from "tsprof";
  * const meta: SessionMeta = { runtime: "deno", runtimeVersion: "2.9.6", intervalMs: 1, startTime: Date.now(), durationMs: 120, command: ["main.ts"] };
  * ```
  */
@@ -156,8 +156,8 @@ export interface SessionMeta {
  *
  * @example Build a tiny session by hand
  * ```ts
- * import { ProfileBuilder } from "./builder.ts";
- * import type { Session } from "./types.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import type { Session } from "tsprof";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", file: "/app/a.ts", line: 1, col: 1, kind: "js" }], 5);
  * const session: Session = {
@@ -181,7 +181,7 @@ export interface Session {
  *
  * @example
  * ```ts
- * import { IDLE_FRAME, ProfileBuilder } from "../../mod.ts";
+ * import { IDLE_FRAME, ProfileBuilder } from "tsprof/format";
  * new ProfileBuilder("main").addSample([IDLE_FRAME], 10); // 10 ms waiting
  * ```
  */
@@ -191,7 +191,7 @@ export const IDLE_FRAME: Frame = { name: "(idle)", kind: "idle" };
  *
  * @example
  * ```ts
- * import { GC_FRAME, ProfileBuilder } from "../../mod.ts";
+ * import { GC_FRAME, ProfileBuilder } from "tsprof/format";
  * new ProfileBuilder("main").addSample([GC_FRAME], 2); // 2 ms collecting garbage
  * ```
  */
@@ -201,7 +201,7 @@ export const GC_FRAME: Frame = { name: "(garbage collector)", kind: "gc" };
  *
  * @example
  * ```ts
- * import { PROGRAM_FRAME, ProfileBuilder } from "../../mod.ts";
+ * import { PROGRAM_FRAME, ProfileBuilder } from "tsprof/format";
  * new ProfileBuilder("main").addSample([PROGRAM_FRAME], 1); // 1 ms in the runtime, outside JS
  * ```
  */
@@ -212,8 +212,8 @@ export const PROGRAM_FRAME: Frame = { name: "(program)", kind: "program" };
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "./builder.ts";
- * import { profileTotal } from "./types.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { profileTotal } from "tsprof";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "f", kind: "js" }], 2);
  * b.addSample([{ name: "g", kind: "js" }], 3);

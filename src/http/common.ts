@@ -7,7 +7,7 @@
  * @module
  */
 import type { Session } from "../format/types.ts";
-import type { Profiler, ProfilerOptions } from "../profiler.ts";
+import type { ProfilerLike, ProfilerOptions } from "../profiler.ts";
 import { contentType } from "../render/output.ts";
 import { rendererByName, type RenderOptions } from "../render/registry.ts";
 import { VERSION } from "../version.ts";
@@ -17,7 +17,7 @@ import { VERSION } from "../version.ts";
  *
  * @example
  * ```ts
- * import { profileFetch, type HttpProfilingOptions } from "../../mod.ts";
+ * import { profileFetch, type HttpProfilingOptions } from "tsprof";
  * const options: HttpProfilingOptions = { enabled: true, secret: "change me", query: "prof", renderer: "speedscope" };
  * const handler = profileFetch(() => new Response("ok"), options);
  * ```
@@ -82,7 +82,7 @@ export interface HttpConfig {
 }
 
 /** Makes a profiler for one request. */
-export type ProfilerFactory = (options: ProfilerOptions) => Profiler;
+export type ProfilerFactory = (options: ProfilerOptions) => ProfilerLike;
 
 /**
  * Applies defaults and the environment to `options`. The environment alone

@@ -22,7 +22,7 @@ import {
  *
  * @example
  * ```ts
- * import { profileFetch, type FetchHandler } from "../../mod.ts";
+ * import { profileFetch, type FetchHandler } from "tsprof";
  * const app: FetchHandler<[]> = (req) => new Response(`you asked for ${new URL(req.url).pathname}`);
  * const handler = profileFetch(app, { enabled: true });
  * ```

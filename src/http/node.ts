@@ -27,7 +27,7 @@ import type { HttpDeps } from "./fetch.ts";
  *
  * @example
  * ```ts
- * import type { NodeRequestLike } from "../../mod.ts";
+ * import type { NodeRequestLike } from "tsprof";
  * const req: NodeRequestLike = { method: "GET", url: "/?profile=json", headers: { host: "localhost" } };
  * ```
  */
@@ -46,7 +46,7 @@ export interface NodeRequestLike {
  * @example
  * ```ts
  * import { createServer } from "node:http";
- * import type { NodeResponseLike } from "../../mod.ts";
+ * import type { NodeResponseLike } from "tsprof";
  * const server = createServer((_req, res) => {
  *   const r: NodeResponseLike = res; // Node's ServerResponse fits
  *   r.end("ok");
@@ -82,7 +82,7 @@ export interface NodeResponseLike {
  *
  * @example
  * ```ts
- * import type { NextFunction, NodeRequestLike, NodeResponseLike } from "../../mod.ts";
+ * import type { NextFunction, NodeRequestLike, NodeResponseLike } from "tsprof";
  * const logger = (req: NodeRequestLike, _res: NodeResponseLike, next: NextFunction) => {
  *   console.log(req.method, req.url);
  *   next();
@@ -96,7 +96,7 @@ export type NextFunction = (error?: unknown) => void;
  *
  * @example
  * ```ts
- * import { profileMiddleware, type NodeMiddleware } from "../../mod.ts";
+ * import { profileMiddleware, type NodeMiddleware } from "tsprof";
  * const middleware: NodeMiddleware = profileMiddleware({ enabled: true });
  * // app.use(middleware)
  * ```

@@ -29,7 +29,7 @@ const V8_PSEUDO = new Set(["(program)", "(idle)", "(garbage collector)"]);
  *
  * @example
  * ```ts
- * import { isBunCpuProfile } from "./bun_cpuprofile.ts";
+ * import { isBunCpuProfile } from "tsprof/import";
  * const root = { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 }, children: [2] };
  * const mod = { id: 2, callFrame: { functionName: "(module)", url: "/app/a.ts", lineNumber: 0, columnNumber: 0 } };
  * isBunCpuProfile({ nodes: [root, mod], startTime: 0, endTime: 1 }); // true: Bun names top-level code "(module)"
@@ -51,7 +51,7 @@ export function isBunCpuProfile(cpu: V8CpuProfile): boolean {
  *
  * @example
  * ```ts
- * import { normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
+ * import { normalizeBunCpuProfile } from "tsprof/import";
  * // importV8CpuProfile(normalizeBunCpuProfile(checkCpuProfile(json)), "main", { idleGapsMs: 1 })
  * ```
  */

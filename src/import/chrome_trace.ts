@@ -18,7 +18,7 @@ import { importV8CpuProfile, medianIntervalMs } from "./v8_cpuprofile.ts";
  *
  * @example
  * ```ts
- * import { isChromeTrace } from "./chrome_trace.ts";
+ * import { isChromeTrace } from "tsprof/import";
  * isChromeTrace({ traceEvents: [{ ph: "M", name: "thread_name", pid: 1, tid: 1, args: { name: "CrRendererMain" } }] }); // true
  * isChromeTrace({ nodes: [] }); // false
  * ```
@@ -57,7 +57,7 @@ interface Assembly {
  *   or when the trace holds no CPU profile
  * @example
  * ```ts
- * import { importChromeTrace } from "./chrome_trace.ts";
+ * import { importChromeTrace } from "tsprof/import";
  * const root = { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 };
  * const work = { functionName: "work", url: "https://example.com/app.js", lineNumber: 3, columnNumber: 0 };
  * const session = importChromeTrace([

@@ -23,7 +23,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *
  * @example
  * ```ts
- * import { checkCpuProfile } from "./cpuprofile_check.ts";
+ * import { checkCpuProfile } from "tsprof/import";
  * const root = { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 };
  * checkCpuProfile({ nodes: [{ id: 1, callFrame: root }], startTime: 0, endTime: 0, samples: [], timeDeltas: [] });
  * ```

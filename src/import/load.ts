@@ -28,7 +28,7 @@ export const MAX_INFLATED_BYTES = 1 << 29;
  *   for 15 % more bytes, for the session every run keeps for `--load-prev`
  * @example
  * ```ts
- * import { encodeSessionFile, loadProfileFile } from "./load.ts";
+ * import { encodeSessionFile, loadProfileFile } from "tsprof/import";
  * const bytes = encodeSessionFile({
  *   version: 1,
  *   meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 },
@@ -49,7 +49,7 @@ export function encodeSessionFile(session: Session, options: { fast?: boolean } 
  * @throws {ProfileFormatError} when the file is not a readable profile
  * @example
  * ```ts
- * import { loadProfileFile } from "./load.ts";
+ * import { loadProfileFile } from "tsprof";
  * // const session = loadProfileFile(await Deno.readFile("run.tsprof"), "run.tsprof");
  * ```
  */

@@ -21,7 +21,7 @@ const UNIT_MS: Record<string, number> = { nanoseconds: 1e-6, microseconds: 1e-3,
  *
  * @example
  * ```ts
- * import { importSpeedscope } from "./speedscope.ts";
+ * import { importSpeedscope } from "tsprof/import";
  * const session = importSpeedscope({
  *   $schema: "https://www.speedscope.app/file-format-schema.json",
  *   shared: { frames: [{ name: "main" }] },

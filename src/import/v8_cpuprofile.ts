@@ -7,7 +7,7 @@
  */
 import { ProfileBuilder } from "../format/builder.ts";
 import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile } from "../format/types.ts";
-import { normalizeFile } from "../paths.ts";
+import { fileMemo, normalizeFile } from "../paths.ts";
 
 /**
  * A V8 call frame; lines and columns are 0-based, `-1` when unknown.
@@ -37,7 +37,7 @@ export interface V8CallFrame {
  *
  * @example
  * ```ts
- * import type { V8ProfileNode } from "./v8_cpuprofile.ts";
+ * import type { V8ProfileNode } from "tsprof/import";
  * const node: V8ProfileNode = { id: 2, callFrame: { functionName: "main", url: "file:///a.js", lineNumber: 0, columnNumber: 0 }, children: [] };
  * ```
  */
@@ -59,7 +59,7 @@ export interface V8ProfileNode {
  *
  * @example
  * ```ts
- * import { importV8CpuProfile, type V8CpuProfile } from "./v8_cpuprofile.ts";
+ * import { importV8CpuProfile, type V8CpuProfile } from "tsprof/import";
  * // const cpu: V8CpuProfile = JSON.parse(await Deno.readTextFile("CPU.cpuprofile"));
  * const cpu: V8CpuProfile = { nodes: [{ id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 } }], startTime: 0, endTime: 1000 };
  * const profile = importV8CpuProfile(cpu, "main");
@@ -78,8 +78,12 @@ export interface V8CpuProfile {
   readonly timeDeltas?: readonly number[];
 }
 
-/** Turns a V8 call frame into a tsprof frame (1-based positions). */
-export function v8Frame(cf: V8CallFrame): Frame {
+/**
+ * Turns a V8 call frame into a tsprof frame (1-based positions). `toFile`
+ * turns the frame's URL into its file (a pass over a profile's nodes hands
+ * in a `fileMemo()`).
+ */
+export function v8Frame(cf: V8CallFrame, toFile: (url: string) => string = normalizeFile): Frame {
   if (cf.url === "") {
     if (cf.functionName === "(idle)") return IDLE_FRAME;
     if (cf.functionName === "(garbage collector)") return GC_FRAME;
@@ -89,7 +93,7 @@ export function v8Frame(cf: V8CallFrame): Frame {
     name: cf.functionName || "(anonymous)",
     kind: cf.url === "" ? "native" : "js",
   };
-  if (cf.url) frame.file = normalizeFile(cf.url);
+  if (cf.url) frame.file = toFile(cf.url);
   if (cf.lineNumber >= 0) frame.line = cf.lineNumber + 1;
   if (cf.columnNumber >= 0) frame.col = cf.columnNumber + 1;
   return frame;
@@ -100,7 +104,7 @@ export function v8Frame(cf: V8CallFrame): Frame {
  *
  * @example
  * ```ts
- * import { importV8CpuProfile, type V8ImportOptions } from "./v8_cpuprofile.ts";
+ * import { importV8CpuProfile, type V8ImportOptions } from "tsprof/import";
  * const bunLike: V8ImportOptions = { idleGapsMs: 1 };
  * const profile = importV8CpuProfile({ nodes: [], startTime: 0, endTime: 0 }, "main", bunLike);
  * ```
@@ -122,7 +126,7 @@ export interface V8ImportOptions {
  *
  * @example
  * ```ts
- * import { importV8CpuProfile } from "./v8_cpuprofile.ts";
+ * import { importV8CpuProfile } from "tsprof/import";
  * const profile = importV8CpuProfile({
  *   nodes: [{ id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 }, children: [2] },
  *           { id: 2, callFrame: { functionName: "main", url: "file:///a.js", lineNumber: 0, columnNumber: 0 } }],
@@ -133,6 +137,7 @@ export interface V8ImportOptions {
  */
 export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8ImportOptions = {}): Profile {
   const builder = new ProfileBuilder(name);
+  const toFile = fileMemo();
   const byId = new Map<number, V8ProfileNode>();
   for (const n of cpu.nodes) byId.set(n.id, n);
   const parentOf = new Map<number, number>();
@@ -151,7 +156,7 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
       // Files are checked first (checkCpuProfile); this guards against cycles anyway.
       if (!node || stackOf.has(id)) continue;
       const parentStack = stackOf.get(parentOf.get(id)!) ?? -1;
-      const frameId = builder.internFrame(v8Frame(node.callFrame));
+      const frameId = builder.internFrame(v8Frame(node.callFrame, toFile));
       frameOf.set(id, frameId);
       stackOf.set(id, builder.internStack(parentStack, frameId));
       for (const c of node.children ?? []) todo.push(c);

@@ -37,8 +37,8 @@ export function collapsedFrameName(frame: Frame, cwd?: string): string {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { renderCollapsed } from "./collapsed.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { renderCollapsed } from "tsprof/render";
  * const b = new ProfileBuilder("main");
  * const main = { name: "main", file: "/app/a.ts", line: 1, col: 1, kind: "js" } as const;
  * b.addSample([main], 2.5);
@@ -63,7 +63,7 @@ export function renderCollapsed(session: Session): string {
  *
  * @example
  * ```ts
- * import { renderCollapsedBytes } from "./collapsed.ts";
+ * import { renderCollapsedBytes } from "tsprof/render";
  * // await Deno.writeFile("out.collapsed", renderCollapsedBytes(session));
  * ```
  */

@@ -19,7 +19,7 @@ import { renderHotLines } from "./console_lines.ts";
  *
  * @example
  * ```ts
- * import { renderConsole, type ConsoleOptions } from "./console.ts";
+ * import { renderConsole, type ConsoleOptions } from "tsprof/render";
  * const options: ConsoleOptions = { unicode: false, color: false, time: "percent" };
  * const text = renderConsole({
  *   version: 1,
@@ -96,8 +96,8 @@ const ANSI = {
  * @throws {TypeError} when `flat` and `timeline` are both set
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { renderConsole } from "./console.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { renderConsole } from "tsprof/render";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", file: "/app/a.ts", line: 3, col: 1, kind: "js" }], 12);
  * const text = renderConsole({

@@ -42,7 +42,7 @@ export interface HotFunction {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * import { hotLines } from "./console_lines.ts";
  * const b = new ProfileBuilder("main");
  * const f = b.internFrame({ name: "f", file: "/a.ts", line: 1, col: 1, kind: "js" });

@@ -64,8 +64,8 @@ function lineTicks(lines: ReadonlyMap<number, number>, total: number): { line: n
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { profileToCpuProfile } from "./cpuprofile.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { profileToCpuProfile } from "tsprof/render";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", file: "/app/a.js", line: 1, col: 1, kind: "js" }], 2);
  * const cpu = profileToCpuProfile(b.build());
@@ -123,7 +123,7 @@ export function profileToCpuProfile(profile: Profile, startTimeUs = 0): V8CpuPro
  *
  * @example
  * ```ts
- * import { renderCpuProfile } from "./cpuprofile.ts";
+ * import { renderCpuProfile } from "tsprof/render";
  * // Deno.writeTextFileSync("run.cpuprofile", renderCpuProfile(session));
  * ```
  */

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import type { OutputFormat } from "./formats.ts";
+ * import type { OutputFormat } from "tsprof/render";
  * const summary: OutputFormat = { name: "summary", extensions: [".summary.txt"], description: "one line per profile" };
  * ```
  */

@@ -49,8 +49,8 @@ export function rendererForSave(path: string, name?: string): Renderer {
  * @throws {RangeError} for an unknown renderer
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { renderSession } from "./output.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { renderSession } from "tsprof";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "work", file: "/app/a.ts", line: 1, kind: "js" }], 5);
  * const session = {

@@ -20,7 +20,7 @@ import { FORMATS, formatForFile, type OutputFormat } from "./formats.ts";
  *
  * @example
  * ```ts
- * import { renderSession, type RenderOptions } from "../../mod.ts";
+ * import { renderSession, type RenderOptions } from "tsprof";
  * const options: RenderOptions = { version: "0.1.0", showAll: true };
  * const json = renderSession({
  *   version: 1,
@@ -39,7 +39,7 @@ export interface RenderOptions extends ConsoleOptions {
  *
  * @example
  * ```ts
- * import type { Renderer } from "./registry.ts";
+ * import type { Renderer } from "tsprof/render";
  * const summary: Renderer = {
  *   name: "summary",
  *   extensions: [".summary.txt"],
@@ -72,7 +72,7 @@ const RENDER: Record<string, Renderer["render"]> = {
  *
  * @example
  * ```ts
- * import { RENDERERS } from "./registry.ts";
+ * import { RENDERERS } from "tsprof/render";
  * RENDERERS.map((r) => r.name); // ["console", "speedscope", "json", "session", ...]
  * ```
  */
@@ -83,7 +83,7 @@ export const RENDERERS: readonly Renderer[] = FORMATS.map((f) => ({ ...f, render
  *
  * @example
  * ```ts
- * import { rendererByName } from "./registry.ts";
+ * import { rendererByName } from "tsprof/render";
  * rendererByName("speedscope")?.extensions; // [".speedscope.json"]
  * ```
  */
@@ -96,7 +96,7 @@ export function rendererByName(name: string): Renderer | undefined {
  *
  * @example
  * ```ts
- * import { rendererForFile } from "./registry.ts";
+ * import { rendererForFile } from "tsprof/render";
  * rendererForFile("out.speedscope.json")?.name; // "speedscope" (the longest ending wins over ".json")
  * ```
  */

@@ -27,7 +27,7 @@ export interface SpeedscopeTsprofField {
  *
  * @example
  * ```ts
- * import { renderSpeedscope } from "./speedscope.ts";
+ * import { renderSpeedscope } from "tsprof/render";
  * // Deno.writeTextFileSync("out.speedscope.json", renderSpeedscope(session, "0.1.0"));
  * ```
  */
@@ -43,7 +43,7 @@ export function renderSpeedscope(session: Session, version: string): string {
  *
  * @example
  * ```ts
- * import { renderSpeedscopeBytes } from "./speedscope.ts";
+ * import { renderSpeedscopeBytes } from "tsprof/render";
  * // await Deno.writeFile("out.speedscope.json", renderSpeedscopeBytes(session, "0.1.0"));
  * ```
  */

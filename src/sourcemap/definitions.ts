@@ -27,16 +27,19 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Patterns that define a function called `name`, the name in group 1. */
+/**
+ * Patterns that define a function called `name`, the name in group 1;
+ * global, so that each line is searched by `lastIndex` with no new RegExp.
+ */
 function definitionPatterns(name: string): RegExp[] {
   const n = `(${escape(name)})`;
   const modifiers = "(?:(?:export|default|declare|public|private|protected|static|override|readonly|abstract|async|get|set|accessor)\\s+|\\*\\s*)*";
   return [
-    new RegExp(`\\bfunction\\s*\\*?\\s*${n}(?![\\w$])`, "d"),
-    new RegExp(`^\\s*${modifiers}${n}\\s*(?:<.*)?\\(`, "d"),
-    new RegExp(`(?:^|[\\s,{(;])${n}\\s*(?::[^=]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[\\w$]+\\s*=>)`, "d"),
-    new RegExp(`(?:^|[\\s,{])${n}\\s*:\\s*(?:async\\s*)?(?:function\\b|\\(|[\\w$]+\\s*=>)`, "d"),
-    new RegExp(`\\bclass\\s+${n}(?![\\w$])`, "d"),
+    new RegExp(`\\bfunction\\s*\\*?\\s*${n}(?![\\w$])`, "dg"),
+    new RegExp(`^\\s*${modifiers}${n}\\s*(?:<.*)?\\(`, "dg"),
+    new RegExp(`(?:^|[\\s,{(;])${n}\\s*(?::[^=]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[\\w$]+\\s*=>)`, "dg"),
+    new RegExp(`(?:^|[\\s,{])${n}\\s*:\\s*(?:async\\s*)?(?:function\\b|\\(|[\\w$]+\\s*=>)`, "dg"),
+    new RegExp(`\\bclass\\s+${n}(?![\\w$])`, "dg"),
   ];
 }
 
@@ -44,10 +47,17 @@ function definitionPatterns(name: string): RegExp[] {
  * The 1-based line and column of `name`'s definition at or above `line`
  * (on `line` itself, before column `col`: minified code is one long line).
  */
-export function findDefinition(lines: readonly string[], name: string, line: number, col = Infinity): { line: number; col: number } | undefined {
+export function findDefinition(
+  lines: readonly string[],
+  name: string,
+  line: number,
+  col = Infinity,
+  patternCache: Map<string, RegExp[]> = new Map(),
+): { line: number; col: number } | undefined {
   const short = name.includes(".") ? name.slice(name.lastIndexOf(".") + 1) : name;
   if (!IDENT.test(short)) return undefined;
-  const patterns = definitionPatterns(short);
+  let patterns = patternCache.get(short);
+  if (!patterns) patternCache.set(short, patterns = definitionPatterns(short));
   const stop = Math.max(1, line - MAX_LINES_UP);
   for (let l = Math.min(line, lines.length); l >= stop; l--) {
     const full = lines[l - 1]!;
@@ -56,8 +66,9 @@ export function findDefinition(lines: readonly string[], name: string, line: num
     // The nearest definition: the last match on the line.
     let best = -1;
     for (const re of patterns) {
-      const global = new RegExp(re.source, "dg");
-      for (const m of text.matchAll(global)) best = Math.max(best, m.indices![1]![0]);
+      re.lastIndex = 0;
+      // Every pattern holds the name: no empty match, so exec always moves on.
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) best = Math.max(best, m.indices![1]![0]);
     }
     if (best !== -1) return { line: l, col: best + 1 };
   }
@@ -71,7 +82,7 @@ export function findDefinition(lines: readonly string[], name: string, line: num
  * @example
  * ```ts
  * import { placeAtDefinitions } from "./definitions.ts";
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "f", file: "/app/a.ts", line: 2, col: 3, kind: "js" }], 1);
  * const p = placeAtDefinitions(b.build(), () => "function f() {\n  work();\n}\n"); // f at /app/a.ts:1:10
@@ -79,6 +90,8 @@ export function findDefinition(lines: readonly string[], name: string, line: num
  */
 export function placeAtDefinitions(profile: Profile, readText: ReadText): Profile {
   const sources = new Map<string, string[] | undefined>();
+  // Compiled once per function name, not once per frame and line.
+  const patternCache = new Map<string, RegExp[]>();
   let changed = false;
   const frames: Frame[] = profile.frames.map((frame) => {
     if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === "(anonymous)") return frame;
@@ -97,7 +110,7 @@ export function placeAtDefinitions(profile: Profile, readText: ReadText): Profil
       sources.set(path, lines);
     }
     if (!lines) return frame;
-    const def = findDefinition(lines, frame.name, frame.line, frame.col);
+    const def = findDefinition(lines, frame.name, frame.line, frame.col, patternCache);
     if (!def || (def.line === frame.line && def.col === frame.col)) return frame;
     changed = true;
     return { ...frame, line: def.line, col: def.col };

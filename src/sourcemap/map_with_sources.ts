@@ -14,7 +14,7 @@ import { remapProfile, SourceMapCache } from "./remap.ts";
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * import { mapWithSources } from "./map_with_sources.ts";
  * const profile = new ProfileBuilder("main").build();
  * const { warnings } = mapWithSources(profile, new Map(), { readText: () => undefined }); // nothing to map

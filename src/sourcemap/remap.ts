@@ -186,7 +186,7 @@ function mapLine(map: TraceMap, sources: readonly string[], line0: number, sourc
  * @example
  * ```ts
  * import { remapProfile, SourceMapCache } from "./remap.ts";
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "f", file: "/app/out.js", line: 1, col: 10, kind: "js" }], 1);
  * const map = { version: 3, sources: ["src.ts"], names: [], mappings: "AAAA,SAAS" };
@@ -249,7 +249,7 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
  * @example
  * ```ts
  * import { rebuild } from "./remap.ts";
- * import type { Profile } from "../format/types.ts";
+ * import type { Profile } from "tsprof";
  * declare const profile: Profile;
  * const same = rebuild(profile, profile.frames);
  * ```
@@ -265,7 +265,7 @@ export function rebuild(profile: Profile, frames: readonly Frame[], lineOf: (fra
  * @example
  * ```ts
  * import { remapSession } from "./remap.ts";
- * import type { Session } from "../format/types.ts";
+ * import type { Session } from "tsprof";
  * declare const session: Session;
  * const mapped = remapSession(session, () => undefined); // no maps: unchanged
  * ```

@@ -11,7 +11,7 @@
 import { frameKey } from "../format/builder.ts";
 import type { Frame } from "../format/types.ts";
 import { v8Frame, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
-import { normalizeFile } from "../paths.ts";
+import { fileMemo, normalizeFile } from "../paths.ts";
 import { toPath } from "./map_source.ts";
 import type { FrameOrigin, SourceMapCache } from "./remap.ts";
 
@@ -43,6 +43,7 @@ export function premappedOrigins(
   cache: SourceMapCache,
   extra: (files: ReadonlySet<string>) => readonly string[] = () => [],
 ): PremappedOrigins {
+  const toFile = fileMemo();
   const groups = new Map<string, Set<string>>();
   for (const n of cpu.nodes) {
     const cf = n.callFrame;
@@ -50,7 +51,7 @@ export function premappedOrigins(
     const id = String(cf.scriptId);
     let g = groups.get(id);
     if (!g) groups.set(id, (g = new Set()));
-    g.add(normalizeFile(cf.url));
+    g.add(toFile(cf.url));
   }
   const generatedOf = new Map<string, string | null>();
   for (const [id, files] of groups) {
@@ -71,13 +72,13 @@ export function premappedOrigins(
   const nodes = cpu.nodes.map((n) => {
     const cf = n.callFrame;
     if (!cf.url || cf.scriptId === undefined) return n;
-    const file = normalizeFile(cf.url);
+    const file = toFile(cf.url);
     const generated = generatedOf.get(String(cf.scriptId));
     if (generated) {
       // The runtime mapped positions through this map already, except where
       // a frame still names the generated JavaScript file.
       const position = file === generated && !TS_LIKE.test(file);
-      byKey.set(frameKey(v8Frame(cf)), { generatedFile: generated, position, lines: true });
+      byKey.set(frameKey(v8Frame(cf, toFile)), { generatedFile: generated, position, lines: true });
       return n;
     }
     const group = groups.get(String(cf.scriptId))!;

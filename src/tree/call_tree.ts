@@ -13,7 +13,7 @@ import { type KeptStacks, keptStacks } from "./kept_stacks.ts";
  *
  * @example
  * ```ts
- * import type { CallNode } from "./call_tree.ts";
+ * import type { CallNode } from "tsprof/tree";
  * const leaf: CallNode = { frame: { name: "work", kind: "js" }, time: 3, children: [] };
  * const root: CallNode = { frame: { name: "(root)", kind: "root" }, time: 3, children: [leaf] };
  * ```
@@ -34,9 +34,9 @@ export interface CallNode {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree, type FrameGroup, walk } from "./call_tree.ts";
- * import { groupLibraryFrames } from "./processors.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree, type FrameGroup, walk } from "tsprof/tree";
+ * import { groupLibraryFrames } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([
  *   { name: "main", file: "/app/a.ts", kind: "js" },
@@ -65,8 +65,8 @@ export interface FrameGroup {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree, ROOT_FRAME } from "./call_tree.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree, ROOT_FRAME } from "tsprof/tree";
  * buildCallTree(new ProfileBuilder("main").build()).frame === ROOT_FRAME; // true
  * ```
  */
@@ -78,7 +78,7 @@ export const ROOT_FRAME: Frame = { name: "(root)", kind: "root" };
  *
  * @example
  * ```ts
- * import { isSelfNode, SELF_FRAME, type CallNode } from "./call_tree.ts";
+ * import { isSelfNode, SELF_FRAME, type CallNode } from "tsprof/tree";
  * const own: CallNode = { frame: SELF_FRAME, time: 2, children: [] };
  * isSelfNode(own); // true
  * ```
@@ -90,7 +90,7 @@ export const SELF_FRAME: Frame = { name: "[self]", kind: "self" };
  *
  * @example
  * ```ts
- * import { isSelfNode, SELF_FRAME } from "./call_tree.ts";
+ * import { isSelfNode, SELF_FRAME } from "tsprof/tree";
  * isSelfNode({ frame: SELF_FRAME, time: 1, children: [] }); // true
  * isSelfNode({ frame: { name: "work", kind: "js" }, time: 1, children: [] }); // false
  * ```
@@ -105,7 +105,7 @@ export function isSelfNode(node: CallNode): boolean {
  *
  * @example
  * ```ts
- * import { selfTime, type CallNode } from "./call_tree.ts";
+ * import { selfTime, type CallNode } from "tsprof/tree";
  * const child: CallNode = { frame: { name: "work", kind: "js" }, time: 3, children: [] };
  * selfTime({ frame: { name: "main", kind: "js" }, time: 5, children: [child] }); // 2
  * ```
@@ -123,7 +123,7 @@ export function selfTime(node: CallNode): number {
  *
  * @example
  * ```ts
- * import { ownTime, SELF_FRAME, type CallNode } from "./call_tree.ts";
+ * import { ownTime, SELF_FRAME, type CallNode } from "tsprof/tree";
  * const self: CallNode = { frame: SELF_FRAME, time: 2, children: [] };
  * const work: CallNode = { frame: { name: "work", kind: "js" }, time: 3, children: [] };
  * ownTime({ frame: { name: "main", kind: "js" }, time: 5, children: [self, work] }); // 2
@@ -140,8 +140,8 @@ export function ownTime(node: CallNode): number {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree, type BuildCallTreeOptions } from "./call_tree.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree, type BuildCallTreeOptions } from "tsprof/tree";
  * const options: BuildCallTreeOptions = { timeline: true };
  * const tree = buildCallTree(new ProfileBuilder("main").build(), options);
  * ```
@@ -189,8 +189,8 @@ export interface BuildCallTreeOptions {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree } from "./call_tree.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * const f = { name: "f", kind: "js" } as const;
  * b.addSample([f], 3);
@@ -353,8 +353,8 @@ function pruneBelow(root: CallNode, minTime: number): void {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree, walk } from "./call_tree.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree, walk } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", kind: "js" }, { name: "work", kind: "js" }], 3);
  * const names: string[] = [];

@@ -12,9 +12,9 @@ import { type CallNode, isSelfNode, ownTime } from "./call_tree.ts";
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree } from "./call_tree.ts";
- * import { flatProfile, type FlatRow } from "./flat.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { flatProfile, type FlatRow } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "work", kind: "js" }], 2);
  * const rows: FlatRow[] = flatProfile(buildCallTree(b.build())); // [{ frame: work, self: 2, total: 2 }]
@@ -39,9 +39,9 @@ export interface FlatRow {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree } from "./call_tree.ts";
- * import { flatProfile } from "./flat.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { flatProfile } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * const fib = { name: "fib", kind: "js" } as const;
  * b.addSample([fib, fib, fib], 4);

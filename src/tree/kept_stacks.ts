@@ -13,7 +13,7 @@ import type { Profile, StackTable } from "../format/types.ts";
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * import { type KeptStacks, keptStacks } from "./kept_stacks.ts";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", kind: "js" }], 1);
@@ -58,7 +58,7 @@ export interface KeptStacksOptions {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { ProfileBuilder } from "tsprof/format";
  * import { keptStacks } from "./kept_stacks.ts";
  * const b = new ProfileBuilder("main");
  * const [main, wrap, work] = ["main", "wrap", "work"].map((name) => ({ name, kind: "js" as const }));

@@ -46,9 +46,9 @@ export { mergeConsecutiveSelfTime, removeUnnecessarySelfTime } from "./processor
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree } from "./call_tree.ts";
- * import { processTree, type ProcessOptions } from "./processors.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { processTree, type ProcessOptions } from "tsprof/tree";
  * const options: ProcessOptions = { filterThreshold: 0, hideRegex: /generated\// };
  * const tree = processTree(buildCallTree(new ProfileBuilder("main").build()), options);
  * ```
@@ -83,9 +83,9 @@ export { PROCESS_OPTIONS } from "./process_options.ts";
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { buildCallTree } from "./call_tree.ts";
- * import { processTree } from "./processors.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { processTree } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", file: "/app/a.ts", kind: "js" }], 10);
  * const tree = processTree(buildCallTree(b.build()), { filterThreshold: 0.05 });
@@ -110,7 +110,7 @@ export function processTree(root: CallNode, options: ProcessOptions = {}): CallN
  *
  * @example
  * ```ts
- * import type { ProcessProfileOptions } from "./processors.ts";
+ * import type { ProcessProfileOptions } from "tsprof/tree";
  * const options: ProcessProfileOptions = { selfNodes: true, filterThreshold: 0.05 };
  * ```
  */
@@ -131,8 +131,8 @@ export interface ProcessProfileOptions extends ProcessOptions {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
- * import { processProfile } from "./processors.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { processProfile } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "run", file: "node:internal/main", kind: "js" }, { name: "main", file: "/app/a.ts", kind: "js" }], 10);
  * processProfile(b.build(), { selfNodes: true }).children[0]!.frame.name; // "main"

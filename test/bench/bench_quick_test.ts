@@ -26,3 +26,13 @@ test("bench/overhead.mjs --quick runs every runtime and variant", () => {
   // The fixed costs: one row per runtime and variant, a number of ms per workload, startup first.
   for (const rt of ["node20", "node24", "deno", "bun"]) assert.match(table, new RegExp(`\\| ${rt} \\| tsprof \\| -?\\d+ \\| -?\\d+ \\| -?\\d+ \\| -?\\d+ \\|`));
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
+
+test("bench/real_overhead.mjs --quick runs real workloads and says where tsprof's time after the end goes", () => {
+  const r = run([process.execPath, "bench/real_overhead.mjs", "--quick", "--rounds", "1", "--runtimes", "node20", "--workloads", "empty,markdown"]);
+  assert.equal(r.status, 0, r.stderr);
+  const table = readFileSync(join(ROOT, "bench/out/RESULTS-real-quick.md"), "utf8");
+  assert.match(table, /\| node20 \| tsprof \| \d+\.\d\d \| \d+\.\d\d \|/);
+  assert.match(table, /\| node20 \| markdown \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| -?\d+ \/ -?\d+ \/ -?\d+ \|/);
+  // tsprof's phases: the child's and the CLI's, up to the printed report.
+  assert.match(table, /\| node20 \| markdown \| .*child\.stop \d+.*cli\.printed \d+/);
+}, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "../harness.ts";
+import { afterAll, test } from "../harness.ts";
 import { SCRIPTS, tsprof } from "../_cli.ts";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "tsprof-html-"));
@@ -88,7 +88,7 @@ test("tsprof --open starts $BROWSER on the report; --no-open does not", async ()
   }
 });
 
-test("tsprof html tests clean up their recorded session", () => {
+afterAll(() => {
   if (recorded) rmSync(recorded.dir, { recursive: true, force: true });
   recorded = undefined;
 });

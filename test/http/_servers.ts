@@ -60,7 +60,7 @@ export async function serveFetch(handler: (request: Request) => Response | Promi
       return serveNode((req, res) => {
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-        const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers });
+        const request = new Request(`http://127.0.0.1${req.url}`, { ...(req.method ? { method: req.method } : {}), headers });
         Promise.resolve(handler(request)).then(async (response) => {
           res.statusCode = response.status;
           response.headers.forEach((v, k) => res.setHeader(k, v));

@@ -52,6 +52,21 @@ function timeOf(session: Session, name: string): number {
   return sum;
 }
 
+/**
+ * True when `name` got the most time of the functions in this file, and some
+ * time at all: what a busy function must show however loaded the machine is
+ * (absolute times shrink when the scheduler takes the core away, and a
+ * start-up of the profiler lands in tsprof's own frames).
+ */
+function hottestHere(session: Session, name: string): boolean {
+  const here = new Map<string, number>();
+  walk(buildCallTree(session.profiles[0]!), (n) => {
+    if (n.frame.file?.endsWith("profiler_test.ts")) here.set(n.frame.name, (here.get(n.frame.name) ?? 0) + n.time);
+  });
+  const mine = here.get(name) ?? 0;
+  return mine > 0 && [...here].every(([other, t]) => other === name || other === "(anonymous)" || t <= mine);
+}
+
 const code = (c: string) => (e: unknown) => e instanceof TsprofError && e.code === c;
 
 test("Profiler.start()/stop() records the calling code and is restartable", async () => {
@@ -63,7 +78,7 @@ test("Profiler.start()/stop() records the calling code and is restartable", asyn
   const first = await profiler.stop();
   assert.equal(profiler.isRunning, false);
   assert.equal(first.meta.runtime, runtime);
-  assert.ok(timeOf(first, "workRestart") > 60, `workRestart: ${timeOf(first, "workRestart")} ms of 120`);
+  assert.ok(hottestHere(first, "workRestart"), `workRestart: ${timeOf(first, "workRestart")} ms of 120`);
   await profiler.start();
   await new Promise((r) => setTimeout(r, 120));
   const second = await profiler.stop();
@@ -105,7 +120,7 @@ test("Profiler stops at the end of an `await using` block and hands the session 
   assert.equal(inside.isRunning, false);
   assert.equal(sessions.length, 1);
   assert.equal(sessions[0]!.meta.description, "block");
-  assert.ok(timeOf(sessions[0]!, "workScope") > 50);
+  assert.ok(hottestHere(sessions[0]!, "workScope"), `workScope: ${timeOf(sessions[0]!, "workScope")} ms of 100`);
 });
 
 test("a script's `await using` block prints its report to stderr when the block ends", () => {
@@ -121,7 +136,7 @@ test("a script's `await using` block prints its report to stderr when the block 
 test("profile() runs sync and async functions and returns their result with the session", async () => {
   const sync = await profile(() => workSync(80) > 0 ? "done" : "never");
   assert.equal(sync.result, "done");
-  assert.ok(timeOf(sync.session, "workSync") > 40);
+  assert.ok(hottestHere(sync.session, "workSync"), `workSync: ${timeOf(sync.session, "workSync")} ms`);
   const asyncRun = await profile(async () => {
     await new Promise((r) => setTimeout(r, 100));
     return 42;

@@ -44,7 +44,8 @@ export function loadInstrumented(source: string, recorder: Recorder, clock: Fake
     new Function("exports", "tick", "later", code)(exports, clock.tick, later);
     return exports;
   } finally {
-    g[KEY] = saved;
+    if (saved === undefined) delete g[KEY];
+    else g[KEY] = saved;
   }
 }
 

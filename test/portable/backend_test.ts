@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { loadBackend } from "../../runtimes/auto.ts";
 import { portableBackend, profiled, profiledBlock } from "../../runtimes/portable/mod.ts";
-import { TsprofError } from "../../src/errors.ts";
 import { profileTotal } from "../../src/format/types.ts";
 import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
 import { test } from "../harness.ts";
+import { backendContract } from "../_backend_contract.ts";
 import { fakeClock } from "./_portable.ts";
 
 function spin(ms: number): void {
@@ -61,15 +61,7 @@ test("portableBackend() with a fake clock and no ticker is deterministic", async
   assert.deepEqual(rec.profile.frames.find((f) => f.name === "fakeWork"), { name: "fakeWork", kind: "js", file: "/app/work.ts", line: 3 });
 });
 
-test("portable backend refuses to start twice or stop when idle, with stable codes", async () => {
-  const backend = await loadBackend("portable");
-  await assert.rejects(backend.stop(), (e: unknown) => e instanceof TsprofError && e.code === "PROFILER_NOT_RUNNING");
-  await backend.start();
-  await assert.rejects(Promise.resolve().then(() => backend.start()), (e: unknown) => e instanceof TsprofError && e.code === "PROFILER_ALREADY_RUNNING");
-  await backend.stop();
-  await backend.start();
-  assert.ok(backend.stopSync!().profile.samples.length >= 0);
-});
+backendContract("portable", () => loadBackend("portable"));
 
 test("profiled() and profiledBlock() return what the function returns and check their arguments", () => {
   const add = profiled("add", (a: number, b: number) => a + b);

@@ -110,6 +110,14 @@ test("a page and a Web Worker built with the esbuild plugin are profiled in head
         const frame = session.profiles[0]!.frames.find((f) => f.name === hot)!;
         assert.ok(frame.file?.endsWith(`${which}.ts`), frame.file);
         assert.ok((frame.line ?? 0) > 1);
+        if (which === "page") {
+          const all = renderConsole(session, { unicode: true, color: false, showAll: true });
+          for (const named of ["layoutPass", "settleFrame"]) {
+            assert.match(all, new RegExp(`${named}\\s+\\S*page\\.ts`), `${named}: the name given to profiled()/profiledBlock(), in the page's source file:\n${all}`);
+            const f = session.profiles[0]!.frames.find((x) => x.name === named);
+            assert.ok(f?.file?.endsWith("page.ts"), `${named}: ${f?.file}`);
+          }
+        }
       }
     }
   } finally {

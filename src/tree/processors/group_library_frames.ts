@@ -14,7 +14,7 @@ import { copyTree, matches, perFrame } from "./_tree.ts";
  *
  * @example
  * ```ts
- * import { isLibraryFrame, type GroupLibraryFramesOptions } from "./group_library_frames.ts";
+ * import { isLibraryFrame, type GroupLibraryFramesOptions } from "tsprof/tree";
  * const options: GroupLibraryFramesOptions = { showRegex: /node_modules\/my-lib\// };
  * isLibraryFrame({ name: "f", file: "/app/node_modules/my-lib/a.js", kind: "js" }, options); // false
  * ```
@@ -49,7 +49,7 @@ const PSEUDO_KINDS: ReadonlySet<string> = new Set(["idle", "gc", "program", "roo
  *
  * @example
  * ```ts
- * import { isLibraryFrame } from "./group_library_frames.ts";
+ * import { isLibraryFrame } from "tsprof/tree";
  * isLibraryFrame({ name: "parse", file: "/app/node_modules/yaml/index.js", kind: "js" }); // true
  * isLibraryFrame({ name: "main", file: "/app/main.ts", kind: "js" }); // false
  * ```
@@ -77,9 +77,9 @@ interface Building {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { groupLibraryFrames } from "./group_library_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { groupLibraryFrames } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([
  *   { name: "main", file: "/app/a.ts", kind: "js" },

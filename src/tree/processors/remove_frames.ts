@@ -15,9 +15,9 @@ import { matches, perFrame, rebuildTree } from "./_tree.ts";
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { removeFrames, type TimelineOptions } from "./remove_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { removeFrames, type TimelineOptions } from "tsprof/tree";
  * const options: TimelineOptions = { timeline: true };
  * const tree = removeFrames(buildCallTree(new ProfileBuilder("main").build(), options), () => false, options);
  * ```
@@ -42,9 +42,9 @@ const PSEUDO_KINDS: ReadonlySet<string> = new Set(["idle", "gc", "program", "roo
  *
  * @example
  * ```ts
- * import { buildCallTree } from "../call_tree.ts";
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { removeFrames } from "./remove_frames.ts";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { removeFrames } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * const [main, wrap, work] = ["main", "wrap", "work"].map((name) => ({ name, kind: "js" as const }));
  * b.addSample([main!, wrap!, work!], 5);
@@ -63,9 +63,9 @@ export function removeFrames(root: CallNode, remove: (frame: Frame) => boolean, 
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { removeRuntimeFrames, type RemoveRuntimeFramesOptions } from "./remove_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { removeRuntimeFrames, type RemoveRuntimeFramesOptions } from "tsprof/tree";
  * const options: RemoveRuntimeFramesOptions = { showRegex: /^node:fs/ };
  * const tree = removeRuntimeFrames(buildCallTree(new ProfileBuilder("main").build()), options);
  * ```
@@ -82,9 +82,9 @@ export interface RemoveRuntimeFramesOptions extends TimelineOptions {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { removeRuntimeFrames } from "./remove_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { removeRuntimeFrames } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "run", file: "node:internal/main", kind: "js" }, { name: "main", file: "/app/a.ts", kind: "js" }], 3);
  * removeRuntimeFrames(buildCallTree(b.build())).children[0]!.frame.name; // "main"
@@ -113,9 +113,9 @@ export function isRuntimeFrame(options: RemoveRuntimeFramesOptions = {}): (frame
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { removeToolFrames, type RemoveToolFramesOptions } from "./remove_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { removeToolFrames, type RemoveToolFramesOptions } from "tsprof/tree";
  * const options: RemoveToolFramesOptions = { toolPaths: ["/opt/tsprof/"] };
  * const tree = removeToolFrames(buildCallTree(new ProfileBuilder("main").build()), options);
  * ```
@@ -130,9 +130,9 @@ export interface RemoveToolFramesOptions extends TimelineOptions {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { removeToolFrames } from "./remove_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { removeToolFrames } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "start", file: "/tsprof/src/cli/preload.ts", kind: "js" }, { name: "main", file: "/app/a.ts", kind: "js" }], 3);
  * removeToolFrames(buildCallTree(b.build()), { toolPaths: ["/tsprof/"] }).children[0]!.frame.name; // "main"
@@ -164,9 +164,9 @@ export function isToolFrame(options: RemoveToolFramesOptions = {}): (frame: Fram
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { aggregateRepeatedCalls } from "./remove_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { aggregateRepeatedCalls } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * const work = { name: "work", kind: "js" } as const;
  * b.addSample([work], 1);
@@ -184,9 +184,9 @@ export function aggregateRepeatedCalls(root: CallNode): CallNode {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { foldRecursion, type FoldRecursionOptions } from "./remove_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { foldRecursion, type FoldRecursionOptions } from "tsprof/tree";
  * const options: FoldRecursionOptions = { timeline: false };
  * const tree = foldRecursion(buildCallTree(new ProfileBuilder("main").build()), options);
  * ```
@@ -202,9 +202,9 @@ export type FoldRecursionOptions = TimelineOptions;
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { foldRecursion } from "./remove_frames.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { foldRecursion } from "tsprof/tree";
  * const fib = { name: "fib", kind: "js" } as const;
  * const b = new ProfileBuilder("main");
  * b.addSample([fib, fib, fib], 3);

@@ -11,9 +11,9 @@ import { copyTree } from "./_tree.ts";
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { removeIrrelevantNodes, type RemoveIrrelevantNodesOptions } from "./remove_irrelevant_nodes.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { removeIrrelevantNodes, type RemoveIrrelevantNodesOptions } from "tsprof/tree";
  * const options: RemoveIrrelevantNodesOptions = { filterThreshold: 0.05 };
  * const tree = removeIrrelevantNodes(buildCallTree(new ProfileBuilder("main").build()), options);
  * ```
@@ -34,9 +34,9 @@ export interface RemoveIrrelevantNodesOptions {
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../../format/builder.ts";
- * import { buildCallTree } from "../call_tree.ts";
- * import { removeIrrelevantNodes } from "./remove_irrelevant_nodes.ts";
+ * import { ProfileBuilder } from "tsprof/format";
+ * import { buildCallTree } from "tsprof/tree";
+ * import { removeIrrelevantNodes } from "tsprof/tree";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "big", kind: "js" }], 999);
  * b.addSample([{ name: "tiny", kind: "js" }], 1);

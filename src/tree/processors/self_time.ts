@@ -13,8 +13,8 @@ import { copyTree } from "./_tree.ts";
  *
  * @example
  * ```ts
- * import { SELF_FRAME, type CallNode } from "../call_tree.ts";
- * import { mergeConsecutiveSelfTime } from "./self_time.ts";
+ * import { SELF_FRAME, type CallNode } from "tsprof/tree";
+ * import { mergeConsecutiveSelfTime } from "tsprof/tree";
  * const self = (time: number): CallNode => ({ frame: SELF_FRAME, time, children: [] });
  * const root: CallNode = { frame: { name: "main", kind: "js" }, time: 3, children: [self(1), self(2)] };
  * mergeConsecutiveSelfTime(root).children.length; // 1 (3 ms)
@@ -43,8 +43,8 @@ export function mergeConsecutiveSelfTime(root: CallNode): CallNode {
  *
  * @example
  * ```ts
- * import { SELF_FRAME, type CallNode } from "../call_tree.ts";
- * import { removeUnnecessarySelfTime } from "./self_time.ts";
+ * import { SELF_FRAME, type CallNode } from "tsprof/tree";
+ * import { removeUnnecessarySelfTime } from "tsprof/tree";
  * const root: CallNode = { frame: { name: "main", kind: "js" }, time: 3, children: [{ frame: SELF_FRAME, time: 3, children: [] }] };
  * removeUnnecessarySelfTime(root).children.length; // 0
  * ```
