@@ -254,10 +254,9 @@ function diffMarkdown(
   const cwd = options.cwd ?? diff.head.cwd;
   const cut: string[] = [];
   const t = diff.root.change;
-  const verdict = isSignificant(t) ? `, ${t.confidence}` : ", within noise";
   const [baseLabel, headLabel] = options.labels ?? ["base", "head"];
   const out = [
-    `### tsprof diff: ${formatMs(t.base)} → ${formatMs(t.head)} (${formatDelta(t.delta)}, ${formatRatio(t)}${verdict})`,
+    `### tsprof diff: ${formatMs(t.base)} → ${formatMs(t.head)} (${formatDelta(t.delta)}, ${formatRatio(t)})`,
     "",
     `- base: ${mdCode(baseLabel)} (${escapeText(describeSide(diff.base))})`,
     `- head: ${mdCode(headLabel)} (${escapeText(describeSide(diff.head))})`,
