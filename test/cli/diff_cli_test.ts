@@ -66,7 +66,7 @@ test("tsprof diff finds the function whose work doubled, on real profiles", () =
   assert.ok(parse.total.significant && parse.total.deltaMs > 0, JSON.stringify(parse.total));
   const text = tsprof(["diff", base, slow, "--no-color"]);
   assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, /^\s+\S+ s\s+\+\S+ m?s\s+\+\d+%\s+(sure|likely)\s+\S* ?parseConfig  \S*test\/fixtures\/scripts\/diff_work\.ts:\d+$/m, text.stdout);
+  assert.match(text.stdout, /^\s+\S+ m?s\s+\+\S+ m?s\s+\+\d+%\s+(sure|likely)\s+\S* ?parseConfig  \S*test\/fixtures\/scripts\/diff_work\.ts:\d+$/m, text.stdout);
 });
 
 test("tsprof diff calls nothing significant between two runs of the same script, nor a profile and itself", () => {
