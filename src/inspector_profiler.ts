@@ -7,7 +7,9 @@
 import type { Backend, BackendStartOptions, InspectorSession, Recording } from "./backend.ts";
 import { TsprofError } from "./errors.ts";
 import type { Profile } from "./format/types.ts";
-import { importV8CpuProfile, type V8CpuProfile } from "./import/v8_cpuprofile.ts";
+import { estimateNote } from "./import/gap_weights.ts";
+import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "./import/v8_cpuprofile.ts";
+import { threadBusyMs, type ThreadStats } from "./import/thread_busy.ts";
 import { normalizeFile } from "./paths.ts";
 import type { MapFetcher, ReadText } from "./sourcemap/map_source.ts";
 
@@ -75,6 +77,11 @@ export interface InspectorRuntime {
   /** The engine records no idle samples (Bun): gaps between samples are idle. */
   readonly idleGaps?: boolean;
   /**
+   * The calling thread's scheduler counters, where the system keeps them:
+   * with `idleGaps`, they say how much of the gaps was busy.
+   */
+  threadStats?(): ThreadStats | undefined;
+  /**
    * Map positions at `stop()` through the source maps of the code that ran,
    * fetched from the inspector (`Debugger.getScriptSource`): for runtimes
    * whose profiles report transpiled positions (Deno). Map files named by
@@ -114,11 +121,11 @@ async function scriptSources(session: InspectorSession, cpu: V8CpuProfile): Prom
  * backends, which only supply their runtime's pieces.
  */
 export function inspectorBackend(rt: InspectorRuntime): Backend {
-  let state: { session: InspectorSession & { disconnect(): void }; startTime: number; t0: number; cpu0: number; intervalMs: number } | undefined;
+  let state: { session: InspectorSession & { disconnect(): void }; startTime: number; t0: number; cpu0: number; intervalMs: number; stats0?: ThreadStats | undefined } | undefined;
   const begin = (intervalMs: number) => {
     if (state) throw new TsprofError("PROFILER_ALREADY_RUNNING", `Cannot start ${rt.name} profiler: it is already running`);
     const session = rt.connect();
-    state = { session, startTime: Date.now(), t0: performance.now(), cpu0: rt.cpuTimeMs(), intervalMs };
+    state = { session, startTime: Date.now(), t0: performance.now(), cpu0: rt.cpuTimeMs(), intervalMs, stats0: rt.threadStats?.() };
     return state;
   };
   const end = () => {
@@ -133,11 +140,15 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     // a trailing wait would vanish: the wall clock says where it really ends.
     const wallUs = (performance.now() - s.t0) * 1000;
     const cpu = rt.idleGaps ? { ...raw, endTime: Math.max(raw.endTime, raw.startTime + wallUs) } : raw;
-    const imported = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs } : {});
+    const stats = s.stats0 && rt.threadStats?.();
+    const busy = stats ? { busyMs: threadBusyMs(stats, s.stats0) } : {};
+    const imported = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs, ...busy } : {});
     const mapped = remap?.(imported);
     const profile = mapped?.profile ?? imported;
+    const note = rt.idleGaps ? estimateNote(sampleSpans(cpu), s.intervalMs, busy.busyMs) : undefined;
+    const warnings = [...(mapped?.warnings ?? []), ...(note ? [note] : [])];
     return {
-      ...(mapped && mapped.warnings.length > 0 ? { warnings: mapped.warnings } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
       profile,
       startTime: s.startTime,
       durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,

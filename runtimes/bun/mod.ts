@@ -11,13 +11,16 @@
  * `bun --cpu-prof` instead, which writes its profile on every exit path.
  *
  * JSC takes no samples while the thread waits, so gaps between samples are
- * idle time; the weights then add up to the wall time.
+ * partly idle time: the scheduler's count of the thread's busy time says
+ * how much (`src/import/gap_weights.ts`); the weights add up to the wall time.
  *
  * @module
  */
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { isMainThread } from "node:worker_threads";
 import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { mainThreadStats } from "../_thread_stats.ts";
 
 declare const Bun: { version: string };
 
@@ -40,5 +43,7 @@ export function bunBackend(): Backend {
     idleGaps: true,
     connect: connectInspector,
     cpuTimeMs: processCpuTimeMs,
+    // Only the main thread's counters are found by pid; a worker goes without.
+    threadStats: () => (isMainThread ? mainThreadStats() : undefined),
   });
 }

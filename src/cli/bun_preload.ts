@@ -2,13 +2,15 @@
  * Runs inside a Bun process profiled with `bun --cpu-prof`: Bun writes that
  * profile on a normal end, `process.exit()` and uncaught errors, but not when
  * a signal kills it, so signals become exits; it also notes the CPU time
- * used, which the `.cpuprofile` does not carry.
+ * used and how long the main thread was busy (`bun_busy.ts`), which the
+ * `.cpuprofile` does not carry.
  *
  * @module
  */
 import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { mainThreadBusy } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 
 const raw = process.env[CHILD_ENV];
@@ -18,7 +20,7 @@ if (raw) {
   const config = JSON.parse(raw) as ChildConfig;
   process.on("exit", () => {
     const u = process.cpuUsage();
-    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000 }));
+    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...mainThreadBusy() }));
   });
 }
 exitOnSignals();

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Profile } from "../format/types.ts";
 import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
-import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { estimateNote } from "../import/gap_weights.ts";
+import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
 
 /** One process's files: its main thread's, and (Deno) one per worker, in order. */
@@ -72,20 +73,26 @@ export interface ImportedProcess {
  * worker's `<workerPrefix>worker <n>`. Deno maps function positions itself
  * but not line ticks (`entry`, its main module, helps find the maps); Bun
  * reports the files that ran, TypeScript already, and records no idle
- * samples (its gaps count as idle).
+ * samples: its gaps are shared between the stacks and idle time by the main
+ * thread's busy time, `busyMs`, where its preload could count it.
  */
 export function importProcess(
   files: ProcessProfiles,
   runtime: "deno" | "bun",
-  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined },
+  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined; busyMs?: number | undefined },
 ): ImportedProcess {
-  const read = (file: string, name: string) => {
+  const read = (file: string, name: string, busyMs?: number) => {
     const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
-    const { profile, warnings } = runtime === "bun"
-      ? mapBunProfile(importV8CpuProfile(normalizeBunCpuProfile(cpu), name, { idleGapsMs: options.intervalMs }))
-      : importDenoCpuProfile(cpu, options.entry);
-    return { cpu, profile: { ...profile, name }, warnings };
+    if (runtime === "deno") {
+      const { profile, warnings } = importDenoCpuProfile(cpu, options.entry);
+      return { cpu, profile: { ...profile, name }, warnings };
+    }
+    const bun = normalizeBunCpuProfile(cpu);
+    const { profile, warnings } = mapBunProfile(importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) }));
+    // How much of the time is an estimate, said in the report rather than hidden in precise-looking numbers.
+    const note = estimateNote(sampleSpans(bun), options.intervalMs, busyMs);
+    return { cpu, profile: { ...profile, name }, warnings: note ? [...warnings, note] : warnings };
   };
-  const threads = [read(files.main, options.name), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
+  const threads = [read(files.main, options.name, options.busyMs), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
   return { cpu: threads[0]!.cpu, profiles: threads.map((t) => t.profile), warnings: [...new Set(threads.flatMap((t) => t.warnings))] };
 }

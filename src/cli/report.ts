@@ -25,6 +25,7 @@ import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
+import { labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { checkAfterRun } from "./budget_file.ts";
@@ -88,6 +89,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     session = runtime === "node" || portable ? loadProfileFile(readFileSync(child.outFile), child.outFile) : cpuProfileSession(runtime, child, options);
     timer.mark("read");
     if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
+    if (runtime !== "bun" || portable) session = labelStartup(session, portable, toolPaths());
     timer.mark("map");
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
@@ -140,7 +142,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   const sessions: Session[] = [];
   for (const files of cpuProfilesByProcess(folder)) {
     if (recordedInProcess.has(files.pid)) continue;
-    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number } = {};
+    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number; busyMs?: number } = {};
     try {
       note = JSON.parse(readFileSync(join(folder, `${files.pid}.json`), "utf8"));
     } catch {
@@ -148,7 +150,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
     }
     try {
       const name = note.name ?? `${runtime} (pid ${files.pid})`;
-      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main });
+      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs });
       sessions.push({
         version: 1,
         meta: {
@@ -217,15 +219,16 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   // The child is the one process that writes here.
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
-  // The main thread first, then each worker Deno profiled, as profiles of their own.
-  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0] });
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-  let cpuTimeMs: number | undefined;
+  let noted: { cpuTimeMs?: number; busyMs?: number } = {};
   try {
-    cpuTimeMs = (JSON.parse(readFileSync(child.outFile, "utf8")) as { cpuTimeMs?: number }).cpuTimeMs;
+    noted = JSON.parse(readFileSync(child.outFile, "utf8")) as typeof noted;
   } catch {
     // An uncaught error skips Deno's unload event: CPU time unknown then.
   }
+  const cpuTimeMs = noted.cpuTimeMs;
+  // The main thread first, then each worker Deno profiled, as profiles of their own.
+  const { cpu, profiles, warnings } = importProcess(files, runtime, { name: "main", workerPrefix: "", intervalMs: options.intervalMs, entry: options.command[0], busyMs: noted.busyMs });
   return {
     version: 1,
     meta: {

@@ -29,6 +29,7 @@ import { sessionToJson } from "../format/session_json.ts";
 import { BUN_PROFILES, CHILD_ENV, type ChildConfig, DENO_CPU_PROF_ENV, DENO_PROFILES } from "./child_config.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
+import { mainThreadBusy } from "./bun_busy.ts";
 
 declare const Deno: { mainModule: string } | undefined;
 
@@ -132,7 +133,7 @@ function describeForCpuProf(config: ChildConfig, runtime: string): void {
     const name = processName(runtime, false);
     const exitCode = typeof code === "number" ? code : Number(process.exitCode ?? 0);
     mkdirSync(join(dir, BUN_PROFILES), { recursive: true });
-    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "" }));
+    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", ...mainThreadBusy() }));
   });
   exitOnSignals();
 }

@@ -156,13 +156,22 @@ function cpuProfileRuntime(urls: ReadonlySet<string>, bun: boolean): string {
   return "v8";
 }
 
+/** The interval a Bun profile was most likely taken at (ms), from its shortest spacing. */
+function bunIntervalMs(deltas: readonly number[]): number {
+  let shortest = Infinity;
+  for (let i = 1; i < deltas.length; i++) if (deltas[i]! > 0 && deltas[i]! < shortest) shortest = deltas[i]!;
+  return Number.isFinite(shortest) ? Math.min(medianIntervalMs(deltas), Math.round(shortest * 1.25) / 1000) : medianIntervalMs(deltas);
+}
+
 function sessionOfCpuProfile(data: unknown): Session {
   let cpu = checkCpuProfile(data);
   const bun = isBunCpuProfile(cpu);
   if (bun) cpu = normalizeBunCpuProfile(cpu);
-  // Bun takes no idle samples: its long gaps are idle time. The interval it
-  // was asked for is not in the file; the median spacing stands for it.
-  const intervalMs = medianIntervalMs(cpu.timeDeltas ?? []);
+  // Bun takes no idle samples: its long gaps are partly idle time. The
+  // interval it was asked for is not in the file. JavaScriptCore's sampler
+  // sleeps the interval ± 20%, so the shortest spacing is at least 0.8 of
+  // it; the median would be the wait itself in a timer-driven program.
+  const intervalMs = bun ? bunIntervalMs(cpu.timeDeltas ?? []) : medianIntervalMs(cpu.timeDeltas ?? []);
   const profile = importV8CpuProfile(cpu, "main", bun ? { idleGapsMs: intervalMs } : {});
   if (profile.samples.length === 0) throw new RangeError(`"samples" is empty: the profile recorded nothing`);
   let total = 0;

@@ -8,6 +8,7 @@
 import { ProfileBuilder } from "../format/builder.ts";
 import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile } from "../format/types.ts";
 import { fileMemo, normalizeFile } from "../paths.ts";
+import { busySpans } from "./gap_weights.ts";
 
 /**
  * A V8 call frame; lines and columns are 0-based, `-1` when unknown.
@@ -112,11 +113,19 @@ export function v8Frame(cf: V8CallFrame, toFile: (url: string) => string = norma
 export interface V8ImportOptions {
   /**
    * The profile records no idle samples (Bun's): a gap between two samples
-   * much longer than usual is idle time, not time in the earlier stack. The
-   * earlier sample keeps one interval; the rest becomes an `(idle)` sample,
-   * as does a long lead-in before the first sample. Interval in ms.
+   * is partly idle time, not all time in the earlier stack: the busy part
+   * stays with the sample, the rest becomes an `(idle)` sample, as does a
+   * long lead-in before the first sample. The sampler's interval in ms.
    */
   idleGapsMs?: number;
+  /**
+   * With `idleGapsMs`: how long the thread was busy over the profile (ms),
+   * as the scheduler counted it (`thread_busy.ts`). The samples then add up
+   * to it, none standing for more than the others; without it, a sample
+   * covers up to two intervals of its gap unless the sampler ran late
+   * inside busy code.
+   */
+  busyMs?: number;
 }
 
 /**
@@ -164,35 +173,23 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
   }
 
   const samples = cpu.samples ?? [];
-  const deltas = cpu.timeDeltas ?? [];
-  const times: number[] = new Array(samples.length);
-  let t = cpu.startTime;
-  for (let i = 0; i < samples.length; i++) {
-    t += deltas[i] ?? 0;
-    times[i] = t;
-  }
+  const spans = sampleSpans(cpu);
   const selfMs = new Map<number, number>();
-  const gapUs = options.idleGapsMs === undefined ? Infinity : idleGapUs(deltas, options.idleGapsMs);
   let idleStack = -1;
   const idle = (us: number) => {
     if (us <= 0) return;
     if (idleStack === -1) idleStack = builder.internStack(-1, builder.internFrame(IDLE_FRAME));
     builder.addStackSample(idleStack, us / 1000);
   };
+  // Without idle samples, only the busy part of each span counts (gap_weights.ts).
+  const busy = options.idleGapsMs === undefined ? spans : busySpans(spans, options.idleGapsMs, options.busyMs, true);
   for (let i = 0; i < samples.length; i++) {
-    let start = i === 0 ? cpu.startTime : times[i]!;
-    if (i === 0 && times[0]! - start > gapUs) {
-      idle(times[0]! - start);
-      start = times[0]!;
-    }
-    const end = i + 1 < samples.length ? times[i + 1]! : Math.max(cpu.endTime, times[i]!);
-    const span = Math.max(0, end - start);
-    const busy = span > gapUs ? Math.min(span, 1000 * (options.idleGapsMs ?? 0)) : span;
-    const ms = busy / 1000;
+    const ms = (busy[i + 1]! + (i === 0 ? busy[0]! : 0)) / 1000;
+    if (i === 0) idle(spans[0]! - busy[0]!);
     const nodeId = samples[i]!;
     builder.addStackSample(stackOf.get(nodeId) ?? -1, ms);
     selfMs.set(nodeId, (selfMs.get(nodeId) ?? 0) + ms);
-    idle(span - busy);
+    idle(spans[i + 1]! - busy[i + 1]!);
   }
   // No sample at all in a profile without idle samples: it was all waiting.
   if (samples.length === 0 && options.idleGapsMs !== undefined) idle(cpu.endTime - cpu.startTime);
@@ -210,16 +207,31 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
 }
 
 /**
- * How long a gap between samples must be to count as idle: three intervals,
- * or four times the median spacing when the sampler runs late (a loaded
- * machine stretches the spacing while the thread is busy).
+ * What each sample stands for before any split (µs): the lead-in before the
+ * first sample, then for each sample the time until the next one (the last:
+ * until `endTime`). V8's convention gives the lead-in to the first sample.
+ *
+ * @example
+ * ```ts
+ * import { sampleSpans } from "./v8_cpuprofile.ts";
+ * sampleSpans({ nodes: [], startTime: 0, endTime: 2000, samples: [2, 2], timeDeltas: [500, 1000] }); // [500, 1000, 500]
+ * ```
  */
-function idleGapUs(deltas: readonly number[], intervalMs: number): number {
-  const sorted = deltas.slice(1).filter((d) => d > 0).sort((a, b) => a - b);
-  // With few gaps, their median is the wait itself (two samples around one
-  // await): it says nothing about the sampling rhythm.
-  const median = sorted.length >= 5 ? sorted[sorted.length >> 1]! : 0;
-  return Math.max(3000 * intervalMs, 4 * median);
+export function sampleSpans(cpu: V8CpuProfile): number[] {
+  const samples = cpu.samples ?? [];
+  const deltas = cpu.timeDeltas ?? [];
+  const times: number[] = new Array(samples.length);
+  let t = cpu.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    times[i] = t;
+  }
+  const spans: number[] = [samples.length > 0 ? Math.max(0, times[0]! - cpu.startTime) : 0];
+  for (let i = 0; i < samples.length; i++) {
+    const end = i + 1 < samples.length ? times[i + 1]! : Math.max(cpu.endTime, times[i]!);
+    spans.push(Math.max(0, end - times[i]!));
+  }
+  return spans;
 }
 
 /**

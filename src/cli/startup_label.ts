@@ -1,0 +1,31 @@
+/**
+ * After a direct run on Node, Deno or with the portable backend: what ran
+ * before the program's own code first ran is start-up, shown as such
+ * (`src/import/startup.ts`). Bun records no idle samples.
+ *
+ * @module
+ */
+import type { Session } from "../format/types.ts";
+import { MODULE_LOADING_FRAME, relabelStartup, UNINSTRUMENTED_FRAME } from "../import/startup.ts";
+
+/**
+ * The session with its main profile's start-up relabelled: tsprof's own
+ * start as such, the rest as module loading on Node (tsx's loader thread,
+ * the module loader) and Deno (its start-up and module graph), as
+ * uninstrumented code with the portable backend. The program's code is any file outside node_modules
+ * and outside tsprof (`toolPaths`).
+ *
+ * @example
+ * ```ts
+ * import { labelStartup } from "./startup_label.ts";
+ * // session = labelStartup(session, false, ["/opt/tsprof/dist/"]);
+ * ```
+ */
+export function labelStartup(session: Session, portable: boolean, toolPaths: readonly string[]): Session {
+  const [main, ...rest] = session.profiles;
+  if (!main) return session;
+  const isTool = (file: string) => toolPaths.some((t) => file.startsWith(t));
+  const isProgram = (file: string) => (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) && !/[\\/]node_modules[\\/]/.test(file) && !isTool(file);
+  const labelled = relabelStartup(main, { isProgram, isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME });
+  return labelled === main ? session : { ...session, profiles: [labelled, ...rest] };
+}

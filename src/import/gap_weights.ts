@@ -1,0 +1,89 @@
+/**
+ * Weights of samples from a sampler that records nothing while the thread
+ * waits (JavaScriptCore's, in Bun): a gap between two samples is busy time
+ * of the earlier stack, idle time, or a mix, and the samples alone cannot
+ * tell which. A sample never stands for more than the sampler could have
+ * covered:
+ *
+ * - with the thread's busy time known (the scheduler's count, see
+ *   `thread_busy.ts`), each sample covers at most `c` of its span, with `c`
+ *   chosen so that the samples add up to that busy time: a CPU-bound run
+ *   keeps all its spans (a loaded machine delays the sampler, not the
+ *   work), a program woken by timers or requests keeps a few intervals per
+ *   sample, the same for every sample;
+ * - without it, a span of up to two intervals is busy (the sampler's rhythm
+ *   with its jitter), as is a longer one between two such spans (the sampler
+ *   ran late inside busy code); any other sample covers one interval.
+ *
+ * @module
+ */
+
+/**
+ * The busy part of each span (µs), in the order given. `spans` are the
+ * times each sample stands for before the split (µs); the rest is idle.
+ * With `leadIn`, the first span is the time before the first sample.
+ *
+ * @example
+ * ```ts
+ * import { busySpans } from "./gap_weights.ts";
+ * // Three samples 10 ms apart, 3 ms of measured busy time: 1 ms each.
+ * busySpans([10_000, 10_000, 10_000], 1, 3); // [1000, 1000, 1000]
+ * // No busy time known: one interval each, as the gaps are long.
+ * busySpans([10_000, 10_000, 10_000], 1); // [1000, 1000, 1000]
+ * ```
+ */
+export function busySpans(spans: readonly number[], intervalMs: number, busyMs?: number, leadIn = false): number[] {
+  if (busyMs !== undefined && Number.isFinite(busyMs)) {
+    const cap = waterLevel(spans, Math.max(0, busyMs * 1000));
+    return spans.map((s) => Math.min(s, cap));
+  }
+  const short = 2000 * intervalMs;
+  const isShort = (i: number) => i >= 0 && i < spans.length && spans[i]! <= short;
+  return spans.map((s, i) => {
+    if (s <= short || (s <= 5 * short / 2 && isShort(i - 1) && isShort(i + 1))) return s;
+    // The lead-in has no sample at its start: all of a long one is waiting.
+    return i === 0 && leadIn ? 0 : Math.min(s, 1000 * intervalMs);
+  });
+}
+
+/** The cap `c` with `sum(min(span, c)) = busy`; Infinity when busy covers every span. */
+function waterLevel(spans: readonly number[], busy: number): number {
+  const sorted = spans.filter((s) => s > 0).sort((a, b) => a - b);
+  let left = busy;
+  for (let k = 0; k < sorted.length; k++) {
+    const rest = sorted.length - k;
+    if (sorted[k]! * rest >= left) return left / rest;
+    left -= sorted[k]!;
+  }
+  return Infinity;
+}
+
+/**
+ * A line for the report when much of the time in functions is estimated
+ * rather than observed: the share charged beyond one interval per sample
+ * in gaps longer than two intervals. Nothing when every gap was busy (the
+ * busy time covers them all) or the estimated share is small.
+ *
+ * @example
+ * ```ts
+ * import { estimateNote } from "./gap_weights.ts";
+ * // Ten 1 ms bursts 10 ms apart, one sample each, 30 ms busy in all.
+ * estimateNote(Array.from({ length: 10 }, () => 10_000), 1, 30); // "Bun records no idle samples: 67% of ..."
+ * ```
+ */
+export function estimateNote(spans: readonly number[], intervalMs: number, busyMs?: number): string | undefined {
+  const busy = busySpans(spans, intervalMs, busyMs);
+  let total = 0;
+  let estimated = 0;
+  let allBusy = true;
+  for (let i = 0; i < spans.length; i++) {
+    total += busy[i]!;
+    if (busy[i]! < spans[i]!) allBusy = false;
+    if (spans[i]! > 2000 * intervalMs) estimated += Math.max(0, busy[i]! - 1000 * intervalMs);
+  }
+  if (allBusy || total === 0 || estimated < 0.1 * total) return undefined;
+  const share = `Bun records no idle samples: ${Math.round((100 * estimated) / total)}% of the time in functions is estimated`;
+  return busyMs === undefined
+    ? `${share} at one interval per sample; functions that run in short bursts may show half their time or less`
+    : `${share} from the main thread's busy time; with Bun's own work (HTTP, I/O) on that thread, functions that run in short bursts may show up to 2x their time (--backend portable measures them)`;
+}

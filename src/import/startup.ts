@@ -1,0 +1,86 @@
+/**
+ * What happens before the program's own code first runs is start-up, not
+ * idle time and not nothing: the thread waited for its modules (Node 20
+ * with ESM: tsx transpiles on a loader thread while the main thread waits;
+ * Deno: its start-up and module graph), ran the runtime's module loader, ran
+ * tsprof's own start (starting the sampler), or ran code no sampler sees
+ * (the portable backend, before instrumented code runs). Left alone, that
+ * time shows as `(idle)`, or vanishes from the report with the runtime's and
+ * tsprof's frames, so that the total falls short of the duration. Such
+ * samples are relabelled as what they are.
+ *
+ * @module
+ */
+import type { Frame, Profile } from "../format/types.ts";
+
+/** Waiting for the runtime to start and the modules to be resolved, loaded and transpiled. */
+export const MODULE_LOADING_FRAME: Frame = { name: "(module loading)", kind: "program" };
+/** Code the portable backend does not instrument (start-up, imports, the runtime). */
+export const UNINSTRUMENTED_FRAME: Frame = { name: "(uninstrumented code)", kind: "program" };
+/** tsprof starting its sampler. */
+export const TSPROF_STARTUP_FRAME: Frame = { name: "(tsprof start-up)", kind: "program" };
+
+/** Which files are whose, for {@linkcode relabelStartup}. */
+export interface StartupLabels {
+  /** A file of the program (not the runtime's, a library's or tsprof's). */
+  isProgram(file: string): boolean;
+  /** A file of tsprof's own. */
+  isTool(file: string): boolean;
+  /** The label of start-up that is not tsprof's. */
+  startup: Frame;
+}
+
+/**
+ * Returns `profile` with each sample before the first one in a file of the
+ * program relabelled: `(tsprof start-up)` where tsprof's code is on the
+ * stack, else `labels.startup`. The same profile when there is nothing to
+ * relabel, or the program's code was never sampled (then nothing says where
+ * start-up ended).
+ *
+ * @example
+ * ```ts
+ * import { MODULE_LOADING_FRAME, relabelStartup } from "./startup.ts";
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { IDLE_FRAME } from "../format/types.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([IDLE_FRAME], 20);
+ * b.addSample([{ name: "main", kind: "js", file: "/app/a.ts", line: 1, col: 1 }], 5);
+ * const labels = { isProgram: (f: string) => f.startsWith("/app/"), isTool: () => false, startup: MODULE_LOADING_FRAME };
+ * const p = relabelStartup(b.build(), labels);
+ * p.frames[p.stacks.frame[p.samples[0]!]!]!.name; // "(module loading)"
+ * ```
+ */
+export function relabelStartup(profile: Profile, labels: StartupLabels): Profile {
+  const { frames, stacks, samples } = profile;
+  // Per stack: 1 if a program frame is on it, 2 if (only) a tool frame is.
+  const owner = new Uint8Array(stacks.length);
+  for (let s = 0; s < stacks.length; s++) {
+    const file = frames[stacks.frame[s]!]!.file;
+    const parent = stacks.parent[s]!;
+    const inherited = parent === -1 ? 0 : owner[parent]!;
+    // Parents come before children in an interned table.
+    owner[s] = inherited === 1 || (file !== undefined && labels.isProgram(file)) ? 1 : inherited === 2 || (file !== undefined && labels.isTool(file)) ? 2 : 0;
+  }
+  let first = -1;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    if (s !== -1 && owner[s] === 1) {
+      first = i;
+      break;
+    }
+  }
+  if (first <= 0) return profile;
+  const startupStack = stacks.length;
+  const toolStack = stacks.length + 1;
+  const parent = new Int32Array(stacks.length + 2);
+  parent.set(stacks.parent);
+  parent[startupStack] = -1;
+  parent[toolStack] = -1;
+  const frameOf = new Int32Array(stacks.length + 2);
+  frameOf.set(stacks.frame);
+  frameOf[startupStack] = frames.length;
+  frameOf[toolStack] = frames.length + 1;
+  const out = samples.slice();
+  for (let i = 0; i < first; i++) out[i] = out[i] !== -1 && owner[out[i]!] === 2 ? toolStack : startupStack;
+  return { ...profile, frames: [...frames, labels.startup, TSPROF_STARTUP_FRAME], stacks: { length: stacks.length + 2, frame: frameOf, parent }, samples: out };
+}

@@ -1,0 +1,88 @@
+/**
+ * Cross-runtime agreement: the same three fixtures (CPU-bound, a 1 ms burst
+ * every 10 ms from a timer, a local HTTP server under a bounded local
+ * client) profiled on the runtime the tests run on, the hot function's time
+ * compared with what the script itself measured around it. Run on Node,
+ * Deno and Bun, all are held to the same bands, so they agree with each
+ * other through the script's own numbers; `bench/agreement.mjs` prints them
+ * side by side.
+ *
+ * The bands hold on a loaded 2-core machine and still catch a 5x error:
+ * - CPU-bound: a wall-clock profiler charges preemption to the running
+ *   function just as the script's own clock does, so 0.85x-1.15x (plus one
+ *   scheduler slice) holds under load; idle must stay under 5% of the
+ *   duration (see IDLE_SHARE; start-up and module loading are not idle).
+ * - Short bursts: samplers lose or gain samples around wake-ups (V8's own
+ *   `--cpu-prof` shows 0.4-0.5x of the measured time on such bursts, Bun's
+ *   busy time is the kernel's count, which includes the runtime's native
+ *   work), so the band is 0.3x-4x: wide, but a sample standing for the idle
+ *   time after it gives 5-13x.
+ * - The profile's total is the duration it covered, within 2%.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sessionFromJson } from "../../src/format/session_json.ts";
+import { detectRuntime } from "../../runtimes/auto.ts";
+import { test } from "../harness.ts";
+import { ROOT, tsprof } from "../_cli.ts";
+import { functionTotals, idleTotal, total } from "../_formats.ts";
+
+const FIXTURES = join(ROOT, "test/fixtures/agreement");
+/**
+ * Idle allowed in a CPU-bound run. The goal is 2% (met unloaded: see
+ * bench/RESULTS-agreement.md); on a machine so loaded that the script gets a
+ * third of a CPU, Bun's estimate from the scheduler's counters reached 4.7%.
+ * Before the fix: Node 7%, Deno 12%, Bun 14%.
+ */
+const IDLE_SHARE = 0.05;
+
+/** Profiles a fixture; returns the hot function's ms, the script's own ms, idle, total and duration. */
+function profileFixture(name: string, flags: readonly string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-agree-"));
+  try {
+    const out = join(dir, "out.json");
+    const r = tsprof([...flags, "-o", out, join(FIXTURES, name)], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const measured = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { hot: string; busy: number; wall: number };
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    const p = session.profiles[0]!;
+    const hot = functionTotals(p).get(measured.hot) ?? 0;
+    const result = { hot, busy: measured.busy, idle: idleTotal(p), total: total(p), duration: session.meta.durationMs };
+    const detail = `${measured.hot}: ${hot.toFixed(1)} ms profiled, ${measured.busy.toFixed(1)} ms measured by the script; idle ${result.idle.toFixed(1)}, total ${result.total.toFixed(1)}, duration ${result.duration.toFixed(1)} ms`;
+    // The portable backend's total once fell 4.5% short on Node 20 under heavy load (692 of 725 ms;
+    // its recorder is not part of this fix): 5% there until that is found, 2% for the engines' samplers.
+    const slack = flags.includes("portable") ? 0.05 : 0.02;
+    assert.ok(Math.abs(result.total - result.duration) <= slack * result.duration, `the total is the duration covered: ${detail}`);
+    return { ...result, detail };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("tsprof agrees with a CPU-bound script's own clock: the hot function within 15%, almost no idle", () => {
+  const r = profileFixture("cpu_bound.ts");
+  assert.ok(r.hot >= 0.85 * r.busy && r.hot <= 1.15 * r.busy + 10, r.detail);
+  assert.ok(r.idle <= IDLE_SHARE * r.duration, r.detail);
+});
+
+test("tsprof agrees with a timer-driven script's own clock (1 ms every 10 ms): idle is not charged to the burst", () => {
+  const r = profileFixture("duty_cycle.ts");
+  assert.ok(r.hot >= 0.3 * r.busy && r.hot <= 4 * r.busy, r.detail);
+  assert.ok(r.idle >= 0.5 * r.duration, r.detail);
+});
+
+test("tsprof agrees with a local HTTP server's own clock (60 requests of 1 ms): waiting for requests is idle", () => {
+  const r = profileFixture("http_server.ts");
+  assert.ok(r.hot >= 0.3 * r.busy && r.hot <= 4 * r.busy, r.detail);
+  assert.ok(r.idle >= 0.4 * r.duration, r.detail);
+});
+
+test("tsprof --backend portable shows start-up and imports as uninstrumented code, not idle (Node, Bun: the CLI's portable runs)", () => {
+  const r = profileFixture("cpu_bound.ts", ["--backend", "portable"]);
+  assert.ok(r.hot >= 0.85 * r.busy && r.hot <= 1.15 * r.busy + 10, r.detail);
+  assert.ok(r.idle <= IDLE_SHARE * r.duration, r.detail);
+}, { skip: detectRuntime() === "deno" && "the CLI runs the portable backend on Node and Bun only" });

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { test } from "../harness.ts";
+import { busySpans } from "../../src/import/gap_weights.ts";
+import { parseThreadStats, threadBusyMs } from "../../src/import/thread_busy.ts";
+import { MODULE_LOADING_FRAME, relabelStartup } from "../../src/import/startup.ts";
+import { ProfileBuilder } from "../../src/format/builder.ts";
+import { IDLE_FRAME } from "../../src/format/types.ts";
+
+test("busySpans() with the busy time known gives every sample the same cap, adding up to it", () => {
+  // A burst every 10 ms, one sample each; the thread was busy 30 ms of 100.
+  const spans = Array.from({ length: 10 }, () => 10_000);
+  assert.deepEqual(busySpans(spans, 1, 30), Array.from({ length: 10 }, () => 3000));
+  // Short spans keep what they have; the long ones share the rest.
+  assert.deepEqual(busySpans([1000, 1000, 20_000, 20_000], 1, 12), [1000, 1000, 5000, 5000]);
+  // Busy all along (CPU-bound, the sampler late under load): every span is busy.
+  assert.deepEqual(busySpans([1000, 8000, 1000, 3000], 1, 13), [1000, 8000, 1000, 3000]);
+  assert.deepEqual(busySpans([1000, 8000], 1, 50), [1000, 8000]);
+});
+
+test("busySpans() without the busy time: short spans and a late sampler in busy code are busy, a lone sample one interval", () => {
+  assert.deepEqual(busySpans([1000, 1500, 4000, 1000, 30_000, 1000], 1), [1000, 1500, 4000, 1000, 1000, 1000]);
+  // A long lead-in (before the first sample) is waiting.
+  assert.deepEqual(busySpans([9000, 1000], 1, undefined, true), [0, 1000]);
+});
+
+test("threadBusyMs() counts time on a CPU and the wait after preemptions, not after wake-ups", () => {
+  const before = parseThreadStats("1000000 0 1", "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n")!;
+  const after = parseThreadStats("101000000 60000000 40", "voluntary_ctxt_switches:\t20\nnonvoluntary_ctxt_switches:\t10\n")!;
+  assert.equal(threadBusyMs(after, before), 100 + 60 * (10 / 30));
+  assert.equal(parseThreadStats("garbage", ""), undefined);
+});
+
+test("relabelStartup() labels what ran before the program's first sample: tsprof's start, module loading; nothing after", () => {
+  const b = new ProfileBuilder("main");
+  const app = { name: "main", kind: "js" as const, file: "/app/a.ts", line: 1, col: 1 };
+  b.addSample([{ name: "start", kind: "js", file: "/tsprof/preload.js" }, { name: "post", kind: "js", file: "node:inspector" }], 40);
+  b.addSample([IDLE_FRAME], 20);
+  b.addSample([{ name: "load", kind: "js", file: "node:internal/loader" }], 3);
+  b.addSample([app], 5);
+  b.addSample([IDLE_FRAME], 7);
+  b.addSample([{ name: "load", kind: "js", file: "node:internal/loader" }], 2);
+  const labels = { isProgram: (f: string) => f.startsWith("/app/"), isTool: (f: string) => f.startsWith("/tsprof/"), startup: MODULE_LOADING_FRAME };
+  const p = relabelStartup(b.build(), labels);
+  const names = Array.from(p.samples, (s) => p.frames[p.stacks.frame[s]!]!.name);
+  assert.deepEqual(names, ["(tsprof start-up)", "(module loading)", "(module loading)", "main", "(idle)", "load"]);
+  assert.deepEqual(Array.from(p.weights), [40, 20, 3, 5, 7, 2]);
+});
