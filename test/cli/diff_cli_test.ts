@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { micromark } from "micromark";
 import { gfm, gfmHtml } from "micromark-extension-gfm";
+import { detectRuntime } from "../../runtimes/auto.ts";
 import { test } from "../harness.ts";
 import { ROOT, SCRIPTS, tsprof } from "../_cli.ts";
 
@@ -47,9 +48,11 @@ function recordings() {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-diff-"));
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   const script = join(SCRIPTS, "diff_work.ts");
+  // Bun's sampler takes fewer, longer samples on a busy machine: more rounds make as sure a profile.
+  const rounds = detectRuntime() === "bun" ? ["rounds=90"] : [];
   const paths = { dir, base: join(dir, "base.tsprof"), rerun: join(dir, "rerun.tsprof"), slow: join(dir, "slow.tsprof") };
   for (const [file, args] of [[paths.base, []], [paths.rerun, []], [paths.slow, ["parseConfig=2"]]] as const) {
-    const r = tsprof(["-o", file, script, ...args], { cwd: dir });
+    const r = tsprof(["-o", file, script, ...args, ...rounds], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
   }
   recorded = paths;
