@@ -90,6 +90,25 @@ export function codeOrigin(file: string | undefined): CodeOrigin {
 }
 
 /**
+ * Where a frame's code comes from. A frame without a file is the runtime's
+ * only when its importer says so (kind `native`: V8's builtins, marked by
+ * script id 0): code from other tools and languages, or a page's inline
+ * script, often has no file and is still the user's own.
+ *
+ * @example
+ * ```ts
+ * import { frameOrigin } from "./paths.ts";
+ * frameOrigin({ kind: "native" }); // "runtime"
+ * frameOrigin({ kind: "js" }); // "app": a function of a file-less script
+ * frameOrigin({ kind: "js", file: "node:fs" }); // "runtime"
+ * ```
+ */
+export function frameOrigin(frame: { readonly file?: string | undefined; readonly kind: string }): CodeOrigin {
+  if (!frame.file) return frame.kind === "js" ? "app" : "runtime";
+  return codeOrigin(frame.file);
+}
+
+/**
  * The package a library file belongs to: `lodash`, `@scope/pkg` (scoped
  * names whole), the host of a remote module, or the runtime module
  * (`node:internal`, `ext:deno_node`). `undefined` for app code.

@@ -25,7 +25,8 @@ import { importV8CpuProfile, medianIntervalMs } from "./v8_cpuprofile.ts";
  */
 export function isChromeTrace(data: unknown): boolean {
   const events = traceEvents(data);
-  return events !== undefined && events.length > 0 && typeof events[0] === "object" && events[0] !== null && "ph" in events[0];
+  // Some writers (WebPageTest) start with an empty `{}`: look a little further.
+  return events !== undefined && events.slice(0, 8).some((e) => typeof e === "object" && e !== null && "ph" in e);
 }
 
 function traceEvents(data: unknown): unknown[] | undefined {
@@ -76,14 +77,16 @@ export function importChromeTrace(data: unknown): Session {
   const threadNames = new Map<string, string>();
   const assemblies = new Map<string, Assembly>();
   const assembly = (e: Record<string, unknown>): Assembly => {
-    // Profile ids are unique within a process.
-    const key = `${String(e.pid)}\u0000${String(e.id)}`;
+    // Profile ids are unique within a process. Older traces carry a thread's
+    // whole profile in one `CpuProfile` event without an id: the thread tells.
+    const key = e.id === undefined ? `${String(e.pid)}\u0000tid ${String(e.tid)}` : `${String(e.pid)}\u0000${String(e.id)}`;
     let a = assemblies.get(key);
     if (!a) assemblies.set(key, (a = { pid: e.pid, tid: e.tid, startTime: undefined, endTime: undefined, nodes: [], samples: [], timeDeltas: [], lines: [] }));
     return a;
   };
   events.forEach((raw, i) => {
-    if (typeof raw !== "object" || raw === null) throw new TypeError(`"traceEvents[${i}]" must be an object`);
+    // Odd events (`{}`, a stray number) are ignored, as Chrome's viewers do.
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return;
     const e = raw as Record<string, unknown>;
     const data = dataOf(e);
     if (e.ph === "M" && e.name === "thread_name") {
@@ -113,20 +116,23 @@ export function importChromeTrace(data: unknown): Session {
     }
   });
   const profiles: { profile: Profile; total: number }[] = [];
+  const warnings: string[] = [];
   let intervalMs = 1;
   for (const a of assemblies.values()) {
     if (a.samples.length === 0 || a.nodes.length === 0) continue;
     const startTime = a.startTime ?? 0;
     let elapsed = 0;
     for (const d of a.timeDeltas) if (typeof d === "number") elapsed += d;
+    const thread = threadNames.get(`${String(a.pid)}\u0000${String(a.tid)}`) ?? `thread ${String(a.tid)}`;
+    const found: string[] = [];
     const cpu = checkCpuProfile({
       nodes: withTicks(a.nodes.map(withPositions), a.samples, a.lines),
       startTime,
       endTime: Math.max(a.endTime ?? 0, startTime + elapsed),
       samples: a.samples,
       timeDeltas: a.timeDeltas,
-    });
-    const thread = threadNames.get(`${String(a.pid)}\u0000${String(a.tid)}`) ?? `thread ${String(a.tid)}`;
+    }, found);
+    for (const w of found) warnings.push(`${thread}: ${w}`);
     const profile = importV8CpuProfile(cpu, thread);
     let total = 0;
     for (const w of profile.weights) total += w;
@@ -145,7 +151,7 @@ export function importChromeTrace(data: unknown): Session {
   return {
     version: 1,
     // Trace timestamps are on a monotonic clock: when it was recorded is unknown.
-    meta: { runtime: "chrome", runtimeVersion: "", intervalMs, startTime: 0, durationMs: profiles[0]!.total },
+    meta: { runtime: "chrome", runtimeVersion: "", intervalMs, startTime: 0, durationMs: profiles[0]!.total, ...(warnings.length > 0 ? { warnings } : {}) },
     profiles: named,
   };
 }

@@ -28,7 +28,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * checkCpuProfile({ nodes: [{ id: 1, callFrame: root }], startTime: 0, endTime: 0, samples: [], timeDeltas: [] });
  * ```
  */
-export function checkCpuProfile(data: unknown): V8CpuProfile {
+export function checkCpuProfile(data: unknown, warnings: string[] = []): V8CpuProfile {
   const o = object(data, "the profile");
   if (!Array.isArray(o.nodes)) throw new TypeError(`"nodes" must be an array`);
   if (o.nodes.length === 0) throw new RangeError(`"nodes" is empty: the profile has no call tree`);
@@ -53,10 +53,15 @@ export function checkCpuProfile(data: unknown): V8CpuProfile {
     nodes.push(node);
   }
 
-  // One parent per node, from `children` or `parent`.
+  // One parent per node, from `children` or `parent`. A reference to a node
+  // that is not in the file (a trace that lost a chunk) is skipped, as
+  // speedscope and DevTools do, and said in a warning.
   const parentOf = new Map<number, number>();
+  const danglingChildren: unknown[] = [];
+  const orphans: number[] = [];
   const setParent = (child: unknown, parent: number, at: string) => {
-    if (!Number.isSafeInteger(child) || !index.has(child as number)) throw new RangeError(`"${at}" refers to node ${JSON.stringify(child)}, which does not exist`);
+    if (!Number.isSafeInteger(child)) throw new TypeError(`"${at}" must be a node id`);
+    if (!index.has(child as number)) return void danglingChildren.push(child);
     const c = child as number;
     if (c === parent) throw new RangeError(`"${at}": node ${c} is its own child (a cycle in the node graph)`);
     const before = parentOf.get(c);
@@ -70,11 +75,16 @@ export function checkCpuProfile(data: unknown): V8CpuProfile {
       for (let j = 0; j < n.children.length; j++) setParent(n.children[j], nodes[i]!.id, `nodes[${i}].children[${j}]`);
     }
     if (n.parent !== undefined) {
-      if (!Number.isSafeInteger(n.parent) || !index.has(n.parent as number)) throw new RangeError(`"nodes[${i}].parent" refers to node ${JSON.stringify(n.parent)}, which does not exist`);
-      setParent(nodes[i]!.id, n.parent as number, `nodes[${i}].parent`);
+      if (!Number.isSafeInteger(n.parent)) throw new TypeError(`"nodes[${i}].parent" must be a node id`);
+      if (index.has(n.parent as number)) setParent(nodes[i]!.id, n.parent as number, `nodes[${i}].parent`);
+      else orphans.push(nodes[i]!.id);
     }
   }
-  const roots = nodes.filter((n) => !parentOf.has(n.id));
+  const orphaned = new Set(orphans.filter((id) => !parentOf.has(id)));
+  const roots = nodes.filter((n) => !parentOf.has(n.id) && !orphaned.has(n.id));
+  if (roots.length === 1) for (const id of orphaned) parentOf.set(id, roots[0]!.id);
+  if (danglingChildren.length > 0) warnings.push(`${danglingChildren.length} child references name nodes that are not in the file (${list(danglingChildren)}): skipped`);
+  if (orphaned.size > 0) warnings.push(`${orphaned.size} nodes name a parent that is not in the file (nodes ${list([...orphaned])}): shown under the root`);
   if (roots.length === 0) throw new RangeError(`"nodes" has no root: every node has a parent, so the node graph is a cycle`);
   if (roots.length > 1) throw new RangeError(`"nodes" has ${roots.length} roots (nodes ${roots.slice(0, 3).map((n) => n.id).join(", ")}${roots.length > 3 ? ", ..." : ""}); expected one`);
 
@@ -109,8 +119,14 @@ export function checkCpuProfile(data: unknown): V8CpuProfile {
 
   const samples = o.samples ?? [];
   if (!Array.isArray(samples)) throw new TypeError(`"samples" must be an array`);
+  const lost: unknown[] = [];
   for (let i = 0; i < samples.length; i++) {
-    if (!Number.isSafeInteger(samples[i]) || !index.has(samples[i])) throw new RangeError(`"samples[${i}]" refers to node ${JSON.stringify(samples[i])}, which does not exist`);
+    if (!Number.isSafeInteger(samples[i])) throw new TypeError(`"samples[${i}]" must be a node id`);
+    if (!index.has(samples[i])) lost.push(samples[i]);
+  }
+  if (lost.length > 0) {
+    // Their time stays in the total, at the root, where no function is charged.
+    warnings.push(`${lost.length} samples name nodes that are not in the file (${list(lost)}): counted at the root`);
   }
   const timeDeltas = o.timeDeltas ?? [];
   if (!Array.isArray(timeDeltas)) throw new TypeError(`"timeDeltas" must be an array`);
@@ -157,4 +173,10 @@ function object(v: unknown, what: string): Record<string, unknown> {
 function finite(v: unknown, at: string): number {
   if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`"${at}" must be a finite number`);
   return v;
+}
+
+/** The first few of a list of ids, for a warning. */
+function list(ids: readonly unknown[]): string {
+  const distinct = [...new Set(ids.map((x) => JSON.stringify(x)))];
+  return distinct.length > 3 ? `${distinct.slice(0, 3).join(", ")}, ...` : distinct.join(", ");
 }

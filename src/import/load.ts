@@ -1,6 +1,7 @@
 /**
  * Reads any profile file tsprof knows (tsprof sessions and JSON, speedscope,
- * V8 `.cpuprofile`), gzipped or not, into a session.
+ * V8 `.cpuprofile` old and new, Chrome traces, pprof), gzipped or not, into
+ * a session; names what any other file looks like.
  *
  * @module
  */
@@ -13,6 +14,9 @@ import { importV8CpuProfile, medianIntervalMs } from "./v8_cpuprofile.ts";
 import { importChromeTrace, isChromeTrace } from "./chrome_trace.ts";
 import { checkCpuProfile, looksLikeCpuProfile } from "./cpuprofile_check.ts";
 import { isBunCpuProfile, normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
+import { isLegacyCpuProfile, modernCpuProfile } from "./legacy_cpuprofile.ts";
+import { importPprof, isPprof } from "./pprof.ts";
+import { describeBytes, describeJson, READABLE_FORMATS } from "./sniff.ts";
 
 /**
  * Inflated input larger than this is refused (a gzip bomb guard). JSON text
@@ -58,11 +62,15 @@ export function loadProfileFile(bytes: Uint8Array, path: string, limit: number =
   let data = bytes;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) data = gunzipBounded(bytes, path, limit);
   if (data.length > limit) throw new ProfileFormatError(path, `the file is larger than ${limit} bytes; refusing it`);
+  const unreadable = (what: string | undefined, detail: string): never => {
+    throw new ProfileFormatError(path, what ? `${what}; ${READABLE_FORMATS}` : `${detail} (${READABLE_FORMATS})`);
+  };
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(data);
   } catch {
-    throw new ProfileFormatError(path, "not a profile: the file is binary, not JSON text");
+    if (isPprof(data)) return imported(path, () => importPprof(data));
+    return unreadable(describeBytes(data), "not a profile: the file is binary, and not pprof");
   }
   let json: unknown;
   try {
@@ -75,29 +83,39 @@ export function loadProfileFile(bytes: Uint8Array, path: string, limit: number =
       if (open === undefined) throw e;
       json = JSON.parse(open);
     } catch {
-      throw new ProfileFormatError(path, `not valid JSON: ${oneLine((e as Error).message)}`);
+      // A pprof profile can happen to be valid UTF-8.
+      if (isPprof(data)) return imported(path, () => importPprof(data));
+      return unreadable(describeBytes(data), `not valid JSON: ${oneLine((e as Error).message)}`);
     }
   }
+  if (isSessionJson(json)) return imported(path, () => sessionFromJson(json));
+  if (isSpeedscopeFile(json) || (/\.speedscope\.json(\.gz)?$/.test(path) && hasKeys(json, "shared", "profiles"))) return imported(path, () => importSpeedscope(json));
+  if (looksLikeCpuProfile(json)) return imported(path, () => sessionOfCpuProfile(json));
+  if (isLegacyCpuProfile(json)) return imported(path, () => sessionOfCpuProfile(modernCpuProfile(json as Record<string, unknown>)));
+  if (isChromeTrace(json)) return imported(path, () => importChromeTrace(json));
+  return unreadable(describeJson(json), "not a profile tsprof can read");
+}
+
+/** Runs an importer; its `TypeError`/`RangeError` becomes one line about the file. */
+function imported(path: string, importer: () => Session): Session {
   try {
-    if (isSessionJson(json)) return checkSpan(sessionFromJson(json));
-    if (isSpeedscopeFile(json) || (/\.speedscope\.json(\.gz)?$/.test(path) && hasKeys(json, "shared", "profiles"))) return checkSpan(importSpeedscope(json));
-    if (looksLikeCpuProfile(json)) return checkSpan(sessionOfCpuProfile(json));
-    if (isChromeTrace(json)) return checkSpan(importChromeTrace(json));
+    return checkSpan(importer());
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) throw new ProfileFormatError(path, oneLine(e.message), { cause: e });
     throw e;
   }
-  throw new ProfileFormatError(path, "not a profile tsprof can read (expected a tsprof session, a speedscope file, a .cpuprofile or a Chrome trace)");
 }
 
 function gunzipBounded(bytes: Uint8Array, path: string, limit: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const gz = new Gunzip((chunk) => {
-    // Every format tsprof reads is a JSON object: stop at once if the
-    // content starts otherwise, instead of inflating junk up to the limit.
-    if (size === 0 && chunk.length > 0 && !/^\s*(\{|\[|$)/.test(String.fromCharCode(...chunk.subarray(0, 64)))) {
-      throw new ProfileFormatError(path, "not a profile: the gzipped content is not JSON");
+    // Every format tsprof reads is JSON or pprof (whose first byte is a
+    // field tag): stop at once on anything else rather than inflate junk up to
+    // the limit, yet inflate a little of it to say what it is.
+    if (size === 0 && chunk.length > 0 && !/^\s*(\{|\[|$)/.test(String.fromCharCode(...chunk.subarray(0, 64))) && !isPprofStart(chunk[0]!)) {
+      const what = describeBytes(chunk.subarray(0, 65536));
+      throw new ProfileFormatError(path, what ? `${what}; ${READABLE_FORMATS}` : `not a profile: the gzipped content is neither JSON nor pprof (${READABLE_FORMATS})`);
     }
     size += chunk.length;
     if (size > limit) throw new ProfileFormatError(path, `inflates to more than ${limit} bytes; refusing it`);
@@ -151,9 +169,15 @@ function cpuProfileRuntime(urls: ReadonlySet<string>, bun: boolean): string {
   if (bun) return "bun";
   const has = (prefix: string) => [...urls].some((u) => u.startsWith(prefix));
   if (has("ext:")) return "deno";
-  if (has("node:")) return "node";
+  // Node before 16 named its own modules `internal/...` with no scheme.
+  if (has("node:") || has("internal/")) return "node";
   if (has("http://") || has("https://")) return "chrome";
   return "v8";
+}
+
+/** A protobuf tag of one of pprof's Profile fields (1 to 15, varint or bytes). */
+function isPprofStart(byte: number): boolean {
+  return byte >> 3 >= 1 && byte >> 3 <= 15 && ((byte & 7) === 0 || (byte & 7) === 2);
 }
 
 /** The interval a Bun profile was most likely taken at (ms), from its shortest spacing. */
@@ -164,7 +188,8 @@ function bunIntervalMs(deltas: readonly number[]): number {
 }
 
 function sessionOfCpuProfile(data: unknown): Session {
-  let cpu = checkCpuProfile(data);
+  const warnings: string[] = [];
+  let cpu = checkCpuProfile(data, warnings);
   const bun = isBunCpuProfile(cpu);
   if (bun) cpu = normalizeBunCpuProfile(cpu);
   // Bun takes no idle samples: its long gaps are partly idle time. The
@@ -180,7 +205,14 @@ function sessionOfCpuProfile(data: unknown): Session {
   return {
     version: 1,
     // V8 stamps profiles on a monotonic clock, not the wall clock: when it was recorded is unknown.
-    meta: { runtime: cpuProfileRuntime(urls, bun), runtimeVersion: "", intervalMs, startTime: bun ? cpu.startTime / 1000 : 0, durationMs: total },
+    meta: {
+      runtime: cpuProfileRuntime(urls, bun),
+      runtimeVersion: "",
+      intervalMs,
+      startTime: bun ? cpu.startTime / 1000 : 0,
+      durationMs: total,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    },
     profiles: [profile],
   };
 }

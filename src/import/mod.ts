@@ -1,7 +1,7 @@
 /**
  * `tsprof/import`: readers of other tools' profile files, for tools that
- * want tsprof's model from a `.cpuprofile`, a speedscope file or a Chrome
- * trace. {@linkcode loadProfileFile} tells the format from the bytes.
+ * want tsprof's model from a `.cpuprofile`, a speedscope file, a Chrome
+ * trace or a pprof profile. {@linkcode loadProfileFile} tells the format from the bytes.
  *
  * @example Read any profile file tsprof knows
  * ```ts
@@ -21,3 +21,4 @@ export { checkCpuProfile } from "./cpuprofile_check.ts";
 export { isBunCpuProfile, normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
 export { importSpeedscope } from "./speedscope.ts";
 export { importChromeTrace, isChromeTrace } from "./chrome_trace.ts";
+export { importPprof, isPprof } from "./pprof.ts";

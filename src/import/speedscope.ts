@@ -51,7 +51,7 @@ export function importSpeedscope(data: unknown): Session {
   const frames: Frame[] = shared.frames.map((f: unknown, i: number) => {
     const fo = obj(f, `"shared.frames[${i}]"`);
     if (typeof fo.name !== "string") throw new TypeError(`"shared.frames[${i}].name" must be a string`);
-    const kind = frameKinds?.[i] ?? guessKind(fo.name, fo.file);
+    const kind = frameKinds?.[i] ?? guessKind(fo.name);
     if (kind === "idle") return IDLE_FRAME;
     if (kind === "gc") return GC_FRAME;
     if (kind === "program") return PROGRAM_FRAME;
@@ -63,10 +63,11 @@ export function importSpeedscope(data: unknown): Session {
   });
   if (!Array.isArray(file.profiles) || file.profiles.length === 0) throw new RangeError(`"profiles" must be a non-empty array`);
   const units = new Set<string>();
-  const profiles = file.profiles.map((p: unknown, i: number) => importOne(p, frames, `profiles[${i}]`, units));
+  const warnings: string[] = [];
+  const profiles = file.profiles.map((p: unknown, i: number) => importOne(p, frames, `profiles[${i}]`, units, warnings));
   const total = profiles.reduce((m: number, p: Profile) => Math.max(m, sum(p.weights)), 0);
   if (profiles.every((p: Profile) => p.samples.length === 0)) throw new RangeError(`"profiles" hold no samples: the profile recorded nothing`);
-  if (extMeta) return { version: 1, meta: extMeta, profiles };
+  if (extMeta) return { version: 1, meta: warnings.length > 0 ? { ...extMeta, warnings: [...(extMeta.warnings ?? []), ...warnings] } : extMeta, profiles };
   const exporter = typeof file.exporter === "string" ? file.exporter.split("@") : [];
   const meta: SessionMeta = {
     runtime: exporter[0] || "speedscope",
@@ -74,36 +75,62 @@ export function importSpeedscope(data: unknown): Session {
     intervalMs: 1,
     startTime: 0,
     durationMs: total,
-    ...(units.has("bytes") || units.has("none") ? { warnings: [`the weights are ${units.has("bytes") ? "bytes" : "plain numbers"}, not time; shown as milliseconds`] } : {}),
   };
+  if (units.has("bytes") || units.has("none")) warnings.unshift(`the weights are ${units.has("bytes") ? "bytes" : "plain numbers"}, not time; shown as milliseconds`);
+  if (warnings.length > 0) return { version: 1, meta: { ...meta, warnings }, profiles };
   return { version: 1, meta, profiles };
 }
 
 const KINDS: ReadonlySet<unknown> = new Set<FrameKind>(["js", "native", "idle", "gc", "program", "root"]);
 
-function guessKind(name: string, file: unknown): FrameKind {
+function guessKind(name: string): FrameKind {
   if (name === "(idle)") return "idle";
   if (name === "(garbage collector)") return "gc";
   if (name === "(program)") return "program";
-  return typeof file === "string" && file !== "" ? "js" : "native";
+  // A frame without a file is still code: other tools and languages often
+  // write none. Only tsprof's own "frameKinds" marks a frame as a builtin.
+  return "js";
 }
 
-function importOne(data: unknown, frames: readonly Frame[], at: string, units: Set<string>): Profile {
+/**
+ * A number, or a string that is one: dotnet-trace writes `startValue` and
+ * `endValue` as strings, and speedscope reads them. Anything else is kept
+ * for the caller to refuse.
+ */
+function num(v: unknown): unknown {
+  return typeof v === "string" && NUMERIC.test(v) ? Number(v) : v;
+}
+const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
+function importOne(data: unknown, frames: readonly Frame[], at: string, units: Set<string>, warnings: string[]): Profile {
   const p = obj(data, `"${at}"`);
   const scale = typeof p.unit === "string" && Object.hasOwn(UNIT_MS, p.unit) ? UNIT_MS[p.unit] : undefined;
   if (scale === undefined) throw new TypeError(`"${at}.unit" must be a speedscope unit (${Object.keys(UNIT_MS).join(", ")})`);
   units.add(p.unit as string);
   for (const k of ["startValue", "endValue"]) {
-    if (p[k] !== undefined && (typeof p[k] !== "number" || !Number.isFinite(p[k]))) throw new TypeError(`"${at}.${k}" must be a finite number`);
+    const v = num(p[k]);
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) throw new TypeError(`"${at}.${k}" must be a finite number`);
   }
-  const startValue = p.startValue as number | undefined;
-  const endValue = p.endValue as number | undefined;
-  const b = new ProfileBuilder(typeof p.name === "string" ? p.name : `profile ${at}`);
-  const frameId = (i: unknown, where: string): number => {
-    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= frames.length) {
-      throw new RangeError(`"${where}" refers to frame ${JSON.stringify(i)}, which does not exist`);
+  const startValue = num(p.startValue) as number | undefined;
+  const endValue = num(p.endValue) as number | undefined;
+  const name = typeof p.name === "string" ? p.name : `profile ${at}`;
+  const b = new ProfileBuilder(name);
+  // A reference to a frame that is not in "shared.frames" is skipped and
+  // said once per profile; a non-integer one is an error.
+  const dangling = new Set<number>();
+  const frameId = (raw: unknown, where: string): number => {
+    const i = num(raw);
+    if (!Number.isInteger(i) || (i as number) < 0) throw new RangeError(`"${where}" must be a frame index, not ${JSON.stringify(raw)}`);
+    if ((i as number) >= frames.length) {
+      dangling.add(i as number);
+      return -1;
     }
     return b.internFrame(frames[i as number]!);
+  };
+  const warnDangling = () => {
+    if (dangling.size === 0) return;
+    const ids = [...dangling].slice(0, 3).join(", ") + (dangling.size > 3 ? ", ..." : "");
+    warnings.push(`profile "${name}" refers to ${dangling.size} frames that are not in "shared.frames" (${ids}): skipped`);
   };
   if (p.type === "sampled") {
     if (!Array.isArray(p.samples) || !Array.isArray(p.weights)) throw new TypeError(`"${at}.samples" and "${at}.weights" must be arrays`);
@@ -111,31 +138,37 @@ function importOne(data: unknown, frames: readonly Frame[], at: string, units: S
     let covered = 0;
     for (let i = 0; i < p.samples.length; i++) {
       const stack = p.samples[i];
-      const w = p.weights[i];
+      const w = num(p.weights[i]);
       if (!Array.isArray(stack)) throw new TypeError(`"${at}.samples[${i}]" must be an array`);
       if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new RangeError(`"${at}.weights[${i}]" must be a finite number >= 0`);
       let s = -1;
-      for (let d = 0; d < stack.length; d++) s = b.internStack(s, frameId(stack[d], `${at}.samples[${i}][${d}]`));
+      for (let d = 0; d < stack.length; d++) {
+        const f = frameId(stack[d], `${at}.samples[${i}][${d}]`);
+        if (f !== -1) s = b.internStack(s, f);
+      }
       b.addStackSample(s, w * scale);
       covered += w;
     }
     // speedscope shows max(endValue - startValue, sum of weights): the rest is a gap at the end.
     if (startValue !== undefined && endValue !== undefined && endValue - startValue > covered) b.addStackSample(-1, (endValue - startValue - covered) * scale);
+    warnDangling();
     return b.build();
   }
   if (p.type === "evented") {
     if (!Array.isArray(p.events)) throw new TypeError(`"${at}.events" must be an array`);
     const open: { frame: number; stack: number }[] = [];
-    const first = (p.events[0] as { at?: unknown } | undefined)?.at;
+    const first = num((p.events[0] as { at?: unknown } | undefined)?.at);
     let last = Math.min(startValue ?? Infinity, typeof first === "number" && Number.isFinite(first) ? first : 0);
     for (let i = 0; i < p.events.length; i++) {
       const e = obj(p.events[i], `"${at}.events[${i}]"`);
-      const t = e.at;
+      const t = num(e.at);
       if (typeof t !== "number" || !Number.isFinite(t) || t < last) throw new RangeError(`"${at}.events[${i}].at" must be a finite number not below the previous one`);
       const f = frameId(e.frame, `${at}.events[${i}].frame`);
       const top = open[open.length - 1];
       if (t > last) b.addStackSample(top ? top.stack : -1, (t - last) * scale);
       last = t;
+      // The opening and closing of a frame that is not there are both skipped.
+      if (f === -1) continue;
       if (e.type === "O") open.push({ frame: f, stack: b.internStack(top ? top.stack : -1, f) });
       else if (e.type === "C") {
         if (!top || top.frame !== f) throw new RangeError(`"${at}.events[${i}]" closes a frame that is not on top`);
@@ -144,6 +177,7 @@ function importOne(data: unknown, frames: readonly Frame[], at: string, units: S
     }
     if (open.length > 0) throw new RangeError(`"${at}.events" leaves ${open.length} frames open`);
     if (endValue !== undefined && endValue > last) b.addStackSample(-1, (endValue - last) * scale);
+    warnDangling();
     return b.build();
   }
   throw new TypeError(`"${at}.type" must be "sampled" or "evented"`);

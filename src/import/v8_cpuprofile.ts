@@ -80,6 +80,22 @@ export interface V8CpuProfile {
 }
 
 /**
+ * V8's builtins have no URL, no position and script id 0. Code without a URL
+ * but with a script (a page's inline script, code typed into a console) is
+ * JavaScript all the same.
+ */
+function isBuiltin(cf: V8CallFrame): boolean {
+  return cf.url === "" && cf.lineNumber < 0 && (cf.scriptId === undefined || String(cf.scriptId) === "0");
+}
+
+/**
+ * Node before 16 named its own modules by a bare relative URL
+ * (`internal/modules/cjs/loader.js`, `events.js`); nothing else writes a
+ * relative URL into a V8 profile. They are Node's, as `node:` says today.
+ */
+const OLD_NODE_CORE = /^(?:internal\/)?[a-z_][\w/-]*\.js$/;
+
+/**
  * Turns a V8 call frame into a tsprof frame (1-based positions). `toFile`
  * turns the frame's URL into its file (a pass over a profile's nodes hands
  * in a `fileMemo()`).
@@ -92,9 +108,9 @@ export function v8Frame(cf: V8CallFrame, toFile: (url: string) => string = norma
   }
   const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
     name: cf.functionName || "(anonymous)",
-    kind: cf.url === "" ? "native" : "js",
+    kind: isBuiltin(cf) ? "native" : "js",
   };
-  if (cf.url) frame.file = toFile(cf.url);
+  if (cf.url) frame.file = OLD_NODE_CORE.test(cf.url) ? `node:${cf.url.slice(0, -3)}` : toFile(cf.url);
   if (cf.lineNumber >= 0) frame.line = cf.lineNumber + 1;
   if (cf.columnNumber >= 0) frame.col = cf.columnNumber + 1;
   return frame;

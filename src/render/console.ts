@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { hiddenNote } from "./hidden_note.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
 import { location, shortPath } from "../paths.ts";
 import { buildCallTree, type CallNode, isSelfNode } from "../tree/call_tree.ts";
@@ -119,7 +120,10 @@ export function renderConsole(session: Session, options: ConsoleOptions = {}): s
       out.push("No samples were recorded.", "");
       continue;
     }
-    out.push(...(opts.flat ? renderFlat(profile, opts) : renderTree(consoleTree(profile, opts), opts.cwd, opts)), "");
+    const tree = opts.flat ? undefined : consoleTree(profile, opts);
+    out.push(...(tree ? renderTree(tree, opts.cwd, opts) : renderFlat(profile, opts)));
+    const note = tree && hiddenNote(profile, tree, opts);
+    out.push(...(note ? [note] : []), "");
     if (opts.lines) {
       const total = profileTotal(profile);
       const fmt = (t: number) => (opts.time === "percent" ? `${((100 * t) / (total || 1)).toFixed(1)}%` : (t / 1000).toFixed(3));

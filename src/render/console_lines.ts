@@ -6,7 +6,7 @@
  * @module
  */
 import type { Profile } from "../format/types.ts";
-import { codeOrigin, shortPath } from "../paths.ts";
+import { frameOrigin, shortPath } from "../paths.ts";
 
 /** Options for {@linkcode hotLines} and {@linkcode renderHotLines}. */
 export interface HotLinesOptions {
@@ -57,7 +57,7 @@ export function hotLines(profile: Profile, options: HotLinesOptions = {}): HotFu
   for (const [frame, byLine] of profile.lines) {
     const f = profile.frames[frame];
     // The runtime's own code is not what the user can change.
-    if (!f || f.kind !== "js" || (!options.showAll && codeOrigin(f.file) === "runtime")) continue;
+    if (!f || f.kind !== "js" || (!options.showAll && frameOrigin(f) === "runtime")) continue;
     let time = 0;
     for (const ms of byLine.values()) time += ms;
     if (time <= 0) continue;

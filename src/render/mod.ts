@@ -20,3 +20,4 @@ export { renderConsole, type ConsoleOptions } from "./console.ts";
 export { renderSpeedscope, renderSpeedscopeBytes } from "./speedscope.ts";
 export { profileToCpuProfile, renderCpuProfile } from "./cpuprofile.ts";
 export { renderCollapsed, renderCollapsedBytes } from "./collapsed.ts";
+export { renderPprof } from "./pprof.ts";

@@ -13,6 +13,7 @@ import { renderSpeedscopeBytes } from "./speedscope.ts";
 import { renderCpuProfile } from "./cpuprofile.ts";
 import { renderCollapsedBytes } from "./collapsed.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { renderPprof } from "./pprof.ts";
 import { FORMATS, formatForFile, type OutputFormat } from "./formats.ts";
 
 /**
@@ -65,6 +66,7 @@ const RENDER: Record<string, Renderer["render"]> = {
   // Bytes: many distinct deep stacks outgrow the longest string an engine allows.
   collapsed: (s) => renderCollapsedBytes(s),
   markdown: (s, o) => renderMarkdown(s, o),
+  pprof: (s) => renderPprof(s),
 };
 
 /**

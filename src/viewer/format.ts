@@ -5,7 +5,7 @@
  * @module
  */
 import type { Frame } from "../format/types.ts";
-import { codeOrigin, shortPath } from "../paths.ts";
+import { frameOrigin, shortPath } from "../paths.ts";
 
 /** Milliseconds in a readable unit: `812 µs`, `12.3 ms`, `4.56 s`, `2 min 5 s`. */
 export function formatMs(ms: number): string {
@@ -64,7 +64,7 @@ export function frameCategory(frame: Frame): FrameCategory {
     case "native":
       return "runtime";
     case "js": {
-      const origin = codeOrigin(frame.file);
+      const origin = frameOrigin(frame);
       return origin === "app" ? "app" : origin === "library" ? "library" : "runtime";
     }
     default: {

@@ -122,7 +122,11 @@ export class CallTreeView {
     this.#rows = [];
     if (!data) return;
     if (data.root.children.length === 0) {
-      this.element.append(el("p", { class: "empty", text: "No samples were recorded." }));
+      // Time but no node: every function was hidden, which must not look like an empty profile.
+      const text = data.root.time > 0
+        ? "Nothing shown: every function of this profile is hidden as a runtime internal. Tick \u201cAll frames\u201d to see them."
+        : "No samples were recorded.";
+      this.element.append(el("p", { class: "empty", text }));
       return;
     }
     const items: Item[] = [];

@@ -153,6 +153,13 @@ test("tsprof --check budgets.json script runs and checks in one command", () => 
 test("tsprof diff, check and -r markdown read every profile format, of any runtime", () => {
   const files = readdirSync(FORMATS).filter((f) => !f.endsWith(".mjs")).map((f) => join(FORMATS, f));
   assert.ok(files.length >= 8, files.join(", "));
+  // pprof, as tsprof writes it from a fixture.
+  const pprofDir = mkdtempSync(join(tmpdir(), "tsprof-diff-pprof-"));
+  process.on("exit", () => rmSync(pprofDir, { recursive: true, force: true }));
+  const pprof = join(pprofDir, "tsprof.pb.gz");
+  const written = tsprof(["--load", join(FORMATS, "tsprof.tsprof"), "-o", pprof]);
+  assert.equal(written.status, 0, written.stderr);
+  files.push(pprof);
   for (const file of files) {
     const self = tsprof(["diff", file, file, "-r", "json"]);
     assert.equal(self.status, 0, `${file}: ${self.stderr}`);

@@ -77,7 +77,7 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["a JSON number", "42", /not a profile tsprof can read/],
   ["unknown JSON", `{"hello":"world"}`, /not a profile tsprof can read/],
   ["truncated gzip", gzipSync(bytes(JSON.stringify(cpu()))).slice(0, 30), /gzip/],
-  ["gzipped binary", gzipSync(new Uint8Array([0, 1, 2, 3, 255])), /not JSON/],
+  ["gzipped binary", gzipSync(new Uint8Array([0, 1, 2, 3, 255])), /neither JSON nor pprof/],
   ["a gzip bomb", spaceBomb(8), /inflates to more than 4194304 bytes/],
   // .cpuprofile
   ["nodes that are not an array", edit(cpu, (c) => (c.nodes = "many")), /"nodes" must be an array/],
@@ -86,7 +86,8 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["a node id used twice", edit(cpu, (c) => (c.nodes[2].id = 2)), /"nodes\[2\]\.id" 2 is used twice/],
   ["a call frame without a function name", edit(cpu, (c) => delete c.nodes[1].callFrame.functionName), /"nodes\[1\]\.callFrame\.functionName" must be a string/],
   ["a line number of -5", edit(cpu, (c) => (c.nodes[1].callFrame.lineNumber = -5)), /"nodes\[1\]\.callFrame\.lineNumber" must be an integer >= -1/],
-  ["a child that does not exist", edit(cpu, (c) => (c.nodes[1].children = [99])), /"nodes\[1\]\.children\[0\]" refers to node 99, which does not exist/],
+  // The missing child is skipped (see tolerance_test.ts); the node it replaced is then a second root.
+  ["a child that does not exist instead of a real one", edit(cpu, (c) => (c.nodes[1].children = [99])), /"nodes" has 2 roots/],
   ["a node with two parents (a cycle back up)", edit(cpu, (c) => (c.nodes[2].children = [2])), /node 2 has two parents/],
   ["a cycle apart from the root", edit(cpu, (c) => {
     c.nodes[0].children = [4];
@@ -98,7 +99,6 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["a node graph that is one cycle", edit(cpu, (c) => (c.nodes[3].children = [1])), /no root/],
   ["a node that is its own child", edit(cpu, (c) => (c.nodes[3].children = [4])), /its own child/],
   ["two roots", edit(cpu, (c) => (c.nodes[0].children = [2])), /2 roots/],
-  ["a sample of a node that does not exist", edit(cpu, (c) => (c.samples[3] = 77)), /"samples\[3\]" refers to node 77/],
   ["fewer time deltas than samples", edit(cpu, (c) => c.timeDeltas.pop()), /"timeDeltas" has 3 entries but "samples" has 4/],
   ["a time delta of null", edit(cpu, (c) => (c.timeDeltas[1] = null)), /"timeDeltas\[1\]" must be a finite number/],
   ["an infinite time delta", JSON.stringify(cpu()).replace(`"timeDeltas":[0,1000`, `"timeDeltas":[0,1e999`), /"timeDeltas\[1\]" must be a finite number/],
@@ -111,12 +111,11 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   }), /"samples" is empty: the profile recorded nothing/],
   // speedscope
   ["a negative weight", edit(sampled, (s) => (s.profiles[0].weights[1] = -2)), /"profiles\[0\]\.weights\[1\]" must be a finite number >= 0/],
-  ["a weight that is a string", edit(sampled, (s) => (s.profiles[0].weights[1] = "2")), /"profiles\[0\]\.weights\[1\]"/],
+  ["a weight that is a string but no number", edit(sampled, (s) => (s.profiles[0].weights[1] = "2 ms")), /"profiles\[0\]\.weights\[1\]"/],
   ["an infinite weight", JSON.stringify(sampled()).replace(`"weights":[1,2`, `"weights":[1,1e999`), /"profiles\[0\]\.weights\[1\]"/],
   ["weights and samples of different lengths", edit(sampled, (s) => s.profiles[0].weights.pop()), /differ in length/],
-  ["a frame index out of range", edit(sampled, (s) => (s.profiles[0].samples[1] = [0, 7])), /"profiles\[0\]\.samples\[1\]\[1\]" refers to frame 7, which does not exist/],
-  ["a negative frame index", edit(sampled, (s) => (s.profiles[0].samples[1] = [-1])), /refers to frame -1/],
-  ["a fractional frame index", edit(sampled, (s) => (s.profiles[0].samples[1] = [1.5])), /refers to frame 1.5/],
+  ["a negative frame index", edit(sampled, (s) => (s.profiles[0].samples[1] = [-1])), /"profiles\[0\]\.samples\[1\]\[0\]" must be a frame index, not -1/],
+  ["a fractional frame index", edit(sampled, (s) => (s.profiles[0].samples[1] = [1.5])), /must be a frame index, not 1\.5/],
   ["no shared frames", edit(sampled, (s) => delete s.shared), /"shared" must be an object/],
   ["a frame without a name", edit(sampled, (s) => delete s.shared.frames[1].name), /"shared\.frames\[1\]\.name" must be a string/],
   ["no profiles", edit(sampled, (s) => (s.profiles = [])), /"profiles" must be a non-empty array/],
@@ -124,7 +123,7 @@ const cases: [string, string | Uint8Array, RegExp][] = [
   ["an unknown unit", edit(sampled, (s) => (s.profiles[0].unit = "furlongs")), /"profiles\[0\]\.unit" must be a speedscope unit/],
   ["a unit named like an object key", edit(sampled, (s) => (s.profiles[0].unit = "constructor")), /"profiles\[0\]\.unit" must be a speedscope unit/],
   ["weights adding up to more than a year", edit(sampled, (s) => (s.profiles[0].weights[2] = 1e300)), /more than a year/],
-  ["an end value that is a string", edit(sampled, (s) => (s.profiles[0].endValue = "6")), /"profiles\[0\]\.endValue" must be a finite number/],
+  ["an end value that is a string but no number", edit(sampled, (s) => (s.profiles[0].endValue = "six")), /"profiles\[0\]\.endValue" must be a finite number/],
   ["only empty profiles", edit(sampled, (s) => {
     s.profiles[0].samples = [];
     s.profiles[0].weights = [];

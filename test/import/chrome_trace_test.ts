@@ -77,8 +77,18 @@ test("a broken trace is refused with the event and field named", () => {
   const broken = events.slice();
   broken[i] = { ...broken[i], args: { data: { ...broken[i]!.args.data, cpuProfile: { nodes: 3 } } } };
   assert.throws(() => loadProfileFile(text({ traceEvents: broken }), "bad.json"), new RegExp(`bad\\.json: "traceEvents\\[${i}\\]\\.args\\.data\\.cpuProfile\\.nodes" must be an array`));
-  // A sample naming a node that no chunk defined.
+});
+
+test("a sample naming a node that no chunk defined is counted at the root, with a warning naming it", () => {
+  const events = fixtureEvents();
+  const i = events.findIndex((e) => e.name === "ProfileChunk");
+  const before = loadProfileFile(text({ traceEvents: events }), "fine.json");
   const stray = events.slice();
-  stray[i] = { ...stray[i], args: { data: { ...stray[i]!.args.data, cpuProfile: { ...stray[i]!.args.data.cpuProfile, samples: [999_999] } } } };
-  assert.throws(() => loadProfileFile(text({ traceEvents: stray }), "stray.json"), /stray\.json: .*999999/);
+  const data = stray[i]!.args.data;
+  const samples = data.cpuProfile.samples.slice();
+  samples[0] = 999_999;
+  stray[i] = { ...stray[i], args: { data: { ...data, cpuProfile: { ...data.cpuProfile, samples } } } };
+  const s = loadProfileFile(text({ traceEvents: stray }), "stray.json");
+  assert.match(s.meta.warnings?.join("\n") ?? "", /1 samples name nodes that are not in the file \(999999\): counted at the root/);
+  assert.ok(Math.abs(total(s.profiles[0]!) - total(before.profiles[0]!)) < 1e-6, "the same total");
 });

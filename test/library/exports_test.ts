@@ -28,11 +28,11 @@ const ALLOWED: Record<string, { values: string[]; types: string[] }> = {
     types: ["Frame", "FrameKind", "Profile", "ProfileJson", "Session", "SessionJson", "SessionMeta", "StackTable"],
   },
   "./import": {
-    values: ["checkCpuProfile", "encodeSessionFile", "importChromeTrace", "importSpeedscope", "importV8CpuProfile", "isBunCpuProfile", "isChromeTrace", "loadProfileFile", "normalizeBunCpuProfile"],
+    values: ["checkCpuProfile", "encodeSessionFile", "importChromeTrace", "importPprof", "importSpeedscope", "importV8CpuProfile", "isBunCpuProfile", "isChromeTrace", "isPprof", "loadProfileFile", "normalizeBunCpuProfile"],
     types: ["V8CallFrame", "V8CpuProfile", "V8ImportOptions", "V8ProfileNode"],
   },
   "./render": {
-    values: ["RENDERERS", "profileToCpuProfile", "renderCollapsed", "renderCollapsedBytes", "renderConsole", "renderCpuProfile", "renderSession", "renderSpeedscope", "renderSpeedscopeBytes", "rendererByName", "rendererForFile"],
+    values: ["RENDERERS", "profileToCpuProfile", "renderCollapsed", "renderCollapsedBytes", "renderConsole", "renderCpuProfile", "renderPprof", "renderSession", "renderSpeedscope", "renderSpeedscopeBytes", "rendererByName", "rendererForFile"],
     types: ["ConsoleOptions", "OutputFormat", "RenderOptions", "Renderer"],
   },
   "./tree": {

@@ -172,7 +172,7 @@ test("every renderer of the registry renders and saves a session", async () => {
       const file = join(dir, `out${r.extensions[0]}`);
       assert.equal(await profiler.save(file), r.name, `${file} picks ${r.name}`);
       const bytes = readFileSync(file);
-      if (["json", "session", "speedscope", "cpuprofile"].includes(r.name)) {
+      if (["json", "session", "speedscope", "cpuprofile", "pprof"].includes(r.name)) {
         const back = loadProfileFile(bytes, file);
         assert.ok(back.profiles[0]!.frames.some((f) => f.name === "workRender"), `${r.name} round-trips`);
       } else if (r.name === "html") {

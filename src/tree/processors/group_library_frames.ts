@@ -5,7 +5,7 @@
  * @module
  */
 import type { Frame } from "../../format/types.ts";
-import { codeOrigin, libraryName } from "../../paths.ts";
+import { frameOrigin, libraryName } from "../../paths.ts";
 import { type CallNode, type FrameGroup, isSelfNode, ownTime } from "../call_tree.ts";
 import { copyTree, matches, perFrame } from "./_tree.ts";
 
@@ -58,7 +58,7 @@ export function isLibraryFrame(frame: Frame, options: GroupLibraryFramesOptions 
   if (PSEUDO_KINDS.has(frame.kind)) return false;
   if (matches(options.showRegex, frame.file)) return false;
   if (matches(options.hideRegex, frame.file)) return true;
-  return codeOrigin(frame.file) !== "app";
+  return frameOrigin(frame) !== "app";
 }
 
 interface Building {

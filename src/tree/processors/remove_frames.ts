@@ -6,7 +6,7 @@
  * @module
  */
 import type { Frame } from "../../format/types.ts";
-import { codeOrigin } from "../../paths.ts";
+import { frameOrigin } from "../../paths.ts";
 import { type CallNode, sortByTime } from "../call_tree.ts";
 import { matches, perFrame, rebuildTree } from "./_tree.ts";
 
@@ -77,8 +77,8 @@ export interface RemoveRuntimeFramesOptions extends TimelineOptions {
 
 /**
  * Removes the runtime's own JavaScript (Node's `node:internal/…`, Deno's
- * `ext:`, Bun's `node:`/`internal:` builtins) and native frames without a
- * source. Idle, GC and program time stay as they are.
+ * `ext:`, Bun's `node:`/`internal:` builtins) and native frames (builtins,
+ * as the importer marks them; a frame is not the runtime's for lacking a file). Idle, GC and program time stay as they are.
  *
  * @example
  * ```ts
@@ -105,7 +105,7 @@ export function removeRuntimeFrames(root: CallNode, options: RemoveRuntimeFrames
  * ```
  */
 export function isRuntimeFrame(options: RemoveRuntimeFramesOptions = {}): (frame: Frame) => boolean {
-  return (f) => !PSEUDO_KINDS.has(f.kind) && codeOrigin(f.file) === "runtime" && !matches(options.showRegex, f.file);
+  return (f) => !PSEUDO_KINDS.has(f.kind) && frameOrigin(f) === "runtime" && !matches(options.showRegex, f.file);
 }
 
 /**
