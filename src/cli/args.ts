@@ -11,6 +11,7 @@ import { CONSOLE_OPTIONS } from "../render/console_options.ts";
 import type { BackendName } from "../backend.ts";
 import { FORMATS } from "../render/formats.ts";
 import { PROCESS_OPTIONS } from "../tree/process_options.ts";
+import { framePattern } from "./frame_patterns.ts";
 
 /** A backend by name, or `auto` for the runtime's own. */
 export type BackendChoice = BackendName | "auto";
@@ -199,16 +200,8 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     filterThreshold = Number(o.filterThreshold);
     if (!(filterThreshold >= 0 && filterThreshold < 1)) throw new UsageError(`--filter-threshold must be a share from 0 to 1: got "${String(o.filterThreshold)}"`);
   }
-  const showRegex = joinPatterns(str(o.showRegex), str(o.show));
-  const hideRegex = joinPatterns(str(o.hideRegex), str(o.hide));
-  for (const [flag, re] of [["--show", showRegex], ["--hide", hideRegex]] as const) {
-    if (re === undefined) continue;
-    try {
-      new RegExp(re);
-    } catch {
-      throw new UsageError(`${flag}: not a valid pattern: "${re}"`);
-    }
-  }
+  const showRegex = framePattern("show", o.showRegex, o.show);
+  const hideRegex = framePattern("hide", o.hideRegex, o.hide);
   const flatTime = String(o.flatTime);
   if (flatTime !== "self" && flatTime !== "total") throw new UsageError(`--flat-time must be "self" or "total": got "${flatTime}"`);
   const settings = parseSettings(o.processorOption);
@@ -270,26 +263,4 @@ function parseSettings(raw: unknown): Record<string, boolean | number | RegExp |
     }
   }
   return out;
-}
-
-/** Joins a regex option and a glob option into one pattern. */
-function joinPatterns(regex: string | undefined, glob: string | undefined): string | undefined {
-  const parts: string[] = [];
-  if (regex !== undefined) parts.push(regex);
-  if (glob !== undefined) parts.push(globToRegex(glob));
-  return parts.length === 0 ? undefined : parts.map((p) => `(?:${p})`).join("|");
-}
-
-/**
- * A glob as a regular expression over whole paths, as pyinstrument's `--show`
- * reads it: `*` matches anything (slashes too), `?` one character.
- */
-export function globToRegex(glob: string): string {
-  let re = "";
-  for (const c of glob) {
-    if (c === "*") re += ".*";
-    else if (c === "?") re += ".";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return `^${re}$`;
 }

@@ -12,12 +12,14 @@ import process from "node:process";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { mainThreadBusy } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
+import { noteLoadErrors } from "./load_errors.ts";
 
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
 delete process.env[CHILD_ENV];
 if (raw) {
   const config = JSON.parse(raw) as ChildConfig;
+  noteLoadErrors(config.out);
   process.on("exit", () => {
     const u = process.cpuUsage();
     writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...mainThreadBusy() }));

@@ -11,7 +11,8 @@ import { type Budgets, checkBudgets, parseDuration, parseShare, splitTarget } fr
 import { renderCheck } from "../render/check_report.ts";
 import { UsageError } from "./args.ts";
 import { readBudgetsFile } from "./budget_file.ts";
-import { loadSession, writeAtomic } from "./report.ts";
+import { loadSession } from "./report.ts";
+import { writeReplacing } from "./output_file.ts";
 
 /** Help for `tsprof check --help`. */
 export const CHECK_HELP = `Usage: tsprof check <profile> [--budget budgets.json] [options]
@@ -102,7 +103,7 @@ export function checkCommand(argv: readonly string[]): number {
   const report = renderCheck(results, renderer, basePath);
   const outfile = one(o.outfile, "-o");
   if (outfile !== undefined) {
-    writeAtomic(outfile, report);
+    writeReplacing(outfile, report);
     // The verdict still shows where the job's log is read.
     process.stderr.write(renderer === "console" ? "" : renderCheck(results, "console", basePath));
   } else {

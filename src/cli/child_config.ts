@@ -17,6 +17,11 @@ export interface ChildConfig {
   readonly intervalMs: number;
   /** The command as the user typed it, for the header. */
   readonly command: readonly string[];
+  /**
+   * Set when Node runs the TypeScript entry itself: tsx's module to load
+   * should the entry need more than type stripping (see node_typescript.ts).
+   */
+  readonly tsxFallback?: string;
   /** Backend to record with; `auto` when absent. */
   readonly backend?: BackendName | "auto";
   /**

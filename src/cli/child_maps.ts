@@ -52,8 +52,8 @@ export function collectRuntimeMaps(session: Session): Record<string, object> {
  * be mapped (see there). Without tsx, or without its esbuild, nothing
  * changes.
  */
-export function registerLineHooks(): void {
-  if (!process.execArgv.some((a) => /[\\/]tsx[\\/]|^tsx$/.test(a))) return;
+export function registerLineHooks(tsxLoaded = false): void {
+  if (!tsxLoaded && !process.execArgv.some((a) => /[\\/]tsx[\\/]|^tsx$/.test(a))) return;
   try {
     const tsx = fileURLToPath(import.meta.resolve("tsx"));
     const esbuild = createRequire(tsx).resolve("esbuild");

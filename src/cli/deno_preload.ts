@@ -20,10 +20,14 @@ const raw = process.env[CHILD_ENV];
 delete process.env[CHILD_ENV];
 if (raw) {
   const config = JSON.parse(raw) as ChildConfig;
-  globalThis.addEventListener("unload", () => {
+  const noteEnd = () => {
     const u = process.cpuUsage();
     Deno.writeTextFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000 }));
-  });
+  };
+  globalThis.addEventListener("unload", noteEnd);
+  // An uncaught error skips the unload event; one that stops the module
+  // graph from loading reaches no listener, which tells the CLI the program never started.
+  process.on("uncaughtExceptionMonitor", noteEnd);
 }
 
 exitOnDenoSignals();

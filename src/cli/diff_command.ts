@@ -11,8 +11,10 @@ import { renderDiffConsole } from "../render/diff_console.ts";
 import { renderDiffHtml } from "../render/diff_html.ts";
 import { renderDiffJson } from "../render/diff_json.ts";
 import { renderDiffMarkdown } from "../render/markdown.ts";
-import { globToRegex, UsageError } from "./args.ts";
-import { loadSession, useColor, writeAtomic } from "./report.ts";
+import { UsageError } from "./args.ts";
+import { framePattern } from "./frame_patterns.ts";
+import { loadSession, useColor } from "./report.ts";
+import { writeReplacing } from "./output_file.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 
 const RENDERERS = ["console", "json", "markdown", "html"] as const;
@@ -97,8 +99,8 @@ export function parseDiffArgs(argv: readonly string[]): DiffCliOptions {
   if (flatTime !== "self" && flatTime !== "total") throw new UsageError(`--flat-time must be "self" or "total": got "${flatTime}"`);
   const noise = Number(o.noise);
   if (!(noise >= 0 && noise <= 1)) throw new UsageError(`--noise must be a share from 0 to 1: got "${String(o.noise)}"`);
-  const show = str(o.show);
-  const hide = str(o.hide);
+  const show = framePattern("show", undefined, o.show);
+  const hide = framePattern("hide", undefined, o.hide);
   return {
     base: parsed.args[0]!,
     head: parsed.args[1]!,
@@ -114,8 +116,8 @@ export function parseDiffArgs(argv: readonly string[]): DiffCliOptions {
     process: {
       noise,
       showAll: o.showAll === true,
-      ...(show !== undefined ? { showRegex: new RegExp(globToRegex(show)) } : {}),
-      ...(hide !== undefined ? { hideRegex: new RegExp(globToRegex(hide)) } : {}),
+      ...(show !== undefined ? { showRegex: new RegExp(show) } : {}),
+      ...(hide !== undefined ? { hideRegex: new RegExp(hide) } : {}),
     },
   };
 }
@@ -164,7 +166,7 @@ export function diffCommand(argv: readonly string[]): number {
     process.stdout.write(output);
     return 0;
   }
-  writeAtomic(outfile, output);
+  writeReplacing(outfile, output);
   process.stderr.write(`tsprof: wrote ${outfile}\n`);
   if (options.renderer === "html" && options.open !== false && (htmlToBrowser || options.open === true)) openReport(outfile);
   return 0;

@@ -9,14 +9,14 @@
  *
  * @module
  */
-import { statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { tmpdir } from "node:os";
 import process from "node:process";
 import { detectRuntime } from "../../runtimes/auto.ts";
 import { TsprofError } from "../errors.ts";
 import { FORMATS, formatForFile } from "../render/formats.ts";
 import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
 import { runChild } from "./run_child.ts";
+import { checkDefaultOutput, checkWritable } from "./output_file.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -46,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const format = chooseFormat(options);
-    if (options.outfile !== undefined) checkOutfile(options.outfile);
+    if (options.outfile !== undefined) checkWritable(options.outfile);
     // A mistake in the budgets costs no run.
     if (options.check !== undefined) (await import("./budget_file.ts")).readBudgetsFile(options.check);
     if (options.load !== undefined) {
@@ -56,6 +56,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (options.loadPrev !== undefined) {
       (await import("./report.ts")).showPrevious({ ...options, loadPrev: options.loadPrev }, format);
       return 0;
+    }
+    // A run's report without -o goes to a file tsprof names (see report.ts): check its folder first.
+    if (options.outfile === undefined && format !== "console") {
+      checkDefaultOutput(format === "html" && (options.open === true || process.stderr.isTTY === true) ? tmpdir() : ".", format);
     }
     return await profileCommand(options, format);
   } catch (e) {
@@ -127,16 +131,4 @@ function loading(): Promise<typeof import("./report.ts")> {
   const report = import("./report.ts");
   report.catch(() => undefined);
   return report;
-}
-
-/** Fails before the script runs if the output file cannot be written. */
-function checkOutfile(path: string): void {
-  const dir = dirname(resolve(path));
-  let ok = false;
-  try {
-    ok = statSync(dir).isDirectory();
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new UsageError(`cannot write "${path}": "${dirname(path)}" is not a folder`);
 }

@@ -16,6 +16,8 @@ import { sessionToJson } from "../format/session_json.ts";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { childMapsPath, collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
+import { nodeCanRunEntry } from "./node_typescript.ts";
+import { noteLoadErrors } from "./load_errors.ts";
 import { phaseTimer } from "./timings.ts";
 import { coordinateWorkers, threadSettings, workerFlushes, workerSessionPath } from "./worker_threads.ts";
 
@@ -37,7 +39,10 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   }
   const stopSync = backend.stopSync?.bind(backend);
   if (!stopSync) throw new Error(`tsprof: the ${backend.name} backend cannot stop synchronously`);
-  if (backend.name === "node" && isMainThread) registerLineHooks();
+  // Node runs the TypeScript entry itself unless its syntax needs tsx (see node_typescript.ts).
+  const tsx = config.tsxFallback !== undefined && isMainThread && !nodeCanRunEntry(process.argv[1] ?? "");
+  if (tsx) await import(config.tsxFallback!);
+  if (backend.name === "node" && isMainThread) registerLineHooks(tsx);
   await backend.start({ intervalMs: config.intervalMs });
   const write = (out: string, recording: Recording, code?: number) => {
     const session = recordingToSession(backend, recording, {
@@ -51,6 +56,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
     writeFileSync(out, sessionToJson(session));
   };
   if (isMainThread) {
+    noteLoadErrors(config.out);
     // Node only: Bun runs no preload in its workers.
     const flushWorkers = backend.name === "node" ? coordinateWorkers(raw!) : () => 0;
     let written = false;

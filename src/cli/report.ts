@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,10 @@ import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
 import { workerSessionFiles } from "./worker_threads.ts";
 import { labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
+import { defaultOutputName, OutputWriteError, writeNew, writeReplacing } from "./output_file.ts";
+import { ownCommand } from "./own_command.ts";
+import { neverStarted } from "./load_errors.ts";
+import { shellLine } from "../render/shell_quote.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { checkAfterRun } from "./budget_file.ts";
 
@@ -91,10 +95,14 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     if (runtime === "node" && !portable) session = withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child);
     if (runtime !== "bun" || portable) session = labelStartup(session, portable, toolPaths());
     timer.mark("map");
+    if (neverStarted(session, options.command[0], child.exitCode, child.outFile)) {
+      process.stderr.write(`tsprof: no report: the program did not start (exit code ${child.exitCode})\n`);
+      return child.exitCode;
+    }
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT" || e instanceof NoProfile) {
       process.stderr.write(`tsprof: no profile was recorded: the program ended before it could be written (exit code ${child.exitCode})\n`);
-      return child.exitCode || 1;
+      return child.exitCode;
     }
     throw e;
   } finally {
@@ -124,10 +132,21 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
     rmSync(child.dir, { recursive: true, force: true });
   }
   if (!session) {
-    process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})\n`);
-    return child.exitCode || 1;
+    process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})${denoHint(options.command)}\n`);
+    return child.exitCode;
   }
   return show(session, options, format, child.exitCode);
+}
+
+/**
+ * Deno runs tsprof's preload only with the permissions to read its setting
+ * and write the profile: a `deno` command without them is said why.
+ */
+function denoHint(command: readonly string[]): string {
+  const deno = command.findIndex((a) => /(^|[\\/])deno(\.exe)?$/.test(a));
+  if (deno === -1 || command.some((a) => a === "-A" || a === "--allow-all")) return "";
+  const withA = [...command.slice(0, deno + 2), "-A", ...command.slice(deno + 2)];
+  return `; Deno processes are profiled only with -A: ${ownCommand()} -- ${shellLine(withA)}`;
 }
 
 /**
@@ -177,7 +196,13 @@ function show(recorded: Session, options: CliOptions, format: string, exitCode: 
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const session = { ...recorded, meta: { ...recorded.meta, toolPaths: toolPaths() } };
   const renderer = rendererByName(format)!;
-  emit(session, renderer, options, true);
+  try {
+    emit(session, renderer, options, true);
+  } catch (e) {
+    if (!(e instanceof OutputWriteError)) throw e;
+    keepAfterFailedWrite(session, e);
+    return exitCode;
+  }
   timer.mark("render");
   timer.total("printed");
   if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(session);
@@ -187,6 +212,18 @@ function show(recorded: Session, options: CliOptions, format: string, exitCode: 
   // A script that failed keeps its exit code; else a broken budget fails the run.
   if (options.check !== undefined) return checkAfterRun(session, options.check, loadSession).then((c) => exitCode || c);
   return exitCode;
+}
+
+/** The output could not be written after the run: the profile is kept instead, so the run is not lost. */
+function keepAfterFailedWrite(session: Session, error: OutputWriteError): void {
+  let id: string;
+  try {
+    id = keepSession(session);
+  } catch (e) {
+    process.stderr.write(`tsprof: ${error.message}, and the profile could not be kept in "${sessionsDir()}" either (${(e as { code?: string }).code ?? (e as Error).message})\n`);
+    return;
+  }
+  process.stderr.write(`tsprof: ${error.message}; the profile is kept: ${ownCommand()} --load-prev ${id} -o <file>\n`);
 }
 
 /**
@@ -200,7 +237,7 @@ function offerLoadPrev(session: Session): void {
   } catch {
     return;
   }
-  process.stderr.write(`To view this report with different options, run:\n    tsprof --load-prev ${id} [options]\n`);
+  process.stderr.write(`To view this report with different options, run:\n    ${ownCommand()} --load-prev ${id} [options]\n`);
 }
 
 function noSavedSession(id: string): string {
@@ -280,31 +317,15 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
   // An HTML report bound for a terminal goes to a temp file and the browser.
   const htmlToBrowser = renderer.name === "html" && outfile === undefined && (options.open === true || stream.isTTY === true);
   if (htmlToBrowser) outfile = htmlTempPath(options.command[0] ?? options.load);
-  if (outfile === undefined && afterRun && renderer.name !== "console") {
-    const base = (options.command[0] ?? "profile").replace(/^.*\//, "").replace(/\.[^.]*$/, "");
-    outfile = `${base}${renderer.extensions[0]}`;
-  }
+  // A name tsprof chose never replaces a file: the user named none.
+  const chosen = htmlToBrowser || (outfile === undefined && afterRun && renderer.name !== "console");
+  if (outfile === undefined && chosen) outfile = defaultOutputName(options.command[0], renderer.extensions[0]!);
   if (outfile === undefined) {
     stream.write(typeof output === "string" ? (output.endsWith("\n") ? output : `${output}\n`) : output);
     return;
   }
-  writeAtomic(outfile, output);
+  if (chosen) outfile = writeNew(outfile, output);
+  else writeReplacing(outfile, output);
   if (afterRun || options.outfile === undefined) process.stderr.write(`tsprof: wrote ${outfile}\n`);
   if (renderer.name === "html" && options.open !== false && (htmlToBrowser || options.open === true)) openReport(outfile);
-}
-
-/** Writes a whole file or nothing (temp file, then rename). */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // Nothing was written where nothing can be.
-    }
-    throw new UsageError(`cannot write "${path}": ${(e as { code?: string }).code ?? (e as Error).message}`);
-  }
 }

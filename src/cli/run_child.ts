@@ -7,14 +7,15 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { UsageError } from "./args.ts";
+import { runTempDir } from "./output_file.ts";
+import { nodeRunsTypeScript } from "./node_typescript.ts";
 
 /** How the child ended and where its profile is. */
 export interface ChildResult {
@@ -48,7 +49,7 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
   const exec = process.execPath;
   switch (runtime) {
     case "node": {
-      const loader = TS_EXTENSIONS.test(script) ? ["--import", import.meta.resolve("tsx")] : [];
+      const loader = TS_EXTENSIONS.test(script) && !nodeRunsScript(runtime, script, backend) ? ["--import", import.meta.resolve("tsx")] : [];
       return [exec, ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
     }
     case "bun":
@@ -68,6 +69,11 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
   }
 }
 
+/** Node runs the TypeScript script itself (see node_typescript.ts); the portable backend's hooks expect JavaScript. */
+function nodeRunsScript(runtime: RuntimeName, script: string | undefined, backend: ChildConfig["backend"]): boolean {
+  return runtime === "node" && backend !== "portable" && script !== undefined && nodeRunsTypeScript(script);
+}
+
 function pathToImport(path: string): string {
   return new URL(`file://${resolve(path)}`).href;
 }
@@ -83,7 +89,7 @@ export function runChild(
   backend: ChildConfig["backend"] = "auto",
   tree?: (dir: string) => { argv: string[]; env: Record<string, string> },
 ): Promise<ChildResult> {
-  const dir = mkdtempSync(join(tmpdir(), "tsprof-"));
+  const dir = runTempDir();
   const out = join(dir, "session.json");
   // `tsprof -- <command>`: every process of the command writes into `dir`.
   const setup = tree?.(dir);
@@ -93,6 +99,7 @@ export function runChild(
     intervalMs,
     command: [...command],
     ...(backend !== "auto" ? { backend } : {}),
+    ...(!setup && nodeRunsScript(runtime, command[0], backend) ? { tsxFallback: import.meta.resolve("tsx") } : {}),
     ...(setup ? { dir } : {}),
   };
   const startTime = Date.now();

@@ -61,10 +61,11 @@ function processName(runtime: string, testRunner: boolean): string {
     return `deno ${process.env.TSPROF_DENO_SUBCOMMAND ?? "run"} ${main}`;
   }
   if (testRunner) return `${runtime} test`;
-  // Bun shows BUN_OPTIONS' flags in argv: leave tsprof's out.
-  let args = process.argv.slice(1).filter((a) => !a.startsWith("--preload=")).map(show);
-  // node --test's runner has no script: its flags say what it is.
-  if (args.length === 0) args = process.execArgv.filter((a) => !/^--(import|require|loader|experimental-loader)\b/.test(a) && !a.includes("tsprof"));
+  // Bun shows BUN_OPTIONS' flags in argv and execArgv: leave tsprof's out (see run_tree.ts).
+  const own = (a: string) => runtime === "bun" && /^--(?:cpu-prof(?:-dir|-interval)?|preload)(?:=|$)/.test(a);
+  let args = process.argv.slice(1).filter((a) => !own(a)).map(show);
+  // node --test's runner and `bun -e` have no script: their flags say what they are.
+  if (args.length === 0) args = process.execArgv.filter((a) => !own(a) && !/^--(import|require|loader|experimental-loader)\b/.test(a) && !a.includes("tsprof"));
   const name = `${runtime} ${args.join(" ")}`.trim();
   return name.length > 120 ? `${name.slice(0, 117)}...` : name;
 }

@@ -8,6 +8,7 @@
 import { hiddenNote } from "./hidden_note.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
 import { location, shortPath } from "../paths.ts";
+import { shellLine } from "./shell_quote.ts";
 import { buildCallTree, type CallNode, isSelfNode } from "../tree/call_tree.ts";
 import { flatProfile } from "../tree/flat.ts";
 import { framesToRemove, isLibraryFrame, type ProcessOptions, processProfile } from "../tree/processors.ts";
@@ -152,7 +153,7 @@ function header(session: Session, options: ConsoleOptions): string[] {
     `${" ".repeat(title.length)}  Duration: ${(m.durationMs / 1000).toFixed(3)} s${cpu}`,
     `${" ".repeat(title.length)}  Runtime: ${`${m.runtime} ${m.runtimeVersion}`.trim()}`,
   ];
-  if (m.command && m.command.length > 0) lines.push(`Program: ${m.command.join(" ")}`);
+  if (m.command && m.command.length > 0) lines.push(`Program: ${shellLine(m.command)}`);
   if (m.description) lines.push(m.description);
   for (const w of m.warnings ?? []) lines.push(`Warning: ${w}`);
   return options.color ? lines.map((l, i) => (i === 0 ? ANSI.bold + l + ANSI.reset : l)) : lines;

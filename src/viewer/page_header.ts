@@ -7,10 +7,11 @@
 import type { SessionMeta } from "../format/types.ts";
 import { el } from "./dom.ts";
 import { formatMs } from "./format.ts";
+import { shellLine } from "../render/shell_quote.ts";
 
 /** The program as the header names it. */
 export function programName(meta: SessionMeta): string {
-  return meta.command && meta.command.length > 0 ? meta.command.join(" ") : "profile";
+  return meta.command && meta.command.length > 0 ? shellLine(meta.command) : "profile";
 }
 
 /** The header and one line per warning, for a session of `samples` samples. */

@@ -186,7 +186,7 @@ test("tsprof keeps the last 10 console runs and --load-prev renders one again", 
     const env = { TSPROF_DATA_DIR: data };
     const r = tsprof([join(SCRIPTS, "wall.ts")], { env });
     assert.equal(r.status, 0, r.stderr);
-    const m = /To view this report with different options, run:\n {4}tsprof --load-prev (\S+) \[options\]\n$/.exec(r.stderr);
+    const m = /To view this report with different options, run:\n {4}.+ --load-prev (\S+) \[options\]\n$/.exec(r.stderr);
     assert.ok(m, r.stderr);
     const id = m[1]!;
     const kept = readdirSync(sessions).sort();
