@@ -151,7 +151,8 @@ export function checkBudgets(session: Session, budgets: Budgets, base?: Session,
 function regressions(base: Session, head: Session, limit: number, options: DiffOptions): BudgetResult[] {
   const diff = diffSessions(base, head, options);
   const t = diff.root.change;
-  const over = (c: Change) => isSignificant(c) && c.delta > 0 && (c.ratio === null || c.ratio > limit);
+  // Slower in the CPU time each run got (z > 0), by more than the limit in time or in share of the run's code.
+  const over = (c: Change) => isSignificant(c) && c.z > 0 && (c.ratio === null || c.ratio > limit || c.delta <= 0);
   const out: BudgetResult[] = [{
     what: "total",
     kind: "maxRegression",
