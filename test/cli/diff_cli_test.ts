@@ -16,6 +16,7 @@ const toHtml = (md: string) => micromark(md, { extensions: [gfm()], htmlExtensio
 
 interface ChangeJson {
   deltaMs: number;
+  z: number;
   significant: boolean;
   confidence: string;
 }
