@@ -104,3 +104,17 @@ export function dump(root: CallNode): string {
   });
   return lines.join("\n");
 }
+
+/**
+ * A session of 1 ms samples, as a sampler records them: `count` samples on
+ * each stack (frames outermost first), so that sample counts are real.
+ */
+export function sessionOfCounts(stacks: readonly [readonly Frame[], number][], meta: Partial<Session["meta"]> = {}): Session {
+  const b = new ProfileBuilder("main");
+  let ms = 0;
+  for (const [stack, count] of stacks) {
+    for (let i = 0; i < count; i++) b.addSample(stack, 1);
+    ms += count;
+  }
+  return { version: 1, meta: { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: ms, cwd: "/app", ...meta }, profiles: [b.build()] };
+}

@@ -54,6 +54,8 @@ export interface CliOptions {
   readonly backend: BackendChoice;
   /** Charge the time spent waiting to the `await`s that waited (`--no-async`: off). */
   readonly async: boolean;
+  /** A budgets file to check the run against (`--check`): exit 1 when one is broken. */
+  readonly check?: string;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -70,7 +72,7 @@ export class UsageError extends Error {
 const VALUE_OPTIONS = new Set([
   "-i", "--interval", "-r", "--renderer", "-o", "--outfile", "--load", "--time", "--show-regex", "--hide-regex",
   "--show", "--hide", "--filter-threshold", "--description", "-p", "--processor-option", "--flat-time", "--load-prev",
-  "--backend",
+  "--backend", "--check",
 ]);
 
 /** Every option `-p key=value` can set. */
@@ -79,7 +81,7 @@ export const SETTABLE_OPTIONS: readonly OptionSpec[] = [...PROCESS_OPTIONS, ...C
 function buildCac(version: string, forHelp = false) {
   const cli = cac("tsprof");
   cli
-    .usage("[options] <script> [args...]\n  tsprof [options] -- <command> [args...]\n  tsprof view <file> [options]")
+    .usage("[options] <script> [args...]\n  tsprof [options] -- <command> [args...]\n  tsprof view <file> [options]\n  tsprof diff <base> <head> [options]\n  tsprof check <profile> --budget <file> [options]")
     .option("-i, --interval <ms>", "Sampling interval in milliseconds", { default: 1 })
     .option("-r, --renderer <name>", `Output format: ${FORMATS.map((r) => r.name).join(", ")}`)
     .option("-o, --outfile <file>", "Write the output to a file (format inferred from its name)")
@@ -103,7 +105,8 @@ function buildCac(version: string, forHelp = false) {
     .option("--load-prev <id>", "Render a session kept from an earlier console run (the id tsprof printed)")
     .option("--open", "Open the HTML report in a browser (--no-open: never; default: when it would go to a terminal)")
     .option("--backend <name>", `Sampler: ${BACKENDS.join(", ")} (portable: instrumented, runs anywhere)`, { default: "auto" })
-    .option("--async", "Charge waiting time to the awaits that waited (--no-async: show it as (idle))");
+    .option("--async", "Charge waiting time to the awaits that waited (--no-async: show it as (idle))")
+    .option("--check <budgets.json>", "Check the run against budgets (see tsprof check --help); exit 1 when one is broken");
   if (forHelp) {
     cli.help();
     cli.version(version);
@@ -239,6 +242,7 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     ...(filterThreshold !== undefined ? { filterThreshold } : {}),
     ...(str(o.description) !== undefined ? { description: str(o.description)! } : {}),
     ...(typeof o.open === "boolean" ? { open: o.open } : {}),
+    ...(str(o.check) !== undefined ? { check: str(o.check)! } : {}),
   };
   return result;
 }

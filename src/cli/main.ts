@@ -26,6 +26,7 @@ import { VERSION } from "../version.ts";
  */
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === "attach" || argv[0] === "dump") return await targetCommand(argv[0], argv.slice(1));
+  if (argv[0] === "diff" || argv[0] === "check") return await subcommand(argv[0], argv.slice(1));
   let options: CliOptions;
   try {
     options = parseArgs(argv, VERSION);
@@ -47,6 +48,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const format = chooseFormat(options);
     if (options.outfile !== undefined) checkWritable(options.outfile);
+    // A mistake in the budgets costs no run.
+    if (options.check !== undefined) (await import("./budget_file.ts")).readBudgetsFile(options.check);
     if (options.load !== undefined) {
       (await import("./report.ts")).showLoaded({ ...options, load: options.load }, format);
       return 0;
@@ -92,6 +95,22 @@ async function targetCommand(command: "attach" | "dump", argv: readonly string[]
     if (process.env.TSPROF_DEBUG) throw e;
     process.stderr.write(`tsprof: ${command}: ${(e as Error).message ?? String(e)}\n`);
     return 1;
+  }
+}
+
+/** `tsprof diff` and `tsprof check`, in their own modules; errors end as in `main`. */
+async function subcommand(name: "diff" | "check", args: readonly string[]): Promise<number> {
+  try {
+    if (name === "diff") return (await import("./diff_command.ts")).diffCommand(args);
+    return (await import("./check_command.ts")).checkCommand(args);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TsprofError && e.code === "INVALID_PROFILE_DATA")) {
+      process.stderr.write(`tsprof ${name}: ${e.message}\n`);
+      return 2;
+    }
+    if (process.env.TSPROF_DEBUG) throw e;
+    process.stderr.write(`tsprof ${name}: ${e instanceof TsprofError ? "" : "internal error: "}${(e as Error).message ?? String(e)}\n`);
+    return name === "check" ? 2 : 1;
   }
 }
 

@@ -35,6 +35,7 @@ import { neverStarted } from "./load_errors.ts";
 import { shellLine } from "../render/shell_quote.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { framesFirst } from "./frames_first.ts";
+import { checkAfterRun } from "./budget_file.ts";
 
 /** Where tsprof's own code lives; its frames are never shown. */
 function toolPaths(): string[] {
@@ -48,7 +49,7 @@ function toolPaths(): string[] {
 }
 
 /** Decides colour the usual way: flags, then NO_COLOR/FORCE_COLOR, then TTY. */
-function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
+export function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
   if (flag !== undefined) return flag;
   const env = process.env;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
@@ -58,10 +59,15 @@ function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
 
 /** `--load <file>`: renders a saved or foreign profile. */
 export function showLoaded(options: CliOptions & { load: string }, format: string): void {
-  const session = mapLoadedSession(loadProfileFile(readFile(options.load), options.load));
+  const session = loadSession(options.load);
   // A foreign profile knows no working directory: paths under this one are shown relative to it.
   const withCwd = session.meta.cwd === undefined ? { ...session, meta: { ...session.meta, cwd: process.cwd() } } : session;
   emit(withCwd, rendererByName(format)!, options, false);
+}
+
+/** A profile file in any format tsprof reads, as a session mapped to its sources where it can be. */
+export function loadSession(path: string): Session {
+  return mapLoadedSession(loadProfileFile(readFile(path), path));
 }
 
 /** `--load-prev <id>`: renders a session kept by an earlier run. */
@@ -84,7 +90,7 @@ function readFile(path: string): Uint8Array {
  * After a script's run: its session, rendered and written, then kept for
  * `--load-prev`. Returns the exit code the CLI ends with.
  */
-export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number {
+export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number | Promise<number> {
   const timer = phaseTimer("cli");
   // The child's folder is removed after the report is printed: the report does not wait for it.
   let removed = false;
@@ -159,7 +165,7 @@ function withWorkers(session: Session, child: ChildResult): Session {
 }
 
 /** After `tsprof -- <command>`: one session with a profile per process the command ran. */
-export function finishTree(child: ChildResult, options: CliOptions, format: string): number {
+export function finishTree(child: ChildResult, options: CliOptions, format: string): number | Promise<number> {
   let session: Session | undefined;
   try {
     const durationMs = Date.now() - child.startTime;
@@ -233,11 +239,11 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
 }
 
 /** Renders a recorded session as after a run (also `tsprof attach`'s) and keeps it for `--load-prev`. */
-export function showRecorded(session: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number {
+export function showRecorded(session: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number | Promise<number> {
   return show(recorded(session), options, format, exitCode, timer);
 }
 
-function show(run: Recorded, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli"), cleanup = () => {}): number {
+function show(run: Recorded, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli"), cleanup = () => {}): number | Promise<number> {
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const withTools = (s: Session): Session => ({ ...s, meta: { ...s.meta, toolPaths: toolPaths() } });
   const renderer = rendererByName(format)!;
@@ -256,6 +262,8 @@ function show(run: Recorded, options: CliOptions, format: string, exitCode: numb
   timer.mark("keep");
   timer.total("total");
   timer.flush();
+  // A script that failed keeps its exit code; else a broken budget fails the run.
+  if (options.check !== undefined) return checkAfterRun(withTools(run.complete()), options.check, loadSession).then((c) => exitCode || c);
   return exitCode;
 }
 

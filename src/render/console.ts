@@ -251,7 +251,7 @@ export function renderTree(root: CallNode, cwd: string | undefined, options: Con
  * skipped and its own children drawn in its place (its `[self]` leaf goes
  * with it).
  */
-function displayChildren(node: CallNode): CallNode[] {
+export function displayChildren(node: CallNode): CallNode[] {
   const out: CallNode[] = [];
   const todo = node.children.slice().reverse();
   while (todo.length > 0) {

@@ -40,6 +40,7 @@ export const FORMATS: readonly OutputFormat[] = [
   { name: "json", extensions: [".json"], description: "tsprof JSON (lossless, versioned)" },
   { name: "session", extensions: [".tsprof"], description: "saved session (gzipped tsprof JSON), for --load" },
   { name: "cpuprofile", extensions: [".cpuprofile"], description: "Chrome/V8 .cpuprofile of the main thread (DevTools, VS Code, speedscope)" },
+  { name: "markdown", extensions: [".md"], description: "compact markdown summary (PR comments, CI job summaries, agents)" },
   { name: "collapsed", extensions: [".collapsed", ".folded"], description: "collapsed stacks for flamegraph.pl and inferno (counts in microseconds)" },
   { name: "pprof", extensions: [".pb.gz", ".pprof"], description: "pprof profile (gzipped protobuf) for go tool pprof, Pyroscope, Grafana, Parca" },
 ];

@@ -12,6 +12,7 @@ import { renderHtml } from "./html.ts";
 import { renderSpeedscopeBytes } from "./speedscope.ts";
 import { renderCpuProfile } from "./cpuprofile.ts";
 import { renderCollapsedBytes } from "./collapsed.ts";
+import { renderMarkdown } from "./markdown.ts";
 import { renderPprof } from "./pprof.ts";
 import { FORMATS, formatForFile, type OutputFormat } from "./formats.ts";
 
@@ -64,6 +65,7 @@ const RENDER: Record<string, Renderer["render"]> = {
   cpuprofile: (s) => renderCpuProfile(s),
   // Bytes: many distinct deep stacks outgrow the longest string an engine allows.
   collapsed: (s) => renderCollapsedBytes(s),
+  markdown: (s, o) => renderMarkdown(s, o),
   pprof: (s) => renderPprof(s),
 };
 
