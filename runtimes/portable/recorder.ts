@@ -62,6 +62,7 @@ export interface Activation {
   since?: number | undefined;
   /** Where, in the original source, it last suspended at an await, where the instrumentation tells. */
   awaitLine?: number | undefined;
+  /** The column of that await, with `awaitLine`. */
   awaitCol?: number | undefined;
 }
 
