@@ -173,9 +173,9 @@ function side(session: Session): DiffSide {
     for (let i = 0; i < p.samples.length; i++) {
       const w = p.weights[i]!;
       totalMs += w;
-      // Idle stretches can be one long sample (Bun's gaps): they say nothing of how sure code time is.
+      // Idle and start-up stretches can be one long sample (Bun's gaps, `(module loading)`): they say nothing of how sure code time is.
       const s = p.samples[i]!;
-      if (s < 0 || p.frames[p.stacks.frame[s]!]!.kind === "idle") continue;
+      if (s < 0 || unjudgedKind(p.frames[p.stacks.frame[s]!]!)) continue;
       codeMs += w;
       squares += w * w;
     }
@@ -249,12 +249,12 @@ function finishTree(root: Building, model: NoiseModel): DiffNode {
   let idleBase = 0;
   let idleHead = 0;
   for (const c of root.children.values()) {
-    if (c.frame.kind !== "idle") continue;
+    if (!unjudgedKind(c.frame)) continue;
     idleBase += c.base;
     idleHead += c.head;
   }
   const rest = (b: number, h: number) => ({ base: root.base - idleBase - b, head: root.head - idleHead - h });
-  const judge = (frame: Frame, b: number, h: number): Change => (frame.kind === "idle" ? unjudged(b, h, model) : assessChange(b, h, model, rest(b, h)));
+  const judge = (frame: Frame, b: number, h: number): Change => (unjudgedKind(frame) ? unjudged(b, h, model) : assessChange(b, h, model, rest(b, h)));
   for (let i = order.length - 1; i >= 0; i--) {
     const b = order[i]!;
     const children = [...b.children.values()].map((c) => made.get(c)!);
@@ -278,7 +278,18 @@ function finishTree(root: Building, model: NoiseModel): DiffNode {
   return { ...top, change: assessChange(root.base, root.head, model), self: assessChange(top.self.base, top.self.head, model) };
 }
 
-/** A change shown but never called significant: idle time, which code alone does not decide. */
+/**
+ * Time no code of the program decides, so no change of it is called
+ * significant: idle (the network and the machine decide it), and the
+ * runtime's own `(program)` and start-up stretches (`(module loading)`,
+ * `(tsprof start-up)`), often one long sample that counts nothing, whose
+ * length follows the machine's load and disk cache.
+ */
+function unjudgedKind(frame: Frame): boolean {
+  return frame.kind === "idle" || frame.kind === "program";
+}
+
+/** A change shown but never called significant (see {@linkcode unjudgedKind}). */
 function unjudged(base: number, head: number, model: NoiseModel): Change {
   return { ...assessChange(base, head, model), z: 0, p: 1, confidence: "noise" };
 }
@@ -295,7 +306,7 @@ function byChange(a: DiffNode, b: DiffNode): number {
 
 /** Per function: self time summed over its paths, total time counted once per path (recursion). */
 function functionDiffs(root: DiffNode, model: NoiseModel): FunctionDiff[] {
-  const idle = root.children.filter((c) => c.frame.kind === "idle");
+  const idle = root.children.filter((c) => unjudgedKind(c.frame));
   const codeBase = root.change.base - idle.reduce((t, c) => t + c.change.base, 0);
   const codeHead = root.change.head - idle.reduce((t, c) => t + c.change.head, 0);
   const rest = (b: number, h: number) => ({ base: codeBase - b, head: codeHead - h });
@@ -324,7 +335,7 @@ function functionDiffs(root: DiffNode, model: NoiseModel): FunctionDiff[] {
   }
   const out: FunctionDiff[] = [];
   for (const [key, r] of rows) {
-    const judge = (b: number, h: number) => (r.frame.kind === "idle" ? unjudged(b, h, model) : assessChange(b, h, model, rest(b, h)));
+    const judge = (b: number, h: number) => (unjudgedKind(r.frame) ? unjudged(b, h, model) : assessChange(b, h, model, rest(b, h)));
     out.push({ frame: r.frame, key, self: judge(r.baseSelf, r.headSelf), total: judge(r.baseTotal, r.headTotal) });
   }
   return out.sort((a, b) => Math.abs(b.self.delta) - Math.abs(a.self.delta) || b.self.head - a.self.head || (a.key < b.key ? -1 : 1));

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { biggestChanges, diffSessions, type DiffNode, frameMatchKey, shownPaths } from "../../src/diff/diff_tree.ts";
 import { assessChange, isSignificant } from "../../src/diff/significance.ts";
-import type { Frame } from "../../src/format/types.ts";
+import { type Frame, PROGRAM_FRAME } from "../../src/format/types.ts";
+import { MODULE_LOADING_FRAME } from "../../src/import/startup.ts";
 import { test } from "../harness.ts";
 import { sessionOfCounts } from "../_helpers.ts";
 import { prng } from "../../bench/synthetic_profile.ts";
@@ -91,6 +92,17 @@ test("diffSessions() calls a run slowed down as a whole (a busy machine) no chan
   const diff = diffSessions(base, head);
   for (const name of ["parseConfig", "renderPage", "compute"]) assert.equal(find(diff.root, name)!.change.confidence, "noise", name);
   for (const f of diff.functions.filter((f) => f.frame.name !== "main")) assert.equal(f.self.confidence, "noise", f.frame.name);
+});
+
+test("diffSessions() calls no change of start-up or the runtime's (program) time significant, and still finds code that doubled", () => {
+  const loading = MODULE_LOADING_FRAME;
+  const base = session([[[loading], 46], [[PROGRAM_FRAME], 40], [[main, parse], 300], [[main, compute], 600]]);
+  const head = session([[[loading], 6], [[PROGRAM_FRAME], 90], [[main, parse], 600], [[main, compute], 600]]);
+  const diff = diffSessions(base, head);
+  assert.equal(find(diff.root, "(module loading)")!.change.confidence, "noise");
+  assert.equal(find(diff.root, "(program)")!.change.confidence, "noise");
+  assert.ok(isSignificant(find(diff.root, "parseConfig")!.change));
+  assert.deepEqual(diff.functions.filter((f) => isSignificant(f.self)).map((f) => f.frame.name), ["parseConfig"]);
 });
 
 test("diffSessions() flags none of 40 functions between runs that differ by sampling noise alone", () => {
