@@ -5,12 +5,17 @@
  * tell which. A sample never stands for more than the sampler could have
  * covered:
  *
+ * - a span of up to two intervals is the sampler's rhythm: the thread had a
+ *   JavaScript stack at both ends, running or blocked in a synchronous
+ *   call (`spawnSync`, `readFileSync`, `Atomics.wait`), and a wall-clock
+ *   profiler charges both to the code. It is kept whole, whatever the
+ *   busy time says, since a blocked thread uses no CPU;
  * - with the thread's busy time known (the scheduler's count, see
- *   `thread_busy.ts`), each sample covers at most `c` of its span, with `c`
- *   chosen so that the samples add up to that busy time: a CPU-bound run
- *   keeps all its spans (a loaded machine delays the sampler, not the
- *   work), a program woken by timers or requests keeps a few intervals per
- *   sample, the same for every sample;
+ *   `thread_busy.ts`), each longer span (and the lead-in) covers at most
+ *   `c`, with `c` chosen so that they add up to the busy time the short
+ *   spans leave: a CPU-bound run keeps all its spans (a loaded machine
+ *   delays the sampler, not the work), a program woken by timers or
+ *   requests keeps a few intervals per sample, the same for every sample;
  * - without it, a span of up to two intervals is busy (the sampler's rhythm
  *   with its jitter), as is a longer one between two such spans (the sampler
  *   ran late inside busy code); any other sample covers one interval.
@@ -28,16 +33,22 @@
  * import { busySpans } from "./gap_weights.ts";
  * // Three samples 10 ms apart, 3 ms of measured busy time: 1 ms each.
  * busySpans([10_000, 10_000, 10_000], 1, 3); // [1000, 1000, 1000]
+ * // Blocked in a synchronous call, sampled every ms, no CPU used: still the code's time.
+ * busySpans([1000, 1000, 10_000], 1, 0); // [1000, 1000, 0]
  * // No busy time known: one interval each, as the gaps are long.
  * busySpans([10_000, 10_000, 10_000], 1); // [1000, 1000, 1000]
  * ```
  */
 export function busySpans(spans: readonly number[], intervalMs: number, busyMs?: number, leadIn = false): number[] {
-  if (busyMs !== undefined && Number.isFinite(busyMs)) {
-    const cap = waterLevel(spans, Math.max(0, busyMs * 1000));
-    return spans.map((s) => Math.min(s, cap));
-  }
   const short = 2000 * intervalMs;
+  if (busyMs !== undefined && Number.isFinite(busyMs)) {
+    const rhythm = (s: number, i: number) => s <= short && !(i === 0 && leadIn);
+    let kept = 0;
+    const pooled: number[] = [];
+    spans.forEach((s, i) => (rhythm(s, i) ? (kept += s) : pooled.push(s)));
+    const cap = waterLevel(pooled, Math.max(0, busyMs * 1000 - kept));
+    return spans.map((s, i) => (rhythm(s, i) ? s : Math.min(s, cap)));
+  }
   const isShort = (i: number) => i >= 0 && i < spans.length && spans[i]! <= short;
   return spans.map((s, i) => {
     if (s <= short || (s <= 5 * short / 2 && isShort(i - 1) && isShort(i + 1))) return s;

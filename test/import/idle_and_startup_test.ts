@@ -17,6 +17,17 @@ test("busySpans() with the busy time known gives every sample the same cap, addi
   assert.deepEqual(busySpans([1000, 8000], 1, 50), [1000, 8000]);
 });
 
+test("busySpans() keeps the sampler's rhythm whole: a thread blocked in a synchronous call is the code's time, and a spin beside it keeps its time", () => {
+  // 150 ms spinning and 190 ms blocked in spawnSync, sampled every ms; the scheduler counts 150 ms busy.
+  const spans = [...Array.from({ length: 150 }, () => 1000), ...Array.from({ length: 190 }, () => 1000), 40_000];
+  const busy = busySpans(spans, 1, 150);
+  assert.equal(busy.slice(0, 340).reduce((a, b) => a + b, 0), 340_000);
+  // The long gap after it gets what busy time the short spans leave: none.
+  assert.equal(busy[340], 0);
+  // A loaded CPU-bound run: the sampler ran late (long spans), the busy time covers them.
+  assert.deepEqual(busySpans([1000, 6000, 1000, 9000], 1, 17), [1000, 6000, 1000, 9000]);
+});
+
 test("busySpans() without the busy time: short spans and a late sampler in busy code are busy, a lone sample one interval", () => {
   assert.deepEqual(busySpans([1000, 1500, 4000, 1000, 30_000, 1000], 1), [1000, 1500, 4000, 1000, 1000, 1000]);
   // A long lead-in (before the first sample) is waiting.
