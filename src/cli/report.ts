@@ -37,15 +37,28 @@ import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { framesFirst } from "./frames_first.ts";
 import { checkAfterRun } from "./budget_file.ts";
 
-/** Where tsprof's own code lives; its frames are never shown. */
+/**
+ * Where tsprof's own code lives; its frames are never shown. That includes
+ * the tsx that tsprof loads to run TypeScript Node cannot run itself: its
+ * loader calls the script's module, and would otherwise be the report's root.
+ */
 function toolPaths(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   // From source: src/cli/ → the repo; from the npm build: dist/.
-  if (import.meta.url.endsWith(".ts")) {
-    const root = resolve(here, "../..");
-    return [join(root, "src") + "/", join(root, "runtimes") + "/", join(root, "mod.ts")];
+  const own = import.meta.url.endsWith(".ts")
+    ? [join(resolve(here, "../.."), "src") + "/", join(resolve(here, "../.."), "runtimes") + "/", join(resolve(here, "../.."), "mod.ts")]
+    : [here + "/"];
+  return [...own, ...tsxPath()];
+}
+
+/** The folder of the tsx package tsprof runs TypeScript with (`…/tsx/`), where it resolves. */
+function tsxPath(): string[] {
+  try {
+    // import.meta.resolve("tsx") is …/tsx/dist/loader.mjs.
+    return [resolve(dirname(fileURLToPath(import.meta.resolve("tsx"))), "..") + "/"];
+  } catch {
+    return [];
   }
-  return [here + "/"];
 }
 
 /** Decides colour the usual way: flags, then NO_COLOR/FORCE_COLOR, then TTY. */
