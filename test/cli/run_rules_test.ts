@@ -82,6 +82,17 @@ test("tsprof falls back to tsx where Node cannot run the entry as it is: an enum
   });
 }, { skip: runtime === "deno" ? "Deno resolves and transforms TypeScript itself" : false });
 
+test("the tsx tsprof runs TypeScript with is tsprof's own: never a frame of the report, whose root is the script", () => {
+  // An enum needs tsx on every Node; no package.json: CommonJS, where tsx's loader calls the module.
+  const files = { "spin.ts": `enum Step { One = 1 }\n${SPIN}spinHere(200 * Step.One);\n` };
+  inProject(files, (dir) => {
+    const r = tsprof(["--no-color", "spin.ts"], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /spinHere {2}spin\.ts:\d+:\d+/, r.stderr);
+    assert.doesNotMatch(r.stderr, /tsx[\\/]dist/, r.stderr);
+  });
+}, { skip: runtime === "node" ? false : "tsprof loads tsx on Node only" });
+
 const loadErrors: [string, Record<string, string>, string][] = [
   ["the script", { "package.json": `{"type":"module"}`, "bad.ts": "const = ;\n" }, "bad.ts"],
   ["a module it imports", { "package.json": `{"type":"module"}`, "main.ts": `import "./bad.ts";\nconsole.log("never");\n`, "bad.ts": "const = ;\n" }, "main.ts"],
