@@ -19,6 +19,7 @@ import type { StuckOutcome } from "./stuck_child.ts";
 import { signalSeenSince } from "./stuck_hook.ts";
 import { runTempDir } from "./output_file.ts";
 import { nodeRunsTypeScript } from "./node_typescript.ts";
+import { shellLine } from "../render/shell_quote.ts";
 
 /** How the child ended and where its profile is. */
 export interface ChildResult {
@@ -40,6 +41,8 @@ export interface ChildResult {
 /** After a signal, how long the child has to end by itself before it is taken for stuck, ms. */
 const STUCK_AFTER_MS = 350;
 const TS_EXTENSIONS = /\.(?:ts|mts|cts|tsx)$/;
+/** Names of profiles tsprof reads, which no runtime runs: a user who gives one means `tsprof view`. */
+const PROFILE_FILE = /\.(?:tsprof|cpuprofile|speedscope\.json|pb\.gz|pprof)$/i;
 
 /** Files of this module's package, to find the preloads from source or dist. */
 function sibling(name: string): string {
@@ -52,6 +55,7 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
   const [script, ...args] = command;
   if (script === undefined) throw new UsageError("no script given");
   if (!existsSync(script)) throw new UsageError(`cannot find the script "${script}"`);
+  if (PROFILE_FILE.test(script)) throw new UsageError(`"${script}" is a profile, not a script: to open it, run tsprof view ${shellLine([script])}`);
   const exec = process.execPath;
   switch (runtime) {
     case "node": {

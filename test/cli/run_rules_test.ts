@@ -122,6 +122,14 @@ test("tsprof still reports a program that ran and then threw a SyntaxError of it
   });
 });
 
+test("tsprof given a profile instead of a script says to view it, in one line", () => {
+  inProject({ "old.tsprof": readFileSync(DENO_SESSION, "utf8") }, (dir) => {
+    const r = tsprof(["old.tsprof"], { cwd: dir });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "tsprof: \"old.tsprof\" is a profile, not a script: to open it, run tsprof view old.tsprof\n");
+  });
+});
+
 test("tsprof -- <command> that runs no JavaScript ends with the command's exit code (0) and says so on one line", () => {
   inProject({ "a.txt": "x" }, (dir) => {
     // (An option before "--": `bun cli.js -- x` would hand the CLI no "--".)
