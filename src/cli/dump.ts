@@ -12,7 +12,7 @@ import { ProfileBuilder } from "../format/builder.ts";
 import type { Frame } from "../format/types.ts";
 import { v8Frame } from "../import/v8_cpuprofile.ts";
 import { splitTargetArgs } from "./attach.ts";
-import { attachToTarget, detach } from "./inspector_target.ts";
+import { attachToTarget, detach, scheduleInspectorClose } from "./inspector_target.ts";
 import { gatherScriptMaps } from "./script_maps.ts";
 
 /** How long a thread may take to reach a pause before it counts as idle, ms. */
@@ -33,17 +33,20 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
   const maps = gatherScriptMaps(c);
   c.on("Debugger.scriptParsed", (p) => urls.set(String(p.scriptId), String(p.url ?? "")));
   let frames: PausedFrame[] | undefined;
+  let closeScheduled = false;
   try {
     await c.send("Debugger.enable");
     const paused = c.next("Debugger.paused", IDLE_AFTER_MS).catch(() => undefined);
     await c.send("Debugger.pause");
     const p = await paused;
     frames = p?.callFrames as PausedFrame[] | undefined;
+    // While paused the thread answers at once, even if it spins once resumed.
+    if (frames && target.openedByTsprof) closeScheduled = await scheduleInspectorClose(c).then(() => true);
     // Resumed at once; disabling also cancels a pause still waiting for JavaScript to run.
     if (frames) await c.send("Debugger.resume");
     await c.send("Debugger.disable");
   } finally {
-    await detach(target);
+    await detach(target, { closeScheduled });
   }
   const stack = frames ? await mapped(frames.map((f) => v8Frame({
     functionName: f.functionName,

@@ -146,12 +146,21 @@ async function attachToPid(pid: number): Promise<AttachedTarget> {
  * gone: Node 20 crashed now and then (SIGSEGV) when it closed while the
  * connection was still there), then the connection.
  */
-export async function detach(target: AttachedTarget): Promise<void> {
+export async function detach(target: AttachedTarget, options: { closeScheduled?: boolean } = {}): Promise<void> {
   const c = target.connection;
-  if (target.openedByTsprof) {
-    const expression = `(() => { const i = process.getBuiltinModule?.("node:inspector"); if (i) setTimeout(() => { if (i.url()) i.close(); }, 300).unref(); return !!i; })()`;
-    const queued = c.send("Runtime.evaluate", { expression, returnByValue: true }).catch(() => undefined);
-    await Promise.race([queued, new Promise((r) => setTimeout(r, 1000))]);
+  if (target.openedByTsprof && !options.closeScheduled) {
+    // A spinning thread answers only at its next pause or turn of the loop: wait a little, not for ever.
+    await Promise.race([scheduleInspectorClose(c), new Promise((r) => setTimeout(r, 1000))]);
   }
   c.close();
+}
+
+/**
+ * Asks the target to close the inspector tsprof opened, once its event loop
+ * turns. Answered at once while the target is paused in the debugger, which
+ * is how `tsprof dump` calls it, sparing a spinning target's wait.
+ */
+export async function scheduleInspectorClose(c: InspectorConnection): Promise<void> {
+  const expression = `(() => { const i = process.getBuiltinModule?.("node:inspector"); if (i) setTimeout(() => { if (i.url()) i.close(); }, 300).unref(); return !!i; })()`;
+  await c.send("Runtime.evaluate", { expression, returnByValue: true }).catch(() => undefined);
 }
