@@ -28,7 +28,7 @@
 // (call trees and processors, for custom reports), tsprof/backend (engine
 // backends), tsprof/portable and tsprof/esbuild (the pure-JS profiler).
 // test/library/exports_test.ts holds this list to an allow-list.
-export { Profiler, profile, profileFetch, profileMiddleware, profileNodeHandler, saveSession } from "./runtimes/library.ts";
+export { Profiler, profile, profileFetch, profileMiddleware, profileNodeHandler, saveSession } from "./runtimes/bound_api.ts";
 export type { ProfileResult, ProfilerOptions, SaveOptions } from "./src/profiler.ts";
 export { renderSession } from "./src/render/output.ts";
 export type { RenderOptions } from "./src/render/registry.ts";

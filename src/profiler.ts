@@ -5,7 +5,7 @@
  * Why a host: a profiler needs a backend, and the core (src/) must not import
  * runtimes/. So this class takes a {@linkcode ProfilerHost} that loads the
  * backend and knows the process (working directory, files, stderr);
- * `runtimes/library.ts` supplies the one for the runtime at hand, and that
+ * `runtimes/bound_api.ts` supplies the one for the runtime at hand, and that
  * bound class is what `mod.ts` exports as `Profiler`. Tests and embedders may
  * pass their own backend through {@linkcode ProfilerOptions.backend}.
  *

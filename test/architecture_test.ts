@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VERSION } from "../src/version.ts";
 import { test } from "./harness.ts";
@@ -50,6 +50,24 @@ test("runtimes/ backends never import each other; auto.ts loads them only dynami
       if (dynamicImport && rel !== "runtimes/auto.ts") offences.push(`${rel}: imports runtimes/${other}`);
     }
     if (/from\s+["'](\.\.\/)+src\/cli\//.test(c)) offences.push(`${rel}: imports the CLI`);
+  }
+  assert.deepEqual(offences, []);
+});
+
+test("src/cli/child/ (run in the user's program) and the tsprof process's modules meet only in protocol.ts", () => {
+  const offences: string[] = [];
+  // Both sides use these two small helpers as they are.
+  const shared = new Set(["protocol.ts", "timings.ts", "node_typescript.ts"]);
+  for (const file of tsFiles(join(root, "src/cli"))) {
+    const rel = relative(root, file);
+    const inChild = rel.startsWith("src/cli/child/");
+    for (const m of code(file).matchAll(/(?:from|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const target = relative(root, join(dirname(file), m[1]!));
+      if (!target.startsWith("src/cli/")) continue;
+      const targetInChild = target.startsWith("src/cli/child/");
+      if (inChild && !targetInChild && !shared.has(target.slice("src/cli/".length))) offences.push(`${rel} imports ${target}`);
+      if (!inChild && targetInChild) offences.push(`${rel} imports ${target}`);
+    }
   }
   assert.deepEqual(offences, []);
 });

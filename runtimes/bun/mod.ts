@@ -17,7 +17,7 @@
  * @module
  */
 import type { Backend } from "../../src/backend.ts";
-import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { inspectorBackend } from "../_inspector_backend.ts";
 import { isMainThread } from "node:worker_threads";
 import { connectInspector, processCpuTimeMs, readTextFile } from "../_inspector_session.ts";
 import { mainThreadStats } from "../_thread_stats.ts";

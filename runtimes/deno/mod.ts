@@ -6,19 +6,9 @@
  */
 import process from "node:process";
 import type { Backend } from "../../src/backend.ts";
-import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { inspectorBackend } from "../_inspector_backend.ts";
 import { connectInspector, processCpuTimeMs, readTextFile as readText } from "../_inspector_session.ts";
-import { denoEmitMaps } from "../../src/sourcemap/deno_cache.ts";
-
-/** Where Deno keeps its cache (what deno info prints). */
-function denoDir(): string {
-  const env = process.env;
-  const home = env.HOME ?? env.USERPROFILE ?? "";
-  if (env.DENO_DIR) return env.DENO_DIR;
-  if (process.platform === "darwin") return `${home}/Library/Caches/deno`;
-  if (process.platform === "win32") return `${env.LOCALAPPDATA ?? home}/deno`;
-  return `${env.XDG_CACHE_HOME ?? `${home}/.cache`}/deno`;
-}
+import { denoCacheDir, denoEmitMaps } from "../../src/sourcemap/deno_cache.ts";
 
 declare const Deno: { version: { deno: string } };
 
@@ -42,6 +32,6 @@ export function denoBackend(): Backend {
     cpuTimeMs: processCpuTimeMs,
     // Deno's inspector reports positions in the transpiled JavaScript; the
     // maps of TypeScript modules are in Deno's emit cache.
-    mapSources: { readText, fallback: denoEmitMaps(denoDir(), readText) },
+    mapSources: { readText, fallback: denoEmitMaps(denoCacheDir(process.env, process.platform, process.env.HOME ?? process.env.USERPROFILE ?? ""), readText) },
   });
 }

@@ -7,7 +7,7 @@
  */
 import process from "node:process";
 import type { Backend, BackendStartOptions, Recording } from "../../src/backend.ts";
-import { inspectorBackend } from "../../src/inspector_profiler.ts";
+import { inspectorBackend } from "../_inspector_backend.ts";
 import { connectInspector, processCpuTimeMs, readTextFile } from "../_inspector_session.ts";
 import { mapsFromTable } from "../../src/sourcemap/map_source.ts";
 import { runtimeMaps } from "./runtime_maps.ts";

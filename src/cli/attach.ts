@@ -58,7 +58,7 @@ export async function attachCommand(argv: readonly string[], format: (o: CliOpti
   const target = await attachToTarget(args.target);
   const session = await record(target, options, args.durationS);
   if (!session) return 1;
-  const { showRecorded } = await import("./report.ts");
+  const { showRecorded } = await import("./run_report.ts");
   return showRecorded(session, { ...options, command: ["attach", args.target] }, chosen, 0);
 }
 

@@ -13,10 +13,11 @@ import { readlinkSync } from "node:fs";
 import nodeModule from "node:module";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { NO_REEXEC_ENV, RELAY_PID_ENV } from "./protocol.ts";
 
 function launchedByBunx(): boolean {
   if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") return false;
-  if (process.env.TSPROF_NO_REEXEC !== undefined) return false;
+  if (process.env[NO_REEXEC_ENV] !== undefined) return false;
   return process.env.npm_lifecycle_event === "bunx" || (process.env.npm_config_user_agent ?? "").startsWith("bun/");
 }
 
@@ -43,7 +44,7 @@ if (launchedByBunx()) {
   const compileCache = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
   if (typeof compileCache === "function" && process.versions.bun === undefined) compileCache();
   // Relayed from Node by bunx: end with the relay if it is killed outright.
-  if (process.env.TSPROF_RELAY_PID !== undefined) (await import("./bun_relay.ts")).endWithRelay(Number(process.env.TSPROF_RELAY_PID));
+  if (process.env[RELAY_PID_ENV] !== undefined) (await import("./bun_relay.ts")).endWithRelay(Number(process.env[RELAY_PID_ENV]));
   const { main } = await import("./main.ts");
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -10,7 +10,7 @@
  */
 import { spawn } from "node:child_process";
 import process from "node:process";
-import { SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
+import { NO_REEXEC_ENV, RELAY_PID_ENV, SIGNAL_EXIT_CODES } from "./protocol.ts";
 
 /** Signals the relay passes on; SIGKILL and SIGSTOP cannot be caught. */
 const RELAYED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2", "SIGWINCH", "SIGCONT", "SIGTSTP"] as const;
@@ -20,7 +20,7 @@ export function relayToBun(bun: string, args: readonly string[]): Promise<number
   return new Promise((resolve) => {
     const child = spawn(bun, args, {
       stdio: "inherit",
-      env: { ...process.env, TSPROF_NO_REEXEC: "1", TSPROF_RELAY_PID: String(process.pid) },
+      env: { ...process.env, [NO_REEXEC_ENV]: "1", [RELAY_PID_ENV]: String(process.pid) },
     });
     const handlers = RELAYED.map((signal) => {
       // Ctrl-C in a terminal reaches Bun too (one process group): passing it

@@ -1,6 +1,6 @@
 /**
  * Charges the waits a child process recorded (Deno's preload writes them
- * beside its CPU time, see `deno_preload.ts`) to the profile its runtime
+ * beside its CPU time, see `child/deno_preload.ts`) to the profile its runtime
  * wrote, and names what each `await` waited for.
  *
  * @module

@@ -13,7 +13,8 @@ import { renderDiffJson } from "../render/diff_json.ts";
 import { renderDiffMarkdown } from "../render/markdown.ts";
 import { UsageError } from "./args.ts";
 import { framePattern } from "./frame_patterns.ts";
-import { loadSession, useColor } from "./report.ts";
+import { loadSession } from "./run_report.ts";
+import { useColor } from "../render/color_policy.ts";
 import { writeReplacing } from "./output_file.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 
@@ -155,7 +156,7 @@ export function diffCommand(argv: readonly string[]): number {
         flat: options.flat,
         flatTime: options.flatTime,
         unicode: options.unicode,
-        color: toTerminal ? useColor(options.color, process.stdout.isTTY === true) : false,
+        color: toTerminal ? useColor(options.color, process.stdout.isTTY === true, process.env) : false,
       });
     }
   }

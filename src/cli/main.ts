@@ -1,10 +1,10 @@
 /**
  * The tsprof command: runs a script under the profiler (or loads a saved
  * profile), processes the tree and writes the chosen output. With
- * `report.ts`, the only modules that print and pick exit codes.
+ * `run_report.ts`, the only modules that print and pick exit codes.
  *
  * Only what starting the script needs is loaded up front (argument parsing
- * and the child's command line): the rest, `report.ts`, loads while the
+ * and the child's command line): the rest, `run_report.ts`, loads while the
  * script runs, so tsprof adds as little as it can before the script starts.
  *
  * @module
@@ -51,14 +51,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     // A mistake in the budgets costs no run.
     if (options.check !== undefined) (await import("./budget_file.ts")).readBudgetsFile(options.check);
     if (options.load !== undefined) {
-      (await import("./report.ts")).showLoaded({ ...options, load: options.load }, format);
+      (await import("./run_report.ts")).showLoaded({ ...options, load: options.load }, format);
       return 0;
     }
     if (options.loadPrev !== undefined) {
-      (await import("./report.ts")).showPrevious({ ...options, loadPrev: options.loadPrev }, format);
+      (await import("./run_report.ts")).showPrevious({ ...options, loadPrev: options.loadPrev }, format);
       return 0;
     }
-    // A run's report without -o goes to a file tsprof names (see report.ts): check its folder first.
+    // A run's report without -o goes to a file tsprof names (see run_report.ts): check its folder first.
     if (options.outfile === undefined && format !== "console") {
       checkDefaultOutput(format === "html" && (options.open === true || process.stderr.isTTY === true) ? tmpdir() : ".", format);
     }
@@ -147,9 +147,9 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
   return (await report).finishRun(runtime, child, options, format);
 }
 
-/** Starts loading `report.ts` while the child runs; a failure shows when awaited. */
-function loading(): Promise<typeof import("./report.ts")> {
-  const report = import("./report.ts");
+/** Starts loading `run_report.ts` while the child runs; a failure shows when awaited. */
+function loading(): Promise<typeof import("./run_report.ts")> {
+  const report = import("./run_report.ts");
   report.catch(() => undefined);
   return report;
 }

@@ -6,10 +6,11 @@
  *
  * @module
  */
-import { closeSync, constants, copyFileSync, linkSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, constants, copyFileSync, linkSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
+import { writeFileAtomicSync } from "../../runtimes/_atomic_write.ts";
 import { UsageError } from "./args.ts";
 
 /**
@@ -119,12 +120,10 @@ function cannotWrite(path: string, tmp: string, error: unknown): OutputWriteErro
  * @throws {OutputWriteError} when it cannot be written
  */
 export function writeReplacing(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeTemp(path, data);
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, data);
   } catch (e) {
-    throw cannotWrite(path, tmp, e);
+    throw new OutputWriteError(`cannot write "${path}": ${reason(e)}`);
   }
 }
 

@@ -12,11 +12,9 @@ import { join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
-import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
 import { UsageError } from "./args.ts";
-import { SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
 import type { StuckOutcome } from "./stuck_child.ts";
-import { signalSeenSince } from "./stuck_hook.ts";
+import { CHILD_ENV, type ChildConfig, cpuProfFlags, SIGNAL_EXIT_CODES, signalSeenSince } from "./protocol.ts";
 import { runTempDir } from "./output_file.ts";
 import { nodeRunsTypeScript } from "./node_typescript.ts";
 import { shellLine } from "../render/shell_quote.ts";
@@ -44,10 +42,10 @@ const TS_EXTENSIONS = /\.(?:ts|mts|cts|tsx)$/;
 /** Names of profiles tsprof reads, which no runtime runs: a user who gives one means `tsprof view`. */
 const PROFILE_FILE = /\.(?:tsprof|cpuprofile|speedscope\.json|pb\.gz|pprof)$/i;
 
-/** Files of this module's package, to find the preloads from source or dist. */
+/** A preload of the profiled process: in child/ from source, beside this module in the npm build. */
 function sibling(name: string): string {
   const fromSource = import.meta.url.endsWith(".ts");
-  return fileURLToPath(new URL(fromSource ? `./${name}.ts` : `./${name}.js`, import.meta.url));
+  return fileURLToPath(new URL(fromSource ? `./child/${name}.ts` : `./${name}.js`, import.meta.url));
 }
 
 /** The argv that runs `command` under the profiler on `runtime`. */
@@ -67,13 +65,13 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
       // The portable backend records in-process and writes a session, as on Node.
       if (backend === "portable") return [exec, "--preload", sibling("preload"), script, ...args];
       return [
-        exec, "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`,
+        exec, ...cpuProfFlags(dir, intervalMs),
         "--preload", sibling("bun_preload"), script, ...args,
       ];
     case "deno":
       return [
         // Deno has no SIGUSR1: the inspector listens from the start, on loopback, quietly (stuck_child.ts).
-        exec, "run", "-A", "--inspect=127.0.0.1:0", "--inspect-publish-uid=http", "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`,
+        exec, "run", "-A", "--inspect=127.0.0.1:0", "--inspect-publish-uid=http", ...cpuProfFlags(dir, intervalMs),
         "--preload", sibling("deno_preload"), script, ...args,
       ];
     default:

@@ -30,7 +30,7 @@ import { basename, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { mergeSessions } from "../format/merge.ts";
-import { BUN_PROFILES, DENO_CPU_PROF_ENV, DENO_PROFILES } from "./child_config.ts";
+import { BUN_PROFILES, cpuProfFlags, DENO_CPU_PROF_ENV, DENO_PROFILES, DENO_SUBCOMMAND_ENV, REAL_DENO_ENV } from "./protocol.ts";
 import { sessionFromJson } from "../format/session_json.ts";
 import type { Session, SessionMeta } from "../format/types.ts";
 
@@ -49,7 +49,7 @@ export interface TreeSetup {
 function preloadPath(): string {
   if (!import.meta.url.endsWith(".ts")) return fileURLToPath(new URL("./tree_preload.js", import.meta.url));
   const built = fileURLToPath(new URL("../../dist/tree_preload.js", import.meta.url));
-  return existsSync(built) ? built : fileURLToPath(new URL("./tree_preload.ts", import.meta.url));
+  return existsSync(built) ? built : fileURLToPath(new URL("./child/tree_preload.ts", import.meta.url));
 }
 
 /** The preload as Node loads it: the build as it is, the source through tsx. */
@@ -80,10 +80,10 @@ export function treeSetup(command: readonly string[], dir: string, intervalMs = 
   // Bun's own --cpu-prof too: unlike the preload's inspector, which answers
   // too late, it writes a profile when a process ends with process.exit().
   // Where it runs, the preload stands aside (`bun test` ignores the flag).
-  const bunCpuProf = [`--cpu-prof`, `--cpu-prof-dir=${join(dir, BUN_PROFILES)}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`];
+  const bunCpuProf = cpuProfFlags(join(dir, BUN_PROFILES), intervalMs);
   env.BUN_OPTIONS = [process.env.BUN_OPTIONS ?? "", ...bunCpuProf, `--preload=${preloadPath()}`].filter((o) => o !== "").join(" ");
 
-  const denoCpuProf = [`--cpu-prof`, `--cpu-prof-dir=${join(dir, DENO_PROFILES)}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`];
+  const denoCpuProf = cpuProfFlags(join(dir, DENO_PROFILES), intervalMs);
   const shim = join(bin, "deno");
   writeFileSync(
     shim,
@@ -91,7 +91,7 @@ export function treeSetup(command: readonly string[], dir: string, intervalMs = 
       "#!/bin/sh",
       "# tsprof: runs the real deno with tsprof's preload, so that the Deno processes of a profiled command are recorded.",
       `shim_dir=${shQuote(bin)}`,
-      'real="$TSPROF_DENO"',
+      `real="$${REAL_DENO_ENV}"`,
       'if [ -z "$real" ]; then',
       '  rest=""; old_ifs="$IFS"; IFS=:',
       '  for d in $PATH; do [ "$d" = "$shim_dir" ] || rest="$rest${rest:+:}$d"; done',
@@ -100,8 +100,8 @@ export function treeSetup(command: readonly string[], dir: string, intervalMs = 
       "fi",
       'case "$1" in',
       // `deno run`: Deno's own --cpu-prof too, which writes its profile after Deno.exit(), unlike the inspector.
-      `  run) shift; ${DENO_CPU_PROF_ENV}=1 TSPROF_DENO_SUBCOMMAND=run exec "$real" run ${denoCpuProf.map(shQuote).join(" ")} --preload ${shQuote(preloadPath())} "$@" ;;`,
-      `  test|bench|serve) sub="$1"; shift; ${DENO_CPU_PROF_ENV}= TSPROF_DENO_SUBCOMMAND="$sub" exec "$real" "$sub" --preload ${shQuote(preloadPath())} "$@" ;;`,
+      `  run) shift; ${DENO_CPU_PROF_ENV}=1 ${DENO_SUBCOMMAND_ENV}=run exec "$real" run ${denoCpuProf.map(shQuote).join(" ")} --preload ${shQuote(preloadPath())} "$@" ;;`,
+      `  test|bench|serve) sub="$1"; shift; ${DENO_CPU_PROF_ENV}= ${DENO_SUBCOMMAND_ENV}="$sub" exec "$real" "$sub" --preload ${shQuote(preloadPath())} "$@" ;;`,
       "esac",
       'exec "$real" "$@"',
       "",
@@ -117,7 +117,7 @@ export function treeSetup(command: readonly string[], dir: string, intervalMs = 
   const argv = [...command];
   // `tsprof -- ./node_modules/.bin/deno test`: a path bypasses PATH.
   if (argv[0] !== undefined && basename(argv[0]) === "deno" && argv[0].includes("/")) {
-    env.TSPROF_DENO = resolve(argv[0]);
+    env[REAL_DENO_ENV] = resolve(argv[0]);
     argv[0] = shim;
   }
   return { argv, env };

@@ -6,13 +6,14 @@
  *
  * @module
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { constants, gzipSync } from "node:zlib";
 import { sessionToJson } from "../format/session_json.ts";
 import type { Session } from "../format/types.ts";
+import { writeFileAtomicSync } from "../../runtimes/_atomic_write.ts";
 
 /** How many sessions are kept; older ones are deleted. */
 export const KEPT_SESSIONS = 10;
@@ -61,18 +62,10 @@ export function keepSession(session: Session, dir: string = sessionsDir(), now: 
   }
   const id = highest === 0 ? stamp : `${stamp}-${highest + 1}`;
   const path = join(dir, id + EXTENSION);
-  const tmp = `${path}.${process.pid}.tmp`;
   // Kept after every run, while the user waits: speed before size, so the
   // runtime's own zlib at level 1 (the same gzipped JSON as encodeSessionFile,
   // several times faster than its portable deflate).
-  try {
-    writeFileSync(tmp, gzipSync(sessionToJson(session), { level: constants.Z_BEST_SPEED }));
-    renameSync(tmp, path);
-  } catch (e) {
-    // A full disk leaves no half-written file behind.
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomicSync(path, gzipSync(sessionToJson(session), { level: constants.Z_BEST_SPEED }));
   const all = listSavedSessions(dir);
   for (const old of all.slice(0, Math.max(0, all.length - KEPT_SESSIONS))) rmSync(join(dir, old + EXTENSION), { force: true });
   return id;

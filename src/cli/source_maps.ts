@@ -21,7 +21,7 @@ import process from "node:process";
 import type { Session } from "../format/types.ts";
 import type { V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importV8CpuProfile } from "../import/v8_cpuprofile.ts";
-import { denoEmitMaps } from "../sourcemap/deno_cache.ts";
+import { denoCacheDir, denoEmitMaps } from "../sourcemap/deno_cache.ts";
 import { placeAtNames } from "../sourcemap/definitions.ts";
 import { mapJscProfile } from "../sourcemap/jsc.ts";
 import { firstMap, type MapFetcher, mapOfCode, mapsFromTable, toPath } from "../sourcemap/map_source.ts";
@@ -51,7 +51,7 @@ export const diskMaps: MapFetcher = (file) => {
 };
 
 /**
- * A fetcher for the maps the Node child wrote (see `child_maps.ts`): a map
+ * A fetcher for the maps the Node child wrote (see `child/child_maps.ts`): a map
  * Node held, or the sourceMappingURL of the code as V8 compiled it.
  */
 function childMaps(path: string): MapFetcher {
@@ -115,21 +115,12 @@ export function mapLoadedSession(session: Session): Session {
   }
 }
 
-/** Where Deno keeps its cache (`deno info` prints it). */
-function denoDir(): string {
-  const env = process.env;
-  if (env.DENO_DIR) return env.DENO_DIR;
-  if (process.platform === "darwin") return join(homedir(), "Library/Caches/deno");
-  if (process.platform === "win32") return join(env.LOCALAPPDATA ?? homedir(), "deno");
-  return join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "deno");
-}
-
 /**
  * Imports Deno's `--cpu-prof` output with its line ticks mapped to the
  * original sources (Deno maps the function positions itself).
  */
 export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefined): { profile: Profile; warnings: string[] } {
-  const cache = new SourceMapCache(firstMap(denoEmitMaps(denoDir(), readText), diskMaps));
+  const cache = new SourceMapCache(firstMap(denoEmitMaps(denoCacheDir(process.env, process.platform, homedir()), readText), diskMaps));
   const packages = new PackageMaps();
   const premapped = premappedOrigins(cpu, cache, (files) => [...(entry ? [resolve(entry)] : []), ...packages.generatedFor(files)]);
   const profile = importV8CpuProfile(premapped.cpu, "main");

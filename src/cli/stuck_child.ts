@@ -6,7 +6,7 @@
  * The engines' inspectors answer on their own thread even then, so the CLI
  * connects from outside, pauses the thread (what DevTools does to an
  * infinite loop) and calls the preload's hook in the paused frame (see
- * stuck_hook.ts), which says what the signal does:
+ * child/stuck_hook.ts), which says what the signal does:
  * - Node: the child was started with `--inspect-port=0`, so SIGUSR1 opens
  *   its inspector on a free loopback port (found through /proc); the hook
  *   stops the sampler and writes the session, and the CLI kills the process,
@@ -27,7 +27,7 @@ import type { RuntimeName } from "../../runtimes/auto.ts";
 import { connectInspectorSocket, inspectorUrlOfPid, processAlive } from "./inspector_client.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { scriptListensFor, signalSeenSince, type StuckAnswer, stuckHookCall, TREE_PROCESSES } from "./stuck_hook.ts";
+import { scriptListensFor, signalSeenSince, type StuckAnswer, stuckHookCall, TREE_PROCESSES } from "./protocol.ts";
 
 /** What became of a stuck program. */
 export interface StuckOutcome {

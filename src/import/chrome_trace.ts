@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Profile, Session } from "../format/types.ts";
+import { type Profile, profileTotal, type Session } from "../format/types.ts";
 import { checkCpuProfile } from "./cpuprofile_check.ts";
 import { importV8CpuProfile, medianIntervalMs } from "./v8_cpuprofile.ts";
 
@@ -134,9 +134,7 @@ export function importChromeTrace(data: unknown): Session {
     }, found);
     for (const w of found) warnings.push(`${thread}: ${w}`);
     const profile = importV8CpuProfile(cpu, thread);
-    let total = 0;
-    for (const w of profile.weights) total += w;
-    profiles.push({ profile, total });
+    profiles.push({ profile, total: profileTotal(profile) });
     intervalMs = medianIntervalMs(cpu.timeDeltas ?? []);
   }
   if (profiles.length === 0) throw new RangeError("the trace holds no CPU profile (no Profile/ProfileChunk or CpuProfile events with samples): record it with the JavaScript samples category on");

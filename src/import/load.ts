@@ -9,7 +9,7 @@ import { concatBytes } from "../bytes.ts";
 import { Gunzip, gzipSync, strToU8 } from "fflate";
 import { ProfileFormatError } from "../errors.ts";
 import { isSessionJson, sessionFromJson, sessionToJson } from "../format/session_json.ts";
-import type { Session } from "../format/types.ts";
+import { profileTotal, type Session } from "../format/types.ts";
 import { importSpeedscope, isSpeedscopeFile } from "./speedscope.ts";
 import { importV8CpuProfile, medianIntervalMs } from "./v8_cpuprofile.ts";
 import { importChromeTrace, isChromeTrace } from "./chrome_trace.ts";
@@ -142,8 +142,7 @@ export const MAX_SPAN_MS = 366 * 24 * 3600 * 1000;
  */
 function checkSpan(session: Session): Session {
   session.profiles.forEach((p, i) => {
-    let total = 0;
-    for (const w of p.weights) total += w;
+    const total = profileTotal(p);
     if (total > MAX_SPAN_MS) throw new RangeError(`the samples of profile ${i} ("${p.name}") add up to ${total} ms, more than a year: the time fields are broken`);
   });
   if (session.meta.durationMs > MAX_SPAN_MS) throw new RangeError(`"meta.durationMs" is ${session.meta.durationMs} ms, more than a year: the time fields are broken`);
@@ -194,8 +193,7 @@ function sessionOfCpuProfile(data: unknown): Session {
   const intervalMs = bun ? bunIntervalMs(cpu.timeDeltas ?? []) : medianIntervalMs(cpu.timeDeltas ?? []);
   const profile = importV8CpuProfile(cpu, "main", bun ? { idleGapsMs: intervalMs } : {});
   if (profile.samples.length === 0) throw new RangeError(`"samples" is empty: the profile recorded nothing`);
-  let total = 0;
-  for (const w of profile.weights) total += w;
+  const total = profileTotal(profile);
   const urls = new Set(cpu.nodes.map((n) => n.callFrame.url));
   return {
     version: 1,

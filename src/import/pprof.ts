@@ -10,7 +10,7 @@
  */
 import { Profile as PprofProfile } from "pprof-format";
 import { ProfileBuilder } from "../format/builder.ts";
-import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, type Session } from "../format/types.ts";
+import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, type Session, profileTotal } from "../format/types.ts";
 
 /** Milliseconds per unit, for the units of time pprof files use. */
 const TIME_UNITS: Record<string, number> = { nanoseconds: 1e-6, ns: 1e-6, microseconds: 1e-3, us: 1e-3, milliseconds: 1, ms: 1, seconds: 1000, s: 1000 };
@@ -118,8 +118,7 @@ export function importPprof(bytes: Uint8Array): Session {
   }
   const profiles: Profile[] = [...builders.values()].map((b) => b.build());
   if (profiles.length === 0) throw new RangeError(`the pprof profile holds no samples with ${pick.label}`);
-  let total = 0;
-  for (const pr of profiles) for (const w of pr.weights) total += w;
+  const total = profiles.reduce((t, pr) => t + profileTotal(pr), 0);
   const warnings: string[] = [];
   if (missing.size > 0) warnings.push(`the samples refer to ${missing.size} locations or functions that are not in the file (${[...missing].slice(0, 3).join(", ")}): skipped`);
   const others = types.filter((t, i) => i !== pick.index && !(t.type === "samples" && t.unit === "count"));

@@ -7,7 +7,7 @@
  */
 import { frameKey } from "../format/builder.ts";
 import { encodePieces } from "./_bytes.ts";
-import type { Frame, FrameKind, Session, SessionMeta } from "../format/types.ts";
+import { type Frame, type FrameKind, profileTotal, type Session, type SessionMeta } from "../format/types.ts";
 
 /** The `$schema` speedscope recognises its files by. */
 export const SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json";
@@ -79,8 +79,7 @@ function* speedscopeParts(session: Session, version: string): Generator<string> 
   for (let k = 0; k < session.profiles.length; k++) {
     const p = session.profiles[k]!;
     const local = locals[k]!;
-    let total = 0;
-    for (const w of p.weights) total += w;
+    const total = profileTotal(p);
     yield `${k > 0 ? "," : ""}{"type":"sampled","name":${JSON.stringify(p.name)},"unit":"milliseconds","startValue":0,` +
       `"endValue":${Math.round(total * 1000) / 1000},"samples":[`;
     let lastStack = -2;

@@ -31,3 +31,21 @@ export function denoEmitMaps(denoDir: string, readText: ReadText): MapFetcher {
     return code === undefined ? undefined : mapOfCode(code, emitted, readText);
   };
 }
+
+/**
+ * Where Deno keeps its cache (what `deno info` prints), from the
+ * environment, the platform and the home folder.
+ *
+ * @example
+ * ```ts
+ * import { denoCacheDir } from "./deno_cache.ts";
+ * denoCacheDir({}, "linux", "/home/me"); // "/home/me/.cache/deno"
+ * denoCacheDir({ DENO_DIR: "/cache/deno" }, "linux", "/home/me"); // "/cache/deno"
+ * ```
+ */
+export function denoCacheDir(env: Readonly<Record<string, string | undefined>>, platform: string, home: string): string {
+  if (env.DENO_DIR) return env.DENO_DIR;
+  if (platform === "darwin") return `${home}/Library/Caches/deno`;
+  if (platform === "win32") return `${env.LOCALAPPDATA ?? home}/deno`;
+  return `${env.XDG_CACHE_HOME ?? `${home}/.cache`}/deno`;
+}

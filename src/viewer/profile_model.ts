@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Profile } from "../format/types.ts";
+import { type Profile, profileTotal } from "../format/types.ts";
 import type { PayloadHeader } from "../render/html_payload.ts";
 import type { CallNode } from "../tree/call_tree.ts";
 import { processTree } from "../tree/processors.ts";
@@ -40,9 +40,7 @@ export class ProfileModel {
     this.profile = profile;
     this.#header = header;
     this.#showAll = showAll;
-    let t = 0;
-    for (const w of profile.weights) t += w;
-    this.total = t;
+    this.total = profileTotal(profile);
   }
 
   /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
-import { profile } from "../../runtimes/library.ts";
+import { profile } from "../../runtimes/bound_api.ts";
 import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
 import { isAwaitFrame } from "../../src/async/charge_awaits.ts";
 import { stackFrames } from "../../src/format/builder.ts";
@@ -38,7 +38,7 @@ test("profile() charges a wait to the await in the profiled function (Node)", as
 }, { skip });
 
 test("profile() leaves waits as (idle) with async: false", async () => {
-  const { Profiler } = await import("../../runtimes/library.ts");
+  const { Profiler } = await import("../../runtimes/bound_api.ts");
   const profiler = new Profiler({ async: false });
   await profiler.start();
   await pause(50);

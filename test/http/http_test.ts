@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { detectRuntime } from "../../runtimes/auto.ts";
-import { profileFetch, profileMiddleware, profileNodeHandler } from "../../runtimes/library.ts";
+import { profileFetch, profileMiddleware, profileNodeHandler } from "../../runtimes/bound_api.ts";
 import { sessionFromJson } from "../../src/format/session_json.ts";
 import type { Session } from "../../src/format/types.ts";
 import type { HttpProfilingOptions } from "../../src/http/common.ts";

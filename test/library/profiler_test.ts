@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
-import { Profiler, profile, saveSession } from "../../runtimes/library.ts";
+import { Profiler, profile, saveSession } from "../../runtimes/bound_api.ts";
 import { TsprofError } from "../../src/errors.ts";
 import type { Session } from "../../src/format/types.ts";
 import { loadProfileFile } from "../../src/import/load.ts";

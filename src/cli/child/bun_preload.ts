@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import process from "node:process";
-import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { CHILD_ENV, type ChildConfig } from "../protocol.ts";
 import { mainThreadBusy } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { noteOwnSignals, noteSignalSeen } from "./stuck_hook.ts";

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { mainThreadStats } from "../../runtimes/_thread_stats.ts";
-import { threadBusyMs } from "../import/thread_busy.ts";
+import { mainThreadStats } from "../../../runtimes/_thread_stats.ts";
+import { threadBusyMs } from "../../import/thread_busy.ts";
 
 /**
  * `{ busyMs }` for the note, or nothing where the system keeps no counters.

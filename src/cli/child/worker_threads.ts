@@ -12,7 +12,6 @@
  * @module
  */
 import { writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { BroadcastChannel, getEnvironmentData, isMainThread, setEnvironmentData, threadId, Worker } from "node:worker_threads";
 
@@ -26,20 +25,7 @@ const FLUSH_WAIT_MS = 500;
 /** A request on the channel: `all` at the process's end, or one thread before its `terminate()`. */
 type Message = { flush: "all" | number } | { recording: number } | { written: number };
 
-/** The session file of worker `id`, beside the main thread's `out`. */
-export function workerSessionPath(out: string, id: number): string {
-  return join(dirname(out), `thread-${id}.${basename(out)}`);
-}
 
-/** Of the file names in the main session's folder, the workers' sessions with their thread ids, in thread order. */
-export function workerSessionFiles(files: readonly string[], out: string): { file: string; id: number }[] {
-  const main = basename(out);
-  return files
-    .map((file) => ({ file, m: /^thread-(\d+)\.(.*)$/.exec(file) }))
-    .filter((x) => x.m !== null && x.m[2] === main)
-    .map(({ file, m }) => ({ file, id: Number(m![1]) }))
-    .sort((a, b) => a.id - b.id);
-}
 
 /** The preload's settings in this thread: the environment's in the main thread, the environment data's in a worker. */
 export function threadSettings(fromEnv: string | undefined): string | undefined {

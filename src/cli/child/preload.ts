@@ -10,17 +10,17 @@
 import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { isMainThread, threadId } from "node:worker_threads";
-import { loadBackend } from "../../runtimes/auto.ts";
-import { type Recording, recordingToSession } from "../backend.ts";
-import { sessionToJson } from "../format/session_json.ts";
-import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
-import { exitOnSignals, SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
+import { loadBackend } from "../../../runtimes/auto.ts";
+import { type Recording, recordingToSession } from "../../backend.ts";
+import { sessionToJson } from "../../format/session_json.ts";
+import { CHILD_ENV, type ChildConfig, childMapsPath, SIGNAL_EXIT_CODES, workerSessionPath } from "../protocol.ts";
+import { exitOnSignals } from "./exit_on_signals.ts";
 import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
-import { childMapsPath, collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
-import { nodeCanRunEntry } from "./node_typescript.ts";
+import { collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
+import { nodeCanRunEntry } from "../node_typescript.ts";
 import { noteLoadErrors } from "./load_errors.ts";
-import { phaseTimer } from "./timings.ts";
-import { coordinateWorkers, threadSettings, workerFlushes, workerSessionPath } from "./worker_threads.ts";
+import { phaseTimer } from "../timings.ts";
+import { coordinateWorkers, threadSettings, workerFlushes } from "./worker_threads.ts";
 
 // A worker thread gets the settings from the main thread (see worker_threads.ts).
 const raw = threadSettings(process.env[CHILD_ENV]);
@@ -35,8 +35,8 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   if (backend.name === "portable") {
     // The portable backend samples what instrumentation reports: instrument
     // every module loaded from here on (the script and its imports).
-    if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") (await import("../../runtimes/portable/bun_loader.ts")).installBunLoader();
-    else (await import("../../runtimes/portable/node_loader.ts")).installNodeLoader();
+    if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") (await import("../../../runtimes/portable/bun_loader.ts")).installBunLoader();
+    else (await import("../../../runtimes/portable/node_loader.ts")).installNodeLoader();
   }
   const stopSync = backend.stopSync?.bind(backend);
   if (!stopSync) throw new Error(`tsprof: the ${backend.name} backend cannot stop synchronously`);

@@ -8,10 +8,10 @@
  * @module
  */
 import process from "node:process";
-import { CHILD_ENV, type ChildConfig } from "./child_config.ts";
+import { CHILD_ENV, type ChildConfig } from "../protocol.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { fileURLToPath } from "node:url";
-import { toolPathsFrom } from "../tool_paths.ts";
+import { toolPathsFrom } from "../../tool_paths.ts";
 import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 
 declare const Deno: {
@@ -24,7 +24,7 @@ delete process.env[CHILD_ENV];
 const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
 if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
-  const awaits = config.async === false ? undefined : (await import("../../runtimes/deno/awaits.ts")).trackDenoAwaits({
+  const awaits = config.async === false ? undefined : (await import("../../../runtimes/deno/awaits.ts")).trackDenoAwaits({
     minMs: config.intervalMs / 4,
     toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
   });

@@ -19,20 +19,20 @@ import { type CliOptions, UsageError } from "./args.ts";
 import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
-import { childMapsPath } from "./child_maps.ts";
+import { BUN_PROFILES, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
 import { mapChildSession, mapLoadedSession, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { chargeChildAwaits } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
-import { BUN_PROFILES, DENO_PROFILES } from "./child_config.ts";
-import { workerSessionFiles } from "./worker_threads.ts";
 import { labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
 import { defaultOutputName, OutputWriteError, writeNew, writeReplacing } from "./output_file.ts";
 import { ownCommand } from "./own_command.ts";
-import { neverStarted } from "./load_errors.ts";
+import { neverStarted } from "./never_started.ts";
 import { shellLine } from "../render/shell_quote.ts";
+import { toolPathsFrom } from "../tool_paths.ts";
+import { useColor } from "../render/color_policy.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { framesFirst } from "./frames_first.ts";
 import { checkAfterRun } from "./budget_file.ts";
@@ -43,12 +43,7 @@ import { checkAfterRun } from "./budget_file.ts";
  * loader calls the script's module, and would otherwise be the report's root.
  */
 function toolPaths(): string[] {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // From source: src/cli/ → the repo; from the npm build: dist/.
-  const own = import.meta.url.endsWith(".ts")
-    ? [join(resolve(here, "../.."), "src") + "/", join(resolve(here, "../.."), "runtimes") + "/", join(resolve(here, "../.."), "mod.ts")]
-    : [here + "/"];
-  return [...own, ...tsxPath()];
+  return [...toolPathsFrom(import.meta.url, fileURLToPath), ...tsxPath()];
 }
 
 /** The folder of the tsx package tsprof runs TypeScript with (`…/tsx/`), where it resolves. */
@@ -59,15 +54,6 @@ function tsxPath(): string[] {
   } catch {
     return [];
   }
-}
-
-/** Decides colour the usual way: flags, then NO_COLOR/FORCE_COLOR, then TTY. */
-export function useColor(flag: boolean | undefined, isTTY: boolean): boolean {
-  if (flag !== undefined) return flag;
-  const env = process.env;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
-  return isTTY;
 }
 
 /** `--load <file>`: renders a saved or foreign profile. */
@@ -210,7 +196,7 @@ function denoHint(command: readonly string[]): string {
 
 /**
  * The processes of a tree run that their runtime's --cpu-prof recorded
- * (Bun's, and `deno run` through the shim; see tree_preload.ts), one
+ * (Bun's, and `deno run` through the shim; see child/tree_preload.ts), one
  * session each, named by the preload's note beside the profiles. A process
  * the preload recorded itself is left to its own session.
  */
@@ -381,7 +367,7 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
     lines: options.lines,
     sourceLine: sourceLines(),
     unicode: options.unicode ?? true,
-    color: toTerminal ? useColor(options.color, stream.isTTY === true) : (options.color ?? false),
+    color: toTerminal ? useColor(options.color, stream.isTTY === true, process.env) : (options.color ?? false),
     ...(options.filterThreshold !== undefined ? { filterThreshold: options.filterThreshold } : {}),
     ...(options.showRegex !== undefined ? { showRegex: new RegExp(options.showRegex) } : {}),
     ...(options.hideRegex !== undefined ? { hideRegex: new RegExp(options.hideRegex) } : {}),

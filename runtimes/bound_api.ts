@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { rename, rm, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { Session } from "../src/format/types.ts";
@@ -24,30 +23,11 @@ import {
 } from "../src/profiler.ts";
 import { rendererForSave } from "../src/render/output.ts";
 import type { RenderOptions } from "../src/render/registry.ts";
+import { useColor } from "../src/render/color_policy.ts";
+import { toolPathsFrom } from "../src/tool_paths.ts";
 import { VERSION } from "../src/version.ts";
+import { writeFileAtomic } from "./_atomic_write.ts";
 import { loadBackend } from "./auto.ts";
-
-/** Where tsprof's code lives, from source (src/, runtimes/, mod.ts) or the npm build (dist/). */
-function toolPaths(): string[] {
-  const here = fileURLToPath(new URL(".", import.meta.url));
-  if (import.meta.url.endsWith(".ts")) {
-    const root = fileURLToPath(new URL("..", import.meta.url));
-    return [`${root}src/`, `${root}runtimes/`, `${root}mod.ts`];
-  }
-  return [here];
-}
-
-/** Writes via a temp file and a rename, so a file is whole or absent. */
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => {});
-    throw e;
-  }
-}
 
 function cwd(): string | undefined {
   try {
@@ -57,25 +37,38 @@ function cwd(): string | undefined {
   }
 }
 
-/** The environment, or nothing where reading it is not allowed (Deno without --allow-env). */
-function httpEnv(): HttpEnv {
-  try {
-    return { TSPROF_HTTP: process.env.TSPROF_HTTP, TSPROF_HTTP_SECRET: process.env.TSPROF_HTTP_SECRET, NODE_ENV: process.env.NODE_ENV };
-  } catch {
-    return {};
+/**
+ * The variables named, each unset where reading it is not allowed (Deno
+ * without --allow-env): read one by one, since listing the whole
+ * environment would need more permission than any one of them.
+ */
+function envOf<K extends string>(...names: K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const name of names) {
+    try {
+      const value = process.env[name];
+      if (value !== undefined) out[name] = value;
+    } catch {
+      // Not allowed: as if unset.
+    }
   }
+  return out;
+}
+
+function httpEnv(): HttpEnv {
+  return envOf("TSPROF_HTTP", "TSPROF_HTTP_SECRET", "NODE_ENV");
 }
 
 const HOST: ProfilerHost = {
   loadBackend: () => loadBackend("auto"),
   cwd: () => cwd() ?? "",
-  writeFile: writeAtomic,
+  writeFile: writeFileAtomic,
   report(_session, render) {
-    const color = process.stderr.isTTY === true && !process.env.NO_COLOR;
+    const color = useColor(undefined, process.stderr.isTTY === true, envOf("NO_COLOR", "FORCE_COLOR"));
     const text = render("console", { color, unicode: true }) as string;
     process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
   },
-  toolPaths: toolPaths(),
+  toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
 };
 
 /**
@@ -219,7 +212,7 @@ export function profile<T>(fn: () => T | Promise<T>, options: ProfilerOptions = 
  */
 export async function saveSession(session: Session, path: string, options: SaveOptions = {}): Promise<string> {
   const renderer = rendererForSave(path, options.renderer);
-  await writeAtomic(path, renderer.render(session, { version: VERSION, toolPaths: HOST.toolPaths!, ...options }));
+  await writeFileAtomic(path, renderer.render(session, { version: VERSION, toolPaths: HOST.toolPaths!, ...options }));
   return renderer.name;
 }
 

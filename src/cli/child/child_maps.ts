@@ -8,17 +8,12 @@
  * @module
  */
 import nodeModule, { createRequire, register } from "node:module";
-import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { runtimeMaps } from "../../runtimes/node/runtime_maps.ts";
-import type { Session } from "../format/types.ts";
+import { runtimeMaps } from "../../../runtimes/node/runtime_maps.ts";
+import type { Session } from "../../format/types.ts";
 import { type Esbuild, loadSyncWith } from "./line_hooks.ts";
 
-/** The maps file that goes with a session file written by the preload. */
-export function childMapsPath(sessionPath: string): string {
-  return join(dirname(sessionPath), `${basename(sessionPath).replace(/\.json$/, "")}.maps.json`);
-}
 
 /**
  * The maps only this process knows for the files in `session` (see

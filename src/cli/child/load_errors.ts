@@ -13,16 +13,10 @@
  *
  * @module
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
 import process from "node:process";
-import { pathToFileURL } from "node:url";
-import type { Session } from "../format/types.ts";
+import { loadErrorPath } from "../protocol.ts";
 
-/** The file beside the preload's output that says the program failed to load. */
-export function loadErrorPath(out: string): string {
-  return `${out}.load-error`;
-}
 
 /** A stack frame in code outside runtimes and packages: the program's own, which therefore ran. */
 const OWN_FRAME = /^\s*at (?:.*\()?(?:file:\/\/)?\/(?![^)]*[\\/]node_modules[\\/])[^)\s]*:\d+:\d+\)?\s*$/m;
@@ -54,18 +48,4 @@ export function noteLoadErrors(out: string): void {
       // Then the report shows, as before.
     }
   });
-}
-
-/**
- * Whether the run's program never started: it failed, and either its
- * preload noted a load error beside `out`, or (Deno) it ended without the
- * preload's end-of-run note of the CPU time;
- * and no sample is in the entry file.
- */
-export function neverStarted(session: Session, entry: string | undefined, exitCode: number, out: string): boolean {
-  if (exitCode === 0 || entry === undefined) return false;
-  if (!existsSync(loadErrorPath(out)) && (session.meta.runtime !== "deno" || session.meta.cpuTimeMs !== undefined)) return false;
-  const path = resolve(entry);
-  const url = pathToFileURL(path).href;
-  return !session.profiles.some((p) => p.frames.some((f) => f.file === path || f.file === url));
 }

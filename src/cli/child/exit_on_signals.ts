@@ -8,8 +8,6 @@
  */
 import process from "node:process";
 
-/** The shell's exit code for a process that a signal ended. */
-export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGKILL: 137, SIGTERM: 143 };
 
 /**
  * Installs the handlers in the calling process (Node or Bun); `seen` is

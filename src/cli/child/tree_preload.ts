@@ -23,12 +23,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import process from "node:process";
 import { isMainThread } from "node:worker_threads";
-import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
-import { type Backend, type Recording, recordingToSession } from "../backend.ts";
-import { sessionToJson } from "../format/session_json.ts";
-import { BUN_PROFILES, CHILD_ENV, type ChildConfig, DENO_CPU_PROF_ENV, DENO_PROFILES } from "./child_config.ts";
+import { detectRuntime, loadBackend } from "../../../runtimes/auto.ts";
+import { type Backend, type Recording, recordingToSession } from "../../backend.ts";
+import { sessionToJson } from "../../format/session_json.ts";
+import { BUN_PROFILES, CHILD_ENV, type ChildConfig, childMapsPath, DENO_CPU_PROF_ENV, DENO_PROFILES, DENO_SUBCOMMAND_ENV, SIGNAL_EXIT_CODES } from "../protocol.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
-import { exitOnSignals, SIGNAL_EXIT_CODES } from "./exit_on_signals.ts";
+import { exitOnSignals } from "./exit_on_signals.ts";
 import { installStuckHook, noteOwnSignals, noteSignalSeen, registerTreeProcess } from "./stuck_hook.ts";
 import { mainThreadBusy } from "./bun_busy.ts";
 
@@ -59,7 +59,7 @@ function processName(runtime: string, testRunner: boolean): string {
   if (runtime === "deno" && typeof Deno !== "undefined") {
     const main = Deno.mainModule.startsWith("file://") ? show(decodeURIComponent(new URL(Deno.mainModule).pathname)) : Deno.mainModule;
     // The deno shim says which subcommand runs the module (`deno test a_test.ts`).
-    return `deno ${process.env.TSPROF_DENO_SUBCOMMAND ?? "run"} ${main}`;
+    return `deno ${process.env[DENO_SUBCOMMAND_ENV] ?? "run"} ${main}`;
   }
   if (testRunner) return `${runtime} test`;
   // Bun shows BUN_OPTIONS' flags in argv and execArgv: leave tsprof's out (see run_tree.ts).
@@ -161,7 +161,7 @@ async function recordInProcess(backend: Backend, config: ChildConfig, runtime: s
     const name = processName(runtime, testRunner);
     const named = { ...session, profiles: session.profiles.map((p) => ({ ...p, name })) };
     const file = join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.json`);
-    if (maps) writeFileSync(maps.childMapsPath(file), JSON.stringify(maps.collectRuntimeMaps(named)));
+    if (maps) writeFileSync(childMapsPath(file), JSON.stringify(maps.collectRuntimeMaps(named)));
     writeFileSync(file, sessionToJson(named));
   };
   const stopSync = backend.stopSync?.bind(backend);

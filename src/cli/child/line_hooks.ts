@@ -12,11 +12,12 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
+import { writeFileAtomicSync } from "../../../runtimes/_atomic_write.ts";
 
 /**
  * Printed modules, by a hash of tsx's output, so that a script profiled
@@ -40,9 +41,7 @@ function fromCache(file: string): string | undefined {
 function toCache(file: string, printed: string): void {
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, printed);
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, printed);
   } catch {
     // No cache this time.
   }

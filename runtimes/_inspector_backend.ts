@@ -4,14 +4,14 @@
  *
  * @module
  */
-import type { Backend, BackendStartOptions, InspectorSession, Recording } from "./backend.ts";
-import { TsprofError } from "./errors.ts";
-import type { Profile } from "./format/types.ts";
-import { estimateNote } from "./import/gap_weights.ts";
-import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "./import/v8_cpuprofile.ts";
-import { threadBusyMs, type ThreadStats } from "./import/thread_busy.ts";
-import { normalizeFile } from "./paths.ts";
-import type { MapFetcher, ReadText } from "./sourcemap/map_source.ts";
+import type { Backend, BackendStartOptions, InspectorSession, Recording } from "../src/backend.ts";
+import { TsprofError } from "../src/errors.ts";
+import type { Profile } from "../src/format/types.ts";
+import { estimateNote } from "../src/import/gap_weights.ts";
+import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../src/import/v8_cpuprofile.ts";
+import { threadBusyMs, type ThreadStats } from "../src/import/thread_busy.ts";
+import { normalizeFile } from "../src/paths.ts";
+import type { MapFetcher, ReadText } from "../src/sourcemap/map_source.ts";
 
 /**
  * Posts a message; calls back synchronously where the session does (Node's
@@ -196,18 +196,18 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
       const mapSources = rt.mapSources;
       if (!mapSources) return finish(s, cpu, undefined, stopped);
       if (mapSources.engine === "jsc") {
-        const [{ mapJscProfile }, { mapsFromFiles }] = await Promise.all([import("./sourcemap/jsc.ts"), import("./sourcemap/map_source.ts")]);
+        const [{ mapJscProfile }, { mapsFromFiles }] = await Promise.all([import("../src/sourcemap/jsc.ts"), import("../src/sourcemap/map_source.ts")]);
         return finish(s, cpu, (p) => mapJscProfile(p, mapsFromFiles(mapSources.readText), mapSources.readText), stopped);
       }
       const knownMaps = mapSources.knownMaps;
       if (knownMaps) {
-        const { mapWithKnownMaps } = await import("./sourcemap/map_with_sources.ts");
+        const { mapWithKnownMaps } = await import("../src/sourcemap/map_with_sources.ts");
         return finish(s, cpu, (p) => mapWithKnownMaps(p, knownMaps(p), mapSources.readText), stopped);
       }
       const sources = await scriptSources(s.session, cpu);
       // Loaded here, not up front: a profiled program should not pay for
       // loading source-map code at its start.
-      const { mapWithSources } = await import("./sourcemap/map_with_sources.ts");
+      const { mapWithSources } = await import("../src/sourcemap/map_with_sources.ts");
       return finish(s, cpu, (p) => mapWithSources(p, sources, mapSources), stopped);
     },
   };

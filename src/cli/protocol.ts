@@ -1,0 +1,155 @@
+/**
+ * What the `tsprof` process and the processes it profiles say to each other:
+ * the environment variables that carry settings, the files each side
+ * writes beside the session, the flags that make a runtime record, and how
+ * a stuck thread is asked what a signal should do. Both sides import this
+ * module; nothing else names these files or variables.
+ *
+ * The profiled side's code lives in `child/` (see docs/architecture.md).
+ *
+ * @module
+ */
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { BackendName } from "../backend.ts";
+
+/** Environment variable that carries {@linkcode ChildConfig}. */
+export const CHILD_ENV = "TSPROF_CHILD";
+
+/** Settings for the preload in the profiled process. */
+export interface ChildConfig {
+  /** Where to write the session (tsprof JSON). */
+  readonly out: string;
+  /** Sampling interval, ms. */
+  readonly intervalMs: number;
+  /** The command as the user typed it, for the header. */
+  readonly command: readonly string[];
+  /**
+   * Set when Node runs the TypeScript entry itself: tsx's module to load
+   * should the entry need more than type stripping (see node_typescript.ts).
+   */
+  readonly tsxFallback?: string;
+  /** Backend to record with; `auto` when absent. */
+  readonly backend?: BackendName | "auto";
+  /** Record where `await`s wait (see src/async/); on unless `false`. */
+  readonly async?: boolean;
+  /**
+   * Set for `tsprof -- <command>`: every process of the command writes its
+   * own session into this directory (see child/tree_preload.ts).
+   */
+  readonly dir?: string;
+}
+
+/**
+ * The folder of a tree run (`tsprof -- <command>`) where Bun processes write
+ * their `--cpu-prof` files, and beside each the preload's `<pid>.json`: the
+ * process's name and exit code.
+ */
+export const BUN_PROFILES = "bun-cpu";
+
+/**
+ * The folder of a tree run where `deno run` processes write their
+ * `--cpu-prof` files (the `deno` shim adds the flag), and beside each the
+ * preload's `<pid>.json`: the process's name and main module.
+ */
+export const DENO_PROFILES = "deno-cpu";
+
+/** Set by the `deno` shim for a process its `--cpu-prof` records. */
+export const DENO_CPU_PROF_ENV = "TSPROF_DENO_CPU_PROF";
+
+/** The shell's exit code for a process that a signal ended. */
+export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGKILL: 137, SIGTERM: 143 };
+
+/** The maps file that goes with a session file written by the preload. */
+export function childMapsPath(sessionPath: string): string {
+  return join(dirname(sessionPath), `${basename(sessionPath).replace(/\.json$/, "")}.maps.json`);
+}
+
+/** The session file of worker `id`, beside the main thread's `out`. */
+export function workerSessionPath(out: string, id: number): string {
+  return join(dirname(out), `thread-${id}.${basename(out)}`);
+}
+
+/** Of the file names in the main session's folder, the workers' sessions with their thread ids, in thread order. */
+export function workerSessionFiles(files: readonly string[], out: string): { file: string; id: number }[] {
+  const main = basename(out);
+  return files
+    .map((file) => ({ file, m: /^thread-(\d+)\.(.*)$/.exec(file) }))
+    .filter((x) => x.m !== null && x.m[2] === main)
+    .map(({ file, m }) => ({ file, id: Number(m![1]) }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** The file beside the preload's output that says the program failed to load. */
+export function loadErrorPath(out: string): string {
+  return `${out}.load-error`;
+}
+
+/** The global (a registered symbol, so invisible to the script) that the CLI calls while the thread is paused. */
+export const STUCK_HOOK = "tsprof.signal";
+
+/**
+ * What the hook answered: the script handles the signal itself (`own`), the
+ * profile is written and the process may be killed (`written`), or the
+ * runtime must be made to end its script so that it writes (`terminate`).
+ */
+export type StuckAnswer = "own" | "written" | "terminate";
+
+/** The expression the CLI evaluates in the paused process. */
+export function stuckHookCall(signal: string): string {
+  return `(globalThis[Symbol.for(${JSON.stringify(STUCK_HOOK)})] ?? (() => "none"))(${JSON.stringify(signal)})`;
+}
+
+/** The note that a signal handler ran, beside the session file `out`. */
+export function signalSeenPath(out: string): string {
+  return `${out}.signal`;
+}
+
+/** Whether the process's signal handler ran since epoch ms `at` (then it is not stuck). */
+export function signalSeenSince(out: string, at: number): boolean {
+  try {
+    return statSync(signalSeenPath(out)).mtimeMs >= at - 100;
+  } catch {
+    return false;
+  }
+}
+
+/** The note of the signals the script listens for itself, beside the session file `out` (Bun: see stuck_child.ts). */
+export function ownSignalsPath(out: string): string {
+  return `${out}.own`;
+}
+
+/** Whether the note says the script listens for `signal` itself. */
+export function scriptListensFor(out: string, signal: string): boolean {
+  try {
+    return readFileSync(ownSignalsPath(out), "utf8").split("\n").includes(signal);
+  } catch {
+    return false;
+  }
+}
+
+/** The folder of a tree run (`tsprof -- <command>`) where each process registers itself (see stuck_child.ts). */
+export const TREE_PROCESSES = "processes";
+
+/** Set by the relay (`bunx tsprof` runs Node, which hands over to Bun): Bun must not hand over again. */
+export const NO_REEXEC_ENV = "TSPROF_NO_REEXEC";
+/** Set by the relay: its pid, so that the Bun process it started ends with it. */
+export const RELAY_PID_ENV = "TSPROF_RELAY_PID";
+/** Set for the `deno` shim of a tree run: the real `deno` it runs. */
+export const REAL_DENO_ENV = "TSPROF_DENO";
+/** Set by the `deno` shim: the subcommand (`run`, `test`, ...), for the process's name. */
+export const DENO_SUBCOMMAND_ENV = "TSPROF_DENO_SUBCOMMAND";
+
+/**
+ * The flags that make Deno or Bun record with their own `--cpu-prof` into
+ * `dir`, at `intervalMs` (the runtimes take whole microseconds).
+ *
+ * @example
+ * ```ts
+ * import { cpuProfFlags } from "./protocol.ts";
+ * cpuProfFlags("/tmp/run", 1); // ["--cpu-prof", "--cpu-prof-dir=/tmp/run", "--cpu-prof-interval=1000"]
+ * ```
+ */
+export function cpuProfFlags(dir: string, intervalMs: number): string[] {
+  return ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`];
+}
