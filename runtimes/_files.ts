@@ -1,12 +1,13 @@
 /**
- * Writing a file whole or not at all: through a temp file beside it and a
+ * Files as tsprof reads and writes them everywhere: text read or nothing,
+ * and written whole or not at all (through a temp file beside it and a
  * rename, so that no reader sees half a file and a full disk leaves nothing
- * behind. Not a backend: free of runtime-only modules, so that the CLI, the
- * preloads and the library all use this one.
+ * behind). Not a backend: free of runtime-only modules, so that the CLI, the
+ * preloads, the backends and the library all use this one.
  *
  * @module
  */
-import { rmSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, renameSync, writeFileSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import process from "node:process";
 
@@ -21,7 +22,7 @@ function tempFor(path: string): string {
  *
  * @example
  * ```ts
- * import { writeFileAtomicSync } from "./_atomic_write.ts";
+ * import { writeFileAtomicSync } from "./_files.ts";
  * writeFileAtomicSync("/tmp/tsprof-example.txt", "whole");
  * ```
  */
@@ -41,7 +42,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
  *
  * @example
  * ```ts
- * import { writeFileAtomic } from "./_atomic_write.ts";
+ * import { writeFileAtomic } from "./_files.ts";
  * await writeFileAtomic("/tmp/tsprof-example.txt", "whole");
  * ```
  */
@@ -53,5 +54,23 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => {});
     throw e;
+  }
+}
+
+/**
+ * Reads a text file (sources and source maps, for mapping positions);
+ * `undefined` when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { readTextFile } from "./_files.ts";
+ * readTextFile("/no/such/file"); // undefined
+ * ```
+ */
+export function readTextFile(path: string): string | undefined {
+  try {
+    return readFileSync(path.startsWith("file://") ? new URL(path) : path, "utf8");
+  } catch {
+    return undefined;
   }
 }

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import process from "node:process";
 import type { InspectorSession } from "../src/backend.ts";
@@ -41,20 +40,3 @@ export function processCpuTimeMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/**
- * Reads a text file (sources and source maps, for mapping positions);
- * `undefined` when it cannot be read.
- *
- * @example
- * ```ts
- * import { readTextFile } from "./_inspector_session.ts";
- * readTextFile("/no/such/file"); // undefined
- * ```
- */
-export function readTextFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}

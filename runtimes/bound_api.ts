@@ -26,7 +26,7 @@ import type { RenderOptions } from "../src/render/registry.ts";
 import { useColor } from "../src/render/color_policy.ts";
 import { toolPathsFrom } from "../src/tool_paths.ts";
 import { VERSION } from "../src/version.ts";
-import { writeFileAtomic } from "./_atomic_write.ts";
+import { writeFileAtomic } from "./_files.ts";
 import { loadBackend } from "./auto.ts";
 
 function cwd(): string | undefined {

@@ -19,7 +19,8 @@
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../_inspector_backend.ts";
 import { isMainThread } from "node:worker_threads";
-import { connectInspector, processCpuTimeMs, readTextFile } from "../_inspector_session.ts";
+import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { readTextFile } from "../_files.ts";
 import { mainThreadStats } from "../_thread_stats.ts";
 
 declare const Bun: { version: string };

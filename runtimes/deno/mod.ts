@@ -5,10 +5,15 @@
  * @module
  */
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../_inspector_backend.ts";
-import { connectInspector, processCpuTimeMs, readTextFile as readText } from "../_inspector_session.ts";
+import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
+import { readTextFile as readText } from "../_files.ts";
 import { denoCacheDir, denoEmitMaps } from "../../src/sourcemap/deno_cache.ts";
+import { toolPathsFrom } from "../../src/tool_paths.ts";
+import { withAwaits } from "../_with_awaits.ts";
+import { trackDenoAwaits } from "./awaits.ts";
 
 declare const Deno: { version: { deno: string } };
 
@@ -24,7 +29,7 @@ declare const Deno: { version: { deno: string } };
  * ```
  */
 export function denoBackend(): Backend {
-  return inspectorBackend({
+  const sampler = inspectorBackend({
     name: "deno",
     runtimeVersion: Deno.version.deno,
     synchronous: false,
@@ -34,4 +39,7 @@ export function denoBackend(): Backend {
     // maps of TypeScript modules are in Deno's emit cache.
     mapSources: { readText, fallback: denoEmitMaps(denoCacheDir(process.env, process.platform, process.env.HOME ?? process.env.USERPROFILE ?? ""), readText) },
   });
+  // Deno's stack traces name the TypeScript, as the mapped samples do: waits are charged after mapping.
+  const toolPaths = toolPathsFrom(import.meta.url, fileURLToPath);
+  return withAwaits(sampler, { track: (minMs) => trackDenoAwaits({ minMs, toolPaths }), readSource: readText });
 }

@@ -32,6 +32,8 @@ const STACK_DEPTH = 32;
  */
 const STACKS_PER_MS = 1;
 const STACK_BURST = 128;
+/** Deno's core, whose wrapper calls each set of promise hooks when there are several. */
+const HOOK_DISPATCH = "ext:core/";
 
 /**
  * Installs promise hooks (calling `init` itself, with no function between:
@@ -152,13 +154,17 @@ function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string)
   try {
     for (let i = 0; i < kept.length; i += 3) {
       const sites = (kept[i + 2] as Trace).stack;
-      if (!Array.isArray(sites) || sites.length === 0) continue;
-      const top = sites[0] as CallSite;
+      if (!Array.isArray(sites)) continue;
+      // With more than one set of hooks, Deno calls each from a dispatcher of its core: not the promise's maker.
+      let first = 0;
+      while (first < sites.length && fileOf(sites[first] as CallSite)?.startsWith(HOOK_DISPATCH) === true) first++;
+      if (first === sites.length) continue;
+      const top = sites[first] as CallSite;
       const topFile = fileOf(top);
       // Made by a builtin (`.then`, `Promise.all`), the runtime, a library or tsprof: not the user's `await`.
       if (topFile === undefined || !isUserFile(topFile)) continue;
       const stack: Frame[] = [];
-      for (let k = sites.length - 1; k >= 0; k--) {
+      for (let k = sites.length - 1; k >= first; k--) {
         const site = sites[k] as CallSite;
         const file = fileOf(site);
         if (file === undefined || codeOrigin(file) === "runtime") continue;

@@ -54,25 +54,45 @@ export function awaitedName(line: string, col: number): string | undefined {
  * ```
  */
 export function labelAwaits(session: Session, read: ReadSource): Session {
+  const lines = linesReader(read);
+  const profiles = session.profiles.map((p) => labelProfile(p, lines));
+  return profiles.some((p, i) => p !== session.profiles[i]) ? { ...session, profiles } : session;
+}
+
+/**
+ * {@linkcode labelAwaits} for one profile (a backend's recording).
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { labelProfileAwaits } from "./label_awaits.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "[await]", file: "/app/a.ts", line: 1, col: 7, kind: "js" }], 5);
+ * labelProfileAwaits(b.build(), () => "await fetch(url)").frames[0]!.name; // "[await] fetch"
+ * ```
+ */
+export function labelProfileAwaits(profile: Profile, read: ReadSource): Profile {
+  return labelProfile(profile, linesReader(read));
+}
+
+/** Each file's lines, read once. */
+function linesReader(read: ReadSource): (file: string) => string[] | undefined {
   const lines = new Map<string, string[] | undefined>();
-  const linesOf = (file: string) => {
+  return (file) => {
     if (!lines.has(file)) lines.set(file, read(file)?.split(/\r?\n/));
     return lines.get(file);
   };
-  let changed = false;
-  const profiles = session.profiles.map((p): Profile => {
-    let frames: Frame[] | undefined;
-    p.frames.forEach((f, i) => {
-      if (f.name !== AWAIT_FRAME_NAME || f.file === undefined || f.line === undefined) return;
-      const text = linesOf(f.file)?.[f.line - 1];
-      const name = text === undefined ? undefined : awaitedName(text, f.col ?? 1);
-      if (name === undefined) return;
-      frames ??= p.frames.slice();
-      frames[i] = { ...f, name: `${AWAIT_FRAME_NAME} ${name}` };
-    });
-    if (!frames) return p;
-    changed = true;
-    return { ...p, frames };
+}
+
+function labelProfile(p: Profile, linesOf: (file: string) => string[] | undefined): Profile {
+  let frames: Frame[] | undefined;
+  p.frames.forEach((f, i) => {
+    if (f.name !== AWAIT_FRAME_NAME || f.file === undefined || f.line === undefined) return;
+    const text = linesOf(f.file)?.[f.line - 1];
+    const name = text === undefined ? undefined : awaitedName(text, f.col ?? 1);
+    if (name === undefined) return;
+    frames ??= p.frames.slice();
+    frames[i] = { ...f, name: `${AWAIT_FRAME_NAME} ${name}` };
   });
-  return changed ? { ...session, profiles } : session;
+  return frames ? { ...p, frames } : p;
 }

@@ -10,7 +10,7 @@ import { closeSync, constants, copyFileSync, linkSync, mkdtempSync, openSync, rm
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
-import { writeFileAtomicSync } from "../../runtimes/_atomic_write.ts";
+import { writeFileAtomicSync } from "../../runtimes/_files.ts";
 import { UsageError } from "./args.ts";
 
 /**

@@ -13,7 +13,7 @@ import process from "node:process";
 import { constants, gzipSync } from "node:zlib";
 import { sessionToJson } from "../format/session_json.ts";
 import type { Session } from "../format/types.ts";
-import { writeFileAtomicSync } from "../../runtimes/_atomic_write.ts";
+import { writeFileAtomicSync } from "../../runtimes/_files.ts";
 
 /** How many sessions are kept; older ones are deleted. */
 export const KEPT_SESSIONS = 10;

@@ -28,17 +28,12 @@ import { firstMap, type MapFetcher, mapOfCode, mapsFromTable, toPath } from "../
 import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
+import { readTextFile } from "../../runtimes/_files.ts";
 import { readCodeEnd } from "./code_end.ts";
 import type { FramesFirst } from "./frames_first.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
-export function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
+export const readText: (path: string) => string | undefined = readTextFile;
 
 /**
  * Maps next to the code on disk, found through the code's last lines only

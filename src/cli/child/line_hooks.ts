@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { writeFileAtomicSync } from "../../../runtimes/_atomic_write.ts";
+import { writeFileAtomicSync } from "../../../runtimes/_files.ts";
 
 /**
  * Printed modules, by a hash of tsx's output, so that a script profiled

@@ -1,0 +1,74 @@
+/**
+ * A sampler with the waits of `await`s recorded beside it (unless the run
+ * asks `async: false`) and charged to them when it stops (see src/async/).
+ * Not a backend: the Node and Deno backends wrap theirs with it, each with
+ * its runtime's promise hooks.
+ *
+ * @module
+ */
+import type { Backend, BackendStartOptions, Recording } from "../src/backend.ts";
+import { type AwaitTracker, matchSampledFrames } from "../src/async/await_tracker.ts";
+import { chargeAwaits } from "../src/async/charge_awaits.ts";
+import { labelProfileAwaits, type ReadSource } from "../src/async/label_awaits.ts";
+
+/** How a backend records waits and finishes a charged recording. */
+export interface AwaitRecording {
+  /** Starts recording waits longer than `minMs`; `undefined` where the runtime has no promise hooks. */
+  readonly track: (minMs: number) => AwaitTracker | undefined;
+  /**
+   * What `stop()` does to the charged recording (Node maps it: waits are
+   * matched to the frames as V8 sampled them, so mapping comes after).
+   * `stopSync()` leaves that to its caller.
+   */
+  readonly finish?: (recording: Recording) => Promise<Recording>;
+  /** Reads a source file, to name what each `await` waited for (`[await] fetch`). */
+  readonly readSource?: ReadSource;
+}
+
+/**
+ * `sampler` with await attribution.
+ *
+ * @example
+ * ```ts
+ * import { withAwaits } from "./_with_awaits.ts";
+ * import type { Backend } from "../src/backend.ts";
+ * declare const sampler: Backend;
+ * const backend = withAwaits(sampler, { track: () => undefined });
+ * ```
+ */
+export function withAwaits(sampler: Backend, how: AwaitRecording): Backend {
+  let tracker: AwaitTracker | undefined;
+  // The tracker stops right before the sampler: that moment is the profile's end.
+  const charged = (recording: Recording, t: { tracker: AwaitTracker; end: number } | undefined): Recording => {
+    if (!t) return recording;
+    const { profile, durationMs } = recording;
+    return { ...recording, profile: chargeAwaits(profile, t.end - durationMs, matchSampledFrames(profile, t.tracker.waits())) };
+  };
+  const take = () => {
+    const t = tracker;
+    tracker = undefined;
+    return t && { tracker: t, end: t.stop() };
+  };
+  const backend: Backend = {
+    name: sampler.name,
+    runtimeVersion: sampler.runtimeVersion,
+    async start(options: BackendStartOptions = {}) {
+      const t = options.async === false ? undefined : how.track((options.intervalMs ?? 1) / 4);
+      try {
+        await sampler.start(options);
+      } catch (e) {
+        t?.stop();
+        throw e;
+      }
+      tracker = t;
+    },
+    async stop() {
+      const t = take();
+      const recording = charged(await sampler.stop(), t);
+      const finished = how.finish ? await how.finish(recording) : recording;
+      return t && how.readSource ? { ...finished, profile: labelProfileAwaits(finished.profile, how.readSource) } : finished;
+    },
+  };
+  const stopSync = sampler.stopSync?.bind(sampler);
+  return stopSync ? { ...backend, stopSync: () => { const t = take(); return charged(stopSync(), t); } } : backend;
+}
