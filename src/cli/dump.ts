@@ -2,8 +2,10 @@
  * `tsprof dump <pid | host:port | ws://...> [--json]`: prints where the
  * main thread of a running (or hung) process is now: it pauses the thread
  * over the inspector (which answers even while JavaScript spins), reads the
- * stack, resumes at once and maps the positions to the sources. A thread
- * that waits in its event loop runs no JavaScript: dump says so.
+ * stack, resumes at once and maps the positions to the sources; then each
+ * worker thread the same way, where the runtime reaches them (Node: see
+ * dump_workers.ts). A thread that waits in its event loop runs no
+ * JavaScript: dump says so.
  *
  * @module
  */
@@ -14,15 +16,10 @@ import { v8Frame } from "../import/v8_cpuprofile.ts";
 import { splitTargetArgs } from "./attach.ts";
 import { attachToTarget, detach, scheduleInspectorClose } from "./inspector_target.ts";
 import { gatherScriptMaps } from "./script_maps.ts";
+import { dumpWorkers, type PausedFrame, type WorkerStack } from "./dump_workers.ts";
 
 /** How long a thread may take to reach a pause before it counts as idle, ms. */
 const IDLE_AFTER_MS = 700;
-
-interface PausedFrame {
-  functionName: string;
-  location: { scriptId: string; lineNumber: number; columnNumber?: number };
-  url?: string;
-}
 
 /** Runs `tsprof dump` and returns the exit code. */
 export async function dumpCommand(argv: readonly string[]): Promise<number> {
@@ -33,6 +30,7 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
   const maps = gatherScriptMaps(c);
   c.on("Debugger.scriptParsed", (p) => urls.set(String(p.scriptId), String(p.url ?? "")));
   let frames: PausedFrame[] | undefined;
+  let workers: WorkerStack[] = [];
   let closeScheduled = false;
   try {
     await c.send("Debugger.enable");
@@ -45,27 +43,33 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
     // Resumed at once; disabling also cancels a pause still waiting for JavaScript to run.
     if (frames) await c.send("Debugger.resume");
     await c.send("Debugger.disable");
+    // Node's workers are targets of their own, reached through this connection; Deno's are not.
+    if (target.runtime === "node") workers = await dumpWorkers(c, IDLE_AFTER_MS);
   } finally {
     await detach(target, { closeScheduled });
   }
-  const stack = frames ? await mapped(frames.map((f) => v8Frame({
+  const toFrames = (paused: readonly PausedFrame[]) => paused.map((f) => v8Frame({
     functionName: f.functionName,
     url: f.url || urls.get(f.location.scriptId) || "",
     lineNumber: f.location.lineNumber,
     columnNumber: f.location.columnNumber ?? -1,
-  })), maps) : [];
-  const where = { target: target.label, runtime: target.runtime, thread: "main", idle: frames === undefined };
+  }));
+  const threads = [{ thread: "main thread", frames }, ...workers.map((w) => ({ thread: w.title, frames: w.frames }))];
+  const read = await Promise.all(threads.map(async (t) => ({ thread: t.thread, idle: t.frames === undefined, stack: t.frames ? await mapped(toFrames(t.frames), maps) : [] })));
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ ...where, stack: stack.map((f) => ({ name: f.name, file: f.file, line: f.line, col: f.col })) }, null, 2)}\n`);
+    const out = (t: (typeof read)[number]) => ({ thread: t.thread, idle: t.idle, stack: t.stack.map((f) => ({ name: f.name, file: f.file, line: f.line, col: f.col })) });
+    const [main, ...rest] = read;
+    process.stdout.write(`${JSON.stringify({ target: target.label, runtime: target.runtime, ...out(main!), thread: "main", workers: rest.map(out) }, null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`${target.label} (${target.runtime}), main thread:\n`);
-  if (frames === undefined) process.stdout.write("  idle: waiting in the event loop, no JavaScript running\n");
-  for (const f of stack) process.stdout.write(`  at ${f.name}${f.file ? ` (${f.file}${f.line !== undefined ? `:${f.line}${f.col !== undefined ? `:${f.col}` : ""}` : ""})` : ""}\n`);
+  for (const t of read) {
+    process.stdout.write(`${target.label} (${target.runtime}), ${t.thread}:\n`);
+    if (t.idle) process.stdout.write("  idle: waiting in the event loop, no JavaScript running\n");
+    for (const f of t.stack) process.stdout.write(`  at ${f.name}${f.file ? ` (${f.file}${f.line !== undefined ? `:${f.line}${f.col !== undefined ? `:${f.col}` : ""}` : ""})` : ""}\n`);
+  }
   return 0;
 }
 
-/** The frames, innermost first, mapped to the sources through the scripts' inline maps and those on disk. */
 async function mapped(innermostFirst: Frame[], maps: Record<string, object>): Promise<Frame[]> {
   const { mapAttachedSession } = await import("./source_maps.ts");
   const b = new ProfileBuilder("main");

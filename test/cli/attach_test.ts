@@ -95,6 +95,22 @@ test("tsprof dump prints the stack of a Node process spinning in a loop, source-
   }
 }, { skip: onNodeOrDeno, timeoutMs: 90_000 });
 
+test("tsprof dump shows each worker thread of a Node process too, each where it spins", async () => {
+  const t = await startTarget(nodeScript("stuck_worker.mjs"));
+  try {
+    const r = await tsprofAsync(["dump", String(t.pid)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /main thread:\n {2}at mainForever \(\S*stuck_worker\.mjs:9:\d+\)/, r.stdout);
+    // On Node 20 the module-hooks thread that tsx's loader runs on is a worker too.
+    assert.match(r.stdout, /\[worker \d+\]:\n {2}at workerForever \(\S*stuck_worker\.mjs:14:\d+\)/, r.stdout);
+    const j = JSON.parse((await tsprofAsync(["dump", String(t.pid), "--json"])).stdout) as { workers: { idle: boolean; stack: { name: string }[] }[] };
+    assert.ok(j.workers.some((w) => !w.idle && w.stack[0]?.name === "workerForever"), JSON.stringify(j.workers));
+    assert.ok(!processEnded(t.pid), "the process runs on");
+  } finally {
+    await endTarget(t);
+  }
+}, { skip: onNodeOrDeno, timeoutMs: 90_000 });
+
 test("tsprof attach profiles a node:http server under load and leaves it serving, its inspector closed", async () => {
   const t = await startTarget(nodeScript("http_server.ts", "60"));
   const port = Number(t.words[1]);
