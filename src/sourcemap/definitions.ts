@@ -162,5 +162,19 @@ export function placeAtNames(profile: Profile, readText: ReadText): Profile {
     changed = true;
     return { ...frame, col };
   });
+  // V8 now and then gives a function a line tick from code inlined into it
+  // from another script, past the end of the function's own file: that
+  // line says nothing of the function, so the tick keeps its time but loses
+  // its line.
+  const lineCount = (f: number): number | undefined => {
+    const path = frames[f]!.file === undefined ? undefined : toPath(frames[f]!.file!);
+    return path === undefined ? undefined : sources.get(path)?.length;
+  };
+  let outside = false;
+  profile.lines?.forEach((ticks, f) => {
+    const count = lineCount(f);
+    if (count !== undefined) for (const line of ticks.keys()) if (line > count) outside = true;
+  });
+  if (outside) return rebuild(profile, frames, (f, line) => (line > (lineCount(f) ?? Infinity) ? undefined : line));
   return changed ? rebuild(profile, frames) : profile;
 }

@@ -219,6 +219,19 @@ test("placeAtNames() moves V8 frames to their names, keeps frames already there,
   assert.equal(placeAtNames(p, () => source), p, "a profile already at its names is returned as it is");
 });
 
+test("placeAtNames() drops the line of a tick past the end of the function's file (V8's, from code inlined from another script)", () => {
+  const source = "function grind() {\n  spin();\n}\n";
+  const b = new ProfileBuilder("main");
+  const grind = js("grind", "/app/g.js", 1, 15);
+  b.addSample([grind], 3);
+  const id = b.internFrame(grind);
+  b.addLineTime(id, 2, 2);
+  b.addLineTime(id, 548, 1);
+  const after = placeAtNames(b.build(), () => source);
+  assert.deepEqual([...after.lines!.get(after.frames.findIndex((f) => f.name === "grind"))!], [[2, 2]]);
+  assert.equal(profileTotal(after), 3, "the time stays");
+});
+
 test("premappedOrigins() maps the line ticks of a profile whose functions the runtime placed already (Deno)", () => {
   const cf = (functionName: string, url: string, lineNumber: number, columnNumber: number) => ({ functionName, url, lineNumber, columnNumber, scriptId: "50" });
   // As Deno's --cpu-prof writes a bundle's profile: positions in the
