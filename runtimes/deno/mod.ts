@@ -6,11 +6,12 @@
  */
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import type { Backend } from "../../src/backend.ts";
+import type { Backend, Recording } from "../../src/backend.ts";
 import { inspectorBackend } from "../_inspector_backend.ts";
 import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
 import { readTextFile as readText } from "../_files.ts";
 import { denoCacheDir, denoEmitMaps } from "../../src/sourcemap/deno_cache.ts";
+import { placeAtNames } from "../../src/sourcemap/definitions.ts";
 import { toolPathsFrom } from "../../src/tool_paths.ts";
 import { withAwaits } from "../_with_awaits.ts";
 import { trackDenoAwaits } from "./awaits.ts";
@@ -41,5 +42,7 @@ export function denoBackend(): Backend {
   });
   // Deno's stack traces name the TypeScript, as the mapped samples do: waits are charged after mapping.
   const toolPaths = toolPathsFrom(import.meta.url, fileURLToPath);
-  return withAwaits(sampler, { track: (minMs) => trackDenoAwaits({ minMs, toolPaths }), readSource: readText });
+  // The frames the waits bring (a module's top level, named by a stack trace without its line) are placed as the sampled ones were.
+  const finish = async (r: Recording): Promise<Recording> => ({ ...r, profile: placeAtNames(r.profile, readText) });
+  return withAwaits(sampler, { track: (minMs) => trackDenoAwaits({ minMs, toolPaths }), finish, readSource: readText });
 }
