@@ -2,6 +2,7 @@
 // promises (microtasks) and, every step, a real turn of the event loop
 // (setImmediate), with a little JSON work between. Prints its own elapsed
 // milliseconds and how many awaits ran.
+import process from "node:process";
 const rounds = Number(process.argv[2] ?? 20000);
 let awaits = 0;
 
@@ -26,10 +27,12 @@ async function top(i: number): Promise<number> {
 }
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let sum = 0;
 for (let i = 0; i < rounds; i++) {
   sum += await top(i);
   awaits++;
 }
 const workMs = performance.now() - t0;
-console.log(JSON.stringify({ workMs, sum, awaits, awaitsPerSecond: Math.round(awaits / (workMs / 1000)) }));
+const { user, system } = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ cpuMs: (user + system) / 1000, workMs, sum, awaits, awaitsPerSecond: Math.round(awaits / (workMs / 1000)) }));

@@ -42,6 +42,7 @@ function get(path: string): Promise<string> {
   });
 }
 import { Agent } from "node:http";
+import process from "node:process";
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 4 });
 
 async function client(worker: number): Promise<number> {
@@ -55,9 +56,11 @@ async function client(worker: number): Promise<number> {
 }
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const sums = await Promise.all([0, 1, 2, 3].map(client));
 awaits++;
 const workMs = performance.now() - t0;
 keepAlive.destroy();
 server.close();
-console.log(JSON.stringify({ workMs, sum: sums.reduce((a, b) => a + b, 0), awaits, awaitsPerSecond: Math.round(awaits / (workMs / 1000)) }));
+const { user, system } = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ cpuMs: (user + system) / 1000, workMs, sum: sums.reduce((a, b) => a + b, 0), awaits, awaitsPerSecond: Math.round(awaits / (workMs / 1000)) }));

@@ -1,4 +1,5 @@
 // Call-heavy work: naive recursion and a deep recursive walk. Prints its own elapsed milliseconds.
+import process from "node:process";
 const scale = Number(process.argv[2] ?? 30);
 
 function fib(n: number): number {
@@ -12,9 +13,11 @@ function sumList(node: Node | undefined): number {
 }
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let acc = 0;
 for (let i = 0; i < scale; i++) acc += fib(27);
 let list: Node | undefined;
 for (let i = 0; i < 2000; i++) list = { value: i, next: list };
 for (let i = 0; i < 300 * scale; i++) acc += sumList(list);
-console.log(JSON.stringify({ workMs: performance.now() - t0, acc }));
+const { user, system } = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ cpuMs: (user + system) / 1000, workMs: performance.now() - t0, acc }));

@@ -49,7 +49,7 @@ test("tsprof charges each wait to the await that waited, under its function, wit
     // around the call (its CPU included) the most. On a loaded machine, other
     // work takes some of a wait's samples, and on Deno the clocks are tied
     // within a sample or a few: the 5% goal is measured by bench/awaits.mjs
-    // (bench/RESULTS-awaits*.md); this is wide.
+    // (bench/RESULTS-awaits.md); this is wide.
     assert.ok(ms >= known * 0.6 && ms <= measured * 1.05 + 2, `${key}: ${ms.toFixed(1)} ms, known ${known}, measured ${measured.toFixed(1)} (${[...w].map(([k, v]) => `${k}=${v.toFixed(1)}`).join(", ")})`);
   };
   near("timer > [await] sleep", 300, took.timer!);
