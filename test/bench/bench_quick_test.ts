@@ -36,3 +36,11 @@ test("bench/real_overhead.mjs --quick runs real workloads and says where tsprof'
   // tsprof's phases: the child's and the CLI's, up to the printed report.
   assert.match(table, /\| node20 \| markdown \| .*child\.stop \d+.*cli\.printed \d+/);
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
+
+test("bench/awaits.mjs --quick compares await attribution on and off, and checks the known waits", () => {
+  const r = run([process.execPath, "bench/awaits.mjs", "--quick", "--runtimes", "node20"]);
+  assert.equal(r.status, 0, r.stderr);
+  const table = readFileSync(join(ROOT, "bench/out/RESULTS-awaits-quick.md"), "utf8");
+  for (const w of ["await_http", "await_heavy", "lib_cpu", "recursion"]) assert.match(table, new RegExp(`\\| node20 \\| ${w} \\| \\d* \\| [\\d.]+ \\([\\d.]+–[\\d.]+\\) \\| [\\d.]+ `));
+  assert.match(table, /\| node20 \| `timer > \[await\] sleep` \| 300 \| [\d.]+ \| [\d.]+ /);
+}, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
