@@ -20,12 +20,20 @@
  *   wait's share shows how much of the program's waiting it was responsible
  *   for;
  * - idle time during which no await was pending (a timer not awaited, an
- *   open server socket) stays `(idle)`; CPU samples are never touched.
+ *   open server socket) stays `(idle)`.
+ *
+ * CPU samples keep their time. One kind moves: after an `await`, a function
+ * runs again from the microtask queue, so the sampler sees it at the bottom
+ * of its stack (under the runtime's frames at most), cut off from its
+ * callers. Such a sample goes under the logical callers of that function's
+ * latest wait to have ended by then, as the function's first run and its
+ * waits are, so that a function's work sits in one place of the tree.
  *
  * @module
  */
 import { internInto, ProfileBuilder } from "../format/builder.ts";
 import type { Frame, Profile } from "../format/types.ts";
+import { frameOrigin } from "../paths.ts";
 
 /**
  * One wait of an `await`: when it suspended and resumed, on the clock of
@@ -110,6 +118,7 @@ export function chargeAwaits(profile: Profile, startMs: number, waits: readonly 
   const built = b.build();
   const parent = built.stacks.parent;
   const isIdle = (s: number) => s === -1 || profile.frames[profile.stacks.frame[s]!]!.kind === "idle";
+  const resumed = resumedUnder(b, built, interned);
 
   const active: Interned[] = [];
   let next = 0;
@@ -123,7 +132,12 @@ export function chargeAwaits(profile: Profile, startMs: number, waits: readonly 
     t = e;
     const mapped = s < 0 ? s : stackId[s]!;
     while (next < interned.length && interned[next]!.start < e) active.push(interned[next++]!);
-    if (!isIdle(s) || active.length === 0 || w === 0) {
+    if (!isIdle(s)) {
+      b.addStackSample(resumed(mapped, e), w);
+      prune(active, e);
+      continue;
+    }
+    if (active.length === 0 || w === 0) {
       b.addStackSample(mapped, w);
       prune(active, e);
       continue;
@@ -155,6 +169,71 @@ export function chargeAwaits(profile: Profile, startMs: number, waits: readonly 
   }
   const out = b.build();
   return profile.lines ? { ...out, lines: profile.lines } : out;
+}
+
+/**
+ * For a CPU sample's stack (in `b`) ending at `t`: the stack under the
+ * logical callers of the wait it resumed from, where its bottom frame past
+ * the runtime's is the function of a wait that ended by `t`; else the stack
+ * as it is.
+ */
+function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interned[]): (stack: number, t: number) => number {
+  const { frame: frameOf, parent } = built.stacks;
+  // The waits of each function (its frame id), latest end last.
+  const byFn = new Map<number, Interned[]>();
+  for (const w of waits) {
+    const f = frameOf[w.fn]!;
+    const list = byFn.get(f);
+    if (list) list.push(w);
+    else byFn.set(f, [w]);
+  }
+  if (byFn.size === 0) return (stack) => stack;
+  for (const list of byFn.values()) list.sort((x, y) => x.end - y.end);
+  const isRuntime = (f: number) => {
+    const frame = built.frames[f];
+    return frame !== undefined && (frame.kind === "js" || frame.kind === "native") && frameOrigin(frame) === "runtime";
+  };
+  // Per stack: its frames outermost first from the resumed function on, and that function; null when none.
+  const shapes = new Map<number, { frames: number[]; fn: number } | null>();
+  const shape = (stack: number) => {
+    let got = shapes.get(stack);
+    if (got !== undefined) return got;
+    const frames: number[] = [];
+    for (let s = stack; s >= 0 && s < frameOf.length; s = parent[s]!) frames.push(frameOf[s]!);
+    frames.reverse();
+    let k = 0;
+    while (k < frames.length && isRuntime(frames[k]!)) k++;
+    got = k < frames.length && byFn.has(frames[k]!) ? { frames: frames.slice(k), fn: frames[k]! } : null;
+    shapes.set(stack, got);
+    return got;
+  };
+  const rerooted = new Map<string, number>();
+  return (stack, t) => {
+    // Stacks added after the waits were interned have no shape: they are none of the program's.
+    if (stack < 0 || stack >= frameOf.length) return stack;
+    const got = shape(stack);
+    if (got === null) return stack;
+    const list = byFn.get(got.fn)!;
+    let latest: Interned | undefined;
+    for (let lo = 0, hi = list.length - 1; lo <= hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.end <= t) {
+        latest = list[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const callers = latest === undefined ? -1 : parent[latest.fn]!;
+    // The function's first run is under its callers already; a wait without callers adds none.
+    if (callers < 0) return stack;
+    const key = `${stack}:${callers}`;
+    let out = rerooted.get(key);
+    if (out === undefined) {
+      out = callers;
+      for (const f of got.frames) out = b.internStack(out, f);
+      rerooted.set(key, out);
+    }
+    return out;
+  };
 }
 
 /** Drops the waits that ended by `t`. */

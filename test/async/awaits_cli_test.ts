@@ -86,3 +86,20 @@ test("tsprof --no-async leaves waiting time as (idle)", () => {
   const idle = p.samples.reduce((sum, s, i) => sum + (s >= 0 && p.frames[p.stacks.frame[s]!]!.kind === "idle" ? p.weights[i]! : 0), 0);
   assert.ok(idle > 1000, `idle ${idle}`);
 }, { skip });
+
+test("tsprof puts a function's work after an await under its callers, not at the root", () => {
+  const { session } = profiled();
+  const p = session.profiles[0]!;
+  let under = 0;
+  let elsewhere: string[] = [];
+  for (let i = 0; i < p.samples.length; i++) {
+    const names = stackFrames(p, p.samples[i]!).map((f) => f.name);
+    const k = names.indexOf("spin");
+    if (k < 1 || names[k - 1] !== "afterWait") continue;
+    if (names.includes("main")) under += p.weights[i]!;
+    else elsewhere.push(names.join(" > "));
+  }
+  elsewhere = [...new Set(elsewhere)];
+  assert.ok(under >= 40, `afterWait > spin under main: ${under.toFixed(1)} ms of 80; elsewhere: ${elsewhere.join("; ")}`);
+  assert.equal(elsewhere.length, 0, elsewhere.join("; "));
+}, { skip });

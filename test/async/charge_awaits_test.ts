@@ -70,6 +70,40 @@ test("chargeAwaits() leaves idle time no await covers as (idle)", () => {
   assert.equal(byStack(p).get("(idle)"), 100);
 });
 
+test("chargeAwaits() puts a function's work after an await under its callers, as its first run and its wait", () => {
+  const handler = fn("handler", 20);
+  const spin = fn("spin", 30);
+  const tick = { name: "processTicksAndRejections", file: "node:internal/process/task_queues", line: 72, col: 35, kind: "js" } as const;
+  const b = new ProfileBuilder("main");
+  b.addSample([main, handler, spin], 5); // the first run, under main
+  b.addSample([IDLE_FRAME], 30); // handler waits
+  b.addSample([handler, spin], 10); // resumed from the microtask queue
+  b.addSample([tick, handler], 2); // resumed under the runtime's frames
+  b.addSample([fn("other", 40)], 3); // no wait of its own: left as it is
+  const p = chargeAwaits(b.build(), 0, [wait(5, 35, [main, handler], 21)]);
+  const m = byStack(p);
+  assert.equal(m.get("main > handler > spin"), 15);
+  assert.equal(m.get("main > handler"), 2);
+  assert.equal(m.get("main > handler > [await]"), 30);
+  assert.equal(m.get("other"), 3);
+  assert.equal(m.get("handler > spin"), undefined, "nothing is left at the root");
+  assert.equal(profileTotal(p), 50);
+});
+
+test("chargeAwaits() puts resumed work under the callers of the wait that ended just before it", () => {
+  const handler = fn("handler", 20);
+  const [routeA, routeB] = [fn("routeA", 50), fn("routeB", 60)];
+  const b = new ProfileBuilder("main");
+  b.addSample([IDLE_FRAME], 10);
+  b.addSample([handler], 4); // after the wait under routeA
+  b.addSample([IDLE_FRAME], 10);
+  b.addSample([handler], 6); // after the wait under routeB
+  const p = chargeAwaits(b.build(), 0, [wait(0, 10, [routeA, handler], 21), wait(14, 24, [routeB, handler], 21)]);
+  const m = byStack(p);
+  assert.equal(m.get("routeA > handler"), 4);
+  assert.equal(m.get("routeB > handler"), 6);
+});
+
 test("awaitedName() names what an await waits for", () => {
   assert.equal(awaitedName("  const res = await fetch(url);", 21), "fetch");
   assert.equal(awaitedName("  await Promise.all([a(), b()]);", 9), "Promise.all");
