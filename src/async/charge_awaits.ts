@@ -193,27 +193,21 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
     const frame = built.frames[f];
     return frame !== undefined && (frame.kind === "js" || frame.kind === "native") && frameOrigin(frame) === "runtime";
   };
-  // Per stack: its frames outermost first from the resumed function on, and that function; null when none.
-  const shapes = new Map<number, { frames: number[]; fn: number } | null>();
-  const shape = (stack: number) => {
-    let got = shapes.get(stack);
-    if (got !== undefined) return got;
-    const frames: number[] = [];
-    for (let s = stack; s >= 0 && s < frameOf.length; s = parent[s]!) frames.push(frameOf[s]!);
-    frames.reverse();
-    let k = 0;
-    while (k < frames.length && isRuntime(frames[k]!)) k++;
-    got = k < frames.length && byFn.has(frames[k]!) ? { frames: frames.slice(k), fn: frames[k]! } : null;
-    shapes.set(stack, got);
-    return got;
-  };
+  // Per stack: the stack of its bottom frame past the runtime's, or -1. A
+  // stack's parent was interned before it, so one pass in id order does.
+  const firstOwn = new Int32Array(frameOf.length);
+  for (let s = 0; s < frameOf.length; s++) {
+    const p = parent[s]!;
+    const below = p >= 0 ? firstOwn[p]! : -1;
+    firstOwn[s] = below !== -1 ? below : isRuntime(frameOf[s]!) ? -1 : s;
+  }
   const rerooted = new Map<string, number>();
   return (stack, t) => {
-    // Stacks added after the waits were interned have no shape: they are none of the program's.
+    // Stacks added after the waits were interned are none of the program's.
     if (stack < 0 || stack >= frameOf.length) return stack;
-    const got = shape(stack);
-    if (got === null) return stack;
-    const list = byFn.get(got.fn)!;
+    const own = firstOwn[stack]!;
+    const list = own === -1 ? undefined : byFn.get(frameOf[own]!);
+    if (list === undefined) return stack;
     let latest: Interned | undefined;
     for (let lo = 0, hi = list.length - 1; lo <= hi; ) {
       const mid = (lo + hi) >> 1;
@@ -228,8 +222,10 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
     const key = `${stack}:${callers}`;
     let out = rerooted.get(key);
     if (out === undefined) {
+      const frames: number[] = [];
+      for (let s = stack; s !== parent[own]; s = parent[s]!) frames.push(frameOf[s]!);
       out = callers;
-      for (const f of got.frames) out = b.internStack(out, f);
+      for (let k = frames.length - 1; k >= 0; k--) out = b.internStack(out, frames[k]!);
       rerooted.set(key, out);
     }
     return out;
