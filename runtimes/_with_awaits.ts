@@ -8,7 +8,7 @@
  */
 import type { Backend, BackendStartOptions, Recording } from "../src/backend.ts";
 import { type AwaitTracker, matchSampledFrames } from "../src/async/await_tracker.ts";
-import { chargeAwaits } from "../src/async/charge_awaits.ts";
+import { type AwaitWait, chargeAwaits } from "../src/async/charge_awaits.ts";
 import { labelProfileAwaits, type ReadSource } from "../src/async/label_awaits.ts";
 
 /** How a backend records waits and finishes a charged recording. */
@@ -23,6 +23,8 @@ export interface AwaitRecording {
   readonly finish?: (recording: Recording) => Promise<Recording>;
   /** Reads a source file, to name what each `await` waited for (`[await] fetch`). */
   readonly readSource?: ReadSource;
+  /** Gives the waits' frames the positions the runtime's stack traces left out (Deno). */
+  readonly placeWaits?: (waits: AwaitWait[]) => AwaitWait[];
 }
 
 /**
@@ -42,7 +44,8 @@ export function withAwaits(sampler: Backend, how: AwaitRecording): Backend {
   const charged = (recording: Recording, t: { tracker: AwaitTracker; end: number } | undefined): Recording => {
     if (!t) return recording;
     const { profile, durationMs } = recording;
-    return { ...recording, profile: chargeAwaits(profile, t.end - durationMs, matchSampledFrames(profile, t.tracker.waits())) };
+    const waits = how.placeWaits ? how.placeWaits(t.tracker.waits()) : t.tracker.waits();
+    return { ...recording, profile: chargeAwaits(profile, t.end - durationMs, matchSampledFrames(profile, waits)) };
   };
   const take = () => {
     const t = tracker;

@@ -6,12 +6,12 @@
  */
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import type { Backend, Recording } from "../../src/backend.ts";
+import type { Backend } from "../../src/backend.ts";
 import { inspectorBackend } from "../_inspector_backend.ts";
 import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
 import { readTextFile as readText } from "../_files.ts";
-import { denoCacheDir, denoEmitMaps } from "../../src/sourcemap/deno_cache.ts";
-import { placeAtNames } from "../../src/sourcemap/definitions.ts";
+import { placeWaitFrames, sourceOutline } from "../../src/async/place_frames.ts";
+import { denoCacheDir, denoEmitMaps, denoEmits } from "../../src/sourcemap/deno_cache.ts";
 import { toolPathsFrom } from "../../src/tool_paths.ts";
 import { withAwaits } from "../_with_awaits.ts";
 import { trackDenoAwaits } from "./awaits.ts";
@@ -30,6 +30,7 @@ declare const Deno: { version: { deno: string } };
  * ```
  */
 export function denoBackend(): Backend {
+  const denoDir = denoCacheDir(process.env, process.platform, process.env.HOME ?? process.env.USERPROFILE ?? "");
   const sampler = inspectorBackend({
     name: "deno",
     runtimeVersion: Deno.version.deno,
@@ -38,11 +39,15 @@ export function denoBackend(): Backend {
     cpuTimeMs: processCpuTimeMs,
     // Deno's inspector reports positions in the transpiled JavaScript; the
     // maps of TypeScript modules are in Deno's emit cache.
-    mapSources: { readText, fallback: denoEmitMaps(denoCacheDir(process.env, process.platform, process.env.HOME ?? process.env.USERPROFILE ?? ""), readText) },
+    mapSources: { readText, fallback: denoEmitMaps(denoDir, readText) },
   });
   // Deno's stack traces name the TypeScript, as the mapped samples do: waits are charged after mapping.
   const toolPaths = toolPathsFrom(import.meta.url, fileURLToPath);
-  // The frames the waits bring (a module's top level, named by a stack trace without its line) are placed as the sampled ones were.
-  const finish = async (r: Recording): Promise<Recording> => ({ ...r, profile: placeAtNames(r.profile, readText) });
-  return withAwaits(sampler, { track: (minMs) => trackDenoAwaits({ minMs, toolPaths }), finish, readSource: readText });
+  // They leave out where each function starts: found from the source, as the CLI does.
+  const outline = sourceOutline(readText, denoEmits(denoDir, readText));
+  return withAwaits(sampler, {
+    track: (minMs) => trackDenoAwaits({ minMs, toolPaths }),
+    placeWaits: (waits) => placeWaitFrames(waits, outline),
+    readSource: readText,
+  });
 }

@@ -164,17 +164,26 @@ function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string)
       // Made by a builtin (`.then`, `Promise.all`), the runtime, a library or tsprof: not the user's `await`.
       if (topFile === undefined || !isUserFile(topFile)) continue;
       const stack: Frame[] = [];
+      const calls: ({ line: number; col: number } | null)[] = [];
+      let unplaced = false;
       for (let k = sites.length - 1; k >= first; k--) {
         const site = sites[k] as CallSite;
         const file = fileOf(site);
         if (file === undefined || codeOrigin(file) === "runtime") continue;
-        stack.push(siteFrame(site, file));
+        const frame = siteFrame(site, file);
+        stack.push(frame);
+        const line = site.getLineNumber();
+        const col = site.getColumnNumber();
+        const call = frame.line === undefined && typeof line === "number" && typeof col === "number" ? { line, col } : null;
+        if (call) unplaced = true;
+        calls.push(call);
       }
       waits.push({
         start: kept[i] as number,
         end: kept[i + 1] as number,
         stack,
         at: { file: topFile, line: top.getLineNumber() ?? 1, col: top.getColumnNumber() ?? 1 },
+        ...(unplaced ? { calls } : {}),
       });
     }
   } finally {

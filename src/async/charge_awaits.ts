@@ -58,6 +58,12 @@ export interface AwaitWait {
   readonly stack: readonly Frame[];
   /** Where the `await` is. */
   readonly at: { readonly file: string; readonly line: number; readonly col: number };
+  /**
+   * Where each frame of `stack` was in its function when the stack was
+   * taken, for the frames whose function's own position the runtime did not
+   * tell (Deno); `null` for the others. See `place_frames.ts`.
+   */
+  readonly calls?: readonly ({ readonly line: number; readonly col: number } | null)[];
 }
 
 /** Name of the frame for the time an `await` waited. */

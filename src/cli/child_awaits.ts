@@ -6,10 +6,14 @@
  * @module
  */
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import process from "node:process";
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
+import { placeWaitFrames, sourceOutline } from "../async/place_frames.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
+import { denoCacheDir, denoEmits } from "../sourcemap/deno_cache.ts";
 import { readText } from "./source_maps.ts";
 
 /**
@@ -31,7 +35,9 @@ export function chargeChildAwaits(session: Session, outFile: string): Session {
   if (!main || !Array.isArray(noted.waits) || typeof noted.end !== "number") return session;
   const marked = typeof noted.mark === "number" ? markedAt(main) : undefined;
   const start = marked !== undefined ? noted.mark! - marked : noted.end - profileTotal(main);
-  const charged = chargeAwaits(main, start, matchSampledFrames(main, noted.waits));
+  // Deno's stack traces leave out where each function starts: found from the source.
+  const outline = sourceOutline(readText, denoEmits(denoCacheDir(process.env, process.platform, homedir()), readText));
+  const charged = chargeAwaits(main, start, matchSampledFrames(main, placeWaitFrames(noted.waits, outline)));
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
 }
 

@@ -22,13 +22,31 @@ const TS_LIKE = /\.(?:ts|mts|cts|tsx|jsx)$/;
  * ```
  */
 export function denoEmitMaps(denoDir: string, readText: ReadText): MapFetcher {
+  const emitted = denoEmits(denoDir, readText);
+  return (file) => {
+    const e = emitted(file);
+    return e === undefined ? undefined : mapOfCode(e.code, e.path, readText);
+  };
+}
+
+/**
+ * The JavaScript Deno made of a TypeScript `file` and where it is cached;
+ * `undefined` for other files and when nothing is cached.
+ *
+ * @example
+ * ```ts
+ * import { denoEmits } from "./deno_cache.ts";
+ * denoEmits("/home/me/.cache/deno", () => undefined)("/app/main.ts"); // undefined: nothing cached
+ * ```
+ */
+export function denoEmits(denoDir: string, readText: ReadText): (file: string) => { readonly code: string; readonly path: string } | undefined {
   return (file) => {
     const path = toPath(file);
     if (path === undefined || !TS_LIKE.test(path)) return undefined;
     // Windows paths are cached without the drive's colon.
     const emitted = `${denoDir}/gen/file/${path.replace(/^\/+/, "").replace(/^([A-Za-z]):/, "$1")}.js`;
     const code = readText(emitted);
-    return code === undefined ? undefined : mapOfCode(code, emitted, readText);
+    return code === undefined ? undefined : { code, path: emitted };
   };
 }
 
