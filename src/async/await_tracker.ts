@@ -199,9 +199,10 @@ function fileOf(site: CallSite): string | undefined {
 
 /** The function of a call site, at its first token where the runtime tells it (V8's `getEnclosing*`). */
 function siteFrame(site: CallSite, file: string): Frame {
-  const name = site.getFunctionName() || "(anonymous)";
   const line = site.getEnclosingLineNumber?.();
   const col = site.getEnclosingColumnNumber?.();
+  // A module's top level, named as the sampled frames name it (see v8Frame).
+  const name = site.getFunctionName() || (line === 1 && col === 1 ? "(module)" : "(anonymous)");
   return typeof line === "number" && typeof col === "number" ? { name, file, line, col, kind: "js" } : { name, file, kind: "js" };
 }
 

@@ -26,8 +26,9 @@
  * runs again from the microtask queue, so the sampler sees it at the bottom
  * of its stack (under the runtime's frames at most), cut off from its
  * callers. Such a sample goes under the logical callers of that function's
- * latest wait to have ended by then, as the function's first run and its
- * waits are, so that a function's work sits in one place of the tree.
+ * latest wait to have ended by then (its first, before any has), as the
+ * function's first run and its waits are, so that a function's work sits in
+ * one place of the tree.
  *
  * @module
  */
@@ -222,7 +223,10 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    const callers = latest === undefined ? -1 : parent[latest.fn]!;
+    // None yet: the clocks of the waits and the samples agree within a
+    // sample or so, and the function's first wait is the one it resumed from.
+    latest ??= list[0]!;
+    const callers = parent[latest.fn]!;
     // The function's first run is under its callers already; a wait without callers adds none.
     if (callers < 0) return stack;
     const key = `${stack}:${callers}`;

@@ -32,7 +32,7 @@ export type SourceOutline = (file: string) => { readonly spans: readonly Functio
  *   calls: [{ line: 2, col: 9 }],
  * };
  * const [w] = placeWaitFrames([wait], () => ({ spans: [], lines: ["", "await main();"] }));
- * w!.stack[0]; // { name: "(anonymous)", file: "/app/a.ts", kind: "js", line: 1, col: 1 }: the module
+ * w!.stack[0]; // { name: "(module)", file: "/app/a.ts", kind: "js", line: 1, col: 1 }
  * ```
  */
 export function placeWaitFrames(waits: readonly AwaitWait[], outline: SourceOutline): AwaitWait[] {
@@ -49,7 +49,7 @@ export function placeWaitFrames(waits: readonly AwaitWait[], outline: SourceOutl
       const o = outlineOf(frame.file);
       if (o === undefined) return frame;
       const span = enclosingSpan(o.spans, call);
-      if (span === undefined) return { ...frame, line: 1, col: 1 };
+      if (span === undefined) return { ...frame, name: "(module)", line: 1, col: 1 };
       const name = declaredName(frame.name);
       const text = o.lines[span.start.line - 1];
       const col = name !== undefined && text !== undefined ? nameColumn(text, name, span.start.col) ?? nameAfter(text, name, span.start.col) : undefined;

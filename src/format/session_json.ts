@@ -208,6 +208,8 @@ function profileFromJson(data: unknown, at: string): Profile {
       if (!(Number.isSafeInteger(fo[k]) && (fo[k] as number) >= 1)) throw new TypeError(`"${at}.frames[${i}].${k}" must be a positive integer`);
       frame[k] = fo[k] as number;
     }
+    // Sessions before 0.2 named a module's top level as V8 does (see v8Frame).
+    if (frame.name === "(anonymous)" && frame.kind === "js" && frame.file !== undefined && frame.line === 1 && frame.col === 1) frame.name = "(module)";
     return frame;
   });
   const stacks = asObject(p.stacks, `"${at}.stacks"`);

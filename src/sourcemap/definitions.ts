@@ -145,7 +145,12 @@ export function placeAtNames(profile: Profile, readText: ReadText): Profile {
     // position: it is the module, which starts the file, as before the await.
     if (frame.line === undefined && frame.name === "(anonymous)" && toPath(frame.file) !== undefined) {
       changed = true;
-      return { ...frame, line: 1, col: 1 };
+      return { ...frame, name: "(module)", line: 1, col: 1 };
+    }
+    // A module's top level is "(module)" (see v8Frame), whichever way its frame came.
+    if (frame.name === "(anonymous)" && frame.line === 1 && frame.col === 1) {
+      changed = true;
+      return { ...frame, name: "(module)" };
     }
     if (frame.line === undefined || frame.col === undefined) return frame;
     const name = declaredName(frame.name);

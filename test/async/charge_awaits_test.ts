@@ -90,6 +90,15 @@ test("chargeAwaits() puts a function's work after an await under its callers, as
   assert.equal(profileTotal(p), 50);
 });
 
+test("chargeAwaits() puts resumed work under the callers even where the clocks put its first sample before the wait's end", () => {
+  const handler = fn("handler", 20);
+  const b = new ProfileBuilder("main");
+  b.addSample([IDLE_FRAME], 30);
+  b.addSample([handler], 4); // [30, 34): the wait ended at 34.5 by the waits' clock
+  const m = byStack(chargeAwaits(b.build(), 0, [wait(1, 34.5, [main, handler], 21)]));
+  assert.equal(m.get("main > handler"), 4);
+});
+
 test("chargeAwaits() puts resumed work under the callers of the wait that ended just before it", () => {
   const handler = fn("handler", 20);
   const [routeA, routeB] = [fn("routeA", 50), fn("routeB", 60)];

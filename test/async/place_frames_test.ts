@@ -64,7 +64,7 @@ test("placeWaitFrames() places the frames a stack trace left without a position:
   };
   const outline = sourceOutline((p) => (p === FILE ? SOURCE : undefined), (f) => (f === FILE ? { code: emitted(), path: EMIT } : undefined));
   const [w] = placeWaitFrames([wait], outline);
-  assert.deepEqual(w!.stack.map((f) => `${f.name}@${f.line}:${f.col}`), ["(anonymous)@1:1", "(anonymous)@7:23", "ticks@3:16", "done@9:3"]);
+  assert.deepEqual(w!.stack.map((f) => `${f.name}@${f.line}:${f.col}`), ["(module)@1:1", "(anonymous)@7:23", "ticks@3:16", "done@9:3"]);
   assert.equal("calls" in w!, false, "the calls are used up");
   // A file that cannot be read keeps its frames as they came.
   const [same] = placeWaitFrames([wait], () => undefined);

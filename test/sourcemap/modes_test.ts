@@ -144,7 +144,7 @@ for (const p of EMBEDDED) {
       const session = embedded([...p.argv, p.script], mode);
       assertPositions(session, ALL, p.legacy);
       // The module's top level, resumed after its top-level await, keeps its place too.
-      const entry = session.profiles[0]!.frames.filter((f) => f.file === join(DIR, p.script) && f.name === "(anonymous)");
+      const entry = session.profiles[0]!.frames.filter((f) => f.file === join(DIR, p.script) && (f.name === "(module)" || f.name === "(anonymous)"));
       for (const f of entry) assert.ok(f.line !== undefined, `the module frame has a position: ${JSON.stringify(entry)}`);
     });
   }

@@ -211,7 +211,7 @@ test("placeAtNames() moves V8 frames to their names, keeps frames already there,
   b.addSample([js("(anonymous)", "/app/a.ts"), js("work", "/app/a.ts", 2, 14)], 1);
   b.addSample([js("(anonymous)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 9)], 1);
   const after = placeAtNames(b.build(), () => source);
-  assert.deepEqual(after.frames, [js("(anonymous)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 3)]);
+  assert.deepEqual(after.frames, [js("(module)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 3)]);
   assert.equal(after.stacks.length, 3, "the frames that became equal merged");
   const unchanged = new ProfileBuilder("main");
   unchanged.addSample([js("work", "/app/a.ts", 2, 10)], 1);
