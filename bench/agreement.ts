@@ -7,7 +7,7 @@
 // beside them, to tell what the engine loses from what tsprof does.
 // Usage: node --import tsx bench/agreement.ts [--rounds N] [--out FILE]
 import { spawnSync } from "node:child_process";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,7 +70,7 @@ const f2 = (x: number) => x.toFixed(2);
 const lines = [
   "# Cross-runtime agreement",
   "",
-  `Measured ${new Date().toISOString()} by \`node --import tsx bench/agreement.ts --rounds ${rounds}\` on ${cpus().length} × ${cpus()[0]?.model ?? "?"} (shared, loaded); ${rounds} interleaved rounds.`,
+  `Measured ${new Date().toISOString()} by \`node --import tsx bench/agreement.ts --rounds ${rounds}\` on ${cpus().length} × ${cpus()[0]?.model ?? "?"} (load average ${loadavg()[0]!.toFixed(2)} at the end, its own runs included); ${rounds} interleaved rounds.`,
   "",
   "Hot function: tsprof's time for it / the script's own measurement around its calls (median, min–max); idle as a share of the duration (median).",
   "",
