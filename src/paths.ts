@@ -108,6 +108,24 @@ export function frameOrigin(frame: { readonly file?: string | undefined; readonl
   return codeOrigin(frame.file);
 }
 
+/** Kinds of frames that stand for no code: idle, GC, the runtime's own time, a tree's root, `[self]`. */
+const NO_CODE_KINDS: ReadonlySet<string> = new Set(["idle", "gc", "program", "root", "self"]);
+
+/**
+ * Whether a frame is the runtime's code (its JavaScript or a builtin), not
+ * the program's and not a pseudo-frame such as `(idle)`.
+ *
+ * @example
+ * ```ts
+ * import { isRuntimeCode } from "./paths.ts";
+ * isRuntimeCode({ kind: "js", file: "node:internal/timers" }); // true
+ * isRuntimeCode({ kind: "idle" }); // false
+ * ```
+ */
+export function isRuntimeCode(frame: { readonly file?: string | undefined; readonly kind: string }): boolean {
+  return !NO_CODE_KINDS.has(frame.kind) && frameOrigin(frame) === "runtime";
+}
+
 /**
  * The package a library file belongs to: `lodash`, `@scope/pkg` (scoped
  * names whole), the host of a remote module, or the runtime module

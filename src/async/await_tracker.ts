@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { Frame } from "../format/types.ts";
+import { type Frame, topLevelName } from "../format/types.ts";
 import { codeOrigin, normalizeFile } from "../paths.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 
@@ -201,8 +201,7 @@ function fileOf(site: CallSite): string | undefined {
 function siteFrame(site: CallSite, file: string): Frame {
   const line = site.getEnclosingLineNumber?.();
   const col = site.getEnclosingColumnNumber?.();
-  // A module's top level, named as the sampled frames name it (see v8Frame).
-  const name = site.getFunctionName() || (line === 1 && col === 1 ? "(module)" : "(anonymous)");
+  const name = topLevelName(site.getFunctionName() ?? "", file, line ?? undefined, col ?? undefined);
   return typeof line === "number" && typeof col === "number" ? { name, file, line, col, kind: "js" } : { name, file, kind: "js" };
 }
 

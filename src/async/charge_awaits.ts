@@ -34,7 +34,7 @@
  */
 import { internInto, ProfileBuilder } from "../format/builder.ts";
 import type { Frame, Profile } from "../format/types.ts";
-import { frameOrigin } from "../paths.ts";
+import { isRuntimeCode } from "../paths.ts";
 
 /**
  * One wait of an `await`: when it suspended and resumed, on the clock of
@@ -196,10 +196,7 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
   }
   if (byFn.size === 0) return (stack) => stack;
   for (const list of byFn.values()) list.sort((x, y) => x.end - y.end);
-  const isRuntime = (f: number) => {
-    const frame = built.frames[f];
-    return frame !== undefined && (frame.kind === "js" || frame.kind === "native") && frameOrigin(frame) === "runtime";
-  };
+  const isRuntime = (f: number) => isRuntimeCode(built.frames[f]!);
   // Per stack: the stack of its bottom frame past the runtime's, or -1. A
   // stack's parent was interned before it, so one pass in id order does.
   const firstOwn = new Int32Array(frameOf.length);

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Frame } from "../format/types.ts";
+import { type Frame, MODULE_FRAME_NAME } from "../format/types.ts";
 import { mapOfCode, type ReadText, toPath } from "../sourcemap/map_source.ts";
 import { declaredName, nameColumn } from "../sourcemap/name_column.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
@@ -49,7 +49,7 @@ export function placeWaitFrames(waits: readonly AwaitWait[], outline: SourceOutl
       const o = outlineOf(frame.file);
       if (o === undefined) return frame;
       const span = enclosingSpan(o.spans, call);
-      if (span === undefined) return { ...frame, name: "(module)", line: 1, col: 1 };
+      if (span === undefined) return { ...frame, name: MODULE_FRAME_NAME, line: 1, col: 1 };
       const name = declaredName(frame.name);
       const text = o.lines[span.start.line - 1];
       const col = name !== undefined && text !== undefined ? nameColumn(text, name, span.start.col) ?? nameAfter(text, name, span.start.col) : undefined;

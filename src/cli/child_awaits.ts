@@ -6,15 +6,12 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import process from "node:process";
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { placeWaitFrames, sourceOutline } from "../async/place_frames.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
-import { denoCacheDir, denoEmits } from "../sourcemap/deno_cache.ts";
-import { readText } from "./source_maps.ts";
+import { denoEmitted, readText } from "./source_maps.ts";
 
 /**
  * The session with its main profile's idle time charged to the waits in
@@ -36,7 +33,7 @@ export function chargeChildAwaits(session: Session, outFile: string): Session {
   const marked = typeof noted.mark === "number" ? markedAt(main) : undefined;
   const start = marked !== undefined ? noted.mark! - marked : noted.end - profileTotal(main);
   // Deno's stack traces leave out where each function starts: found from the source.
-  const outline = sourceOutline(readText, denoEmits(denoCacheDir(process.env, process.platform, homedir()), readText));
+  const outline = sourceOutline(readText, denoEmitted());
   const charged = chargeAwaits(main, start, matchSampledFrames(main, placeWaitFrames(noted.waits, outline)));
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
 }

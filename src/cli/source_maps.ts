@@ -21,7 +21,7 @@ import process from "node:process";
 import type { Session } from "../format/types.ts";
 import type { V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importV8CpuProfile } from "../import/v8_cpuprofile.ts";
-import { denoCacheDir, denoEmitMaps } from "../sourcemap/deno_cache.ts";
+import { denoCacheDir, denoEmits, emitMaps } from "../sourcemap/deno_cache.ts";
 import { placeAtNames } from "../sourcemap/definitions.ts";
 import { mapJscProfile } from "../sourcemap/jsc.ts";
 import { firstMap, type MapFetcher, mapOfCode, mapsFromTable, toPath } from "../sourcemap/map_source.ts";
@@ -34,6 +34,9 @@ import type { FramesFirst } from "./frames_first.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
 export const readText: (path: string) => string | undefined = readTextFile;
+
+/** Deno's emit cache of this user, where the JavaScript of each TypeScript module is (see `deno_cache.ts`). */
+export const denoEmitted = (): ReturnType<typeof denoEmits> => denoEmits(denoCacheDir(process.env, process.platform, homedir()), readText);
 
 /**
  * Maps next to the code on disk, found through the code's last lines only
@@ -115,7 +118,7 @@ export function mapLoadedSession(session: Session): Session {
  * original sources (Deno maps the function positions itself).
  */
 export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefined): { profile: Profile; warnings: string[] } {
-  const cache = new SourceMapCache(firstMap(denoEmitMaps(denoCacheDir(process.env, process.platform, homedir()), readText), diskMaps));
+  const cache = new SourceMapCache(firstMap(emitMaps(denoEmitted(), readText), diskMaps));
   const packages = new PackageMaps();
   const premapped = premappedOrigins(cpu, cache, (files) => [...(entry ? [resolve(entry)] : []), ...packages.generatedFor(files)]);
   const profile = importV8CpuProfile(premapped.cpu, "main");

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Frame, FrameKind, Profile, Session, SessionMeta } from "./types.ts";
+import { type Frame, type FrameKind, type Profile, type Session, type SessionMeta, topLevelName } from "./types.ts";
 
 /**
  * The JSON form of a session.
@@ -208,8 +208,8 @@ function profileFromJson(data: unknown, at: string): Profile {
       if (!(Number.isSafeInteger(fo[k]) && (fo[k] as number) >= 1)) throw new TypeError(`"${at}.frames[${i}].${k}" must be a positive integer`);
       frame[k] = fo[k] as number;
     }
-    // Sessions before 0.2 named a module's top level as V8 does (see v8Frame).
-    if (frame.name === "(anonymous)" && frame.kind === "js" && frame.file !== undefined && frame.line === 1 && frame.col === 1) frame.name = "(module)";
+    // Sessions before 0.2 named a module's top level as V8 does.
+    if (frame.kind === "js" && frame.name === "(anonymous)") frame.name = topLevelName(frame.name, frame.file, frame.line, frame.col);
     return frame;
   });
   const stacks = asObject(p.stacks, `"${at}.stacks"`);

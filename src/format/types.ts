@@ -186,6 +186,31 @@ export interface Session {
  * ```
  */
 export const IDLE_FRAME: Frame = { name: "(idle)", kind: "idle" };
+
+/**
+ * The name of a module's (or script's) top-level code on every runtime:
+ * JavaScriptCore's. V8 leaves that code unnamed at the file's start, so
+ * {@linkcode topLevelName} names it so that the runtimes' profiles of one
+ * program start alike (and diff as one).
+ */
+export const MODULE_FRAME_NAME = "(module)";
+
+/**
+ * A function's name as a frame shows it: `(module)` for the unnamed code at
+ * a file's 1:1, `(anonymous)` for other unnamed code.
+ *
+ * @example
+ * ```ts
+ * import { topLevelName } from "./types.ts";
+ * topLevelName("", "/app/a.ts", 1, 1); // "(module)"
+ * topLevelName("", "/app/a.ts", 3, 9); // "(anonymous)"
+ * topLevelName("(anonymous)", "/app/a.ts", 1, 1); // "(module)": V8's name for it, as older sessions kept it
+ * ```
+ */
+export function topLevelName(name: string, file: string | undefined, line: number | undefined, col: number | undefined): string {
+  if (name !== "" && name !== "(anonymous)") return name;
+  return file && line === 1 && col === 1 ? MODULE_FRAME_NAME : "(anonymous)";
+}
 /**
  * Name of the pseudo-frame for garbage collection.
  *

@@ -6,7 +6,7 @@
  * @module
  */
 import { ProfileBuilder } from "../format/builder.ts";
-import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile } from "../format/types.ts";
+import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, topLevelName } from "../format/types.ts";
 import { fileMemo, normalizeFile } from "../paths.ts";
 import { busySpans } from "./gap_weights.ts";
 
@@ -107,10 +107,7 @@ export function v8Frame(cf: V8CallFrame, toFile: (url: string) => string = norma
     if (cf.functionName === "(program)") return PROGRAM_FRAME;
   }
   const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
-    // V8 gives a script's or module's top level no name and places it at
-    // its start; tsprof names it "(module)", as JavaScriptCore does, so that
-    // the runtimes' profiles of one program start alike (and diff as one).
-    name: cf.functionName || (cf.url && cf.lineNumber === 0 && cf.columnNumber === 0 ? "(module)" : "(anonymous)"),
+    name: topLevelName(cf.functionName, cf.url, cf.lineNumber + 1, cf.columnNumber + 1),
     kind: isBuiltin(cf) ? "native" : "js",
   };
   if (cf.url) frame.file = OLD_NODE_CORE.test(cf.url) ? `node:${cf.url.slice(0, -3)}` : toFile(cf.url);

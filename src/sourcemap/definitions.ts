@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Frame, Profile } from "../format/types.ts";
+import { type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import type { ReadText } from "./map_source.ts";
 import { toPath } from "./map_source.ts";
 import { declaredName, nameColumn } from "./name_column.ts";
@@ -97,7 +97,7 @@ export function placeAtDefinitions(profile: Profile, readText: ReadText): Profil
   const frames: Frame[] = profile.frames.map((frame) => {
     if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === "(anonymous)") return frame;
     // JavaScriptCore's frame for a module's top level: the module starts the file.
-    if (frame.name === "(module)") {
+    if (frame.name === MODULE_FRAME_NAME) {
       if (frame.line === 1 && frame.col === 1) return frame;
       changed = true;
       return { ...frame, line: 1, col: 1 };
@@ -145,12 +145,7 @@ export function placeAtNames(profile: Profile, readText: ReadText): Profile {
     // position: it is the module, which starts the file, as before the await.
     if (frame.line === undefined && frame.name === "(anonymous)" && toPath(frame.file) !== undefined) {
       changed = true;
-      return { ...frame, name: "(module)", line: 1, col: 1 };
-    }
-    // A module's top level is "(module)" (see v8Frame), whichever way its frame came.
-    if (frame.name === "(anonymous)" && frame.line === 1 && frame.col === 1) {
-      changed = true;
-      return { ...frame, name: "(module)" };
+      return { ...frame, name: MODULE_FRAME_NAME, line: 1, col: 1 };
     }
     if (frame.line === undefined || frame.col === undefined) return frame;
     const name = declaredName(frame.name);

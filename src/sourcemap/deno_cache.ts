@@ -22,7 +22,21 @@ const TS_LIKE = /\.(?:ts|mts|cts|tsx|jsx)$/;
  * ```
  */
 export function denoEmitMaps(denoDir: string, readText: ReadText): MapFetcher {
-  const emitted = denoEmits(denoDir, readText);
+  return emitMaps(denoEmits(denoDir, readText), readText);
+}
+
+/**
+ * The maps of the code a runtime emitted for each file (`emitted`, see
+ * {@linkcode denoEmits}), by the code's sourceMappingURL.
+ *
+ * @example
+ * ```ts
+ * import { emitMaps } from "./deno_cache.ts";
+ * const fetchMap = emitMaps(() => ({ code: "//# sourceMappingURL=data:application/json,%7B%7D", path: "/c/a.ts.js" }), () => undefined);
+ * fetchMap("/app/a.ts"); // { map: "{}", url: "/c/a.ts.js" }
+ * ```
+ */
+export function emitMaps(emitted: (file: string) => { readonly code: string; readonly path: string } | undefined, readText: ReadText): MapFetcher {
   return (file) => {
     const e = emitted(file);
     return e === undefined ? undefined : mapOfCode(e.code, e.path, readText);

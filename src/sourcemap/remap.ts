@@ -23,7 +23,7 @@
  */
 import { decodedMappings, FlattenMap, generatedPositionFor, type SourceMapInput, TraceMap, traceSegment } from "@jridgewell/trace-mapping";
 import { reinternProfile } from "../format/builder.ts";
-import type { Frame, Profile, Session } from "../format/types.ts";
+import { type Frame, MODULE_FRAME_NAME, type Profile, type Session } from "../format/types.ts";
 import { normalizeFile } from "../paths.ts";
 import type { MapFetcher } from "./map_source.ts";
 
@@ -120,9 +120,9 @@ type MutableFrame = { -readonly [K in keyof Frame]: Frame[K] };
 /** A frame's original position, or `undefined` when the map has none. */
 function mapFrame(frame: Frame, map: TraceMap, sources: readonly string[], names: boolean | "exact"): Frame | undefined {
   if (frame.line === undefined) return undefined;
-  // A whole script's function (V8's at 1:1, JavaScriptCore's "(module)")
+  // A whole script's function (named so on every runtime: see topLevelName)
   // is no function of any one original file, even when one starts there.
-  if (frame.name === "(module)" || (frame.line === 1 && frame.col === 1 && frame.name === "(anonymous)")) return undefined;
+  if (frame.name === MODULE_FRAME_NAME) return undefined;
   const line0 = frame.line - 1;
   const col0 = (frame.col ?? 1) - 1;
   const seg = traceSegment(map, line0, col0) as readonly number[] | null;

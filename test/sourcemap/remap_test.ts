@@ -37,7 +37,7 @@ const js = (name: string, file: string, line?: number, col?: number): Frame =>
 /** The app.js bundle as V8 reports it (positions at each function's parameter list). */
 function bundleProfile(): Profile {
   const b = new ProfileBuilder("main");
-  const top = js("(anonymous)", APP, 1, 1);
+  const top = js("(module)", APP, 1, 1);
   const checksum = js("checksum", APP, 2, 18);
   const tally = js("tally", APP, 12, 15);
   const now: Frame = { name: "now", kind: "native" };
@@ -82,7 +82,7 @@ test("remapProfile() maps frames and line ticks of a bundle into its original fi
   assert.deepEqual(after.frames[byName(after, "checksum")], js("checksum", MATH, 9, 17));
   assert.deepEqual(after.frames[byName(after, "tally")], js("tally", MAIN, 6, 10));
   // A bundle's top level is no function of any one original file.
-  assert.deepEqual(after.frames[byName(after, "(anonymous)")], js("(anonymous)", APP, 1, 1));
+  assert.deepEqual(after.frames[byName(after, "(module)")], js("(module)", APP, 1, 1));
   assert.deepEqual(after.frames[byName(after, "now")], { name: "now", kind: "native" });
   assert.deepEqual([...after.lines!.get(byName(after, "checksum"))!], [[13, 9], [12, 1]]);
   assert.deepEqual([...after.lines!.get(byName(after, "tally"))!], [[10, 5]]);
@@ -209,7 +209,7 @@ test("placeAtNames() moves V8 frames to their names, keeps frames already there,
   const source = "// a\nfunction work(): void {\n  run();\n}\nclass A {\n  method() {}\n}\n";
   const b = new ProfileBuilder("main");
   b.addSample([js("(anonymous)", "/app/a.ts"), js("work", "/app/a.ts", 2, 14)], 1);
-  b.addSample([js("(anonymous)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 9)], 1);
+  b.addSample([js("(module)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 9)], 1);
   const after = placeAtNames(b.build(), () => source);
   assert.deepEqual(after.frames, [js("(module)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 3)]);
   assert.equal(after.stacks.length, 3, "the frames that became equal merged");

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Frame } from "../../format/types.ts";
-import { frameOrigin } from "../../paths.ts";
+import { isRuntimeCode } from "../../paths.ts";
 import { type CallNode, sortByTime } from "../call_tree.ts";
 import { matches, perFrame, rebuildTree } from "./_tree.ts";
 
@@ -32,7 +32,6 @@ export interface TimelineOptions {
 }
 
 /** Frame kinds that stand for no code of their own: never removed as runtime code. */
-const PSEUDO_KINDS: ReadonlySet<string> = new Set(["idle", "gc", "program", "root", "self"]);
 
 /**
  * Removes the nodes whose frame `remove` picks, moving their callees up to
@@ -105,7 +104,7 @@ export function removeRuntimeFrames(root: CallNode, options: RemoveRuntimeFrames
  * ```
  */
 export function isRuntimeFrame(options: RemoveRuntimeFramesOptions = {}): (frame: Frame) => boolean {
-  return (f) => !PSEUDO_KINDS.has(f.kind) && frameOrigin(f) === "runtime" && !matches(options.showRegex, f.file);
+  return (f) => isRuntimeCode(f) && !matches(options.showRegex, f.file);
 }
 
 /**
