@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 
 // One ESM build for npm. Runtime modules stay external: `bun:jsc` and `node:*`
 // must be resolved by the runtime at hand, and each backend is loaded lazily.
-export const config = defineConfig({
+export const config = defineConfig([{
   entry: {
     mod: "mod.ts",
     cli: "src/cli/bin.ts",
@@ -45,6 +45,17 @@ export const config = defineConfig({
   // user's project, where a bare "@jridgewell/..." resolves to nothing: the
   // source-map packages (small, and loaded only when mapping) go inside.
   noExternal: [/^@jridgewell\//],
-});
+}, {
+  // CommonJS, for Node's --require: the one preload Node runs in every
+  // worker, `eval` workers included (--import skips those).
+  entry: { threads_preload: "src/cli/child/threads_preload.ts" },
+  format: ["cjs"],
+  outExtension: () => ({ js: ".cjs" }),
+  shims: true,
+  target: "node20",
+  platform: "node",
+  external: [/^node:/],
+  removeNodeProtocol: false,
+}]);
 
 export default config;

@@ -7,6 +7,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { threadId } from "node:worker_threads";
 import { type InstrumentFilter, shouldInstrument } from "./filter.ts";
 import { instrumentCode } from "./transform.ts";
 
@@ -14,6 +15,8 @@ import { instrumentCode } from "./transform.ts";
 export interface HooksData extends InstrumentFilter {
   /** URL of the module that exports `recorder`. */
   readonly recorderUrl: string;
+  /** Shared memory where the hooks write the id of the thread they run on. */
+  readonly thread?: Int32Array;
 }
 
 let data: HooksData | undefined;
@@ -21,6 +24,7 @@ let data: HooksData | undefined;
 /** Receives the settings from `module.register`. */
 export function initialize(d: HooksData): void {
   data = d;
+  if (d.thread) Atomics.store(d.thread, 0, threadId);
 }
 
 /** What a load hook returns. */

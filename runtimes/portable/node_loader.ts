@@ -17,7 +17,9 @@ import { instrumentCode } from "./transform.ts";
 
 /**
  * Starts instrumenting every module loaded from now on. The recorder must
- * exist already (import `./mod.ts` or `./recorder.ts` first).
+ * exist already (import `./mod.ts` or `./recorder.ts` first). Returns the
+ * id of the thread Node runs the hooks on where that is not the main
+ * thread (before Node 22.15): Node starts it with the first hooks registered.
  *
  * @example
  * ```ts
@@ -26,7 +28,7 @@ import { instrumentCode } from "./transform.ts";
  * await import("./app.ts");
  * ```
  */
-export function installNodeLoader(options: LoaderOptions = {}): void {
+export function installNodeLoader(options: LoaderOptions = {}): { readonly hooksThreadId?: number } {
   const fromSource = import.meta.url.endsWith(".ts");
   const filter = loaderFilter(options, import.meta.url, fileURLToPath);
   // From the npm build every entry sits in dist/, next to this chunk.
@@ -35,6 +37,7 @@ export function installNodeLoader(options: LoaderOptions = {}): void {
   // Node 22.15+ runs loaders in-thread (tsx too, whose hooks then come before
   // any off-thread ones): hook in the same way, for ESM and CommonJS alike.
   const registerHooks = (Module as unknown as { registerHooks?: (hooks: object) => void }).registerHooks;
+  let hooksThreadId: number | undefined;
   if (typeof registerHooks === "function") {
     registerHooks({
       load(url: string, context: object, nextLoad: (url: string, context: object) => LoadResult): LoadResult {
@@ -42,7 +45,10 @@ export function installNodeLoader(options: LoaderOptions = {}): void {
       },
     });
   } else {
-    register(fromSource ? "./node_hooks.ts" : "./portable_node_hooks.js", import.meta.url, { data });
+    // register() returns once the hooks' initialize has run.
+    const thread = new Int32Array(new SharedArrayBuffer(4));
+    register(fromSource ? "./node_hooks.ts" : "./portable_node_hooks.js", import.meta.url, { data: { ...data, thread } });
+    if (thread[0]! > 0) hooksThreadId = thread[0];
   }
   // CommonJS that loaders compile themselves (tsx's require hook) passes
   // through _compile only; what a hook instrumented already is left alone.
@@ -56,4 +62,5 @@ export function installNodeLoader(options: LoaderOptions = {}): void {
     }
     return compile.call(this, content, filename);
   };
+  return hooksThreadId === undefined ? {} : { hooksThreadId };
 }

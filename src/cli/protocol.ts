@@ -29,6 +29,11 @@ export interface ChildConfig {
    * should the entry need more than type stripping (see node_typescript.ts).
    */
   readonly tsxFallback?: string;
+  /**
+   * Set when tsx was given to Node with `--import`, as a direct `tsx` run
+   * has it: its module-hooks thread is the program's, not tsprof's.
+   */
+  readonly tsxImported?: true;
   /** Backend to record with; `auto` when absent. */
   readonly backend?: BackendName | "auto";
   /** Record where `await`s wait (see src/async/); on unless `false`. */

@@ -43,9 +43,9 @@ const TS_EXTENSIONS = /\.(?:ts|mts|cts|tsx)$/;
 const PROFILE_FILE = /\.(?:tsprof|cpuprofile|speedscope\.json|pb\.gz|pprof)$/i;
 
 /** A preload of the profiled process: in child/ from source, beside this module in the npm build. */
-function sibling(name: string): string {
+function sibling(name: string, extension = "js"): string {
   const fromSource = import.meta.url.endsWith(".ts");
-  return fileURLToPath(new URL(fromSource ? `./child/${name}.ts` : `./${name}.js`, import.meta.url));
+  return fileURLToPath(new URL(fromSource ? `./child/${name}.ts` : `./${name}.${extension}`, import.meta.url));
 }
 
 /** The argv that runs `command` under the profiler on `runtime`. */
@@ -57,13 +57,15 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
   const exec = process.execPath;
   switch (runtime) {
     case "node": {
-      const loader = TS_EXTENSIONS.test(script) && !nodeRunsScript(runtime, script, backend) ? ["--import", import.meta.resolve("tsx")] : [];
+      const loader = tsxImported(runtime, script, backend) ? ["--import", import.meta.resolve("tsx")] : [];
+      // The portable backend starts threads of its own: the program must not see their ids.
+      const threads = backend === "portable" ? ["--require", sibling("threads_preload", "cjs")] : [];
       // SIGUSR1 opens the inspector on a free port, quietly: how a stuck child is ended (stuck_child.ts).
-      return [exec, "--inspect-port=0", "--inspect-publish-uid=http", ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
+      return [exec, "--inspect-port=0", "--inspect-publish-uid=http", ...threads, ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
     }
     case "bun":
       // The portable backend records in-process and writes a session, as on Node.
-      if (backend === "portable") return [exec, "--preload", sibling("preload"), script, ...args];
+      if (backend === "portable") return [exec, "--preload", sibling("threads_preload", "cjs"), "--preload", sibling("preload"), script, ...args];
       return [
         exec, ...cpuProfFlags(dir, intervalMs),
         "--preload", sibling("bun_preload"), script, ...args,
@@ -82,6 +84,11 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
 /** Node runs the TypeScript script itself (see node_typescript.ts); the portable backend's hooks expect JavaScript. */
 function nodeRunsScript(runtime: RuntimeName, script: string | undefined, backend: ChildConfig["backend"]): boolean {
   return runtime === "node" && backend !== "portable" && script !== undefined && nodeRunsTypeScript(script);
+}
+
+/** Node is given tsx with `--import`: a TypeScript entry that Node does not run itself. */
+function tsxImported(runtime: RuntimeName, script: string | undefined, backend: ChildConfig["backend"]): boolean {
+  return runtime === "node" && script !== undefined && TS_EXTENSIONS.test(script) && !nodeRunsScript(runtime, script, backend);
 }
 
 function pathToImport(path: string): string {
@@ -114,6 +121,7 @@ export function runChild(
     command: [...command],
     ...(backend !== "auto" ? { backend } : {}),
     ...(!setup && nodeRunsScript(runtime, command[0], backend) ? { tsxFallback: import.meta.resolve("tsx") } : {}),
+    ...(!setup && tsxImported(runtime, command[0], backend) ? { tsxImported: true } : {}),
     ...(async ? {} : { async: false }),
     ...(setup ? { dir } : {}),
   };

@@ -136,3 +136,16 @@ test("tsprof --backend refuses another runtime's backend, and portable on Deno, 
     assert.match(p.stderr, /^tsprof: --backend portable needs a module loader hook/);
   }
 });
+
+test("tsprof --backend portable: the program sees the thread ids of a direct run, in every kind of worker (tsprof's own threads are not counted)", () => {
+  const script = join(SCRIPTS, "thread_ids.mjs");
+  // Plain JavaScript: run as `node thread_ids.mjs` / `bun thread_ids.mjs` would, with no loader.
+  const direct = run([process.execPath, script]);
+  assert.equal(direct.status, 0, direct.stderr);
+  const ids = (stdout: string) => JSON.parse(stdout.trim().split("\n")[0]!) as { file: { parent: number } };
+  // The direct run's numbering: the first worker is thread 1.
+  assert.equal(ids(direct.stdout).file.parent, 1, direct.stdout);
+  const profiled = tsprof(["--backend", "portable", script]);
+  assert.equal(profiled.status, 0, profiled.stderr);
+  assert.deepEqual(ids(profiled.stdout), ids(direct.stdout));
+}, { skip: onDeno, timeoutMs: 60_000 });

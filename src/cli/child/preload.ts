@@ -21,6 +21,7 @@ import { nodeCanRunEntry } from "../node_typescript.ts";
 import { noteLoadErrors } from "./load_errors.ts";
 import { phaseTimer } from "../timings.ts";
 import { coordinateWorkers, threadSettings, workerFlushes } from "./worker_threads.ts";
+import { noteOwnThread } from "./own_threads.ts";
 
 // A worker thread gets the settings from the main thread (see worker_threads.ts).
 const raw = threadSettings(process.env[CHILD_ENV]);
@@ -36,7 +37,11 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
     // The portable backend samples what instrumentation reports: instrument
     // every module loaded from here on (the script and its imports).
     if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") (await import("../../../runtimes/portable/bun_loader.ts")).installBunLoader();
-    else (await import("../../../runtimes/portable/node_loader.ts")).installNodeLoader();
+    else {
+      const { hooksThreadId } = (await import("../../../runtimes/portable/node_loader.ts")).installNodeLoader();
+      // Started by tsprof, unless tsx (which a direct run has too) started it first.
+      if (hooksThreadId !== undefined && !config.tsxImported) noteOwnThread(hooksThreadId);
+    }
   }
   const stopSync = backend.stopSync?.bind(backend);
   if (!stopSync) throw new Error(`tsprof: the ${backend.name} backend cannot stop synchronously`);
