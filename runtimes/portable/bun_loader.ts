@@ -42,6 +42,9 @@ export function installBunLoader(options: LoaderOptions = {}): void {
   const fromSource = import.meta.url.endsWith(".ts");
   const filter = loaderFilter(options, import.meta.url, fileURLToPath);
   const recorderSpecifier = fileURLToPath(new URL(fromSource ? "./recorder.ts" : "./portable.js", import.meta.url));
+  // esbuild starts its service (a worker thread) at its first transform:
+  // now, rather than inside the first module the program imports.
+  transformSync("", { loader: "js" });
   Bun.plugin({
     name: "tsprof-portable",
     setup(build) {

@@ -138,14 +138,15 @@ test("tsprof --backend refuses another runtime's backend, and portable on Deno, 
 });
 
 test("tsprof --backend portable: the program sees the thread ids of a direct run, in every kind of worker (tsprof's own threads are not counted)", () => {
-  const script = join(SCRIPTS, "thread_ids.mjs");
-  // Plain JavaScript: run as `node thread_ids.mjs` / `bun thread_ids.mjs` would, with no loader.
-  const direct = run([process.execPath, script]);
-  assert.equal(direct.status, 0, direct.stderr);
-  const ids = (stdout: string) => JSON.parse(stdout.trim().split("\n")[0]!) as { file: { parent: number } };
-  // The direct run's numbering: the first worker is thread 1.
-  assert.equal(ids(direct.stdout).file.parent, 1, direct.stdout);
-  const profiled = tsprof(["--backend", "portable", script]);
-  assert.equal(profiled.status, 0, profiled.stderr);
-  assert.deepEqual(ids(profiled.stdout), ids(direct.stdout));
+  // An ES module, and CommonJS, whose top level runs inside the module loader the backend wraps.
+  for (const name of ["thread_ids.mjs", "thread_ids.cjs"]) {
+    const script = join(SCRIPTS, name);
+    // Plain JavaScript: run as `node thread_ids.mjs` / `bun thread_ids.mjs` would, with no loader.
+    const direct = run([process.execPath, script]);
+    assert.equal(direct.status, 0, direct.stderr);
+    const ids = (stdout: string) => JSON.parse(stdout.trim().split("\n")[0]!) as { eval: { parent: number } };
+    const profiled = tsprof(["--backend", "portable", script]);
+    assert.equal(profiled.status, 0, profiled.stderr);
+    assert.deepEqual(ids(profiled.stdout), ids(direct.stdout), name);
+  }
 }, { skip: onDeno, timeoutMs: 60_000 });

@@ -8,9 +8,12 @@
  * (`worker.threadId`, and `threadId` inside the worker) is told as if they
  * had never started.
  *
- * A worker is tsprof's when tsprof's own code is on the stack that creates
- * it. Their ids live in shared memory handed to every worker, so that one
- * tsprof starts later counts in every thread.
+ * A worker is tsprof's when it starts while tsprof sets up, before the
+ * program's code runs: from {@link hideOwnThreads}, the first preload, to
+ * {@link endOwnThreads}, at the end of the last. (tsprof's code on the stack
+ * would not tell: its loader hooks are on the stack of every module the
+ * program evaluates.) The ids live in shared memory that every worker
+ * gets.
  *
  * On Bun a worker runs no preload unless its constructor is given one, and a
  * module's `import { Worker } from "node:worker_threads"` is bound when that
@@ -21,8 +24,6 @@
  * @module
  */
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
-import { toolPathsFrom } from "../../tool_paths.ts";
 
 type Threads = typeof import("node:worker_threads");
 // deno-lint-ignore no-explicit-any
@@ -33,6 +34,10 @@ const require = createRequire(import.meta.url);
 const KEY = "tsprof.ownThreads";
 /** Room for tsprof's threads: a handful in practice. */
 const CAPACITY = 32;
+/** The shared list: [setting up (1) or not (0), count, ids...]. */
+const SETTING_UP = 0;
+const COUNT = 1;
+const IDS = 2;
 
 /**
  * `real` as the program would see it: tsprof's threads below it not counted.
@@ -51,45 +56,28 @@ export function visibleThreadId(real: number, own: ArrayLike<number>): number {
   return real - below;
 }
 
-/**
- * True when a stack (an `Error`'s, its first line the error and its second
- * the frame that made it) passes through any of `toolPaths`.
- *
- * @example
- * ```ts
- * fromToolCode("Error\n    at new Worker (/t/dist/a.js:1:1)\n    at start (/t/dist/b.js:2:2)", ["/t/dist/"]); // true
- * ```
- */
-export function fromToolCode(stack: string, toolPaths: readonly string[]): boolean {
-  const callers = stack.replaceAll("file://", "").split("\n").slice(2);
-  return callers.some((line) => toolPaths.some((p) => line.includes(p)));
-}
-
-/** The list [count, ids...] as the ids. */
+/** The ids in the shared list. */
 function idsOf(list: Int32Array): Int32Array {
-  return list.subarray(1, 1 + Math.min(Atomics.load(list, 0), CAPACITY));
+  return list.subarray(IDS, IDS + Math.min(Atomics.load(list, COUNT), CAPACITY));
 }
 
 function note(list: Int32Array, id: number): void {
   if (id <= 0) return;
-  const at = Atomics.add(list, 0, 1);
-  if (at < CAPACITY) Atomics.store(list, 1 + at, id);
+  const at = Atomics.add(list, COUNT, 1);
+  if (at < CAPACITY) Atomics.store(list, IDS + at, id);
 }
 
 /**
  * Replaces a worker class with one that tells ids without tsprof's threads,
- * notes the workers tsprof's code creates, and (Bun) gives the program's
- * workers `preload` so that the same happens inside them.
+ * notes the workers started while tsprof sets up, and (Bun) gives the
+ * program's workers `preload` so that the same happens inside them.
  */
-function wrap<W extends WorkerClass>(Original: W, list: Int32Array, toolPaths: readonly string[], preload: string | undefined): W {
+function wrap<W extends WorkerClass>(Original: W, list: Int32Array, preload: string | undefined): W {
   const realId = (w: object): number => Reflect.get(Original.prototype, "threadId", w) as number;
   class Worker extends Original {
     // deno-lint-ignore no-explicit-any
     constructor(...args: any[]) {
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 64;
-      const ours = fromToolCode(new Error().stack ?? "", toolPaths);
-      Error.stackTraceLimit = limit;
+      const ours = Atomics.load(list, SETTING_UP) === 1;
       const [what, options] = args as [unknown, { preload?: string[] | string } | undefined];
       const given = options?.preload === undefined ? [] : [options.preload].flat();
       super(what, ours || preload === undefined ? options : { ...options, preload: [preload, ...given] }, ...args.slice(2));
@@ -107,17 +95,17 @@ function wrap<W extends WorkerClass>(Original: W, list: Int32Array, toolPaths: r
 
 function install(list: Int32Array, preload: string | undefined): void {
   const threads = require("node:worker_threads") as Threads;
-  const toolPaths = toolPathsFrom(import.meta.url, (u) => fileURLToPath(u));
-  threads.Worker = wrap(threads.Worker as unknown as WorkerClass, list, toolPaths, preload) as unknown as Threads["Worker"];
+  threads.Worker = wrap(threads.Worker as unknown as WorkerClass, list, preload) as unknown as Threads["Worker"];
   const web = globalThis as unknown as { Worker?: WorkerClass };
-  if (typeof web.Worker === "function") web.Worker = wrap(web.Worker, list, toolPaths, preload);
+  if (typeof web.Worker === "function") web.Worker = wrap(web.Worker, list, preload);
   // Node: modules that imported `Worker` or `threadId` already see the new values.
   (require("node:module") as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports?.();
 }
 
 /**
  * In the main thread, before tsprof starts any thread: from here on, the
- * program sees thread ids as in a direct run. `workerPreload` is the module
+ * program sees thread ids as in a direct run, and the workers started until
+ * {@link endOwnThreads} are tsprof's. `workerPreload` is the module
  * that calls {@link seeOwnThreads} inside each worker, where the runtime
  * does not preload workers itself (Bun).
  *
@@ -128,9 +116,25 @@ function install(list: Int32Array, preload: string | undefined): void {
  */
 export function hideOwnThreads(workerPreload?: string): void {
   const threads = require("node:worker_threads") as Threads;
-  const list = new Int32Array(new SharedArrayBuffer(4 * (CAPACITY + 1)));
+  const list = new Int32Array(new SharedArrayBuffer(4 * (IDS + CAPACITY)));
+  list[SETTING_UP] = 1;
   threads.setEnvironmentData(KEY, list.buffer as SharedArrayBuffer);
   install(list, workerPreload);
+}
+
+/**
+ * Says that tsprof has set up and the program's code comes next: workers
+ * started from now on are the program's. Does nothing before
+ * {@link hideOwnThreads}.
+ *
+ * @example
+ * ```ts
+ * endOwnThreads(); // after the backend has started
+ * ```
+ */
+export function endOwnThreads(): void {
+  const list = sharedList();
+  if (list) Atomics.store(list, SETTING_UP, 0);
 }
 
 /**

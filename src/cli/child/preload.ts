@@ -21,7 +21,7 @@ import { nodeCanRunEntry } from "../node_typescript.ts";
 import { noteLoadErrors } from "./load_errors.ts";
 import { phaseTimer } from "../timings.ts";
 import { coordinateWorkers, threadSettings, workerFlushes } from "./worker_threads.ts";
-import { noteOwnThread } from "./own_threads.ts";
+import { endOwnThreads, noteOwnThread } from "./own_threads.ts";
 
 // A worker thread gets the settings from the main thread (see worker_threads.ts).
 const raw = threadSettings(process.env[CHILD_ENV]);
@@ -50,6 +50,8 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   if (tsx) await import(config.tsxFallback!);
   if (backend.name === "node" && isMainThread) registerLineHooks(tsx);
   await backend.start({ intervalMs: config.intervalMs, async: config.async !== false });
+  // Threads started from here on are the program's (--backend portable: see own_threads.ts).
+  if (isMainThread) endOwnThreads();
   const write = (out: string, recording: Recording, code?: number) => {
     const session = recordingToSession(backend, recording, {
       intervalMs: config.intervalMs,
