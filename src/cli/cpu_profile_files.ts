@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Profile } from "../format/types.ts";
-import { normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
+import { endBunProfileAt, normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { estimateNote } from "../import/gap_weights.ts";
 import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
@@ -77,15 +77,18 @@ export interface ImportedProcess {
  * but not line ticks (`entry`, its main module, helps find the maps); Bun
  * reports the files that ran, TypeScript already, and records no idle
  * samples: its gaps are shared between the stacks and idle time by the main
- * thread's busy time, `busyMs`, where its preload could count it.
+ * thread's busy time, `busyMs`, where its preload could count it; its main
+ * thread's profile ends when the preload saw the program end, `endedAtMs`
+ * (Bun ends it at the last sample).
  */
 export function importProcess(
   files: ProcessProfiles,
   runtime: "deno" | "bun",
-  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined; busyMs?: number | undefined; first?: FramesFirst | undefined },
+  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined; busyMs?: number | undefined; endedAtMs?: number | undefined; first?: FramesFirst | undefined },
 ): ImportedProcess {
-  const read = (file: string, name: string, busyMs?: number) => {
-    const cpu = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
+  const read = (file: string, name: string, busyMs?: number, endedAtMs?: number) => {
+    const raw = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
+    const cpu = runtime === "bun" ? endBunProfileAt(raw, endedAtMs) : raw;
     if (runtime === "deno") {
       const { profile, warnings } = importDenoCpuProfile(cpu, options.entry);
       const named = { ...profile, name };
@@ -98,7 +101,7 @@ export function importProcess(
     const warnings = note ? [...mapped.warnings, note] : mapped.warnings;
     return { cpu, profile: { ...mapped.profile, name }, warnings, complete: () => ({ ...mapped.complete(), name }) };
   };
-  const threads = [read(files.main, options.name, options.busyMs), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
+  const threads = [read(files.main, options.name, options.busyMs, options.endedAtMs), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
   return {
     cpu: threads[0]!.cpu,
     profiles: threads.map((t) => t.profile),

@@ -206,7 +206,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   const sessions: Session[] = [];
   for (const files of cpuProfilesByProcess(folder)) {
     if (recordedInProcess.has(files.pid)) continue;
-    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number; busyMs?: number } = {};
+    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number; busyMs?: number; endedAtMs?: number } = {};
     try {
       note = JSON.parse(readFileSync(join(folder, `${files.pid}.json`), "utf8"));
     } catch {
@@ -214,7 +214,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
     }
     try {
       const name = note.name ?? `${runtime} (pid ${files.pid})`;
-      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs });
+      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs, endedAtMs: note.endedAtMs });
       sessions.push({
         version: 1,
         meta: {
@@ -309,7 +309,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-  let noted: { cpuTimeMs?: number; busyMs?: number } = {};
+  let noted: { cpuTimeMs?: number; busyMs?: number; endedAtMs?: number } = {};
   try {
     noted = JSON.parse(readFileSync(child.outFile, "utf8")) as typeof noted;
   } catch {
@@ -323,6 +323,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     intervalMs: options.intervalMs,
     entry: options.command[0],
     busyMs: noted.busyMs,
+    endedAtMs: noted.endedAtMs,
     first: framesFirst(options, format),
   });
   const session: Session = {

@@ -131,3 +131,27 @@ export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
   }
   return { nodes, startTime: cpu.startTime, endTime: cpu.endTime, samples, timeDeltas: cpu.timeDeltas ?? [] };
 }
+
+/** How far past a profile's end an exit time may lie and still be taken (µs): beyond, the clocks differ. */
+const MAX_TAIL_US = 60_000_000;
+
+/**
+ * The profile made to end when the program ended, `endedAtMs` on Bun's clock
+ * (the wall clock, ms since the epoch). Bun ends its profile at the last
+ * sample: when the sampler thread got no CPU in the program's last
+ * milliseconds (a loaded machine), that time was missing from the profile,
+ * and a run measured at 950 ms showed a 0.46 s profile. The time added is the
+ * last sample's gap, shared between its stack and idle like any other.
+ *
+ * @example
+ * ```ts
+ * import { endBunProfileAt } from "./bun_cpuprofile.ts";
+ * const cpu = { nodes: [], startTime: 1.7e15, endTime: 1.7e15 + 500_000 };
+ * endBunProfileAt(cpu, 1.7e12 + 600).endTime; // 1.7e15 + 600_000
+ * ```
+ */
+export function endBunProfileAt(cpu: V8CpuProfile, endedAtMs: number | undefined): V8CpuProfile {
+  if (endedAtMs === undefined || !Number.isFinite(endedAtMs)) return cpu;
+  const end = endedAtMs * 1000;
+  return end > cpu.endTime && end - cpu.endTime < MAX_TAIL_US ? { ...cpu, endTime: end } : cpu;
+}

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { checkCpuProfile } from "../../src/import/cpuprofile_check.ts";
-import { isBunCpuProfile, normalizeBunCpuProfile } from "../../src/import/bun_cpuprofile.ts";
+import { endBunProfileAt, isBunCpuProfile, normalizeBunCpuProfile } from "../../src/import/bun_cpuprofile.ts";
+import { importV8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
 import { loadProfileFile } from "../../src/import/load.ts";
 import { buildCallTree } from "../../src/tree/call_tree.ts";
 import { test } from "../harness.ts";
@@ -64,4 +65,30 @@ test("normalizeBunCpuProfile() merges the per-line nodes older Bun wrote into on
   const lines = p.lines!.get(p.frames.indexOf(fibs[0]!))!;
   assert.deepEqual([...lines.keys()].sort(), [2, 3]);
   assert.equal(lines.get(3)! + lines.get(2)!, 5);
+});
+
+test("endBunProfileAt(): a profile whose sampler stopped early ends when the program did, the tail charged as the thread's busy time says", () => {
+  // A CPU-bound run of 600 ms whose sampler got no CPU in its last 100 ms (a loaded machine):
+  // Bun ends the profile at its last sample.
+  const start = 1.7e15;
+  const cpu = {
+    nodes: [
+      { id: 1, callFrame: cf("(root)", "", -1, -1), children: [2] },
+      { id: 2, callFrame: cf("(module)", URL_, 0, 0), children: [3] },
+      { id: 3, callFrame: cf("crunch", URL_, 1, 9) },
+    ],
+    startTime: start,
+    endTime: start + 500_000,
+    samples: Array.from({ length: 500 }, () => 3),
+    timeDeltas: Array.from({ length: 500 }, () => 1000),
+  };
+  const endedAtMs = (start + 600_000) / 1000;
+  const ended = endBunProfileAt(cpu, endedAtMs);
+  assert.equal(ended.endTime, start + 600_000);
+  const p = importV8CpuProfile(normalizeBunCpuProfile(ended), "main", { idleGapsMs: 1, busyMs: 600 });
+  assert.equal(Math.round(total(p)), 600);
+  assert.equal(dump(buildCallTree(p)), ["(module):600", "  crunch:600"].join("\n"));
+  // An exit time on another clock (or before the end) is not taken.
+  assert.equal(endBunProfileAt(cpu, 600).endTime, cpu.endTime);
+  assert.equal(endBunProfileAt(cpu, (start + 400_000) / 1000).endTime, cpu.endTime);
 });

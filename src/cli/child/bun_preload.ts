@@ -23,7 +23,8 @@ if (config) {
   noteLoadErrors(config.out);
   process.on("exit", () => {
     const u = process.cpuUsage();
-    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...mainThreadBusy() }));
+    // endedAtMs on the clock of Bun's profile: it ends at its last sample, which may be early.
+    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, endedAtMs: performance.timeOrigin + performance.now(), ...mainThreadBusy() }));
   });
 }
 exitOnSignals(config ? () => noteSignalSeen(config.out) : undefined);

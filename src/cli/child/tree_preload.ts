@@ -136,7 +136,7 @@ function describeForCpuProf(config: ChildConfig, runtime: string): void {
     const name = processName(runtime, false);
     const exitCode = typeof code === "number" ? code : Number(process.exitCode ?? 0);
     mkdirSync(join(dir, BUN_PROFILES), { recursive: true });
-    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", ...mainThreadBusy() }));
+    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", endedAtMs: performance.timeOrigin + performance.now(), ...mainThreadBusy() }));
   });
   const note = registerTreeProcess(dir, "kill");
   exitOnSignals(() => noteSignalSeen(note));
