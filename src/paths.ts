@@ -20,7 +20,9 @@
 export function normalizeFile(url: string): string {
   if (!url.startsWith("file://")) return url;
   try {
-    return decodeURIComponent(new URL(url).pathname);
+    const path = decodeURIComponent(new URL(url).pathname);
+    // A Windows path (file:///C:/app/a.js) as its users write it: C:/app/a.js.
+    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
   } catch {
     return url;
   }

@@ -133,8 +133,16 @@ function pprofTotal(bytes: Uint8Array): number {
   let index = types.findIndex((t) => t.type === "wall" && t.unit in PPROF_MS);
   if (index === -1) index = types.findIndex((t) => t.type === "cpu" && t.unit in PPROF_MS);
   if (index === -1) index = types.findIndex((t) => t.unit in PPROF_MS);
+  // A count of samples taken every `period` of a unit of time: the count times the period.
+  const periodUnit = str(p.periodType?.unit);
+  const counted = types.findIndex((t) => t.type === "samples" && t.unit === "count");
+  if (index === -1 && counted !== -1 && periodUnit in PPROF_MS) {
+    let n = 0;
+    for (const s of p.sample) n += Number(s.value[counted] ?? 0);
+    return n * Number(p.period) * PPROF_MS[periodUnit]!;
+  }
   // No sample type at all: the one value is in the period's unit (as go tool pprof reads it).
-  const unit = index === -1 ? str(p.periodType?.unit) : types[index]!.unit;
+  const unit = index === -1 ? periodUnit : types[index]!.unit;
   let total = 0;
   for (const s of p.sample) total += Number(s.value[Math.max(index, 0)] ?? 0);
   return total * PPROF_MS[unit]!;

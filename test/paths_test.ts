@@ -58,6 +58,7 @@ test("shortPath() takes file: URLs and a cwd with or without its slash", () => {
   assert.equal(shortPath("/home/me/app/src/a.ts"), "/home/me/app/src/a.ts");
   assert.equal(normalizeFile("file:///x/y.ts"), "/x/y.ts");
   assert.equal(normalizeFile("node:fs"), "node:fs");
+  assert.equal(normalizeFile("file:///C:/Temp/hello.cjs"), "C:/Temp/hello.cjs", "a Windows path as its users write it");
 });
 
 test("location() gives file:line:col for editors, leaving out what is unknown", () => {

@@ -6,6 +6,7 @@
  * @module
  */
 import { type Frame, type FrameKind, type Profile, type Session, type SessionMeta, topLevelName } from "./types.ts";
+import { microsecondWeights } from "./microseconds.ts";
 
 /**
  * The JSON form of a session.
@@ -102,7 +103,7 @@ function profileToJson(p: Profile): ProfileJson {
     stacks: { frame: Array.from(p.stacks.frame), parent: Array.from(p.stacks.parent) },
     samples: Array.from(p.samples),
     // Microsecond precision is all a sampler has; it keeps files small.
-    weights: Array.from(p.weights, (w) => Math.round(w * 1000) / 1000),
+    weights: microsecondWeights(p.weights),
   };
   if (!p.lines) return out;
   const lines: Record<string, [number, number][]> = {};

@@ -7,6 +7,7 @@
  */
 import { frameKey } from "../format/builder.ts";
 import { encodePieces } from "./_bytes.ts";
+import { microsecondWeights } from "../format/microseconds.ts";
 import { type Frame, type FrameKind, profileTotal, type Session, type SessionMeta } from "../format/types.ts";
 
 /** The `$schema` speedscope recognises its files by. */
@@ -96,7 +97,9 @@ function* speedscopeParts(session: Session, version: string): Generator<string> 
       yield i === 0 ? lastText : `,${lastText}`;
     }
     yield `],"weights":[`;
-    for (let i = 0; i < p.weights.length; i++) yield `${i === 0 ? "" : ","}${Math.round(p.weights[i]! * 1000) / 1000}`;
+    // Whole microseconds keep the file short, rounded without drift.
+    const weights = microsecondWeights(p.weights);
+    for (let i = 0; i < weights.length; i++) yield `${i === 0 ? "" : ","}${weights[i]}`;
     yield "]}";
   }
   const tsprof: SpeedscopeTsprofField = { version: 1, meta: session.meta, frameKinds: kinds };

@@ -42,7 +42,7 @@ test("tsprof -o x.pb.gz writes pprof that go tool pprof reads: the same function
       const out = join(dir, `${entry.file}.pb.gz`);
       const r = tsprof(["view", join(CORPUS, entry.file), "-o", out]);
       assert.equal(r.status, 0, `${entry.file}: ${r.stderr}`);
-      const go = spawnSync("go", ["tool", "pprof", "-symbolize=none", "-top", "-nodecount=1000000", "-nodefraction=0", "-edgefraction=0", "-sample_index=wall", out], { encoding: "utf8", timeout: 120_000 });
+      const go = spawnSync("go", ["tool", "pprof", "-symbolize=none", "-top", "-nodecount=1000000", "-nodefraction=0", "-edgefraction=0", "-sample_index=wall", out], { encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
       assert.equal(go.status, 0, `${entry.file}: ${go.stderr}`);
       const total = /of ([\d.]+)(ns|us|µs|ms|s|mins|hrs) total/.exec(go.stdout);
       assert.ok(total, `${entry.file}: ${go.stdout.slice(0, 400)}`);
@@ -53,7 +53,7 @@ test("tsprof -o x.pb.gz writes pprof that go tool pprof reads: the same function
       // go prints three significant digits.
       assert.ok(Math.abs(goMs - ms) <= 0.01 * ms + 0.01, `${entry.file}: go tool pprof says ${goMs} ms, tsprof ${ms} ms`);
       // The functions as stored: without -symbolize=none, go demangles names that look like C++.
-      const raw = spawnSync("go", ["tool", "pprof", "-symbolize=none", "-raw", out], { encoding: "utf8", timeout: 120_000 });
+      const raw = spawnSync("go", ["tool", "pprof", "-symbolize=none", "-raw", out], { encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
       const locations = raw.stdout.slice(raw.stdout.indexOf("\nLocations\n"), raw.stdout.indexOf("\nMappings\n"));
       const goFunctions = new Set([...locations.matchAll(/^\s*\d+: 0x[0-9a-f]+ (?:M=\d+ )?(.*) s=\d+$/gm)].map((m) => m[1]!));
       const functions = new Set<string>();
