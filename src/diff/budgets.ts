@@ -151,8 +151,9 @@ export function checkBudgets(session: Session, budgets: Budgets, base?: Session,
 function regressions(base: Session, head: Session, limit: number, options: DiffOptions): BudgetResult[] {
   const diff = diffSessions(base, head, options);
   const t = diff.root.change;
-  // Slower in the CPU time each run got (z > 0), by more than the limit in time or in share of the run's code.
-  const over = (c: Change) => isSignificant(c) && c.z > 0 && (c.ratio === null || c.ratio > limit || c.delta <= 0);
+  // Slower in the CPU time each run got (z > 0), by more than the limit in time or against the rest
+  // of the run's code (a base run the machine slowed down hides a regression in time alone).
+  const over = (c: Change) => isSignificant(c) && c.z > 0 && (c.ratio === null || c.ratio > limit || c.delta <= 0 || (c.shareRatio ?? 0) > limit);
   const out: BudgetResult[] = [{
     what: "total",
     kind: "maxRegression",
@@ -174,15 +175,22 @@ function regressions(base: Session, head: Session, limit: number, options: DiffO
       what: `${path.length > 3 ? "… > " : ""}${names.join(" > ")}`,
       kind: "maxRegression",
       limit: `+${share(limit)}`,
-      actual: change.ratio === null ? `new (${ms(change.head)})` : `+${share(change.ratio)} (${ms(change.base)} -> ${ms(change.head)}, ${change.confidence})`,
+      actual: change.ratio === null ? `new (${ms(change.head)})` : `${growth(change)} (${ms(change.base)} -> ${ms(change.head)}, ${change.confidence})`,
       broken: true,
       change,
     });
   }
   if (broken === 0) {
     const grew = changes.filter((c) => c.change.delta > 0).map((c) => c.change);
-    const most = grew.length === 0 ? "no path grew beyond noise" : `the most a path grew beyond noise: ${grew[0]!.ratio === null ? "new" : `+${share(grew[0]!.ratio)}`}`;
+    const most = grew.length === 0 ? "no path grew beyond noise" : `the most a path grew beyond noise: ${grew[0]!.ratio === null ? "new" : growth(grew[0]!)}`;
     out.push({ what: "every call path", kind: "maxRegression", limit: `+${share(limit)}`, actual: most, broken: false });
   }
   return out;
+}
+
+/** A change's growth as the budget judged it: in time, or against the rest of the run where that is more. */
+function growth(c: Change): string {
+  const time = c.ratio ?? 0;
+  const against = c.shareRatio ?? -Infinity;
+  return against > time ? `+${share(against)} against the rest of the run` : `${time >= 0 ? "+" : ""}${share(time)}`;
 }

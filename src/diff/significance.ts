@@ -43,6 +43,12 @@ export interface Change {
   readonly delta: number;
   /** `delta / base`; `null` when the base has none (a new path). */
   readonly ratio: number | null;
+  /**
+   * The growth against the rest of the run's code, `(head / base) / (rest's
+   * head / rest's base) − 1`: what `ratio` would be had both runs had the
+   * machine alike. Absent where no rest was given or either time is 0.
+   */
+  readonly shareRatio?: number;
   /** The change in standard deviations of the noise model (see the module's rule). */
   readonly z: number;
   /** Two-sided p-value of `z` under the noise model. */
@@ -117,11 +123,13 @@ export function assessChange(base: number, head: number, model: NoiseModel, rest
     z = Math.sign(zShare) === Math.sign(z) && Math.abs(z) >= TIME_GATE_Z ? zShare : 0;
   }
   const abs = Math.abs(z);
+  const shared = rest !== undefined && base > 0 && head > 0 && rest.base > 0 && rest.head > 0;
   return {
     base,
     head,
     delta,
     ratio: base > 0 ? delta / base : null,
+    ...(shared ? { shareRatio: head / base / (rest.head / rest.base) - 1 } : {}),
     z,
     p: twoSidedP(abs),
     confidence: abs >= SURE_Z ? "sure" : abs >= LIKELY_Z ? "likely" : "noise",
