@@ -106,7 +106,7 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
     if (runtime === "node" && !portable) read = recorded(labelAwaits(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child), readText));
     if (runtime === "deno") read = recorded(chargeChildAwaits(read.session, child.outFile));
     if (portable) read = recorded(labelAwaits(read.session, readText));
-    if (runtime !== "bun" || portable) read = recorded(labelStartup(read.session, portable, toolPaths()));
+    read = recorded(labelStartup(read.session, portable, toolPaths()));
     timer.mark("map");
     if (neverStarted(read.session, options.command[0], child.exitCode, child.outFile)) {
       cleanup();

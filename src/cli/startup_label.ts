@@ -1,7 +1,8 @@
 /**
- * After a direct run on Node, Deno or with the portable backend: what ran
- * before the program's own code first ran is start-up, shown as such
- * (`src/import/startup.ts`). Bun records no idle samples.
+ * After a direct run: what ran before the program's own code first ran is
+ * start-up, shown as such (`src/import/startup.ts`). On Bun that is the time
+ * before the first sample, which its importer leaves idle where the
+ * thread's busy time does not cover it.
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { MODULE_LOADING_FRAME, relabelStartup, UNINSTRUMENTED_FRAME } from "../i
 /**
  * The session with its main profile's start-up relabelled: tsprof's own
  * start as such, the rest as module loading on Node (tsx's loader thread,
- * the module loader) and Deno (its start-up and module graph), as
+ * the module loader), Deno (its start-up and module graph) and Bun, as
  * uninstrumented code with the portable backend. The program's code is any file outside node_modules
  * and outside tsprof (`toolPaths`).
  *
