@@ -13,6 +13,10 @@
  *   `positionTicks`: nodes of one named function in one file are merged, at
  *   the lowest line seen, and the lines become line ticks.
  * - Native functions carry made-up positions (`0:10`): they are dropped.
+ * - Bun runs a CommonJS module inside a function of its own,
+ *   `(function (exports, require, module, __filename, __dirname) {`, which
+ *   it reports as an unnamed function at the module's 1:10: it is the
+ *   module's top level, `(module)` at 1:1 as Bun names an ES module's.
  *
  * @module
  */
@@ -21,6 +25,8 @@ import type { V8CallFrame, V8CpuProfile, V8ProfileNode } from "./v8_cpuprofile.t
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const V8_PSEUDO = new Set(["(program)", "(idle)", "(garbage collector)"]);
+/** Where Bun reports the function it runs a CommonJS module in (0-based): after `(function `. */
+const COMMONJS_WRAPPER_COLUMN = 9;
 
 /**
  * True when a checked profile was written by Bun: it has none of V8's
@@ -87,6 +93,7 @@ export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
   const frameOf = (n: V8ProfileNode): V8CallFrame => {
     const cf = n.callFrame;
     if (cf.url === "") return { ...cf, lineNumber: -1, columnNumber: -1 };
+    if (cf.functionName === "" && cf.lineNumber === 0 && cf.columnNumber === COMMONJS_WRAPPER_COLUMN) return { ...cf, functionName: "(module)", columnNumber: 0 };
     if (perLine) return (cf.functionName !== "" && lowest.get(fnKey(cf))) || cf;
     return { ...cf, columnNumber: firstCol.get(lineKey(cf))! };
   };

@@ -200,6 +200,8 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
   // Per frame: the map and source its line ticks translate through.
   const lineMaps: ({ map: TraceMap; source: string; line0: number; col0: number } | undefined)[] = new Array(frames.length);
   let changed = false;
+  // Frames the transformer added around a module's code: index -> the module's frame.
+  const wrappers = new Map<number, Frame>();
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i]!;
     mapped[i] = frame;
@@ -215,6 +217,11 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
       if (target) {
         mapped[i] = target;
         changed = true;
+      } else if (addedByTransform(frame, map)) {
+        // A function the transformer put around the module's code (tsx runs CommonJS
+        // TypeScript inside an arrow function): the module's top level, merged into it below.
+        const module = frames.find((f) => f.name === MODULE_FRAME_NAME && f.file === frame.file);
+        if (module) wrappers.set(i, module);
       }
     }
     if (!origin.position && (options.names ?? true) && origin.generatedFile !== frame.file) {
@@ -233,12 +240,33 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
       changed = true;
     }
   }
-  if (!changed) return profile;
-  return rebuild(profile, mapped, (i, line) => {
+  // Only where the module itself calls it: a helper the transformer added (an async
+  // wrapper, an import helper) called from a function stays what it is.
+  const { frame: stackFrame, parent } = profile.stacks;
+  for (let t = 0; wrappers.size > 0 && t < profile.stacks.length; t++) {
+    const module = wrappers.get(stackFrame[t]!);
+    if (module && (parent[t] === -1 || frames[stackFrame[parent[t]!]!] !== module)) wrappers.delete(stackFrame[t]!);
+  }
+  for (const [i, module] of wrappers) mapped[i] = module;
+  if (!changed && wrappers.size === 0) return profile;
+  const lineOf = (i: number, line: number) => {
     const lm = lineMaps[i];
     if (!lm) return line;
     return mapLine(lm.map, cache.sources(lm.map), line - 1, lm.source, line - 1 === lm.line0 ? lm.col0 : 0);
-  });
+  };
+  if (wrappers.size === 0) return rebuild(profile, mapped, lineOf);
+  // A module's top level inside itself (its wrapper, now the module frame) is one frame.
+  return reinternProfile(profile, mapped, { mapLine: lineOf, skipParent: (parent, frame) => parent === frame && frame.name === MODULE_FRAME_NAME });
+}
+
+/**
+ * True for a function the map places nowhere although it maps the file: no
+ * segment on its line at or before its position, so no source code of the
+ * file is there. Code a transformer added (a module wrapper) is such.
+ */
+function addedByTransform(frame: Frame, map: TraceMap): boolean {
+  if (frame.line === undefined || frame.name === MODULE_FRAME_NAME) return false;
+  return traceSegment(map, frame.line - 1, (frame.col ?? 1) - 1) === null;
 }
 
 /**

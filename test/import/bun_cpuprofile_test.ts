@@ -92,3 +92,19 @@ test("endBunProfileAt(): a profile whose sampler stopped early ends when the pro
   assert.equal(endBunProfileAt(cpu, 600).endTime, cpu.endTime);
   assert.equal(endBunProfileAt(cpu, (start + 400_000) / 1000).endTime, cpu.endTime);
 });
+
+test("normalizeBunCpuProfile() names the function Bun runs a CommonJS module in as the module's top level", () => {
+  const cpu = {
+    nodes: [
+      { id: 1, callFrame: cf("(root)", "", -1, -1), children: [2] },
+      { id: 2, callFrame: cf("", URL_, 0, 9), children: [3] },
+      { id: 3, callFrame: cf("work", URL_, 3, 13) },
+    ],
+    startTime: 1.7e15,
+    endTime: 1.7e15 + 2000,
+    samples: [2, 3],
+    timeDeltas: [1000, 1000],
+  };
+  const names = normalizeBunCpuProfile(cpu).nodes.map((n) => `${n.callFrame.functionName}@${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`);
+  assert.deepEqual(names, ["(root)@-1:-1", "(module)@0:0", "work@3:13"]);
+});

@@ -176,3 +176,25 @@ test("tsprof view <file.cpuprofile> shows positions in the source, relative to t
     rmSync(dir, { recursive: true, force: true });
   }
 }, { skip: runtime === "node" ? false : "node --cpu-prof writes the profile" });
+
+test("tsprof on a CommonJS TypeScript program calls its functions from its (module): no frame for the wrapper tsx runs it in", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-cjs-"));
+  try {
+    const out = join(dir, "out.json");
+    const script = join(ROOT, "test/fixtures/portable/cjs/main.ts");
+    const r = tsprof(["-o", out, script]);
+    assert.equal(r.status, 0, r.stderr);
+    const p = (sessionFromJson(JSON.parse(readFileSync(out, "utf8"))) as Session).profiles[0]!;
+    let seen = 0;
+    for (let s = 0; s < p.stacks.length; s++) {
+      if (p.frames[p.stacks.frame[s]!]!.name !== "main") continue;
+      seen++;
+      const parent = p.stacks.parent[s]!;
+      const caller = parent === -1 ? undefined : p.frames[p.stacks.frame[parent]!]!;
+      assert.equal(`${caller?.name} ${caller?.file}`, `(module) ${script}`, "main is called by its module's top level");
+    }
+    assert.ok(seen > 0, "main was sampled");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -293,3 +293,39 @@ test("mergeAsyncPairs() drops an async function's wrapper frame but keeps recurs
   assert.deepEqual([...after.weights], [2, 3]);
   assert.deepEqual([...after.lines!.get(after.frames.indexOf(after.frames.find((f) => f.name === "main" && f.col === 38)!))!], [[4, 5]]);
 });
+
+test("remapProfile() folds the function tsx wraps a CommonJS module in into the module's top level, and keeps the helpers functions call", async () => {
+  // tsx's CommonJS output: a first line of its own, `__filename=...;(()=>{`, then esbuild's code,
+  // whose map is shifted down a line.
+  const { transformSync } = await import("esbuild");
+  const file = "/app/src/app.ts";
+  const source = "const md: string = 'x';\nfunction render(n: number): number {\n  return n * 2;\n}\nconsole.log(render(2));\n";
+  const out = transformSync(source, { loader: "ts", format: "cjs", sourcemap: "external", sourcefile: file });
+  const map = JSON.parse(out.map) as { mappings: string; sources: string[] };
+  map.mappings = `;${map.mappings}`;
+  map.sources = [file];
+  const code = `__filename=${JSON.stringify(file)};(()=>{\n${out.code}})()`;
+  const renderAt = code.split("\n").findIndex((l) => l.includes("function render"));
+  const module: Frame = js("(module)", file, 1, 1);
+  const wrapper: Frame = js("(anonymous)", file, 1, code.indexOf("(()=>") + 2);
+  const render: Frame = js("render", file, renderAt + 1, code.split("\n")[renderAt]!.indexOf("render") + 1);
+  const b = new ProfileBuilder("main");
+  b.addSample([module, wrapper], 3);
+  b.addSample([module, wrapper, render], 5);
+  // A helper the transformer added (on its own line too), called from a function, stays itself.
+  const helper: Frame = js("__name", file, 1, 2);
+  b.addSample([module, wrapper, render, helper], 2);
+  const before = b.build();
+  const after = remapProfile(before, new SourceMapCache(() => ({ map, url: `${file}.map` })));
+  const paths = new Map<string, number>();
+  for (let i = 0; i < after.samples.length; i++) {
+    const key = stackFrames(after, after.samples[i]!).map((f) => `${f.name}@${f.line}:${f.col}`).join(" > ");
+    paths.set(key, (paths.get(key) ?? 0) + after.weights[i]!);
+  }
+  assert.deepEqual(Object.fromEntries(paths), {
+    "(module)@1:1": 3,
+    "(module)@1:1 > render@2:10": 5,
+    "(module)@1:1 > render@2:10 > __name@1:2": 2,
+  });
+  assert.equal(profileTotal(after), profileTotal(before));
+});
