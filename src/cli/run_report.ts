@@ -364,7 +364,9 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
     foldRecursion: options.foldRecursion,
     flat: options.flat,
     flatTime: options.flatTime,
-    toolPaths: [...new Set([...toolPaths(), ...(session.meta.toolPaths ?? [])])],
+    // tsprof's own code as the profile knows it (a run's, or a session's note): in a foreign
+    // profile, files under this install are a profile of tsprof itself, and are shown.
+    toolPaths: afterRun ? [...new Set([...toolPaths(), ...(session.meta.toolPaths ?? [])])] : (session.meta.toolPaths ?? []),
     lines: options.lines,
     sourceLine: sourceLines(),
     unicode: options.unicode ?? true,

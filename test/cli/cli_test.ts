@@ -7,7 +7,7 @@ import { sessionFromJson } from "../../src/format/session_json.ts";
 import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
 import { processTree } from "../../src/tree/processors.ts";
 import { test } from "../harness.ts";
-import { directArgv, run, SCRIPTS, tsprof, tsprofSignalled } from "../_cli.ts";
+import { directArgv, ROOT, run, SCRIPTS, tsprof, tsprofSignalled } from "../_cli.ts";
 
 const runtime = detectRuntime();
 const script = (name: string) => join(SCRIPTS, name);
@@ -228,6 +228,32 @@ test("tsprof leaves no output file behind when it cannot write one", () => {
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /cannot write/);
     assert.equal(existsSync(out), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("tsprof view shows a foreign profile's functions even where they are tsprof's own files (a profile of tsprof itself)", () => {
+  const dir = tmp();
+  try {
+    const frame = (id: number, functionName: string, path: string, children: number[] = []) => ({ id, callFrame: { functionName, scriptId: String(id), url: `file://${path}`, lineNumber: 3, columnNumber: 9 }, children });
+    const cpu = {
+      nodes: [
+        { id: 1, callFrame: { functionName: "(root)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 }, children: [2, 3] },
+        frame(2, "finishRun", join(ROOT, "dist/chunk-a.js")),
+        frame(3, "remapProfile", join(ROOT, "src/sourcemap/remap.ts")),
+      ],
+      startTime: 0,
+      endTime: 20_000,
+      samples: [2, 3, 2, 3],
+      timeDeltas: [5000, 5000, 5000, 5000],
+    };
+    const file = join(dir, "tsprof-itself.cpuprofile");
+    writeFileSync(file, JSON.stringify(cpu));
+    const r = tsprof(["view", file, "--no-color"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /finishRun/);
+    assert.match(r.stdout, /remapProfile/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
