@@ -168,7 +168,7 @@ function regressions(base: Session, head: Session, limit: number, options: DiffO
   const changes = biggestChanges(diff.root, Infinity);
   let broken = 0;
   for (const { path, change } of changes) {
-    if (!over(change) || change.delta < floor) continue;
+    if (!over(change) || grownMs(change) < floor) continue;
     broken++;
     const names = path.slice(-3).map((n) => n.frame.name);
     out.push({
@@ -181,7 +181,7 @@ function regressions(base: Session, head: Session, limit: number, options: DiffO
     });
   }
   if (broken === 0) {
-    const grew = changes.filter((c) => c.change.delta > 0).map((c) => c.change);
+    const grew = changes.filter((c) => grownMs(c.change) > 0).map((c) => c.change);
     const most = grew.length === 0 ? "no path grew beyond noise" : `the most a path grew beyond noise: ${grew[0]!.ratio === null ? "new" : growth(grew[0]!)}`;
     out.push({ what: "every call path", kind: "maxRegression", limit: `+${share(limit)}`, actual: most, broken: false });
   }
@@ -193,4 +193,9 @@ function growth(c: Change): string {
   const time = c.ratio ?? 0;
   const against = c.shareRatio ?? -Infinity;
   return against > time ? `+${share(against)} against the rest of the run` : `${time >= 0 ? "+" : ""}${share(time)}`;
+}
+
+/** How many ms a path grew: in time, or against the rest of the run where that is more. */
+function grownMs(c: Change): number {
+  return Math.max(c.delta, c.shareRatio === undefined ? -Infinity : c.base * c.shareRatio);
 }
