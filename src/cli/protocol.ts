@@ -94,6 +94,17 @@ export function loadErrorPath(out: string): string {
 export const STUCK_HOOK = "tsprof.signal";
 
 /**
+ * What a Bun preload notes of the main thread at exit, for the importer:
+ * how long it was busy (`import/thread_busy.ts`; absent where the system
+ * keeps no counters) and when the program ended, on the clock of Bun's
+ * profile, which ends at its last sample (`endBunProfileAt`).
+ */
+export interface BunThreadNote {
+  readonly busyMs?: number;
+  readonly endedAtMs?: number;
+}
+
+/**
  * What the hook answered: the script handles the signal itself (`own`), the
  * profile is written and the process may be killed (`written`), or the
  * runtime must be made to end its script so that it writes (`terminate`).

@@ -19,7 +19,7 @@ import { type CliOptions, UsageError } from "./args.ts";
 import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
-import { BUN_PROFILES, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
+import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
 import { mapChildSession, mapLoadedSession, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { chargeChildAwaits } from "./child_awaits.ts";
@@ -206,7 +206,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   const sessions: Session[] = [];
   for (const files of cpuProfilesByProcess(folder)) {
     if (recordedInProcess.has(files.pid)) continue;
-    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number; busyMs?: number; endedAtMs?: number } = {};
+    let note: { name?: string; exitCode?: number; version?: string; main?: string; startTime?: number } & BunThreadNote = {};
     try {
       note = JSON.parse(readFileSync(join(folder, `${files.pid}.json`), "utf8"));
     } catch {
@@ -309,7 +309,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-  let noted: { cpuTimeMs?: number; busyMs?: number; endedAtMs?: number } = {};
+  let noted: { cpuTimeMs?: number } & BunThreadNote = {};
   try {
     noted = JSON.parse(readFileSync(child.outFile, "utf8")) as typeof noted;
   } catch {
@@ -364,9 +364,9 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
     foldRecursion: options.foldRecursion,
     flat: options.flat,
     flatTime: options.flatTime,
-    // tsprof's own code as the profile knows it (a run's, or a session's note): in a foreign
-    // profile, files under this install are a profile of tsprof itself, and are shown.
-    toolPaths: afterRun ? [...new Set([...toolPaths(), ...(session.meta.toolPaths ?? [])])] : (session.meta.toolPaths ?? []),
+    // tsprof's own code as the session notes it (a run's, a kept or saved session's): in a
+    // foreign profile, files under this install are a profile of tsprof itself, and are shown.
+    toolPaths: session.meta.toolPaths ?? [],
     lines: options.lines,
     sourceLine: sourceLines(),
     unicode: options.unicode ?? true,

@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { MODULE_FRAME_NAME } from "../format/types.ts";
 import type { V8CallFrame, V8CpuProfile, V8ProfileNode } from "./v8_cpuprofile.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -93,7 +94,7 @@ export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
   const frameOf = (n: V8ProfileNode): V8CallFrame => {
     const cf = n.callFrame;
     if (cf.url === "") return { ...cf, lineNumber: -1, columnNumber: -1 };
-    if (cf.functionName === "" && cf.lineNumber === 0 && cf.columnNumber === COMMONJS_WRAPPER_COLUMN) return { ...cf, functionName: "(module)", columnNumber: 0 };
+    if (cf.functionName === "" && cf.lineNumber === 0 && cf.columnNumber === COMMONJS_WRAPPER_COLUMN) return { ...cf, functionName: MODULE_FRAME_NAME, columnNumber: 0 };
     if (perLine) return (cf.functionName !== "" && lowest.get(fnKey(cf))) || cf;
     return { ...cf, columnNumber: firstCol.get(lineKey(cf))! };
   };

@@ -1,24 +1,29 @@
 /**
- * What a Bun process profiled by `--cpu-prof` notes at its exit so that its
- * gaps between samples can be split into busy and idle time: how long its
- * main thread was busy since it started (`thread_busy.ts`), which covers
- * the profile (Bun starts its sampler as the process starts).
+ * What a Bun process profiled by `--cpu-prof` notes of its main thread at
+ * exit, so that its profile can be read right: how long the thread was busy
+ * since it started (`thread_busy.ts`), which covers the profile (Bun starts
+ * its sampler as the process starts) and splits its gaps into busy and idle
+ * time; and when the program ended, as Bun ends its profile at the last
+ * sample, which may come early.
  *
  * @module
  */
 import { mainThreadStats } from "../../../runtimes/_thread_stats.ts";
 import { threadBusyMs } from "../../import/thread_busy.ts";
+import type { BunThreadNote } from "../protocol.ts";
 
 /**
- * `{ busyMs }` for the note, or nothing where the system keeps no counters.
+ * The main thread's note, taken now (at exit).
  *
  * @example
  * ```ts
- * import { mainThreadBusy } from "./bun_busy.ts";
- * const note = { exitCode: 0, ...mainThreadBusy() };
+ * import { mainThreadNote } from "./bun_busy.ts";
+ * const note = { exitCode: 0, ...mainThreadNote() };
  * ```
  */
-export function mainThreadBusy(): { busyMs?: number } {
+export function mainThreadNote(): BunThreadNote {
   const stats = mainThreadStats();
-  return stats ? { busyMs: threadBusyMs(stats) } : {};
+  // Bun's profile is stamped with the wall clock, in microseconds.
+  const endedAtMs = performance.timeOrigin + performance.now();
+  return stats ? { busyMs: threadBusyMs(stats), endedAtMs } : { endedAtMs };
 }

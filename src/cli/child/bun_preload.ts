@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { CHILD_ENV, type ChildConfig } from "../protocol.ts";
-import { mainThreadBusy } from "./bun_busy.ts";
+import { mainThreadNote } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { noteOwnSignals, noteSignalSeen } from "./stuck_hook.ts";
 import { noteLoadErrors } from "./load_errors.ts";
@@ -23,8 +23,7 @@ if (config) {
   noteLoadErrors(config.out);
   process.on("exit", () => {
     const u = process.cpuUsage();
-    // endedAtMs on the clock of Bun's profile: it ends at its last sample, which may be early.
-    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, endedAtMs: performance.timeOrigin + performance.now(), ...mainThreadBusy() }));
+    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...mainThreadNote() }));
   });
 }
 exitOnSignals(config ? () => noteSignalSeen(config.out) : undefined);

@@ -29,7 +29,10 @@ type Threads = typeof import("node:worker_threads");
 // deno-lint-ignore no-explicit-any
 type WorkerClass = new (...args: any[]) => object;
 
+// Through require, not an import: see the module's notes on Bun.
 const require = createRequire(import.meta.url);
+const threads = require("node:worker_threads") as Threads;
+const builtins = require("node:module") as { syncBuiltinESMExports?: () => void };
 /** Key of the shared id list in the workers' environment data. */
 const KEY = "tsprof.ownThreads";
 /** Room for tsprof's threads: a handful in practice. */
@@ -94,12 +97,11 @@ function wrap<W extends WorkerClass>(Original: W, list: Int32Array, preload: str
 }
 
 function install(list: Int32Array, preload: string | undefined): void {
-  const threads = require("node:worker_threads") as Threads;
   threads.Worker = wrap(threads.Worker as unknown as WorkerClass, list, preload) as unknown as Threads["Worker"];
   const web = globalThis as unknown as { Worker?: WorkerClass };
   if (typeof web.Worker === "function") web.Worker = wrap(web.Worker, list, preload);
   // Node: modules that imported `Worker` or `threadId` already see the new values.
-  (require("node:module") as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports?.();
+  builtins.syncBuiltinESMExports?.();
 }
 
 /**
@@ -115,7 +117,6 @@ function install(list: Int32Array, preload: string | undefined): void {
  * ```
  */
 export function hideOwnThreads(workerPreload?: string): void {
-  const threads = require("node:worker_threads") as Threads;
   const list = new Int32Array(new SharedArrayBuffer(4 * (IDS + CAPACITY)));
   list[SETTING_UP] = 1;
   threads.setEnvironmentData(KEY, list.buffer as SharedArrayBuffer);
@@ -153,7 +154,7 @@ export function noteOwnThread(threadId: number): void {
 }
 
 function sharedList(): Int32Array | undefined {
-  const shared = (require("node:worker_threads") as Threads).getEnvironmentData(KEY);
+  const shared = threads.getEnvironmentData(KEY);
   return shared instanceof SharedArrayBuffer ? new Int32Array(shared) : undefined;
 }
 
@@ -168,7 +169,6 @@ function sharedList(): Int32Array | undefined {
  * ```
  */
 export function seeOwnThreads(workerPreload?: string): void {
-  const threads = require("node:worker_threads") as Threads;
   const list = sharedList();
   if (!list) return;
   (threads as { threadId: number }).threadId = visibleThreadId(threads.threadId, idsOf(list));

@@ -30,7 +30,7 @@ import { BUN_PROFILES, CHILD_ENV, type ChildConfig, childMapsPath, DENO_CPU_PROF
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { installStuckHook, noteOwnSignals, noteSignalSeen, registerTreeProcess } from "./stuck_hook.ts";
-import { mainThreadBusy } from "./bun_busy.ts";
+import { mainThreadNote } from "./bun_busy.ts";
 
 declare const Deno: { mainModule: string } | undefined;
 
@@ -136,7 +136,7 @@ function describeForCpuProf(config: ChildConfig, runtime: string): void {
     const name = processName(runtime, false);
     const exitCode = typeof code === "number" ? code : Number(process.exitCode ?? 0);
     mkdirSync(join(dir, BUN_PROFILES), { recursive: true });
-    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", endedAtMs: performance.timeOrigin + performance.now(), ...mainThreadBusy() }));
+    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", ...mainThreadNote() }));
   });
   const note = registerTreeProcess(dir, "kill");
   exitOnSignals(() => noteSignalSeen(note));
