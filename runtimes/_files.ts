@@ -74,3 +74,21 @@ export function readTextFile(path: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Reads a file's bytes (sources whose lines are wanted: see
+ * `src/sourcemap/source_lines.ts`); `undefined` when it cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { readBytesFile } from "./_files.ts";
+ * readBytesFile("/no/such/file"); // undefined
+ * ```
+ */
+export function readBytesFile(path: string): Uint8Array | undefined {
+  try {
+    return readFileSync(path.startsWith("file://") ? new URL(path) : path);
+  } catch {
+    return undefined;
+  }
+}

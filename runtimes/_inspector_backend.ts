@@ -196,8 +196,12 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
       const mapSources = rt.mapSources;
       if (!mapSources) return finish(s, cpu, undefined, stopped);
       if (mapSources.engine === "jsc") {
-        const [{ mapJscProfile }, { mapsFromFiles }] = await Promise.all([import("../src/sourcemap/jsc.ts"), import("../src/sourcemap/map_source.ts")]);
-        return finish(s, cpu, (p) => mapJscProfile(p, mapsFromFiles(mapSources.readText), mapSources.readText), stopped);
+        const [{ mapJscProfile }, { mapsFromFiles }, { textLineReader }] = await Promise.all([
+          import("../src/sourcemap/jsc.ts"),
+          import("../src/sourcemap/map_source.ts"),
+          import("../src/sourcemap/source_lines.ts"),
+        ]);
+        return finish(s, cpu, (p) => mapJscProfile(p, mapsFromFiles(mapSources.readText), textLineReader(mapSources.readText)), stopped);
       }
       const knownMaps = mapSources.knownMaps;
       if (knownMaps) {

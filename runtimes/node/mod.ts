@@ -9,7 +9,7 @@ import process from "node:process";
 import type { Backend, Recording } from "../../src/backend.ts";
 import { inspectorBackend } from "../_inspector_backend.ts";
 import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
-import { readTextFile } from "../_files.ts";
+import { readBytesFile, readTextFile } from "../_files.ts";
 import { mapsFromTable } from "../../src/sourcemap/map_source.ts";
 import { runtimeMaps } from "./runtime_maps.ts";
 import { withAwaits } from "../_with_awaits.ts";
@@ -43,8 +43,11 @@ export function nodeBackend(): Backend {
  * disk, after the waits are charged.
  */
 async function mapped(recording: Recording): Promise<Recording> {
-  const { mapWithKnownMaps } = await import("../../src/sourcemap/map_with_sources.ts");
-  const { profile, warnings } = mapWithKnownMaps(recording.profile, mapsFromTable(runtimeMaps([recording.profile]), readTextFile), readTextFile);
+  const [{ mapWithKnownMaps }, { bytesLineReader }] = await Promise.all([
+    import("../../src/sourcemap/map_with_sources.ts"),
+    import("../../src/sourcemap/source_lines.ts"),
+  ]);
+  const { profile, warnings } = mapWithKnownMaps(recording.profile, mapsFromTable(runtimeMaps([recording.profile]), readTextFile), readTextFile, bytesLineReader(readBytesFile));
   const all = [...(recording.warnings ?? []), ...warnings];
   return { ...recording, profile, ...(all.length > 0 ? { warnings: all } : {}) };
 }

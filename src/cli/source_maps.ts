@@ -28,12 +28,16 @@ import { firstMap, type MapFetcher, mapOfCode, mapsFromTable, toPath } from "../
 import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
-import { readTextFile } from "../../runtimes/_files.ts";
+import { bytesLineReader, type ReadLines } from "../sourcemap/source_lines.ts";
+import { readBytesFile, readTextFile } from "../../runtimes/_files.ts";
 import { readCodeEnd } from "./code_end.ts";
 import type { FramesFirst } from "./frames_first.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
 export const readText: (path: string) => string | undefined = readTextFile;
+
+/** A fresh reader of sources' lines (each file read once by it, as bytes: see source_lines.ts). */
+const lineReader = (): ReadLines => bytesLineReader(readBytesFile);
 
 /** Deno's emit cache of this user, where the JavaScript of each TypeScript module is (see `deno_cache.ts`). */
 export const denoEmitted = (): ReturnType<typeof denoEmits> => denoEmits(denoCacheDir(process.env, process.platform, homedir()), readText);
@@ -72,7 +76,8 @@ export function mapAttachedSession(session: Session, inline: Readonly<Record<str
 
 /** A V8 session's frames at their functions' names (see `placeAtNames`). */
 function atNames(session: Session): Session {
-  const profiles = session.profiles.map((p) => placeAtNames(p, readText));
+  const readLines = lineReader();
+  const profiles = session.profiles.map((p) => placeAtNames(p, readLines));
   return profiles.every((p, i) => p === session.profiles[i]) ? session : { ...session, profiles };
 }
 
@@ -84,7 +89,7 @@ export function mapChildSession(session: Session, childMapsFile: string | undefi
 
 /** Maps Bun's `--cpu-prof` profile (see `mapJscProfile`), with the maps on disk: the frames `first` marks now, the rest by `complete()`. */
 export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
-  return mapJscProfile(profile, diskMaps, readText, first);
+  return mapJscProfile(profile, diskMaps, lineReader(), first);
 }
 
 /**
@@ -132,7 +137,7 @@ export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefine
   if (premapped.unmapped.length > 0) {
     warnings.push(`no source map found for the code that ran as ${premapped.unmapped.map((f) => `"${f}"`).join(", ")}: their line times are left out`);
   }
-  return { profile: placeAtNames(mapped.profiles[0]!, readText), warnings };
+  return { profile: placeAtNames(mapped.profiles[0]!, lineReader()), warnings };
 }
 
 /**

@@ -14,8 +14,8 @@
  * @module
  */
 import { type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
-import type { ReadText } from "./map_source.ts";
 import { toPath } from "./map_source.ts";
+import type { ReadLines, SourceLines } from "./source_lines.ts";
 import { declaredName, nameColumn } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 
@@ -49,7 +49,7 @@ function definitionPatterns(name: string): RegExp[] {
  * (on `line` itself, before column `col`: minified code is one long line).
  */
 export function findDefinition(
-  lines: readonly string[],
+  lines: SourceLines,
   name: string,
   line: number,
   col = Infinity,
@@ -60,8 +60,8 @@ export function findDefinition(
   let patterns = patternCache.get(short);
   if (!patterns) patternCache.set(short, patterns = definitionPatterns(short));
   const stop = Math.max(1, line - MAX_LINES_UP);
-  for (let l = Math.min(line, lines.length); l >= stop; l--) {
-    const full = lines[l - 1]!;
+  for (let l = Math.min(line, lines.count); l >= stop; l--) {
+    const full = lines.line(l)!;
     const text = l === line && col - 1 + short.length < full.length ? full.slice(0, col - 1 + short.length) : full;
     if (!text.includes(short)) continue;
     // The nearest definition: the last match on the line.
@@ -78,19 +78,19 @@ export function findDefinition(
 
 /**
  * Moves every named JS frame to its function's definition, reading the
- * sources with `readText` (each file once). Frames that end up equal merge.
+ * sources' lines with `readLines`. Frames that end up equal merge.
  *
  * @example
  * ```ts
  * import { placeAtDefinitions } from "./definitions.ts";
+ * import { textLineReader } from "./source_lines.ts";
  * import { ProfileBuilder } from "tsprof/format";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "f", file: "/app/a.ts", line: 2, col: 3, kind: "js" }], 1);
- * const p = placeAtDefinitions(b.build(), () => "function f() {\n  work();\n}\n"); // f at /app/a.ts:1:10
+ * const p = placeAtDefinitions(b.build(), textLineReader(() => "function f() {\n  work();\n}\n")); // f at /app/a.ts:1:10
  * ```
  */
-export function placeAtDefinitions(profile: Profile, readText: ReadText): Profile {
-  const sources = new Map<string, string[] | undefined>();
+export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Profile {
   // Compiled once per function name, not once per frame and line.
   const patternCache = new Map<string, RegExp[]>();
   let changed = false;
@@ -103,13 +103,7 @@ export function placeAtDefinitions(profile: Profile, readText: ReadText): Profil
       return { ...frame, line: 1, col: 1 };
     }
     const path = toPath(frame.file);
-    if (path === undefined) return frame;
-    let lines = sources.get(path);
-    if (!sources.has(path)) {
-      const text = readText(path);
-      lines = text === undefined ? undefined : text.split("\n");
-      sources.set(path, lines);
-    }
+    const lines = path === undefined ? undefined : readLines(path);
     if (!lines) return frame;
     const def = findDefinition(lines, frame.name, frame.line, frame.col, patternCache);
     if (!def || (def.line === frame.line && def.col === frame.col)) return frame;
@@ -121,7 +115,7 @@ export function placeAtDefinitions(profile: Profile, readText: ReadText): Profil
 
 /**
  * Moves every named JS frame whose column is V8's (the parameter list) to
- * where its function's name starts, reading the sources with `readText`:
+ * where its function's name starts, reading the sources' lines with `readLines`:
  * the convention every runtime and mode shares, as editors show a function.
  * Frames already at their name, and frames whose source says otherwise,
  * keep their position. A module's top level without a position (V8's, after
@@ -130,14 +124,14 @@ export function placeAtDefinitions(profile: Profile, readText: ReadText): Profil
  * @example
  * ```ts
  * import { placeAtNames } from "./definitions.ts";
+ * import { textLineReader } from "./source_lines.ts";
  * import { ProfileBuilder } from "../format/builder.ts";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "f", file: "/app/a.js", line: 1, col: 11, kind: "js" }], 1);
- * const p = placeAtNames(b.build(), () => "function f() {}\n"); // f at /app/a.js:1:10
+ * const p = placeAtNames(b.build(), textLineReader(() => "function f() {}\n")); // f at /app/a.js:1:10
  * ```
  */
-export function placeAtNames(profile: Profile, readText: ReadText): Profile {
-  const sources = new Map<string, string[] | undefined>();
+export function placeAtNames(profile: Profile, readLines: ReadLines): Profile {
   let changed = false;
   const frames: Frame[] = profile.frames.map((frame) => {
     if (frame.kind !== "js" || frame.file === undefined) return frame;
@@ -151,12 +145,7 @@ export function placeAtNames(profile: Profile, readText: ReadText): Profile {
     const name = declaredName(frame.name);
     const path = toPath(frame.file);
     if (name === undefined || path === undefined) return frame;
-    let lines = sources.get(path);
-    if (!sources.has(path)) {
-      lines = readText(path)?.split("\n");
-      sources.set(path, lines);
-    }
-    const text = lines?.[frame.line - 1];
+    const text = readLines(path)?.line(frame.line);
     const col = text === undefined ? undefined : nameColumn(text, name, frame.col);
     if (col === undefined || col === frame.col) return frame;
     changed = true;
@@ -168,7 +157,7 @@ export function placeAtNames(profile: Profile, readText: ReadText): Profile {
   // its line.
   const lineCount = (f: number): number | undefined => {
     const path = frames[f]!.file === undefined ? undefined : toPath(frames[f]!.file!);
-    return path === undefined ? undefined : sources.get(path)?.length;
+    return path === undefined ? undefined : readLines(path)?.count;
   };
   let outside = false;
   profile.lines?.forEach((ticks, f) => {

@@ -10,34 +10,34 @@
 import type { Profile } from "../format/types.ts";
 import { mergeAsyncPairs } from "./async_pairs.ts";
 import { placeAtDefinitions } from "./definitions.ts";
-import type { MapFetcher, ReadText } from "./map_source.ts";
+import type { MapFetcher } from "./map_source.ts";
 import { remapProfile, SourceMapCache } from "./remap.ts";
 import { mapShownFirst } from "./shown_first.ts";
+import type { ReadLines } from "./source_lines.ts";
 
 /**
  * A JavaScriptCore profile mapped through the maps `fetch` finds, with its
- * frames at their definitions (sources read with `readText`): those `first`
+ * frames at their definitions (sources read with `readLines`, which reads
+ * each file once for both passes): those `first`
  * marks now, the others when `complete()` is called (all now without it).
  *
  * @example
  * ```ts
  * import { ProfileBuilder } from "../format/builder.ts";
  * import { mapJscProfile } from "./jsc.ts";
- * const { profile, warnings } = mapJscProfile(new ProfileBuilder("main").build(), () => undefined, () => undefined);
+ * import { textLineReader } from "./source_lines.ts";
+ * const { profile, warnings } = mapJscProfile(new ProfileBuilder("main").build(), () => undefined, textLineReader(() => undefined));
  * ```
  */
 export function mapJscProfile(
   profile: Profile,
   fetch: MapFetcher,
-  readText: ReadText,
+  readLines: ReadLines,
   first?: (mapped: Profile) => Uint8Array | undefined,
 ): { profile: Profile; warnings: string[]; complete(): Profile } {
   const cache = new SourceMapCache(fetch);
   const mapped = remapProfile(mergeAsyncPairs(profile), cache);
-  // Frames `first` leaves out are placed when complete() asks (see
-  // shown_first.ts); each source is read once for both.
-  const texts = new Map<string, string | undefined>();
-  const readOnce = (path: string) => (texts.has(path) ? texts.get(path) : texts.set(path, readText(path)).get(path));
-  const placed = mapShownFirst(mapped, first?.(mapped), (p) => placeAtDefinitions(p, readOnce));
+  // Frames `first` leaves out are placed when complete() asks (see shown_first.ts).
+  const placed = mapShownFirst(mapped, first?.(mapped), (p) => placeAtDefinitions(p, readLines));
   return { profile: placed.profile, warnings: [...cache.warnings], complete: placed.complete };
 }

@@ -9,6 +9,7 @@ import type { Profile } from "../format/types.ts";
 import { placeAtNames } from "./definitions.ts";
 import { firstMap, type MapFetcher, mapOfCode, mapsFromFiles, type ReadText } from "./map_source.ts";
 import { remapProfile, SourceMapCache } from "./remap.ts";
+import { type ReadLines, textLineReader } from "./source_lines.ts";
 
 /**
  * Maps a profile through the maps of its scripts' code (`sources`, by file),
@@ -32,14 +33,15 @@ export function mapWithSources(
     const code = sources.get(file);
     return (code === undefined ? undefined : mapOfCode(code, file, readText)) ?? fallback?.(file);
   });
-  return { profile: placeAtNames(remapProfile(profile, cache), readText), warnings: cache.warnings };
+  return { profile: placeAtNames(remapProfile(profile, cache), textLineReader(readText)), warnings: cache.warnings };
 }
 
 /**
  * Maps a V8 profile through the maps `known` supplies for it (what the
  * runtime holds), then maps next to the code on disk, then moves each
- * frame to its function's name: for runtimes that know their maps without
- * asking the inspector for the code (Node).
+ * frame to its function's name (lines read with `readLines`, by default
+ * through `readText`): for runtimes that know their maps without asking the
+ * inspector for the code (Node).
  *
  * @example
  * ```ts
@@ -48,7 +50,12 @@ export function mapWithSources(
  * const { profile } = mapWithKnownMaps(new ProfileBuilder("main").build(), () => undefined, () => undefined);
  * ```
  */
-export function mapWithKnownMaps(profile: Profile, known: MapFetcher, readText: ReadText): { profile: Profile; warnings: string[] } {
+export function mapWithKnownMaps(
+  profile: Profile,
+  known: MapFetcher,
+  readText: ReadText,
+  readLines: ReadLines = textLineReader(readText),
+): { profile: Profile; warnings: string[] } {
   const cache = new SourceMapCache(firstMap(known, mapsFromFiles(readText)));
-  return { profile: placeAtNames(remapProfile(profile, cache), readText), warnings: cache.warnings };
+  return { profile: placeAtNames(remapProfile(profile, cache), readLines), warnings: cache.warnings };
 }

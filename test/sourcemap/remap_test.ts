@@ -9,6 +9,7 @@ import { importV8CpuProfile, type V8CpuProfile } from "../../src/import/v8_cpupr
 import { hotLines } from "../../src/render/console_lines.ts";
 import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
 import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
+import { linesOfText, textLineReader } from "../../src/sourcemap/source_lines.ts";
 import { nameStartBefore } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
@@ -150,7 +151,7 @@ test("SourceMapCache fetches and parses each file's map once", () => {
 });
 
 test("findDefinition() finds functions, methods, arrows and classes above the line that ran", () => {
-  const src = [
+  const src = linesOfText([
     "export async function fetchAll<", // 1
     "  T,", // 2
     ">(urls: T[]) {", // 3
@@ -167,7 +168,7 @@ test("findDefinition() finds functions, methods, arrows and classes above the li
     "const add = (a: number, b: number): number =>", // 14
     "  a + b;", // 15
     "const obj = { mul: function (a) { return a; }, #x: 1 };", // 16
-  ];
+  ].join("\n"));
   assert.deepEqual(findDefinition(src, "fetchAll", 4), { line: 1, col: 23 });
   assert.deepEqual(findDefinition(src, "items", 8), { line: 7, col: 17 });
   assert.deepEqual(findDefinition(src, "size", 11), { line: 10, col: 7 });
@@ -177,7 +178,7 @@ test("findDefinition() finds functions, methods, arrows and classes above the li
   assert.equal(findDefinition(src, "missing", 16), undefined);
   assert.equal(findDefinition(src, "(anonymous)", 16), undefined);
   // Minified code: the nearest definition before the column that ran.
-  const min = ["function c(e){return e}function s(e){return c(e)}function c(t){return t*2}"];
+  const min = linesOfText("function c(e){return e}function s(e){return c(e)}function c(t){return t*2}");
   assert.deepEqual(findDefinition(min, "c", 1, 40), { line: 1, col: 10 });
   assert.deepEqual(findDefinition(min, "c", 1, 70), { line: 1, col: 59 });
 });
@@ -187,7 +188,7 @@ test("placeAtDefinitions() moves frames to their definitions and a module's fram
   b.addSample([js("(module)", "/app/a.ts", 7, 3), js("work", "/app/a.ts", 4, 5)], 2);
   b.addSample([js("(module)", "/app/a.ts", 7, 3), js("work", "/app/a.ts", 3, 24)], 1);
   const source = "// a\ninterface I {}\nfunction work(): void {\n  run();\n}\nwork();\nwork();\n";
-  const after = placeAtDefinitions(b.build(), () => source);
+  const after = placeAtDefinitions(b.build(), textLineReader(() => source));
   assert.deepEqual(after.frames, [js("(module)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 3, 10)]);
   assert.equal(after.stacks.length, 2, "the two `work` frames (code blocks) became one");
 });
@@ -210,13 +211,13 @@ test("placeAtNames() moves V8 frames to their names, keeps frames already there,
   const b = new ProfileBuilder("main");
   b.addSample([js("(anonymous)", "/app/a.ts"), js("work", "/app/a.ts", 2, 14)], 1);
   b.addSample([js("(module)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 9)], 1);
-  const after = placeAtNames(b.build(), () => source);
+  const after = placeAtNames(b.build(), textLineReader(() => source));
   assert.deepEqual(after.frames, [js("(module)", "/app/a.ts", 1, 1), js("work", "/app/a.ts", 2, 10), js("A.method", "/app/a.ts", 6, 3)]);
   assert.equal(after.stacks.length, 3, "the frames that became equal merged");
   const unchanged = new ProfileBuilder("main");
   unchanged.addSample([js("work", "/app/a.ts", 2, 10)], 1);
   const p = unchanged.build();
-  assert.equal(placeAtNames(p, () => source), p, "a profile already at its names is returned as it is");
+  assert.equal(placeAtNames(p, textLineReader(() => source)), p, "a profile already at its names is returned as it is");
 });
 
 test("placeAtNames() drops the line of a tick past the end of the function's file (V8's, from code inlined from another script)", () => {
@@ -227,7 +228,7 @@ test("placeAtNames() drops the line of a tick past the end of the function's fil
   const id = b.internFrame(grind);
   b.addLineTime(id, 2, 2);
   b.addLineTime(id, 548, 1);
-  const after = placeAtNames(b.build(), () => source);
+  const after = placeAtNames(b.build(), textLineReader(() => source));
   assert.deepEqual([...after.lines!.get(after.frames.findIndex((f) => f.name === "grind"))!], [[2, 2]]);
   assert.equal(profileTotal(after), 3, "the time stays");
 });
