@@ -8,7 +8,6 @@
  * @module
  */
 import { readFileSync, rmSync, renameSync, writeFileSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
 import process from "node:process";
 
 /** The temp file beside `path`: this process's, and this write's (two writes of one process may overlap). */
@@ -47,6 +46,8 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  // Loaded here: node:fs/promises brings Node's streams, which every preload would pay for.
+  const { rename, rm, writeFile } = await import("node:fs/promises");
   const tmp = tempFor(path);
   try {
     await writeFile(tmp, data);

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -27,6 +27,8 @@ import { writeFileAtomicSync } from "../../../runtimes/_files.ts";
 const CACHE_DIR = join(tmpdir(), `tsprof-${typeof process.getuid === "function" ? process.getuid() : "user"}`, "lines-v1");
 
 function cacheFile(code: string, url: string): string {
+  // Required here: node:crypto takes longer to load than the rest of the preload.
+  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
   return join(CACHE_DIR, `${createHash("sha1").update(url).update("\0").update(code).digest("hex")}.js`);
 }
 
