@@ -8,6 +8,7 @@ import type { Backend, BackendStartOptions, InspectorSession, Recording } from "
 import { TsprofError } from "../src/errors.ts";
 import type { Profile } from "../src/format/types.ts";
 import { estimateNote } from "../src/import/gap_weights.ts";
+import { shortBurstNote } from "../src/import/v8_bursts.ts";
 import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../src/import/v8_cpuprofile.ts";
 import { threadBusyMs, type ThreadStats } from "../src/import/thread_busy.ts";
 import { normalizeFile } from "../src/paths.ts";
@@ -167,7 +168,10 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     const imported = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs, ...busy } : {});
     const mapped = remap?.(imported);
     const profile = mapped?.profile ?? imported;
-    const note = rt.idleGaps ? estimateNote(sampleSpans(cpu), s.intervalMs, busy.busyMs) : undefined;
+    // How much of the time is uncertain, said in the report rather than hidden in precise-looking numbers.
+    const note = rt.idleGaps
+      ? estimateNote(sampleSpans(cpu), s.intervalMs, busy.busyMs)
+      : shortBurstNote(cpu, rt.name === "node" ? "--backend portable measures them" : undefined);
     const warnings = [...(mapped?.warnings ?? []), ...(note ? [note] : [])];
     return {
       ...(warnings.length > 0 ? { warnings } : {}),

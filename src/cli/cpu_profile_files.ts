@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Profile } from "../format/types.ts";
 import { endBunProfileAt, normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { estimateNote } from "../import/gap_weights.ts";
+import { shortBurstNote } from "../import/v8_bursts.ts";
 import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
 import type { FramesFirst } from "./frames_first.ts";
@@ -92,7 +93,8 @@ export function importProcess(
     if (runtime === "deno") {
       const { profile, warnings } = importDenoCpuProfile(cpu, options.entry);
       const named = { ...profile, name };
-      return { cpu, profile: named, warnings, complete: () => named };
+      const note = shortBurstNote(cpu);
+      return { cpu, profile: named, warnings: note ? [...warnings, note] : warnings, complete: () => named };
     }
     const bun = normalizeBunCpuProfile(cpu);
     const mapped = mapBunProfile(importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) }), options.first);
