@@ -236,6 +236,12 @@ export function internInto(
  * ```
  */
 export function reinternProfile(profile: Profile, frames: readonly Frame[], options: ReinternOptions = {}): Profile {
+  // Frames that stay distinct merge no stacks: the stack table stands as it
+  // is, and only the line ticks move (a profile's mapping, most of the time).
+  if (!options.skipParent && distinctFrames(frames)) {
+    const { name, stacks, samples, weights } = profile;
+    return { name, frames, stacks, samples, weights, ...linesMoved(profile, options.mapLine) };
+  }
   const builder = new ProfileBuilder(profile.name);
   const { frameId, stackId } = internInto(profile, frames, builder, options.skipParent);
   for (const [f, byLine] of profile.lines ?? []) {
@@ -250,4 +256,26 @@ export function reinternProfile(profile: Profile, frames: readonly Frame[], opti
     samples[i] = s < 0 ? s : stackId[s]!;
   }
   return { ...builder.build(), samples, weights: profile.weights };
+}
+
+function distinctFrames(frames: readonly Frame[]): boolean {
+  const keys = new Set<string>();
+  for (const f of frames) keys.add(frameKey(f));
+  return keys.size === frames.length;
+}
+
+/** The profile's line ticks through `mapLine`, as {@linkcode reinternProfile} moves them. */
+function linesMoved(profile: Profile, mapLine: ReinternOptions["mapLine"]): Pick<Profile, "lines"> {
+  if (!profile.lines || !mapLine) return profile.lines ? { lines: profile.lines } : {};
+  const lines = new Map<number, Map<number, number>>();
+  for (const [f, byLine] of profile.lines) {
+    for (const [line, ms] of byLine) {
+      const to = mapLine(f, line);
+      if (to === undefined) continue;
+      let moved = lines.get(f);
+      if (!moved) lines.set(f, moved = new Map());
+      moved.set(to, (moved.get(to) ?? 0) + ms);
+    }
+  }
+  return lines.size > 0 ? { lines } : {};
 }

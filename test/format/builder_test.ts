@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ProfileBuilder, stackFrames } from "../../src/format/builder.ts";
+import { ProfileBuilder, reinternProfile, stackFrames } from "../../src/format/builder.ts";
 import { test } from "../harness.ts";
 import { f, profileOf } from "../_helpers.ts";
 
@@ -40,4 +40,28 @@ test("ProfileBuilder keeps a 10,000-deep stack and an hour of samples compact", 
   const hp = hour.build();
   assert.equal(hp.samples.length, 3_600_000);
   assert.equal(hp.samples.byteLength + hp.weights.byteLength, 3_600_000 * 12);
+});
+
+test("reinternProfile() keeps the stack table when the frames stay distinct, merges when two become one, and moves line ticks alike", () => {
+  const b = new ProfileBuilder("main");
+  const work = { name: "work", file: "/app/a.js", line: 3, col: 11, kind: "js" as const };
+  const other = { name: "other", file: "/app/a.js", line: 9, col: 12, kind: "js" as const };
+  b.addSample([{ name: "main", kind: "js" }, work], 2);
+  b.addSample([{ name: "main", kind: "js" }, other], 1);
+  b.addLineTime(1, 4, 2);
+  b.addLineTime(2, 10, 1);
+  const p = b.build();
+  // Moved, still distinct: same stacks (the same table), lines through mapLine, a dropped line gone.
+  const moved = p.frames.map((fr) => (fr.col === undefined ? fr : { ...fr, col: fr.col - 1 }));
+  const kept = reinternProfile(p, moved, { mapLine: (fi, line) => (fi === 2 ? undefined : line + 1) });
+  assert.equal(kept.stacks, p.stacks);
+  assert.deepEqual(kept.frames, moved);
+  assert.deepEqual([...kept.lines!], [[1, new Map([[5, 2]])]]);
+  // Two frames made equal: their stacks merge, weights and line ticks add up.
+  const same = p.frames.map((fr) => (fr.name === "other" ? work : fr));
+  const merged = reinternProfile(p, same);
+  assert.equal(merged.frames.length, 2);
+  assert.equal(merged.stacks.length, 2);
+  assert.equal(merged.samples[0], merged.samples[1]);
+  assert.deepEqual([...merged.lines!.get(1)!], [[4, 2], [10, 1]]);
 });
