@@ -163,34 +163,56 @@ export interface V8ImportOptions {
 export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8ImportOptions = {}): Profile {
   const builder = new ProfileBuilder(name);
   const toFile = fileMemo();
-  const byId = new Map<number, V8ProfileNode>();
-  for (const n of cpu.nodes) byId.set(n.id, n);
-  const parentOf = new Map<number, number>();
-  for (const n of cpu.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const nodes = cpu.nodes;
+  // Node ids become indices once: the walk and the samples then fill typed
+  // arrays, not maps (an hour's profile has hundreds of thousands of nodes).
+  const index = new Map<number, number>();
+  for (let i = 0; i < nodes.length; i++) index.set(nodes[i]!.id, i);
+  const hasParent = new Uint8Array(nodes.length);
+  for (const n of nodes) {
+    for (const c of n.children ?? []) {
+      const k = index.get(c);
+      if (k !== undefined) hasParent[k] = 1;
+    }
+  }
 
-  // Stack id per node, computed root-down without recursion.
-  const stackOf = new Map<number, number>();
-  const frameOf = new Map<number, number>();
-  const root = cpu.nodes.find((n) => !parentOf.has(n.id));
-  if (root) {
-    stackOf.set(root.id, -1);
-    const todo: number[] = [...(root.children ?? [])];
+  // Stack id per node, computed root-down without recursion; -2: not reached.
+  const stackOf = new Int32Array(nodes.length).fill(-2);
+  const frameOf = new Int32Array(nodes.length).fill(-1);
+  // One function is many nodes (one per call path): its frame is built once.
+  const frameIds = new Map<string, number>();
+  const frameIdOf = (cf: V8CallFrame) => {
+    const key = `${cf.scriptId ?? ""}\u0000${cf.url}\u0000${cf.lineNumber}\u0000${cf.columnNumber}\u0000${cf.functionName}`;
+    let id = frameIds.get(key);
+    if (id === undefined) {
+      id = builder.internFrame(v8Frame(cf, toFile));
+      frameIds.set(key, id);
+    }
+    return id;
+  };
+  const rootIndex = hasParent.indexOf(0);
+  if (rootIndex >= 0) {
+    stackOf[rootIndex] = -1;
+    // Pairs of (node index, parent's stack).
+    const todo: number[] = [];
+    for (const c of nodes[rootIndex]!.children ?? []) todo.push(index.get(c) ?? -1, -1);
     while (todo.length > 0) {
-      const id = todo.pop()!;
-      const node = byId.get(id);
+      const parentStack = todo.pop()!;
+      const i = todo.pop()!;
       // Files are checked first (checkCpuProfile); this guards against cycles anyway.
-      if (!node || stackOf.has(id)) continue;
-      const parentStack = stackOf.get(parentOf.get(id)!) ?? -1;
-      const frameId = builder.internFrame(v8Frame(node.callFrame, toFile));
-      frameOf.set(id, frameId);
-      stackOf.set(id, builder.internStack(parentStack, frameId));
-      for (const c of node.children ?? []) todo.push(c);
+      if (i < 0 || stackOf[i] !== -2) continue;
+      const node = nodes[i]!;
+      const frameId = frameIdOf(node.callFrame);
+      const stack = builder.internStack(parentStack, frameId);
+      frameOf[i] = frameId;
+      stackOf[i] = stack;
+      for (const c of node.children ?? []) todo.push(index.get(c) ?? -1, stack);
     }
   }
 
   const samples = cpu.samples ?? [];
   const spans = sampleSpans(cpu);
-  const selfMs = new Map<number, number>();
+  const selfMs = new Float64Array(nodes.length);
   let idleStack = -1;
   const idle = (us: number) => {
     if (us <= 0) return;
@@ -202,19 +224,20 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
   for (let i = 0; i < samples.length; i++) {
     const ms = (busy[i + 1]! + (i === 0 ? busy[0]! : 0)) / 1000;
     if (i === 0) idle(spans[0]! - busy[0]!);
-    const nodeId = samples[i]!;
-    builder.addStackSample(stackOf.get(nodeId) ?? -1, ms);
-    selfMs.set(nodeId, (selfMs.get(nodeId) ?? 0) + ms);
+    const k = index.get(samples[i]!);
+    const stack = k === undefined ? -1 : stackOf[k]!;
+    builder.addStackSample(stack === -2 ? -1 : stack, ms);
+    if (k !== undefined) selfMs[k]! += ms;
     idle(spans[i + 1]! - busy[i + 1]!);
   }
   // No sample at all in a profile without idle samples: it was all waiting.
   if (samples.length === 0 && options.idleGapsMs !== undefined) idle(cpu.endTime - cpu.startTime);
 
-  for (const node of cpu.nodes) {
-    const ticks = node.positionTicks;
-    const frameId = frameOf.get(node.id);
-    const ms = selfMs.get(node.id);
-    if (!ticks || ticks.length === 0 || frameId === undefined || !ms) continue;
+  for (let i = 0; i < nodes.length; i++) {
+    const ticks = nodes[i]!.positionTicks;
+    const frameId = frameOf[i]!;
+    const ms = selfMs[i]!;
+    if (!ticks || ticks.length === 0 || frameId < 0 || !ms) continue;
     let total = 0;
     for (const pt of ticks) total += pt.ticks;
     for (const pt of ticks) builder.addLineTime(frameId, pt.line, (ms * pt.ticks) / total);
