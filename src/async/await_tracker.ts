@@ -11,9 +11,10 @@
  * Stacks are captured unformatted at each `await` (V8 formats them only
  * when read), and read only for the waits long enough to matter, after the
  * program ends. Promises that are not `await`s of the user's code (a
- * `.then` in a library, the runtime's own `await`s) are told apart then, by
- * the frame that made them: their waits stay with the user's `await` that
- * waited on them.
+ * `.then` in a library, the runtime's own `await`s) are told apart by the
+ * frame that made them, read as they are made (the whole stack is taken for
+ * the user's only) and again when the stacks are read: their waits stay
+ * with the user's `await` that waited on them.
  *
  * @module
  */
@@ -32,6 +33,14 @@ const STACK_DEPTH = 32;
  */
 const STACKS_PER_MS = 1;
 const STACK_BURST = 128;
+/**
+ * Looks at the one frame that made a promise, per millisecond and in a
+ * burst: a stack is taken only for a promise the user's code made. Libraries
+ * make most promises (Node 20's `fetch` dozens a request); spending the
+ * stacks on theirs left the user's `await`s without one.
+ */
+const CHECKS_PER_MS = 4;
+const CHECK_BURST = 256;
 /** Deno's core, whose wrapper calls each set of promise hooks when there are several. */
 const HOOK_DISPATCH = "ext:core/";
 
@@ -85,10 +94,22 @@ interface Trace {
  */
 export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaitsOptions): AwaitTracker {
   const { minMs } = options;
+  const tools = options.toolPaths ?? [];
+  // By the name the runtime gives (a URL or a path): normalized once per file.
+  const userFiles = new Map<string, boolean>();
+  const isUserFile = (name: string) => {
+    let user = userFiles.get(name);
+    if (user === undefined) {
+      const file = normalizeFile(name);
+      userFiles.set(name, (user = codeOrigin(file) === "app" && !tools.some((p) => file.startsWith(p))));
+    }
+    return user;
+  };
   const pending = new WeakMap<object, { start: number; trace: Trace }>();
   // start, end, trace: one wait is three entries.
   const kept: (number | Trace)[] = [];
   let tokens = STACK_BURST;
+  let checks = CHECK_BURST;
   let last = performance.now();
   // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
   let on = true;
@@ -96,8 +117,11 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     if (parent === undefined || !on) return;
     const now = performance.now();
     tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
+    checks = Math.min(CHECK_BURST, checks + (now - last) * CHECKS_PER_MS);
     last = now;
-    if (tokens < 1) return;
+    if (tokens < 1 || checks < 1) return;
+    checks -= 1;
+    if (madeElsewhere(init, isUserFile)) return;
     tokens -= 1;
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = STACK_DEPTH;
@@ -128,8 +152,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     stop,
     waits() {
       stop();
-      const tools = options.toolPaths ?? [];
-      const waits = readWaits(kept, (file) => codeOrigin(file) === "app" && !tools.some((p) => file.startsWith(p)));
+      const waits = readWaits(kept, isUserFile);
       kept.length = 0;
       return waits;
     },
@@ -150,7 +173,7 @@ function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string)
   const waits: AwaitWait[] = [];
   const ErrorCtor = Error as unknown as { prepareStackTrace?: unknown };
   const saved = ErrorCtor.prepareStackTrace;
-  ErrorCtor.prepareStackTrace = (_: unknown, sites: CallSite[]) => sites;
+  ErrorCtor.prepareStackTrace = callSites;
   try {
     for (let i = 0; i < kept.length; i += 3) {
       const sites = (kept[i + 2] as Trace).stack;
@@ -190,6 +213,35 @@ function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string)
     ErrorCtor.prepareStackTrace = saved;
   }
   return waits;
+}
+
+/** `Error.prepareStackTrace` that hands over the call sites unformatted. */
+const callSites = (_: unknown, sites: CallSite[]) => sites;
+
+/**
+ * Whether the promise being made in `hook` was made by code other than the
+ * user's (a library, the runtime, a builtin): its one top frame tells, at a
+ * fraction of a whole stack's cost. Deno's hook dispatcher on top tells
+ * nothing: that promise is looked at whole, as every one was before.
+ */
+function madeElsewhere(hook: (...args: never[]) => void, isUserFile: (file: string) => boolean): boolean {
+  const ErrorCtor = Error as unknown as { prepareStackTrace?: unknown; stackTraceLimit: number };
+  const limit = ErrorCtor.stackTraceLimit;
+  const prepare = ErrorCtor.prepareStackTrace;
+  ErrorCtor.stackTraceLimit = 1;
+  ErrorCtor.prepareStackTrace = callSites;
+  let site: CallSite | undefined;
+  try {
+    const trace: Trace = {};
+    Error.captureStackTrace(trace, hook);
+    site = (trace.stack as CallSite[] | undefined)?.[0];
+  } finally {
+    ErrorCtor.stackTraceLimit = limit;
+    ErrorCtor.prepareStackTrace = prepare;
+  }
+  const file = site?.getFileName();
+  if (!file) return true;
+  return !file.startsWith(HOOK_DISPATCH) && !isUserFile(file);
 }
 
 function fileOf(site: CallSite): string | undefined {
