@@ -66,16 +66,33 @@ export function declaredName(frameName: string): string | undefined {
 
 /**
  * The column where `name` starts on `text`, when a frame at `col` sits at
- * its name or at V8's column just after it; `undefined` when the text says
- * otherwise.
+ * its name, at V8's column just after it, or at the keywords before it (a
+ * stack trace's position); `undefined` when the text says otherwise.
  *
  * @example
  * ```ts
  * import { nameColumn } from "./name_column.ts";
  * nameColumn("function knead(ms) {", "knead", 10); // 10
  * nameColumn("function knead(ms) {", "knead", 15); // 10
+ * nameColumn("async function knead(ms) {", "knead", 1); // 16: a stack trace's first token
  * ```
  */
 export function nameColumn(text: string, name: string, col: number): number | undefined {
-  return text.startsWith(name, col - 1) ? col : nameStartBefore(text, name, col);
+  return text.startsWith(name, col - 1) ? col : nameStartBefore(text, name, col) ?? nameAfterKeywords(text, name, col);
+}
+
+/**
+ * A function placed at its first token, as a stack trace places it
+ * (`getEnclosingColumnNumber`): the keywords before its name (`async
+ * function`, `export default function*`, `static async`, `get`).
+ */
+const DECLARATION_KEYWORDS = /(?:(?:export|default|declare|public|private|protected|static|override|readonly|abstract|async|get|set|accessor)\s+|function\b\s*\*?\s*|\*\s*)+/y;
+
+/** The column of `name` right after the declaration keywords that start at `col`, if any. */
+function nameAfterKeywords(text: string, name: string, col: number): number | undefined {
+  DECLARATION_KEYWORDS.lastIndex = col - 1;
+  if (!DECLARATION_KEYWORDS.test(text)) return undefined;
+  const at = DECLARATION_KEYWORDS.lastIndex;
+  if (!text.startsWith(name, at) || /[\w$]/.test(text[at + name.length] ?? "")) return undefined;
+  return at + 1;
 }

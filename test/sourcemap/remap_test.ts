@@ -220,6 +220,18 @@ test("placeAtNames() moves V8 frames to their names, keeps frames already there,
   assert.equal(placeAtNames(p, textLineReader(() => source)), p, "a profile already at its names is returned as it is");
 });
 
+test("placeAtNames() moves a function a stack trace placed at its first token (an await's, on Node) to its name, as a sampled one", () => {
+  const source = "async function timer(): Promise<void> {\n  await sleep(300);\n}\nclass A {\n  static async *gen() {}\n  get value() { return 1; }\n}\nasync function timerX() {}\n";
+  const b = new ProfileBuilder("main");
+  b.addSample([js("timer", "/app/a.ts", 1, 1), js("A.gen", "/app/a.ts", 5, 3), js("A.value", "/app/a.ts", 6, 3)], 1);
+  // The sampled frame of the same function: both become one.
+  b.addSample([js("timer", "/app/a.ts", 1, 21)], 1);
+  // Not its name after the keywords: left where it is.
+  b.addSample([js("timer", "/app/a.ts", 8, 1)], 1);
+  const after = placeAtNames(b.build(), textLineReader(() => source));
+  assert.deepEqual(after.frames, [js("timer", "/app/a.ts", 1, 16), js("A.gen", "/app/a.ts", 5, 17), js("A.value", "/app/a.ts", 6, 7), js("timer", "/app/a.ts", 8, 1)]);
+});
+
 test("placeAtNames() drops the line of a tick past the end of the function's file (V8's, from code inlined from another script)", () => {
   const source = "function grind() {\n  spin();\n}\n";
   const b = new ProfileBuilder("main");
