@@ -46,11 +46,23 @@ export const denoEmitted = (): ReturnType<typeof denoEmits> => denoEmits(denoCac
  * Maps next to the code on disk, found through the code's last lines only
  * (see code_end.ts): `mapsFromFiles` with a cheaper read of the code.
  */
-export const diskMaps: MapFetcher = (file) => {
-  const path = toPath(file);
-  const code = path === undefined ? undefined : readCodeEnd(path);
-  return code === undefined ? undefined : mapOfCode(code, path!, readText);
-};
+export const diskMaps: MapFetcher = mapsOnDisk(new Map());
+
+/**
+ * {@linkcode diskMaps}, taking the maps in `parsed` (by path) as they are:
+ * a package's maps, read once to find which of its files each belongs to,
+ * are not read and parsed again.
+ */
+function mapsOnDisk(parsed: ReadonlyMap<string, object>): MapFetcher {
+  const read = (mapPath: string) => (parsed.has(mapPath) ? "" : readText(mapPath));
+  return (file) => {
+    const path = toPath(file);
+    const code = path === undefined ? undefined : readCodeEnd(path);
+    const found = code === undefined ? undefined : mapOfCode(code, path!, read);
+    const map = found === undefined ? undefined : parsed.get(found.url);
+    return map === undefined ? found : { map, url: found!.url };
+  };
+}
 
 /**
  * A fetcher for the maps the Node child wrote (see `child/child_maps.ts`): a map
@@ -123,8 +135,8 @@ export function mapLoadedSession(session: Session): Session {
  * original sources (Deno maps the function positions itself).
  */
 export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefined): { profile: Profile; warnings: string[] } {
-  const cache = new SourceMapCache(firstMap(emitMaps(denoEmitted(), readText), diskMaps));
   const packages = new PackageMaps();
+  const cache = new SourceMapCache(firstMap(emitMaps(denoEmitted(), readText), mapsOnDisk(packages.parsed)));
   const premapped = premappedOrigins(cpu, cache, (files) => [...(entry ? [resolve(entry)] : []), ...packages.generatedFor(files)]);
   const profile = importV8CpuProfile(premapped.cpu, "main");
   const session: Session = {
@@ -146,6 +158,8 @@ export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefine
  */
 class PackageMaps {
   readonly #byPackage = new Map<string, Map<string, string>>();
+  /** The maps read so far, by path: the source-map cache takes them from here. */
+  readonly parsed = new Map<string, object>();
 
   /** Generated files whose maps list one of `files`. */
   generatedFor(files: ReadonlySet<string>): string[] {
@@ -185,6 +199,7 @@ class PackageMaps {
           if (text === undefined) continue;
           try {
             const map = JSON.parse(text) as { sources?: unknown; sourceRoot?: unknown };
+            if (typeof map === "object" && map !== null) this.parsed.set(path, map);
             if (!Array.isArray(map.sources)) continue;
             const rootDir = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
             for (const src of map.sources) {
