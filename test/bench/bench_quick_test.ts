@@ -44,3 +44,11 @@ test("bench/awaits.mjs --quick compares await attribution on and off, and checks
   for (const w of ["await_http", "await_heavy", "lib_cpu", "recursion"]) assert.match(table, new RegExp(`\\| node20 \\| ${w} \\| \\d* \\| [\\d.]+ \\([\\d.]+–[\\d.]+\\) \\| [\\d.]+ `));
   assert.match(table, /\| node20 \| `timer > \[await\] sleep` \| 300 \| [\d.]+ \| [\d.]+ /);
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
+
+test("bench/promise_hooks.mjs runs each variant of the hooks on Node 20 and 24", () => {
+  const out = join(ROOT, "bench/out/RESULTS-promise-hooks-quick.md");
+  const r = run([process.execPath, "bench/promise_hooks.mjs", "--rounds", "1", "--awaits", "20000", "--out", out]);
+  assert.equal(r.status, 0, r.stderr);
+  const table = readFileSync(out, "utf8");
+  for (const rt of ["node20", "node24"]) assert.match(table, new RegExp(`\\| ${rt} \\| \\d+ \\(1\\.00x\\) \\| \\d+ \\([\\d.]+x\\) \\| \\d+ \\([\\d.]+x\\) \\| \\d+ \\([\\d.]+x\\) \\|`));
+}, { skip: onNode20 ? false : "runs on node20 only" });
