@@ -52,18 +52,12 @@ export function placeWaitFrames(waits: readonly AwaitWait[], outline: SourceOutl
       if (span === undefined) return { ...frame, name: MODULE_FRAME_NAME, line: 1, col: 1 };
       const name = declaredName(frame.name);
       const text = o.lines[span.start.line - 1];
-      const col = name !== undefined && text !== undefined ? nameColumn(text, name, span.start.col) ?? nameAfter(text, name, span.start.col) : undefined;
+      const col = name !== undefined && text !== undefined ? nameColumn(text, name, span.start.col) : undefined;
       return { ...frame, line: span.start.line, col: col ?? span.start.col } satisfies Frame;
     });
     const { calls: _, ...rest } = w;
     return { ...rest, stack };
   });
-}
-
-/** Where `name` starts on `text` at or after `col` (a function's name follows its first token: `async function f`). */
-function nameAfter(text: string, name: string, col: number): number | undefined {
-  const at = text.indexOf(name, col - 1);
-  return at === -1 ? undefined : at + 1;
 }
 
 /**

@@ -16,7 +16,7 @@
 import { type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
-import { declaredName, nameColumn } from "./name_column.ts";
+import { DECLARATION_MODIFIERS, declaredName, nameColumn } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 
 /** How far above the reported line a definition is looked for. */
@@ -34,7 +34,7 @@ function escape(s: string): string {
  */
 function definitionPatterns(name: string): RegExp[] {
   const n = `(${escape(name)})`;
-  const modifiers = "(?:(?:export|default|declare|public|private|protected|static|override|readonly|abstract|async|get|set|accessor)\\s+|\\*\\s*)*";
+  const modifiers = `(?:${DECLARATION_MODIFIERS}|\\*\\s*)*`;
   return [
     new RegExp(`\\bfunction\\s*\\*?\\s*${n}(?![\\w$])`, "dg"),
     new RegExp(`^\\s*${modifiers}${n}\\s*(?:<.*)?\\(`, "dg"),

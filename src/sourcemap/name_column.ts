@@ -82,17 +82,24 @@ export function nameColumn(text: string, name: string, col: number): number | un
 }
 
 /**
- * A function placed at its first token, as a stack trace places it
- * (`getEnclosingColumnNumber`): the keywords before its name (`async
- * function`, `export default function*`, `static async`, `get`).
+ * The keywords that may come before a declared function's name, one each
+ * followed by spaces (`export default async`, `static`, `get`), as a regular
+ * expression's source: the definitions' patterns and
+ * {@linkcode nameColumn} share them.
  */
-const DECLARATION_KEYWORDS = /(?:(?:export|default|declare|public|private|protected|static|override|readonly|abstract|async|get|set|accessor)\s+|function\b\s*\*?\s*|\*\s*)+/y;
+export const DECLARATION_MODIFIERS = "(?:export|default|declare|public|private|protected|static|override|readonly|abstract|async|get|set|accessor)\\s+";
+
+/**
+ * A function placed at its first token, as a stack trace places it
+ * (`getEnclosingColumnNumber`): the keywords, `function` and `*` before its name.
+ */
+const KEYWORDS_THEN_NAME = new RegExp(`^(?:${DECLARATION_MODIFIERS}|function\\b\\s*|\\*\\s*)+`);
 
 /** The column of `name` right after the declaration keywords that start at `col`, if any. */
 function nameAfterKeywords(text: string, name: string, col: number): number | undefined {
-  DECLARATION_KEYWORDS.lastIndex = col - 1;
-  if (!DECLARATION_KEYWORDS.test(text)) return undefined;
-  const at = DECLARATION_KEYWORDS.lastIndex;
+  const keywords = KEYWORDS_THEN_NAME.exec(text.slice(col - 1));
+  if (!keywords) return undefined;
+  const at = col - 1 + keywords[0].length;
   if (!text.startsWith(name, at) || /[\w$]/.test(text[at + name.length] ?? "")) return undefined;
   return at + 1;
 }
