@@ -9,6 +9,7 @@
  * @module
  */
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
+import { soonTimer } from "../_soon.ts";
 
 type Hook = ((...args: never[]) => void) | undefined;
 interface DenoCore {
@@ -39,5 +40,5 @@ export function trackDenoAwaits(options: { readonly minMs: number; readonly tool
   return trackAwaits((init, before) => {
     core.setPromiseHooks(init as Hook, before as Hook, undefined, undefined);
     return () => {};
-  }, options);
+  }, { ...options, soon: soonTimer });
 }

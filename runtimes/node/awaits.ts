@@ -7,6 +7,7 @@
 import { promiseHooks } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
+import { soonTimer } from "../_soon.ts";
 import { toolPathsFrom } from "../../src/tool_paths.ts";
 
 /**
@@ -24,5 +25,6 @@ export function trackNodeAwaits(options: { readonly minMs: number }): AwaitTrack
   return trackAwaits((init, before) => promiseHooks.createHook({ init, before }) as () => void, {
     ...options,
     toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
+    soon: soonTimer,
   });
 }

@@ -27,11 +27,11 @@ const STACK_DEPTH = 32;
 /**
  * Stacks taken per millisecond at most, on average, and in a burst. Taking a
  * stack is what an `await` costs here: capped, a program running hundreds of
- * thousands of awaits a second pays for about a thousand of them. An `await`
+ * thousands of awaits a second pays for about five hundred of them. An `await`
  * with no stack is not placed; while it waits, the `await` that waits on it
  * (its caller's) takes the time, or it stays `(idle)`.
  */
-const STACKS_PER_MS = 1;
+const STACKS_PER_MS = 0.5;
 const STACK_BURST = 128;
 /**
  * Looks at the one frame that made a promise, per millisecond and in a
@@ -39,8 +39,16 @@ const STACK_BURST = 128;
  * make most promises (Node 20's `fetch` dozens a request); spending the
  * stacks on theirs left the user's `await`s without one.
  */
-const CHECKS_PER_MS = 4;
+const CHECKS_PER_MS = 2;
 const CHECK_BURST = 256;
+/**
+ * Promises let by without a look, once the budgets ran out, before the clock
+ * is read again to refill them: on await-heavy code, reading the clock for
+ * every promise cost more than the hooks themselves. Skipping ends when a
+ * recorded wait ends, and a millisecond later in any case: the program may
+ * have gone idle, and time passed that no promise told.
+ */
+const SKIP_WHEN_SPENT = 16;
 /** Deno's core, whose wrapper calls each set of promise hooks when there are several. */
 const HOOK_DISPATCH = "ext:core/";
 
@@ -74,6 +82,13 @@ export interface TrackAwaitsOptions {
   readonly minMs: number;
   /** tsprof's own files: their `await`s are not the program's. */
   readonly toolPaths?: readonly string[];
+  /**
+   * Given a callback, returns the function that has it called in about a
+   * millisecond without keeping the program running (an unref'd timer,
+   * re-armed). Without it, the budgets read the clock for every promise once
+   * spent.
+   */
+  readonly soon?: (callback: () => void) => () => void;
 }
 
 interface Trace {
@@ -108,18 +123,43 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
   const pending = new WeakMap<object, { start: number; trace: Trace }>();
   // start, end, trace: one wait is three entries.
   const kept: (number | Trace)[] = [];
+  // Token buckets refilled lazily, when short: what they give over any
+  // stretch is still at most a burst plus the rate times its length.
   let tokens = STACK_BURST;
   let checks = CHECK_BURST;
   let last = performance.now();
+  let skip = 0;
+  let waking = false;
+  const refill = (now: number) => {
+    tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
+    checks = Math.min(CHECK_BURST, checks + (now - last) * CHECKS_PER_MS);
+    last = now;
+  };
+  const wakeSoon = options.soon?.(() => {
+    waking = false;
+    skip = 0;
+  });
   // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
   let on = true;
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
     if (parent === undefined || !on) return;
-    const now = performance.now();
-    tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
-    checks = Math.min(CHECK_BURST, checks + (now - last) * CHECKS_PER_MS);
-    last = now;
-    if (tokens < 1 || checks < 1) return;
+    if (tokens < 1 || checks < 1) {
+      if (skip > 0) {
+        skip--;
+        return;
+      }
+      refill(performance.now());
+      if (tokens < 1 || checks < 1) {
+        if (wakeSoon !== undefined) {
+          skip = SKIP_WHEN_SPENT;
+          if (!waking) {
+            waking = true;
+            wakeSoon();
+          }
+        }
+        return;
+      }
+    }
     checks -= 1;
     if (madeElsewhere(init, isUserFile)) return;
     tokens -= 1;
@@ -128,7 +168,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     const trace: Trace = {};
     Error.captureStackTrace(trace, init);
     Error.stackTraceLimit = limit;
-    pending.set(promise, { start: now, trace });
+    pending.set(promise, { start: performance.now(), trace });
   }
   function before(promise: Promise<unknown>): void {
     if (!on) return;
@@ -137,6 +177,11 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     pending.delete(promise);
     const end = performance.now();
     if (end - p.start >= minMs) kept.push(p.start, end, p.trace);
+    // A wait has ended: time has passed that the skipped promises could not tell.
+    if (skip > 0) {
+      skip = 0;
+      refill(end);
+    }
   }
   const disable = install(init, before);
   let stoppedAt: number | undefined;
