@@ -16,6 +16,7 @@ import { TsprofError } from "../errors.ts";
 import { FORMATS, formatForFile } from "../render/formats.ts";
 import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
 import { runChild } from "./run_child.ts";
+import type { Recorded } from "./run_report.ts";
 import { checkDefaultOutput, checkWritable } from "./output_file.ts";
 import { VERSION } from "../version.ts";
 
@@ -141,10 +142,15 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
   if (options.backend === "portable" && runtime === "deno") {
     throw new UsageError("--backend portable needs a module loader hook, which the CLI has on node and bun only: on deno, use the library (profiled, profiledBlock)");
   }
-  const running = runChild(runtime, options.command, options.intervalMs, options.backend, undefined, options.async);
+  // On Node the report's reading starts once the child has written its session, while it ends.
+  let early: Promise<Recorded | undefined> | undefined;
+  const readEarly = runtime === "node" ? (outFile: string, dir: string) => {
+    early = report.then((m) => m.readRunEarly(outFile, dir, options, format), () => undefined);
+  } : undefined;
+  const running = runChild(runtime, options.command, options.intervalMs, options.backend, undefined, options.async, readEarly);
   const report = loading();
   const child = await running;
-  return (await report).finishRun(runtime, child, options, format);
+  return (await report).finishRun(runtime, child, options, format, early);
 }
 
 /** Starts loading `run_report.ts` while the child runs; a failure shows when awaited. */

@@ -7,8 +7,8 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, type FSWatcher, watch } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
@@ -100,7 +100,8 @@ function pathToImport(path: string): string {
  * passed on; a script run directly that does not end soon after and whose
  * signal handler never ran is stuck in synchronous code, and is ended from
  * outside with its profile (stuck_child.ts). A child still running after a
- * third Ctrl-C is killed.
+ * third Ctrl-C is killed. `written` is called when a Node child's session is
+ * whole at `outFile`, possibly before the child has exited.
  */
 export function runChild(
   runtime: RuntimeName,
@@ -109,6 +110,7 @@ export function runChild(
   backend: ChildConfig["backend"] = "auto",
   tree?: (dir: string) => { argv: string[]; env: Record<string, string> },
   async = true,
+  written?: (outFile: string, dir: string) => void,
 ): Promise<ChildResult> {
   const dir = runTempDir();
   const out = join(dir, "session.json");
@@ -182,9 +184,11 @@ export function runChild(
     };
     const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
+    const watcher = written && !setup ? whenWritten(dir, out, written) : undefined;
     const cleanup = () => {
       for (const [s, h] of handlers) process.off(s, h);
       for (const t of timers) clearTimeout(t);
+      watcher?.close();
     };
     child.on("error", (e) => {
       cleanup();
@@ -205,4 +209,28 @@ export function runChild(
       resolvePromise({ exitCode, dir, outFile: out, startTime, ...(stuck ? { stuck } : {}) });
     });
   });
+}
+
+/**
+ * Calls `then` once, as soon as the preload has put the whole session at
+ * `out` (it writes a part file and renames it): the CLI can read it while
+ * the child's runtime shuts down, which on a large heap takes as long as
+ * reading. `undefined` where the folder cannot be watched: then the CLI
+ * reads after the child's exit, as it always can.
+ */
+function whenWritten(dir: string, out: string, then: (outFile: string, dir: string) => void): FSWatcher | undefined {
+  let done = false;
+  try {
+    const watcher = watch(dir, (_, name) => {
+      if (done || String(name) !== basename(out) || !existsSync(out)) return;
+      done = true;
+      watcher.close();
+      then(out, dir);
+    });
+    // A watch that fails later costs only the head start.
+    watcher.on("error", () => watcher.close());
+    return watcher;
+  } catch {
+    return undefined;
+  }
 }

@@ -89,7 +89,7 @@ function readFile(path: string): Uint8Array {
  * After a script's run: its session, rendered and written, then kept for
  * `--load-prev`. Returns the exit code the CLI ends with.
  */
-export function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): number | Promise<number> {
+export async function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, early?: Promise<Recorded | undefined>): Promise<number> {
   const timer = phaseTimer("cli");
   // The child's folder is removed after the report is printed: the report does not wait for it.
   let removed = false;
@@ -99,14 +99,10 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
   };
   let read: Recorded;
   try {
-    // The portable backend writes a session whose positions are the sources' already.
-    const portable = options.backend === "portable";
-    read = runtime === "node" || portable ? recorded(loadProfileFile(readFileSync(child.outFile), child.outFile)) : cpuProfileSession(runtime, child, options, format);
-    timer.mark("read");
-    if (runtime === "node" && !portable) read = recorded(labelAwaits(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child), readText));
-    if (runtime === "deno") read = recorded(chargeChildAwaits(read.session, child.outFile));
-    if (portable) read = recorded(labelAwaits(read.session, readText));
-    read = recorded(labelStartup(read.session, portable, toolPaths()));
+    // Read while the child was ending, when it could be; else now, where a failure is told.
+    const ready = await early;
+    if (ready) timer.mark("early");
+    read = ready ?? readRun(runtime, child, options, format, timer);
     timer.mark("map");
     if (neverStarted(read.session, options.command[0], child.exitCode, child.outFile)) {
       cleanup();
@@ -133,10 +129,38 @@ export function finishRun(runtime: RuntimeName, child: ChildResult, options: Cli
 }
 
 /**
+ * A run's session read from what the child left, mapped to the sources and
+ * labelled: all the report needs but the child's exit code.
+ */
+function readRun(runtime: RuntimeName, child: Pick<ChildResult, "dir" | "outFile" | "startTime" | "exitCode">, options: CliOptions, format: string, timer?: PhaseTimer): Recorded {
+  // The portable backend writes a session whose positions are the sources' already.
+  const portable = options.backend === "portable";
+  let read = runtime === "node" || portable ? recorded(loadProfileFile(readFileSync(child.outFile), child.outFile)) : cpuProfileSession(runtime, child, options, format);
+  timer?.mark("read");
+  if (runtime === "node" && !portable) read = recorded(labelAwaits(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child.dir, child.outFile), readText));
+  if (runtime === "deno") read = recorded(chargeChildAwaits(read.session, child.outFile));
+  if (portable) read = recorded(labelAwaits(read.session, readText));
+  return recorded(labelStartup(read.session, portable, toolPaths()));
+}
+
+/**
+ * {@linkcode readRun} for a Node child that has written its session and is
+ * still ending (see run_child.ts): `undefined` on any failure, which reading
+ * again after the exit then reports.
+ */
+export function readRunEarly(outFile: string, dir: string, options: CliOptions, format: string): Recorded | undefined {
+  try {
+    return readRun("node", { dir, outFile, startTime: 0, exitCode: 0 }, options, format);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A run's session as the report needs it, and in full for keeping: on Bun,
  * frames the console report cannot show are placed only after it is printed.
  */
-interface Recorded {
+export interface Recorded {
   readonly session: Session;
   complete(): Session;
 }
@@ -154,9 +178,9 @@ function noteStuck(child: ChildResult): void {
 }
 
 /** A Node child's session with its worker threads' profiles after the main thread's, as `worker <id>`. */
-function withWorkers(session: Session, child: ChildResult): Session {
-  const workers = workerSessionFiles(readdirSync(child.dir), child.outFile).flatMap(({ file, id }) => {
-    const path = join(child.dir, file);
+function withWorkers(session: Session, dir: string, outFile: string): Session {
+  const workers = workerSessionFiles(readdirSync(dir), outFile).flatMap(({ file, id }) => {
+    const path = join(dir, file);
     const worker = mapChildSession(loadProfileFile(readFileSync(path), path), childMapsPath(path));
     return worker.profiles.map((p) => ({ ...p, name: `worker ${id}` }));
   });

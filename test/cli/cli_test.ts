@@ -258,3 +258,19 @@ test("tsprof view shows a foreign profile's functions even where they are tsprof
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("tsprof reads a Node child's profile while the child ends, and prints the report after it exits", () => {
+  const dir = tmp();
+  try {
+    const timings = join(dir, "timings.jsonl");
+    const r = tsprof([script("slow_exit.ts")], { env: { TSPROF_TIMINGS: timings } });
+    assert.equal(r.status, 0, r.stderr);
+    const handler = r.stderr.indexOf("exit handler done");
+    assert.ok(handler !== -1 && handler < r.stderr.indexOf("Samples:"), `the script's last words come before the report:\n${r.stderr}`);
+    assert.match(r.stderr, /work {2}.*slow_exit\.ts:5:10/);
+    const cli = readFileSync(timings, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, number>).find((t) => "cli.total" in t);
+    assert.ok(cli && "cli.early" in cli, `read before the exit: ${JSON.stringify(cli)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { skip: runtime === "node" ? false : "Deno and Bun write their profile as the process ends" });

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { isMainThread, threadId } from "node:worker_threads";
 import { loadBackend } from "../../../runtimes/auto.ts";
@@ -61,7 +61,9 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
     });
     // Maps of code transformed in memory (tsx): the CLI maps positions with them.
     if (backend.name === "node") writeFileSync(childMapsPath(out), JSON.stringify(collectRuntimeMaps(session)));
-    writeFileSync(out, sessionToJson(session));
+    // Whole when it appears: the CLI starts reading it while this process ends (run_child.ts).
+    writeFileSync(`${out}.part`, sessionToJson(session));
+    renameSync(`${out}.part`, out);
   };
   if (isMainThread) {
     noteLoadErrors(config.out);
