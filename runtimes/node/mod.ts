@@ -14,6 +14,7 @@ import { mapsFromTable } from "../../src/sourcemap/map_source.ts";
 import { runtimeMaps } from "./runtime_maps.ts";
 import { withAwaits } from "../_with_awaits.ts";
 import { trackNodeAwaits } from "./awaits.ts";
+import { stoppedAtExit } from "../_stop_at_exit.ts";
 
 /**
  * Creates a backend that samples the calling Node thread.
@@ -34,7 +35,11 @@ export function nodeBackend(): Backend {
     connect: connectInspector,
     cpuTimeMs: processCpuTimeMs,
   });
-  return withAwaits(sampler, { track: (minMs) => trackNodeAwaits({ minMs }), finish: mapped, readSource: readTextFile });
+  const backend = withAwaits(sampler, { track: (minMs) => trackNodeAwaits({ minMs }), finish: mapped, readSource: readTextFile });
+  return stoppedAtExit(backend as Backend & { stopSync(): Recording }, (listener) => {
+    process.on("exit", listener);
+    return () => process.off("exit", listener);
+  });
 }
 
 /**
