@@ -140,7 +140,10 @@ function readRun(runtime: RuntimeName, child: Pick<ChildResult, "dir" | "outFile
   if (runtime === "node" && !portable) read = recorded(labelAwaits(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child.dir, child.outFile), readText));
   if (runtime === "deno") read = recorded(chargeChildAwaits(read.session, child.outFile));
   if (portable) read = recorded(labelAwaits(read.session, readText));
-  return recorded(labelStartup(read.session, portable, toolPaths()));
+  // The kept session too: on Bun it is placed in full only after printing.
+  const tools = toolPaths();
+  const { session, complete } = read;
+  return { session: labelStartup(session, portable, tools), complete: () => labelStartup(complete(), portable, tools) };
 }
 
 /**

@@ -4,9 +4,10 @@
  * deterministic); the saved-session tests run a script.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { detectRuntime } from "../../runtimes/auto.ts";
 import { test } from "../harness.ts";
 import { ROOT, SCRIPTS, type Ran, tsprof } from "../_cli.ts";
 
@@ -221,6 +222,18 @@ test("a run's console report is the one --load-prev draws of the session it kept
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /fib/);
     assert.equal(r.stderr.replace(hint, ""), again.stdout);
+    // The frames the report did not show are placed in the kept session too: each function at its name.
+    const kept = join(data, "kept.json");
+    assert.equal(tsprof(["--load-prev", m[1]!, "-o", kept], { env }).status, 0);
+    const frames = (JSON.parse(readFileSync(kept, "utf8")) as { profiles: { frames: { name: string; file?: string; line?: number; col?: number; kind: string }[] }[] }).profiles[0]!.frames;
+    // Bun's are placed by reading the sources, libraries' too; V8 places an object literal's `p: function` at `function`.
+    const placed = (file: string) => detectRuntime() === "bun" || file.endsWith("golden.ts");
+    const named = frames.filter((f) => f.kind === "js" && f.file !== undefined && f.line !== undefined && existsSync(f.file) && placed(f.file) && !/^[([]|anonymous/.test(f.name));
+    assert.ok(named.some((f) => f.name === "fib"), "fib is among the frames");
+    for (const f of named) {
+      const text = readFileSync(f.file!, "utf8").split("\n")[f.line! - 1] ?? "";
+      assert.ok(text.startsWith(f.name, (f.col ?? 1) - 1), `${f.name} at ${f.file}:${f.line}:${f.col}: ${text.trim()}`);
+    }
   } finally {
     rmSync(data, { recursive: true, force: true });
   }
