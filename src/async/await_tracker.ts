@@ -139,27 +139,28 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     waking = false;
     skip = 0;
   });
+  /** With the budgets short: whether the clock refills them; skipped promises do not read it. */
+  const refilled = (): boolean => {
+    if (skip > 0) {
+      skip--;
+      return false;
+    }
+    refill(performance.now());
+    if (tokens >= 1 && checks >= 1) return true;
+    if (wakeSoon === undefined) return false;
+    skip = SKIP_WHEN_SPENT;
+    // Armed once, not pushed back by every skip: it must fire a millisecond after the budgets ran out.
+    if (!waking) {
+      waking = true;
+      wakeSoon();
+    }
+    return false;
+  };
   // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
   let on = true;
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
-    if (parent === undefined || !on) return;
-    if (tokens < 1 || checks < 1) {
-      if (skip > 0) {
-        skip--;
-        return;
-      }
-      refill(performance.now());
-      if (tokens < 1 || checks < 1) {
-        if (wakeSoon !== undefined) {
-          skip = SKIP_WHEN_SPENT;
-          if (!waking) {
-            waking = true;
-            wakeSoon();
-          }
-        }
-        return;
-      }
-    }
+    // The budgets' own check stays inline: this runs for every promise.
+    if (parent === undefined || !on || ((tokens < 1 || checks < 1) && !refilled())) return;
     checks -= 1;
     if (madeElsewhere(init, isUserFile)) return;
     tokens -= 1;

@@ -145,7 +145,7 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
   // On Node the report's reading starts once the child has written its session, while it ends.
   let early: Promise<Recorded | undefined> | undefined;
   const readEarly = runtime === "node" ? (outFile: string, dir: string) => {
-    early = report.then((m) => m.readRunEarly(outFile, dir, options, format), () => undefined);
+    early = report.then((m) => m.readRunEarly(outFile, dir, options), () => undefined);
   } : undefined;
   const running = runChild(runtime, options.command, options.intervalMs, options.backend, undefined, options.async, readEarly);
   const report = loading();

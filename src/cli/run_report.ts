@@ -132,18 +132,28 @@ export async function finishRun(runtime: RuntimeName, child: ChildResult, option
  * A run's session read from what the child left, mapped to the sources and
  * labelled: all the report needs but the child's exit code.
  */
-function readRun(runtime: RuntimeName, child: Pick<ChildResult, "dir" | "outFile" | "startTime" | "exitCode">, options: CliOptions, format: string, timer?: PhaseTimer): Recorded {
+function readRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, timer?: PhaseTimer): Recorded {
   // The portable backend writes a session whose positions are the sources' already.
   const portable = options.backend === "portable";
-  let read = runtime === "node" || portable ? recorded(loadProfileFile(readFileSync(child.outFile), child.outFile)) : cpuProfileSession(runtime, child, options, format);
+  if (runtime === "node" || portable) return readSessionFile(child, portable, timer);
+  let read = cpuProfileSession(runtime, child, options, format);
   timer?.mark("read");
-  if (runtime === "node" && !portable) read = recorded(labelAwaits(withWorkers(mapChildSession(read.session, childMapsPath(child.outFile)), child.dir, child.outFile), readText));
   if (runtime === "deno") read = recorded(chargeChildAwaits(read.session, child.outFile));
-  if (portable) read = recorded(labelAwaits(read.session, readText));
-  // The kept session too: on Bun it is placed in full only after printing.
+  return labelled(read, false);
+}
+
+/** The session a preload wrote (Node's, or the portable backend's), mapped and labelled. */
+function readSessionFile(child: Pick<ChildResult, "dir" | "outFile">, portable: boolean, timer?: PhaseTimer): Recorded {
+  let session = loadProfileFile(readFileSync(child.outFile), child.outFile);
+  timer?.mark("read");
+  session = portable ? session : withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child.dir, child.outFile);
+  return labelled(recorded(labelAwaits(session, readText)), portable);
+}
+
+/** The start-up labelled, in the printed session and the kept one (on Bun placed in full only after printing). */
+function labelled(read: Recorded, portable: boolean): Recorded {
   const tools = toolPaths();
-  const { session, complete } = read;
-  return { session: labelStartup(session, portable, tools), complete: () => labelStartup(complete(), portable, tools) };
+  return { session: labelStartup(read.session, portable, tools), complete: () => labelStartup(read.complete(), portable, tools) };
 }
 
 /**
@@ -151,9 +161,9 @@ function readRun(runtime: RuntimeName, child: Pick<ChildResult, "dir" | "outFile
  * still ending (see run_child.ts): `undefined` on any failure, which reading
  * again after the exit then reports.
  */
-export function readRunEarly(outFile: string, dir: string, options: CliOptions, format: string): Recorded | undefined {
+export function readRunEarly(outFile: string, dir: string, options: CliOptions): Recorded | undefined {
   try {
-    return readRun("node", { dir, outFile, startTime: 0, exitCode: 0 }, options, format);
+    return readSessionFile({ dir, outFile }, options.backend === "portable");
   } catch {
     return undefined;
   }
