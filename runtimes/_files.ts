@@ -7,8 +7,9 @@
  *
  * @module
  */
-import { readFileSync, rmSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, rmSync, renameSync, writeFileSync } from "node:fs";
 import process from "node:process";
+import type { ReadAt } from "../src/sourcemap/source_lines.ts";
 
 /** The temp file beside `path`: this process's, and this write's (two writes of one process may overlap). */
 let writes = 0;
@@ -77,19 +78,84 @@ export function readTextFile(path: string): string | undefined {
 }
 
 /**
- * Reads a file's bytes (sources whose lines are wanted: see
- * `src/sourcemap/source_lines.ts`); `undefined` when it cannot be read.
+ * Opens a file for reads at positions (sources whose lines are wanted: see
+ * `src/sourcemap/source_lines.ts`), runs `use`, and closes it; `undefined`
+ * when the file cannot be opened or read.
  *
  * @example
  * ```ts
- * import { readBytesFile } from "./_files.ts";
- * readBytesFile("/no/such/file"); // undefined
+ * import { openForReads } from "./_files.ts";
+ * openForReads("/no/such/file", (readAt) => readAt(new Uint8Array(8), 0)); // undefined
  * ```
  */
-export function readBytesFile(path: string): Uint8Array | undefined {
+export function openForReads<T>(path: string, use: (readAt: ReadAt) => T): T | undefined {
+  const fd = openOrUndefined(path);
+  if (fd === undefined) return undefined;
   try {
-    return readFileSync(path.startsWith("file://") ? new URL(path) : path);
+    return readsOf(fd, use);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** How many files {@linkcode keptOpen} holds at once: far below any limit on a process's open files. */
+const KEPT_OPEN = 64;
+
+/**
+ * {@linkcode openForReads} that keeps the files open until `close()`, for a
+ * pass that reads many lines of each (a syscall to open and close a file
+ * costs several times the read): the least recently opened is closed past
+ * {@linkcode KEPT_OPEN}.
+ *
+ * @example
+ * ```ts
+ * import { keptOpen } from "./_files.ts";
+ * const files = keptOpen();
+ * try {
+ *   files.open("/no/such/file", (readAt) => readAt(new Uint8Array(8), 0)); // undefined
+ * } finally {
+ *   files.close();
+ * }
+ * ```
+ */
+export function keptOpen(): { open: <T>(path: string, use: (readAt: ReadAt) => T) => T | undefined; close(): void } {
+  const fds = new Map<string, number>();
+  return {
+    open(path, use) {
+      let fd = fds.get(path);
+      if (fd === undefined) {
+        fd = openOrUndefined(path);
+        if (fd === undefined) return undefined;
+        if (fds.size === KEPT_OPEN) {
+          const [oldest, old] = fds.entries().next().value!;
+          fds.delete(oldest);
+          closeSync(old);
+        }
+        fds.set(path, fd);
+      }
+      return readsOf(fd, use);
+    },
+    close() {
+      for (const fd of fds.values()) closeSync(fd);
+      fds.clear();
+    },
+  };
+}
+
+function openOrUndefined(path: string): number | undefined {
+  try {
+    return openSync(path.startsWith("file://") ? new URL(path) : path, "r");
   } catch {
     return undefined;
+  }
+}
+
+function readsOf<T>(fd: number, use: (readAt: ReadAt) => T): T | undefined {
+  try {
+    return use((into, position) => readSync(fd, into, 0, into.length, position));
+  } catch (e) {
+    // A directory, or a read that failed: unreadable. Anything else is a bug, not the file's.
+    if (typeof (e as { code?: unknown }).code === "string") return undefined;
+    throw e;
   }
 }

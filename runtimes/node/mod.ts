@@ -9,7 +9,7 @@ import process from "node:process";
 import type { Backend, Recording } from "../../src/backend.ts";
 import { inspectorBackend } from "../_inspector_backend.ts";
 import { connectInspector, processCpuTimeMs } from "../_inspector_session.ts";
-import { readBytesFile, readTextFile } from "../_files.ts";
+import { keptOpen, readTextFile } from "../_files.ts";
 import { mapsFromTable } from "../../src/sourcemap/map_source.ts";
 import { runtimeMaps } from "./runtime_maps.ts";
 import { withAwaits } from "../_with_awaits.ts";
@@ -48,11 +48,18 @@ export function nodeBackend(): Backend {
  * disk, after the waits are charged.
  */
 async function mapped(recording: Recording): Promise<Recording> {
-  const [{ mapWithKnownMaps }, { bytesLineReader }] = await Promise.all([
+  const [{ mapWithKnownMaps }, { fileLineReader }] = await Promise.all([
     import("../../src/sourcemap/map_with_sources.ts"),
     import("../../src/sourcemap/source_lines.ts"),
   ]);
-  const { profile, warnings } = mapWithKnownMaps(recording.profile, mapsFromTable(runtimeMaps([recording.profile]), readTextFile), readTextFile, bytesLineReader(readBytesFile));
+  const files = keptOpen();
+  let result: ReturnType<typeof mapWithKnownMaps>;
+  try {
+    result = mapWithKnownMaps(recording.profile, mapsFromTable(runtimeMaps([recording.profile]), readTextFile), readTextFile, fileLineReader(files.open));
+  } finally {
+    files.close();
+  }
+  const { profile, warnings } = result;
   const all = [...(recording.warnings ?? []), ...warnings];
   return { ...recording, profile, ...(all.length > 0 ? { warnings: all } : {}) };
 }

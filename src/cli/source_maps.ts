@@ -28,16 +28,26 @@ import { firstMap, type MapFetcher, mapOfCode, mapsFromTable, toPath } from "../
 import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
-import { bytesLineReader, type ReadLines } from "../sourcemap/source_lines.ts";
-import { readBytesFile, readTextFile } from "../../runtimes/_files.ts";
+import { fileLineReader, type ReadLines } from "../sourcemap/source_lines.ts";
+import { keptOpen, openForReads, readTextFile } from "../../runtimes/_files.ts";
 import { readCodeEnd } from "./code_end.ts";
 import type { FramesFirst } from "./frames_first.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
 export const readText: (path: string) => string | undefined = readTextFile;
 
-/** A fresh reader of sources' lines (each file read once by it, as bytes: see source_lines.ts). */
-const lineReader = (): ReadLines => bytesLineReader(readBytesFile);
+/** A fresh reader of sources' lines (each file scanned once by it: see source_lines.ts). */
+const lineReader = (): ReadLines => fileLineReader(openForReads);
+
+/** `use` with a reader of sources' lines whose files stay open while it runs: a line a read, not an open, a read and a close. */
+function withLines<T>(use: (readLines: ReadLines) => T): T {
+  const files = keptOpen();
+  try {
+    return use(fileLineReader(files.open));
+  } finally {
+    files.close();
+  }
+}
 
 /** Deno's emit cache of this user, where the JavaScript of each TypeScript module is (see `deno_cache.ts`). */
 export const denoEmitted = (): ReturnType<typeof denoEmits> => denoEmits(denoCacheDir(process.env, process.platform, homedir()), readText);
@@ -88,8 +98,7 @@ export function mapAttachedSession(session: Session, inline: Readonly<Record<str
 
 /** A V8 session's frames at their functions' names (see `placeAtNames`). */
 function atNames(session: Session): Session {
-  const readLines = lineReader();
-  const profiles = session.profiles.map((p) => placeAtNames(p, readLines));
+  const profiles = withLines((readLines) => session.profiles.map((p) => placeAtNames(p, readLines)));
   return profiles.every((p, i) => p === session.profiles[i]) ? session : { ...session, profiles };
 }
 
@@ -149,7 +158,7 @@ export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefine
   if (premapped.unmapped.length > 0) {
     warnings.push(`no source map found for the code that ran as ${premapped.unmapped.map((f) => `"${f}"`).join(", ")}: their line times are left out`);
   }
-  return { profile: placeAtNames(mapped.profiles[0]!, lineReader()), warnings };
+  return { profile: withLines((readLines) => placeAtNames(mapped.profiles[0]!, readLines)), warnings };
 }
 
 /**

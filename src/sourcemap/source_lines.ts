@@ -9,8 +9,15 @@
  */
 import type { ReadText } from "./map_source.ts";
 
-/** Reads a file's bytes by absolute path; `undefined` when it cannot be read. */
-export type ReadBytes = (path: string) => Uint8Array | undefined;
+/** Reads bytes of an open file at `position` into `into`: how many were read, 0 at its end. */
+export type ReadAt = (into: Uint8Array, position: number) => number;
+
+/**
+ * Opens the file at `path`, runs `use` with reads at positions, and closes it;
+ * `undefined` when the file cannot be opened or read. Reading files is the
+ * runtime's job (`runtimes/_files.ts`), so it is passed in.
+ */
+export type OpenFile = <T>(path: string, use: (readAt: ReadAt) => T) => T | undefined;
 
 /** The lines of one file. */
 export interface SourceLines {
@@ -18,17 +25,109 @@ export interface SourceLines {
   readonly count: number;
   /** The 1-based line `n` without its newline; `undefined` past the end. */
   line(n: number): string | undefined;
+  /**
+   * Reads the lines that `line()` will be asked for, in one pass in the
+   * file's order, where reading them one by one would cost a call each.
+   */
+  prefetch?(lines: Iterable<number>): void;
 }
 
 /** The lines of the file at a path, each file read once; `undefined` when it cannot be read. */
 export type ReadLines = (path: string) => SourceLines | undefined;
 
 const NEWLINE = 10;
+/** The scan's reads: large enough to cost few calls, small enough to be reused memory, not fresh pages. */
+const CHUNK_BYTES = 1 << 18;
+/** Lines read together in a search upwards (for a definition), from the one asked for. */
+const WINDOW_LINES = 8;
+const WINDOW_BYTES = 1 << 14;
+
+/** An open function bound to one file. */
+type Opened = <T>(use: (readAt: ReadAt) => T) => T | undefined;
 
 /**
- * The lines of `bytes` (UTF-8): the line ends are found now, each line is
- * decoded when asked for. Columns in a decoded line are UTF-16 units, as
- * engines count them.
+ * The lines of a file, reading it through `open`: its line ends are found
+ * by one pass in `chunk`-sized reads into the same memory, and a line is
+ * read and decoded when asked for. Reading a whole large file at once would
+ * cost more in fresh memory than the scan does.
+ */
+function linesAt(open: Opened, chunk: Uint8Array): SourceLines | undefined {
+  const scanned = open((readAt) => {
+    // starts[i] is where line i + 1 begins; the last entry is one past the end.
+    // A typed array grown by doubling: pushing to an array costs more than the scan.
+    let starts = new Float64Array(1024);
+    let k = 1;
+    let position = 0;
+    for (let n = readAt(chunk, 0); n > 0; position += n, n = readAt(chunk, position)) {
+      const view = n === chunk.length ? chunk : chunk.subarray(0, n);
+      for (let at = view.indexOf(NEWLINE); at !== -1; at = view.indexOf(NEWLINE, at + 1)) {
+        if (k + 1 >= starts.length) {
+          const grown = new Float64Array(starts.length * 2);
+          grown.set(starts);
+          starts = grown;
+        }
+        starts[k++] = position + at + 1;
+      }
+    }
+    starts[k] = position + 1;
+    return { starts, count: k };
+  });
+  if (scanned === undefined) return undefined;
+  const { starts, count } = scanned;
+  const end = (n: number) => starts[n]! - 1;
+  // A BOM stays in the line, as a whole-file UTF-8 read keeps it.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  // Decoded once each: a definition is searched for line by line upwards, often over the same lines.
+  const decoded = new Map<number, string>();
+  return {
+    count,
+    line(n) {
+      if (!(n >= 1 && n <= count)) return undefined;
+      const known = decoded.get(n);
+      if (known !== undefined) return known;
+      // The line below known: a search upwards, which the lines above it will serve.
+      let lo = n;
+      if (decoded.has(n + 1)) while (lo > 1 && n - lo + 1 < WINDOW_LINES && !decoded.has(lo - 1) && end(n) - starts[lo - 2]! <= WINDOW_BYTES) lo--;
+      const from = starts[lo - 1]!;
+      const bytes = open((readAt) => readFully(readAt, new Uint8Array(end(n) - from), from));
+      if (bytes === undefined) return undefined;
+      decodeLines(bytes, from, lo, n);
+      return decoded.get(n);
+    },
+    prefetch(lines) {
+      const todo = [...new Set(lines)].filter((n) => n >= 1 && n <= count && !decoded.has(n)).sort((a, b) => a - b);
+      if (todo.length === 0) return;
+      open((readAt) => {
+        // Lines close together are read at once into the scan's memory; a longer line alone, into its own.
+        for (let i = 0; i < todo.length;) {
+          const from = starts[todo[i]! - 1]!;
+          let j = i;
+          while (j + 1 < todo.length && end(todo[j + 1]!) - from <= chunk.length) j++;
+          const into = end(todo[j]!) - from <= chunk.length ? chunk.subarray(0, end(todo[j]!) - from) : new Uint8Array(end(todo[j]!) - from);
+          const bytes = readFully(readAt, into, from);
+          for (let k = i; k <= j; k++) decodeLines(bytes, from, todo[k]!, todo[k]!);
+          i = j + 1;
+        }
+      });
+    },
+  };
+
+  /** Decodes lines `lo` to `hi` from `bytes`, which were read from byte `from` on. */
+  function decodeLines(bytes: Uint8Array, from: number, lo: number, hi: number): void {
+    for (let l = lo; l <= hi; l++) decoded.set(l, decoder.decode(bytes.subarray(Math.min(starts[l - 1]! - from, bytes.length), Math.min(end(l) - from, bytes.length))));
+  }
+}
+
+/** `into` filled from `position` on, or the part of it before the file's end. */
+function readFully(readAt: ReadAt, into: Uint8Array, position: number): Uint8Array {
+  let got = 0;
+  for (let n = 1; got < into.length && n > 0; got += n) n = readAt(into.subarray(got), position + got);
+  return got === into.length ? into : into.subarray(0, got);
+}
+
+/**
+ * The lines of `bytes` (UTF-8), each decoded when asked for. Columns in a
+ * decoded line are UTF-16 units, as engines count them.
  *
  * @example
  * ```ts
@@ -38,40 +137,13 @@ const NEWLINE = 10;
  * lines.line(2); // "b"
  * ```
  */
-export function linesOfBytes(data: Uint8Array): SourceLines {
-  // A Node Buffer's own indexOf is many times slower than the typed array's.
-  const bytes = Object.getPrototypeOf(data) === Uint8Array.prototype ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  // starts[i] is where line i + 1 begins; the last entry is one past the end.
-  // A typed array grown by doubling: pushing to an array costs more than the scan.
-  let starts = new Float64Array(1024);
-  let k = 1;
-  for (let at = bytes.indexOf(NEWLINE); ; at = bytes.indexOf(NEWLINE, at + 1)) {
-    if (k === starts.length) {
-      const grown = new Float64Array(k * 2);
-      grown.set(starts);
-      starts = grown;
-    }
-    if (at === -1) {
-      starts[k] = bytes.length + 1;
-      break;
-    }
-    starts[k++] = at + 1;
-  }
-  const ends = starts;
-  const count = k;
-  // A BOM stays in the line, as a whole-file UTF-8 read keeps it.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  // Decoded once each: a definition is searched for line by line upwards, often over the same lines.
-  const decoded = new Map<number, string>();
-  return {
-    count,
-    line(n) {
-      if (!(n >= 1 && n <= count)) return undefined;
-      let text = decoded.get(n);
-      if (text === undefined) decoded.set(n, text = decoder.decode(bytes.subarray(ends[n - 1]!, ends[n]! - 1)));
-      return text;
-    },
+export function linesOfBytes(bytes: Uint8Array): SourceLines {
+  const readAt: ReadAt = (into, position) => {
+    const part = bytes.subarray(position, position + into.length);
+    into.set(part);
+    return part.length;
   };
+  return linesAt((use) => use(readAt), new Uint8Array(Math.min(CHUNK_BYTES, Math.max(1, bytes.length))))!;
 }
 
 /**
@@ -94,20 +166,26 @@ export function linesOfText(text: string): SourceLines {
 }
 
 /**
- * A {@linkcode ReadLines} over `read`, reading each file once.
+ * A {@linkcode ReadLines} over files opened with `open`, scanning each file
+ * once (see `linesAt`); the scan's memory is shared by the files.
  *
  * @example
  * ```ts
- * import { bytesLineReader } from "./source_lines.ts";
- * const readLines = bytesLineReader(() => new TextEncoder().encode("x\n"));
- * readLines("/app/a.js")?.count; // 2
+ * import { fileLineReader } from "./source_lines.ts";
+ * const text = new TextEncoder().encode("a\nb");
+ * const readLines = fileLineReader((_path, use) =>
+ *   use((into, at) => {
+ *     const part = text.subarray(at, at + into.length);
+ *     into.set(part);
+ *     return part.length;
+ *   })
+ * );
+ * readLines("/app/a.js")?.line(2); // "b"
  * ```
  */
-export function bytesLineReader(read: ReadBytes): ReadLines {
-  return memoized((path) => {
-    const bytes = read(path);
-    return bytes === undefined ? undefined : linesOfBytes(bytes);
-  });
+export function fileLineReader(open: OpenFile): ReadLines {
+  let chunk: Uint8Array | undefined;
+  return memoized((path) => linesAt((use) => open(path, use), chunk ??= new Uint8Array(CHUNK_BYTES)));
 }
 
 /**

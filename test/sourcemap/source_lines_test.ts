@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bytesLineReader, linesOfBytes, linesOfText, textLineReader } from "../../src/sourcemap/source_lines.ts";
+import { fileLineReader, linesOfBytes, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
+import { openForReads } from "../../runtimes/_files.ts";
 import { ROOT } from "../_cli.ts";
 import { test } from "../harness.ts";
 
@@ -37,17 +38,55 @@ test("linesOfBytes() reads a Node Buffer and a view into a larger buffer", () =>
   assert.equal(view.line(view.count), text.split("\n").at(-1));
 });
 
-test("bytesLineReader() and textLineReader() read each file once and give undefined for a file that cannot be read", () => {
-  const reads: string[] = [];
-  const readBytes = bytesLineReader((p) => (reads.push(p), p === "/a.js" ? encode("one\ntwo") : undefined));
-  assert.equal(readBytes("/a.js")?.line(2), "two");
-  assert.equal(readBytes("/a.js")?.count, 2);
-  assert.equal(readBytes("/missing.js"), undefined);
-  assert.equal(readBytes("/missing.js"), undefined);
-  assert.deepEqual(reads, ["/a.js", "/missing.js"]);
+test("fileLineReader() scans each file once, reads a search upwards a few lines at a time and lines asked for ahead at once, and gives undefined for a file that cannot be read", () => {
+  const files: Record<string, string> = { "/a.js": Array.from({ length: 40 }, (_, i) => `line ${i + 1}`).join("\n") };
+  const opened: string[] = [];
+  const open: OpenFile = (path, use) => {
+    opened.push(path);
+    const bytes = files[path] === undefined ? undefined : encode(files[path]!);
+    return bytes && use((into, at) => {
+      const part = bytes.subarray(at, at + into.length);
+      into.set(part);
+      return part.length;
+    });
+  };
+  const readLines = fileLineReader(open);
+  assert.equal(readLines("/a.js")?.count, 40);
+  assert.deepEqual(opened, ["/a.js"]);
+  assert.equal(readLines("/a.js")?.line(30), "line 30");
+  assert.deepEqual(opened, ["/a.js", "/a.js"]);
+  // A search upwards from 30 reads the lines above 29 with it.
+  for (let n = 29; n >= 22; n--) assert.equal(readLines("/a.js")?.line(n), `line ${n}`);
+  assert.deepEqual(opened, ["/a.js", "/a.js", "/a.js"]);
+  // Lines asked for ahead: one read for all of them.
+  readLines("/a.js")!.prefetch!([35, 3, 12, 3]);
+  assert.equal(opened.length, 4);
+  for (const n of [3, 12, 35]) assert.equal(readLines("/a.js")?.line(n), `line ${n}`);
+  assert.equal(opened.length, 4);
+  assert.equal(readLines("/missing.js"), undefined);
+  assert.equal(readLines("/missing.js"), undefined);
+  assert.deepEqual(opened, ["/a.js", "/a.js", "/a.js", "/a.js", "/missing.js"]);
   let textReads = 0;
   const readText = textLineReader(() => (textReads++, "x\ny"));
   assert.equal(readText("/b.js")?.line(1), "x");
   assert.equal(readText("/b.js")?.line(2), "y");
   assert.equal(textReads, 1);
+});
+
+test("fileLineReader(openForReads) gives a large real file's lines, across the scan's reads, as reading it whole does", () => {
+  // The TypeScript compiler: 9 MB, far more than one of the scan's reads.
+  const path = join(ROOT, "node_modules/typescript/lib/typescript.js");
+  const split = readFileSync(path, "utf8").split("\n");
+  const lines = fileLineReader(openForReads)(path)!;
+  assert.equal(lines.count, split.length);
+  for (let n = 1; n <= split.length; n += 997) assert.equal(lines.line(n), split[n - 1], `line ${n}`);
+  assert.equal(lines.line(split.length), split.at(-1));
+  // Read ahead in the file's order, in the scan's memory: the same lines.
+  const ahead = fileLineReader(openForReads)(path)!;
+  const some = Array.from({ length: 400 }, (_, i) => split.length - i * 499).filter((n) => n >= 1);
+  ahead.prefetch!(some);
+  for (const n of some) assert.equal(ahead.line(n), split[n - 1], `line ${n}, read ahead`);
+  const readLines = fileLineReader(openForReads);
+  assert.equal(readLines(join(ROOT, "no-such-file.js")), undefined);
+  assert.equal(readLines(join(ROOT, "src")), undefined, "a directory");
 });
