@@ -1,10 +1,10 @@
 // Unit tests of src/sourcemap/source_lines.ts: lines read as bytes must be
 // the lines of the file read as text, on every runtime that runs the suite.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileLineReader, linesOfBytes, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
-import { openForReads } from "../../runtimes/_files.ts";
+import { keptOpen, openForReads } from "../../runtimes/_files.ts";
 import { ROOT } from "../_cli.ts";
 import { test } from "../harness.ts";
 
@@ -89,4 +89,23 @@ test("fileLineReader(openForReads) gives a large real file's lines, across the s
   const readLines = fileLineReader(openForReads);
   assert.equal(readLines(join(ROOT, "no-such-file.js")), undefined);
   assert.equal(readLines(join(ROOT, "src")), undefined, "a directory");
+});
+
+test("keptOpen() holds at most 64 files open for a pass, reopens one it let go, and closes all at the end", () => {
+  const openFds = () => readdirSync("/proc/self/fd").length;
+  const dir = join(ROOT, "src/sourcemap");
+  const paths = readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f))
+    .concat(readdirSync(join(ROOT, "src/cli")).filter((f) => f.endsWith(".ts")).map((f) => join(ROOT, "src/cli", f)))
+    .concat(readdirSync(join(ROOT, "src/render")).filter((f) => f.endsWith(".ts")).map((f) => join(ROOT, "src/render", f)))
+    .concat(readdirSync(join(ROOT, "src/tree")).filter((f) => f.endsWith(".ts")).map((f) => join(ROOT, "src/tree", f)));
+  assert.ok(paths.length > 70, `${paths.length} files`);
+  const before = openFds();
+  const kept = keptOpen();
+  const readLines = fileLineReader(kept.open);
+  for (const path of paths) assert.equal(readLines(path)?.line(1), readFileSync(path, "utf8").split("\n")[0], path);
+  assert.ok(openFds() - before <= 64, `${openFds() - before} files open`);
+  // The first file was let go: read again, it is opened again.
+  assert.equal(readLines(paths[0]!)?.line(2), readFileSync(paths[0]!, "utf8").split("\n")[1]);
+  kept.close();
+  assert.equal(openFds(), before);
 });
