@@ -11,7 +11,7 @@
  */
 import { tmpdir } from "node:os";
 import process from "node:process";
-import { detectRuntime } from "../../runtimes/auto.ts";
+import { detectRuntime, type RuntimeName } from "../../runtimes/auto.ts";
 import { TsprofError } from "../errors.ts";
 import { FORMATS, formatForFile } from "../render/formats.ts";
 import { type CliOptions, helpText, parseArgs, UsageError } from "./args.ts";
@@ -148,14 +148,16 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
     early = report.then((m) => m.readRunEarly(outFile, dir, options), () => undefined);
   } : undefined;
   const running = runChild(runtime, options.command, options.intervalMs, options.backend, undefined, options.async, readEarly);
-  const report = loading();
+  const report = loading(runtime);
   const child = await running;
   return (await report).finishRun(runtime, child, options, format, early);
 }
 
 /** Starts loading `run_report.ts` while the child runs; a failure shows when awaited. */
-function loading(): Promise<typeof import("./run_report.ts")> {
+function loading(runtime?: RuntimeName): Promise<typeof import("./run_report.ts")> {
   const report = import("./run_report.ts");
+  // Only Deno's waits need the sources parsed (acorn), after its run: loaded meanwhile.
+  if (runtime === "deno") import("./child_awaits.ts").catch(() => undefined);
   // The report's header gives the local time. An engine reads the time zone
   // the first time it is asked for one, which JavaScriptCore (Bun) is slow
   // to do: done here, it costs the time the program runs, not the report's.

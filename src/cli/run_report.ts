@@ -22,7 +22,7 @@ import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from ".
 import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
 import { mapChildSession, mapLoadedSession, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
-import { chargeChildAwaits } from "./child_awaits.ts";
+import type { chargeChildAwaits } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { labelStartup } from "./startup_label.ts";
@@ -102,7 +102,9 @@ export async function finishRun(runtime: RuntimeName, child: ChildResult, option
     // Read while the child was ending, when it could be; else now, where a failure is told.
     const ready = await early;
     if (ready) timer.mark("early");
-    read = ready ?? readRun(runtime, child, options, format, timer);
+    // Deno's waits are placed by parsing the sources (acorn): loaded for Deno only (main.ts starts it early).
+    const charge = runtime === "deno" && options.backend !== "portable" ? (await import("./child_awaits.ts")).chargeChildAwaits : undefined;
+    read = ready ?? readRun(runtime, child, options, format, timer, charge);
     timer.mark("map");
     if (neverStarted(read.session, options.command[0], child.exitCode, child.outFile)) {
       cleanup();
@@ -128,17 +130,19 @@ export async function finishRun(runtime: RuntimeName, child: ChildResult, option
   }
 }
 
+type ChargeChildAwaits = typeof chargeChildAwaits;
+
 /**
  * A run's session read from what the child left, mapped to the sources and
  * labelled: all the report needs but the child's exit code.
  */
-function readRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, timer?: PhaseTimer): Recorded {
+function readRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, timer?: PhaseTimer, chargeAwaits?: ChargeChildAwaits): Recorded {
   // The portable backend writes a session whose positions are the sources' already.
   const portable = options.backend === "portable";
   if (runtime === "node" || portable) return readSessionFile(child, portable, timer);
   let read = cpuProfileSession(runtime, child, options, format);
   timer?.mark("read");
-  if (runtime === "deno") read = recorded(chargeChildAwaits(read.session, child.outFile));
+  if (chargeAwaits) read = recorded(chargeAwaits(read.session, child.outFile));
   return labelled(read, false);
 }
 
