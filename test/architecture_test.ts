@@ -101,3 +101,25 @@ test("the npm build keeps runtime modules external and out of the library entry"
   const cli = readFileSync(join(root, "dist/cli.js"), "utf8");
   assert.ok(cli.startsWith("#!/usr/bin/env node"), "the bin keeps its shebang");
 }, { skip: existsSync(join(root, "dist/mod.js")) ? false : "dist/ not built" });
+
+test("the report after a run loads no other format's code: run_report.ts's static imports reach neither the renderers' registry, the importers, acorn nor pprof-format", () => {
+  // Static value imports only: `import type` is erased, `import()` loads when asked.
+  const staticImports = (file: string): string[] =>
+    [...code(file).matchAll(/^import\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']/gm)].map((m) => m[1]!);
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const todo = [join(root, "src/cli/run_report.ts")];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const spec of staticImports(file)) {
+      if (spec.startsWith(".")) todo.push(join(dirname(file), spec));
+      else if (!spec.startsWith("node:")) packages.add(spec);
+    }
+  }
+  const reached = [...seen].map((f) => relative(root, f));
+  assert.ok(reached.includes("src/render/console.ts"), "the walk follows imports");
+  assert.deepEqual(reached.filter((f) => f === "src/render/registry.ts" || f === "src/import/load.ts"), []);
+  assert.deepEqual([...packages].filter((p) => p === "acorn" || p === "pprof-format"), []);
+});

@@ -11,7 +11,7 @@ import { type Budgets, checkBudgets, parseDuration, parseShare, splitTarget } fr
 import { renderCheck } from "../render/check_report.ts";
 import { UsageError } from "./args.ts";
 import { readBudgetsFile } from "./budget_file.ts";
-import { loadSession } from "./run_report.ts";
+import { loadSession } from "./load_session.ts";
 import { writeReplacing } from "./output_file.ts";
 
 /** Help for `tsprof check --help`. */

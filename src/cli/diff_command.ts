@@ -13,7 +13,7 @@ import { renderDiffJson } from "../render/diff_json.ts";
 import { renderDiffMarkdown } from "../render/markdown.ts";
 import { UsageError } from "./args.ts";
 import { framePattern } from "./frame_patterns.ts";
-import { loadSession } from "./run_report.ts";
+import { loadSession } from "./load_session.ts";
 import { useColor } from "../render/color_policy.ts";
 import { writeReplacing } from "./output_file.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";

@@ -52,11 +52,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     // A mistake in the budgets costs no run.
     if (options.check !== undefined) (await import("./budget_file.ts")).readBudgetsFile(options.check);
     if (options.load !== undefined) {
-      (await import("./run_report.ts")).showLoaded({ ...options, load: options.load }, format);
+      await (await import("./run_report.ts")).showLoaded({ ...options, load: options.load }, format);
       return 0;
     }
     if (options.loadPrev !== undefined) {
-      (await import("./run_report.ts")).showPrevious({ ...options, loadPrev: options.loadPrev }, format);
+      await (await import("./run_report.ts")).showPrevious({ ...options, loadPrev: options.loadPrev }, format);
       return 0;
     }
     // A run's report without -o goes to a file tsprof names (see run_report.ts): check its folder first.
@@ -132,7 +132,7 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
     // `tsprof -- <command>`: every process of the command writes into one folder.
     const { treeSetup } = await import("./run_tree.ts");
     const running = runChild(runtime, options.command, options.intervalMs, "auto", (dir) => treeSetup(options.command, dir, options.intervalMs));
-    const report = loading();
+    const report = loading(format);
     const child = await running;
     return (await report).finishTree(child, options, format);
   }
@@ -148,14 +148,16 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
     early = report.then((m) => m.readRunEarly(outFile, dir, options), () => undefined);
   } : undefined;
   const running = runChild(runtime, options.command, options.intervalMs, options.backend, undefined, options.async, readEarly);
-  const report = loading(runtime);
+  const report = loading(format, runtime);
   const child = await running;
   return (await report).finishRun(runtime, child, options, format, early);
 }
 
 /** Starts loading `run_report.ts` while the child runs; a failure shows when awaited. */
-function loading(runtime?: RuntimeName): Promise<typeof import("./run_report.ts")> {
+function loading(format: string, runtime?: RuntimeName): Promise<typeof import("./run_report.ts")> {
   const report = import("./run_report.ts");
+  // Every format's renderer but the console's is loaded with the others (see rendererFor).
+  if (format !== "console") import("../render/registry.ts").catch(() => undefined);
   // Only Deno's waits need the sources parsed (acorn), after its run: loaded meanwhile.
   if (runtime === "deno") import("./child_awaits.ts").catch(() => undefined);
   // The report's header gives the local time. An engine reads the time zone

@@ -13,8 +13,10 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import type { Session } from "../format/types.ts";
-import { loadProfileFile } from "../import/load.ts";
-import { type Renderer, rendererByName, type RenderOptions } from "../render/registry.ts";
+import type { Renderer, RenderOptions } from "../render/registry.ts";
+import { CONSOLE_RENDERER } from "../render/console_renderer.ts";
+import { sessionFromJson } from "../format/session_json.ts";
+import { ProfileFormatError } from "../errors.ts";
 import { type CliOptions, UsageError } from "./args.ts";
 import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
@@ -57,31 +59,39 @@ function tsxPath(): string[] {
 }
 
 /** `--load <file>`: renders a saved or foreign profile. */
-export function showLoaded(options: CliOptions & { load: string }, format: string): void {
+export async function showLoaded(options: CliOptions & { load: string }, format: string): Promise<void> {
+  const [{ loadSession }, renderer] = await Promise.all([import("./load_session.ts"), rendererFor(format)]);
   const session = loadSession(options.load);
   // A foreign profile knows no working directory: paths under this one are shown relative to it.
   const withCwd = session.meta.cwd === undefined ? { ...session, meta: { ...session.meta, cwd: process.cwd() } } : session;
-  emit(withCwd, rendererByName(format)!, options, false);
-}
-
-/** A profile file in any format tsprof reads, as a session mapped to its sources where it can be. */
-export function loadSession(path: string): Session {
-  return mapLoadedSession(loadProfileFile(readFile(path), path));
+  emit(withCwd, renderer, options, false);
 }
 
 /** `--load-prev <id>`: renders a session kept by an earlier run. */
-export function showPrevious(options: CliOptions & { loadPrev: string }, format: string): void {
+export async function showPrevious(options: CliOptions & { loadPrev: string }, format: string): Promise<void> {
   const path = savedSessionPath(options.loadPrev);
   if (!path) throw new UsageError(noSavedSession(options.loadPrev));
-  emit(loadProfileFile(readFile(path), path), rendererByName(format)!, options, false);
+  const [{ loadSessionAsIs }, renderer] = await Promise.all([import("./load_session.ts"), rendererFor(format)]);
+  emit(loadSessionAsIs(path), renderer, options, false);
 }
 
-function readFile(path: string): Uint8Array {
+/**
+ * The renderer of `format`: the console report's at once, any other's by
+ * loading all of them (main.ts starts that while the program runs).
+ */
+export function rendererFor(format: string): Promise<Renderer> {
+  if (format === CONSOLE_RENDERER.name) return Promise.resolve(CONSOLE_RENDERER);
+  return import("../render/registry.ts").then((r) => r.rendererByName(format)!);
+}
+
+/** A session file a preload wrote: tsprof's JSON, read without the importers of other formats. */
+function readChildSession(path: string): Session {
+  const text = readFileSync(path, "utf8");
   try {
-    return readFileSync(path);
+    return sessionFromJson(JSON.parse(text));
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new UsageError(code === "ENOENT" ? `cannot read "${path}": no such file` : `cannot read "${path}": ${(e as Error).message}`);
+    if (e instanceof SyntaxError || e instanceof TypeError || e instanceof RangeError) throw new ProfileFormatError(path, e.message.replace(/\s+/g, " "), { cause: e });
+    throw e;
   }
 }
 
@@ -91,6 +101,7 @@ function readFile(path: string): Uint8Array {
  */
 export async function finishRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, early?: Promise<Recorded | undefined>): Promise<number> {
   const timer = phaseTimer("cli");
+  const renderer = await rendererFor(format);
   // The child's folder is removed after the report is printed: the report does not wait for it.
   let removed = false;
   const cleanup = () => {
@@ -124,7 +135,7 @@ export async function finishRun(runtime: RuntimeName, child: ChildResult, option
   }
   noteStuck(child);
   try {
-    return show(read, options, format, child.exitCode, timer, cleanup);
+    return show(read, options, renderer, child.exitCode, timer, cleanup);
   } finally {
     cleanup();
   }
@@ -148,7 +159,7 @@ function readRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, 
 
 /** The session a preload wrote (Node's, or the portable backend's), mapped and labelled. */
 function readSessionFile(child: Pick<ChildResult, "dir" | "outFile">, portable: boolean, timer?: PhaseTimer): Recorded {
-  let session = loadProfileFile(readFileSync(child.outFile), child.outFile);
+  let session = readChildSession(child.outFile);
   timer?.mark("read");
   session = portable ? session : withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child.dir, child.outFile);
   return labelled(recorded(labelAwaits(session, readText)), portable);
@@ -198,14 +209,14 @@ function noteStuck(child: ChildResult): void {
 function withWorkers(session: Session, dir: string, outFile: string): Session {
   const workers = workerSessionFiles(readdirSync(dir), outFile).flatMap(({ file, id }) => {
     const path = join(dir, file);
-    const worker = mapChildSession(loadProfileFile(readFileSync(path), path), childMapsPath(path));
+    const worker = mapChildSession(readChildSession(path), childMapsPath(path));
     return worker.profiles.map((p) => ({ ...p, name: `worker ${id}` }));
   });
   return workers.length === 0 ? session : { ...session, profiles: [...session.profiles, ...workers] };
 }
 
 /** After `tsprof -- <command>`: one session with a profile per process the command ran. */
-export function finishTree(child: ChildResult, options: CliOptions, format: string): number | Promise<number> {
+export function finishTree(child: ChildResult, options: CliOptions, format: string): Promise<number> {
   let session: Session | undefined;
   try {
     const durationMs = Date.now() - child.startTime;
@@ -219,7 +230,7 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
   noteStuck(child);
   if (!session) {
     process.stderr.write(`tsprof: no profile was recorded: no Node, Bun or Deno process of the command could be profiled (exit code ${child.exitCode})${denoHint(options.command)}\n`);
-    return child.exitCode;
+    return Promise.resolve(child.exitCode);
   }
   return showRecorded(session, options, format, child.exitCode);
 }
@@ -279,14 +290,13 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
 }
 
 /** Renders a recorded session as after a run (also `tsprof attach`'s) and keeps it for `--load-prev`. */
-export function showRecorded(session: Session, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli")): number | Promise<number> {
-  return show(recorded(session), options, format, exitCode, timer);
+export async function showRecorded(session: Session, options: CliOptions, format: string, exitCode: number): Promise<number> {
+  return show(recorded(session), options, await rendererFor(format), exitCode, phaseTimer("cli"));
 }
 
-function show(run: Recorded, options: CliOptions, format: string, exitCode: number, timer: PhaseTimer = phaseTimer("cli"), cleanup = () => {}): number | Promise<number> {
+function show(run: Recorded, options: CliOptions, renderer: Renderer, exitCode: number, timer: PhaseTimer, cleanup = () => {}): number | Promise<number> {
   // emit() adds the --description; the session keeps where tsprof's own code was.
   const withTools = (s: Session): Session => ({ ...s, meta: { ...s.meta, toolPaths: toolPaths() } });
-  const renderer = rendererByName(format)!;
   try {
     emit(withTools(run.session), renderer, options, true);
   } catch (e) {
@@ -303,7 +313,10 @@ function show(run: Recorded, options: CliOptions, format: string, exitCode: numb
   timer.total("total");
   timer.flush();
   // A script that failed keeps its exit code; else a broken budget fails the run.
-  if (options.check !== undefined) return checkAfterRun(withTools(run.complete()), options.check, loadSession).then((c) => exitCode || c);
+  if (options.check !== undefined) {
+    const check = options.check;
+    return import("./load_session.ts").then(({ loadSession }) => checkAfterRun(withTools(run.complete()), check, loadSession)).then((c) => exitCode || c);
+  }
   return exitCode;
 }
 

@@ -7,7 +7,8 @@
 import { encodeSessionFile } from "../import/load.ts";
 import { sessionToJson } from "../format/session_json.ts";
 import type { Session } from "../format/types.ts";
-import { type ConsoleOptions, renderConsole } from "./console.ts";
+import type { ConsoleOptions } from "./console.ts";
+import { CONSOLE_RENDERER } from "./console_renderer.ts";
 import { renderHtml } from "./html.ts";
 import { renderSpeedscopeBytes } from "./speedscope.ts";
 import { renderCpuProfile } from "./cpuprofile.ts";
@@ -56,7 +57,7 @@ export interface Renderer extends OutputFormat {
 
 /** How each format is rendered, by name. */
 const RENDER: Record<string, Renderer["render"]> = {
-  console: (s, o) => renderConsole(s, o),
+  console: CONSOLE_RENDERER.render,
   // Bytes: an hour of deep stacks outgrows the longest string an engine allows.
   speedscope: (s, o) => renderSpeedscopeBytes(s, o.version ?? "0.0.0"),
   html: (s, o) => renderHtml(s, o),
