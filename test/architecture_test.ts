@@ -123,3 +123,22 @@ test("the report after a run loads no other format's code: run_report.ts's stati
   assert.deepEqual(reached.filter((f) => f === "src/render/registry.ts" || f === "src/import/load.ts"), []);
   assert.deepEqual([...packages].filter((p) => p === "acorn" || p === "pprof-format"), []);
 });
+
+test("Deno's preload imports no node: module, nor does anything it imports (Deno starts its Node layer for the first)", () => {
+  const seen = new Set<string>();
+  const offences: string[] = [];
+  const todo = [join(root, "src/cli/child/deno_preload.ts")];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    // Every import that loads code, static or dynamic; `import type` is erased.
+    for (const m of code(file).matchAll(/(?:^import\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?|import\(\s*)["']([^"']+)["']/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith(".")) todo.push(join(dirname(file), spec));
+      else offences.push(`${relative(root, file)} imports ${spec}`);
+    }
+  }
+  assert.ok(seen.has(join(root, "src/async/await_tracker.ts")), "the walk follows dynamic imports");
+  assert.deepEqual(offences, []);
+});

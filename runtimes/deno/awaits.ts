@@ -9,7 +9,8 @@
  * @module
  */
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
-import { soonTimer } from "../_soon.ts";
+
+declare const Deno: { unrefTimer(id: number): void };
 
 type Hook = ((...args: never[]) => void) | undefined;
 interface DenoCore {
@@ -40,5 +41,26 @@ export function trackDenoAwaits(options: { readonly minMs: number; readonly tool
   return trackAwaits((init, before) => {
     core.setPromiseHooks(init as Hook, before as Hook, undefined, undefined);
     return () => {};
-  }, { ...options, soon: soonTimer });
+  }, { ...options, soon: denoSoonTimer });
+}
+
+/**
+ * `runtimes/_soon.ts` with Deno's own timers: a Deno process that imports
+ * any `node:` module (`node:timers` there) starts its Node compatibility
+ * layer, which costs a profiled run more than Deno's `--cpu-prof` does.
+ * Re-armed by clearing and setting again, as Deno's timers have no `refresh()`.
+ */
+function denoSoonTimer(callback: () => void): () => void {
+  let id: number | undefined;
+  const fire = () => {
+    id = undefined;
+    callback();
+  };
+  return () => {
+    if (id !== undefined) clearTimeout(id as unknown as Parameters<typeof clearTimeout>[0]);
+    // Deno's timers are numbers (the type checker knows Node's).
+    const timer = setTimeout(fire, 1) as unknown as number;
+    Deno.unrefTimer(timer);
+    id = timer;
+  };
 }

@@ -9,8 +9,6 @@
  *
  * @module
  */
-import { readFileSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import type { BackendName } from "../backend.ts";
 
 /** Environment variable that carries {@linkcode ChildConfig}. */
@@ -65,19 +63,30 @@ export const DENO_CPU_PROF_ENV = "TSPROF_DENO_CPU_PROF";
 /** The shell's exit code for a process that a signal ended. */
 export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGKILL: 137, SIGTERM: 143 };
 
+/**
+ * A path's folder (with its separator) and its file name. Strings only, so
+ * that a child without Node's modules (Deno's preload) can share this file.
+ */
+function folderAndName(path: string): [string, string] {
+  const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1;
+  return [path.slice(0, cut), path.slice(cut)];
+}
+
 /** The maps file that goes with a session file written by the preload. */
 export function childMapsPath(sessionPath: string): string {
-  return join(dirname(sessionPath), `${basename(sessionPath).replace(/\.json$/, "")}.maps.json`);
+  const [folder, name] = folderAndName(sessionPath);
+  return `${folder}${name.replace(/\.json$/, "")}.maps.json`;
 }
 
 /** The session file of worker `id`, beside the main thread's `out`. */
 export function workerSessionPath(out: string, id: number): string {
-  return join(dirname(out), `thread-${id}.${basename(out)}`);
+  const [folder, name] = folderAndName(out);
+  return `${folder}thread-${id}.${name}`;
 }
 
 /** Of the file names in the main session's folder, the workers' sessions with their thread ids, in thread order. */
 export function workerSessionFiles(files: readonly string[], out: string): { file: string; id: number }[] {
-  const main = basename(out);
+  const main = folderAndName(out)[1];
   return files
     .map((file) => ({ file, m: /^thread-(\d+)\.(.*)$/.exec(file) }))
     .filter((x) => x.m !== null && x.m[2] === main)
@@ -121,27 +130,9 @@ export function signalSeenPath(out: string): string {
   return `${out}.signal`;
 }
 
-/** Whether the process's signal handler ran since epoch ms `at` (then it is not stuck). */
-export function signalSeenSince(out: string, at: number): boolean {
-  try {
-    return statSync(signalSeenPath(out)).mtimeMs >= at - 100;
-  } catch {
-    return false;
-  }
-}
-
 /** The note of the signals the script listens for itself, beside the session file `out` (Bun: see stuck_child.ts). */
 export function ownSignalsPath(out: string): string {
   return `${out}.own`;
-}
-
-/** Whether the note says the script listens for `signal` itself. */
-export function scriptListensFor(out: string, signal: string): boolean {
-  try {
-    return readFileSync(ownSignalsPath(out), "utf8").split("\n").includes(signal);
-  } catch {
-    return false;
-  }
 }
 
 /** The folder of a tree run (`tsprof -- <command>`) where each process registers itself (see stuck_child.ts). */

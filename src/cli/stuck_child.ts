@@ -27,7 +27,8 @@ import type { RuntimeName } from "../../runtimes/auto.ts";
 import { connectInspectorSocket, inspectorUrlOfPid, processAlive } from "./inspector_client.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { scriptListensFor, signalSeenSince, type StuckAnswer, stuckHookCall, TREE_PROCESSES } from "./protocol.ts";
+import { type StuckAnswer, stuckHookCall, TREE_PROCESSES } from "./protocol.ts";
+import { scriptListensFor, signalSeenSince } from "./signal_notes.ts";
 
 /** What became of a stuck program. */
 export interface StuckOutcome {

@@ -7,43 +7,47 @@
  *
  * @module
  */
-import process from "node:process";
+// No `node:` module here, nor in what this imports: the first one a Deno
+// process imports starts Deno's Node compatibility layer, which costs more
+// than `--cpu-prof` itself (`test/architecture_test.ts` holds this file to it).
 import { CHILD_ENV, type ChildConfig } from "../protocol.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
-import { fileURLToPath } from "node:url";
 import { toolPathsFrom } from "../../tool_paths.ts";
-import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
+import { installStuckHook, noteSignalSeenBy } from "./stuck_answer.ts";
 
 declare const Deno: {
   writeTextFileSync(path: string, text: string): void;
+  cpuUsage(): { user: number; system: number };
+  env: { get(name: string): string | undefined; delete(name: string): void };
 };
 
-const raw = process.env[CHILD_ENV];
+const raw = Deno.env.get(CHILD_ENV);
 // The script must not see tsprof's settings, nor pass them to its children.
-delete process.env[CHILD_ENV];
+Deno.env.delete(CHILD_ENV);
 const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
 if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
   const awaits = config.async === false ? undefined : (await import("../../../runtimes/deno/awaits.ts")).trackDenoAwaits({
     minMs: config.intervalMs / 4,
-    toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
+    toolPaths: toolPathsFrom(import.meta.url, filePath),
   });
   // The profile's clock is not the waits' (performance.now()): a few ms
   // spent in a function of a known name, at a known time, tie them together.
   const mark = awaits ? tsprof$clockMark() : undefined;
   const noteEnd = () => {
-    const u = process.cpuUsage();
+    const u = Deno.cpuUsage();
     // The profile ends as the process does, right after this: `end` ties the clocks where the mark cannot.
     const waits = awaits ? { waits: awaits.waits(), mark, end: performance.now() } : {};
     Deno.writeTextFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...waits }));
   };
   globalThis.addEventListener("unload", noteEnd);
-  // An uncaught error skips the unload event; one that stops the module
+  // An uncaught error or rejection skips the unload event; one that stops the module
   // graph from loading reaches no listener, which tells the CLI the program never started.
-  process.on("uncaughtExceptionMonitor", noteEnd);
+  globalThis.addEventListener("error", noteEnd);
+  globalThis.addEventListener("unhandledrejection", noteEnd);
 }
 
-const scriptHandles = exitOnDenoSignals(config ? () => noteSignalSeen(config.out) : undefined);
+const scriptHandles = exitOnDenoSignals(config ? () => noteSignalSeenBy(Deno.writeTextFileSync, config.out) : undefined);
 // A signal while the thread spins: the CLI pauses it and asks here. Deno
 // cannot exit from inside a pause, so the CLI then ends the script with
 // the inspector's terminateExecution, after which Deno writes the profile.
@@ -59,4 +63,11 @@ function tsprof$clockMark(): number {
   const t = performance.now();
   while (performance.now() - t < 3);
   return t;
+}
+
+/** The path of a `file:` URL, without `node:url`. */
+function filePath(url: string): string {
+  const path = decodeURIComponent(new URL(url).pathname);
+  // Windows: /C:/x is C:\x.
+  return /^\/[A-Za-z]:/.test(path) ? path.slice(1).replaceAll("/", "\\") : path;
 }

@@ -6,8 +6,6 @@
  *
  * @module
  */
-import process from "node:process";
-
 declare const Deno: {
   addSignalListener(signal: string, handler: () => void): void;
   removeSignalListener(signal: string, handler: () => void): void;
@@ -20,12 +18,14 @@ declare const Deno: {
  * listens for a signal itself.
  */
 export function exitOnDenoSignals(seen?: () => void): (signal: string) => boolean {
+  // Listeners added with Node's process.on() do not pass through Deno.addSignalListener.
+  // Asked only when a signal comes: naming `process` starts Deno's Node layer, which costs a start-up.
+  const nodeListeners = (signal: string) => (globalThis as { process?: { listenerCount(s: string): number } }).process?.listenerCount(signal) ?? 0;
   const ours = new Map<string, () => void>();
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
-    // Listeners added with process.on() do not pass through Deno.addSignalListener.
     const handler = () => {
       seen?.();
-      if (process.listenerCount(signal) > 0) return;
+      if (nodeListeners(signal) > 0) return;
       Deno.exit(code);
     };
     ours.set(signal, handler);
@@ -41,5 +41,5 @@ export function exitOnDenoSignals(seen?: () => void): (signal: string) => boolea
     }
     add(signal, handler);
   };
-  return (signal) => !ours.has(signal) || process.listenerCount(signal) > 0;
+  return (signal) => !ours.has(signal) || nodeListeners(signal) > 0;
 }

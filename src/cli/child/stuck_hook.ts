@@ -11,25 +11,14 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import { ownSignalsPath, signalSeenPath, STUCK_HOOK, type StuckAnswer, TREE_PROCESSES } from "../protocol.ts";
+import { ownSignalsPath, TREE_PROCESSES } from "../protocol.ts";
+import { noteSignalSeenBy } from "./stuck_answer.ts";
 
-
-
-/** Installs the hook in the calling process. */
-export function installStuckHook(answer: (signal: string) => StuckAnswer): void {
-  Object.defineProperty(globalThis, Symbol.for(STUCK_HOOK), { value: answer, enumerable: false, configurable: true });
-}
-
-
-
+export { installStuckHook } from "./stuck_answer.ts";
 
 /** Leaves the note that a signal handler ran; never throws. */
 export function noteSignalSeen(out: string): void {
-  try {
-    writeFileSync(signalSeenPath(out), "");
-  } catch {
-    // The run's folder is gone: the CLI is ending anyway.
-  }
+  noteSignalSeenBy(writeFileSync, out);
 }
 
 
