@@ -22,7 +22,7 @@ import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
-import { mapChildSession, mapLoadedSession, readText, sourceLines } from "./source_maps.ts";
+import { mapChildSession, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import type { chargeChildAwaits } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
