@@ -77,35 +77,16 @@ export function readTextFile(path: string): string | undefined {
   }
 }
 
-/**
- * Opens a file for reads at positions (sources whose lines are wanted: see
- * `src/sourcemap/source_lines.ts`), runs `use`, and closes it; `undefined`
- * when the file cannot be opened or read.
- *
- * @example
- * ```ts
- * import { openForReads } from "./_files.ts";
- * openForReads("/no/such/file", (readAt) => readAt(new Uint8Array(8), 0)); // undefined
- * ```
- */
-export function openForReads<T>(path: string, use: (readAt: ReadAt) => T): T | undefined {
-  const fd = openOrUndefined(path);
-  if (fd === undefined) return undefined;
-  try {
-    return readsOf(fd, use);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** How many files {@linkcode keptOpen} holds at once: far below any limit on a process's open files. */
 const KEPT_OPEN = 64;
 
 /**
- * {@linkcode openForReads} that keeps the files open until `close()`, for a
- * pass that reads many lines of each (a syscall to open and close a file
+ * Opens files for reads at positions (sources whose lines are wanted: see
+ * `src/sourcemap/source_lines.ts`) and keeps them open until `close()`, for
+ * a pass that reads many lines of each (a syscall to open and close a file
  * costs several times the read): the least recently opened is closed past
- * {@linkcode KEPT_OPEN}.
+ * {@linkcode KEPT_OPEN}, and one asked for again is opened again. `open`
+ * gives `undefined` when the file cannot be opened or read.
  *
  * @example
  * ```ts

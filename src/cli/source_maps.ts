@@ -29,15 +29,12 @@ import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
 import { fileLineReader, type ReadLines } from "../sourcemap/source_lines.ts";
-import { keptOpen, openForReads, readTextFile } from "../../runtimes/_files.ts";
+import { keptOpen, readTextFile } from "../../runtimes/_files.ts";
 import { readCodeEnd } from "./code_end.ts";
 import type { FramesFirst } from "./frames_first.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
 export const readText: (path: string) => string | undefined = readTextFile;
-
-/** A fresh reader of sources' lines (each file scanned once by it: see source_lines.ts). */
-const lineReader = (): ReadLines => fileLineReader(openForReads);
 
 /** `use` with a reader of sources' lines whose files stay open while it runs: a line a read, not an open, a read and a close. */
 function withLines<T>(use: (readLines: ReadLines) => T): T {
@@ -110,7 +107,23 @@ export function mapChildSession(session: Session, childMapsFile: string | undefi
 
 /** Maps Bun's `--cpu-prof` profile (see `mapJscProfile`), with the maps on disk: the frames `first` marks now, the rest by `complete()`. */
 export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
-  return mapJscProfile(profile, diskMaps, lineReader(), first);
+  // The files stay open for each pass (frames placed now, the rest later), and are closed after it.
+  const files = keptOpen();
+  const readLines = fileLineReader(files.open);
+  let mapped: ReturnType<typeof mapJscProfile>;
+  try {
+    mapped = mapJscProfile(profile, diskMaps, readLines, first);
+  } finally {
+    files.close();
+  }
+  const complete = (): Profile => {
+    try {
+      return mapped.complete();
+    } finally {
+      files.close();
+    }
+  };
+  return { profile: mapped.profile, warnings: mapped.warnings, complete };
 }
 
 /**

@@ -93,6 +93,7 @@ export function findDefinition(
 export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Profile {
   // Compiled once per function name, not once per frame and line.
   const patternCache = new Map<string, RegExp[]>();
+  prefetch(profile.frames, reportedAt, readLines);
   let changed = false;
   const frames: Frame[] = profile.frames.map((frame) => {
     if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === "(anonymous)") return frame;
@@ -111,6 +112,30 @@ export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Prof
     return { ...frame, line: def.line, col: def.col };
   });
   return changed ? rebuild(profile, frames) : profile;
+}
+
+/**
+ * Reads ahead the line `at` gives for each frame, each file in one pass: a
+ * 9 MB compiler has a thousand such lines, which read one by one would cost
+ * a call each.
+ */
+function prefetch(frames: readonly Frame[], at: (frame: Frame) => { path: string; line: number } | undefined, readLines: ReadLines): void {
+  const wanted = new Map<string, number[]>();
+  for (const frame of frames) {
+    const where = at(frame);
+    if (where === undefined) continue;
+    const lines = wanted.get(where.path);
+    if (lines) lines.push(where.line);
+    else wanted.set(where.path, [where.line]);
+  }
+  for (const [path, lines] of wanted) readLines(path)?.prefetch?.(lines);
+}
+
+/** Where a frame placed at its definition is reported, in a file on disk; `undefined` for a frame that is not placed. */
+function reportedAt(frame: Frame): { path: string; line: number } | undefined {
+  if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === "(anonymous)" || frame.name === MODULE_FRAME_NAME) return undefined;
+  const path = toPath(frame.file);
+  return path === undefined ? undefined : { path, line: frame.line };
 }
 
 /** Where a named JS frame is, in a file on disk; `undefined` for any other frame. */
@@ -140,16 +165,7 @@ function namedAt(frame: Frame): { path: string; line: number; col: number; name:
  * ```
  */
 export function placeAtNames(profile: Profile, readLines: ReadLines): Profile {
-  // Each file's lines in one pass (a 9 MB compiler has a thousand of them).
-  const wanted = new Map<string, number[]>();
-  for (const frame of profile.frames) {
-    const at = namedAt(frame);
-    if (at === undefined) continue;
-    const lines = wanted.get(at.path);
-    if (lines) lines.push(at.line);
-    else wanted.set(at.path, [at.line]);
-  }
-  for (const [path, lines] of wanted) readLines(path)?.prefetch?.(lines);
+  prefetch(profile.frames, namedAt, readLines);
   let changed = false;
   const frames: Frame[] = profile.frames.map((frame) => {
     if (frame.kind !== "js" || frame.file === undefined) return frame;

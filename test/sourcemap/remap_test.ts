@@ -9,7 +9,7 @@ import { importV8CpuProfile, type V8CpuProfile } from "../../src/import/v8_cpupr
 import { hotLines } from "../../src/render/console_lines.ts";
 import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
 import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
-import { linesOfText, textLineReader } from "../../src/sourcemap/source_lines.ts";
+import { fileLineReader, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
 import { nameStartBefore } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
@@ -204,6 +204,32 @@ test("nameStartBefore() walks back from V8's column (the parameter list) to the 
   assert.equal(nameStartBefore("function reknead(ms) {", "knead", 17), undefined);
   assert.equal(nameStartBefore("if (a == (b)) {", "a", 10), undefined);
   assert.equal(nameStartBefore("run(() => 1)", "work", 5), undefined);
+});
+
+test("placeAtDefinitions() and placeAtNames() read each file's reported lines in one pass, not a read a frame", () => {
+  // Forty one-line functions: each frame's definition is on the line reported.
+  const source = Array.from({ length: 40 }, (_, i) => `function f${i}() { return ${i}; }`).join("\n");
+  const bytes = new TextEncoder().encode(source);
+  let opens = 0;
+  const open: OpenFile = (_path, use) => {
+    opens++;
+    return use((into, at) => {
+      const part = bytes.subarray(at, at + into.length);
+      into.set(part);
+      return part.length;
+    });
+  };
+  const b = new ProfileBuilder("main");
+  for (let i = 0; i < 40; i++) b.addSample([{ name: `f${i}`, file: "/app/a.js", line: i + 1, col: 15, kind: "js" }], 1);
+  const placed = placeAtDefinitions(b.build(), fileLineReader(open));
+  assert.deepEqual(placed.frames.map((f) => f.col), Array.from({ length: 40 }, () => 10));
+  assert.equal(opens, 2, "the scan, then one read of the forty lines");
+  opens = 0;
+  const v8 = new ProfileBuilder("main");
+  // V8 reports a function at its parameter list.
+  for (let i = 0; i < 40; i++) v8.addSample([{ name: `f${i}`, file: "/app/a.js", line: i + 1, col: 10 + `f${i}`.length, kind: "js" }], 1);
+  assert.deepEqual(placeAtNames(v8.build(), fileLineReader(open)).frames.map((f) => f.col), Array.from({ length: 40 }, () => 10));
+  assert.equal(opens, 2, "the scan, then one read of the forty lines");
 });
 
 test("placeAtNames() moves V8 frames to their names, keeps frames already there, and places a resumed module at 1:1", () => {

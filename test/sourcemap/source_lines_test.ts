@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileLineReader, linesOfBytes, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
-import { keptOpen, openForReads } from "../../runtimes/_files.ts";
+import { keptOpen } from "../../runtimes/_files.ts";
 import { ROOT } from "../_cli.ts";
 import { test } from "../harness.ts";
 
@@ -73,22 +73,27 @@ test("fileLineReader() scans each file once, reads a search upwards a few lines 
   assert.equal(textReads, 1);
 });
 
-test("fileLineReader(openForReads) gives a large real file's lines, across the scan's reads, as reading it whole does", () => {
+test("fileLineReader(keptOpen().open) gives a large real file's lines, across the scan's reads, as reading it whole does", () => {
   // The TypeScript compiler: 9 MB, far more than one of the scan's reads.
   const path = join(ROOT, "node_modules/typescript/lib/typescript.js");
   const split = readFileSync(path, "utf8").split("\n");
-  const lines = fileLineReader(openForReads)(path)!;
-  assert.equal(lines.count, split.length);
-  for (let n = 1; n <= split.length; n += 997) assert.equal(lines.line(n), split[n - 1], `line ${n}`);
-  assert.equal(lines.line(split.length), split.at(-1));
-  // Read ahead in the file's order, in the scan's memory: the same lines.
-  const ahead = fileLineReader(openForReads)(path)!;
-  const some = Array.from({ length: 400 }, (_, i) => split.length - i * 499).filter((n) => n >= 1);
-  ahead.prefetch!(some);
-  for (const n of some) assert.equal(ahead.line(n), split[n - 1], `line ${n}, read ahead`);
-  const readLines = fileLineReader(openForReads);
-  assert.equal(readLines(join(ROOT, "no-such-file.js")), undefined);
-  assert.equal(readLines(join(ROOT, "src")), undefined, "a directory");
+  const files = keptOpen();
+  try {
+    const lines = fileLineReader(files.open)(path)!;
+    assert.equal(lines.count, split.length);
+    for (let n = 1; n <= split.length; n += 997) assert.equal(lines.line(n), split[n - 1], `line ${n}`);
+    assert.equal(lines.line(split.length), split.at(-1));
+    // Read ahead in the file's order, in the scan's memory: the same lines.
+    const ahead = fileLineReader(files.open)(path)!;
+    const some = Array.from({ length: 400 }, (_, i) => split.length - i * 499).filter((n) => n >= 1);
+    ahead.prefetch!(some);
+    for (const n of some) assert.equal(ahead.line(n), split[n - 1], `line ${n}, read ahead`);
+    const readLines = fileLineReader(files.open);
+    assert.equal(readLines(join(ROOT, "no-such-file.js")), undefined);
+    assert.equal(readLines(join(ROOT, "src")), undefined, "a directory");
+  } finally {
+    files.close();
+  }
 });
 
 test("keptOpen() holds at most 64 files open for a pass, reopens one it let go, and closes all at the end", () => {
