@@ -9,7 +9,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, rmSync, renameSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import type { ReadAt } from "../src/sourcemap/source_lines.ts";
+import type { OpenFile, ReadAt } from "../src/sourcemap/source_lines.ts";
 
 /** The temp file beside `path`: this process's, and this write's (two writes of one process may overlap). */
 let writes = 0;
@@ -86,21 +86,22 @@ const KEPT_OPEN = 64;
  * a pass that reads many lines of each (a syscall to open and close a file
  * costs several times the read): the least recently opened is closed past
  * {@linkcode KEPT_OPEN}, and one asked for again is opened again. `open`
- * gives `undefined` when the file cannot be opened or read.
+ * gives `undefined` when the file cannot be opened or read; `closeAfter(pass)`
+ * runs a pass and closes what it opened.
  *
  * @example
  * ```ts
  * import { keptOpen } from "./_files.ts";
  * const files = keptOpen();
- * try {
- *   files.open("/no/such/file", (readAt) => readAt(new Uint8Array(8), 0)); // undefined
- * } finally {
- *   files.close();
- * }
+ * files.closeAfter(() => files.open("/no/such/file", (readAt) => readAt(new Uint8Array(8), 0))); // undefined
  * ```
  */
-export function keptOpen(): { open: <T>(path: string, use: (readAt: ReadAt) => T) => T | undefined; close(): void } {
+export function keptOpen(): { open: OpenFile; close(): void; closeAfter<T>(pass: () => T): T } {
   const fds = new Map<string, number>();
+  const close = () => {
+    for (const fd of fds.values()) closeSync(fd);
+    fds.clear();
+  };
   return {
     open(path, use) {
       let fd = fds.get(path);
@@ -116,9 +117,13 @@ export function keptOpen(): { open: <T>(path: string, use: (readAt: ReadAt) => T
       }
       return readsOf(fd, use);
     },
-    close() {
-      for (const fd of fds.values()) closeSync(fd);
-      fds.clear();
+    close,
+    closeAfter(pass) {
+      try {
+        return pass();
+      } finally {
+        close();
+      }
     },
   };
 }

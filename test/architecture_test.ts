@@ -102,43 +102,39 @@ test("the npm build keeps runtime modules external and out of the library entry"
   assert.ok(cli.startsWith("#!/usr/bin/env node"), "the bin keeps its shebang");
 }, { skip: existsSync(join(root, "dist/mod.js")) ? false : "dist/ not built" });
 
-test("the report after a run loads no other format's code: run_report.ts's static imports reach neither the renderers' registry, the importers, acorn nor pprof-format", () => {
-  // Static value imports only: `import type` is erased, `import()` loads when asked.
-  const staticImports = (file: string): string[] =>
-    [...code(file).matchAll(/^import\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?["']([^"']+)["']/gm)].map((m) => m[1]!);
+/**
+ * The files `entry`'s imports reach (value imports and re-exports; with
+ * `dynamic`, `import()` too: `import type` is erased), and the modules
+ * outside the checkout they name, each as `file imports module`.
+ */
+function importGraph(entry: string, dynamic: boolean): { files: string[]; external: string[] } {
+  const from = String.raw`^(?:import|export)\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?`;
+  const pattern = new RegExp(`(?:${from}${dynamic ? String.raw`|import\(\s*` : ""})["']([^"']+)["']`, "gm");
   const seen = new Set<string>();
-  const packages = new Set<string>();
-  const todo = [join(root, "src/cli/run_report.ts")];
+  const external: string[] = [];
+  const todo = [join(root, entry)];
   while (todo.length > 0) {
     const file = todo.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const spec of staticImports(file)) {
-      if (spec.startsWith(".")) todo.push(join(dirname(file), spec));
-      else if (!spec.startsWith("node:")) packages.add(spec);
+    for (const m of code(file).matchAll(pattern)) {
+      if (m[1]!.startsWith(".")) todo.push(join(dirname(file), m[1]!));
+      else external.push(`${relative(root, file)} imports ${m[1]}`);
     }
   }
-  const reached = [...seen].map((f) => relative(root, f));
-  assert.ok(reached.includes("src/render/console.ts"), "the walk follows imports");
-  assert.deepEqual(reached.filter((f) => f === "src/render/registry.ts" || f === "src/import/load.ts"), []);
+  return { files: [...seen].map((f) => relative(root, f)), external };
+}
+
+test("the report after a run loads no other format's code: run_report.ts's static imports reach neither the renderers' registry, the importers, acorn nor pprof-format", () => {
+  const { files, external } = importGraph("src/cli/run_report.ts", false);
+  const packages = new Set(external.map((e) => e.slice(e.lastIndexOf(" ") + 1)).filter((m) => !m.startsWith("node:")));
+  assert.ok(files.includes("src/render/console.ts"), "the walk follows imports");
+  assert.deepEqual(files.filter((f) => f === "src/render/registry.ts" || f === "src/import/load.ts"), []);
   assert.deepEqual([...packages].filter((p) => p === "acorn" || p === "pprof-format"), []);
 });
 
 test("Deno's preload imports no node: module, nor does anything it imports (Deno starts its Node layer for the first)", () => {
-  const seen = new Set<string>();
-  const offences: string[] = [];
-  const todo = [join(root, "src/cli/child/deno_preload.ts")];
-  while (todo.length > 0) {
-    const file = todo.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    // Every import that loads code, static or dynamic; `import type` is erased.
-    for (const m of code(file).matchAll(/(?:^import\s+(?!type\s)(?:[^"';]*?\sfrom\s+)?|import\(\s*)["']([^"']+)["']/gm)) {
-      const spec = m[1]!;
-      if (spec.startsWith(".")) todo.push(join(dirname(file), spec));
-      else offences.push(`${relative(root, file)} imports ${spec}`);
-    }
-  }
-  assert.ok(seen.has(join(root, "src/async/await_tracker.ts")), "the walk follows dynamic imports");
-  assert.deepEqual(offences, []);
+  const { files, external } = importGraph("src/cli/child/deno_preload.ts", true);
+  assert.ok(files.includes("src/async/await_tracker.ts"), "the walk follows dynamic imports");
+  assert.deepEqual(external, []);
 });

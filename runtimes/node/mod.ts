@@ -53,13 +53,9 @@ async function mapped(recording: Recording): Promise<Recording> {
     import("../../src/sourcemap/source_lines.ts"),
   ]);
   const files = keptOpen();
-  let result: ReturnType<typeof mapWithKnownMaps>;
-  try {
-    result = mapWithKnownMaps(recording.profile, mapsFromTable(runtimeMaps([recording.profile]), readTextFile), readTextFile, fileLineReader(files.open));
-  } finally {
-    files.close();
-  }
-  const { profile, warnings } = result;
+  const { profile, warnings } = files.closeAfter(() =>
+    mapWithKnownMaps(recording.profile, mapsFromTable(runtimeMaps([recording.profile]), readTextFile), readTextFile, fileLineReader(files.open))
+  );
   const all = [...(recording.warnings ?? []), ...warnings];
   return { ...recording, profile, ...(all.length > 0 ? { warnings: all } : {}) };
 }

@@ -141,13 +141,11 @@ export async function finishRun(runtime: RuntimeName, child: ChildResult, option
   }
 }
 
-type ChargeChildAwaits = typeof chargeChildAwaits;
-
 /**
  * A run's session read from what the child left, mapped to the sources and
  * labelled: all the report needs but the child's exit code.
  */
-function readRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, timer?: PhaseTimer, chargeAwaits?: ChargeChildAwaits): Recorded {
+function readRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, timer?: PhaseTimer, chargeAwaits?: typeof chargeChildAwaits): Recorded {
   // The portable backend writes a session whose positions are the sources' already.
   const portable = options.backend === "portable";
   if (runtime === "node" || portable) return readSessionFile(child, portable, timer);

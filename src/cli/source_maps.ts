@@ -39,11 +39,7 @@ export const readText: (path: string) => string | undefined = readTextFile;
 /** `use` with a reader of sources' lines whose files stay open while it runs: a line a read, not an open, a read and a close. */
 function withLines<T>(use: (readLines: ReadLines) => T): T {
   const files = keptOpen();
-  try {
-    return use(fileLineReader(files.open));
-  } finally {
-    files.close();
-  }
+  return files.closeAfter(() => use(fileLineReader(files.open)));
 }
 
 /** Deno's emit cache of this user, where the JavaScript of each TypeScript module is (see `deno_cache.ts`). */
@@ -109,21 +105,8 @@ export function mapChildSession(session: Session, childMapsFile: string | undefi
 export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
   // The files stay open for each pass (frames placed now, the rest later), and are closed after it.
   const files = keptOpen();
-  const readLines = fileLineReader(files.open);
-  let mapped: ReturnType<typeof mapJscProfile>;
-  try {
-    mapped = mapJscProfile(profile, diskMaps, readLines, first);
-  } finally {
-    files.close();
-  }
-  const complete = (): Profile => {
-    try {
-      return mapped.complete();
-    } finally {
-      files.close();
-    }
-  };
-  return { profile: mapped.profile, warnings: mapped.warnings, complete };
+  const mapped = files.closeAfter(() => mapJscProfile(profile, diskMaps, fileLineReader(files.open), first));
+  return { profile: mapped.profile, warnings: mapped.warnings, complete: () => files.closeAfter(() => mapped.complete()) };
 }
 
 /**

@@ -96,18 +96,17 @@ export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Prof
   prefetch(profile.frames, reportedAt, readLines);
   let changed = false;
   const frames: Frame[] = profile.frames.map((frame) => {
-    if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === "(anonymous)") return frame;
     // JavaScriptCore's frame for a module's top level: the module starts the file.
-    if (frame.name === MODULE_FRAME_NAME) {
+    if (frame.kind === "js" && frame.name === MODULE_FRAME_NAME && frame.file !== undefined && frame.line !== undefined) {
       if (frame.line === 1 && frame.col === 1) return frame;
       changed = true;
       return { ...frame, line: 1, col: 1 };
     }
-    const path = toPath(frame.file);
-    const lines = path === undefined ? undefined : readLines(path);
-    if (!lines) return frame;
-    const def = findDefinition(lines, frame.name, frame.line, frame.col, patternCache);
-    if (!def || (def.line === frame.line && def.col === frame.col)) return frame;
+    const at = reportedAt(frame);
+    const lines = at && readLines(at.path);
+    if (!at || !lines) return frame;
+    const def = findDefinition(lines, frame.name, at.line, frame.col, patternCache);
+    if (!def || (def.line === at.line && def.col === frame.col)) return frame;
     changed = true;
     return { ...frame, line: def.line, col: def.col };
   });

@@ -13,9 +13,10 @@ import type { ReadText } from "./map_source.ts";
 export type ReadAt = (into: Uint8Array, position: number) => number;
 
 /**
- * Opens the file at `path`, runs `use` with reads at positions, and closes it;
- * `undefined` when the file cannot be opened or read. Reading files is the
- * runtime's job (`runtimes/_files.ts`), so it is passed in.
+ * Runs `use` with reads at positions in the file at `path`; `undefined` when
+ * the file cannot be opened or read. Reading files is the runtime's job
+ * (`runtimes/_files.ts`, which keeps the files open for a pass), so it is
+ * passed in.
  */
 export type OpenFile = <T>(path: string, use: (readAt: ReadAt) => T) => T | undefined;
 
@@ -48,8 +49,9 @@ type Opened = <T>(use: (readAt: ReadAt) => T) => T | undefined;
 /**
  * The lines of a file, reading it through `open`: its line ends are found
  * by one pass in `chunk`-sized reads into the same memory, and a line is
- * read and decoded when asked for. Reading a whole large file at once would
- * cost more in fresh memory than the scan does.
+ * read and decoded when asked for (UTF-8; its columns are UTF-16 units, as
+ * engines count them). Reading a whole large file at once would cost more in
+ * fresh memory than the scan does.
  */
 function linesAt(open: Opened, chunk: Uint8Array): SourceLines | undefined {
   const scanned = open((readAt) => {
@@ -123,27 +125,6 @@ function readFully(readAt: ReadAt, into: Uint8Array, position: number): Uint8Arr
   let got = 0;
   for (let n = 1; got < into.length && n > 0; got += n) n = readAt(into.subarray(got), position + got);
   return got === into.length ? into : into.subarray(0, got);
-}
-
-/**
- * The lines of `bytes` (UTF-8), each decoded when asked for. Columns in a
- * decoded line are UTF-16 units, as engines count them.
- *
- * @example
- * ```ts
- * import { linesOfBytes } from "./source_lines.ts";
- * const lines = linesOfBytes(new TextEncoder().encode("a\nb"));
- * lines.count; // 2
- * lines.line(2); // "b"
- * ```
- */
-export function linesOfBytes(bytes: Uint8Array): SourceLines {
-  const readAt: ReadAt = (into, position) => {
-    const part = bytes.subarray(position, position + into.length);
-    into.set(part);
-    return part.length;
-  };
-  return linesAt((use) => use(readAt), new Uint8Array(Math.min(CHUNK_BYTES, Math.max(1, bytes.length))))!;
 }
 
 /**

@@ -3,14 +3,25 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileLineReader, linesOfBytes, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
+import { fileLineReader, linesOfText, type OpenFile, type SourceLines, textLineReader } from "../../src/sourcemap/source_lines.ts";
 import { keptOpen } from "../../runtimes/_files.ts";
 import { ROOT } from "../_cli.ts";
 import { test } from "../harness.ts";
 
 const encode = (s: string) => new TextEncoder().encode(s);
 
-test("linesOfBytes() gives the lines of the text: CRLF kept, a final line without a newline, non-ASCII in UTF-16 units", () => {
+/** The lines of `bytes`, as the file reader finds them in a file that holds them. */
+function linesOfBytes(bytes: Uint8Array): SourceLines {
+  const open: OpenFile = (_path, use) =>
+    use((into, at) => {
+      const part = bytes.subarray(at, at + into.length);
+      into.set(part);
+      return part.length;
+    });
+  return fileLineReader(open)("/app/a.js")!;
+}
+
+test("fileLineReader() gives the lines of the bytes, as the text has them: CRLF kept, a final line without a newline, non-ASCII in UTF-16 units", () => {
   const texts = ["", "a", "a\n", "a\r\nb\r\n", "\uFEFFfunction f() {}\nconst s = 'é😀';  function g() {}\n\nlast"];
   for (const text of texts) {
     const bytes = linesOfBytes(encode(text));
@@ -27,7 +38,7 @@ test("linesOfBytes() gives the lines of the text: CRLF kept, a final line withou
   assert.equal(linesOfBytes(encode("const s = 'é😀';  function g() {}")).line(1)!.indexOf("g()"), "const s = 'é😀';  function ".length);
 });
 
-test("linesOfBytes() reads a Node Buffer and a view into a larger buffer", () => {
+test("fileLineReader() reads a file held in a Node Buffer and in a view into a larger buffer", () => {
   const path = join(ROOT, "src/sourcemap/source_lines.ts");
   const text = readFileSync(path, "utf8");
   const lines = linesOfBytes(readFileSync(path));

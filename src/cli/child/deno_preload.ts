@@ -13,6 +13,7 @@
 import { CHILD_ENV, type ChildConfig } from "../protocol.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { toolPathsFrom } from "../../tool_paths.ts";
+import { normalizeFile } from "../../paths.ts";
 import { installStuckHook, noteSignalSeenBy } from "./stuck_answer.ts";
 
 declare const Deno: {
@@ -29,7 +30,8 @@ if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
   const awaits = config.async === false ? undefined : (await import("../../../runtimes/deno/awaits.ts")).trackDenoAwaits({
     minMs: config.intervalMs / 4,
-    toolPaths: toolPathsFrom(import.meta.url, filePath),
+    // Paths as the tracker normalizes the frames' files (no node:url here).
+    toolPaths: toolPathsFrom(import.meta.url, normalizeFile),
   });
   // The profile's clock is not the waits' (performance.now()): a few ms
   // spent in a function of a known name, at a known time, tie them together.
@@ -63,11 +65,4 @@ function tsprof$clockMark(): number {
   const t = performance.now();
   while (performance.now() - t < 3);
   return t;
-}
-
-/** The path of a `file:` URL, without `node:url`. */
-function filePath(url: string): string {
-  const path = decodeURIComponent(new URL(url).pathname);
-  // Windows: /C:/x is C:\x.
-  return /^\/[A-Za-z]:/.test(path) ? path.slice(1).replaceAll("/", "\\") : path;
 }
