@@ -7,7 +7,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { existsSync, type FSWatcher, watch } from "node:fs";
+import { existsSync, type FSWatcher, rmSync, watch } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -114,10 +114,19 @@ export function runChild(
   written?: (outFile: string, dir: string) => void,
 ): Promise<ChildResult> {
   const dir = runTempDir();
+  // A run that cannot start (no such script, no such command) leaves no folder behind.
+  const discard = () => rmSync(dir, { recursive: true, force: true });
   const out = join(dir, "session.json");
-  // `tsprof -- <command>`: every process of the command writes into `dir`.
-  const setup = tree?.(dir);
-  const argv = setup?.argv ?? childArgv(runtime, command, intervalMs, dir, backend);
+  let setup: ReturnType<NonNullable<typeof tree>> | undefined;
+  let argv: string[];
+  try {
+    // `tsprof -- <command>`: every process of the command writes into `dir`.
+    setup = tree?.(dir);
+    argv = setup?.argv ?? childArgv(runtime, command, intervalMs, dir, backend);
+  } catch (e) {
+    discard();
+    throw e;
+  }
   const config: ChildConfig = {
     out,
     intervalMs,
@@ -193,6 +202,7 @@ export function runChild(
     };
     child.on("error", (e) => {
       cleanup();
+      discard();
       reject(new UsageError(`cannot start "${argv[0]}": ${e.message}`));
     });
     child.on("exit", async (code, signal) => {

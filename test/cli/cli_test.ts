@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectRuntime } from "../../runtimes/auto.ts";
@@ -217,6 +217,23 @@ for (const [what, args, message] of badUses) {
     assert.ok(!/\n\s+at /.test(r.stderr), "no stack trace");
   });
 }
+
+test("a run that cannot start leaves no folder in the temp folder", () => {
+  const dir = tmp();
+  try {
+    // TMPDIR for Node and Bun, TMP for Deno's os.tmpdir().
+    const env = { TMPDIR: dir, TMP: dir };
+    const missing = tsprof(["does-not-exist.ts"], { env });
+    assert.equal(missing.status, 2, missing.stderr);
+    const command = tsprof(["--", "tsprof-no-such-command"], { env });
+    assert.equal(command.status, 2, command.stderr);
+    // Bun takes the `--` for itself, and tsprof then sees a script name.
+    assert.match(command.stderr, /cannot (start|find the script) "tsprof-no-such-command"/);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith("tsprof-")), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test("tsprof leaves no output file behind when it cannot write one", () => {
   const dir = tmp();
