@@ -46,7 +46,8 @@ function definitionPatterns(name: string): RegExp[] {
 
 /**
  * The 1-based line and column of `name`'s definition at or above `line`
- * (on `line` itself, before column `col`: minified code is one long line).
+ * (on `line` itself, with the name at or before column `col`: minified
+ * code is one long line).
  */
 export function findDefinition(
   lines: SourceLines,
@@ -61,15 +62,20 @@ export function findDefinition(
   if (!patterns) patternCache.set(short, patterns = definitionPatterns(short));
   const stop = Math.max(1, line - MAX_LINES_UP);
   for (let l = Math.min(line, lines.count); l >= stop; l--) {
-    const full = lines.line(l)!;
-    const text = l === line && col - 1 + short.length < full.length ? full.slice(0, col - 1 + short.length) : full;
+    const text = lines.line(l)!;
     if (!text.includes(short)) continue;
+    // On the reported line, the name starts at or before the column; the
+    // rest of the definition may run past it (`time = async () =>`, reported at `async`).
+    const last = l === line ? col - 1 : Infinity;
     // The nearest definition: the last match on the line.
     let best = -1;
     for (const re of patterns) {
       re.lastIndex = 0;
       // Every pattern holds the name: no empty match, so exec always moves on.
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) best = Math.max(best, m.indices![1]![0]);
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const at = m.indices![1]![0];
+        if (at <= last) best = Math.max(best, at);
+      }
     }
     if (best !== -1) return { line: l, col: best + 1 };
   }

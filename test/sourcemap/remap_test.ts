@@ -181,6 +181,10 @@ test("findDefinition() finds functions, methods, arrows and classes above the li
   const min = linesOfText("function c(e){return e}function s(e){return c(e)}function c(t){return t*2}");
   assert.deepEqual(findDefinition(min, "c", 1, 40), { line: 1, col: 10 });
   assert.deepEqual(findDefinition(min, "c", 1, 70), { line: 1, col: 59 });
+  // JavaScriptCore reports an arrow assigned to its name where the arrow starts: the name is before it.
+  const arrow = linesOfText("async function main() {\n  const time = async (name: string) => {\n    await run(name);\n  };\n}");
+  assert.deepEqual(findDefinition(arrow, "time", 2, 16), { line: 2, col: 9 });
+  assert.equal(findDefinition(arrow, "time", 2, 8), undefined, "a name after the column reported is not the function's");
 });
 
 test("placeAtDefinitions() moves frames to their definitions and a module's frame to 1:1", () => {
