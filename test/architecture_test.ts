@@ -77,7 +77,7 @@ test("every relative import carries its .ts extension", () => {
   for (const dir of ["src", "runtimes", "test"]) {
     for (const file of tsFiles(join(root, dir))) {
       for (const m of code(file).matchAll(/(?:from|import\()\s*["'](\.{1,2}\/[^"']+)["']/g)) {
-        if (!/\.(ts|mjs|cjs|js|json)$/.test(m[1]!)) offences.push(`${relative(root, file)}: ${m[1]}`);
+        if (!/\.([mc]?ts|mjs|cjs|js|json)$/.test(m[1]!)) offences.push(`${relative(root, file)}: ${m[1]}`);
       }
     }
   }

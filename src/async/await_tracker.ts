@@ -18,9 +18,10 @@
  *
  * @module
  */
-import { type Frame, topLevelName } from "../format/types.ts";
+import { type Frame, MODULE_FRAME_NAME, topLevelName } from "../format/types.ts";
 import { codeOrigin, normalizeFile } from "../paths.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
+import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
 
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 const STACK_DEPTH = 32;
@@ -91,9 +92,12 @@ export interface TrackAwaitsOptions {
   readonly soon?: (callback: () => void) => () => void;
 }
 
-interface Trace {
+/** A stack captured at an `await`; `at` where the `await` is, when known better than its top frame tells. */
+export interface AwaitTrace {
   stack?: unknown;
+  at?: { readonly file: string; readonly line: number; readonly col: number };
 }
+type Trace = AwaitTrace;
 
 /**
  * Starts recording the waits of `await`s on the calling thread, on the
@@ -205,7 +209,8 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
   };
 }
 
-type CallSite = {
+/** A stack frame as V8's `Error.prepareStackTrace` hands it (JavaScriptCore's too). */
+export type CallSite = {
   getFileName(): string | null | undefined;
   getFunctionName(): string | null;
   getLineNumber(): number | null;
@@ -214,8 +219,12 @@ type CallSite = {
   getEnclosingColumnNumber?(): number | null;
 };
 
-/** The waits of the user's `await`s among those kept, with their stacks read. */
-function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string) => boolean): AwaitWait[] {
+/**
+ * The waits of the user's `await`s among those kept (start, end and trace
+ * of each, in turn), with their stacks read. Frames of the functions that
+ * marked an `await` (`await_edits.ts`) are not the program's.
+ */
+export function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string) => boolean, isTopLevel?: (site: CallSite) => boolean): AwaitWait[] {
   const waits: AwaitWait[] = [];
   const ErrorCtor = Error as unknown as { prepareStackTrace?: unknown };
   const saved = ErrorCtor.prepareStackTrace;
@@ -226,7 +235,7 @@ function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string)
       if (!Array.isArray(sites)) continue;
       // With more than one set of hooks, Deno calls each from a dispatcher of its core: not the promise's maker.
       let first = 0;
-      while (first < sites.length && fileOf(sites[first] as CallSite)?.startsWith(HOOK_DISPATCH) === true) first++;
+      while (first < sites.length && (fileOf(sites[first] as CallSite)?.startsWith(HOOK_DISPATCH) === true || (sites[first] as CallSite).getFunctionName() === AWAIT_POINT_FUNCTION)) first++;
       if (first === sites.length) continue;
       const top = sites[first] as CallSite;
       const topFile = fileOf(top);
@@ -238,7 +247,13 @@ function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string)
       for (let k = sites.length - 1; k >= first; k--) {
         const site = sites[k] as CallSite;
         const file = fileOf(site);
-        if (file === undefined || codeOrigin(file) === "runtime") continue;
+        // JavaScriptCore's own frames are in "[native code]" or "[unknown]".
+        if (file === undefined || codeOrigin(file) === "runtime" || file.startsWith("[")) continue;
+        if (isTopLevel?.(site)) {
+          stack.push({ name: MODULE_FRAME_NAME, file, line: 1, col: 1, kind: "js" });
+          calls.push(null);
+          continue;
+        }
         const frame = siteFrame(site, file);
         stack.push(frame);
         const line = site.getLineNumber();
@@ -251,7 +266,7 @@ function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string)
         start: kept[i] as number,
         end: kept[i + 1] as number,
         stack,
-        at: { file: topFile, line: top.getLineNumber() ?? 1, col: top.getColumnNumber() ?? 1 },
+        at: (kept[i + 2] as Trace).at ?? { file: topFile, line: top.getLineNumber() ?? 1, col: top.getColumnNumber() ?? 1 },
         ...(unplaced ? { calls } : {}),
       });
     }
@@ -262,7 +277,7 @@ function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string)
 }
 
 /** `Error.prepareStackTrace` that hands over the call sites unformatted. */
-const callSites = (_: unknown, sites: CallSite[]) => sites;
+export const callSites = (_: unknown, sites: CallSite[]) => sites;
 
 /**
  * Whether the promise being made in `hook` was made by code other than the

@@ -1,11 +1,10 @@
 /**
- * Charges the waits a child process recorded (Deno's preload writes them
- * beside its CPU time, see `child/deno_preload.ts`) to the profile its runtime
- * wrote, and names what each `await` waited for.
+ * Charges the waits a Deno child recorded (its preload writes them beside
+ * its CPU time, see `child/deno_preload.ts`) to the profile its runtime
+ * wrote, and names what each `await` waited for. Bun's: `child_awaits_bun.ts`.
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
@@ -13,21 +12,30 @@ import { placeWaitFrames, sourceOutline } from "../async/place_frames.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
 import { denoEmitted, readText } from "./source_maps.ts";
 
+/** What a Deno or Bun child's preload wrote of the waits, beside its CPU time. */
+export interface ChildWaitsNote {
+  readonly waits?: AwaitWait[];
+  /** Deno: when the preload's {@linkcode CLOCK_MARK} function began, on the waits' clock. */
+  readonly mark?: number;
+  /** Deno: about when the profile ended, on the waits' clock. */
+  readonly end?: number;
+  /** Bun: the epoch's time (ms) at the waits' clock's zero. */
+  readonly timeOrigin?: number;
+}
+
 /**
- * The session with its main profile's idle time charged to the waits in
- * `outFile`, if the child recorded any. `mark` is when the preload's
- * {@linkcode CLOCK_MARK} function began, on the waits' clock, and `end`
- * about when the profile ended: the first ties the profile's clock to the
- * waits' within a sampling interval, the second (used when the sampler
- * missed the mark) within the few ms the process takes to end.
+ * Charges a child's waits to its session's main profile (which began at
+ * `profileStart` on the profile's own clock, µs / 1000).
  */
-export function chargeChildAwaits(session: Session, outFile: string): Session {
-  let noted: { waits?: AwaitWait[]; end?: number; mark?: number };
-  try {
-    noted = JSON.parse(readFileSync(outFile, "utf8"));
-  } catch {
-    return session;
-  }
+export type ChargeChildAwaits = (session: Session, noted: ChildWaitsNote, profileStart: number) => Session;
+
+/**
+ * The session with its main profile's idle time charged to the waits the
+ * Deno preload noted. `mark` ties the profile's clock to the waits' within
+ * a sampling interval; `end` (used when the sampler missed the mark) within
+ * the few ms the process takes to end.
+ */
+export const chargeChildAwaits: ChargeChildAwaits = (session, noted) => {
   const [main, ...rest] = session.profiles;
   if (!main || !Array.isArray(noted.waits) || typeof noted.end !== "number") return session;
   const marked = typeof noted.mark === "number" ? markedAt(main) : undefined;
@@ -36,7 +44,7 @@ export function chargeChildAwaits(session: Session, outFile: string): Session {
   const outline = sourceOutline(readText, denoEmitted());
   const charged = chargeAwaits(main, start, matchSampledFrames(main, placeWaitFrames(noted.waits, outline)));
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
-}
+};
 
 /** The preload's function whose samples tie the clocks. */
 export const CLOCK_MARK = "tsprof$clockMark";

@@ -158,8 +158,9 @@ function loading(format: string, runtime?: RuntimeName): Promise<typeof import("
   const report = import("./run_report.ts");
   // Every format's renderer but the console's is loaded with the others (see rendererFor).
   if (format !== "console") import("../render/registry.ts").catch(() => undefined);
-  // Only Deno's waits need the sources parsed (acorn), after its run: loaded meanwhile.
+  // Deno's and Bun's waits are charged by the CLI after the run: loaded meanwhile.
   if (runtime === "deno") import("./child_awaits.ts").catch(() => undefined);
+  if (runtime === "bun") import("./child_awaits_bun.ts").catch(() => undefined);
   // The report's header gives the local time. An engine reads the time zone
   // the first time it is asked for one, which JavaScriptCore (Bun) is slow
   // to do: done here, it costs the time the program runs, not the report's.

@@ -24,7 +24,7 @@ import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from ".
 import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
 import { mapChildSession, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
-import type { chargeChildAwaits } from "./child_awaits.ts";
+import type { ChargeChildAwaits, ChildWaitsNote } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { labelStartup } from "./startup_label.ts";
@@ -114,7 +114,10 @@ export async function finishRun(runtime: RuntimeName, child: ChildResult, option
     const ready = await early;
     if (ready) timer.mark("early");
     // Deno's waits are placed by parsing the sources (acorn): loaded for Deno only (main.ts starts it early).
-    const charge = runtime === "deno" && options.backend !== "portable" ? (await import("./child_awaits.ts")).chargeChildAwaits : undefined;
+    const charge = options.backend === "portable" ? undefined
+      : runtime === "deno" ? (await import("./child_awaits.ts")).chargeChildAwaits
+      : runtime === "bun" ? (await import("./child_awaits_bun.ts")).chargeBunAwaits
+      : undefined;
     read = ready ?? readRun(runtime, child, options, format, timer, charge);
     timer.mark("map");
     if (neverStarted(read.session, options.command[0], child.exitCode, child.outFile)) {
@@ -145,13 +148,12 @@ export async function finishRun(runtime: RuntimeName, child: ChildResult, option
  * A run's session read from what the child left, mapped to the sources and
  * labelled: all the report needs but the child's exit code.
  */
-function readRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, timer?: PhaseTimer, chargeAwaits?: typeof chargeChildAwaits): Recorded {
+function readRun(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, timer?: PhaseTimer, chargeAwaits?: ChargeChildAwaits): Recorded {
   // The portable backend writes a session whose positions are the sources' already.
   const portable = options.backend === "portable";
   if (runtime === "node" || portable) return readSessionFile(child, portable, timer);
-  let read = cpuProfileSession(runtime, child, options, format);
+  const read = cpuProfileSession(runtime, child, options, format, chargeAwaits);
   timer?.mark("read");
-  if (chargeAwaits) read = recorded(chargeAwaits(read.session, child.outFile));
   return labelled(read, false);
 }
 
@@ -356,12 +358,12 @@ class NoProfile extends Error {}
  * The session of a Deno or Bun child, which recorded with the runtime's own
  * `--cpu-prof` (Bun's has no idle samples: its gaps are idle time).
  */
-function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string): Recorded {
+function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, chargeAwaits?: ChargeChildAwaits): Recorded {
   // The child is the one process that writes here.
   const files = cpuProfilesByProcess(child.dir).at(-1);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
-  let noted: { cpuTimeMs?: number } & BunThreadNote = {};
+  let noted: { cpuTimeMs?: number } & BunThreadNote & ChildWaitsNote = {};
   try {
     noted = JSON.parse(readFileSync(child.outFile, "utf8")) as typeof noted;
   } catch {
@@ -394,7 +396,9 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     },
     profiles,
   };
-  return { session, complete: () => ({ ...session, profiles: complete() }) };
+  if (chargeAwaits === undefined) return { session, complete: () => ({ ...session, profiles: complete() }) };
+  // Bun's waits are matched to frames at their definitions: every frame is placed first.
+  return recorded(chargeAwaits(runtime === "bun" ? { ...session, profiles: complete() } : session, noted, cpu.startTime / 1000));
 }
 
 /**

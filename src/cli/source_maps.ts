@@ -37,7 +37,7 @@ import type { FramesFirst } from "./frames_first.ts";
 export const readText: (path: string) => string | undefined = readTextFile;
 
 /** `use` with a reader of sources' lines whose files stay open while it runs: a line a read, not an open, a read and a close. */
-function withLines<T>(use: (readLines: ReadLines) => T): T {
+export function withLines<T>(use: (readLines: ReadLines) => T): T {
   const files = keptOpen();
   return files.closeAfter(() => use(fileLineReader(files.open)));
 }

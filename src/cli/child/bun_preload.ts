@@ -14,6 +14,11 @@ import { mainThreadNote } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { noteOwnSignals, noteSignalSeen } from "./stuck_hook.ts";
 import { noteLoadErrors } from "./load_errors.ts";
+import { recordBunAwaits } from "./bun_awaits.ts";
+import { toolPathsFrom } from "../../tool_paths.ts";
+import { normalizeFile } from "../../paths.ts";
+
+declare const Bun: { main: string };
 
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
@@ -21,9 +26,15 @@ delete process.env[CHILD_ENV];
 const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
 if (config) {
   noteLoadErrors(config.out);
+  // Where the program waits (see src/async/): the CLI charges the waits to the profile.
+  const awaits = config.async === false
+    ? undefined
+    : await recordBunAwaits(Bun.main, { minMs: config.intervalMs / 4, toolPaths: toolPathsFrom(import.meta.url, normalizeFile) });
   process.on("exit", () => {
     const u = process.cpuUsage();
-    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...mainThreadNote() }));
+    // The profile's clock is the epoch's (µs): the waits' (performance.now()) starts at timeOrigin.
+    const waits = awaits ? { waits: awaits.waits(), timeOrigin: performance.timeOrigin } : {};
+    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...mainThreadNote(), ...waits }));
   });
 }
 exitOnSignals(config ? () => noteSignalSeen(config.out) : undefined);

@@ -1,0 +1,150 @@
+/**
+ * Marks every `await` of a module's source so that it tells a recorder when
+ * it starts waiting, for runtimes without promise hooks (Bun): `await X`
+ * becomes `await __tsprof$w((X), line, col)`, where `line` and `col` are the
+ * `await`'s own, and a hoisted function at the end hands each call to the
+ * recorder `globalThis[Symbol.for("tsprof.awaits.v1")]` made for the file
+ * (the value unchanged, with no recorder).
+ *
+ * The edit is made on the source as written, TypeScript and JSX included,
+ * and adds no line before the last: the runtime still compiles the file
+ * itself (with its own settings: JSX factory, decorators), and every
+ * position it reports, in a sample or a stack trace, keeps its line. Only the
+ * columns after an `await` on its own line move.
+ *
+ * Why @babel/parser: it is the standard parser that reads TypeScript and
+ * JSX as written and gives each node's exact offsets (acorn reads
+ * JavaScript only).
+ *
+ * @module
+ */
+import { parse, type ParserPlugin } from "@babel/parser";
+import { AWAIT_POINT_FUNCTION, AWAIT_POINTS_KEY } from "./await_point_names.ts";
+
+/** What kind of source a file holds, by its name. */
+export interface AwaitEditOptions {
+  /** The file, as the recorder should name it (an absolute path). */
+  readonly file: string;
+  /** TypeScript syntax (`.ts`, `.mts`, `.cts`, `.tsx`). */
+  readonly typescript: boolean;
+  /** JSX syntax (`.tsx`, `.jsx`). */
+  readonly jsx: boolean;
+  /**
+   * Leave alone a file with no `import`, `export` or top-level `await`: a
+   * runtime may run it as CommonJS, which Bun does not run when a plugin
+   * hands it back (oven-sh/bun#19279).
+   */
+  readonly onlyModules?: boolean;
+}
+
+interface Node {
+  type: string;
+  start: number;
+  end: number;
+  loc: { start: { line: number; column: number } };
+  argument?: Node;
+  [key: string]: unknown;
+}
+
+/**
+ * The ES module `source` with each `await` marked (see the module's doc), or
+ * `undefined` when it has none or does not parse as a module.
+ *
+ * @example
+ * ```ts
+ * import { instrumentAwaits } from "./await_edits.ts";
+ * const code = instrumentAwaits("const r = await fetch(url as string);\n", { file: "/app/a.ts", typescript: true, jsx: false });
+ * code!.split("\n")[0]; // "const r = await __tsprof$w((fetch(url as string)), 1, 11);"
+ * ```
+ */
+export function instrumentAwaits(source: string, options: AwaitEditOptions): string | undefined {
+  if (!source.includes("await")) return undefined;
+  const program = parseSource(source, options) as Node | undefined;
+  if (program === undefined) return undefined;
+  const awaits = awaitExpressions(program);
+  if (awaits.length === 0) return undefined;
+  if (options.onlyModules && !isModuleSyntax(program, awaits)) return undefined;
+  // Opening text goes in outer first, closing text inner first; at one offset a closing comes before an opening.
+  const edits: { at: number; text: string; order: number }[] = [];
+  awaits.forEach((node, k) => {
+    const arg = node.argument!;
+    edits.push({ at: arg.start, text: `${AWAIT_POINT_FUNCTION}((`, order: awaits.length + k });
+    edits.push({ at: arg.end, text: `), ${node.loc.start.line}, ${node.loc.start.column + 1})`, order: awaits.length - k });
+  });
+  edits.sort((a, b) => a.at - b.at || a.order - b.order);
+  let out = "";
+  let from = 0;
+  for (const e of edits) {
+    out += source.slice(from, e.at) + e.text;
+    from = e.at;
+  }
+  out += source.slice(from);
+  return `${out}\n${hookFunction(options.file)}\n`;
+}
+
+/**
+ * The program of `source` as @babel/parser reads it (a module, TypeScript
+ * and JSX as `options` say), or `undefined` when it does not parse.
+ *
+ * @example
+ * ```ts
+ * import { parseSource } from "./await_edits.ts";
+ * parseSource("let x: number = 1;", { typescript: true, jsx: false })!.type; // "Program"
+ * ```
+ */
+export function parseSource(source: string, options: { readonly typescript: boolean; readonly jsx: boolean }): { type: string } | undefined {
+  const plugins: ParserPlugin[] = ["explicitResourceManagement", "decorators-legacy"];
+  if (options.typescript) plugins.push("typescript");
+  if (options.jsx) plugins.push("jsx");
+  try {
+    return parse(source, { sourceType: "module", plugins, allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true, errorRecovery: false }).program;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The hoisted function each marked `await` calls: it asks the registry for
+ * the file's recorder once, and stays a pass-through without one (a module
+ * loaded where no recorder runs).
+ */
+function hookFunction(file: string): string {
+  const f = AWAIT_POINT_FUNCTION;
+  return `function ${f}(v, l, c) { return (${f}.r ??= (globalThis[Symbol.for(${JSON.stringify(AWAIT_POINTS_KEY)})]?.(${JSON.stringify(file)}) ?? ((v) => v)))(v, l, c); }`;
+}
+
+const FUNCTION = /Function|Method/;
+
+/** Whether the program is an ES module by its syntax: an `import`, an `export`, or an `await` outside functions. */
+function isModuleSyntax(program: Node, awaits: readonly (Node & { topLevel?: boolean })[]): boolean {
+  const body = program.body as Node[];
+  // TypeScript's `export =` and `import x = require()` are CommonJS.
+  if (body.some((n) => n.type === "TSExportAssignment" || n.type === "TSImportEqualsDeclaration")) return false;
+  return body.some((n) => n.type.startsWith("Import") || n.type.startsWith("Export")) || awaits.some((a) => a.topLevel);
+}
+
+/** The `await` expressions under `root`, outer before inner, each noting whether it is outside functions; iterative, for deep trees. */
+function awaitExpressions(root: Node): (Node & { topLevel?: boolean })[] {
+  const found: (Node & { topLevel?: boolean })[] = [];
+  const todo: [Node, boolean][] = [[root, true]];
+  while (todo.length > 0) {
+    const [node, top] = todo.pop()!;
+    if (node.type === "AwaitExpression" && node.argument) found.push(top ? Object.assign(node, { topLevel: true }) : node);
+    const inside = top && !FUNCTION.test(node.type);
+    // Children pushed last to first, so they are visited in source order.
+    const children: Node[] = [];
+    for (const key in node) {
+      if (key === "loc" || key === "extra" || key === "leadingComments" || key === "trailingComments" || key === "innerComments") continue;
+      const v = node[key];
+      if (Array.isArray(v)) {
+        for (const c of v) if (isNode(c)) children.push(c);
+      } else if (isNode(v)) children.push(v);
+    }
+    for (let i = children.length - 1; i >= 0; i--) todo.push([children[i]!, inside]);
+  }
+  return found;
+}
+
+function isNode(v: unknown): v is Node {
+  return typeof v === "object" && v !== null && typeof (v as Node).type === "string" && typeof (v as Node).start === "number";
+}

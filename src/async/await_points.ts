@@ -1,0 +1,156 @@
+/**
+ * Records where a program waits from its marked `await`s (`await_edits.ts`),
+ * for runtimes without promise hooks (Bun): each marked `await` hands its
+ * value here as it starts waiting. For a promise, a stack is taken (within
+ * the same budget as `await_tracker.ts`: at most one every two milliseconds
+ * on average, 128 in a burst) and a reaction registered on it; registered
+ * before the `await`'s own, it runs as the promise settles, right before the
+ * function resumes, and ends the wait. Anything else (a value, a thenable) is
+ * handed back untouched and not recorded.
+ *
+ * Only the user's modules are marked, so every `await` seen here is the
+ * user's: a library's waits stay with the user's `await` waiting on them.
+ *
+ * @module
+ */
+import { normalizeFile } from "../paths.ts";
+import { type AwaitTrace, type CallSite, callSites, readWaits, type TrackAwaitsOptions } from "./await_tracker.ts";
+import type { AwaitWait } from "./charge_awaits.ts";
+
+const STACK_DEPTH = 32;
+const STACKS_PER_MS = 0.5;
+const STACK_BURST = 128;
+/** Marked `await`s let by without the clock once the budget is spent (see `await_tracker.ts`). */
+const SKIP_WHEN_SPENT = 16;
+
+/** What a marked `await` calls: gets the awaited value, returns it unchanged. */
+export type AwaitPoint = (value: unknown, line: number, col: number) => unknown;
+
+/** What {@linkcode trackAwaitPoints} returns. */
+export interface AwaitPoints {
+  /** The recorder of one file's marked `await`s (what the registry hands the edited code). */
+  forFile(file: string): AwaitPoint;
+  /** Stops recording; returns when, on the clock of the waits. */
+  stop(): number;
+  /** The waits recorded, with their stacks read (once). */
+  waits(): AwaitWait[];
+}
+
+/**
+ * Starts recording the waits of marked `await`s, on the clock of
+ * `performance.now()`.
+ *
+ * @example
+ * ```ts
+ * import { trackAwaitPoints } from "./await_points.ts";
+ * const points = trackAwaitPoints({ minMs: 0.25 });
+ * const at = points.forFile("/app/a.ts");
+ * await (at(new Promise((r) => setTimeout(r, 5)), 3, 9) as Promise<unknown>);
+ * points.waits(); // one wait of about 5 ms, at /app/a.ts:3:9
+ * ```
+ */
+export function trackAwaitPoints(options: TrackAwaitsOptions): AwaitPoints {
+  const { minMs } = options;
+  const tools = options.toolPaths ?? [];
+  // start, end, trace: one wait is three entries.
+  const kept: (number | AwaitTrace)[] = [];
+  let tokens = STACK_BURST;
+  let last = performance.now();
+  let skip = 0;
+  let waking = false;
+  const refill = (now: number) => {
+    tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
+    last = now;
+  };
+  const wakeSoon = options.soon?.(() => {
+    waking = false;
+    skip = 0;
+  });
+  const refilled = (): boolean => {
+    if (skip > 0) {
+      skip--;
+      return false;
+    }
+    refill(performance.now());
+    if (tokens >= 1) return true;
+    if (wakeSoon === undefined) return false;
+    skip = SKIP_WHEN_SPENT;
+    if (!waking) {
+      waking = true;
+      wakeSoon();
+    }
+    return false;
+  };
+  const then = Promise.prototype.then;
+  let on = true;
+  const forFile = (name: string): AwaitPoint => {
+    const file = normalizeFile(name);
+    const point: AwaitPoint = (value, line, col) => {
+      // A plain promise only: a subclass's `then` or a thenable's could do anything.
+      if (!on || (tokens < 1 && !refilled()) || !(value instanceof Promise) || Object.getPrototypeOf(value) !== Promise.prototype) return value;
+      tokens -= 1;
+      const trace: AwaitTrace = { at: { file, line, col } };
+      capture(trace, point);
+      const start = performance.now();
+      const end = () => {
+        const t = performance.now();
+        if (on && t - start >= minMs) kept.push(start, t, trace);
+        // A wait has ended: time has passed that the skipped `await`s could not tell.
+        if (skip > 0) {
+          skip = 0;
+          refill(t);
+        }
+      };
+      then.call(value, end, end);
+      return value;
+    };
+    return point;
+  };
+  let stoppedAt: number | undefined;
+  const stop = () => {
+    if (stoppedAt === undefined) {
+      stoppedAt = performance.now();
+      on = false;
+    }
+    return stoppedAt;
+  };
+  const isUserFile = (f: string) => !tools.some((p) => normalizeFile(f).startsWith(p));
+  return {
+    forFile,
+    stop,
+    waits() {
+      stop();
+      const waits = readWaits(kept, isUserFile, isJscTopLevel);
+      kept.length = 0;
+      return waits;
+    },
+  };
+}
+
+/**
+ * Whether a JavaScriptCore call site is a module's top level: it has no
+ * function name, and prints without one (an unnamed function prints as
+ * `<anonymous> (file:line:col)`, the top level as `file:line:col`).
+ */
+function isJscTopLevel(site: CallSite): boolean {
+  return site.getFunctionName() === "" && !String(site).includes("(");
+}
+
+/**
+ * Takes the stack below `fn` into `trace.stack` as call sites: JavaScriptCore
+ * formats a stack as it is taken, V8 when it is read (`readWaits` asks for
+ * call sites then).
+ */
+function capture(trace: AwaitTrace, fn: AwaitPoint): void {
+  const ErrorCtor = Error as unknown as { prepareStackTrace?: unknown; stackTraceLimit: number };
+  const limit = ErrorCtor.stackTraceLimit;
+  const prepare = ErrorCtor.prepareStackTrace;
+  ErrorCtor.stackTraceLimit = STACK_DEPTH;
+  ErrorCtor.prepareStackTrace = callSites;
+  try {
+    Error.captureStackTrace(trace, fn);
+  } finally {
+    ErrorCtor.stackTraceLimit = limit;
+    ErrorCtor.prepareStackTrace = prepare;
+  }
+}

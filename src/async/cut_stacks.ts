@@ -1,0 +1,49 @@
+/**
+ * Completes the stacks of waits that JavaScriptCore cut. After an `await`,
+ * its stack trace gives the awaiting functions' chain (`at async main`) but
+ * stops at the outermost async function: the module whose top level called
+ * `main()`, and awaits it, is missing. Without it, the top level's own wait
+ * (`await main()`) does not contain the waits inside `main`, and the two
+ * would share the time as if concurrent. A cut stack takes the callers its
+ * outermost function had in the latest earlier wait that shows them (that
+ * function's first run, whose stack is synchronous and whole).
+ *
+ * @module
+ */
+import { type Frame, MODULE_FRAME_NAME } from "../format/types.ts";
+import type { AwaitWait } from "./charge_awaits.ts";
+
+const key = (f: Frame) => `${f.file}\u0000${f.name}\u0000${f.line}`;
+
+/**
+ * `waits` with each cut stack completed (see the module's doc).
+ *
+ * @example
+ * ```ts
+ * import { completeCutStacks } from "./cut_stacks.ts";
+ * const top = { name: "(module)", file: "/app/a.ts", line: 1, col: 1, kind: "js" as const };
+ * const main = { name: "main", file: "/app/a.ts", line: 3, col: 16, kind: "js" as const };
+ * const at = { file: "/app/a.ts", line: 4, col: 3 };
+ * const [, later] = completeCutStacks([{ start: 0, end: 5, stack: [top, main], at }, { start: 6, end: 9, stack: [main], at }]);
+ * later!.stack.map((f) => f.name); // ["(module)", "main"]
+ * ```
+ */
+export function completeCutStacks(waits: readonly AwaitWait[]): AwaitWait[] {
+  const order = waits.map((_, i) => i).sort((a, b) => waits[a]!.start - waits[b]!.start);
+  const callers = new Map<string, readonly Frame[]>();
+  const out: AwaitWait[] = waits.slice();
+  for (const i of order) {
+    const w = waits[i]!;
+    const bottom = w.stack[0];
+    let stack = w.stack;
+    if (bottom !== undefined && bottom.name !== MODULE_FRAME_NAME) {
+      const above = callers.get(key(bottom));
+      if (above !== undefined) {
+        stack = [...above, ...w.stack];
+        out[i] = { ...w, stack };
+      }
+    }
+    for (let k = 1; k < stack.length; k++) callers.set(key(stack[k]!), stack.slice(0, k));
+  }
+  return out;
+}

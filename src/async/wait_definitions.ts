@@ -1,0 +1,61 @@
+/**
+ * Gives the frames of waits the positions their stack traces left out, by
+ * the search JavaScriptCore's sampled frames go through (`definitions.ts`):
+ * from where each frame was (`AwaitWait.calls`) up to the definition of a
+ * function of its name. Both then sit where the function's name is, and are
+ * matched as one (`matchSampledFrames`). An unnamed frame is the function
+ * around where it was (`functionsOf`), under the name JavaScriptCore's
+ * sampler gives it. A frame whose definition is not found keeps the place
+ * it was at.
+ *
+ * @module
+ */
+import type { Frame } from "../format/types.ts";
+import { toPath } from "../sourcemap/map_source.ts";
+import { findDefinition } from "../sourcemap/definitions.ts";
+import type { ReadLines } from "../sourcemap/source_lines.ts";
+import type { AwaitWait } from "./charge_awaits.ts";
+import { enclosingSpan } from "./function_spans.ts";
+import type { NamedSpan } from "./source_functions.ts";
+
+const ANONYMOUS = "(anonymous)";
+
+/**
+ * `waits` with their unplaced frames at their functions' definitions.
+ *
+ * @example
+ * ```ts
+ * import { placeWaitsAtDefinitions } from "./wait_definitions.ts";
+ * import { textLineReader } from "../sourcemap/source_lines.ts";
+ * const wait = {
+ *   start: 0, end: 5, at: { file: "/app/a.ts", line: 2, col: 3 },
+ *   stack: [{ name: "f", file: "/app/a.ts", kind: "js" as const }],
+ *   calls: [{ line: 2, col: 3 }],
+ * };
+ * const [w] = placeWaitsAtDefinitions([wait], textLineReader(() => "async function f() {\n  await g();\n}\n"));
+ * w!.stack[0]; // { name: "f", file: "/app/a.ts", kind: "js", line: 1, col: 16 }
+ * ```
+ */
+export function placeWaitsAtDefinitions(waits: readonly AwaitWait[], readLines: ReadLines, functionsOf: (path: string) => readonly NamedSpan[] | undefined = () => undefined): AwaitWait[] {
+  const patterns = new Map<string, RegExp[]>();
+  const functions = new Map<string, readonly NamedSpan[] | undefined>();
+  return waits.map((w) => {
+    if (w.calls === undefined) return w;
+    const stack = w.stack.map((frame, k): Frame => {
+      const call = w.calls![k];
+      if (!call || frame.line !== undefined || frame.file === undefined) return frame;
+      const path = toPath(frame.file);
+      if (path !== undefined && frame.name === ANONYMOUS) {
+        if (!functions.has(path)) functions.set(path, functionsOf(path));
+        const spans = functions.get(path);
+        const span = spans && enclosingSpan(spans, call);
+        if (span) return { ...frame, name: (span as NamedSpan).name ?? ANONYMOUS, line: span.start.line, col: span.start.col };
+      }
+      const lines = path === undefined ? undefined : readLines(path);
+      const def = lines && findDefinition(lines, frame.name, call.line, call.col, patterns);
+      return def ? { ...frame, line: def.line, col: def.col } : { ...frame, line: call.line, col: call.col };
+    });
+    const { calls: _, ...rest } = w;
+    return { ...rest, stack };
+  });
+}

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { instrumentAwaits } from "../../src/async/await_edits.ts";
+import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
+import { trackAwaitPoints } from "../../src/async/await_points.ts";
+import type { AwaitWait } from "../../src/async/charge_awaits.ts";
+import { completeCutStacks } from "../../src/async/cut_stacks.ts";
+import { namedFunctionSpans } from "../../src/async/source_functions.ts";
+import { placeWaitsAtDefinitions } from "../../src/async/wait_definitions.ts";
+import type { Frame } from "../../src/format/types.ts";
+import { textLineReader } from "../../src/sourcemap/source_lines.ts";
+import { test } from "../harness.ts";
+
+const TS = { file: "/app/a.ts", typescript: true, jsx: false } as const;
+const JS = { file: "/app/a.js", typescript: false, jsx: false } as const;
+const AsyncFunction = (async () => {}).constructor as new (body: string) => () => Promise<unknown>;
+
+test("instrumentAwaits() marks each await with its position, nested ones too, and keeps every line", () => {
+  const source = [
+    "import { g } from './g.ts';", // 1
+    "export async function f(a: Promise<number>): Promise<number> {", // 2
+    "  const v = await (a as Promise<number>);", // 3
+    "  return await g(await h(), (await k) as number, v);", // 4
+    "}", // 5
+    "await f(Promise.resolve(1));", // 6
+  ].join("\n");
+  const code = instrumentAwaits(source, TS)!;
+  const lines = code.split("\n");
+  assert.equal(lines[2], "  const v = await (__tsprof$w((a as Promise<number>), 3, 13));");
+  assert.equal(lines[3], "  return await __tsprof$w((g(await __tsprof$w((h()), 4, 18), (await __tsprof$w((k), 4, 30)) as number, v)), 4, 10);");
+  assert.equal(lines[5], "await __tsprof$w((f(Promise.resolve(1))), 6, 1);");
+  assert.deepEqual(lines.slice(0, 6).map((l) => l.replace(/__tsprof\$w\(\(|\), \d+, \d+\)/g, "")), source.split("\n"), "only the marks were added, on the same lines");
+  assert.equal(instrumentAwaits("const x = 1;\n", TS), undefined, "no await: nothing to mark");
+  assert.equal(instrumentAwaits("async function f() { await (; }\n", JS), undefined, "no parse: left alone");
+  assert.ok(instrumentAwaits("const C = async () => <div>{await load()}</div>;\nexport default C;\n", { file: "/app/c.tsx", typescript: true, jsx: true }));
+});
+
+test("instrumentAwaits() with onlyModules leaves alone what a runtime may run as CommonJS", () => {
+  const only = { ...JS, onlyModules: true };
+  assert.equal(instrumentAwaits("async function f() { await g(); }\nmodule.exports = f;\n", only), undefined);
+  assert.equal(instrumentAwaits("import x = require('x');\nasync function f() { await x(); }\n", { ...TS, onlyModules: true }), undefined);
+  assert.equal(instrumentAwaits("async function f() { await g(); }\nexport = f;\n", { ...TS, onlyModules: true }), undefined);
+  assert.ok(instrumentAwaits("async function f() { await g(); }\nexport { f };\n", only));
+  assert.ok(instrumentAwaits("await main();\n", only), "a top-level await makes a module");
+});
+
+test("marked awaits give the same values and errors as before, and reach the recorder with their positions", async () => {
+  const source = [
+    "const seen = [];",
+    "const a = await (1, Promise.resolve(2));",
+    "const b = await await Promise.resolve(Promise.resolve(3));",
+    "const c = await { then(r) { r(4); } };",
+    "let d;",
+    "try { await Promise.reject(new Error('no')); } catch (e) { d = e.message; }",
+    "return [a, b, c, d];",
+  ].join("\n");
+  const code = instrumentAwaits(source, { ...JS, file: "/app/marked.js" })!;
+  const calls: string[] = [];
+  const registry = globalThis as Record<symbol, unknown>;
+  registry[Symbol.for(AWAIT_POINTS_KEY)] = (file: string) => (value: unknown, line: number, col: number) => {
+    calls.push(`${file}:${line}:${col}`);
+    return value;
+  };
+  try {
+    assert.deepEqual(await new AsyncFunction(code)(), [2, 3, 4, "no"]);
+  } finally {
+    delete registry[Symbol.for(AWAIT_POINTS_KEY)];
+  }
+  // The inner `await` of `await await` starts waiting first.
+  assert.deepEqual(calls, ["/app/marked.js:2:11", "/app/marked.js:3:17", "/app/marked.js:3:11", "/app/marked.js:4:11", "/app/marked.js:6:7"]);
+  // No recorder: the marks hand every value through.
+  assert.deepEqual(await new AsyncFunction(code)(), [2, 3, 4, "no"]);
+});
+
+test("trackAwaitPoints() records a promise's wait with the awaiting function, and leaves other values alone", async () => {
+  const points = trackAwaitPoints({ minMs: 0.25 });
+  const at = points.forFile("/app/a.ts");
+  const thenable = { then: (r: (v: number) => void) => r(1) };
+  assert.equal(at(thenable, 1, 1), thenable);
+  assert.equal(at(5, 1, 1), 5);
+  async function waiter(): Promise<void> {
+    const p = new Promise<void>((r) => setTimeout(r, 30));
+    assert.equal(at(p, 7, 3), p, "the promise itself is handed back");
+    await p;
+  }
+  await waiter();
+  points.stop();
+  // After stop, nothing more is kept.
+  await (at(new Promise((r) => setTimeout(r, 5)), 9, 3) as Promise<unknown>);
+  const waits = points.waits();
+  assert.equal(waits.length, 1, JSON.stringify(waits));
+  const [w] = waits;
+  assert.ok(w!.end - w!.start >= 25, `waited ${w!.end - w!.start} ms`);
+  assert.deepEqual(w!.at, { file: "/app/a.ts", line: 7, col: 3 });
+  assert.equal(w!.stack.at(-1)!.name, "waiter", w!.stack.map((f) => f.name).join(" > "));
+});
+
+test("namedFunctionSpans() names a function as its definition does", () => {
+  const spans = namedFunctionSpans([
+    "export const time = async (n: string): Promise<void> => {", // 1
+    "  await n;", // 2
+    "};", // 3
+    "class A { async load(): Promise<void> {} }", // 4
+    "const o = { run: () => 1, go() {} };", // 5
+    "handler = function () {};", // 6
+    "[1].map((x) => x);", // 7
+  ].join("\n"), { typescript: true, jsx: false })!;
+  assert.deepEqual(spans.map((s) => `${s.name ?? "-"} ${s.start.line}:${s.start.col}`).sort(), [
+    "- 7:9", "go 5:27", "handler 6:11", "load 4:11", "run 5:18", "time 1:21",
+  ]);
+});
+
+test("placeWaitsAtDefinitions() places named frames at their definitions, unnamed ones at the function around them", () => {
+  const source = "export async function main() {\n  const time = async () => {\n    await run();\n  };\n  await time();\n}\n";
+  const frame = (name: string): Frame => ({ name, file: "/app/a.ts", kind: "js" });
+  const wait: AwaitWait = {
+    start: 0, end: 5, at: { file: "/app/a.ts", line: 3, col: 5 },
+    stack: [frame("main"), frame("(anonymous)")],
+    calls: [{ line: 5, col: 9 }, { line: 3, col: 5 }],
+  };
+  const [w] = placeWaitsAtDefinitions([wait], textLineReader(() => source), () => namedFunctionSpans(source, TS));
+  assert.deepEqual(w!.stack.map((f) => `${f.name} ${f.line}:${f.col}`), ["main 1:23", "time 2:16"]);
+  assert.equal(w!.calls, undefined);
+});
+
+test("completeCutStacks() gives a resumed chain the callers its outermost function had when it started", () => {
+  const f = (name: string, line: number): Frame => ({ name, file: "/app/a.ts", line, col: 1, kind: "js" });
+  const at = { file: "/app/a.ts", line: 1, col: 1 };
+  const [first, later, handler] = completeCutStacks([
+    { start: 0, end: 5, stack: [f("(module)", 1), f("main", 3)], at },
+    { start: 6, end: 9, stack: [f("main", 3), f("load", 9)], at },
+    { start: 7, end: 9, stack: [f("onRequest", 20)], at },
+  ]);
+  assert.deepEqual(first!.stack.map((x) => x.name), ["(module)", "main"]);
+  assert.deepEqual(later!.stack.map((x) => x.name), ["(module)", "main", "load"]);
+  assert.deepEqual(handler!.stack.map((x) => x.name), ["onRequest"], "a function never seen started keeps its stack");
+});
