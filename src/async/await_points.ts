@@ -2,8 +2,7 @@
  * Records where a program waits from its marked `await`s (`await_edits.ts`),
  * for runtimes without promise hooks (Bun): each marked `await` hands its
  * value here as it starts waiting. For a promise, a stack is taken (within
- * the same budget as `await_tracker.ts`: at most one every two milliseconds
- * on average, 128 in a burst) and a reaction registered on it; registered
+ * the budget of `stack_budget.ts`) and a reaction registered on it; registered
  * before the `await`'s own, it runs as the promise settles, right before the
  * function resumes, and ends the wait. Anything else (a value, a thenable) is
  * handed back untouched and not recorded.
@@ -16,12 +15,9 @@
 import { normalizeFile } from "../paths.ts";
 import { type AwaitTrace, type CallSite, callSites, readWaits, type TrackAwaitsOptions } from "./await_tracker.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
+import { StackBudget } from "./stack_budget.ts";
 
 const STACK_DEPTH = 32;
-const STACKS_PER_MS = 0.5;
-const STACK_BURST = 128;
-/** Marked `await`s let by without the clock once the budget is spent (see `await_tracker.ts`). */
-const SKIP_WHEN_SPENT = 16;
 
 /** What a marked `await` calls: gets the awaited value, returns it unchanged. */
 export type AwaitPoint = (value: unknown, line: number, col: number) => unknown;
@@ -54,52 +50,23 @@ export function trackAwaitPoints(options: TrackAwaitsOptions): AwaitPoints {
   const tools = options.toolPaths ?? [];
   // start, end, trace: one wait is three entries.
   const kept: (number | AwaitTrace)[] = [];
-  let tokens = STACK_BURST;
-  let last = performance.now();
-  let skip = 0;
-  let waking = false;
-  const refill = (now: number) => {
-    tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
-    last = now;
-  };
-  const wakeSoon = options.soon?.(() => {
-    waking = false;
-    skip = 0;
-  });
-  const refilled = (): boolean => {
-    if (skip > 0) {
-      skip--;
-      return false;
-    }
-    refill(performance.now());
-    if (tokens >= 1) return true;
-    if (wakeSoon === undefined) return false;
-    skip = SKIP_WHEN_SPENT;
-    if (!waking) {
-      waking = true;
-      wakeSoon();
-    }
-    return false;
-  };
+  // Only the user's `await`s call here: no look at a promise's maker is spent.
+  const budget = new StackBudget(options.soon);
   const then = Promise.prototype.then;
   let on = true;
   const forFile = (name: string): AwaitPoint => {
     const file = normalizeFile(name);
     const point: AwaitPoint = (value, line, col) => {
       // A plain promise only: a subclass's `then` or a thenable's could do anything.
-      if (!on || (tokens < 1 && !refilled()) || !(value instanceof Promise) || Object.getPrototypeOf(value) !== Promise.prototype) return value;
-      tokens -= 1;
+      if (!on || (budget.tokens < 1 && !budget.refilled()) || !(value instanceof Promise) || Object.getPrototypeOf(value) !== Promise.prototype) return value;
+      budget.tokens -= 1;
       const trace: AwaitTrace = { at: { file, line, col } };
       capture(trace, point);
       const start = performance.now();
       const end = () => {
         const t = performance.now();
         if (on && t - start >= minMs) kept.push(start, t, trace);
-        // A wait has ended: time has passed that the skipped `await`s could not tell.
-        if (skip > 0) {
-          skip = 0;
-          refill(t);
-        }
+        budget.waitEnded(t);
       };
       then.call(value, end, end);
       return value;

@@ -22,34 +22,10 @@ import { type Frame, MODULE_FRAME_NAME, topLevelName } from "../format/types.ts"
 import { codeOrigin, normalizeFile } from "../paths.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
+import { StackBudget } from "./stack_budget.ts";
 
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 const STACK_DEPTH = 32;
-/**
- * Stacks taken per millisecond at most, on average, and in a burst. Taking a
- * stack is what an `await` costs here: capped, a program running hundreds of
- * thousands of awaits a second pays for about five hundred of them. An `await`
- * with no stack is not placed; while it waits, the `await` that waits on it
- * (its caller's) takes the time, or it stays `(idle)`.
- */
-const STACKS_PER_MS = 0.5;
-const STACK_BURST = 128;
-/**
- * Looks at the one frame that made a promise, per millisecond and in a
- * burst: a stack is taken only for a promise the user's code made. Libraries
- * make most promises (Node 20's `fetch` dozens a request); spending the
- * stacks on theirs left the user's `await`s without one.
- */
-const CHECKS_PER_MS = 2;
-const CHECK_BURST = 256;
-/**
- * Promises let by without a look, once the budgets ran out, before the clock
- * is read again to refill them: on await-heavy code, reading the clock for
- * every promise cost more than the hooks themselves. Skipping ends when a
- * recorded wait ends, and a millisecond later in any case: the program may
- * have gone idle, and time passed that no promise told.
- */
-const SKIP_WHEN_SPENT = 16;
 /** Deno's core, whose wrapper calls each set of promise hooks when there are several. */
 const HOOK_DISPATCH = "ext:core/";
 
@@ -127,47 +103,15 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
   const pending = new WeakMap<object, { start: number; trace: Trace }>();
   // start, end, trace: one wait is three entries.
   const kept: (number | Trace)[] = [];
-  // Token buckets refilled lazily, when short: what they give over any
-  // stretch is still at most a burst plus the rate times its length.
-  let tokens = STACK_BURST;
-  let checks = CHECK_BURST;
-  let last = performance.now();
-  let skip = 0;
-  let waking = false;
-  const refill = (now: number) => {
-    tokens = Math.min(STACK_BURST, tokens + (now - last) * STACKS_PER_MS);
-    checks = Math.min(CHECK_BURST, checks + (now - last) * CHECKS_PER_MS);
-    last = now;
-  };
-  const wakeSoon = options.soon?.(() => {
-    waking = false;
-    skip = 0;
-  });
-  /** With the budgets short: whether the clock refills them; skipped promises do not read it. */
-  const refilled = (): boolean => {
-    if (skip > 0) {
-      skip--;
-      return false;
-    }
-    refill(performance.now());
-    if (tokens >= 1 && checks >= 1) return true;
-    if (wakeSoon === undefined) return false;
-    skip = SKIP_WHEN_SPENT;
-    // Armed once, not pushed back by every skip: it must fire a millisecond after the budgets ran out.
-    if (!waking) {
-      waking = true;
-      wakeSoon();
-    }
-    return false;
-  };
+  const budget = new StackBudget(options.soon);
   // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
   let on = true;
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
     // The budgets' own check stays inline: this runs for every promise.
-    if (parent === undefined || !on || ((tokens < 1 || checks < 1) && !refilled())) return;
-    checks -= 1;
+    if (parent === undefined || !on || ((budget.tokens < 1 || budget.checks < 1) && !budget.refilled())) return;
+    budget.checks -= 1;
     if (madeElsewhere(init, isUserFile)) return;
-    tokens -= 1;
+    budget.tokens -= 1;
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = STACK_DEPTH;
     const trace: Trace = {};
@@ -182,11 +126,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     pending.delete(promise);
     const end = performance.now();
     if (end - p.start >= minMs) kept.push(p.start, end, p.trace);
-    // A wait has ended: time has passed that the skipped promises could not tell.
-    if (skip > 0) {
-      skip = 0;
-      refill(end);
-    }
+    budget.waitEnded(end);
   }
   const disable = install(init, before);
   let stoppedAt: number | undefined;

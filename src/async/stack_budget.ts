@@ -1,0 +1,96 @@
+/**
+ * The budget the wait recorders (`await_tracker.ts`, `await_points.ts`)
+ * spend their stacks from. Taking a stack is what an `await` costs there:
+ * capped, a program running hundreds of thousands of awaits a second pays
+ * for about five hundred of them. An `await` with no stack is not placed;
+ * while it waits, the `await` that waits on it (its caller's) takes the
+ * time, or it stays `(idle)`.
+ *
+ * Two token buckets, refilled from the clock only when short (what they give
+ * over any stretch is still at most a burst plus the rate times its length):
+ * stacks, and looks at the one frame that made a promise (the promise
+ * hooks see every promise; a stack is taken for the user's only). Once they
+ * are spent, the next {@linkcode SKIP_WHEN_SPENT} asks go by without the
+ * clock: on await-heavy code, reading it for every promise cost more than
+ * the hooks themselves. Skipping ends when a recorded wait ends, and a
+ * millisecond later in any case (the program may have gone idle, and time
+ * passed that no promise told).
+ *
+ * @module
+ */
+
+/** Stacks per millisecond at most, on average, and in a burst. */
+const STACKS_PER_MS = 0.5;
+const STACK_BURST = 128;
+/** Looks at a promise's maker per millisecond, and in a burst. */
+const CHECKS_PER_MS = 2;
+const CHECK_BURST = 256;
+/** Asks let by without the clock once the budget is spent. */
+export const SKIP_WHEN_SPENT = 16;
+
+/**
+ * A recorder's budget. Its fields are read inline by the hot paths, which
+ * call {@linkcode StackBudget.refilled} only when a bucket is short.
+ *
+ * @example
+ * ```ts
+ * import { StackBudget } from "./stack_budget.ts";
+ * const budget = new StackBudget();
+ * if (budget.tokens >= 1 || budget.refilled()) budget.tokens -= 1; // a stack may be taken
+ * ```
+ */
+export class StackBudget {
+  /** Stacks left. */
+  tokens = STACK_BURST;
+  /** Looks left. */
+  checks = CHECK_BURST;
+  #last = performance.now();
+  #skip = 0;
+  #waking = false;
+  readonly #wakeSoon: (() => void) | undefined;
+
+  /**
+   * `soon`, given a callback, returns the function that has it called in
+   * about a millisecond without keeping the program running (an unref'd
+   * timer, re-armed). Without it, the spent budget reads the clock at every ask.
+   */
+  constructor(soon?: (callback: () => void) => () => void) {
+    this.#wakeSoon = soon?.(() => {
+      this.#waking = false;
+      this.#skip = 0;
+    });
+  }
+
+  /** With a bucket short: whether the clock refills them; skipped asks do not read it. */
+  refilled(): boolean {
+    if (this.#skip > 0) {
+      this.#skip--;
+      return false;
+    }
+    this.#refill(performance.now());
+    if (this.tokens >= 1 && this.checks >= 1) return true;
+    if (this.#wakeSoon === undefined) return false;
+    this.#skip = SKIP_WHEN_SPENT;
+    // Armed once, not pushed back by every skip: it must fire a millisecond after the budget ran out.
+    if (!this.#waking) {
+      this.#waking = true;
+      this.#wakeSoon();
+    }
+    return false;
+  }
+
+  /** A recorded wait ended at `now`: time has passed that the skipped asks could not tell. */
+  waitEnded(now: number): void {
+    if (this.#skip > 0) {
+      this.#skip = 0;
+      this.#refill(now);
+    }
+  }
+
+  #refill(now: number): void {
+    const elapsed = now - this.#last;
+    this.tokens = Math.min(STACK_BURST, this.tokens + elapsed * STACKS_PER_MS);
+    this.checks = Math.min(CHECK_BURST, this.checks + elapsed * CHECKS_PER_MS);
+    this.#last = now;
+  }
+}
