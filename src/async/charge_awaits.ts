@@ -196,7 +196,14 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
   }
   if (byFn.size === 0) return (stack) => stack;
   for (const list of byFn.values()) list.sort((x, y) => x.end - y.end);
-  const isRuntime = (f: number) => isRuntimeCode(built.frames[f]!);
+  // At the bottom of a stack, a JS frame of no file is the runtime's too:
+  // Bun's own JavaScript (its `processTicksAndRejections` runs the microtasks)
+  // has no file; the program's functions that have none (eval'd code) are
+  // called by the program, never from the bottom.
+  const isRuntime = (f: number) => {
+    const frame = built.frames[f]!;
+    return isRuntimeCode(frame) || (frame.kind === "js" && frame.file === undefined);
+  };
   // Per stack: the stack of its bottom frame past the runtime's, or -1. A
   // stack's parent was interned before it, so one pass in id order does.
   const firstOwn = new Int32Array(frameOf.length);

@@ -90,6 +90,18 @@ test("chargeAwaits() puts a function's work after an await under its callers, as
   assert.equal(profileTotal(p), 50);
 });
 
+test("chargeAwaits() puts resumed work under the callers below Bun's own JavaScript, which has no file", () => {
+  const handler = fn("handler", 20);
+  // JavaScriptCore's microtask runner: a JS frame with no file (Bun's builtins have none).
+  const tick = { name: "processTicksAndRejections", kind: "js" } as const;
+  const b = new ProfileBuilder("main");
+  b.addSample([IDLE_FRAME], 30);
+  b.addSample([tick, handler], 4);
+  const m = byStack(chargeAwaits(b.build(), 0, [wait(1, 30, [main, handler], 21)]));
+  assert.equal(m.get("main > handler"), 4);
+  assert.equal(m.get("processTicksAndRejections > handler"), undefined);
+});
+
 test("chargeAwaits() puts resumed work under the callers even where the clocks put its first sample before the wait's end", () => {
   const handler = fn("handler", 20);
   const b = new ProfileBuilder("main");
