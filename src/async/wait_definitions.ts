@@ -21,6 +21,34 @@ import type { NamedSpan } from "./source_functions.ts";
 const ANONYMOUS = "(anonymous)";
 
 /**
+ * `waits` with the places their frames were at, and their `await`s, moved
+ * to the sources the code was compiled from, where `original` knows them
+ * (a map beside compiled code); before {@linkcode placeWaitsAtDefinitions}.
+ *
+ * @example
+ * ```ts
+ * import { mapWaitPlaces } from "./wait_definitions.ts";
+ * const wait = { start: 0, end: 5, at: { file: "/app/out/a.js", line: 2, col: 3 }, stack: [], calls: [] };
+ * mapWaitPlaces([wait], (file, line, col) => ({ file: "/app/src/a.ts", line: line + 1, col })); // at /app/src/a.ts:3:3
+ * ```
+ */
+export function mapWaitPlaces(waits: readonly AwaitWait[], original: (file: string, line: number, col: number) => { file: string; line: number; col: number } | undefined): AwaitWait[] {
+  return waits.map((w) => {
+    const at = original(w.at.file, w.at.line, w.at.col) ?? w.at;
+    if (w.calls === undefined) return { ...w, at };
+    const calls = w.calls.slice();
+    const stack = w.stack.map((frame, k): Frame => {
+      const call = calls[k];
+      const o = call && frame.file !== undefined && frame.line === undefined ? original(frame.file, call.line, call.col) : undefined;
+      if (o === undefined) return frame;
+      calls[k] = { line: o.line, col: o.col };
+      return { ...frame, file: o.file };
+    });
+    return { ...w, at, stack, calls };
+  });
+}
+
+/**
  * `waits` with their unplaced frames at their functions' definitions.
  *
  * @example

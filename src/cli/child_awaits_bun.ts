@@ -9,21 +9,29 @@
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { chargeAwaits } from "../async/charge_awaits.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
-import { placeWaitsAtDefinitions } from "../async/wait_definitions.ts";
+import { mapWaitPlaces, placeWaitsAtDefinitions } from "../async/wait_definitions.ts";
+import { originalPosition, SourceMapCache } from "../sourcemap/remap.ts";
 import { namedFunctionSpans } from "../async/source_functions.ts";
 import { completeCutStacks } from "../async/cut_stacks.ts";
+import { foldAwaitPoints } from "../async/fold_points.ts";
 import type { ChargeChildAwaits } from "./child_awaits.ts";
-import { readText, withLines } from "./source_maps.ts";
+import { diskMaps, readText, withLines } from "./source_maps.ts";
 
 /**
  * The session, whose frames are at their definitions, with its main
- * profile's idle time charged to the waits noted; the profile began at
+ * profile's idle time charged to the waits noted (and the edited `await`s'
+ * own function folded into its callers); the profile began at
  * `profileStart` ms on the epoch's clock.
  */
 export const chargeBunAwaits: ChargeChildAwaits = (session, noted, profileStart) => {
-  const [main, ...rest] = session.profiles;
-  if (!main || !Array.isArray(noted.waits) || typeof noted.timeOrigin !== "number") return session;
-  const waits = completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(noted.waits!, readLines, functionsOf)));
+  const [first, ...rest] = session.profiles;
+  if (!first) return session;
+  const main = foldAwaitPoints(first);
+  if (!Array.isArray(noted.waits) || typeof noted.timeOrigin !== "number") return main === first ? session : { ...session, profiles: [main, ...rest] };
+  // Compiled code with a map beside it: its waits' places in the sources, as its samples'.
+  const maps = new SourceMapCache(diskMaps);
+  const inSources = mapWaitPlaces(noted.waits, (file, line, col) => originalPosition(maps, file, line, col));
+  const waits = completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOf)));
   const charged = chargeAwaits(main, profileStart - noted.timeOrigin, matchSampledFrames(main, waits));
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
 };

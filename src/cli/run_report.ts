@@ -22,7 +22,7 @@ import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
-import { mapChildSession, readText, sourceLines } from "./source_maps.ts";
+import { mapChildSession, placeBunFrames, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import type { ChargeChildAwaits, ChildWaitsNote } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
@@ -36,7 +36,7 @@ import { shellLine } from "../render/shell_quote.ts";
 import { toolPathsFrom } from "../tool_paths.ts";
 import { useColor } from "../render/color_policy.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
-import { framesFirst } from "./frames_first.ts";
+import { framesFirst, type FramesFirst } from "./frames_first.ts";
 import { checkAfterRun } from "./budget_file.ts";
 
 /**
@@ -378,7 +378,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     entry: options.command[0],
     busyMs: noted.busyMs,
     endedAtMs: noted.endedAtMs,
-    first: framesFirst(options, format),
+    first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
   });
   const session: Session = {
     version: 1,
@@ -396,9 +396,28 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     },
     profiles,
   };
-  if (chargeAwaits === undefined) return { session, complete: () => ({ ...session, profiles: complete() }) };
-  // Bun's waits are matched to frames at their definitions: every frame is placed first.
-  return recorded(chargeAwaits(runtime === "bun" ? { ...session, profiles: complete() } : session, noted, cpu.startTime / 1000));
+  const whole = () => ({ ...session, profiles: complete() });
+  if (chargeAwaits === undefined) return { session, complete: whole };
+  const charged = chargeAwaits(session, noted, cpu.startTime / 1000);
+  if (charged === session) return { session, complete: whole };
+  if (runtime !== "bun") return recorded(charged);
+  // The frames the report did not need are placed in the charged profile too, once.
+  let all: Session | undefined;
+  return { session: charged, complete: () => (all ??= { ...charged, profiles: [placeBunFrames(charged.profiles[0]!), ...complete().slice(1)] }) };
+}
+
+/**
+ * Bun's waits are matched to sampled frames at their definitions: the frames
+ * of the waits' files are placed before the report, with those it shows.
+ */
+function withFilesOfWaits(first: FramesFirst | undefined, waits: ChildWaitsNote["waits"]): FramesFirst | undefined {
+  if (first === undefined || !Array.isArray(waits) || waits.length === 0) return first;
+  const files = new Set(waits.flatMap((w) => w.stack.map((f) => f.file)));
+  return (profile) => {
+    const marks = first(profile);
+    if (marks !== undefined) profile.frames.forEach((f, i) => void (f.file !== undefined && files.has(f.file) && (marks[i] = 1)));
+    return marks;
+  };
 }
 
 /**

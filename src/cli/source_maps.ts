@@ -22,7 +22,7 @@ import type { Session } from "../format/types.ts";
 import type { V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importV8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { denoCacheDir, denoEmits, emitMaps } from "../sourcemap/deno_cache.ts";
-import { placeAtNames } from "../sourcemap/definitions.ts";
+import { placeAtDefinitions, placeAtNames } from "../sourcemap/definitions.ts";
 import { mapJscProfile } from "../sourcemap/jsc.ts";
 import { firstMap, type MapFetcher, mapOfCode, mapsFromTable, toPath } from "../sourcemap/map_source.ts";
 import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
@@ -107,6 +107,11 @@ export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile:
   const files = keptOpen();
   const mapped = files.closeAfter(() => mapJscProfile(profile, diskMaps, fileLineReader(files.open), first));
   return { profile: mapped.profile, warnings: mapped.warnings, complete: () => files.closeAfter(() => mapped.complete()) };
+}
+
+/** Every frame of a mapped Bun profile at its definition (those placed already stay). */
+export function placeBunFrames(profile: Profile): Profile {
+  return withLines((readLines) => placeAtDefinitions(profile, readLines));
 }
 
 /**

@@ -115,6 +115,24 @@ export class SourceMapCache {
   }
 }
 
+/**
+ * The original position of `line`:`col` (1-based) in the code that ran as
+ * `file`, through its map in `cache`; `undefined` without a map or a mapping.
+ *
+ * @example
+ * ```ts
+ * import { originalPosition, SourceMapCache } from "./remap.ts";
+ * originalPosition(new SourceMapCache(() => undefined), "/app/out/a.js", 3, 5); // undefined: no map
+ * ```
+ */
+export function originalPosition(cache: SourceMapCache, file: string, line: number, col: number): { file: string; line: number; col: number } | undefined {
+  const map = cache.get(file);
+  if (map === undefined) return undefined;
+  const seg = traceSegment(map, line - 1, col - 1) as readonly number[] | null;
+  const source = seg && seg.length >= 4 ? cache.sources(map)[seg[1]!] : undefined;
+  return source ? { file: source, line: seg![2]! + 1, col: seg![3]! + 1 } : undefined;
+}
+
 type MutableFrame = { -readonly [K in keyof Frame]: Frame[K] };
 
 /** A frame's original position, or `undefined` when the map has none. */

@@ -4,6 +4,9 @@ import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
 import { trackAwaitPoints } from "../../src/async/await_points.ts";
 import type { AwaitWait } from "../../src/async/charge_awaits.ts";
 import { completeCutStacks } from "../../src/async/cut_stacks.ts";
+import { foldAwaitPoints } from "../../src/async/fold_points.ts";
+import { ProfileBuilder, stackFrames } from "../../src/format/builder.ts";
+import { profileTotal } from "../../src/format/types.ts";
 import { namedFunctionSpans } from "../../src/async/source_functions.ts";
 import { placeWaitsAtDefinitions } from "../../src/async/wait_definitions.ts";
 import type { Frame } from "../../src/format/types.ts";
@@ -133,4 +136,20 @@ test("completeCutStacks() gives a resumed chain the callers its outermost functi
   assert.deepEqual(first!.stack.map((x) => x.name), ["(module)", "main"]);
   assert.deepEqual(later!.stack.map((x) => x.name), ["(module)", "main", "load"]);
   assert.deepEqual(handler!.stack.map((x) => x.name), ["onRequest"], "a function never seen started keeps its stack");
+});
+
+test("foldAwaitPoints() gives the time of an edited await's own function to its caller", () => {
+  const main: Frame = { name: "main", file: "/app/a.ts", line: 1, col: 16, kind: "js" };
+  const point: Frame = { name: "__tsprof$w", file: "/app/a.ts", line: 40, col: 10, kind: "js" };
+  const record: Frame = { name: "point", file: "/tsprof/dist/bun_preload.js", line: 3, col: 1, kind: "js" };
+  const b = new ProfileBuilder("main");
+  b.addSample([main, point], 2);
+  b.addSample([main, point, record], 1);
+  b.addSample([main], 4);
+  const p = b.build();
+  const folded = foldAwaitPoints(p);
+  const stacks = Array.from(folded.samples, (s) => stackFrames(folded, s).map((f) => f.name).join(" > "));
+  assert.deepEqual(stacks, ["main", "main > point", "main"]);
+  assert.equal(profileTotal(folded), profileTotal(p));
+  assert.equal(foldAwaitPoints(folded), folded, "nothing to fold: the profile itself");
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ import { stackFrames } from "../../src/format/builder.ts";
 import { sessionFromJson } from "../../src/format/session_json.ts";
 import { profileTotal, type Session } from "../../src/format/types.ts";
 import { test } from "../harness.ts";
-import { ROOT, SCRIPTS, tsprof } from "../_cli.ts";
+import { directArgv, ROOT, SCRIPTS, tsprof } from "../_cli.ts";
 
 const runtime = detectRuntime();
 const skip = runtime === "node" || runtime === "deno" || runtime === "bun" ? false : `await attribution is not recorded on ${runtime} yet`;
@@ -148,4 +149,41 @@ test("tsprof charges the waits of every ES module of the program, and runs its C
   // The CommonJS module's own await is not recorded on Bun: its wait is the caller's.
   const legacy = (w.get("main > [await] legacy.later") ?? 0) + (w.get("later > [await] Promise") ?? 0);
   assert.ok(legacy >= 0.6 * 100, `the CommonJS module's wait (100 ms): ${detail}`);
+}, { skip });
+
+test("tsprof's console report shows each waiting function once, at its name, as the kept session does", () => {
+  // On Bun the report is printed before the frames it does not show are placed: the
+  // frames of the waits' files must be placed before it, or a function the waits bring
+  // would show twice (at its name, and where the sampler saw it).
+  const r = tsprof([join(SCRIPTS, "awaits.ts")]);
+  assert.equal(r.status, 0, r.stderr);
+  const fixture = join(SCRIPTS, "awaits.ts");
+  const lines = readFileSync(fixture, "utf8").split("\n");
+  // Functions' lines, not the [await] ones (those are at the await).
+  const shown = [...r.stderr.matchAll(/^[^[\n]*?([\w$]+)  (\S*awaits\.ts):(\d+):(\d+)$/gm)].map((m) => ({ name: m[1]!, line: Number(m[3]), col: Number(m[4]) }));
+  const names = new Set(shown.map((s) => s.name));
+  for (const name of ["main", "time", "timer", "request", "runChild", "together", "waitFor", "consume", "ticks"]) assert.ok(names.has(name), `${name} is shown:\n${r.stderr}`);
+  const misplaced = shown.filter((s) => /^[\w$]+$/.test(s.name) && !lines[s.line - 1]!.startsWith(s.name, s.col - 1));
+  assert.deepEqual(misplaced, [], r.stderr);
+  // One node for `main` under the top level, holding the waits.
+  assert.equal(shown.filter((s) => s.name === "main").length, 1, r.stderr);
+}, { skip });
+
+test("a program's own error stacks keep their async frames under tsprof", () => {
+  // Await attribution must not change what the program sees: V8 follows an await
+  // chain only through a promise with one reaction, so none is added to them.
+  const script = join(SCRIPTS, "async_stack.ts");
+  const direct = spawnSync(directArgv(script)[0]!, directArgv(script).slice(1), { encoding: "utf8" });
+  assert.equal(direct.status, 0, direct.stderr);
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
+  try {
+    const r = tsprof(["-o", join(dir, "out.json"), script]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(direct.stdout).slice(0, 2), ["outer", "main"], direct.stdout);
+    // The functions' frames (a module's own is written as each loader names the module).
+    const functions = (out: string) => (JSON.parse(out) as string[]).filter((f) => /^[\w$]+$/.test(f));
+    assert.deepEqual(functions(r.stdout), functions(direct.stdout));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, { skip });

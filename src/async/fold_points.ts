@@ -1,0 +1,53 @@
+/**
+ * Folds the frames of the function an edited `await` calls
+ * (`await_edits.ts`) into their callers. It sits at the end of the user's
+ * file; JavaScriptCore's sampler sometimes catches it (it runs a few
+ * instructions before its tail call to the recorder), and it is tsprof's
+ * cost, not a function of the program.
+ *
+ * @module
+ */
+import { ProfileBuilder } from "../format/builder.ts";
+import type { Profile } from "../format/types.ts";
+import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
+
+/**
+ * `profile` with no frame of {@linkcode AWAIT_POINT_FUNCTION}: its time is its
+ * caller's. Itself when it has none.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { foldAwaitPoints } from "./fold_points.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "main", kind: "js" }, { name: "__tsprof$w", kind: "js" }], 2);
+ * foldAwaitPoints(b.build()).frames.map((f) => f.name); // ["main"]
+ * ```
+ */
+export function foldAwaitPoints(profile: Profile): Profile {
+  const isPoint = profile.frames.map((f) => f.name === AWAIT_POINT_FUNCTION);
+  if (!isPoint.includes(true)) return profile;
+  const b = new ProfileBuilder(profile.name);
+  const frameId = profile.frames.map((f, i) => (isPoint[i] ? -1 : b.internFrame(f)));
+  const { length, frame, parent } = profile.stacks;
+  const stackId = new Int32Array(length).fill(-2);
+  const chain: number[] = [];
+  for (let s = 0; s < length; s++) {
+    // Parents usually come first; climb when one does not.
+    chain.length = 0;
+    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const t = chain[k]!;
+      const p = parent[t]!;
+      const under = p === -1 ? -1 : stackId[p]!;
+      // A point at the root has no caller to take its time: it stays.
+      stackId[t] = isPoint[frame[t]!] && under !== -1 ? under : b.internStack(under, frameId[frame[t]!]! === -1 ? b.internFrame(profile.frames[frame[t]!]!) : frameId[frame[t]!]!);
+    }
+  }
+  for (const [f, byLine] of profile.lines ?? []) {
+    if (isPoint[f]) continue;
+    for (const [line, ms] of byLine) b.addLineTime(frameId[f]!, line, ms);
+  }
+  const samples = Int32Array.from(profile.samples, (s) => (s < 0 ? s : stackId[s]!));
+  return { ...b.build(), samples, weights: profile.weights };
+}
