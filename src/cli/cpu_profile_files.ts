@@ -85,9 +85,19 @@ export interface ImportedProcess {
 export function importProcess(
   files: ProcessProfiles,
   runtime: "deno" | "bun",
-  options: { name: string; workerPrefix: string; intervalMs: number; entry?: string | undefined; busyMs?: number | undefined; endedAtMs?: number | undefined; first?: FramesFirst | undefined },
+  options: {
+    name: string;
+    workerPrefix: string;
+    intervalMs: number;
+    entry?: string | undefined;
+    busyMs?: number | undefined;
+    endedAtMs?: number | undefined;
+    first?: FramesFirst | undefined;
+    /** What is done to Bun's main thread's profile before it is mapped. */
+    beforeMapping?: ((profile: Profile) => Profile) | undefined;
+  },
 ): ImportedProcess {
-  const read = (file: string, name: string, busyMs?: number, endedAtMs?: number) => {
+  const read = (file: string, name: string, busyMs?: number, endedAtMs?: number, beforeMapping?: (profile: Profile) => Profile) => {
     const raw = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
     const cpu = runtime === "bun" ? endBunProfileAt(raw, endedAtMs) : raw;
     if (runtime === "deno") {
@@ -97,13 +107,14 @@ export function importProcess(
       return { cpu, profile: named, warnings: note ? [...warnings, note] : warnings, complete: () => named };
     }
     const bun = normalizeBunCpuProfile(cpu);
-    const mapped = mapBunProfile(importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) }), options.first);
+    const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) });
+    const mapped = mapBunProfile(beforeMapping ? beforeMapping(imported) : imported, options.first);
     // How much of the time is an estimate, said in the report rather than hidden in precise-looking numbers.
     const note = estimateNote(sampleSpans(bun), options.intervalMs, busyMs);
     const warnings = note ? [...mapped.warnings, note] : mapped.warnings;
     return { cpu, profile: { ...mapped.profile, name }, warnings, complete: () => ({ ...mapped.complete(), name }) };
   };
-  const threads = [read(files.main, options.name, options.busyMs, options.endedAtMs), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
+  const threads = [read(files.main, options.name, options.busyMs, options.endedAtMs, options.beforeMapping), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
   return {
     cpu: threads[0]!.cpu,
     profiles: threads.map((t) => t.profile),

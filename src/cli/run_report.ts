@@ -12,6 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
+import { compactProfile } from "../format/builder.ts";
 import type { Session } from "../format/types.ts";
 import type { Renderer, RenderOptions } from "../render/registry.ts";
 import { CONSOLE_RENDERER } from "../render/console_renderer.ts";
@@ -27,7 +28,7 @@ import { labelAwaits } from "../async/label_awaits.ts";
 import type { ChargeChildAwaits, ChildWaitsNote } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
-import { labelStartup } from "./startup_label.ts";
+import { labelProfileStartup, labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
 import { defaultOutputName, OutputWriteError, writeNew, writeReplacing } from "./output_file.ts";
 import { ownCommand } from "./own_command.ts";
@@ -379,6 +380,8 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     busyMs: noted.busyMs,
     endedAtMs: noted.endedAtMs,
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
+    // Start-up is labelled before mapping: the preload's own work needs no map (see labelled()).
+    beforeMapping: (profile) => compactProfile(labelProfileStartup(profile, false, toolPaths())),
   });
   const session: Session = {
     version: 1,
@@ -403,7 +406,8 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   if (runtime !== "bun") return recorded(charged);
   // The frames the report did not need are placed in the charged profile too, once.
   let all: Session | undefined;
-  return { session: charged, complete: () => (all ??= { ...charged, profiles: [placeBunFrames(charged.profiles[0]!), ...complete().slice(1)] }) };
+  // Only the other profiles (workers) need the uncharged ones placed: the main one is placed charged.
+  return { session: charged, complete: () => (all ??= { ...charged, profiles: [placeBunFrames(charged.profiles[0]!), ...(profiles.length > 1 ? complete().slice(1) : [])] }) };
 }
 
 /**

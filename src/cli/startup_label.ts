@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Session } from "../format/types.ts";
+import type { Profile, Session } from "../format/types.ts";
 import { MODULE_LOADING_FRAME, relabelStartup, UNINSTRUMENTED_FRAME } from "../import/startup.ts";
 
 /**
@@ -25,8 +25,23 @@ import { MODULE_LOADING_FRAME, relabelStartup, UNINSTRUMENTED_FRAME } from "../i
 export function labelStartup(session: Session, portable: boolean, toolPaths: readonly string[]): Session {
   const [main, ...rest] = session.profiles;
   if (!main) return session;
+  const labelled = labelProfileStartup(main, portable, toolPaths);
+  return labelled === main ? session : { ...session, profiles: [labelled, ...rest] };
+}
+
+/**
+ * {@linkcode labelStartup} for one profile (a thread's). Bun's is labelled
+ * before it is mapped too: what tsprof's preload ran (the parser of the
+ * `await` edits) then needs no source map read.
+ *
+ * @example
+ * ```ts
+ * import { labelProfileStartup } from "./startup_label.ts";
+ * // profile = labelProfileStartup(profile, false, ["/opt/tsprof/dist/"]);
+ * ```
+ */
+export function labelProfileStartup(profile: Profile, portable: boolean, toolPaths: readonly string[]): Profile {
   const isTool = (file: string) => toolPaths.some((t) => file.startsWith(t));
   const isProgram = (file: string) => (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) && !/[\\/]node_modules[\\/]/.test(file) && !isTool(file);
-  const labelled = relabelStartup(main, { isProgram, isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME });
-  return labelled === main ? session : { ...session, profiles: [labelled, ...rest] };
+  return relabelStartup(profile, { isProgram, isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME });
 }

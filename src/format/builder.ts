@@ -279,3 +279,47 @@ function linesMoved(profile: Profile, mapLine: ReinternOptions["mapLine"]): Pick
   }
   return lines.size > 0 ? { lines } : {};
 }
+
+/**
+ * The profile with only the stacks its samples use and the frames those
+ * hold: what a relabelling left unused (start-up's own frames) is then not
+ * mapped, placed or kept. Itself when everything is used.
+ *
+ * @example
+ * ```ts
+ * import { compactProfile, ProfileBuilder } from "./builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.internStack(-1, b.internFrame({ name: "unused", kind: "js" }));
+ * b.addSample([{ name: "used", kind: "js" }], 1);
+ * compactProfile(b.build()).frames.map((f) => f.name); // ["used"]
+ * ```
+ */
+export function compactProfile(profile: Profile): Profile {
+  const { length, frame, parent } = profile.stacks;
+  const used = new Uint8Array(length);
+  for (const s of profile.samples) for (let t = s; t >= 0 && used[t] === 0; t = parent[t]!) used[t] = 1;
+  if (used.every((u) => u === 1)) return profile;
+  const b = new ProfileBuilder(profile.name);
+  const frameId = new Int32Array(profile.frames.length).fill(-1);
+  const stackId = new Int32Array(length).fill(-2);
+  const chain: number[] = [];
+  for (let s = 0; s < length; s++) {
+    if (used[s] === 0) continue;
+    // Parents usually come first; climb when one does not.
+    chain.length = 0;
+    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const t = chain[k]!;
+      const f = frame[t]!;
+      if (frameId[f] === -1) frameId[f] = b.internFrame(profile.frames[f]!);
+      const p = parent[t]!;
+      stackId[t] = b.internStack(p === -1 ? -1 : stackId[p]!, frameId[f]!);
+    }
+  }
+  for (const [f, byLine] of profile.lines ?? []) {
+    if (frameId[f] === -1) continue;
+    for (const [line, ms] of byLine) b.addLineTime(frameId[f]!, line, ms);
+  }
+  const samples = Int32Array.from(profile.samples, (s) => (s < 0 ? s : stackId[s]!));
+  return { ...b.build(), samples, weights: profile.weights };
+}

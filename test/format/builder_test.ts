@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ProfileBuilder, reinternProfile, stackFrames } from "../../src/format/builder.ts";
+import { compactProfile, ProfileBuilder, reinternProfile, stackFrames } from "../../src/format/builder.ts";
 import { test } from "../harness.ts";
 import { f, profileOf } from "../_helpers.ts";
 
@@ -64,4 +64,22 @@ test("reinternProfile() keeps the stack table when the frames stay distinct, mer
   assert.equal(merged.stacks.length, 2);
   assert.equal(merged.samples[0], merged.samples[1]);
   assert.deepEqual([...merged.lines!.get(1)!], [[4, 2], [10, 1]]);
+});
+
+test("compactProfile() keeps only the stacks samples use, their frames and line ticks, and every sample's weight", () => {
+  const b = new ProfileBuilder("main");
+  const parser = b.internFrame({ name: "parse", file: "/tsprof/node_modules/@babel/parser/lib/index.js", line: 9, col: 1, kind: "js" });
+  b.internStack(-1, parser); // start-up's own stack, which relabelling left without samples
+  b.addSample([{ name: "main", file: "/app/a.ts", line: 1, col: 1, kind: "js" }, { name: "work", file: "/app/a.ts", line: 5, col: 10, kind: "js" }], 3);
+  b.addSample([{ name: "main", file: "/app/a.ts", line: 1, col: 1, kind: "js" }], 2);
+  const p = b.build();
+  const work = p.frames.findIndex((f) => f.name === "work");
+  b.addLineTime(work, 6, 3);
+  const withLines = { ...b.build(), samples: p.samples, weights: p.weights };
+  const c = compactProfile(withLines);
+  assert.deepEqual(c.frames.map((f) => f.name), ["main", "work"]);
+  assert.deepEqual(Array.from(c.samples, (s) => stackFrames(c, s).map((f) => f.name).join(" > ")), ["main > work", "main"]);
+  assert.deepEqual(Array.from(c.weights), [3, 2]);
+  assert.deepEqual([...(c.lines?.get(c.frames.findIndex((f) => f.name === "work")) ?? [])], [[6, 3]]);
+  assert.equal(compactProfile(c), c, "nothing unused: the profile itself");
 });
