@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ProfileBuilder } from "../format/builder.ts";
+import { ProfileBuilder, visitParentsFirst } from "../format/builder.ts";
 import type { Profile } from "../format/types.ts";
 import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
 
@@ -17,7 +17,7 @@ import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
  *
  * @example
  * ```ts
- * import { ProfileBuilder } from "../format/builder.ts";
+ * import { ProfileBuilder, visitParentsFirst } from "../format/builder.ts";
  * import { foldAwaitPoints } from "./fold_points.ts";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "main", kind: "js" }, { name: "__tsprof$w", kind: "js" }], 2);
@@ -31,19 +31,13 @@ export function foldAwaitPoints(profile: Profile): Profile {
   const frameId = profile.frames.map((f, i) => (isPoint[i] ? -1 : b.internFrame(f)));
   const { length, frame, parent } = profile.stacks;
   const stackId = new Int32Array(length).fill(-2);
-  const chain: number[] = [];
-  for (let s = 0; s < length; s++) {
-    // Parents usually come first; climb when one does not.
-    chain.length = 0;
-    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const t = chain[k]!;
-      const p = parent[t]!;
-      const under = p === -1 ? -1 : stackId[p]!;
-      // A point at the root has no caller to take its time: it stays.
-      stackId[t] = isPoint[frame[t]!] && under !== -1 ? under : b.internStack(under, frameId[frame[t]!]! === -1 ? b.internFrame(profile.frames[frame[t]!]!) : frameId[frame[t]!]!);
-    }
-  }
+  visitParentsFirst(profile.stacks, (t) => {
+    const p = parent[t]!;
+    const under = p === -1 ? -1 : stackId[p]!;
+    const f = frame[t]!;
+    // A point at the root has no caller to take its time: it stays.
+    stackId[t] = isPoint[f] && under !== -1 ? under : b.internStack(under, frameId[f]! === -1 ? b.internFrame(profile.frames[f]!) : frameId[f]!);
+  });
   for (const [f, byLine] of profile.lines ?? []) {
     if (isPoint[f]) continue;
     for (const [line, ms] of byLine) b.addLineTime(frameId[f]!, line, ms);

@@ -114,7 +114,7 @@ export async function finishRun(runtime: RuntimeName, child: ChildResult, option
     // Read while the child was ending, when it could be; else now, where a failure is told.
     const ready = await early;
     if (ready) timer.mark("early");
-    // Deno's waits are placed by parsing the sources (acorn): loaded for Deno only (main.ts starts it early).
+    // The waits a Deno or Bun child noted are charged here: each runtime's way loaded for it alone (main.ts starts it early).
     const charge = options.backend === "portable" ? undefined
       : runtime === "deno" ? (await import("./child_awaits.ts")).chargeChildAwaits
       : runtime === "bun" ? (await import("./child_awaits_bun.ts")).chargeBunAwaits
@@ -380,8 +380,8 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     busyMs: noted.busyMs,
     endedAtMs: noted.endedAtMs,
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
-    // Start-up is labelled before mapping: the preload's own work needs no map (see labelled()).
-    beforeMapping: (profile) => compactProfile(labelProfileStartup(profile, false, toolPaths())),
+    // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
+    beforeMapping: (profile) => compactProfile(labelProfileStartup(profile, false, toolPaths(), true)),
   });
   const session: Session = {
     version: 1,
@@ -404,9 +404,9 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   const charged = chargeAwaits(session, noted, cpu.startTime / 1000);
   if (charged === session) return { session, complete: whole };
   if (runtime !== "bun") return recorded(charged);
-  // The frames the report did not need are placed in the charged profile too, once.
+  // The frames the report did not need are placed in the charged profile, once; of the
+  // uncharged ones, only the other threads' are still needed.
   let all: Session | undefined;
-  // Only the other profiles (workers) need the uncharged ones placed: the main one is placed charged.
   return { session: charged, complete: () => (all ??= { ...charged, profiles: [placeBunFrames(charged.profiles[0]!), ...(profiles.length > 1 ? complete().slice(1) : [])] }) };
 }
 

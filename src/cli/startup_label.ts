@@ -30,9 +30,11 @@ export function labelStartup(session: Session, portable: boolean, toolPaths: rea
 }
 
 /**
- * {@linkcode labelStartup} for one profile (a thread's). Bun's is labelled
- * before it is mapped too: what tsprof's preload ran (the parser of the
- * `await` edits) then needs no source map read.
+ * {@linkcode labelStartup} for one profile (a thread's); `keepIdle`: idle
+ * samples stay. Bun's is labelled so before it is mapped: what the preload
+ * ran (the parser of the `await` edits, and loading it) then needs no
+ * source map read, while the idle time before the program's first sample
+ * is left for its waits.
  *
  * @example
  * ```ts
@@ -40,8 +42,8 @@ export function labelStartup(session: Session, portable: boolean, toolPaths: rea
  * // profile = labelProfileStartup(profile, false, ["/opt/tsprof/dist/"]);
  * ```
  */
-export function labelProfileStartup(profile: Profile, portable: boolean, toolPaths: readonly string[]): Profile {
+export function labelProfileStartup(profile: Profile, portable: boolean, toolPaths: readonly string[], keepIdle = false): Profile {
   const isTool = (file: string) => toolPaths.some((t) => file.startsWith(t));
   const isProgram = (file: string) => (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) && !/[\\/]node_modules[\\/]/.test(file) && !isTool(file);
-  return relabelStartup(profile, { isProgram, isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME });
+  return relabelStartup(profile, { isProgram, isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME, keepIdle });
 }

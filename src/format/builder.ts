@@ -204,19 +204,41 @@ export function internInto(
   for (let i = 0; i < frames.length; i++) frameId[i] = builder.internFrame(frames[i]!);
   const { length, frame, parent } = profile.stacks;
   const stackId = new Int32Array(length).fill(-2);
+  visitParentsFirst(profile.stacks, (t) => {
+    let p = parent[t]!;
+    if (p !== -1 && skipParent?.(frames[frame[p]!]!, frames[frame[t]!]!)) p = parent[p]!;
+    stackId[t] = builder.internStack(p === -1 ? -1 : stackId[p]!, frameId[frame[t]!]!);
+  });
+  return { frameId, stackId };
+}
+
+/**
+ * Calls `visit` for each stack of `stacks` (those `only` marks, and their
+ * ancestors), each after its parent: parents usually come first in a table,
+ * and where one does not, its chain is climbed. Iterative, for deep stacks.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder, visitParentsFirst } from "./builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "a", kind: "js" }, { name: "b", kind: "js" }], 1);
+ * const order: number[] = [];
+ * visitParentsFirst(b.build().stacks, (s) => order.push(s)); // [0, 1]
+ * ```
+ */
+export function visitParentsFirst(stacks: Profile["stacks"], visit: (stack: number) => void, only?: Uint8Array): void {
+  const { length, parent } = stacks;
+  const done = new Uint8Array(length);
   const chain: number[] = [];
   for (let s = 0; s < length; s++) {
-    // Parents usually come first; climb when one does not.
+    if (done[s] === 1 || (only !== undefined && only[s] !== 1)) continue;
     chain.length = 0;
-    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
+    for (let t = s; t !== -1 && done[t] === 0; t = parent[t]!) chain.push(t);
     for (let k = chain.length - 1; k >= 0; k--) {
-      const t = chain[k]!;
-      let p = parent[t]!;
-      if (p !== -1 && skipParent?.(frames[frame[p]!]!, frames[frame[t]!]!)) p = parent[p]!;
-      stackId[t] = builder.internStack(p === -1 ? -1 : stackId[p]!, frameId[frame[t]!]!);
+      done[chain[k]!] = 1;
+      visit(chain[k]!);
     }
   }
-  return { frameId, stackId };
 }
 
 /**
@@ -302,20 +324,12 @@ export function compactProfile(profile: Profile): Profile {
   const b = new ProfileBuilder(profile.name);
   const frameId = new Int32Array(profile.frames.length).fill(-1);
   const stackId = new Int32Array(length).fill(-2);
-  const chain: number[] = [];
-  for (let s = 0; s < length; s++) {
-    if (used[s] === 0) continue;
-    // Parents usually come first; climb when one does not.
-    chain.length = 0;
-    for (let t = s; t !== -1 && stackId[t] === -2; t = parent[t]!) chain.push(t);
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const t = chain[k]!;
-      const f = frame[t]!;
-      if (frameId[f] === -1) frameId[f] = b.internFrame(profile.frames[f]!);
-      const p = parent[t]!;
-      stackId[t] = b.internStack(p === -1 ? -1 : stackId[p]!, frameId[f]!);
-    }
-  }
+  visitParentsFirst(profile.stacks, (t) => {
+    const f = frame[t]!;
+    if (frameId[f] === -1) frameId[f] = b.internFrame(profile.frames[f]!);
+    const p = parent[t]!;
+    stackId[t] = b.internStack(p === -1 ? -1 : stackId[p]!, frameId[f]!);
+  }, used);
   for (const [f, byLine] of profile.lines ?? []) {
     if (frameId[f] === -1) continue;
     for (const [line, ms] of byLine) b.addLineTime(frameId[f]!, line, ms);

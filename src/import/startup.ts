@@ -28,6 +28,8 @@ export interface StartupLabels {
   isTool(file: string): boolean;
   /** The label of start-up that is not tsprof's. */
   startup: Frame;
+  /** Leave idle samples as they are: waits not yet charged may take them. */
+  keepIdle?: boolean;
 }
 
 /**
@@ -55,11 +57,14 @@ export function relabelStartup(profile: Profile, labels: StartupLabels): Profile
   // Per stack: 1 if a program frame is on it, 2 if (only) a tool frame is.
   const owner = new Uint8Array(stacks.length);
   for (let s = 0; s < stacks.length; s++) {
-    const file = frames[stacks.frame[s]!]!.file;
+    const frame = frames[stacks.frame[s]!]!;
+    const file = frame.file;
     const parent = stacks.parent[s]!;
     const inherited = parent === -1 ? 0 : owner[parent]!;
+    // tsprof's start-up, labelled already (Bun's is labelled before mapping too), stays so.
+    const tool = (file !== undefined && labels.isTool(file)) || (frame.kind === "program" && frame.name === TSPROF_STARTUP_FRAME.name);
     // Parents come before children in an interned table.
-    owner[s] = inherited === 1 || (file !== undefined && labels.isProgram(file)) ? 1 : inherited === 2 || (file !== undefined && labels.isTool(file)) ? 2 : 0;
+    owner[s] = inherited === 1 || (file !== undefined && labels.isProgram(file)) ? 1 : inherited === 2 || tool ? 2 : 0;
   }
   let first = -1;
   for (let i = 0; i < samples.length; i++) {
@@ -81,6 +86,10 @@ export function relabelStartup(profile: Profile, labels: StartupLabels): Profile
   frameOf[startupStack] = frames.length;
   frameOf[toolStack] = frames.length + 1;
   const out = samples.slice();
-  for (let i = 0; i < first; i++) out[i] = out[i] !== -1 && owner[out[i]!] === 2 ? toolStack : startupStack;
+  const idle = (s: number) => s === -1 || frames[stacks.frame[s]!]!.kind === "idle";
+  for (let i = 0; i < first; i++) {
+    const s = out[i]!;
+    out[i] = s !== -1 && owner[s] === 2 ? toolStack : labels.keepIdle && idle(s) ? s : startupStack;
+  }
   return { ...profile, frames: [...frames, labels.startup, TSPROF_STARTUP_FRAME], stacks: { length: stacks.length + 2, frame: frameOf, parent }, samples: out };
 }

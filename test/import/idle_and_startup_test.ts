@@ -56,3 +56,18 @@ test("relabelStartup() labels what ran before the program's first sample: tsprof
   assert.deepEqual(names, ["(tsprof start-up)", "(module loading)", "(module loading)", "main", "(idle)", "load"]);
   assert.deepEqual(Array.from(p.weights), [40, 20, 3, 5, 7, 2]);
 });
+
+test("relabelStartup() with keepIdle leaves the idle samples for the waits, and a second pass keeps tsprof's start", () => {
+  // Bun's profile: start-up is labelled before mapping, its idle time after the waits are charged.
+  const b = new ProfileBuilder("main");
+  const app = { name: "main", kind: "js" as const, file: "/app/a.ts", line: 1, col: 1 };
+  b.addSample([{ name: "start", kind: "js", file: "/tsprof/preload.js" }, { name: "parse", kind: "js", file: "/deps/parser.js" }], 40);
+  b.addSample([{ name: "(module)", kind: "js", file: "/deps/parser.js", line: 1, col: 1 }], 10);
+  b.addSample([IDLE_FRAME], 20);
+  b.addSample([app], 5);
+  const labels = { isProgram: (f: string) => f.startsWith("/app/"), isTool: (f: string) => f.startsWith("/tsprof/"), startup: MODULE_LOADING_FRAME };
+  const names = (p: ReturnType<typeof b.build>) => Array.from(p.samples, (s) => p.frames[p.stacks.frame[s]!]!.name);
+  const first = relabelStartup(b.build(), { ...labels, keepIdle: true });
+  assert.deepEqual(names(first), ["(tsprof start-up)", "(module loading)", "(idle)", "main"]);
+  assert.deepEqual(names(relabelStartup(first, labels)), ["(tsprof start-up)", "(module loading)", "(module loading)", "main"]);
+});
