@@ -18,8 +18,9 @@
  *
  * @module
  */
-import { parse, type ParserPlugin } from "@babel/parser";
+import { parse } from "@babel/parser";
 import { AWAIT_POINT_FUNCTION, AWAIT_POINTS_KEY } from "./await_point_names.ts";
+import { parseSource } from "./parse_source.ts";
 
 /** What kind of source a file holds, by its name. */
 export interface AwaitEditOptions {
@@ -59,7 +60,7 @@ interface Node {
  */
 export function instrumentAwaits(source: string, options: AwaitEditOptions): string | undefined {
   if (!source.includes("await")) return undefined;
-  const program = parseSource(source, options) as Node | undefined;
+  const program = parseSource(parse, source, options) as Node | undefined;
   if (program === undefined) return undefined;
   const awaits = awaitExpressions(program);
   if (awaits.length === 0) return undefined;
@@ -80,27 +81,6 @@ export function instrumentAwaits(source: string, options: AwaitEditOptions): str
   }
   out += source.slice(from);
   return `${out}\n${hookFunction(options.file)}\n`;
-}
-
-/**
- * The program of `source` as @babel/parser reads it (a module, TypeScript
- * and JSX as `options` say), or `undefined` when it does not parse.
- *
- * @example
- * ```ts
- * import { parseSource } from "./await_edits.ts";
- * parseSource("let x: number = 1;", { typescript: true, jsx: false })!.type; // "Program"
- * ```
- */
-export function parseSource(source: string, options: { readonly typescript: boolean; readonly jsx: boolean }): { type: string } | undefined {
-  const plugins: ParserPlugin[] = ["explicitResourceManagement", "decorators-legacy"];
-  if (options.typescript) plugins.push("typescript");
-  if (options.jsx) plugins.push("jsx");
-  try {
-    return parse(source, { sourceType: "module", plugins, allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true, errorRecovery: false }).program;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -13,11 +13,9 @@
  * @module
  */
 import { normalizeFile } from "../paths.ts";
-import { type AwaitTrace, type CallSite, callSites, readWaits, type TrackAwaitsOptions } from "./await_tracker.ts";
+import { type AwaitTrace, type CallSite, callSites, readWaits, STACK_DEPTH, type TrackAwaitsOptions } from "./await_tracker.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 import { StackBudget } from "./stack_budget.ts";
-
-const STACK_DEPTH = 32;
 
 /** What a marked `await` calls: gets the awaited value, returns it unchanged. */
 export type AwaitPoint = (value: unknown, line: number, col: number) => unknown;

@@ -25,7 +25,7 @@ import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
 import { StackBudget } from "./stack_budget.ts";
 
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
-const STACK_DEPTH = 32;
+export const STACK_DEPTH = 32;
 /** Deno's core, whose wrapper calls each set of promise hooks when there are several. */
 const HOOK_DISPATCH = "ext:core/";
 

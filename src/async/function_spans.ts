@@ -14,18 +14,9 @@
  */
 import { parse } from "acorn";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import type { FunctionSpan, Position } from "./spans.ts";
 
-/** A position: 1-based line and column. */
-export interface Position {
-  readonly line: number;
-  readonly col: number;
-}
-
-/** A function's span: from its first token to its end. */
-export interface FunctionSpan {
-  readonly start: Position;
-  readonly end: Position;
-}
+export { enclosingSpan, type FunctionSpan, type Position } from "./spans.ts";
 
 const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
 
@@ -87,27 +78,4 @@ export function functionSpans(code: string, map?: string | object): FunctionSpan
     }
   }
   return spans;
-}
-
-/** Whether `a` comes before `b`. */
-const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.col < b.col);
-
-/**
- * The innermost of `spans` that holds `at`, or `undefined` (the top level).
- *
- * @example
- * ```ts
- * import { enclosingSpan } from "./function_spans.ts";
- * const outer = { start: { line: 1, col: 1 }, end: { line: 9, col: 2 } };
- * const inner = { start: { line: 3, col: 5 }, end: { line: 5, col: 6 } };
- * enclosingSpan([outer, inner], { line: 4, col: 3 }); // inner
- * ```
- */
-export function enclosingSpan(spans: readonly FunctionSpan[], at: Position): FunctionSpan | undefined {
-  let best: FunctionSpan | undefined;
-  for (const s of spans) {
-    if (before(at, s.start) || !before(at, s.end)) continue;
-    if (best === undefined || before(best.start, s.start)) best = s;
-  }
-  return best;
 }

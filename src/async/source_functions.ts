@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { parseSource } from "./await_edits.ts";
-import type { FunctionSpan } from "./function_spans.ts";
+import { type BabelParse, parseSource } from "./parse_source.ts";
+import type { FunctionSpan } from "./spans.ts";
 
 /** A function's span and name (`undefined`: it has none). */
 export interface NamedSpan extends FunctionSpan {
@@ -27,17 +27,19 @@ interface Node {
 const FUNCTION = /^(?:FunctionDeclaration|FunctionExpression|ArrowFunctionExpression|ObjectMethod|ClassMethod|ClassPrivateMethod)$/;
 
 /**
- * The functions of `source`, or `undefined` when it does not parse.
+ * The functions of `source`, read with @babel/parser's `parse`, or
+ * `undefined` when it does not parse.
  *
  * @example
  * ```ts
+ * import { parse } from "@babel/parser";
  * import { namedFunctionSpans } from "./source_functions.ts";
- * namedFunctionSpans("const time = async (n: string) => {\n  await n;\n};\n", { typescript: true, jsx: false });
+ * namedFunctionSpans(parse, "const time = async (n: string) => {\n  await n;\n};\n", { typescript: true, jsx: false });
  * // [{ name: "time", start: { line: 1, col: 14 }, end: { line: 3, col: 2 } }]
  * ```
  */
-export function namedFunctionSpans(source: string, options: { readonly typescript: boolean; readonly jsx: boolean }): NamedSpan[] | undefined {
-  const program = parseSource(source, options) as Node | undefined;
+export function namedFunctionSpans(parse: BabelParse, source: string, options: { readonly typescript: boolean; readonly jsx: boolean }): NamedSpan[] | undefined {
+  const program = parseSource(parse, source, options) as Node | undefined;
   if (program === undefined) return undefined;
   const spans: NamedSpan[] = [];
   // The name a function takes from its parent: the node that holds it, when it is one.

@@ -15,7 +15,7 @@ import { toPath } from "../sourcemap/map_source.ts";
 import { findDefinition } from "../sourcemap/definitions.ts";
 import type { ReadLines } from "../sourcemap/source_lines.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
-import { enclosingSpan } from "./function_spans.ts";
+import { enclosingSpan } from "./spans.ts";
 import type { NamedSpan } from "./source_functions.ts";
 
 const ANONYMOUS = "(anonymous)";

@@ -11,7 +11,9 @@ import { chargeAwaits } from "../async/charge_awaits.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { mapWaitPlaces, placeWaitsAtDefinitions } from "../async/wait_definitions.ts";
 import { originalPosition, SourceMapCache } from "../sourcemap/remap.ts";
+import { createRequire } from "node:module";
 import { namedFunctionSpans } from "../async/source_functions.ts";
+import type { BabelParse } from "../async/parse_source.ts";
 import { completeCutStacks } from "../async/cut_stacks.ts";
 import { foldAwaitPoints } from "../async/fold_points.ts";
 import type { ChargeChildAwaits } from "./child_awaits.ts";
@@ -36,8 +38,14 @@ export const chargeBunAwaits: ChargeChildAwaits = (session, noted, profileStart)
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
 };
 
-/** The functions of a source file, TypeScript and JSX as its name says. */
+/**
+ * The functions of a source file, TypeScript and JSX as its name says. The
+ * parser (half a megabyte) is loaded the first time a wait has an unnamed
+ * frame, not by every Bun run while its program runs.
+ */
 function functionsOf(path: string): ReturnType<typeof namedFunctionSpans> {
   const text = readText(path);
-  return text === undefined ? undefined : namedFunctionSpans(text, { typescript: /\.[mc]?tsx?$/.test(path), jsx: /\.[jt]sx$/.test(path) });
+  if (text === undefined) return undefined;
+  const { parse } = createRequire(import.meta.url)("@babel/parser") as { parse: BabelParse };
+  return namedFunctionSpans(parse, text, { typescript: /\.[mc]?tsx?$/.test(path), jsx: /\.[jt]sx$/.test(path) });
 }

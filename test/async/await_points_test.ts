@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { parse } from "@babel/parser";
 import { instrumentAwaits } from "../../src/async/await_edits.ts";
 import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
 import { trackAwaitPoints } from "../../src/async/await_points.ts";
@@ -98,7 +99,7 @@ test("trackAwaitPoints() records a promise's wait with the awaiting function, an
 });
 
 test("namedFunctionSpans() names a function as its definition does", () => {
-  const spans = namedFunctionSpans([
+  const spans = namedFunctionSpans(parse, [
     "export const time = async (n: string): Promise<void> => {", // 1
     "  await n;", // 2
     "};", // 3
@@ -120,7 +121,7 @@ test("placeWaitsAtDefinitions() places named frames at their definitions, unname
     stack: [frame("main"), frame("(anonymous)")],
     calls: [{ line: 5, col: 9 }, { line: 3, col: 5 }],
   };
-  const [w] = placeWaitsAtDefinitions([wait], textLineReader(() => source), () => namedFunctionSpans(source, TS));
+  const [w] = placeWaitsAtDefinitions([wait], textLineReader(() => source), () => namedFunctionSpans(parse, source, TS));
   assert.deepEqual(w!.stack.map((f) => `${f.name} ${f.line}:${f.col}`), ["main 1:23", "time 2:16"]);
   assert.equal(w!.calls, undefined);
 });
