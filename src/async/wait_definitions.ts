@@ -65,7 +65,6 @@ export function mapWaitPlaces(waits: readonly AwaitWait[], original: (file: stri
  * ```
  */
 export function placeWaitsAtDefinitions(waits: readonly AwaitWait[], readLines: ReadLines, functionsOf: (path: string) => readonly NamedSpan[] | undefined = () => undefined): AwaitWait[] {
-  const patterns = new Map<string, RegExp[]>();
   const functions = new Map<string, readonly NamedSpan[] | undefined>();
   return waits.map((w) => {
     if (w.calls === undefined) return w;
@@ -80,7 +79,7 @@ export function placeWaitsAtDefinitions(waits: readonly AwaitWait[], readLines: 
         if (span) return { ...frame, name: (span as NamedSpan).name ?? ANONYMOUS, line: span.start.line, col: span.start.col };
       }
       const lines = path === undefined ? undefined : readLines(path);
-      const def = lines && findDefinition(lines, frame.name, call.line, call.col, patterns);
+      const def = lines && findDefinition(lines, frame.name, call.line, call.col);
       return def ? { ...frame, line: def.line, col: def.col } : { ...frame, line: call.line, col: call.col };
     });
     const { calls: _, ...rest } = w;

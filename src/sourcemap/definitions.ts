@@ -23,25 +23,43 @@ import { rebuild } from "./remap.ts";
 export const MAX_LINES_UP = 400;
 
 const IDENT = /^[#A-Za-z_$][\w$]*$/;
+const IDENT_CHAR = /[\w$]/;
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+// What may come before and after a function's name where it is defined;
+// tried at each place the name occurs on a line, so that no pattern is
+// made per name (a 9 MB compiler has a thousand of them).
+/** `function name`, `function* name`: what ends the text before the name. */
+const FUNCTION_BEFORE = /\bfunction\s*\*?\s*$/;
+/** `class name`. */
+const CLASS_BEFORE = /\bclass\s+$/;
+/** A method: the line up to the name is its modifiers. */
+const METHOD_BEFORE = new RegExp(`^\\s*(?:${DECLARATION_MODIFIERS}|\\*\\s*)*$`);
+/** A method's parameters (its type parameters first). */
+const METHOD_AFTER = /\s*(?:<.*)?\(/y;
+/** `name = function`, `name = (`, `name = x =>`, with a type and `async`. */
+const ASSIGNED_AFTER = /\s*(?::[^=]*)?=\s*(?:async\s*)?(?:function\b|\(|[\w$]+\s*=>)/y;
+/** `name: function`, `name: (`, `name: x =>` in an object. */
+const PROPERTY_AFTER = /\s*:\s*(?:async\s*)?(?:function\b|\(|[\w$]+\s*=>)/y;
+/** What may come before an assigned function's name, and before a property's. */
+const ASSIGNED_PRECEDED = /[\s,{(;]/;
+const PROPERTY_PRECEDED = /[\s,{]/;
+
+/** Whether `after` matches at `at` in `text`. */
+function matchesAt(after: RegExp, text: string, at: number): boolean {
+  after.lastIndex = at;
+  return after.test(text);
 }
 
-/**
- * Patterns that define a function called `name`, the name in group 1;
- * global, so that each line is searched by `lastIndex` with no new RegExp.
- */
-function definitionPatterns(name: string): RegExp[] {
-  const n = `(${escape(name)})`;
-  const modifiers = `(?:${DECLARATION_MODIFIERS}|\\*\\s*)*`;
-  return [
-    new RegExp(`\\bfunction\\s*\\*?\\s*${n}(?![\\w$])`, "dg"),
-    new RegExp(`^\\s*${modifiers}${n}\\s*(?:<.*)?\\(`, "dg"),
-    new RegExp(`(?:^|[\\s,{(;])${n}\\s*(?::[^=]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[\\w$]+\\s*=>)`, "dg"),
-    new RegExp(`(?:^|[\\s,{])${n}\\s*:\\s*(?:async\\s*)?(?:function\\b|\\(|[\\w$]+\\s*=>)`, "dg"),
-    new RegExp(`\\bclass\\s+${n}(?![\\w$])`, "dg"),
-  ];
+/** Whether the `name` at `at` in `text` (0-based) is where a function or class called so is defined. */
+function definedAt(text: string, at: number, name: string): boolean {
+  const end = at + name.length;
+  if (end < text.length && IDENT_CHAR.test(text[end]!)) return false;
+  const before = text.slice(0, at);
+  if (FUNCTION_BEFORE.test(before) || CLASS_BEFORE.test(before)) return true;
+  if (METHOD_BEFORE.test(before) && matchesAt(METHOD_AFTER, text, end)) return true;
+  const preceding = at === 0 ? undefined : text[at - 1]!;
+  if ((preceding === undefined || ASSIGNED_PRECEDED.test(preceding)) && matchesAt(ASSIGNED_AFTER, text, end)) return true;
+  return (preceding === undefined || PROPERTY_PRECEDED.test(preceding)) && matchesAt(PROPERTY_AFTER, text, end);
 }
 
 /**
@@ -49,35 +67,19 @@ function definitionPatterns(name: string): RegExp[] {
  * (on `line` itself, with the name at or before column `col`: minified
  * code is one long line).
  */
-export function findDefinition(
-  lines: SourceLines,
-  name: string,
-  line: number,
-  col = Infinity,
-  patternCache: Map<string, RegExp[]> = new Map(),
-): { line: number; col: number } | undefined {
+export function findDefinition(lines: SourceLines, name: string, line: number, col = Infinity): { line: number; col: number } | undefined {
   const short = name.includes(".") ? name.slice(name.lastIndexOf(".") + 1) : name;
   if (!IDENT.test(short)) return undefined;
-  let patterns = patternCache.get(short);
-  if (!patterns) patternCache.set(short, patterns = definitionPatterns(short));
   const stop = Math.max(1, line - MAX_LINES_UP);
   for (let l = Math.min(line, lines.count); l >= stop; l--) {
     const text = lines.line(l)!;
-    if (!text.includes(short)) continue;
     // On the reported line, the name starts at or before the column; the
     // rest of the definition may run past it (`time = async () =>`, reported at `async`).
-    const last = l === line ? col - 1 : Infinity;
-    // The nearest definition: the last match on the line.
-    let best = -1;
-    for (const re of patterns) {
-      re.lastIndex = 0;
-      // Every pattern holds the name: no empty match, so exec always moves on.
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        const at = m.indices![1]![0];
-        if (at <= last) best = Math.max(best, at);
-      }
+    // The nearest definition: the last on the line.
+    let at = text.lastIndexOf(short, l === line ? col - 1 : Infinity);
+    for (; at !== -1; at = at === 0 ? -1 : text.lastIndexOf(short, at - 1)) {
+      if (definedAt(text, at, short)) return { line: l, col: at + 1 };
     }
-    if (best !== -1) return { line: l, col: best + 1 };
   }
   return undefined;
 }
@@ -97,8 +99,6 @@ export function findDefinition(
  * ```
  */
 export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Profile {
-  // Compiled once per function name, not once per frame and line.
-  const patternCache = new Map<string, RegExp[]>();
   prefetch(profile.frames, reportedAt, readLines);
   let changed = false;
   const frames: Frame[] = profile.frames.map((frame) => {
@@ -111,7 +111,7 @@ export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Prof
     const at = reportedAt(frame);
     const lines = at && readLines(at.path);
     if (!at || !lines) return frame;
-    const def = findDefinition(lines, frame.name, at.line, frame.col, patternCache);
+    const def = findDefinition(lines, frame.name, at.line, frame.col);
     if (!def || (def.line === at.line && def.col === frame.col)) return frame;
     changed = true;
     return { ...frame, line: def.line, col: def.col };

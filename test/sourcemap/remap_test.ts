@@ -185,6 +185,11 @@ test("findDefinition() finds functions, methods, arrows and classes above the li
   const arrow = linesOfText("async function main() {\n  const time = async (name: string) => {\n    await run(name);\n  };\n}");
   assert.deepEqual(findDefinition(arrow, "time", 2, 16), { line: 2, col: 9 });
   assert.equal(findDefinition(arrow, "time", 2, 8), undefined, "a name after the column reported is not the function's");
+  // The name in a longer name, in a call, in a string: not a definition; the definition before them on the line is.
+  const uses = linesOfText("function run(){ return runAll(run(1), 'run') } const runner = 1; function runAll(){}");
+  assert.deepEqual(findDefinition(uses, "run", 1), { line: 1, col: 10 });
+  assert.deepEqual(findDefinition(uses, "runAll", 1), { line: 1, col: 75 });
+  assert.equal(findDefinition(linesOfText("  x.run(1);\n  run = 2;"), "run", 2), undefined, "an assignment of a value defines no function");
 });
 
 test("placeAtDefinitions() moves frames to their definitions and a module's frame to 1:1", () => {
