@@ -93,11 +93,11 @@ export function importProcess(
     busyMs?: number | undefined;
     endedAtMs?: number | undefined;
     first?: FramesFirst | undefined;
-    /** What is done to Bun's main thread's profile before it is mapped. */
-    beforeMapping?: ((profile: Profile) => Profile) | undefined;
+    /** What is done to Bun's main thread's profile (read from `cpu`) before it is mapped. */
+    beforeMapping?: ((profile: Profile, cpu: V8CpuProfile) => Profile) | undefined;
   },
 ): ImportedProcess {
-  const read = (file: string, name: string, busyMs?: number, endedAtMs?: number, beforeMapping?: (profile: Profile) => Profile) => {
+  const read = (file: string, name: string, busyMs?: number, endedAtMs?: number, beforeMapping?: (profile: Profile, cpu: V8CpuProfile) => Profile) => {
     const raw = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
     const cpu = runtime === "bun" ? endBunProfileAt(raw, endedAtMs) : raw;
     if (runtime === "deno") {
@@ -108,7 +108,7 @@ export function importProcess(
     }
     const bun = normalizeBunCpuProfile(cpu);
     const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) });
-    const mapped = mapBunProfile(beforeMapping ? beforeMapping(imported) : imported, options.first);
+    const mapped = mapBunProfile(beforeMapping ? beforeMapping(imported, bun) : imported, options.first);
     // How much of the time is an estimate, said in the report rather than hidden in precise-looking numbers.
     const note = estimateNote(sampleSpans(bun), options.intervalMs, busyMs);
     const warnings = note ? [...mapped.warnings, note] : mapped.warnings;

@@ -111,6 +111,10 @@ export const STUCK_HOOK = "tsprof.signal";
 export interface BunThreadNote {
   readonly busyMs?: number;
   readonly endedAtMs?: number;
+  /** When the preload began and ended setting up (editing the program's `await`s), ms on the clock that starts at `timeOrigin`. */
+  readonly setup?: readonly [number, number];
+  /** The epoch's time (ms) at the zero of the child's `performance.now()`. */
+  readonly timeOrigin?: number;
 }
 
 /**

@@ -93,3 +93,42 @@ export function relabelStartup(profile: Profile, labels: StartupLabels): Profile
   }
   return { ...profile, frames: [...frames, labels.startup, TSPROF_STARTUP_FRAME], stacks: { length: stacks.length + 2, frame: frameOf, parent }, samples: out };
 }
+
+/**
+ * Returns `profile` with each sample that began from `fromMs` to before
+ * `toMs` (ms after the profile's start) relabelled as `frame` alone: a
+ * stretch known to be someone else's than the program's, such as the set-up
+ * of tsprof's preload (Bun's, which parses the program's modules). The same
+ * profile when no sample began then.
+ *
+ * @example
+ * ```ts
+ * import { relabelSpan, TSPROF_STARTUP_FRAME } from "./startup.ts";
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "parse", kind: "js", file: "/x/parser.js" }], 5);
+ * b.addSample([{ name: "main", kind: "js", file: "/app/a.ts" }], 5);
+ * const p = relabelSpan(b.build(), 0, 5, TSPROF_STARTUP_FRAME);
+ * p.frames[p.stacks.frame[p.samples[0]!]!]!.name; // "(tsprof start-up)"
+ * ```
+ */
+export function relabelSpan(profile: Profile, fromMs: number, toMs: number, frame: Frame): Profile {
+  const { frames, stacks, samples, weights } = profile;
+  const out = samples.slice();
+  const label = stacks.length;
+  let changed = false;
+  let t = 0;
+  for (let i = 0; i < samples.length && t < toMs; t += weights[i]!, i++) {
+    if (t < fromMs) continue;
+    out[i] = label;
+    changed = true;
+  }
+  if (!changed) return profile;
+  const parent = new Int32Array(stacks.length + 1);
+  parent.set(stacks.parent);
+  parent[label] = -1;
+  const frameOf = new Int32Array(stacks.length + 1);
+  frameOf.set(stacks.frame);
+  frameOf[label] = frames.length;
+  return { ...profile, frames: [...frames, frame], stacks: { length: stacks.length + 1, frame: frameOf, parent }, samples: out };
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectRuntime } from "../../runtimes/auto.ts";
@@ -149,6 +149,27 @@ test("tsprof charges the waits of every ES module of the program, and runs its C
   // The CommonJS module's own await is not recorded on Bun: its wait is the caller's.
   const legacy = (w.get("main > [await] legacy.later") ?? 0) + (w.get("later > [await] Promise") ?? 0);
   assert.ok(legacy >= 0.6 * 100, `the CommonJS module's wait (100 ms): ${detail}`);
+}, { skip });
+
+test("tsprof's own work before the program starts is its start-up, even where the program is too short to be sampled", () => {
+  // On Bun the preload parses the program's modules to edit their awaits; Bun's sampler cuts
+  // the stacks after an await, so the parser's frames came without tsprof's below them.
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
+  try {
+    const script = join(dir, "short.mjs");
+    writeFileSync(script, "await Promise.resolve(1);\n");
+    const out = join(dir, "out.json");
+    const r = tsprof(["--show-all", "-o", out, script]);
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    const p = session.profiles[0]!;
+    const used = new Set<number>();
+    for (const s of p.samples) for (let k = s; k !== -1; k = p.stacks.parent[k]!) used.add(p.stacks.frame[k]!);
+    const tools = [...used].map((f) => p.frames[f]!).filter((f) => f.file?.includes("/node_modules/@babel/") === true);
+    assert.deepEqual(tools.map((f) => `${f.name} ${f.file}`), [], "no frame of tsprof's parser is the program's");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, { skip });
 
 test("tsprof's console report shows each waiting function once, at its name, as the kept session does", () => {

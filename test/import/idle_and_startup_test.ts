@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "../harness.ts";
 import { busySpans } from "../../src/import/gap_weights.ts";
 import { parseThreadStats, threadBusyMs } from "../../src/import/thread_busy.ts";
-import { MODULE_LOADING_FRAME, relabelStartup } from "../../src/import/startup.ts";
+import { MODULE_LOADING_FRAME, relabelSpan, relabelStartup, TSPROF_STARTUP_FRAME } from "../../src/import/startup.ts";
 import { ProfileBuilder } from "../../src/format/builder.ts";
 import { IDLE_FRAME } from "../../src/format/types.ts";
 
@@ -70,4 +70,20 @@ test("relabelStartup() with keepIdle leaves the idle samples for the waits, and 
   const first = relabelStartup(b.build(), { ...labels, keepIdle: true });
   assert.deepEqual(names(first), ["(tsprof start-up)", "(module loading)", "(idle)", "main"]);
   assert.deepEqual(names(relabelStartup(first, labels)), ["(tsprof start-up)", "(module loading)", "(module loading)", "main"]);
+});
+
+test("relabelSpan() labels the samples that began in the span, and only those", () => {
+  const b = new ProfileBuilder("main");
+  const parse = { name: "parse", kind: "js" as const, file: "/x/node_modules/@babel/parser/lib/index.js" };
+  const main = { name: "main", kind: "js" as const, file: "/app/a.ts" };
+  b.addSample([IDLE_FRAME], 2); // 0-2: before the span
+  b.addSample([parse], 3); // 2-5
+  b.addSample([parse], 3); // 5-8
+  b.addSample([main], 4); // 8-12: begins at the span's end
+  const p = relabelSpan(b.build(), 2, 8, TSPROF_STARTUP_FRAME);
+  const names = [...p.samples].map((s) => p.frames[p.stacks.frame[s]!]!.name);
+  assert.deepEqual(names, ["(idle)", "(tsprof start-up)", "(tsprof start-up)", "main"]);
+  assert.deepEqual([...p.weights], [2, 3, 3, 4], "the time stays as it was");
+  const untouched = b.build();
+  assert.equal(relabelSpan(untouched, 20, 30, TSPROF_STARTUP_FRAME), untouched, "no sample began in the span");
 });

@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import process from "node:process";
-import { CHILD_ENV, type ChildConfig } from "../protocol.ts";
+import { type BunThreadNote, CHILD_ENV, type ChildConfig } from "../protocol.ts";
 import { mainThreadNote } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { noteOwnSignals, noteSignalSeen } from "./stuck_hook.ts";
@@ -26,15 +26,19 @@ delete process.env[CHILD_ENV];
 const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
 if (config) {
   noteLoadErrors(config.out);
+  const setupStart = performance.now();
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
   const awaits = config.async === false
     ? undefined
     : await recordBunAwaits(Bun.main, { minMs: config.intervalMs / 4, toolPaths: toolPathsFrom(import.meta.url, normalizeFile) });
+  // The program's modules are edited by then: what was sampled meanwhile (the parser) is tsprof's.
+  const setup = [setupStart, performance.now()] as const;
   process.on("exit", () => {
     const u = process.cpuUsage();
-    // The profile's clock is the epoch's (µs): the waits' (performance.now()) starts at timeOrigin.
-    const waits = awaits ? { waits: awaits.waits(), timeOrigin: performance.timeOrigin } : {};
-    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...mainThreadNote(), ...waits }));
+    const waits = awaits ? { waits: awaits.waits() } : {};
+    // The profile's clock is the epoch's (µs): the waits' and the set-up's (performance.now()) starts at timeOrigin.
+    const note: BunThreadNote = { ...mainThreadNote(), setup, timeOrigin: performance.timeOrigin };
+    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...note, ...waits }));
   });
 }
 exitOnSignals(config ? () => noteSignalSeen(config.out) : undefined);
