@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectRuntime } from "../../runtimes/auto.ts";
@@ -167,6 +167,34 @@ test("tsprof's own work before the program starts is its start-up, even where th
     for (const s of p.samples) for (let k = s; k !== -1; k = p.stacks.parent[k]!) used.add(p.stacks.frame[k]!);
     const tools = [...used].map((f) => p.frames[f]!).filter((f) => f.file?.includes("/node_modules/@babel/") === true);
     assert.deepEqual(tools.map((f) => `${f.name} ${f.file}`), [], "no frame of tsprof's parser is the program's");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { skip });
+
+test("a module's edited awaits are kept between runs, and a changed module is edited anew", () => {
+  // Bun: the preload parses a module only when its source is not the one it edited before.
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
+  const data = join(dir, "data");
+  try {
+    const script = join(dir, "wait.mjs");
+    const source = (ms: number, word: string) => `async function nap() { await new Promise((r) => setTimeout(r, ${ms})); }\nawait nap();\nconsole.log("${word}");\n`;
+    const run = () => {
+      const out = join(dir, "out.json");
+      const r = tsprof(["-o", out, script], { env: { TSPROF_DATA_DIR: data } });
+      assert.equal(r.status, 0, r.stderr);
+      return { said: r.stdout.trim(), waited: waits(sessionFromJson(JSON.parse(readFileSync(out, "utf8")))).get("nap > [await] Promise") ?? 0 };
+    };
+    writeFileSync(script, source(100, "first"));
+    const first = run();
+    assert.equal(first.said, "first");
+    assert.ok(first.waited >= 60, `the wait is charged: ${first.waited} ms`);
+    if (runtime === "bun") assert.equal(readdirSync(join(data, "cache", "awaits")).length, 1, "the edited module is kept");
+    // The same length, another wait and another word: the kept edit must not be run.
+    writeFileSync(script, source(300, "again"));
+    const second = run();
+    assert.equal(second.said, "again");
+    assert.ok(second.waited >= 180, `the changed module's wait is charged: ${second.waited} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,11 +12,20 @@
  * `require` of a path built at run time) is not edited: its waits go to the
  * `await` waiting on it.
  *
+ * Parsing costs the program's start more than the rest (loading the parser
+ * alone takes tens of ms), so each module's edit is kept between runs
+ * (`editCache`), under its source's hash: a module that has not changed
+ * since is not parsed again, and a program whose modules have not changed
+ * does not load the parser.
+ *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import process from "node:process";
 import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
+import { VERSION } from "../../version.ts";
 import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts";
 import { codeOrigin, normalizeFile } from "../../paths.ts";
 import { soonTimer } from "../../../runtimes/_soon.ts";
@@ -28,6 +37,7 @@ declare const Bun: {
   }): void;
   Transpiler: new (options: { loader: string }) => { scanImports(code: string): { path: string; kind: string }[] };
   resolveSync(specifier: string, from: string): string;
+  hash(data: string): number | bigint;
 };
 
 const SOURCE = /\.(?:[mc]?[jt]s|[jt]sx)$/;
@@ -42,15 +52,21 @@ const SOURCE = /\.(?:[mc]?[jt]s|[jt]sx)$/;
  * const points = await recordBunAwaits("/app/main.ts", { minMs: 0.25, toolPaths: [] });
  * ```
  */
-export async function recordBunAwaits(entry: string, options: { minMs: number; toolPaths: readonly string[] }): Promise<AwaitPoints | undefined> {
+export async function recordBunAwaits(entry: string, options: { minMs: number; toolPaths: readonly string[]; cacheDir?: string | undefined }): Promise<AwaitPoints | undefined> {
   const candidates = programModules(entry, options.toolPaths);
   if (candidates.size === 0) return undefined;
-  // The parser is loaded only for a program with an `await` to edit.
-  const { instrumentAwaits } = await import("../../async/await_edits.ts");
+  const cache = editCache(options.cacheDir);
+  // The parser is loaded only for a program with an `await` to edit that was not edited before.
+  let instrumentAwaits: typeof import("../../async/await_edits.ts").instrumentAwaits | undefined;
   const edited = new Map<string, { contents: string; loader: string }>();
   for (const [path, { source, loader }] of candidates) {
-    const code = instrumentAwaits(source, { file: path, typescript: loader === "ts" || loader === "tsx", jsx: loader === "tsx" || loader === "jsx", onlyModules: true });
-    if (code !== undefined) edited.set(path, { contents: code, loader });
+    let code = cache.get(path, source);
+    if (code === undefined) {
+      instrumentAwaits ??= (await import("../../async/await_edits.ts")).instrumentAwaits;
+      code = instrumentAwaits(source, { file: path, typescript: loader === "ts" || loader === "tsx", jsx: loader === "tsx" || loader === "jsx", onlyModules: true }) ?? null;
+      cache.put(path, source, code);
+    }
+    if (code !== null) edited.set(path, { contents: code, loader });
   }
   if (edited.size === 0) return undefined;
   const points = trackAwaitPoints({ ...options, soon: soonTimer });
@@ -127,4 +143,61 @@ function loaderOf(path: string): string {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Where the edited modules are kept between runs: `$TSPROF_DATA_DIR/cache`,
+ * else `$XDG_CACHE_HOME/tsprof`, else `~/.cache/tsprof`, under `awaits/`.
+ */
+export function editCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.TSPROF_DATA_DIR) return join(env.TSPROF_DATA_DIR, "cache", "awaits");
+  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "tsprof", "awaits");
+}
+
+/** A module's edit as kept: `null` for a module that stays as it is. */
+interface KeptEdit {
+  /** tsprof's version and the edits' protocol (the registry's key changes with the edits' form). */
+  readonly tag: string;
+  readonly path: string;
+  /** The source's hash. */
+  readonly source: string;
+  readonly code: string | null;
+}
+
+/**
+ * The kept edits in `dir`: one file per module, named by its path's hash,
+ * holding the edit of the source it was made from. `get` is `undefined` when
+ * the module was not edited before, or its source has changed since; a
+ * folder that cannot be read or written only costs the parse.
+ */
+function editCache(dir: string | undefined): { get(path: string, source: string): string | null | undefined; put(path: string, source: string, code: string | null): void } {
+  const tag = `${VERSION} ${AWAIT_POINTS_KEY}`;
+  const hash = (text: string) => Bun.hash(text).toString(16);
+  const fileOf = (path: string) => join(dir!, `${hash(path)}.json`);
+  return {
+    get(path, source) {
+      if (dir === undefined) return undefined;
+      try {
+        const kept = JSON.parse(readFileSync(fileOf(path), "utf8")) as KeptEdit;
+        const valid = kept.tag === tag && kept.path === path && kept.source === hash(source) && (kept.code === null || typeof kept.code === "string");
+        return valid ? kept.code : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    put(path, source, code) {
+      if (dir === undefined) return;
+      const file = fileOf(path);
+      const part = `${file}.${process.pid}.part`;
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(part, JSON.stringify({ tag, path, source: hash(source), code } satisfies KeptEdit));
+        // Whole when it appears: another run may read it meanwhile.
+        renameSync(part, file);
+      } catch {
+        // Not kept: the next run parses this module again.
+        rmSync(part, { force: true });
+      }
+    },
+  };
 }
