@@ -165,7 +165,10 @@ function readSessionFile(child: Pick<ChildResult, "dir" | "outFile">, portable: 
   let session = readChildSession(child.outFile);
   timer?.mark("read");
   session = portable ? session : withWorkers(mapChildSession(session, childMapsPath(child.outFile)), child.dir, child.outFile);
-  return labelled(recorded(labelAwaits(session, readText)), portable);
+  timer?.mark("map");
+  const read = labelled(recorded(labelAwaits(session, readText)), portable);
+  timer?.mark("label");
+  return read;
 }
 
 /** The start-up labelled, in the printed session and the kept one (on Bun placed in full only after printing). */
@@ -195,10 +198,14 @@ function preloadSetup(profile: Profile, cpu: V8CpuProfile, noted: BunThreadNote)
  * again after the exit then reports.
  */
 export function readRunEarly(outFile: string, dir: string, options: CliOptions): Recorded | undefined {
+  // Its own phases: they run while the child ends, before the report's.
+  const timer = phaseTimer("early");
   try {
-    return readSessionFile({ dir, outFile }, options.backend === "portable");
+    return readSessionFile({ dir, outFile }, options.backend === "portable", timer);
   } catch {
     return undefined;
+  } finally {
+    timer.flush();
   }
 }
 

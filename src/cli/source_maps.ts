@@ -28,7 +28,9 @@ import { firstMap, type MapFetcher, mapOfCode, mapsFromTable, toPath } from "../
 import { remapSession, SourceMapCache } from "../sourcemap/remap.ts";
 import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
-import { fileLineReader, type ReadLines } from "../sourcemap/source_lines.ts";
+import { fileLineReader, type LineStartsCache, type ReadLines } from "../sourcemap/source_lines.ts";
+import { lineStartsCache } from "./line_starts_cache.ts";
+import { cacheDir } from "./cache_dir.ts";
 import { keptOpen, readTextFile } from "../../runtimes/_files.ts";
 import { readCodeEnd } from "./code_end.ts";
 import type { FramesFirst } from "./frames_first.ts";
@@ -39,7 +41,12 @@ export const readText: (path: string) => string | undefined = readTextFile;
 /** `use` with a reader of sources' lines whose files stay open while it runs: a line a read, not an open, a read and a close. */
 export function withLines<T>(use: (readLines: ReadLines) => T): T {
   const files = keptOpen();
-  return files.closeAfter(() => use(fileLineReader(files.open)));
+  return files.closeAfter(() => use(fileLineReader(files.open, keptLineStarts())));
+}
+
+/** Large files' line starts, kept between runs (see line_starts_cache.ts). */
+function keptLineStarts(): LineStartsCache {
+  return lineStartsCache(join(cacheDir(), "lines"));
 }
 
 /** Deno's emit cache of this user, where the JavaScript of each TypeScript module is (see `deno_cache.ts`). */
@@ -105,7 +112,7 @@ export function mapChildSession(session: Session, childMapsFile: string | undefi
 export function mapBunProfile(profile: Profile, first?: FramesFirst): { profile: Profile; warnings: string[]; complete(): Profile } {
   // The files stay open for each pass (frames placed now, the rest later), and are closed after it.
   const files = keptOpen();
-  const mapped = files.closeAfter(() => mapJscProfile(profile, diskMaps, fileLineReader(files.open), first));
+  const mapped = files.closeAfter(() => mapJscProfile(profile, diskMaps, fileLineReader(files.open, keptLineStarts()), first));
   return { profile: mapped.profile, warnings: mapped.warnings, complete: () => files.closeAfter(() => mapped.complete()) };
 }
 

@@ -53,8 +53,8 @@ type Opened = <T>(use: (readAt: ReadAt) => T) => T | undefined;
  * engines count them). Reading a whole large file at once would cost more in
  * fresh memory than the scan does.
  */
-function linesAt(open: Opened, chunk: Uint8Array): SourceLines | undefined {
-  const scanned = open((readAt) => {
+function linesAt(open: Opened, chunk: Uint8Array, kept?: KeptStarts): SourceLines | undefined {
+  const scanned = kept?.starts ?? open((readAt) => {
     // starts[i] is where line i + 1 begins; the last entry is one past the end.
     // A typed array grown by doubling: pushing to an array costs more than the scan.
     let starts = new Float64Array(1024);
@@ -75,6 +75,7 @@ function linesAt(open: Opened, chunk: Uint8Array): SourceLines | undefined {
     return { starts, count: k };
   });
   if (scanned === undefined) return undefined;
+  if (kept?.starts === undefined) kept?.keep(scanned);
   const { starts, count } = scanned;
   const end = (n: number) => starts[n]! - 1;
   // A BOM stays in the line, as a whole-file UTF-8 read keeps it.
@@ -164,9 +165,38 @@ export function linesOfText(text: string): SourceLines {
  * readLines("/app/a.js")?.line(2); // "b"
  * ```
  */
-export function fileLineReader(open: OpenFile): ReadLines {
+export function fileLineReader(open: OpenFile, cache?: LineStartsCache): ReadLines {
   let chunk: Uint8Array | undefined;
-  return memoized((path) => linesAt((use) => open(path, use), chunk ??= new Uint8Array(CHUNK_BYTES)));
+  return memoized((path) => {
+    const kept = cache && { starts: cache.get(path), keep: (scanned: LineStarts) => cache.put(path, scanned) };
+    return linesAt((use) => open(path, use), chunk ??= new Uint8Array(CHUNK_BYTES), kept);
+  });
+}
+
+/**
+ * Where each line of a file starts: `starts[i]` is the byte where line
+ * `i + 1` begins, and `starts[count]` one past the file's end, plus one.
+ */
+export interface LineStarts {
+  readonly starts: Float64Array;
+  readonly count: number;
+}
+
+/**
+ * Line starts kept from one pass to the next (`src/cli/line_starts_cache.ts`):
+ * for a large file, the scan for its line ends costs more than reading them.
+ */
+export interface LineStartsCache {
+  /** The starts kept for the file at `path` as it is now, if any. */
+  get(path: string): LineStarts | undefined;
+  /** Keeps the starts of the file at `path`, where that is worth it. */
+  put(path: string, starts: LineStarts): void;
+}
+
+/** A file's kept starts, if any, and where to keep them once scanned. */
+interface KeptStarts {
+  readonly starts: LineStarts | undefined;
+  keep(starts: LineStarts): void;
 }
 
 /**

@@ -13,15 +13,14 @@
  * `await` waiting on it.
  *
  * Parsing costs the program's start more than the rest (loading the parser
- * alone takes tens of ms), so each module's edit is kept between runs
- * (`editCache`), under its source's hash: a module that has not changed
- * since is not parsed again, and a program whose modules have not changed
- * does not load the parser.
+ * alone takes tens of ms), so each module's edit is kept between runs, in
+ * the folder the CLI names (`editCache`), under its source's hash: a module
+ * that has not changed since is not parsed again, and a program whose
+ * modules have not changed does not load the parser.
  *
  * @module
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
@@ -143,15 +142,6 @@ function loaderOf(path: string): string {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * Where the edited modules are kept between runs: `$TSPROF_DATA_DIR/cache`,
- * else `$XDG_CACHE_HOME/tsprof`, else `~/.cache/tsprof`, under `awaits/`.
- */
-export function editCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  if (env.TSPROF_DATA_DIR) return join(env.TSPROF_DATA_DIR, "cache", "awaits");
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "tsprof", "awaits");
 }
 
 /** A module's edit as kept: `null` for a module that stays as it is. */

@@ -8,13 +8,14 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
 import { type BunThreadNote, CHILD_ENV, type ChildConfig } from "../protocol.ts";
 import { mainThreadNote } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { noteOwnSignals, noteSignalSeen } from "./stuck_hook.ts";
 import { noteLoadErrors } from "./load_errors.ts";
-import { editCacheDir, recordBunAwaits } from "./bun_awaits.ts";
+import { recordBunAwaits } from "./bun_awaits.ts";
 import { toolPathsFrom } from "../../tool_paths.ts";
 import { normalizeFile } from "../../paths.ts";
 
@@ -30,7 +31,7 @@ if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
   const awaits = config.async === false
     ? undefined
-    : await recordBunAwaits(Bun.main, { minMs: config.intervalMs / 4, toolPaths: toolPathsFrom(import.meta.url, normalizeFile), cacheDir: editCacheDir() });
+    : await recordBunAwaits(Bun.main, { minMs: config.intervalMs / 4, toolPaths: toolPathsFrom(import.meta.url, normalizeFile), cacheDir: config.cacheDir === undefined ? undefined : join(config.cacheDir, "awaits") });
   // The program's modules are edited by then: what was sampled meanwhile (the parser) is tsprof's.
   const setup = [setupStart, performance.now()] as const;
   process.on("exit", () => {
