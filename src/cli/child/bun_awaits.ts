@@ -20,14 +20,14 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import process from "node:process";
 import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts";
 import { codeOrigin, normalizeFile } from "../../paths.ts";
 import { soonTimer } from "../../../runtimes/_soon.ts";
+import { writeFileAtomicSync } from "../../../runtimes/_files.ts";
 
 declare const Bun: {
   plugin(plugin: {
@@ -177,16 +177,12 @@ function editCache(dir: string | undefined): { get(path: string, source: string)
     },
     put(path, source, code) {
       if (dir === undefined) return;
-      const file = fileOf(path);
-      const part = `${file}.${process.pid}.part`;
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileSync(part, JSON.stringify({ tag, path, source: hash(source), code } satisfies KeptEdit));
         // Whole when it appears: another run may read it meanwhile.
-        renameSync(part, file);
+        writeFileAtomicSync(fileOf(path), JSON.stringify({ tag, path, source: hash(source), code } satisfies KeptEdit));
       } catch {
         // Not kept: the next run parses this module again.
-        rmSync(part, { force: true });
       }
     },
   };
