@@ -3,7 +3,7 @@
  * 9 MB compiler's 200,000 line ends cost more to find than to read back.
  * One file per source file, named by its path's hash, holding the source's
  * identity as it was scanned (path, size, inode, modification and change
- * times) and the starts as 64-bit floats. A file whose identity differs is
+ * times) and the starts as 32-bit integers. A file whose identity differs is
  * scanned again; a cache that cannot be read or written only costs the scan.
  *
  * @module
@@ -15,7 +15,9 @@ import type { LineStarts, LineStartsCache } from "../sourcemap/source_lines.ts";
 
 /** Smaller files are scanned in less time than their starts take to read. */
 const MIN_BYTES = 1 << 20;
-const FORMAT = 1;
+const FORMAT = 2;
+/** Larger files (4 GB) are not kept: their starts do not fit the kept form. */
+const MAX_BYTES = 2 ** 32 - 2;
 
 /** What a kept file says of the source it was made from. */
 interface Header {
@@ -61,10 +63,10 @@ export function lineStartsCache(dir: string): LineStartsCache {
         if (!sameSource(header, path, st)) return undefined;
         const at = aligned(4 + headerBytes);
         const n = header.count + 1;
-        if (data.byteLength !== at + n * 8) return undefined;
+        if (data.byteLength !== at + n * 4) return undefined;
         const bytes = data.subarray(at);
         // A view where the bytes are aligned for it, else a copy.
-        const starts = bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, n) : new Float64Array(bytes.slice().buffer);
+        const starts = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, n) : new Uint32Array(bytes.slice().buffer);
         return { starts, count: header.count };
       } catch {
         return undefined;
@@ -72,14 +74,15 @@ export function lineStartsCache(dir: string): LineStartsCache {
     },
     put(path, { starts, count }) {
       const st = seen.get(path);
-      if (st === undefined) return;
+      if (st === undefined || st.size > MAX_BYTES) return;
       const header: Header = { format: FORMAT, path, size: st.size, ino: st.ino ?? null, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, count };
       const head = new TextEncoder().encode(JSON.stringify(header));
       const at = aligned(4 + head.length);
-      const out = new Uint8Array(at + (count + 1) * 8);
+      const out = new Uint8Array(at + (count + 1) * 4);
       new DataView(out.buffer).setUint32(0, head.length, true);
       out.set(head, 4);
-      out.set(new Uint8Array(starts.buffer, starts.byteOffset, (count + 1) * 8), at);
+      const kept = new Uint32Array(starts.subarray(0, count + 1));
+      out.set(new Uint8Array(kept.buffer), at);
       try {
         writeFileAtomicSync(entryPath(dir, path), out);
       } catch {
@@ -100,7 +103,7 @@ function sameSource(h: Header, path: string, st: Stats): boolean {
 }
 
 function aligned(n: number): number {
-  return Math.ceil(n / 8) * 8;
+  return Math.ceil(n / 4) * 4;
 }
 
 /** The kept file for `path`: FNV-1a of the path, the path itself checked on reading. */

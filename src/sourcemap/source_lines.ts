@@ -178,7 +178,7 @@ export function fileLineReader(open: OpenFile, cache?: LineStartsCache): ReadLin
  * `i + 1` begins, and `starts[count]` one past the file's end, plus one.
  */
 export interface LineStarts {
-  readonly starts: Float64Array;
+  readonly starts: Float64Array | Uint32Array;
   readonly count: number;
 }
 
