@@ -16,7 +16,7 @@
 import { type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
-import { DECLARATION_MODIFIERS, declaredName, nameColumn } from "./name_column.ts";
+import { DECLARATION_MODIFIER_WORDS, declaredName, nameColumn } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 
 /** How far above the reported line a definition is looked for. */
@@ -24,16 +24,15 @@ export const MAX_LINES_UP = 400;
 
 const IDENT = /^[#A-Za-z_$][\w$]*$/;
 const IDENT_CHAR = /[\w$]/;
+const WORD_CHAR = /\w/;
+const SPACE = /\s/;
+const MODIFIERS: ReadonlySet<string> = new Set(DECLARATION_MODIFIER_WORDS);
 
 // What may come before and after a function's name where it is defined;
 // tried at each place the name occurs on a line, so that no pattern is
-// made per name (a 9 MB compiler has a thousand of them).
-/** `function name`, `function* name`: what ends the text before the name. */
-const FUNCTION_BEFORE = /\bfunction\s*\*?\s*$/;
-/** `class name`. */
-const CLASS_BEFORE = /\bclass\s+$/;
-/** A method: the line up to the name is its modifiers. */
-const METHOD_BEFORE = new RegExp(`^\\s*(?:${DECLARATION_MODIFIERS}|\\*\\s*)*$`);
+// made per name (a 9 MB compiler has a thousand of them). What comes
+// before is read backwards from the name, only as far as it can matter: a
+// minified line is a megabyte, and a short name occurs on it thousands of times.
 /** A method's parameters (its type parameters first). */
 const METHOD_AFTER = /\s*(?:<.*)?\(/y;
 /** `name = function`, `name = (`, `name = x =>`, with a type and `async`. */
@@ -50,13 +49,57 @@ function matchesAt(after: RegExp, text: string, at: number): boolean {
   return after.test(text);
 }
 
+/** Where the spaces that end at `end` begin. */
+function spacesFrom(text: string, end: number): number {
+  let i = end;
+  while (i > 0 && SPACE.test(text[i - 1]!)) i--;
+  return i;
+}
+
+/** Whether the keyword `word` ends at `end`, a word of its own. */
+function keywordEndsAt(text: string, end: number, word: string): boolean {
+  const start = end - word.length;
+  return start >= 0 && text.startsWith(word, start) && (start === 0 || !WORD_CHAR.test(text[start - 1]!));
+}
+
+/** `function name`, `function* name`: `function`, spaces, an optional `*`, spaces before `at`. */
+function functionBefore(text: string, at: number): boolean {
+  let i = spacesFrom(text, at);
+  if (text[i - 1] === "*") i = spacesFrom(text, i - 1);
+  return keywordEndsAt(text, i, "function");
+}
+
+/** `class name`: `class` and at least one space before `at`. */
+function classBefore(text: string, at: number): boolean {
+  const i = spacesFrom(text, at);
+  return i < at && keywordEndsAt(text, i, "class");
+}
+
+/** A method: the line up to `at` is spaces, modifiers (each followed by spaces) and `*`s. */
+function methodBefore(text: string, at: number): boolean {
+  let i = at;
+  for (;;) {
+    const spaced = spacesFrom(text, i);
+    const followedBySpace = spaced < i;
+    i = spaced;
+    if (i === 0) return true;
+    if (text[i - 1] === "*") {
+      i--;
+      continue;
+    }
+    let start = i;
+    while (start > 0 && IDENT_CHAR.test(text[start - 1]!)) start--;
+    if (!followedBySpace || !MODIFIERS.has(text.slice(start, i))) return false;
+    i = start;
+  }
+}
+
 /** Whether the `name` at `at` in `text` (0-based) is where a function or class called so is defined. */
 function definedAt(text: string, at: number, name: string): boolean {
   const end = at + name.length;
   if (end < text.length && IDENT_CHAR.test(text[end]!)) return false;
-  const before = text.slice(0, at);
-  if (FUNCTION_BEFORE.test(before) || CLASS_BEFORE.test(before)) return true;
-  if (METHOD_BEFORE.test(before) && matchesAt(METHOD_AFTER, text, end)) return true;
+  if (functionBefore(text, at) || classBefore(text, at)) return true;
+  if (methodBefore(text, at) && matchesAt(METHOD_AFTER, text, end)) return true;
   const preceding = at === 0 ? undefined : text[at - 1]!;
   if ((preceding === undefined || ASSIGNED_PRECEDED.test(preceding)) && matchesAt(ASSIGNED_AFTER, text, end)) return true;
   return (preceding === undefined || PROPERTY_PRECEDED.test(preceding)) && matchesAt(PROPERTY_AFTER, text, end);

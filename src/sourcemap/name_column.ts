@@ -83,11 +83,13 @@ export function nameColumn(text: string, name: string, col: number): number | un
 
 /**
  * The keywords that may come before a declared function's name, one each
- * followed by spaces (`export default async`, `static`, `get`), as a regular
- * expression's source: the definitions' patterns and
- * {@linkcode nameColumn} share them.
+ * followed by spaces (`export default async`, `static`, `get`): the
+ * definitions' search and {@linkcode nameColumn} share them.
  */
-export const DECLARATION_MODIFIERS = "(?:export|default|declare|public|private|protected|static|override|readonly|abstract|async|get|set|accessor)\\s+";
+export const DECLARATION_MODIFIER_WORDS: readonly string[] = ["export", "default", "declare", "public", "private", "protected", "static", "override", "readonly", "abstract", "async", "get", "set", "accessor"];
+
+/** {@linkcode DECLARATION_MODIFIER_WORDS} as a regular expression's source, each followed by spaces. */
+export const DECLARATION_MODIFIERS = `(?:${DECLARATION_MODIFIER_WORDS.join("|")})\\s+`;
 
 /**
  * A function placed at its first token, as a stack trace places it

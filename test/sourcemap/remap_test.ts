@@ -190,6 +190,12 @@ test("findDefinition() finds functions, methods, arrows and classes above the li
   assert.deepEqual(findDefinition(uses, "run", 1), { line: 1, col: 10 });
   assert.deepEqual(findDefinition(uses, "runAll", 1), { line: 1, col: 75 });
   assert.equal(findDefinition(linesOfText("  x.run(1);\n  run = 2;"), "run", 2), undefined, "an assignment of a value defines no function");
+  // Modifiers and stars before a method, and what only looks like them.
+  const methods = linesOfText("  static async *walk() {}\n  async* bad() {}\n  xstatic odd() {}\n  *\tgen() {}");
+  assert.deepEqual(findDefinition(methods, "walk", 1), { line: 1, col: 17 });
+  assert.equal(findDefinition(methods, "bad", 2), undefined, "a modifier is followed by a space");
+  assert.equal(findDefinition(methods, "odd", 3), undefined);
+  assert.deepEqual(findDefinition(methods, "gen", 4), { line: 4, col: 5 });
 });
 
 test("placeAtDefinitions() moves frames to their definitions and a module's frame to 1:1", () => {
