@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { closeSync, openSync, readFileSync, readSync, rmSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import process from "node:process";
 import type { OpenFile, ReadAt } from "../src/sourcemap/source_lines.ts";
 
@@ -34,6 +35,32 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Writes a file of a cache whole, making its folder the first time; a
+ * cache that cannot be written is only work to be done again, so a failure
+ * returns false rather than throwing.
+ *
+ * @example
+ * ```ts
+ * import { writeCacheFileSync } from "./_files.ts";
+ * writeCacheFileSync("/tmp/tsprof-example-cache/entry.json", "{}"); // true
+ * ```
+ */
+export function writeCacheFileSync(path: string, data: string | Uint8Array): boolean {
+  try {
+    writeFileAtomicSync(path, data);
+    return true;
+  } catch {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileAtomicSync(path, data);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 

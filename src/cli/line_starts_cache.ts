@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync, type Stats, statSync } from "node:fs";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomicSync } from "../../runtimes/_files.ts";
+import { writeCacheFileSync } from "../../runtimes/_files.ts";
 import type { LineStarts, LineStartsCache } from "../sourcemap/source_lines.ts";
 
 /** Smaller files are scanned in less time than their starts take to read. */
@@ -83,17 +83,8 @@ export function lineStartsCache(dir: string): LineStartsCache {
       out.set(head, 4);
       const kept = new Uint32Array(starts.subarray(0, count + 1));
       out.set(new Uint8Array(kept.buffer), at);
-      try {
-        writeFileAtomicSync(entryPath(dir, path), out);
-      } catch {
-        try {
-          // The first time, the folder is made.
-          mkdirSync(dir, { recursive: true });
-          writeFileAtomicSync(entryPath(dir, path), out);
-        } catch {
-          // Not kept: the next run scans the file again.
-        }
-      }
+      // Not kept when it cannot be written: the next run scans the file again.
+      writeCacheFileSync(entryPath(dir, path), out);
     },
   };
 }

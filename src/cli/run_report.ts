@@ -13,9 +13,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { compactProfile } from "../format/builder.ts";
-import type { Profile, Session } from "../format/types.ts";
-import type { V8CpuProfile } from "../import/v8_cpuprofile.ts";
-import { relabelSpan, TSPROF_STARTUP_FRAME } from "../import/startup.ts";
+import type { Session } from "../format/types.ts";
 import type { Renderer, RenderOptions } from "../render/registry.ts";
 import { CONSOLE_RENDERER } from "../render/console_renderer.ts";
 import { sessionFromJson } from "../format/session_json.ts";
@@ -30,7 +28,7 @@ import { labelAwaits } from "../async/label_awaits.ts";
 import type { ChargeChildAwaits, ChildWaitsNote } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
-import { labelProfileStartup, labelStartup } from "./startup_label.ts";
+import { labelPreloadSetup, labelProfileStartup, labelStartup } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
 import { defaultOutputName, OutputWriteError, writeNew, writeReplacing } from "./output_file.ts";
 import { ownCommand } from "./own_command.ts";
@@ -175,21 +173,6 @@ function readSessionFile(child: Pick<ChildResult, "dir" | "outFile">, portable: 
 function labelled(read: Recorded, portable: boolean): Recorded {
   const tools = toolPaths();
   return { session: labelStartup(read.session, portable, tools), complete: () => labelStartup(read.complete(), portable, tools) };
-}
-
-/**
- * Bun's profile with what was sampled while tsprof's preload set up (it
- * parses the program's modules to edit their `await`s) as tsprof's
- * start-up: the parser's frames are not the program's, though Bun's
- * sampler, which cuts stacks after an `await`, shows them without tsprof's
- * below, and a program too short to be sampled leaves nothing to tell
- * where its start-up ended (see `relabelStartup`).
- */
-function preloadSetup(profile: Profile, cpu: V8CpuProfile, noted: BunThreadNote): Profile {
-  const { setup, timeOrigin } = noted;
-  if (!Array.isArray(setup) || typeof timeOrigin !== "number") return profile;
-  const start = cpu.startTime / 1000 - timeOrigin;
-  return relabelSpan(profile, setup[0] - start, setup[1] - start, TSPROF_STARTUP_FRAME);
 }
 
 /**
@@ -405,7 +388,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     endedAtMs: noted.endedAtMs,
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
     // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
-    beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(preloadSetup(profile, bun, noted), false, toolPaths(), true)),
+    beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, toolPaths(), true)),
   });
   const session: Session = {
     version: 1,

@@ -7,7 +7,8 @@
  * @module
  */
 import type { Profile, Session } from "../format/types.ts";
-import { MODULE_LOADING_FRAME, relabelStartup, UNINSTRUMENTED_FRAME } from "../import/startup.ts";
+import { MODULE_LOADING_FRAME, relabelSpan, relabelStartup, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "../import/startup.ts";
+import type { BunThreadNote } from "./protocol.ts";
 
 /**
  * The session with its main profile's start-up relabelled: tsprof's own
@@ -46,4 +47,26 @@ export function labelProfileStartup(profile: Profile, portable: boolean, toolPat
   const isTool = (file: string) => toolPaths.some((t) => file.startsWith(t));
   const isProgram = (file: string) => (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) && !/[\\/]node_modules[\\/]/.test(file) && !isTool(file);
   return relabelStartup(profile, { isProgram, isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME, keepIdle });
+}
+
+/**
+ * Bun's profile with what was sampled while tsprof's preload set up (it
+ * parses the program's modules to edit their `await`s) as tsprof's
+ * start-up: the parser's frames are not the program's, though Bun's
+ * sampler, which cuts stacks after an `await`, shows them without tsprof's
+ * below, and a program too short to be sampled leaves nothing to tell
+ * where its start-up ended (see `relabelStartup`). `profileStartMs`: the
+ * profile's start, epoch ms, as Bun's clock is.
+ *
+ * @example
+ * ```ts
+ * import { labelPreloadSetup } from "./startup_label.ts";
+ * // profile = labelPreloadSetup(profile, cpu.startTime / 1000, noted);
+ * ```
+ */
+export function labelPreloadSetup(profile: Profile, profileStartMs: number, noted: BunThreadNote): Profile {
+  const { setup, timeOrigin } = noted;
+  if (!Array.isArray(setup) || typeof timeOrigin !== "number") return profile;
+  const start = profileStartMs - timeOrigin;
+  return relabelSpan(profile, setup[0] - start, setup[1] - start, TSPROF_STARTUP_FRAME);
 }

@@ -75,23 +75,28 @@ export function relabelStartup(profile: Profile, labels: StartupLabels): Profile
     }
   }
   if (first <= 0) return profile;
-  const startupStack = stacks.length;
-  const toolStack = stacks.length + 1;
-  const parent = new Int32Array(stacks.length + 2);
-  parent.set(stacks.parent);
-  parent[startupStack] = -1;
-  parent[toolStack] = -1;
-  const frameOf = new Int32Array(stacks.length + 2);
-  frameOf.set(stacks.frame);
-  frameOf[startupStack] = frames.length;
-  frameOf[toolStack] = frames.length + 1;
+  const [startupStack, toolStack] = [stacks.length, stacks.length + 1];
   const out = samples.slice();
   const idle = (s: number) => s === -1 || frames[stacks.frame[s]!]!.kind === "idle";
   for (let i = 0; i < first; i++) {
     const s = out[i]!;
     out[i] = s !== -1 && owner[s] === 2 ? toolStack : labels.keepIdle && idle(s) ? s : startupStack;
   }
-  return { ...profile, frames: [...frames, labels.startup, TSPROF_STARTUP_FRAME], stacks: { length: stacks.length + 2, frame: frameOf, parent }, samples: out };
+  return { ...profile, ...withRootFrames(profile, [labels.startup, TSPROF_STARTUP_FRAME]), samples: out };
+}
+
+/**
+ * `profile`'s frames and stacks with `added` after them, each a stack of
+ * its own at the root: stack `stacks.length + k` holds `added[k]` alone.
+ */
+function withRootFrames(profile: Profile, added: readonly Frame[]): Pick<Profile, "frames" | "stacks"> {
+  const { frames, stacks } = profile;
+  const parent = new Int32Array(stacks.length + added.length).fill(-1);
+  parent.set(stacks.parent);
+  const frameOf = new Int32Array(stacks.length + added.length);
+  frameOf.set(stacks.frame);
+  for (let k = 0; k < added.length; k++) frameOf[stacks.length + k] = frames.length + k;
+  return { frames: [...frames, ...added], stacks: { length: stacks.length + added.length, frame: frameOf, parent } };
 }
 
 /**
@@ -113,7 +118,7 @@ export function relabelStartup(profile: Profile, labels: StartupLabels): Profile
  * ```
  */
 export function relabelSpan(profile: Profile, fromMs: number, toMs: number, frame: Frame): Profile {
-  const { frames, stacks, samples, weights } = profile;
+  const { stacks, samples, weights } = profile;
   const out = samples.slice();
   const label = stacks.length;
   let changed = false;
@@ -123,12 +128,5 @@ export function relabelSpan(profile: Profile, fromMs: number, toMs: number, fram
     out[i] = label;
     changed = true;
   }
-  if (!changed) return profile;
-  const parent = new Int32Array(stacks.length + 1);
-  parent.set(stacks.parent);
-  parent[label] = -1;
-  const frameOf = new Int32Array(stacks.length + 1);
-  frameOf.set(stacks.frame);
-  frameOf[label] = frames.length;
-  return { ...profile, frames: [...frames, frame], stacks: { length: stacks.length + 1, frame: frameOf, parent }, samples: out };
+  return changed ? { ...profile, ...withRootFrames(profile, [frame]), samples: out } : profile;
 }

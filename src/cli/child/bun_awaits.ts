@@ -20,14 +20,14 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts";
 import { codeOrigin, normalizeFile } from "../../paths.ts";
 import { soonTimer } from "../../../runtimes/_soon.ts";
-import { writeFileAtomicSync } from "../../../runtimes/_files.ts";
+import { writeCacheFileSync } from "../../../runtimes/_files.ts";
 
 declare const Bun: {
   plugin(plugin: {
@@ -176,14 +176,8 @@ function editCache(dir: string | undefined): { get(path: string, source: string)
       }
     },
     put(path, source, code) {
-      if (dir === undefined) return;
-      try {
-        mkdirSync(dir, { recursive: true });
-        // Whole when it appears: another run may read it meanwhile.
-        writeFileAtomicSync(fileOf(path), JSON.stringify({ tag, path, source: hash(source), code } satisfies KeptEdit));
-      } catch {
-        // Not kept: the next run parses this module again.
-      }
+      // Not kept when it cannot be written: the next run parses this module again.
+      if (dir !== undefined) writeCacheFileSync(fileOf(path), JSON.stringify({ tag, path, source: hash(source), code } satisfies KeptEdit));
     },
   };
 }
