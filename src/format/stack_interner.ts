@@ -117,3 +117,35 @@ function hash(parent: number, frame: number): number {
   const h = Math.imul(parent, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77);
   return h ^ (h >>> 15);
 }
+
+/**
+ * Stack ids ordered so that each parent precedes its children; `undefined`
+ * when they already are (tsprof's own tables always).
+ *
+ * @example
+ * ```ts
+ * import { parentsFirst } from "./stack_interner.ts";
+ * parentsFirst({ length: 2, frame: Int32Array.of(0, 1), parent: Int32Array.of(1, -1) }); // Int32Array [1, 0]
+ * ```
+ */
+export function parentsFirst(stacks: StackTable): Int32Array | undefined {
+  const { parent, length } = stacks;
+  let sorted = true;
+  for (let s = 0; s < length && sorted; s++) if (parent[s]! >= s) sorted = false;
+  if (sorted) return undefined;
+  const order = new Int32Array(length);
+  const depth = new Int32Array(length).fill(-1);
+  for (let s = 0; s < length; s++) {
+    const chain: number[] = [];
+    let t = s;
+    while (t !== -1 && depth[t] === -1) {
+      chain.push(t);
+      t = parent[t]!;
+    }
+    let d = t === -1 ? 0 : depth[t]! + 1;
+    for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = d++;
+  }
+  const ids = Array.from({ length }, (_, i) => i).sort((a, b) => depth[a]! - depth[b]!);
+  order.set(ids);
+  return order;
+}

@@ -108,6 +108,14 @@ export function mapOfCode(code: string, codeFile: string, readText: ReadText): M
 }
 
 /**
+ * A sourceMappingURL names a map file that is not there: packages publish
+ * code whose comment names a map they do not ship (typescript does).
+ */
+export class MissingMapError extends Error {
+  override name = "MissingMapError";
+}
+
+/**
  * The map a sourceMappingURL names for the code at `codeFile`: an inline
  * `data:` URL, or a file relative to the code read with `readText`.
  *
@@ -131,7 +139,7 @@ export function mapOfUrl(url: string, codeFile: string, readText: ReadText): Map
   }
   if (mapPath === undefined) throw new Error(`cannot fetch "${url}": only files next to the code are read`);
   const text = readText(mapPath);
-  if (text === undefined) throw new Error(`"${mapPath}" does not exist`);
+  if (text === undefined) throw new MissingMapError(`"${mapPath}" does not exist`);
   return { map: text, url: mapPath };
 }
 

@@ -24,8 +24,8 @@
 import { decodedMappings, FlattenMap, generatedPositionFor, type SourceMapInput, TraceMap, traceSegment } from "@jridgewell/trace-mapping";
 import { reinternProfile } from "../format/builder.ts";
 import { type Frame, MODULE_FRAME_NAME, type Profile, type Session } from "../format/types.ts";
-import { normalizeFile } from "../paths.ts";
-import type { MapFetcher } from "./map_source.ts";
+import { codeOrigin, normalizeFile } from "../paths.ts";
+import { type MapFetcher, MissingMapError } from "./map_source.ts";
 
 /**
  * Where a frame's positions come from. By default a frame's file is the
@@ -103,7 +103,8 @@ export class SourceMapCache {
     } catch (e) {
       map = null;
       const why = e instanceof Error ? e.message : String(e);
-      this.warnings.push(`the source map of "${file}" cannot be used (${why}): its frames keep the positions of the code that ran`);
+      // A package's missing map is nothing the user can fix, and its frames fold away: no warning.
+      if (!(e instanceof MissingMapError && codeOrigin(file) === "library")) this.warnings.push(`the source map of "${file}" cannot be used (${why}): its frames keep the positions of the code that ran`);
     }
     this.#maps.set(file, map);
     return map ?? undefined;

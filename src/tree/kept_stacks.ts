@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { StackInterner } from "../format/stack_interner.ts";
+import { parentsFirst, StackInterner } from "../format/stack_interner.ts";
 import type { Profile, StackTable } from "../format/types.ts";
 
 /**
@@ -97,30 +97,4 @@ export function keptStacks(profile: Profile, removed: Uint8Array, options: KeptS
     of[s] = removed[f] || (fold && onPath(under, f)) ? under : interner.intern(under, f);
   }
   return { table: interner.table(), of };
-}
-
-/**
- * Stack ids ordered so that each parent precedes its children; `undefined`
- * when they already are (tsprof's own tables always).
- */
-function parentsFirst(stacks: StackTable): Int32Array | undefined {
-  const { parent, length } = stacks;
-  let sorted = true;
-  for (let s = 0; s < length && sorted; s++) if (parent[s]! >= s) sorted = false;
-  if (sorted) return undefined;
-  const order = new Int32Array(length);
-  const depth = new Int32Array(length).fill(-1);
-  for (let s = 0; s < length; s++) {
-    const chain: number[] = [];
-    let t = s;
-    while (t !== -1 && depth[t] === -1) {
-      chain.push(t);
-      t = parent[t]!;
-    }
-    let d = t === -1 ? 0 : depth[t]! + 1;
-    for (let k = chain.length - 1; k >= 0; k--) depth[chain[k]!] = d++;
-  }
-  const ids = Array.from({ length }, (_, i) => i).sort((a, b) => depth[a]! - depth[b]!);
-  order.set(ids);
-  return order;
 }

@@ -133,6 +133,20 @@ test("remapSession() keeps generated positions and warns once per file when a ma
   assert.match(warnings[1]!, /"\/throws\/y\.js" cannot be used \(the inspector is gone\)/);
 });
 
+test("remapSession() warns of a missing map file for the program's code, not for a package's (which names a map it does not ship)", () => {
+  // The package's own sourceMappingURL comment names a map its tarball lacks, as typescript's does.
+  const code = "function f() {}\n//# sourceMappingURL=index.js.map\n";
+  const lib = "/app/node_modules/pkg/index.js";
+  const app = "/app/out/index.js";
+  const b = new ProfileBuilder("main");
+  b.addSample([js("f", lib, 1, 1)], 1);
+  b.addSample([js("g", app, 1, 1)], 1);
+  const after = remapSession(sessionOf(b.build()), mapsFromFiles((path) => (path === lib || path === app ? code : undefined)));
+  const warnings = after.meta.warnings ?? [];
+  assert.equal(warnings.length, 1, JSON.stringify(warnings));
+  assert.match(warnings[0]!, /^the source map of "\/app\/out\/index\.js" cannot be used \("\/app\/out\/index\.js\.map" does not exist\)/);
+});
+
 test("remapSession() leaves a session without maps as it is", () => {
   const session = sessionOf(bundleProfile());
   assert.equal(remapSession(session, () => undefined), session);

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sessionFromJson } from "../../src/format/session_json.ts";
+import { type CallNode, walk } from "../../src/tree/call_tree.ts";
+import { processProfile } from "../../src/tree/processors.ts";
+import { test } from "../harness.ts";
+import { SCRIPTS, tsprof } from "../_cli.ts";
+
+/** The tree of `loads_module.cjs <how>` as the console report folds it: the nodes of `load`. */
+function loadNodes(how: "require" | "import"): CallNode[] {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-loading-"));
+  try {
+    const out = join(dir, "run.json");
+    const r = tsprof(["-o", out, join(SCRIPTS, "loads_module.cjs"), how]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^\d+\.\d+/);
+    // typescript's sourceMappingURL names a map its package does not ship: nothing the user can fix.
+    assert.doesNotMatch(r.stderr, /source map/);
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    const found: CallNode[] = [];
+    for (const profile of session.profiles) {
+      walk(processProfile(profile, { selfNodes: true, filterThreshold: 0 }), (node) => {
+        if (node.frame.name === "load" && node.frame.file?.endsWith("loads_module.cjs")) found.push(node);
+      });
+    }
+    return found;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A node's own time: what its callees do not hold (a lone `[self]` leaf is folded into its node). */
+const selfOf = (node: CallNode) => node.time - node.children.filter((c) => c.frame.kind !== "self").reduce((t, c) => t + c.time, 0);
+
+test("a function that require()s a large package shows the time under (module loading), not as its own", () => {
+  const [load, ...more] = loadNodes("require");
+  assert.ok(load !== undefined && more.length === 0, "one load node");
+  const loading = load.children.find((c) => c.frame.name === "(module loading)");
+  assert.ok(loading !== undefined, `children: ${load.children.map((c) => c.frame.name).join(", ")}`);
+  // Compiling the TypeScript compiler takes a few hundred ms on every runtime; load itself does nothing.
+  assert.ok(loading.time >= 0.8 * load.time, `(module loading) ${loading.time} of ${load.time} ms`);
+  assert.ok(selfOf(load) <= 0.1 * load.time, `load's own ${selfOf(load)} of ${load.time} ms`);
+});
+
+test("a function that import()s a large package: the loader's time is not the function's own", () => {
+  // Where the runtime loads it inside the call (Node 22+, Bun) it is under (module loading); where it
+  // loads it while the function waits (Node 20, Deno) it is the [await]'s or the loader's at the root.
+  for (const load of loadNodes("import")) assert.ok(selfOf(load) <= 0.1 * load.time + 2, `load's own ${selfOf(load)} of ${load.time} ms`);
+});
