@@ -28,7 +28,8 @@ const chosen = (args.includes("--runtimes") ? args[args.indexOf("--runtimes") + 
 const runtimes = Object.fromEntries(chosen.map((r) => [r, allRuntimes[r]]));
 
 const workloads = {
-  await_http: [quick ? "100" : "4000"], // thousands of awaits per second: a local HTTP server and its client
+  await_files: [quick ? "50" : "2000"], // thousands of awaits per second, each on real I/O: a walk of node_modules
+  await_http: [quick ? "100" : "4000"], // tens of thousands of awaits per second: a local HTTP server and its client
   await_heavy: [quick ? "1000" : "20000"], // hundreds of thousands of awaits per second: the extreme
   lib_cpu: [quick ? "2" : "40"],
   recursion: [quick ? "1" : "30"],

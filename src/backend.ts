@@ -5,7 +5,7 @@
  * @module
  */
 import type { Profile, Session, SessionMeta } from "./format/types.ts";
-import { labelModuleLoading } from "./import/module_loading.ts";
+import { labelRuntimeTime } from "./import/runtime_time.ts";
 
 /**
  * Which backend recorded a profile.
@@ -153,5 +153,5 @@ export function recordingToSession(
     ...(context.exitCode !== undefined ? { exitCode: context.exitCode } : {}),
     ...(recording.warnings && recording.warnings.length > 0 ? { warnings: recording.warnings } : {}),
   };
-  return { version: 1, meta, profiles: [labelModuleLoading(recording.profile)] };
+  return { version: 1, meta, profiles: [labelRuntimeTime(recording.profile)] };
 }

@@ -22,7 +22,13 @@
  * - idle time during which no await was pending (a timer not awaited, an
  *   open server socket) stays `(idle)`.
  *
- * CPU samples keep their time. One kind moves: after an `await`, a function
+ * The runtime's own work while waits are pending (a sample of its frames
+ * only: `readFile` reading and decoding, a stream's internals feeding a
+ * `for await`) is shared by those waits as idle time is, its frames kept
+ * above their `[await]`s: the program waited for it. Folded away with the
+ * runtime's other frames, it was time no row of the report showed.
+ *
+ * The program's CPU samples keep their time. One kind moves: after an `await`, a function
  * runs again from the microtask queue, so the sampler sees it at the bottom
  * of its stack (under the runtime's frames at most), cut off from its
  * callers. Such a sample goes under the logical callers of that function's
@@ -139,7 +145,8 @@ export function chargeAwaits(profile: Profile, startMs: number, waits: readonly 
     t = e;
     const mapped = s < 0 ? s : stackId[s]!;
     while (next < interned.length && interned[next]!.start < e) active.push(interned[next++]!);
-    if (!isIdle(s)) {
+    const runtimeWork = !isIdle(s) && resumed.runtimeOnly(mapped);
+    if (!isIdle(s) && !runtimeWork) {
       b.addStackSample(resumed(mapped, e), w);
       prune(active, e);
       continue;
@@ -171,7 +178,8 @@ export function chargeAwaits(profile: Profile, startMs: number, waits: readonly 
       for (const x of leaves) shares.set(x.leaf, (shares.get(x.leaf) ?? 0) + each);
     }
     if (idle > 0) b.addStackSample(mapped, idle);
-    for (const [leaf, ms] of shares) b.addStackSample(leaf, ms);
+    // The runtime's own work keeps its frames, above the `[await]`s it served.
+    for (const [leaf, ms] of shares) b.addStackSample(runtimeWork ? resumed.above(leaf, mapped) : leaf, ms);
     prune(active, e);
   }
   const out = b.build();
@@ -184,7 +192,16 @@ export function chargeAwaits(profile: Profile, startMs: number, waits: readonly 
  * the runtime's is the function of a wait that ended by `t`; else the stack
  * as it is.
  */
-function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interned[]): (stack: number, t: number) => number {
+interface Resumed {
+  /** The stack a CPU sample's `stack` moves to at `t`. */
+  (stack: number, t: number): number;
+  /** Whether `stack` holds the runtime's frames only: its own work, for a wait pending then. */
+  runtimeOnly(stack: number): boolean;
+  /** The frames of `stack` on top of the stack `base`. */
+  above(base: number, stack: number): number;
+}
+
+function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interned[]): Resumed {
   const { frame: frameOf, parent } = built.stacks;
   // The waits of each function (its frame id), latest end last.
   const byFn = new Map<number, Interned[]>();
@@ -194,7 +211,6 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
     if (list) list.push(w);
     else byFn.set(f, [w]);
   }
-  if (byFn.size === 0) return (stack) => stack;
   for (const list of byFn.values()) list.sort((x, y) => x.end - y.end);
   // At the bottom of a stack, a JS frame of no file is the runtime's too:
   // Bun's own JavaScript (its `processTicksAndRejections` runs the microtasks)
@@ -213,7 +229,7 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
     firstOwn[s] = below !== -1 ? below : isRuntime(frameOf[s]!) ? -1 : s;
   }
   const rerooted = new Map<string, number>();
-  return (stack, t) => {
+  const moved = (stack: number, t: number): number => {
     // Stacks added after the waits were interned are none of the program's.
     if (stack < 0 || stack >= frameOf.length) return stack;
     const own = firstOwn[stack]!;
@@ -244,6 +260,23 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
     }
     return out;
   };
+  const stacked = new Map<string, number>();
+  return Object.assign(moved, {
+    // Stacks added after the waits were interned (idle, `[await]`s) are not the runtime's work.
+    runtimeOnly: (stack: number) => stack >= 0 && stack < frameOf.length && firstOwn[stack] === -1,
+    above(base: number, stack: number): number {
+      const key = `${base}:${stack}`;
+      let out = stacked.get(key);
+      if (out === undefined) {
+        const frames: number[] = [];
+        for (let s = stack; s !== -1; s = parent[s]!) frames.push(frameOf[s]!);
+        out = base;
+        for (let k = frames.length - 1; k >= 0; k--) out = b.internStack(out, frames[k]!);
+        stacked.set(key, out);
+      }
+      return out;
+    },
+  });
 }
 
 /** Drops the waits that ended by `t`. */

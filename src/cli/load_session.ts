@@ -9,13 +9,13 @@
 import { readFileSync } from "node:fs";
 import type { Session } from "../format/types.ts";
 import { loadProfileFile } from "../import/load.ts";
-import { sessionWithModuleLoading } from "../import/module_loading.ts";
+import { sessionWithRuntimeLabels } from "../import/runtime_time.ts";
 import { UsageError } from "./args.ts";
 import { mapLoadedSession } from "./source_maps.ts";
 
 /** A profile file in any format tsprof reads, as a session mapped to its sources where it can be. */
 export function loadSession(path: string): Session {
-  return sessionWithModuleLoading(mapLoadedSession(loadProfileFile(readProfileBytes(path), path)));
+  return sessionWithRuntimeLabels(mapLoadedSession(loadProfileFile(readProfileBytes(path), path)));
 }
 
 /** A profile file in any format tsprof reads, as it is (a kept session is mapped already). */

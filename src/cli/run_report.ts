@@ -25,7 +25,7 @@ import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from ".
 import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
 import { mapChildSession, placeBunFrames, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
-import { sessionWithModuleLoading } from "../import/module_loading.ts";
+import { sessionWithRuntimeLabels } from "../import/runtime_time.ts";
 import type { ChargeChildAwaits, ChildWaitsNote } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
@@ -439,7 +439,7 @@ function withFilesOfWaits(first: FramesFirst | undefined, waits: ChildWaitsNote[
  * named after the script.
  */
 function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun: boolean): void {
-  const labelled = sessionWithModuleLoading(loaded);
+  const labelled = sessionWithRuntimeLabels(loaded);
   const session = options.description === undefined ? labelled : { ...labelled, meta: { ...labelled.meta, description: options.description } };
   let outfile = options.outfile;
   const toTerminal = outfile === undefined && renderer.name === "console";

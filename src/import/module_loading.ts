@@ -11,7 +11,7 @@
  * @module
  */
 import { parentsFirst, StackInterner } from "../format/stack_interner.ts";
-import type { Frame, Profile, Session } from "../format/types.ts";
+import type { Frame, Profile } from "../format/types.ts";
 import { isRuntimeCode } from "../paths.ts";
 import { MODULE_LOADING_FRAME } from "./startup.ts";
 
@@ -84,18 +84,3 @@ export function labelModuleLoading(profile: Profile): Profile {
   return { ...profile, frames: [...frames, MODULE_LOADING_FRAME], stacks: interner.table(), samples };
 }
 
-/**
- * `session` with {@linkcode labelModuleLoading} applied to each profile; the
- * same session when none changes.
- *
- * @example
- * ```ts
- * import { sessionWithModuleLoading } from "./module_loading.ts";
- * import type { Session } from "../format/types.ts";
- * const shown = (s: Session) => sessionWithModuleLoading(s);
- * ```
- */
-export function sessionWithModuleLoading(session: Session): Session {
-  const profiles = session.profiles.map(labelModuleLoading);
-  return profiles.every((p, i) => p === session.profiles[i]) ? session : { ...session, profiles };
-}

@@ -70,6 +70,27 @@ test("chargeAwaits() leaves idle time no await covers as (idle)", () => {
   assert.equal(byStack(p).get("(idle)"), 100);
 });
 
+test("chargeAwaits() gives the runtime's own work during waits to the waits, its frames above the [await]", () => {
+  // readFile's internals between the sampler's idle samples: Node's frames only, no program's.
+  const ticks: Frame = { name: "processTicksAndRejections", kind: "js", file: "node:internal/process/task_queues" };
+  const read: Frame = { name: "readFileHandle", kind: "js", file: "node:internal/fs/promises" };
+  const b = new ProfileBuilder("main");
+  b.addSample([IDLE_FRAME], 10);
+  b.addSample([ticks, read], 20);
+  b.addSample([IDLE_FRAME], 10);
+  // After the waits: the runtime's work stays where it was.
+  b.addSample([ticks, read], 5);
+  const p = chargeAwaits(b.build(), 0, [wait(0, 30, [main, load], 11), wait(10, 40, [main, fn("other", 20)], 21)]);
+  assert.deepEqual(Object.fromEntries(byStack(p)), {
+    "main > load > [await]": 10,
+    "main > load > [await] > processTicksAndRejections > readFileHandle": 10,
+    "main > other > [await]": 10,
+    "main > other > [await] > processTicksAndRejections > readFileHandle": 10,
+    "processTicksAndRejections > readFileHandle": 5,
+  });
+  assert.equal(profileTotal(p), 45);
+});
+
 test("chargeAwaits() puts a function's work after an await under its callers, as its first run and its wait", () => {
   const handler = fn("handler", 20);
   const spin = fn("spin", 30);

@@ -5,6 +5,7 @@
  * and total. Go's pprof comes from Debian's golang-go, which .ci/run installs.
  */
 import { mapLoadedSession } from "../../src/cli/source_maps.ts";
+import { sessionWithRuntimeLabels } from "../../src/import/runtime_time.ts";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -47,8 +48,8 @@ test("tsprof -o x.pb.gz writes pprof that go tool pprof reads: the same function
       const total = /of ([\d.]+)(ns|us|µs|ms|s|mins|hrs) total/.exec(go.stdout);
       assert.ok(total, `${entry.file}: ${go.stdout.slice(0, 400)}`);
       const goMs = Number(total[1]) * MS[total[2]!]!;
-      // The session as `tsprof view` shows it: positions placed as on its runtime (module frames at 1:1).
-      const session = mapLoadedSession(loadProfileFile(corpusBytes(entry.file), entry.file));
+      // The session as `tsprof view` shows it: positions placed as on its runtime (module frames at 1:1), the runtime's time labelled.
+      const session = sessionWithRuntimeLabels(mapLoadedSession(loadProfileFile(corpusBytes(entry.file), entry.file)));
       const ms = session.profiles.reduce((t, p) => t + profileTotal(p), 0);
       // go prints three significant digits.
       assert.ok(Math.abs(goMs - ms) <= 0.01 * ms + 0.01, `${entry.file}: go tool pprof says ${goMs} ms, tsprof ${ms} ms`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { sessionFromJson } from "../../src/format/session_json.ts";
 import { type CallNode, walk } from "../../src/tree/call_tree.ts";
 import { processProfile } from "../../src/tree/processors.ts";
+import { detectRuntime } from "../../runtimes/auto.ts";
 import { test } from "../harness.ts";
 import { SCRIPTS, tsprof } from "../_cli.ts";
 
@@ -45,7 +46,11 @@ test("a function that require()s a large package shows the time under (module lo
 });
 
 test("a function that import()s a large package: the loader's time is not the function's own", () => {
-  // Where the runtime loads it inside the call (Node 22+, Bun) it is under (module loading); where it
+  // Where the runtime loads it inside the call (Node 22+) it is under (module loading); where it
   // loads it while the function waits (Node 20, Deno) it is the [await]'s or the loader's at the root.
   for (const load of loadNodes("import")) assert.ok(selfOf(load) <= 0.1 * load.time + 2, `load's own ${selfOf(load)} of ${load.time} ms`);
+}, {
+  // Bun's loader compiles an import()ed module natively: in some runs its sampler sees only the
+  // caller meanwhile (no importModule frame), so the time cannot be told from the caller's own.
+  skip: detectRuntime() === "bun" ? "Bun's sampler does not always see its loader's frame" : false,
 });
