@@ -62,9 +62,6 @@ export const DENO_PROFILES = "deno-cpu";
 /** Set by the `deno` shim for a process its `--cpu-prof` records. */
 export const DENO_CPU_PROF_ENV = "TSPROF_DENO_CPU_PROF";
 
-/** The shell's exit code for a process that a signal ended. */
-export const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGKILL: 137, SIGTERM: 143 };
-
 /**
  * A path's folder (with its separator) and its file name. Strings only, so
  * that a child without Node's modules (Deno's preload) can share this file.

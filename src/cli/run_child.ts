@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { UsageError } from "./args.ts";
 import type { StuckOutcome } from "./stuck_child.ts";
-import { CHILD_ENV, type ChildConfig, cpuProfFlags, SIGNAL_EXIT_CODES } from "./protocol.ts";
+import { CHILD_ENV, type ChildConfig, cpuProfFlags } from "./protocol.ts";
+import { signalExitCode } from "./signal_exit_code.ts";
 import { signalSeenSince } from "./signal_notes.ts";
 import { runTempDir } from "./output_file.ts";
 import { nodeRunsTypeScript } from "./node_typescript.ts";
@@ -217,8 +218,8 @@ export function runChild(
       }
       await ending;
       const exitCode = stuck && stuck.outcome !== "own"
-        ? (SIGNAL_EXIT_CODES[stuck.signal] ?? 128)
-        : code ?? (signal ? (SIGNAL_EXIT_CODES[signal] ?? 128) : 1);
+        ? signalExitCode(stuck.signal)
+        : code ?? (signal ? signalExitCode(signal) : 1);
       resolvePromise({ exitCode, dir, outFile: out, startTime, ...(stuck ? { stuck } : {}) });
     });
   });

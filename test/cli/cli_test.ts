@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectRuntime } from "../../runtimes/auto.ts";
 import { sessionFromJson } from "../../src/format/session_json.ts";
@@ -74,6 +74,14 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     assert.match(r.stderr, /spinBeforeEnd/, r.stderr);
   });
 }
+
+test("a program a signal ends makes tsprof exit 128 + the signal's number, as a shell gives it", () => {
+  // SIGUSR2 ends a process that does not handle it: 140 on Linux (not one of the five signals once listed).
+  const direct = run([...directArgv(script("ending.ts")), "kill", "SIGUSR2"]);
+  assert.equal(direct.status, null, "the direct run ends on the signal");
+  const r = tsprof([script("ending.ts"), "kill", "SIGUSR2"]);
+  assert.equal(r.status, 128 + constants.signals.SIGUSR2, r.stderr);
+});
 
 test("tsprof lets a script that handles SIGINT decide", async () => {
   const r = await tsprofSignalled([script("ending.ts"), "handler"], "SIGINT");
