@@ -75,6 +75,18 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   });
 }
 
+test("an uncaught SyntaxError of the program's own (JSON.parse) is printed with its place, as in a direct run", () => {
+  const direct = run([...directArgv(script("ending.ts")), "json"]);
+  const r = tsprof([script("ending.ts"), "json"]);
+  assert.equal(r.status, direct.status, r.stderr);
+  const place = /ending\.ts:(\d+)/;
+  assert.match(direct.stderr, place);
+  // Bun printed "at <parse> (1:1)" once tsprof's preload had read the error's stack.
+  assert.equal(place.exec(r.stderr)?.[1], place.exec(direct.stderr)![1], r.stderr);
+  // It ran: a report, not "did not start".
+  assert.match(r.stderr, /Samples: \d+/);
+});
+
 test("a program a signal ends makes tsprof exit 128 + the signal's number, as a shell gives it", () => {
   // SIGUSR2 ends a process that does not handle it: 140 on Linux (not one of the five signals once listed).
   const direct = run([...directArgv(script("ending.ts")), "kill", "SIGUSR2"]);

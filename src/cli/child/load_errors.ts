@@ -35,7 +35,11 @@ export function isLoadError(error: unknown): boolean {
   const code = String((error as { code?: unknown }).code ?? "");
   if (/^ERR_(?:INVALID|UNSUPPORTED)_TYPESCRIPT_SYNTAX$/.test(code) || name === "BuildMessage") return true;
   if (/^Transform failed with \d+ error/.test(message) || (name === "AggregateError" && /\berrors? building\b/.test(message))) return true;
-  return name === "SyntaxError" && !OWN_FRAME.test(String(e.stack ?? ""));
+  if (name !== "SyntaxError") return false;
+  // Bun fails to load code with the build errors above; and reading a SyntaxError's stack there
+  // (even its sourceURL) makes Bun print it without its place ("at <parse> (1:1)").
+  if (process.versions.bun !== undefined) return false;
+  return !OWN_FRAME.test(String(e.stack ?? ""));
 }
 
 /** In the profiled process: notes a load error beside `out` when the program ends by one. */
