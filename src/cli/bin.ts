@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { readlinkSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import nodeModule from "node:module";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -32,11 +32,28 @@ function bunPath(): string {
   return "bun";
 }
 
-if (launchedByBunx()) {
-  // Bun drops a "--" that comes right after the script: keep one for `tsprof -- <command>`.
+/**
+ * The arguments after this script. Bun drops the first `--` that follows a
+ * script from `process.argv` (`bun cli.js -- bun x.ts` gives `bun x.ts`), and
+ * `tsprof -- <command>` needs it: Linux still has it in /proc.
+ */
+function ownArgs(): string[] {
   const args = process.argv.slice(2);
+  if (process.versions.bun === undefined) return args;
+  try {
+    const raw = readFileSync("/proc/self/cmdline", "utf8").split("\0").slice(0, -1);
+    const tail = raw.slice(raw.length - args.length - 1);
+    if (tail.length === args.length + 1 && tail[0] === "--" && args.every((a, i) => a === tail[i + 1])) return ["--", ...args];
+  } catch {
+    // Not Linux: Bun's argv as it is.
+  }
+  return args;
+}
+
+if (launchedByBunx()) {
+  // Bun drops a "--" that comes right after the script; ownArgs() takes it back under Bun.
   const { relayToBun } = await import("./bun_relay.ts");
-  process.exitCode = await relayToBun(bunPath(), [fileURLToPath(import.meta.url), ...(args[0] === "--" ? ["--", ...args] : args)]);
+  process.exitCode = await relayToBun(bunPath(), [fileURLToPath(import.meta.url), ...process.argv.slice(2)]);
 } else {
   // Node 22+ can keep the compiled CLI between runs: its start is time
   // added to every profiled run. Bun answers too, without Node's cache: ask
@@ -46,5 +63,5 @@ if (launchedByBunx()) {
   // Relayed from Node by bunx: end with the relay if it is killed outright.
   if (process.env[RELAY_PID_ENV] !== undefined) (await import("./bun_relay.ts")).endWithRelay(Number(process.env[RELAY_PID_ENV]));
   const { main } = await import("./main.ts");
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(ownArgs());
 }

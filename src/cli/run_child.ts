@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { UsageError } from "./args.ts";
 import type { StuckOutcome } from "./stuck_child.ts";
-import { CHILD_ENV, type ChildConfig, cpuProfFlags } from "./protocol.ts";
+import { CHILD_ENV, type ChildConfig, cpuProfFlags, TREE_PROCESSES } from "./protocol.ts";
 import { signalExitCode } from "./signal_exit_code.ts";
 import { signalSeenSince } from "./signal_notes.ts";
 import { runTempDir } from "./output_file.ts";
@@ -147,8 +147,9 @@ export function runChild(
       env: { ...process.env, ...setup?.env, [CHILD_ENV]: JSON.stringify(config) },
     });
     // Ctrl-C in a terminal reaches the child directly (same process group);
-    // a signal sent to tsprof alone is passed on if the child is still running
-    // shortly after, so the child never gets the same signal twice at once.
+    // a signal sent to tsprof alone is passed on if the child has not seen it
+    // shortly after (its preload notes each one it handles), so that a program
+    // still shutting down gracefully never gets the same signal twice.
     let interrupts = 0;
     const timers = new Set<ReturnType<typeof setTimeout>>();
     // Deno sets signalCode when kill() is called, not when the child ends: count the exit itself.
@@ -177,7 +178,7 @@ export function runChild(
       // process.kill, not child.kill: Deno's ChildProcess then reports the
       // signal sent as the child's end, whatever the child's own exit code.
       later(150, () => {
-        if (child.pid !== undefined) process.kill(child.pid, signal);
+        if (child.pid !== undefined && !seenByChild(child.pid, at)) process.kill(child.pid, signal);
       });
       lastSignal = { signal, at };
       later(STUCK_AFTER_MS, () => {
@@ -185,6 +186,8 @@ export function runChild(
       });
     };
     let lastSignal: { signal: string; at: number } | undefined;
+    // A tree's processes note signals each in their own file; a command that is not JavaScript notes none.
+    const seenByChild = (pid: number, at: number) => signalSeenSince(setup ? join(dir, TREE_PROCESSES, String(pid)) : out, at);
     const endStuck = (signal: string, at: number) => {
       if (ending || child.pid === undefined) return;
       const pid = child.pid;

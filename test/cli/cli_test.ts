@@ -95,6 +95,15 @@ test("a program a signal ends makes tsprof exit 128 + the signal's number, as a 
   assert.equal(r.status, 128 + constants.signals.SIGUSR2, r.stderr);
 });
 
+for (const [how, args] of [["a script", [script("ending.ts"), "graceful"]], ["-- <command>", ["--", ...directArgv(script("ending.ts")), "graceful"]]] as const) {
+  test(`one Ctrl-C reaches ${how} once: a program shutting down gracefully is not interrupted again`, async () => {
+    const r = await tsprofSignalled(args, "SIGINT");
+    assert.match(r.stdout, /shutting down/);
+    assert.doesNotMatch(r.stdout, /second SIGINT/);
+    assert.equal(r.status, 0, r.stderr);
+  });
+}
+
 test("tsprof lets a script that handles SIGINT decide", async () => {
   const r = await tsprofSignalled([script("ending.ts"), "handler"], "SIGINT");
   assert.match(r.stdout, /script handled SIGINT/);

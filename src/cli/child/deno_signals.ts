@@ -2,7 +2,7 @@
  * Signals in a Deno process that Deno's own `--cpu-prof` records: Deno
  * writes the profile on every exit path but a signal's, so the first
  * SIGINT, SIGTERM or SIGHUP becomes `Deno.exit(128 + n)`, unless the script
- * listens for it itself.
+ * listens for it itself. Every one is noted as seen, whoever handles it.
  *
  * @module
  */
@@ -18,28 +18,30 @@ declare const Deno: {
  * listens for a signal itself.
  */
 export function exitOnDenoSignals(seen?: () => void): (signal: string) => boolean {
-  // Listeners added with Node's process.on() do not pass through Deno.addSignalListener.
   // Asked only when a signal comes: naming `process` starts Deno's Node layer, which costs a start-up.
   const nodeListeners = (signal: string) => (globalThis as { process?: { listenerCount(s: string): number } }).process?.listenerCount(signal) ?? 0;
-  const ours = new Map<string, () => void>();
+  // The script's own listeners by signal, added with Deno.addSignalListener (Node's process.on() too, in
+  // some Deno versions). Ours stays registered, so that every signal is noted as seen (the CLI then
+  // passes on no second copy), and steps aside while the script listens.
+  const scripts = new Map<string, Set<() => void>>();
+  const scriptListens = (signal: string) => (scripts.get(signal)?.size ?? 0) > 0 || nodeListeners(signal) > 0;
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
-    const handler = () => {
+    Deno.addSignalListener(signal, () => {
       seen?.();
-      if (nodeListeners(signal) > 0) return;
+      if (scriptListens(signal)) return;
       Deno.exit(code);
-    };
-    ours.set(signal, handler);
-    Deno.addSignalListener(signal, handler);
+    });
+    scripts.set(signal, new Set());
   }
   const add = Deno.addSignalListener.bind(Deno);
-  // When the script takes over a signal with Deno.addSignalListener, step aside.
+  const remove = Deno.removeSignalListener.bind(Deno);
   Deno.addSignalListener = (signal: string, handler: () => void) => {
-    const mine = ours.get(signal);
-    if (mine && handler !== mine) {
-      Deno.removeSignalListener(signal, mine);
-      ours.delete(signal);
-    }
+    scripts.get(signal)?.add(handler);
     add(signal, handler);
   };
-  return (signal) => !ours.has(signal) || nodeListeners(signal) > 0;
+  Deno.removeSignalListener = (signal: string, handler: () => void) => {
+    scripts.get(signal)?.delete(handler);
+    remove(signal, handler);
+  };
+  return scriptListens;
 }
