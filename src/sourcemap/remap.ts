@@ -38,6 +38,12 @@ export interface FrameOrigin {
   readonly position: boolean;
   /** The frame's line ticks are lines of the generated code. */
   readonly lines: boolean;
+  /**
+   * The runtime mapped the position to an original source but kept the
+   * generated file's name (Deno, for npm packages): the source is the one
+   * of the map that has a mapping at exactly that position.
+   */
+  readonly sourceUnknown?: boolean;
 }
 
 /** Options for {@linkcode remapProfile}. */
@@ -175,6 +181,43 @@ function nameAtOriginal(frame: Frame, map: TraceMap, sources: readonly string[])
   return map.names[seg[4]!];
 }
 
+/** Per map: original "line:column" (0-based) to the segments there, as [source index, name index or -1]. */
+const ORIGINAL_PLACES = new WeakMap<TraceMap, Map<string, number[]>>();
+
+/**
+ * The source of `map` that has a mapping at exactly the frame's line and
+ * column, for a frame the runtime placed in an unnamed original source.
+ * Where several sources have one there, the one whose mapping names the
+ * frame's function; `undefined` where that does not tell either.
+ */
+function sourceWithMappingAt(map: TraceMap, sources: readonly string[], frame: Frame): string | undefined {
+  if (frame.line === undefined || frame.col === undefined) return undefined;
+  let places = ORIGINAL_PLACES.get(map);
+  if (places === undefined) {
+    places = new Map();
+    for (const line of decodedMappings(map) as readonly (readonly (readonly number[])[])[]) {
+      for (const seg of line) {
+        if (seg.length < 4) continue;
+        const key = `${seg[2]}:${seg[3]}`;
+        const list = places.get(key);
+        if (list === undefined) places.set(key, [seg[1]!, seg[4] ?? -1]);
+        else list.push(seg[1]!, seg[4] ?? -1);
+      }
+    }
+    ORIGINAL_PLACES.set(map, places);
+  }
+  const found = places.get(`${frame.line - 1}:${frame.col - 1}`);
+  if (found === undefined) return undefined;
+  const bySource = new Set<number>();
+  const byName = new Set<number>();
+  for (let k = 0; k < found.length; k += 2) {
+    bySource.add(found[k]!);
+    if (found[k + 1]! >= 0 && map.names[found[k + 1]!] === frame.name) byName.add(found[k]!);
+  }
+  const one = bySource.size === 1 ? bySource : byName.size === 1 ? byName : undefined;
+  return one === undefined ? undefined : sources[[...one][0]!];
+}
+
 /**
  * The original line of generated line `line0` (0-based) in `source`: the
  * first segment of that line from that source, at or after `fromCol` when
@@ -243,10 +286,18 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
         if (module) wrappers.set(i, module);
       }
     }
-    if (!origin.position && (options.names ?? true) && origin.generatedFile !== frame.file) {
-      const name = nameAtOriginal(frame, map, sources);
+    if (origin.sourceUnknown) {
+      const file = sourceWithMappingAt(map, sources, frame);
+      // Where no source, or several, have a mapping there, the frame stays as the runtime gave it.
+      if (file !== undefined) {
+        target = mapped[i] = { ...frame, file };
+        changed = true;
+      }
+    }
+    if (!origin.position && (options.names ?? true) && (origin.generatedFile !== frame.file || origin.sourceUnknown)) {
+      const name = nameAtOriginal(mapped[i]!, map, sources);
       if (name !== undefined && name !== frame.name) {
-        target = mapped[i] = { ...frame, name };
+        target = mapped[i] = { ...mapped[i]!, name };
         changed = true;
       }
     }

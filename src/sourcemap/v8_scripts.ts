@@ -11,7 +11,7 @@
 import { frameKey } from "../format/builder.ts";
 import type { Frame } from "../format/types.ts";
 import { v8Frame, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
-import { fileMemo, normalizeFile } from "../paths.ts";
+import { codeOrigin, fileMemo, normalizeFile } from "../paths.ts";
 import { toPath } from "./map_source.ts";
 import type { FrameOrigin, SourceMapCache } from "./remap.ts";
 
@@ -75,10 +75,13 @@ export function premappedOrigins(
     const file = toFile(cf.url);
     const generated = generatedOf.get(String(cf.scriptId));
     if (generated) {
+      const group = groups.get(String(cf.scriptId))!;
+      // Deno maps a package's positions through its map but keeps the package file's name.
+      const sourceUnknown = group.size === 1 && file === generated && codeOrigin(file) === "library";
       // The runtime mapped positions through this map already, except where
-      // a frame still names the generated JavaScript file.
-      const position = file === generated && !TS_LIKE.test(file);
-      byKey.set(frameKey(v8Frame(cf, toFile)), { generatedFile: generated, position, lines: true });
+      // a frame still names the generated JavaScript file of the program.
+      const position = file === generated && !TS_LIKE.test(file) && !sourceUnknown;
+      byKey.set(frameKey(v8Frame(cf, toFile)), { generatedFile: generated, position, lines: true, ...(sourceUnknown ? { sourceUnknown } : {}) });
       return n;
     }
     const group = groups.get(String(cf.scriptId))!;
