@@ -47,7 +47,16 @@ import { checkAfterRun } from "./budget_file.ts";
  * loader calls the script's module, and would otherwise be the report's root.
  */
 function toolPaths(): string[] {
-  return [...toolPathsFrom(import.meta.url, fileURLToPath), ...tsxPath()];
+  return [...ownPaths(), ...tsxPath()];
+}
+
+/**
+ * tsprof's own files, without tsx: what tsx does before the program runs is
+ * transpiling the program's modules, which is module loading, not tsprof's
+ * start-up (a `tsx script.ts` run pays it too).
+ */
+function ownPaths(): string[] {
+  return toolPathsFrom(import.meta.url, fileURLToPath);
 }
 
 /** The folder of the tsx package tsprof runs TypeScript with (`…/tsx/`), where it resolves. */
@@ -172,7 +181,7 @@ function readSessionFile(child: Pick<ChildResult, "dir" | "outFile">, portable: 
 
 /** The start-up labelled, in the printed session and the kept one (on Bun placed in full only after printing). */
 function labelled(read: Recorded, portable: boolean): Recorded {
-  const tools = toolPaths();
+  const tools = ownPaths();
   return { session: labelStartup(read.session, portable, tools), complete: () => labelStartup(read.complete(), portable, tools) };
 }
 
@@ -389,7 +398,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     endedAtMs: noted.endedAtMs,
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
     // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
-    beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, toolPaths(), true)),
+    beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, ownPaths(), true)),
   });
   const session: Session = {
     version: 1,

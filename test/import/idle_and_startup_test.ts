@@ -57,6 +57,19 @@ test("relabelStartup() labels what ran before the program's first sample: tsprof
   assert.deepEqual(Array.from(p.weights), [40, 20, 3, 5, 7, 2]);
 });
 
+test("relabelStartup(): tsx transpiling the program's modules before it runs is module loading, tsprof loading tsx is tsprof's start-up", () => {
+  // The CLI passes tsprof's own files as tools, not tsx's (run_report.ts: ownPaths()).
+  const preload = { name: "start", kind: "js" as const, file: "/opt/tsprof/dist/preload.js" };
+  const tsx = { name: "transform", kind: "js" as const, file: "/app/node_modules/tsx/dist/register.mjs" };
+  const b = new ProfileBuilder("main");
+  b.addSample([preload, tsx], 10); // tsprof's preload importing tsx
+  b.addSample([tsx], 30); // tsx's hook transpiling the program's modules
+  b.addSample([{ name: "main", kind: "js", file: "/app/a.ts", line: 1, col: 1 }], 5);
+  const labels = { isProgram: (f: string) => f.startsWith("/app/") && !f.includes("/node_modules/"), isTool: (f: string) => f.startsWith("/opt/tsprof/"), startup: MODULE_LOADING_FRAME };
+  const p = relabelStartup(b.build(), labels);
+  assert.deepEqual(Array.from(p.samples, (s) => p.frames[p.stacks.frame[s]!]!.name), ["(tsprof start-up)", "(module loading)", "main"]);
+});
+
 test("relabelStartup() with keepIdle leaves the idle samples for the waits, and a second pass keeps tsprof's start", () => {
   // Bun's profile: start-up is labelled before mapping, its idle time after the waits are charged.
   const b = new ProfileBuilder("main");
