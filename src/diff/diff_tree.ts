@@ -17,6 +17,7 @@ import { shortPath } from "../paths.ts";
 import type { CallNode } from "../tree/call_tree.ts";
 import { type ProcessOptions, processProfile } from "../tree/processors.ts";
 import { assessChange, type Change, isSignificant, type NoiseModel } from "./significance.ts";
+import { isAwaitFrame } from "../async/charge_awaits.ts";
 
 /**
  * One call path in either profile, with its time in both.
@@ -173,9 +174,12 @@ function side(session: Session): DiffSide {
     for (let i = 0; i < p.samples.length; i++) {
       const w = p.weights[i]!;
       totalMs += w;
-      // Idle and start-up stretches can be one long sample (Bun's gaps, `(module loading)`): they say nothing of how sure code time is.
+      // Idle and start-up stretches can be one long sample (Bun's gaps, `(module loading)`), and
+      // so can a wait charged from one (`[await]`): they say nothing of how sure code time is.
       const s = p.samples[i]!;
-      if (s < 0 || unjudgedKind(p.frames[p.stacks.frame[s]!]!)) continue;
+      if (s < 0) continue;
+      const leaf = p.frames[p.stacks.frame[s]!]!;
+      if (unjudgedKind(leaf) || isAwaitFrame(leaf)) continue;
       codeMs += w;
       squares += w * w;
     }

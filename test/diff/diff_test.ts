@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { biggestChanges, diffSessions, type DiffNode, frameMatchKey, shownPaths } from "../../src/diff/diff_tree.ts";
 import { assessChange, isSignificant } from "../../src/diff/significance.ts";
-import { type Frame, PROGRAM_FRAME } from "../../src/format/types.ts";
+import { type Frame, PROGRAM_FRAME, type Session } from "../../src/format/types.ts";
+import { ProfileBuilder } from "../../src/format/builder.ts";
 import { MODULE_LOADING_FRAME } from "../../src/import/startup.ts";
 import { test } from "../harness.ts";
 import { sessionOfCounts } from "../_helpers.ts";
@@ -103,6 +104,21 @@ test("diffSessions() calls no change of start-up or the runtime's (program) time
   assert.equal(find(diff.root, "(program)")!.change.confidence, "noise");
   assert.ok(isSignificant(find(diff.root, "parseConfig")!.change));
   assert.deepEqual(diff.functions.filter((f) => isSignificant(f.self)).map((f) => f.frame.name), ["parseConfig"]);
+});
+
+test("diffSessions() still finds code that doubled when a long wait is one sample (Bun's charged gaps)", () => {
+  // Bun records no idle samples: a 190 ms wait becomes one [await] sample of 190 ms, which said
+  // nothing of how sure code time is, yet made every sample look 190 ms wide.
+  const wait: Frame = { name: "[await] sleep", file: "/app/src/main.ts", line: 3, col: 9, kind: "js" };
+  const withWait = (busyMs: number) => {
+    const b = new ProfileBuilder("main");
+    for (let i = 0; i < 300; i++) b.addSample([main, parse], 1);
+    b.addSample([main, wait], 190);
+    for (let i = 0; i < busyMs; i++) b.addSample([main, compute], 1);
+    return { version: 1, meta: { runtime: "bun", runtimeVersion: "1", intervalMs: 1, startTime: 0, durationMs: 490 + busyMs, cwd: "/app" }, profiles: [b.build()] } as Session;
+  };
+  const diff = diffSessions(withWait(100), withWait(250));
+  assert.ok(isSignificant(find(diff.root, "compute")!.change), JSON.stringify(find(diff.root, "compute")!.change));
 });
 
 test("diffSessions() flags none of 40 functions between runs that differ by sampling noise alone", () => {
