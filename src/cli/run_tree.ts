@@ -33,6 +33,7 @@ import { mergeSessions } from "../format/merge.ts";
 import { BUN_PROFILES, cpuProfFlags, DENO_CPU_PROF_ENV, DENO_PROFILES, DENO_SUBCOMMAND_ENV, REAL_DENO_ENV } from "./protocol.ts";
 import { sessionFromJson } from "../format/session_json.ts";
 import type { Session, SessionMeta } from "../format/types.ts";
+import { uncoveredTime, withUnprofiledTime } from "../import/unprofiled_time.ts";
 
 /** What the child needs: its argv and the environment to add. */
 export interface TreeSetup {
@@ -157,6 +158,11 @@ export function treeSession(
 ): Session | undefined {
   const sessions = [...collectSessions(dir, map), ...more];
   if (sessions.length === 0) return undefined;
-  const first = [...sessions].sort((a, b) => a.meta.startTime - b.meta.startTime)[0]!;
-  return mergeSessions(sessions, { ...meta, runtime: first.meta.runtime, runtimeVersion: first.meta.runtimeVersion });
+  const ordered = [...sessions].sort((a, b) => a.meta.startTime - b.meta.startTime);
+  const first = ordered[0]!;
+  // The command's time no process recorded goes to the first process's main profile: the rows add up to the duration.
+  const { before, after } = uncoveredTime(sessions, meta.startTime, meta.durationMs);
+  const [main, ...rest] = first.profiles;
+  const labelled = main ? { ...first, profiles: [withUnprofiledTime(main, before, after), ...rest] } : first;
+  return mergeSessions(ordered.map((s) => (s === first ? labelled : s)), { ...meta, runtime: first.meta.runtime, runtimeVersion: first.meta.runtimeVersion });
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { sessionFromJson } from "../../src/format/session_json.ts";
 import { processProfile } from "../../src/tree/processors.ts";
 import { test } from "../harness.ts";
-import { SCRIPTS, tsprof } from "../_cli.ts";
+import { directArgv, SCRIPTS, tsprof } from "../_cli.ts";
 
 /** Each profile's rows at the root of the report, against its total, ms. */
 function rowsAndTotals(flags: string[]): { rows: number; total: number }[] {
@@ -33,3 +33,19 @@ for (const flags of [[], ["--no-async"]]) {
     }
   });
 }
+
+test("tsprof -- <command>: the rows add up to the command's duration (the time no process recorded is (not profiled))", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-rows-"));
+  try {
+    const out = join(dir, "run.json");
+    const r = tsprof(["-o", out, "--", ...directArgv(join(SCRIPTS, "read_files.ts"))]);
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    // One process: its report holds the whole command, the runtime's start and end included.
+    const root = processProfile(session.profiles[0]!, { filterThreshold: 0, toolPaths: session.meta.toolPaths ?? [] });
+    const rows = root.children.reduce((t, c) => t + c.time, 0);
+    assert.ok(Math.abs(rows - session.meta.durationMs) <= 0.02 * session.meta.durationMs, `rows ${rows.toFixed(1)} of ${session.meta.durationMs} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
