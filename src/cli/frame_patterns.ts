@@ -3,7 +3,9 @@
  * any number of times, and a frame matches when any of the patterns given
  * matches its file. Globs read as in other glob tools, over whole paths:
  * `*` matches anything (slashes too, as pyinstrument reads `--show`), `?`
- * one character, `[abc]` and `[!abc]` one of a set, `{a,b}` either.
+ * one character, `[abc]` and `[!abc]` one of a set, `{a,b}` either. A glob
+ * written as the report shows paths (`src/cli.ts`, `src/**`: relative, with
+ * no scheme) matches the end of a path, from a folder's start.
  *
  * @module
  */
@@ -50,6 +52,23 @@ export function globToRegex(glob: string): string {
   return `^${re}$`;
 }
 
+/**
+ * {@linkcode globToRegex} for `--show` and `--hide`: a relative glob
+ * (`src/cli.ts`, as the report shows a path) matches a whole path's end from
+ * a folder's start (`/app/src/cli.ts`, not `/app/mysrc/cli.ts`).
+ *
+ * @example
+ * ```ts
+ * import { pathGlobToRegex } from "./frame_patterns.ts";
+ * new RegExp(pathGlobToRegex("src/cli.ts")).test("/app/src/cli.ts"); // true
+ * ```
+ */
+export function pathGlobToRegex(glob: string): string {
+  const whole = globToRegex(glob);
+  const relative = !/^[/*\\]/.test(glob) && !/^[A-Za-z][\w+.-]*:/.test(glob);
+  return relative ? `^(?:.*/)?${whole.slice(1)}` : whole;
+}
+
 /** Whether the `{` at `start` has its `}` (a lone brace is a literal character). */
 function closes(glob: string, start: number): boolean {
   let depth = 0;
@@ -76,6 +95,6 @@ export function framePattern(name: "show" | "hide", regexes: unknown, globs: unk
     }
     parts.push(re);
   }
-  for (const glob of values(globs)) parts.push(globToRegex(glob));
+  for (const glob of values(globs)) parts.push(pathGlobToRegex(glob));
   return parts.length === 0 ? undefined : parts.map((p) => `(?:${p})`).join("|");
 }

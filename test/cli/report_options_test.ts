@@ -74,7 +74,8 @@ test("tsprof --show and --show-regex unfold library code; --hide and --hide-rege
     assert.ok(linesOf(out, "dflt").length > 0, `${args.join(" ")}: ${out}`);
     assert.ok(!/frames hidden\]  fflate/.test(out), args.join(" "));
   }
-  for (const args of [["--hide", "*/scripts/golden.ts"], ["--hide-regex", "golden\\.ts$"]]) {
+  // A path as the report shows it (relative) matches too, from a folder's start.
+  for (const args of [["--hide", "*/scripts/golden.ts"], ["--hide", "scripts/golden.ts"], ["--hide", "scripts/**"], ["--hide-regex", "golden\\.ts$"]]) {
     const out = view(DENO, ...args);
     assert.equal(linesOf(out, "recurse").length, 0, `${args.join(" ")}: ${out}`);
     assert.match(out, /frames hidden\]  .*test/, "hidden app code is named by its folder");
