@@ -212,6 +212,7 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
   const backend = String(o.backend ?? "auto") as BackendChoice;
   if (!BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}: got "${backend}"`);
   const load = viewFile ?? str(o.load);
+  if (o.loadPrev === true) throw new UsageError("--load-prev needs the id of a kept run (each report ends with the command that shows it again)");
   const loadPrev = str(o.loadPrev);
   if (load !== undefined && loadPrev !== undefined) throw new UsageError("give --load or --load-prev, not both");
   if (!o.help && !o.version && load === undefined && loadPrev === undefined && command.length === 0) throw new UsageError("no script given");

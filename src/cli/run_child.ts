@@ -7,7 +7,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { existsSync, type FSWatcher, rmSync, watch } from "node:fs";
+import { existsSync, type FSWatcher, rmSync, statSync, watch } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -51,11 +51,16 @@ function sibling(name: string, extension = "js"): string {
   return fileURLToPath(new URL(fromSource ? `./child/${name}.ts` : `./${name}.${extension}`, import.meta.url));
 }
 
+/** What makes a folder runnable as a script on Node or Bun. */
+const FOLDER_ENTRIES = ["package.json", "index.js", "index.cjs", "index.mjs", "index.ts", "index.tsx", "index.json", "index.node"];
+
 /** The argv that runs `command` under the profiler on `runtime`. */
 export function childArgv(runtime: RuntimeName, command: readonly string[], intervalMs: number, dir: string, backend: ChildConfig["backend"] = "auto"): string[] {
   const [script, ...args] = command;
   if (script === undefined) throw new UsageError("no script given");
   if (!existsSync(script)) throw new UsageError(`cannot find the script "${script}"`);
+  // Node and Bun run a folder by its package.json or index file, as `node <folder>` does.
+  if (statSync(script).isDirectory() && !FOLDER_ENTRIES.some((f) => existsSync(join(script, f)))) throw new UsageError(`"${script}" is a folder, not a script`);
   if (PROFILE_FILE.test(script)) throw new UsageError(`"${script}" is a profile, not a script: to open it, run tsprof view ${shellLine([script])}`);
   const exec = process.execPath;
   switch (runtime) {

@@ -230,6 +230,9 @@ const badUses: [string, string[], RegExp][] = [
   ["an unknown option", ["--bogus", "x.ts"], /unknown option "--bogus"/],
   ["no script", [], /no script given/],
   ["a missing script", ["does-not-exist.ts"], /cannot find the script "does-not-exist.ts"/],
+  // A folder with no package.json or index file (Node and Bun run one that has).
+  ["a folder for a script", ["test/fixtures"], /"test\/fixtures" is a folder, not a script/],
+  ["--load-prev without an id", ["--load-prev"], /--load-prev needs the id of a kept run/],
   ["a bad interval", ["-i", "zero", "x.ts"], /--interval/],
   ["an unknown renderer", ["-r", "pdf", "x.ts"], /unknown renderer "pdf"/],
   ["an output name of unknown kind", ["-o", "out.xyz", "x.ts"], /cannot tell the format of "out.xyz"/],
