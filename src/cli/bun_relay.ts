@@ -9,9 +9,9 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 import process from "node:process";
-import { NO_REEXEC_ENV, RELAY_PID_ENV } from "./protocol.ts";
-import { signalExitCode } from "./signal_exit_code.ts";
+import { NO_REEXEC_ENV, RELAY_PID_ENV, signalExitCode } from "./protocol.ts";
 
 /** Signals the relay passes on; SIGKILL and SIGSTOP cannot be caught. */
 const RELAYED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2", "SIGWINCH", "SIGCONT", "SIGTSTP"] as const;
@@ -42,7 +42,7 @@ export function relayToBun(bun: string, args: readonly string[]): Promise<number
     });
     child.on("exit", (code, signal) => {
       for (const [s, h] of handlers) process.off(s, h);
-      resolve(code ?? (signal ? signalExitCode(signal) : 1));
+      resolve(code ?? (signal ? signalExitCode(signal, constants.signals) : 1));
     });
   });
 }

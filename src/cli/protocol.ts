@@ -163,3 +163,13 @@ export const DENO_SUBCOMMAND_ENV = "TSPROF_DENO_SUBCOMMAND";
 export function cpuProfFlags(dir: string, intervalMs: number): string[] {
   return ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Math.max(1, Math.round(intervalMs * 1000))}`];
 }
+
+/**
+ * The exit code a shell gives a process that `signal` ended: 128 plus its
+ * number in `signals` (Node's `os.constants.signals`: numbers differ between
+ * systems); 128 for a name not there.
+ */
+export function signalExitCode(signal: string, signals: Readonly<Record<string, number | undefined>>): number {
+  return 128 + (signals[signal] ?? 0);
+}
+

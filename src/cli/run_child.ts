@@ -9,13 +9,13 @@
 import { spawn } from "node:child_process";
 import { existsSync, type FSWatcher, rmSync, statSync, watch } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { constants } from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { UsageError } from "./args.ts";
 import type { StuckOutcome } from "./stuck_child.ts";
-import { CHILD_ENV, type ChildConfig, cpuProfFlags, TREE_PROCESSES } from "./protocol.ts";
-import { signalExitCode } from "./signal_exit_code.ts";
+import { CHILD_ENV, type ChildConfig, cpuProfFlags, TREE_PROCESSES, signalExitCode } from "./protocol.ts";
 import { signalSeenSince } from "./signal_notes.ts";
 import { runTempDir } from "./output_file.ts";
 import { nodeRunsTypeScript } from "./node_typescript.ts";
@@ -226,8 +226,8 @@ export function runChild(
       }
       await ending;
       const exitCode = stuck && stuck.outcome !== "own"
-        ? signalExitCode(stuck.signal)
-        : code ?? (signal ? signalExitCode(signal) : 1);
+        ? signalExitCode(stuck.signal, constants.signals)
+        : code ?? (signal ? signalExitCode(signal, constants.signals) : 1);
       resolvePromise({ exitCode, dir, outFile: out, startTime, ...(stuck ? { stuck } : {}) });
     });
   });

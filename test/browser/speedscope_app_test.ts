@@ -16,6 +16,7 @@ import type { Page } from "playwright-core";
 import { detectRuntime } from "../../runtimes/auto.ts";
 import type { Profile } from "../../src/format/types.ts";
 import { loadProfileFile } from "../../src/import/load.ts";
+import { labelRuntimeTime } from "../../src/import/runtime_time.ts";
 import { renderSpeedscope } from "../../src/render/speedscope.ts";
 import { buildCallTree, type CallNode, selfTime } from "../../src/tree/call_tree.ts";
 import { test } from "../harness.ts";
@@ -121,7 +122,8 @@ test("speedscope 1.25 shows tsprof's speedscope file with the totals of tsprof's
     const r = tsprof(["view", join(FORMATS, "node20.cpuprofile"), "-o", out]);
     assert.equal(r.status, 0, r.stderr);
     // tsprof's tree of the profile it was given (the file holds weights to the microsecond).
-    const source = loadProfileFile(readFileSync(join(FORMATS, "node20.cpuprofile")), "node20.cpuprofile").profiles[0]!;
+    // As `tsprof view` writes it: the runtime's lone work labelled (runtime_time.ts).
+    const source = labelRuntimeTime(loadProfileFile(readFileSync(join(FORMATS, "node20.cpuprofile")), "node20.cpuprofile").profiles[0]!);
     const expected = treeTotals(source);
     const slack = source.samples.length * 0.0005;
     const shown = await open(out);
@@ -158,7 +160,7 @@ test("speedscope 1.25's Chrome importer reads tsprof's .cpuprofile with the tota
     const out = join(dir, "bun.cpuprofile");
     const r = tsprof(["view", join(FORMATS, "bun.cpuprofile"), "-o", out]);
     assert.equal(r.status, 0, r.stderr);
-    const source = loadProfileFile(readFileSync(join(FORMATS, "bun.cpuprofile")), "bun.cpuprofile").profiles[0]!;
+    const source = labelRuntimeTime(loadProfileFile(readFileSync(join(FORMATS, "bun.cpuprofile")), "bun.cpuprofile").profiles[0]!);
     const expected = treeTotals(source);
     const slack = source.samples.length * 0.0005;
     await page.goto(pathToFileURL(APP).href);

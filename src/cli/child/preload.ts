@@ -8,14 +8,14 @@
  * @module
  */
 import { renameSync, writeFileSync } from "node:fs";
+import { constants } from "node:os";
 import process from "node:process";
 import { isMainThread, threadId } from "node:worker_threads";
 import { loadBackend } from "../../../runtimes/auto.ts";
 import { type Recording, recordingToSession } from "../../backend.ts";
 import { sessionToJson } from "../../format/session_json.ts";
-import { CHILD_ENV, type ChildConfig, childMapsPath, workerSessionPath } from "../protocol.ts";
+import { CHILD_ENV, type ChildConfig, childMapsPath, workerSessionPath, signalExitCode } from "../protocol.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
-import { signalExitCode } from "../signal_exit_code.ts";
 import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 import { collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
 import { nodeCanRunEntry } from "../node_typescript.ts";
@@ -88,7 +88,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
     // A signal while the thread spins: the CLI pauses it and asks here.
     installStuckHook((signal) => {
       if (process.listenerCount(signal) > 1) return "own";
-      writeAtExit(signalExitCode(signal));
+      writeAtExit(signalExitCode(signal, constants.signals));
       return "written";
     });
     exitOnSignals(() => noteSignalSeen(config.out));

@@ -21,15 +21,15 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
+import { constants } from "node:os";
 import process from "node:process";
 import { isMainThread } from "node:worker_threads";
 import { detectRuntime, loadBackend } from "../../../runtimes/auto.ts";
 import { type Backend, type Recording, recordingToSession } from "../../backend.ts";
 import { sessionToJson } from "../../format/session_json.ts";
-import { BUN_PROFILES, CHILD_ENV, type ChildConfig, childMapsPath, DENO_CPU_PROF_ENV, DENO_PROFILES, DENO_SUBCOMMAND_ENV } from "../protocol.ts";
+import { BUN_PROFILES, CHILD_ENV, type ChildConfig, childMapsPath, DENO_CPU_PROF_ENV, DENO_PROFILES, DENO_SUBCOMMAND_ENV, signalExitCode } from "../protocol.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
-import { signalExitCode } from "../signal_exit_code.ts";
 import { installStuckHook, noteOwnSignals, noteSignalSeen, registerTreeProcess } from "./stuck_hook.ts";
 import { mainThreadNote } from "./bun_busy.ts";
 
@@ -174,7 +174,7 @@ async function recordInProcess(backend: Backend, config: ChildConfig, runtime: s
     const note = registerTreeProcess(dir, runtime === "node" ? "node" : "kill");
     installStuckHook((signal) => {
       if (process.listenerCount(signal) > 1) return "own";
-      if (!written) write(stopSync(), signalExitCode(signal));
+      if (!written) write(stopSync(), signalExitCode(signal, constants.signals));
       return "written";
     });
     exitOnSignals(() => noteSignalSeen(note));
