@@ -1,8 +1,10 @@
 /**
- * Completes the stacks of waits that JavaScriptCore cut. After an `await`,
- * its stack trace gives the awaiting functions' chain (`at async main`) but
+ * Completes the stacks of waits that the engine cut. After an `await`, a
+ * stack trace gives the awaiting functions' chain (`at async main`) but
  * stops at the outermost async function: the module whose top level called
- * `main()`, and awaits it, is missing. Without it, the top level's own wait
+ * `main()`, and awaits it, is missing (JavaScriptCore); so is the plain
+ * function that called an async callback (V8: a `once()` wrapper, as
+ * Express's `app.listen` has, is in the callback's first wait only). Without it, the top level's own wait
  * (`await main()`) does not contain the waits inside `main`, and the two
  * would share the time as if concurrent. A cut stack takes the callers its
  * outermost function had in the latest earlier wait that shows them (that

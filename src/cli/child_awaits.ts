@@ -7,6 +7,7 @@
  */
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
+import { completeCutStacks } from "../async/cut_stacks.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { placeWaitFrames, sourceOutline } from "../async/place_frames.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
@@ -42,7 +43,8 @@ export const chargeChildAwaits: ChargeChildAwaits = (session, noted) => {
   const start = marked !== undefined ? noted.mark! - marked : noted.end - profileTotal(main);
   // Deno's stack traces leave out where each function starts: found from the source.
   const outline = sourceOutline(readText, denoEmitted());
-  const charged = chargeAwaits(main, start, matchSampledFrames(main, placeWaitFrames(noted.waits, outline)));
+  // V8's stack after a resumption is the await chain, without the first run's synchronous callers.
+  const charged = chargeAwaits(main, start, matchSampledFrames(main, completeCutStacks(placeWaitFrames(noted.waits, outline))));
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
 };
 

@@ -92,6 +92,16 @@ test("tsprof puts an await under its logical callers, not the event loop", () =>
   assert.fail("no [await] fetch sample");
 }, { skip });
 
+test("an async callback called through a wrapper: its later waits are nested in its own, not shared with it", () => {
+  const { session } = profiled([], join(SCRIPTS, "awaits_wrapped.ts"));
+  const charged = waits(session);
+  const inner = charged.get("poll > [await] sleep") ?? 0;
+  const outer = charged.get("(anonymous) > [await] poll") ?? 0;
+  // Ten waits of 50 ms: all of it is poll's. The callback's own await of poll() took half when
+  // the later waits' stacks (no wrapper frame below the callback) did not extend its own.
+  assert.ok(inner >= 400 && outer <= 25, JSON.stringify(Object.fromEntries(charged)));
+}, { skip });
+
 test("tsprof --no-async leaves waiting time as (idle)", () => {
   const { session } = profiled(["--no-async"]);
   assert.equal(waits(session).size, 0);
@@ -188,13 +198,15 @@ test("a module's edited awaits are kept between runs, and a changed module is ed
     writeFileSync(script, source(100, "first"));
     const first = run();
     assert.equal(first.said, "first");
-    assert.ok(first.waited >= 60, `the wait is charged: ${first.waited} ms`);
+    // Bun estimates the time around a wait from the thread's busy time: a sample of tsprof's own
+    // work at the await's start may take a part of it ((tsprof)), so not all of it, but most.
+    assert.ok(first.waited >= 40, `the wait is charged: ${first.waited} ms`);
     if (runtime === "bun") assert.equal(readdirSync(join(data, "cache", "awaits")).length, 1, "the edited module is kept");
     // The same length, another wait and another word: the kept edit must not be run.
     writeFileSync(script, source(300, "again"));
     const second = run();
     assert.equal(second.said, "again");
-    assert.ok(second.waited >= 180, `the changed module's wait is charged: ${second.waited} ms`);
+    assert.ok(second.waited >= 150, `the changed module's wait is charged: ${second.waited} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
