@@ -8,7 +8,8 @@
  *
  * - A sample of the runtime's frames only (Node's `processTicksAndRejections`
  *   finishing a `readFile`, a stream's internals, an HTTP parser between
- *   requests) goes under a `(runtime)` frame at the root. Where the program
+ *   requests) goes under a `(runtime)` frame at the root; one of its module
+ *   loader (linking the program's ES modules) under `(module loading)`. Where the program
  *   was waiting meanwhile, await attribution has given it to the waits
  *   already (`charge_awaits.ts`); this is what is left.
  * - A sample whose frames past the last one kept are tsprof's (and the
@@ -22,7 +23,8 @@
 import { StackInterner, parentsFirst } from "../format/stack_interner.ts";
 import type { Frame, Profile, Session } from "../format/types.ts";
 import { isRuntimeCode } from "../paths.ts";
-import { labelModuleLoading } from "./module_loading.ts";
+import { isModuleLoaderFrame, labelModuleLoading } from "./module_loading.ts";
+import { MODULE_LOADING_FRAME } from "./startup.ts";
 
 /** The runtime's own code, with none of the program's on the stack. */
 export const RUNTIME_FRAME: Frame = { name: "(runtime)", kind: "program" };
@@ -55,12 +57,16 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
   // Per stack: its nearest kept stack (itself, an ancestor, or -1), and whether a tool frame lies above that.
   const kept = new Int32Array(stacks.length);
   const tool = new Uint8Array(stacks.length);
+  // Per stack: a module loader frame lies above the last kept one (Node linking the program's
+  // ES modules from the root is loading them, not the runtime's other work).
+  const loading = new Uint8Array(stacks.length);
   for (let k = 0; k < stacks.length; k++) {
     const s = order === undefined ? k : order[k]!;
     const p = stacks.parent[s]!;
     const f = kind[stacks.frame[s]!]!;
     kept[s] = f === 0 ? s : p === -1 ? -1 : kept[p]!;
     tool[s] = f === 0 ? 0 : f === 2 || (p !== -1 && tool[p] === 1) ? 1 : 0;
+    loading[s] = f === 0 ? 0 : isModuleLoaderFrame(frames[stacks.frame[s]!]!) || (p !== -1 && loading[p] === 1) ? 1 : 0;
   }
   const needs = (s: number) => s !== -1 && kept[s] !== s && (tool[s] === 1 || kept[s] === -1);
   if (!samples.some(needs)) return profile;
@@ -71,7 +77,7 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
     const p = stacks.parent[s]!;
     moved[s] = interner.intern(p === -1 ? -1 : moved[p]!, stacks.frame[s]!);
   }
-  const [runtimeLabel, toolLabel] = [frames.length, frames.length + 1];
+  const [runtimeLabel, toolLabel, loadingLabel] = [frames.length, frames.length + 1, frames.length + 2];
   const relabelled = new Map<number, number>();
   const relabel = (s: number): number => {
     let out = relabelled.get(s);
@@ -79,14 +85,14 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
     const base = kept[s]!;
     const chain: number[] = [];
     for (let x = s; x !== base; x = stacks.parent[x]!) chain.push(stacks.frame[x]!);
-    out = interner.intern(base === -1 ? -1 : moved[base]!, tool[s] === 1 ? toolLabel : runtimeLabel);
+    out = interner.intern(base === -1 ? -1 : moved[base]!, tool[s] === 1 ? toolLabel : loading[s] === 1 ? loadingLabel : runtimeLabel);
     for (let k = chain.length - 1; k >= 0; k--) out = interner.intern(out, chain[k]!);
     relabelled.set(s, out);
     return out;
   };
   // Before the table is taken: relabelling interns new stacks.
   const relabelledSamples = samples.map((s) => (s === -1 ? -1 : needs(s) ? relabel(s) : moved[s]!));
-  return { ...profile, frames: [...frames, RUNTIME_FRAME, TSPROF_FRAME], stacks: interner.table(), samples: relabelledSamples };
+  return { ...profile, frames: [...frames, RUNTIME_FRAME, TSPROF_FRAME, MODULE_LOADING_FRAME], stacks: interner.table(), samples: relabelledSamples };
 }
 
 /**

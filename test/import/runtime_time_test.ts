@@ -63,3 +63,14 @@ test("labelUnshownTime() shows tsprof's own work as (tsprof) where it ran, not a
   const shown = Object.fromEntries(root.children.map((c) => [c.frame.name, [c.time, c.children.map((d) => `${d.frame.name}:${d.time}`).join(" ")]]));
   assert.deepEqual(shown, { handler: [10, "[self]:6 (tsprof):4"], "(tsprof)": [3, ""] });
 });
+
+test("labelUnshownTime() labels the runtime's module loader at the root (module loading), not (runtime)", () => {
+  // Node linking the program's ES modules, in a run whose own code was never sampled to end start-up.
+  const run: Frame = { name: "asyncRunEntryPointWithESMLoader", kind: "js", file: "node:internal/modules/run_main" };
+  const link: Frame = { name: "link", kind: "js", file: "node:internal/modules/esm/module_job" };
+  const b = new ProfileBuilder("main");
+  b.addSample([run, link], 7);
+  b.addSample([ticks, read], 2);
+  const p = labelUnshownTime(b.build());
+  assert.deepEqual(paths(p), ["(module loading) > asyncRunEntryPointWithESMLoader > link", "(runtime) > processTicksAndRejections > readFileHandle"]);
+});
