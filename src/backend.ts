@@ -5,7 +5,6 @@
  * @module
  */
 import type { Profile, Session, SessionMeta } from "./format/types.ts";
-import { labelRuntimeTime } from "./import/runtime_time.ts";
 
 /**
  * Which backend recorded a profile.
@@ -153,5 +152,5 @@ export function recordingToSession(
     ...(context.exitCode !== undefined ? { exitCode: context.exitCode } : {}),
     ...(recording.warnings && recording.warnings.length > 0 ? { warnings: recording.warnings } : {}),
   };
-  return { version: 1, meta, profiles: [labelRuntimeTime(recording.profile)] };
+  return { version: 1, meta, profiles: [recording.profile] };
 }

@@ -14,6 +14,7 @@
 import { type Backend, recordingToSession } from "./backend.ts";
 import { TsprofError } from "./errors.ts";
 import type { Profile, Session } from "./format/types.ts";
+import { sessionWithRuntimeLabels } from "./import/runtime_time.ts";
 import { codeOrigin } from "./paths.ts";
 import type { RenderOptions } from "./render/registry.ts";
 import { rendererForSave, renderSession } from "./render/output.ts";
@@ -244,6 +245,8 @@ export class Profiler {
     const toolPaths = this.#host.toolPaths;
     const description = this.#options.description;
     session = { ...session, meta: { ...session.meta, ...(toolPaths ? { toolPaths } : {}), ...(description !== undefined ? { description } : {}) } };
+    // Time the report cannot show in code frames, labelled (the CLI does it as it shows a session).
+    session = sessionWithRuntimeLabels(session);
     this.#last = session;
     await this.#options.onStop?.(session);
     return session;

@@ -228,7 +228,20 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
     const below = p >= 0 ? firstOwn[p]! : -1;
     firstOwn[s] = below !== -1 ? below : isRuntime(frameOf[s]!) ? -1 : s;
   }
-  const rerooted = new Map<string, number>();
+  // The frames of `stack` above `until` (not included) put on `base`, interned once per triple.
+  const grafted = new Map<string, number>();
+  const graft = (stack: number, until: number, base: number): number => {
+    const key = `${stack}:${until}:${base}`;
+    let out = grafted.get(key);
+    if (out === undefined) {
+      const frames: number[] = [];
+      for (let s = stack; s !== until; s = parent[s]!) frames.push(frameOf[s]!);
+      out = base;
+      for (let k = frames.length - 1; k >= 0; k--) out = b.internStack(out, frames[k]!);
+      grafted.set(key, out);
+    }
+    return out;
+  };
   const moved = (stack: number, t: number): number => {
     // Stacks added after the waits were interned are none of the program's.
     if (stack < 0 || stack >= frameOf.length) return stack;
@@ -248,34 +261,12 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
     latest ??= list[0]!;
     const callers = parent[latest.fn]!;
     // The function's first run is under its callers already; a wait without callers adds none.
-    if (callers < 0) return stack;
-    const key = `${stack}:${callers}`;
-    let out = rerooted.get(key);
-    if (out === undefined) {
-      const frames: number[] = [];
-      for (let s = stack; s !== parent[own]; s = parent[s]!) frames.push(frameOf[s]!);
-      out = callers;
-      for (let k = frames.length - 1; k >= 0; k--) out = b.internStack(out, frames[k]!);
-      rerooted.set(key, out);
-    }
-    return out;
+    return callers < 0 ? stack : graft(stack, parent[own]!, callers);
   };
-  const stacked = new Map<string, number>();
   return Object.assign(moved, {
     // Stacks added after the waits were interned (idle, `[await]`s) are not the runtime's work.
     runtimeOnly: (stack: number) => stack >= 0 && stack < frameOf.length && firstOwn[stack] === -1,
-    above(base: number, stack: number): number {
-      const key = `${base}:${stack}`;
-      let out = stacked.get(key);
-      if (out === undefined) {
-        const frames: number[] = [];
-        for (let s = stack; s !== -1; s = parent[s]!) frames.push(frameOf[s]!);
-        out = base;
-        for (let k = frames.length - 1; k >= 0; k--) out = b.internStack(out, frames[k]!);
-        stacked.set(key, out);
-      }
-      return out;
-    },
+    above: (base: number, stack: number) => graft(stack, -1, base),
   });
 }
 

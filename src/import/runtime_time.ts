@@ -53,6 +53,7 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
   const { frames, stacks, samples } = profile;
   // 0: kept by the report; 1: the runtime's; 2: tsprof's.
   const kind = frames.map((f) => (f.file !== undefined && isTool(f.file) ? 2 : isRuntimeCode(f) ? 1 : 0));
+  const loader = frames.map(isModuleLoaderFrame);
   const order = parentsFirst(stacks);
   // Per stack: its nearest kept stack (itself, an ancestor, or -1), and whether a tool frame lies above that.
   const kept = new Int32Array(stacks.length);
@@ -66,7 +67,7 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
     const f = kind[stacks.frame[s]!]!;
     kept[s] = f === 0 ? s : p === -1 ? -1 : kept[p]!;
     tool[s] = f === 0 ? 0 : f === 2 || (p !== -1 && tool[p] === 1) ? 1 : 0;
-    loading[s] = f === 0 ? 0 : isModuleLoaderFrame(frames[stacks.frame[s]!]!) || (p !== -1 && loading[p] === 1) ? 1 : 0;
+    loading[s] = f === 0 ? 0 : loader[stacks.frame[s]!] || (p !== -1 && loading[p] === 1) ? 1 : 0;
   }
   const needs = (s: number) => s !== -1 && kept[s] !== s && (tool[s] === 1 || kept[s] === -1);
   if (!samples.some(needs)) return profile;

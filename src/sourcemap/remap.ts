@@ -181,8 +181,23 @@ function nameAtOriginal(frame: Frame, map: TraceMap, sources: readonly string[])
   return map.names[seg[4]!];
 }
 
-/** Per map: original "line:column" (0-based) to the segments there, as [source index, name index or -1]. */
-const ORIGINAL_PLACES = new WeakMap<TraceMap, Map<string, number[]>>();
+/** Original "line:column" (0-based) to the segments there, as [source index, name index or -1] pairs. */
+type OriginalPlaces = Map<string, number[]>;
+
+/** The {@linkcode OriginalPlaces} of `map`. */
+function originalPlaces(map: TraceMap): OriginalPlaces {
+  const places: OriginalPlaces = new Map();
+  for (const line of decodedMappings(map) as readonly (readonly (readonly number[])[])[]) {
+    for (const seg of line) {
+      if (seg.length < 4) continue;
+      const key = `${seg[2]}:${seg[3]}`;
+      const list = places.get(key);
+      if (list === undefined) places.set(key, [seg[1]!, seg[4] ?? -1]);
+      else list.push(seg[1]!, seg[4] ?? -1);
+    }
+  }
+  return places;
+}
 
 /**
  * The source of `map` that has a mapping at exactly the frame's line and
@@ -190,22 +205,8 @@ const ORIGINAL_PLACES = new WeakMap<TraceMap, Map<string, number[]>>();
  * Where several sources have one there, the one whose mapping names the
  * frame's function; `undefined` where that does not tell either.
  */
-function sourceWithMappingAt(map: TraceMap, sources: readonly string[], frame: Frame): string | undefined {
+function sourceWithMappingAt(map: TraceMap, places: OriginalPlaces, sources: readonly string[], frame: Frame): string | undefined {
   if (frame.line === undefined || frame.col === undefined) return undefined;
-  let places = ORIGINAL_PLACES.get(map);
-  if (places === undefined) {
-    places = new Map();
-    for (const line of decodedMappings(map) as readonly (readonly (readonly number[])[])[]) {
-      for (const seg of line) {
-        if (seg.length < 4) continue;
-        const key = `${seg[2]}:${seg[3]}`;
-        const list = places.get(key);
-        if (list === undefined) places.set(key, [seg[1]!, seg[4] ?? -1]);
-        else list.push(seg[1]!, seg[4] ?? -1);
-      }
-    }
-    ORIGINAL_PLACES.set(map, places);
-  }
   const found = places.get(`${frame.line - 1}:${frame.col - 1}`);
   if (found === undefined) return undefined;
   const bySource = new Set<number>();
@@ -264,6 +265,8 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
   let changed = false;
   // Frames the transformer added around a module's code: index -> the module's frame.
   const wrappers = new Map<number, Frame>();
+  // Per map, for frames the runtime placed in an unnamed source (built on the first such frame).
+  const placesByMap = new Map<TraceMap, OriginalPlaces>();
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i]!;
     mapped[i] = frame;
@@ -287,7 +290,9 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
       }
     }
     if (origin.sourceUnknown) {
-      const file = sourceWithMappingAt(map, sources, frame);
+      let places = placesByMap.get(map);
+      if (places === undefined) placesByMap.set(map, (places = originalPlaces(map)));
+      const file = sourceWithMappingAt(map, places, sources, frame);
       // Where no source, or several, have a mapping there, the frame stays as the runtime gave it.
       if (file !== undefined) {
         target = mapped[i] = { ...frame, file };

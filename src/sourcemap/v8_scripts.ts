@@ -74,8 +74,8 @@ export function premappedOrigins(
     if (!cf.url || cf.scriptId === undefined) return n;
     const file = toFile(cf.url);
     const generated = generatedOf.get(String(cf.scriptId));
+    const group = groups.get(String(cf.scriptId))!;
     if (generated) {
-      const group = groups.get(String(cf.scriptId))!;
       // Deno maps a package's positions through its map but keeps the package file's name.
       const sourceUnknown = group.size === 1 && file === generated && codeOrigin(file) === "library";
       // The runtime mapped positions through this map already, except where
@@ -84,7 +84,6 @@ export function premappedOrigins(
       byKey.set(frameKey(v8Frame(cf, toFile)), { generatedFile: generated, position, lines: true, ...(sourceUnknown ? { sourceUnknown } : {}) });
       return n;
     }
-    const group = groups.get(String(cf.scriptId))!;
     if (group.size === 1 && !TS_LIKE.test(file)) return n; // JavaScript that ran as written
     // Only the user's files are worth a warning, not the runtime's own modules.
     if (n.positionTicks && n.positionTicks.length > 0 && toPath(file) !== undefined) unmapped.add(file);

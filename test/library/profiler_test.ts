@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
@@ -11,6 +12,7 @@ import { Profiler as ProfilerCore } from "../../src/profiler.ts";
 import { RENDERERS } from "../../src/render/registry.ts";
 import { renderSession } from "../../src/render/output.ts";
 import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
+import { processProfile } from "../../src/tree/processors.ts";
 import { test } from "../harness.ts";
 import { directArgv, run, SCRIPTS } from "../_cli.ts";
 
@@ -94,6 +96,26 @@ test("Profiler.start()/stop() records the calling code and is restartable", asyn
   assert.equal(profiler.lastSession, second);
   assert.ok(second.meta.startTime >= first.meta.startTime + first.meta.durationMs - 1, "the second run is its own session");
   assert.ok(timeOf(second, "workRestart") < 30, "the second run does not carry the first one's samples");
+});
+
+test("a Profiler's session has the rows of its report add up: the runtime's work while reading files is shown", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-lib-read-"));
+  try {
+    const file = join(dir, "big.bin");
+    writeFileSync(file, new Uint8Array(20_000_000).fill(7));
+    const profiler = new Profiler();
+    await profiler.start();
+    // fs/promises' readFile runs in the runtime's own frames, with none of the program's below.
+    for (let i = 0; i < 10; i++) await readFile(file);
+    const session = await profiler.stop();
+    for (const p of session.profiles) {
+      const root = processProfile(p, { filterThreshold: 0, toolPaths: session.meta.toolPaths ?? [] });
+      const rows = root.children.reduce((t, c) => t + c.time, 0);
+      assert.ok(Math.abs(rows - root.time) <= 0.001 * root.time, `rows ${rows.toFixed(1)} of ${root.time.toFixed(1)} ms`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("Profiler refuses to start twice, stop when idle or render before a run, with stable codes", async () => {
