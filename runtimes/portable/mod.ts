@@ -118,7 +118,7 @@ export function portableBackend(options: PortableBackendOptions = {}): Backend &
         starting = false;
       }
       const t0 = clock();
-      rec.startRecording({ intervalMs, clock, ...(ticker ? { ticks: ticker.ticks } : {}), ...(startOptions.async === false ? { awaits: false } : {}) });
+      rec.startRecording({ intervalMs, clock, start: t0, ...(ticker ? { ticks: ticker.ticks } : {}), ...(startOptions.async === false ? { awaits: false } : {}) });
       let timer: ReturnType<typeof setInterval> | undefined;
       if (idleTimerMs !== false) {
         let due = t0 + idleTimerMs;

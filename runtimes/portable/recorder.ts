@@ -91,6 +91,13 @@ export interface RecordingOptions {
    * @default {true}
    */
   readonly awaits?: boolean;
+  /**
+   * When the recording starts, on `clock`; by default the clock's time. A
+   * backend that reports a duration passes the time it measures from, so
+   * that the weights add up to that duration even when the thread is
+   * descheduled between its clock read and this call.
+   */
+  readonly start?: number;
 }
 
 /** Frame id 0: a frame whose module had not registered yet (an import cycle). */
@@ -430,7 +437,7 @@ export class Recorder {
     this.#builderFrame = new Int32Array(0);
     this.#clock = options.clock;
     this.#intervalMs = options.intervalMs;
-    this.#last = options.clock();
+    this.#last = options.start ?? options.clock();
     this.#start = this.#last;
     this.#waits = options.awaits === false ? undefined : [];
     this.#idleStack = -1;

@@ -41,7 +41,10 @@ test("loadBackend('portable') records wrapped functions with real time, and the 
   assert.ok(timeIn(rec.profile, "portableInner") >= 38, `inner ${timeIn(rec.profile, "portableInner")}`);
   assert.ok(timeIn(rec.profile, "portableInner") < timeIn(rec.profile, "portableOuter"));
   assert.ok(timeIn(rec.profile, "portableBlock") >= 18);
-  assert.ok(timeIn(rec.profile, "(idle)") >= 40, `idle ${timeIn(rec.profile, "(idle)")}`);
+  // The wait is idle, or, when the process had other work then (a shared
+  // process on a loaded machine), uninstrumented code: never the functions'.
+  const waited = timeIn(rec.profile, "(idle)") + timeIn(rec.profile, "(uninstrumented code)");
+  assert.ok(waited >= 40, `idle and uninstrumented ${waited}`);
   const frame = rec.profile.frames.find((f) => f.name === "portableOuter")!;
   assert.ok(frame.file?.endsWith("backend_test.ts"), `the frame names where it was made: ${frame.file}`);
 });

@@ -38,6 +38,18 @@ test("Recorder samples only once an interval has passed, and the weights still a
   assert.ok(Math.abs(profileTotal(profile) - 30) < 1e-9, `total ${profileTotal(profile)}`);
 });
 
+test("Recorder starts at the time it is given, so the weights add up to a duration measured from there", () => {
+  const clock = fakeClock();
+  const r = new Recorder();
+  const start = clock.now();
+  // The thread was descheduled between the backend's clock read and the start.
+  clock.tick(18);
+  r.startRecording({ intervalMs: 1, clock: clock.now, start });
+  clock.tick(2);
+  const profile = r.stopRecording();
+  assert.equal(profileTotal(profile), clock.now() - start);
+});
+
 test("Recorder keeps its shadow stack while not recording, so a recording can start mid-call", () => {
   const clock = fakeClock();
   const r = new Recorder();
