@@ -43,6 +43,32 @@ export interface ChildConfig {
    * own session into this directory (see child/tree_preload.ts).
    */
   readonly dir?: string;
+  /**
+   * The runtime flags tsprof gave the child (its preloads, the inspector's
+   * port, Bun's `--cpu-prof`), which the preload takes out of
+   * `process.execArgv`: the program sees the flags of a direct run, and the
+   * processes it forks do not inherit tsprof's.
+   */
+  readonly ownFlags?: readonly string[];
+}
+
+/**
+ * Takes `own` out of `execArgv`, in place: from the end, the last entry
+ * equal to each.
+ *
+ * @example
+ * ```ts
+ * const execArgv = ["--inspect-port=0", "--import", "tsx", "--import", "/p.js"];
+ * removeOwnFlags(execArgv, ["--inspect-port=0", "--import", "/p.js"]);
+ * // execArgv is ["--import", "tsx"]
+ * ```
+ */
+export function removeOwnFlags(execArgv: string[], own: readonly string[]): void {
+  // tsprof's preload comes after a loader (tsx) given with the same flag.
+  for (let i = own.length - 1; i >= 0; i--) {
+    const at = execArgv.lastIndexOf(own[i]!);
+    if (at !== -1) execArgv.splice(at, 1);
+  }
 }
 
 /**

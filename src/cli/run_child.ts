@@ -35,6 +35,8 @@ export interface ChildResult {
   readonly outFile: string;
   /** Epoch ms when the child was started. */
   readonly startTime: number;
+  /** The child's process id: its `--cpu-prof` files carry it (a process it forks may write there too). */
+  readonly pid?: number;
   /** Set when a signal found the child stuck in synchronous code and tsprof ended it (see stuck_child.ts). */
   readonly stuck?: StuckOutcome & { readonly signal: string };
 }
@@ -54,8 +56,14 @@ function sibling(name: string, extension = "js"): string {
 /** What makes a folder runnable as a script on Node or Bun. */
 const FOLDER_ENTRIES = ["package.json", "index.js", "index.cjs", "index.mjs", "index.ts", "index.tsx", "index.json", "index.node"];
 
+/** A child's command line, and which of its runtime flags are tsprof's (see `ChildConfig.ownFlags`). */
+export interface ChildArgv {
+  readonly argv: string[];
+  readonly ownFlags: string[];
+}
+
 /** The argv that runs `command` under the profiler on `runtime`. */
-export function childArgv(runtime: RuntimeName, command: readonly string[], intervalMs: number, dir: string, backend: ChildConfig["backend"] = "auto"): string[] {
+export function childArgv(runtime: RuntimeName, command: readonly string[], intervalMs: number, dir: string, backend: ChildConfig["backend"] = "auto"): ChildArgv {
   const [script, ...args] = command;
   if (script === undefined) throw new UsageError("no script given");
   if (!existsSync(script)) throw new UsageError(`cannot find the script "${script}"`);
@@ -69,24 +77,32 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
       // The portable backend starts threads of its own: the program must not see their ids.
       const threads = backend === "portable" ? ["--require", sibling("threads_preload", "cjs")] : [];
       // SIGUSR1 opens the inspector on a free port, quietly: how a stuck child is ended (stuck_child.ts).
-      return [exec, "--inspect-port=0", "--inspect-publish-uid=http", ...threads, ...loader, "--import", pathToImport(sibling("preload")), script, ...args];
+      const preload = ["--import", pathToImport(sibling("preload"))];
+      return { argv: [exec, "--inspect-port=0", "--inspect-publish-uid=http", ...threads, ...loader, ...preload, script, ...args], ownFlags: ["--inspect-port=0", "--inspect-publish-uid=http", ...threads, ...preload] };
     }
     case "bun":
       // The portable backend records in-process and writes a session, as on Node.
-      if (backend === "portable") return [exec, "--preload", sibling("threads_preload", "cjs"), "--preload", sibling("preload"), script, ...args];
-      return [
-        exec, ...cpuProfFlags(dir, intervalMs),
-        "--preload", sibling("bun_preload"), script, ...args,
-      ];
+      return ownFlagsThen(exec, backend === "portable"
+        ? ["--preload", sibling("threads_preload", "cjs"), "--preload", sibling("preload")]
+        : [...cpuProfFlags(dir, intervalMs), "--preload", sibling("bun_preload")], script, args);
     case "deno":
-      return [
-        // Deno has no SIGUSR1: the inspector listens from the start, on loopback, quietly (stuck_child.ts).
-        exec, "run", "-A", "--inspect=127.0.0.1:0", "--inspect-publish-uid=http", ...cpuProfFlags(dir, intervalMs),
-        "--preload", sibling("deno_preload"), script, ...args,
-      ];
+      // Deno shows the program no execArgv: there is nothing to take out.
+      return {
+        argv: [
+          // Deno has no SIGUSR1: the inspector listens from the start, on loopback, quietly (stuck_child.ts).
+          exec, "run", "-A", "--inspect=127.0.0.1:0", "--inspect-publish-uid=http", ...cpuProfFlags(dir, intervalMs),
+          "--preload", sibling("deno_preload"), script, ...args,
+        ],
+        ownFlags: [],
+      };
     default:
       throw new UsageError("cannot run a script on this runtime");
   }
+}
+
+/** A child's command line whose runtime flags are all tsprof's. */
+function ownFlagsThen(exec: string, ownFlags: string[], script: string, args: readonly string[]): ChildArgv {
+  return { argv: [exec, ...ownFlags, script, ...args], ownFlags };
 }
 
 /** Node runs the TypeScript script itself (see node_typescript.ts); the portable backend's hooks expect JavaScript. */
@@ -126,10 +142,13 @@ export function runChild(
   const out = join(dir, "session.json");
   let setup: ReturnType<NonNullable<typeof tree>> | undefined;
   let argv: string[];
+  let ownFlags: string[] | undefined;
   try {
     // `tsprof -- <command>`: every process of the command writes into `dir`.
     setup = tree?.(dir);
-    argv = setup?.argv ?? childArgv(runtime, command, intervalMs, dir, backend);
+    const direct = setup ? undefined : childArgv(runtime, command, intervalMs, dir, backend);
+    argv = setup?.argv ?? direct!.argv;
+    ownFlags = direct?.ownFlags;
   } catch (e) {
     discard();
     throw e;
@@ -144,6 +163,7 @@ export function runChild(
     ...(async ? {} : { async: false }),
     ...(runtime === "bun" && !setup ? { cacheDir: cacheDir() } : {}),
     ...(setup ? { dir } : {}),
+    ...(ownFlags && ownFlags.length > 0 ? { ownFlags } : {}),
   };
   const startTime = Date.now();
   return new Promise((resolvePromise, reject) => {
@@ -228,7 +248,7 @@ export function runChild(
       const exitCode = stuck && stuck.outcome !== "own"
         ? signalExitCode(stuck.signal, constants.signals)
         : code ?? (signal ? signalExitCode(signal, constants.signals) : 1);
-      resolvePromise({ exitCode, dir, outFile: out, startTime, ...(stuck ? { stuck } : {}) });
+      resolvePromise({ exitCode, dir, outFile: out, startTime, ...(child.pid !== undefined ? { pid: child.pid } : {}), ...(stuck ? { stuck } : {}) });
     });
   });
 }

@@ -377,8 +377,9 @@ class NoProfile extends Error {}
  * `--cpu-prof` (Bun's has no idle samples: its gaps are idle time).
  */
 function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: CliOptions, format: string, chargeAwaits?: ChargeChildAwaits): Recorded {
-  // The child is the one process that writes here.
-  const files = cpuProfilesByProcess(child.dir).at(-1);
+  // The child's own files: a process it forks with its flags writes here too.
+  const profiled = cpuProfilesByProcess(child.dir);
+  const files = profiled.find((p) => p.pid === String(child.pid)) ?? (profiled.length === 1 ? profiled[0] : undefined);
   if (!files || (runtime !== "deno" && runtime !== "bun")) throw new NoProfile();
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
   let noted: { cpuTimeMs?: number } & BunThreadNote & ChildWaitsNote = {};

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { detectRuntime } from "../../runtimes/auto.ts";
 import { sessionFromJson } from "../../src/format/session_json.ts";
 import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
@@ -109,6 +110,22 @@ test("tsprof lets a script that handles SIGINT decide", async () => {
   assert.match(r.stdout, /script handled SIGINT/);
   assert.equal(r.status, 7, r.stderr);
   assert.match(r.stderr, /Samples: \d+/, r.stderr);
+});
+
+test("a process the script forks sees the runtime flags of a direct run, and its time is not the script's", () => {
+  const direct = run(runtime === "deno" ? [process.execPath, "run", "-A", script("forks.mjs")] : [process.execPath, script("forks.mjs")]);
+  const dir = tmp();
+  try {
+    const out = join(dir, "forks.json");
+    const r = tsprof(["-o", out, script("forks.mjs")]);
+    assert.equal(r.status, 0, r.stderr);
+    // tsprof's preloads and --cpu-prof are not the program's to see or pass on.
+    assert.deepEqual(r.stdout.trim().split("\n").map((l) => JSON.parse(l)), direct.stdout.trim().split("\n").map((l) => JSON.parse(l)));
+    const t = totals(sessionFromJson(JSON.parse(readFileSync(out, "utf8"))));
+    assert.ok(!t.has("spinInForkedChild"), `the forked process's spin is in the report: ${t.get("spinInForkedChild")} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("tsprof measures wall-clock time: busy functions, idle time and total", () => {

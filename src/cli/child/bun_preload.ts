@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { type BunThreadNote, CHILD_ENV, type ChildConfig } from "../protocol.ts";
+import { type BunThreadNote, CHILD_ENV, type ChildConfig, removeOwnFlags } from "../protocol.ts";
 import { mainThreadNote } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { noteOwnSignals, noteSignalSeen } from "./stuck_hook.ts";
@@ -25,6 +25,7 @@ const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
 delete process.env[CHILD_ENV];
 const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
+if (config?.ownFlags) removeOwnFlags(process.execArgv, config.ownFlags);
 if (config) {
   noteLoadErrors(config.out);
   const setupStart = performance.now();

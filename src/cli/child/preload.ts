@@ -14,7 +14,7 @@ import { isMainThread, threadId } from "node:worker_threads";
 import { loadBackend } from "../../../runtimes/auto.ts";
 import { type Recording, recordingToSession } from "../../backend.ts";
 import { sessionToJson } from "../../format/session_json.ts";
-import { CHILD_ENV, type ChildConfig, childMapsPath, workerSessionPath, signalExitCode } from "../protocol.ts";
+import { CHILD_ENV, type ChildConfig, childMapsPath, removeOwnFlags, workerSessionPath, signalExitCode } from "../protocol.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 import { collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
@@ -30,6 +30,8 @@ const raw = threadSettings(process.env[CHILD_ENV]);
 delete process.env[CHILD_ENV];
 
 const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
+// Worker threads still get the preload: Node gives them the process's own flags, not this array.
+if (isMainThread && config?.ownFlags) removeOwnFlags(process.execArgv, config.ownFlags);
 // Worker threads are recorded with the Node backend only: the portable one
 // instruments modules through loader hooks, which workers do not share.
 if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
