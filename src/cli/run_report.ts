@@ -487,6 +487,7 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
   }
   if (chosen) outfile = writeNew(outfile, output);
   else writeReplacing(outfile, output);
-  if (afterRun || options.outfile === undefined) process.stderr.write(`tsprof: wrote ${outfile}\n`);
+  // Said for a file the user named too: view, diff and a run all say where their output went.
+  process.stderr.write(`tsprof: wrote ${outfile}\n`);
   if (renderer.name === "html" && options.open !== false && (htmlToBrowser || options.open === true)) openReport(outfile);
 }

@@ -48,6 +48,20 @@ test("tsprof view -r html with stdout piped writes the page to stdout", () => {
   assert.equal(r.stderr, "");
 });
 
+test("tsprof view -o names the file it wrote, as a run and diff do", () => {
+  const { session: file } = session();
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
+  try {
+    const out = join(dir, "report.html");
+    const r = tsprof(["view", file, "-o", out], { env: NO_OPEN });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, `tsprof: wrote ${out}\n`);
+    assert.ok(readFileSync(out, "utf8").startsWith("<!DOCTYPE html>"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("tsprof --open writes the report to a temp file, prints its path and honours TSPROF_NO_OPEN", () => {
   const { session: file } = session();
   const r = tsprof(["view", file, "-r", "html", "--open"], { env: NO_OPEN });
