@@ -8,10 +8,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Profile } from "../format/types.ts";
+import { normalizeFile } from "../paths.ts";
 import { endBunProfileAt, normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { estimateNote } from "../import/gap_weights.ts";
 import { shortBurstNote } from "../import/v8_bursts.ts";
-import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
+import { firstSampleIn, importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
 import type { FramesFirst } from "./frames_first.ts";
 
@@ -100,6 +101,8 @@ export function importProcess(
     busyMs?: number | undefined;
     endedAtMs?: number | undefined;
     first?: FramesFirst | undefined;
+    /** Whether a file is the program's: Bun's note of estimated time leaves out the start-up before its first sample. */
+    programFile?: ((file: string) => boolean) | undefined;
     /** What is done to Bun's main thread's profile (read from `cpu`) before it is mapped. */
     beforeMapping?: ((profile: Profile, cpu: V8CpuProfile) => Profile) | undefined;
   },
@@ -114,10 +117,13 @@ export function importProcess(
       return { cpu, profile: named, warnings: note ? [...warnings, note] : warnings, complete: () => named };
     }
     const bun = normalizeBunCpuProfile(cpu);
-    const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, ...(busyMs !== undefined ? { busyMs } : {}) });
+    // Spans before the program's first sample are its start-up, labelled as such (spans[0] is the lead-in).
+    const programFile = options.programFile;
+    const startupSamples = programFile === undefined ? 0 : firstSampleIn(bun, (url) => programFile(normalizeFile(url)));
+    const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, startupSamples, ...(busyMs !== undefined ? { busyMs } : {}) });
     const mapped = mapBunProfile(beforeMapping ? beforeMapping(imported, bun) : imported, options.first);
     // How much of the time is an estimate, said in the report rather than hidden in precise-looking numbers.
-    const note = estimateNote(sampleSpans(bun), options.intervalMs, busyMs);
+    const note = estimateNote(sampleSpans(bun), options.intervalMs, busyMs, startupSamples + 1);
     const warnings = note ? [...mapped.warnings, note] : mapped.warnings;
     return { cpu, profile: { ...mapped.profile, name }, warnings, complete: () => ({ ...mapped.complete(), name }) };
   };

@@ -29,7 +29,7 @@ import { sessionWithRuntimeLabels } from "../import/runtime_time.ts";
 import type { ChargeChildAwaits, ChildWaitsNote } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
-import { labelPreloadSetup, labelProfileStartup, labelStartup } from "./startup_label.ts";
+import { labelPreloadSetup, labelProfileStartup, labelStartup, programFileTest } from "./startup_label.ts";
 import { VERSION } from "../version.ts";
 import { defaultOutputName, OutputWriteError, writeNew, writeReplacing } from "./output_file.ts";
 import { ownCommand } from "./own_command.ts";
@@ -284,7 +284,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
     }
     try {
       const name = note.name ?? `${runtime} (pid ${files.pid})`;
-      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs, endedAtMs: note.endedAtMs });
+      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs, endedAtMs: note.endedAtMs, programFile: programFileTest(ownPaths()) });
       sessions.push({
         version: 1,
         meta: {
@@ -398,6 +398,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     busyMs: noted.busyMs,
     endedAtMs: noted.endedAtMs,
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
+    programFile: programFileTest(ownPaths()),
     // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
     beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, ownPaths(), true)),
   });

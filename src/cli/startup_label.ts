@@ -45,8 +45,22 @@ export function labelStartup(session: Session, portable: boolean, toolPaths: rea
  */
 export function labelProfileStartup(profile: Profile, portable: boolean, toolPaths: readonly string[], keepIdle = false): Profile {
   const isTool = (file: string) => toolPaths.some((t) => file.startsWith(t));
-  const isProgram = (file: string) => (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) && !/[\\/]node_modules[\\/]/.test(file) && !isTool(file);
-  return relabelStartup(profile, { isProgram, isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME, keepIdle });
+  return relabelStartup(profile, { isProgram: programFileTest(toolPaths), isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME, keepIdle });
+}
+
+/**
+ * Whether a file is the program's own: a path on disk, not in `node_modules`
+ * and not tsprof's (`toolPaths`). The first sample in such a file ends the
+ * start-up.
+ *
+ * @example
+ * ```ts
+ * import { programFileTest } from "./startup_label.ts";
+ * programFileTest(["/opt/tsprof/"])("/app/main.ts"); // true
+ * ```
+ */
+export function programFileTest(toolPaths: readonly string[]): (file: string) => boolean {
+  return (file) => (file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file)) && !/[\\/]node_modules[\\/]/.test(file) && !toolPaths.some((t) => file.startsWith(t));
 }
 
 /**

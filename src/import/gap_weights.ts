@@ -26,7 +26,8 @@
 /**
  * The busy part of each span (µs), in the order given. `spans` are the
  * times each sample stands for before the split (µs); the rest is idle.
- * With `leadIn`, the first span is the time before the first sample.
+ * With `leadIn`, the first span is the time before the first sample; spans
+ * 0 to `startup - 1` are the start-up's, before the program's first sample.
  *
  * @example
  * ```ts
@@ -39,15 +40,23 @@
  * busySpans([10_000, 10_000, 10_000], 1); // [1000, 1000, 1000]
  * ```
  */
-export function busySpans(spans: readonly number[], intervalMs: number, busyMs?: number, leadIn = false): number[] {
+export function busySpans(spans: readonly number[], intervalMs: number, busyMs?: number, leadIn = false, startup = 0): number[] {
   const short = 2000 * intervalMs;
   if (busyMs !== undefined && Number.isFinite(busyMs)) {
     const rhythm = (s: number, i: number) => s <= short && !(i === 0 && leadIn);
+    // The start-up's spans (the runtime loading modules, sampled sparsely)
+    // take their share of the busy time first: spread over the whole run,
+    // it would lengthen every later sample before a wait.
+    const early = (i: number) => i < startup;
     let kept = 0;
+    const first: number[] = [];
     const pooled: number[] = [];
-    spans.forEach((s, i) => (rhythm(s, i) ? (kept += s) : pooled.push(s)));
-    const cap = waterLevel(pooled, Math.max(0, busyMs * 1000 - kept));
-    return spans.map((s, i) => (rhythm(s, i) ? s : Math.min(s, cap)));
+    spans.forEach((s, i) => (rhythm(s, i) ? (kept += s) : early(i) ? first.push(s) : pooled.push(s)));
+    let left = Math.max(0, busyMs * 1000 - kept);
+    const firstCap = waterLevel(first, left);
+    for (const s of first) left -= Math.min(s, firstCap);
+    const cap = waterLevel(pooled, Math.max(0, left));
+    return spans.map((s, i) => (rhythm(s, i) ? s : Math.min(s, early(i) ? firstCap : cap)));
   }
   const isShort = (i: number) => i >= 0 && i < spans.length && spans[i]! <= short;
   return spans.map((s, i) => {
@@ -73,7 +82,11 @@ function waterLevel(spans: readonly number[], busy: number): number {
  * A line for the report when much of the time in functions is estimated
  * rather than observed: the share charged beyond one interval per sample
  * in gaps longer than two intervals. Nothing when every gap was busy (the
- * busy time covers them all) or the estimated share is small.
+ * busy time covers them all) or the estimate is small (a tenth of the time
+ * in functions, or ten intervals). The last span, the program's end, is not
+ * counted either. Spans before `from` are the start-up's,
+ * which the report labels as such rather than as functions: they take
+ * their busy time first (see {@linkcode busySpans}) and are not counted.
  *
  * @example
  * ```ts
@@ -82,17 +95,20 @@ function waterLevel(spans: readonly number[], busy: number): number {
  * estimateNote(Array.from({ length: 10 }, () => 10_000), 1, 30); // "Bun records no idle samples: 67% of ..."
  * ```
  */
-export function estimateNote(spans: readonly number[], intervalMs: number, busyMs?: number): string | undefined {
-  const busy = busySpans(spans, intervalMs, busyMs);
+export function estimateNote(spans: readonly number[], intervalMs: number, busyMs?: number, from = 0): string | undefined {
+  const busy = busySpans(spans, intervalMs, busyMs, false, from);
   let total = 0;
   let estimated = 0;
   let allBusy = true;
-  for (let i = 0; i < spans.length; i++) {
+  // The last span runs to the profile's end: the program's own end (exit
+  // handlers, the runtime's shutdown), unsampled; one sample's time, not bursts.
+  for (let i = from; i < spans.length - 1; i++) {
     total += busy[i]!;
     if (busy[i]! < spans[i]!) allBusy = false;
     if (spans[i]! > 2000 * intervalMs) estimated += Math.max(0, busy[i]! - 1000 * intervalMs);
   }
-  if (allBusy || total === 0 || estimated < 0.1 * total) return undefined;
+  // A few intervals' worth of estimate misleads no one, whatever its share.
+  if (allBusy || total === 0 || estimated < Math.max(0.1 * total, 10_000 * intervalMs)) return undefined;
   const share = `Bun records no idle samples: ${Math.round((100 * estimated) / total)}% of the time in functions is estimated`;
   return busyMs === undefined
     ? `${share} at one interval per sample; functions that run in short bursts may show half their time or less`

@@ -15,10 +15,12 @@
  * @module
  */
 import type { V8CpuProfile } from "./v8_cpuprofile.ts";
-import { sampleSpans } from "./v8_cpuprofile.ts";
+import { medianIntervalMs, sampleSpans } from "./v8_cpuprofile.ts";
 
 /** The share of busy time in short bursts from which the report carries a note. */
 export const SHORT_BURST_NOTE_SHARE = 0.1;
+/** And the least time in short bursts that does, in sampling intervals. */
+export const SHORT_BURST_NOTE_INTERVALS = 10;
 
 /**
  * The share (0 to 1) of the profile's busy (not idle) time that came in
@@ -40,6 +42,12 @@ export const SHORT_BURST_NOTE_SHARE = 0.1;
  * ```
  */
 export function shortBurstShare(cpu: V8CpuProfile): number {
+  const { short, busy } = shortBursts(cpu);
+  return busy > 0 ? short / busy : 0;
+}
+
+/** The busy time in short bursts, and all of it, µs (see {@linkcode shortBurstShare}). */
+function shortBursts(cpu: V8CpuProfile): { short: number; busy: number } {
   const samples = cpu.samples ?? [];
   const idle = new Set(cpu.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
   // spans[i + 1] is what sample i stands for (see sampleSpans).
@@ -58,7 +66,7 @@ export function shortBurstShare(cpu: V8CpuProfile): number {
     if (i > 0 && j < samples.length && j - i <= 2) short += run;
     i = j;
   }
-  return busy > 0 ? short / busy : 0;
+  return { short, busy };
 }
 
 /**
@@ -74,7 +82,9 @@ export function shortBurstShare(cpu: V8CpuProfile): number {
  * ```
  */
 export function shortBurstNote(cpu: V8CpuProfile, hint?: string): string | undefined {
-  const share = shortBurstShare(cpu);
-  if (share < SHORT_BURST_NOTE_SHARE) return undefined;
+  const { short, busy } = shortBursts(cpu);
+  const share = busy > 0 ? short / busy : 0;
+  // A few intervals' worth (a waiting program's wake-ups) misleads no one, whatever its share.
+  if (share < SHORT_BURST_NOTE_SHARE || short < SHORT_BURST_NOTE_INTERVALS * 1000 * medianIntervalMs(cpu.timeDeltas ?? [])) return undefined;
   return `${Math.round(100 * share)}% of the busy time came in bursts of one or two samples between waits: V8's sampler misses part of such bursts (a timer's callback starts right after a sample), so functions that run in short bursts may show half their time or less${hint ? ` (${hint})` : ""}`;
 }

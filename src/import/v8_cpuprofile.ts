@@ -142,6 +142,11 @@ export interface V8ImportOptions {
    * inside busy code.
    */
   busyMs?: number;
+  /**
+   * With `busyMs`: how many samples are the start-up's, before the
+   * program's first; they take their share of the busy time first.
+   */
+  startupSamples?: number;
 }
 
 /**
@@ -220,7 +225,7 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
     builder.addStackSample(idleStack, us / 1000);
   };
   // Without idle samples, only the busy part of each span counts (gap_weights.ts).
-  const busy = options.idleGapsMs === undefined ? spans : busySpans(spans, options.idleGapsMs, options.busyMs, true);
+  const busy = options.idleGapsMs === undefined ? spans : busySpans(spans, options.idleGapsMs, options.busyMs, true, options.startupSamples === undefined ? 0 : options.startupSamples + 1);
   for (let i = 0; i < samples.length; i++) {
     const ms = (busy[i + 1]! + (i === 0 ? busy[0]! : 0)) / 1000;
     if (i === 0) idle(spans[0]! - busy[0]!);
@@ -271,6 +276,37 @@ export function sampleSpans(cpu: V8CpuProfile): number[] {
     spans.push(Math.max(0, end - times[i]!));
   }
   return spans;
+}
+
+/**
+ * The index of the first sample with a frame of a file that `file` accepts
+ * anywhere on its stack; the number of samples when none has one.
+ *
+ * @example
+ * ```ts
+ * import { firstSampleIn } from "./v8_cpuprofile.ts";
+ * // firstSampleIn(cpu, (url) => url.startsWith("/app/")) === 3: three samples of start-up
+ * ```
+ */
+export function firstSampleIn(cpu: V8CpuProfile, file: (url: string) => boolean): number {
+  const byId = new Map<number, V8ProfileNode>();
+  for (const n of cpu.nodes) byId.set(n.id, n);
+  // Marked from the roots down, without recursion: stacks can be deep.
+  const marked = new Set<number>();
+  const isChild = new Set<number>();
+  for (const n of cpu.nodes) for (const c of n.children ?? []) isChild.add(c);
+  const todo: [number, boolean][] = cpu.nodes.filter((n) => !isChild.has(n.id)).map((n) => [n.id, false]);
+  while (todo.length > 0) {
+    const [id, above] = todo.pop()!;
+    const node = byId.get(id);
+    if (!node) continue;
+    const mine = above || (node.callFrame.url !== "" && file(node.callFrame.url));
+    if (mine) marked.add(id);
+    for (const c of node.children ?? []) todo.push([c, mine]);
+  }
+  const samples = cpu.samples ?? [];
+  for (let i = 0; i < samples.length; i++) if (marked.has(samples[i]!)) return i;
+  return samples.length;
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "../harness.ts";
-import { busySpans } from "../../src/import/gap_weights.ts";
+import { busySpans, estimateNote } from "../../src/import/gap_weights.ts";
+import { firstSampleIn, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
 import { parseThreadStats, threadBusyMs } from "../../src/import/thread_busy.ts";
 import { MODULE_LOADING_FRAME, relabelSpan, relabelStartup, TSPROF_STARTUP_FRAME } from "../../src/import/startup.ts";
 import { ProfileBuilder } from "../../src/format/builder.ts";
@@ -15,6 +16,16 @@ test("busySpans() with the busy time known gives every sample the same cap, addi
   // Busy all along (CPU-bound, the sampler late under load): every span is busy.
   assert.deepEqual(busySpans([1000, 8000, 1000, 3000], 1, 13), [1000, 8000, 1000, 3000]);
   assert.deepEqual(busySpans([1000, 8000], 1, 50), [1000, 8000]);
+});
+
+test("busySpans() gives the start-up's sparse samples their busy time first, not the samples before the program's waits", () => {
+  // Lead-in, three start-up samples 30 ms apart, then the program's samples before two 300 ms waits; 60 ms busy.
+  const spans = [2000, 30_000, 30_000, 30_000, 300_000, 300_000];
+  const spread = busySpans(spans, 1, 60, true);
+  assert.ok(spread[4]! > 5000, `without the start-up known, the waits take a share: ${spread}`);
+  const first = busySpans(spans, 1, 60, true, 4);
+  assert.equal(Math.round(first.slice(0, 4).reduce((a, b) => a + b)), 60_000, `${first}`);
+  assert.ok(first[4]! < 1 && first[5]! < 1, `${first}`);
 });
 
 test("busySpans() keeps the sampler's rhythm whole: a thread blocked in a synchronous call is the code's time, and a spin beside it keeps its time", () => {
@@ -32,6 +43,36 @@ test("busySpans() without the busy time: short spans and a late sampler in busy 
   assert.deepEqual(busySpans([1000, 1500, 4000, 1000, 30_000, 1000], 1), [1000, 1500, 4000, 1000, 1000, 1000]);
   // A long lead-in (before the first sample) is waiting.
   assert.deepEqual(busySpans([9000, 1000], 1, undefined, true), [0, 1000]);
+});
+
+test("estimateNote() leaves out the start-up: a program that only waits after it gets no note, one that wakes in bursts does", () => {
+  // Start-up sampled sparsely (30 ms gaps), then one sample of the program before a 300 ms wait.
+  const spans = [5000, 30_000, 30_000, 30_000, 1000, 300_000];
+  assert.match(estimateNote(spans, 1, 40) ?? "", /is estimated/);
+  assert.equal(estimateNote(spans, 1, 40, 4), undefined);
+  // Bursts of 1 ms every 10 ms after the start-up are still estimated.
+  const bursts = [...spans.slice(0, 5), ...Array.from({ length: 20 }, () => 10_000)];
+  assert.match(estimateNote(bursts, 1, 200, 4) ?? "", /is estimated/);
+});
+
+test("firstSampleIn() finds the first sample with a frame of the program's anywhere on its stack", () => {
+  const frame = (functionName: string, url = "") => ({ functionName, url, lineNumber: 0, columnNumber: 0 });
+  const cpu: V8CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame("(root)"), children: [2, 4] },
+      { id: 2, callFrame: frame("loader", "node:internal/loader"), children: [3] },
+      { id: 3, callFrame: frame("parse", "/opt/tsprof/dist/preload.js") },
+      { id: 4, callFrame: frame("main", "/app/main.ts"), children: [5] },
+      { id: 5, callFrame: frame("lib", "/app/node_modules/lib/index.js") },
+    ],
+    startTime: 0,
+    endTime: 10,
+    samples: [3, 2, 5, 4],
+    timeDeltas: [1, 1, 1, 1],
+  };
+  const program = (url: string) => url.startsWith("/app/") && !url.includes("/node_modules/");
+  assert.equal(firstSampleIn(cpu, program), 2, "a library called by the program is the program's time");
+  assert.equal(firstSampleIn(cpu, () => false), 4);
 });
 
 test("threadBusyMs() counts time on a CPU and the wait after preemptions, not after wake-ups", () => {

@@ -28,10 +28,13 @@ test("shortBurstShare() counts runs of one or two busy samples with idle samples
   assert.equal(shortBurstShare(profile("iiiiii")), 0);
 });
 
-test("shortBurstNote() speaks from a tenth of the busy time in short bursts, with the runtime's hint", () => {
+test("shortBurstNote() speaks from a tenth of the busy time in short bursts and ten intervals of it, with the runtime's hint", () => {
   assert.equal(shortBurstNote(profile("iwwwwwwwwwwwwwwwwwwwwwi")), undefined);
-  const note = shortBurstNote(profile("iiwiiwiiwii"), "--backend portable measures them");
+  const bursts = `i${"iwi".repeat(10)}i`;
+  const note = shortBurstNote(profile(bursts), "--backend portable measures them");
   assert.match(note!, /^100% of the busy time came in bursts of one or two samples between waits/);
   assert.match(note!, /\(--backend portable measures them\)$/);
-  assert.doesNotMatch(shortBurstNote(profile("iiwiiwiiwii"))!, /measures them/);
+  assert.doesNotMatch(shortBurstNote(profile(bursts))!, /measures them/);
+  // A waiting program's few wake-ups: all of its little busy time, and no note.
+  assert.equal(shortBurstNote(profile(`i${"iiwii".repeat(9)}i`)), undefined);
 });
