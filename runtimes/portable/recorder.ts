@@ -152,6 +152,8 @@ export class Recorder {
   #intervalMs = 1;
   #last = 0;
   #idleStack = -1;
+  /** When the current burst began (see `#burstStarts`); -1 when none is open. */
+  #burstAt = -1;
   #uninstrumentedStack = -1;
   /** When the recording started, and the waits of awaits so far (`undefined`: not recorded). */
   #start = 0;
@@ -193,6 +195,7 @@ export class Recorder {
   enter(id: number): number {
     if (this.ticks[0] !== this.seen) this.sample();
     else if (this.everyEvent) this.sampleIfDue();
+    if (this.depth === 0) this.#burstStarts();
     const d = this.depth;
     if (d === this.stack.length) this.#grow();
     this.stack[d] = id;
@@ -203,7 +206,8 @@ export class Recorder {
 
   /** A function ends (by return or throw): samples if due, unwinds to `depth`. */
   exit(depth: number): void {
-    if (this.ticks[0] !== this.seen) this.sample();
+    if (this.#burstAt !== -1) this.#burstDue();
+    else if (this.ticks[0] !== this.seen) this.sample();
     else if (this.everyEvent) this.sampleIfDue();
     if (depth < this.depth) this.depth = depth;
   }
@@ -225,7 +229,8 @@ export class Recorder {
    * callers' leave the stack until it resumes. Returns `value`.
    */
   awaitStart<T>(a: Activation, value: T, line?: number, col?: number): T {
-    if (this.ticks[0] !== this.seen) this.sample();
+    if (this.#burstAt !== -1) this.#burstDue();
+    else if (this.ticks[0] !== this.seen) this.sample();
     else if (this.everyEvent) this.sampleIfDue();
     if (a.state === 0) {
       a.saved = this.stack.slice(0, this.depth);
@@ -306,6 +311,7 @@ export class Recorder {
   #resume(a: Activation): void {
     if (this.ticks[0] !== this.seen) this.sample();
     else if (this.everyEvent) this.sampleIfDue();
+    if (this.depth === 0) this.#burstStarts();
     a.base = this.depth;
     if (a.state === 1 && a.since !== undefined && a.saved !== undefined && this.#waits !== undefined) {
       const end = this.#clock();
@@ -342,6 +348,34 @@ export class Recorder {
 
   // ---- Sampling. ----
 
+  /**
+   * A callback from the event loop starts: the stack stops being empty.
+   * Its start is noted, so that a burst shorter than the ticker's period
+   * (a timer's 1 ms callback, when a tick comes late) is not charged, at
+   * the next tick, to the idle time after it.
+   */
+  #burstStarts(): void {
+    this.#burstAt = this.#builder === undefined ? -1 : this.#clock();
+  }
+
+  /**
+   * A function returns, or awaits, in a burst no sample has seen yet: once
+   * the burst has lasted half an interval, the time before it is idle and
+   * the burst's so far is the current stack's. Two samples, at most a few
+   * per interval: shorter bursts are left to the ticks.
+   */
+  #burstDue(): void {
+    const start = this.#burstAt;
+    if (this.#builder !== undefined && this.#clock() - start >= this.#intervalMs / 2) {
+      if (start > this.#last) {
+        this.#recordIdle(start - this.#last);
+        this.#last = start;
+      }
+      this.sample();
+    } else if (this.ticks[0] !== this.seen) this.sample();
+    else if (this.everyEvent) this.sampleIfDue();
+  }
+
   /** Records a sample if at least one interval has passed (clock mode). @internal */
   sampleIfDue(): void {
     if (this.#builder !== undefined && this.#clock() - this.#last >= this.#intervalMs) this.sample();
@@ -350,6 +384,8 @@ export class Recorder {
   /** Records the current stack, weighted by the time since the last sample. @internal */
   sample(): void {
     this.seen = this.ticks[0]!;
+    // A sample in a burst charges it from here on.
+    this.#burstAt = -1;
     if (this.#builder === undefined) return;
     const now = this.#clock();
     const weight = now - this.#last;
@@ -359,13 +395,14 @@ export class Recorder {
   }
 
   #record(weight: number): void {
+    if (this.depth === 0) this.#recordIdle(weight);
+    else this.#builder!.addStackSample(this.#stackId(), weight);
+  }
+
+  #recordIdle(weight: number): void {
     const builder = this.#builder!;
-    if (this.depth === 0) {
-      if (this.#idleStack === -1) this.#idleStack = builder.internStack(-1, builder.internFrame(IDLE_FRAME));
-      builder.addStackSample(this.#idleStack, weight);
-      return;
-    }
-    builder.addStackSample(this.#stackId(), weight);
+    if (this.#idleStack === -1) this.#idleStack = builder.internStack(-1, builder.internFrame(IDLE_FRAME));
+    builder.addStackSample(this.#idleStack, weight);
   }
 
   /** The interned id of the current shadow stack; only new prefixes are interned. */
@@ -410,6 +447,7 @@ export class Recorder {
    */
   idleTick(dueAt?: number, busyMs?: number): void {
     this.depth = 0;
+    this.#burstAt = -1;
     this.valid = 0;
     const builder = this.#builder;
     if (builder === undefined) return;
@@ -442,6 +480,7 @@ export class Recorder {
     this.#waits = options.awaits === false ? undefined : [];
     this.#idleStack = -1;
     this.#uninstrumentedStack = -1;
+    this.#burstAt = -1;
     this.valid = 0;
     this.ticks = options.ticks ?? NO_TICKS;
     this.seen = this.ticks[0]!;

@@ -119,6 +119,12 @@ test("tsprof agrees with a local HTTP server's own clock (60 requests of 1 ms): 
   assert.ok(r.waiting >= 0.4 * r.duration, r.detail);
 });
 
+test("tsprof --backend portable times a timer's 1 ms bursts with the clock, whether or not a tick came during them (Node, Bun)", () => {
+  const r = profileFixture("duty_cycle.ts", ["--backend", "portable"]);
+  // Each burst is timed at its ends: the claim the portable backend is for.
+  assert.ok(r.hot >= 0.9 * r.busy && r.hot <= 1.1 * r.busy + 10, r.detail);
+}, { skip: detectRuntime() === "deno" && "the CLI runs the portable backend on Node and Bun only" });
+
 test("tsprof --backend portable shows start-up and imports as uninstrumented code, not idle (Node, Bun: the CLI's portable runs)", () => {
   const r = profileFixture("cpu_bound.ts", ["--backend", "portable"]);
   assert.ok(r.hot >= 0.85 * r.busy && r.hot <= 1.15 * r.busy + 10, r.detail);

@@ -50,6 +50,30 @@ test("Recorder starts at the time it is given, so the weights add up to a durati
   assert.equal(profileTotal(profile), clock.now() - start);
 });
 
+test("Recorder charges a burst that no tick saw to the burst, not to the idle time after it", () => {
+  const clock = fakeClock();
+  const r = new Recorder();
+  // A ticker that lags: no tick comes during the bursts.
+  const ticks = new Int32Array(1);
+  r.startRecording({ intervalMs: 1, clock: clock.now, ticks });
+  const [callback, burn] = [0, 1].map((i) => r.registerFrames("/app/a.ts", ["callback", 1, 1, "burn", 5, 1]) + i);
+  for (let i = 0; i < 10; i++) {
+    clock.tick(9);
+    const dc = r.enter(callback!);
+    const db = r.enter(burn!);
+    clock.tick(1);
+    r.exit(db);
+    r.exit(dc);
+    // A burst shorter than half an interval is left to the ticks.
+    const short = r.enter(callback!);
+    clock.tick(0.25);
+    r.exit(short);
+    r.idleTick();
+  }
+  const profile = r.stopRecording();
+  assert.equal(treeOf(profile), ["(idle):92.5", "callback:10", "  burn:10"].join("\n"));
+});
+
 test("Recorder keeps its shadow stack while not recording, so a recording can start mid-call", () => {
   const clock = fakeClock();
   const r = new Recorder();
