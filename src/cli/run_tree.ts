@@ -75,8 +75,9 @@ export function treeSetup(command: readonly string[], dir: string, intervalMs = 
   const bin = join(dir, "bin");
   mkdirSync(bin, { recursive: true });
   const imports = nodeImports();
-  // SIGUSR1 opens a free inspector port, quietly: how a stuck process is ended (stuck_child.ts).
-  const nodeOptions = [process.env.NODE_OPTIONS ?? "", "--inspect-port=0", "--inspect-publish-uid=http", ...imports.map((i) => nodeOption("--import", i))];
+  // No --inspect flag here: Node's test runner (and other tools) read NODE_OPTIONS and run tests one
+  // at a time under an inspector. The preload sets the port SIGUSR1 opens (stuck_child.ts).
+  const nodeOptions = [process.env.NODE_OPTIONS ?? "", ...imports.map((i) => nodeOption("--import", i))];
   env.NODE_OPTIONS = nodeOptions.filter((o) => o !== "").join(" ");
   // Bun's own --cpu-prof too: unlike the preload's inspector, which answers
   // too late, it writes a profile when a process ends with process.exit().

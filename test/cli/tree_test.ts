@@ -72,6 +72,8 @@ test("tsprof -- node --test: one report, a profile per test file's process and p
   assert.ok(files(two).has("two.test.mjs") && !files(two).has("one.test.mjs"));
   assert.ok(timeIn(one, "nodeOneWork") > 40, `nodeOneWork ${timeIn(one, "nodeOneWork")} ms of 150`);
   assert.ok(timeIn(child, "childWork") > 40, `childWork ${timeIn(child, "childWork")} ms of 150`);
+  // No inspector flag reaches the runner: with one, it runs the files one at a time, and says so.
+  assert.doesNotMatch(r.stderr, /inspector|concurrency/i, r.stderr);
 }, { skip: runtime === "node" ? false : "runs Node's test runner: the Node runs cover it" });
 
 test("tsprof -- npm test profiles the test processes an npm script starts", () => {

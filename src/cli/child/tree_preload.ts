@@ -101,6 +101,9 @@ const g = globalThis as { [ONCE]?: boolean };
 if (config && isMainThread && !g[ONCE]) {
   g[ONCE] = true;
   const runtime = detectRuntime();
+  // SIGUSR1 then opens the inspector on a free port, not 9229: how a stuck process is ended
+  // (stuck_child.ts). Set here, not as --inspect-port in NODE_OPTIONS (see run_tree.ts).
+  if (runtime === "node") process.debugPort = 0;
   const denoCpuProf = process.env[DENO_CPU_PROF_ENV] === "1";
   // Its children are not all `deno run`: the shim sets it again for each.
   delete process.env[DENO_CPU_PROF_ENV];
