@@ -74,11 +74,11 @@ export interface ImportedProcess {
 }
 
 /**
- * Deno's `--cpu-prof` holds each Worker back before its code runs (by about
- * half a second with Deno 2.9): the program's waits for its Workers are
+ * Deno's `--cpu-prof` holds each Worker back before its code runs (by half a
+ * second or more with Deno 2.9): the program's waits for its Workers are
  * longer than in a direct run, which the report says.
  */
-export const DENO_WORKER_START = "Deno's --cpu-prof, which recorded this run, delays each Worker's start (by about 0.5 s with Deno 2.9): waiting for a Worker to start takes longer than in a direct run";
+export const DENO_WORKER_START = "Deno's --cpu-prof, which recorded this run, delays each Worker's start (by half a second or more with Deno 2.9): waiting for a Worker to start takes longer than in a direct run";
 
 /**
  * Reads one process's profiles: the main thread's named `name`, each
