@@ -14,6 +14,7 @@ import nodeModule from "node:module";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { NO_REEXEC_ENV, RELAY_PID_ENV } from "./protocol.ts";
+import { privateCacheDir } from "./cache_dir.ts";
 
 function launchedByBunx(): boolean {
   if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") return false;
@@ -57,9 +58,14 @@ if (launchedByBunx()) {
 } else {
   // Node 22+ can keep the compiled CLI between runs: its start is time
   // added to every profiled run. Bun answers too, without Node's cache: ask
-  // Node only. The cache covers this process alone, never the script's.
-  const compileCache = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
-  if (typeof compileCache === "function" && process.versions.bun === undefined) compileCache();
+  // Node only. The cache covers this process alone, never the script's,
+  // and is kept in tsprof's own cache (Node's default is the shared temp
+  // folder) unless the user names one.
+  const compileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+  if (typeof compileCache === "function" && process.versions.bun === undefined) {
+    const dir = process.env.NODE_COMPILE_CACHE ? undefined : privateCacheDir("node-compile");
+    if (dir !== undefined || process.env.NODE_COMPILE_CACHE) compileCache(dir);
+  }
   // Relayed from Node by bunx: end with the relay if it is killed outright.
   if (process.env[RELAY_PID_ENV] !== undefined) (await import("./bun_relay.ts")).endWithRelay(Number(process.env[RELAY_PID_ENV]));
   const { main } = await import("./main.ts");

@@ -36,8 +36,8 @@ export interface ChildConfig {
   readonly backend?: BackendName | "auto";
   /** Record where `await`s wait (see src/async/); on unless `false`. */
   readonly async?: boolean;
-  /** tsprof's cache folder (see cache_dir.ts): Bun's preload keeps its edits of the program there. */
-  readonly cacheDir?: string;
+  /** Where Bun's preload keeps its edits of the program (see `privateCacheDir`); none when absent. */
+  readonly awaitsCacheDir?: string | undefined;
   /**
    * Set for `tsprof -- <command>`: every process of the command writes its
    * own session into this directory (see child/tree_preload.ts).

@@ -20,7 +20,7 @@ import { signalSeenSince } from "./signal_notes.ts";
 import { runTempDir } from "./output_file.ts";
 import { nodeRunsTypeScript } from "./node_typescript.ts";
 import { shellLine } from "../render/shell_quote.ts";
-import { cacheDir } from "./cache_dir.ts";
+import { privateCacheDir } from "./cache_dir.ts";
 
 /** How the child ended and where its profile is. */
 export interface ChildResult {
@@ -161,7 +161,7 @@ export function runChild(
     ...(!setup && nodeRunsScript(runtime, command[0], backend) ? { tsxFallback: import.meta.resolve("tsx") } : {}),
     ...(!setup && tsxImported(runtime, command[0], backend) ? { tsxImported: true } : {}),
     ...(async ? {} : { async: false }),
-    ...(runtime === "bun" && !setup ? { cacheDir: cacheDir() } : {}),
+    ...(runtime === "bun" && !setup && async ? { awaitsCacheDir: privateCacheDir("awaits") } : {}),
     ...(setup ? { dir } : {}),
     ...(ownFlags && ownFlags.length > 0 ? { ownFlags } : {}),
   };

@@ -30,7 +30,7 @@ import { premappedOrigins } from "../sourcemap/v8_scripts.ts";
 import type { Profile } from "../format/types.ts";
 import { fileLineReader, type LineStartsCache, type ReadLines } from "../sourcemap/source_lines.ts";
 import { lineStartsCache } from "./line_starts_cache.ts";
-import { cacheDir } from "./cache_dir.ts";
+import { privateCacheDir } from "./cache_dir.ts";
 import { keptOpen, readTextFile } from "../../runtimes/_files.ts";
 import { readCodeEnd } from "./code_end.ts";
 import type { FramesFirst } from "./frames_first.ts";
@@ -44,9 +44,10 @@ export function withLines<T>(use: (readLines: ReadLines) => T): T {
   return files.closeAfter(() => use(fileLineReader(files.open, keptLineStarts())));
 }
 
-/** Large files' line starts, kept between runs (see line_starts_cache.ts). */
-function keptLineStarts(): LineStartsCache {
-  return lineStartsCache(join(cacheDir(), "lines"));
+/** Large files' line starts, kept between runs (see line_starts_cache.ts), where the cache is the user's alone. */
+function keptLineStarts(): LineStartsCache | undefined {
+  const dir = privateCacheDir("lines");
+  return dir === undefined ? undefined : lineStartsCache(dir);
 }
 
 /** Deno's emit cache of this user, where the JavaScript of each TypeScript module is (see `deno_cache.ts`). */

@@ -8,7 +8,6 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import process from "node:process";
 import { type BunThreadNote, CHILD_ENV, type ChildConfig, removeOwnFlags } from "../protocol.ts";
 import { mainThreadNote } from "./bun_busy.ts";
@@ -32,7 +31,7 @@ if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
   const awaits = config.async === false
     ? undefined
-    : await recordBunAwaits(Bun.main, { minMs: config.intervalMs / 4, toolPaths: toolPathsFrom(import.meta.url, normalizeFile), cacheDir: config.cacheDir === undefined ? undefined : join(config.cacheDir, "awaits") });
+    : await recordBunAwaits(Bun.main, { minMs: config.intervalMs / 4, toolPaths: toolPathsFrom(import.meta.url, normalizeFile), cacheDir: config.awaitsCacheDir });
   // The program's modules are edited by then: what was sampled meanwhile (the parser) is tsprof's.
   const setup = [setupStart, performance.now()] as const;
   process.on("exit", () => {

@@ -11,28 +11,31 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { writeFileAtomicSync } from "../../../runtimes/_files.ts";
+import { privateCacheDir } from "../cache_dir.ts";
 
 /**
  * Printed modules, by a hash of tsx's output, so that a script profiled
  * again costs no esbuild call (whose first call takes ~60 ms, time the
- * profile would show): the way tsx caches its own output.
+ * profile would show): the way tsx caches its own output. In the user's
+ * private cache: what is kept there runs as the module.
  */
-const CACHE_DIR = join(tmpdir(), `tsprof-${typeof process.getuid === "function" ? process.getuid() : "user"}`, "lines-v1");
+let cacheDir: string | null | undefined;
 
-function cacheFile(code: string, url: string): string {
+function cacheFile(code: string, url: string): string | undefined {
+  cacheDir ??= privateCacheDir("printed-v1") ?? null;
+  if (cacheDir === null) return undefined;
   // Required here: node:crypto takes longer to load than the rest of the preload.
   const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
-  return join(CACHE_DIR, `${createHash("sha1").update(url).update("\0").update(code).digest("hex")}.js`);
+  return join(cacheDir, `${createHash("sha1").update(url).update("\0").update(code).digest("hex")}.js`);
 }
 
-function fromCache(file: string): string | undefined {
+function fromCache(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
   try {
     return readFileSync(file, "utf8");
   } catch {
@@ -40,9 +43,9 @@ function fromCache(file: string): string | undefined {
   }
 }
 
-function toCache(file: string, printed: string): void {
+function toCache(file: string | undefined, printed: string): void {
+  if (file === undefined) return;
   try {
-    mkdirSync(CACHE_DIR, { recursive: true });
     writeFileAtomicSync(file, printed);
   } catch {
     // No cache this time.
