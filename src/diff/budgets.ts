@@ -188,8 +188,8 @@ function regressions(base: Session, head: Session, limit: number, options: DiffO
 }
 
 /**
- * How much a path grew, as a ratio: in time, or against the rest of the run's
- * code where that is more (a base run the machine slowed down hides a
+ * How much a path grew, as a ratio: in time, or against the machine's
+ * factor (what the other functions did) where that is more (a base run the machine slowed down hides a
  * regression in time alone).
  */
 function grewBy(c: Change): number {
@@ -204,5 +204,5 @@ function grownMs(c: Change): number {
 /** {@link grewBy} as the report says it. */
 function growth(c: Change): string {
   const by = grewBy(c);
-  return `${by >= 0 ? "+" : ""}${share(by)}${by > (c.ratio ?? 0) ? " against the rest of the run" : ""}`;
+  return `${by >= 0 ? "+" : ""}${share(by)}${by > (c.ratio ?? 0) ? " against the other functions" : ""}`;
 }

@@ -17,6 +17,7 @@ import { shortPath } from "../paths.ts";
 import type { CallNode } from "../tree/call_tree.ts";
 import { type ProcessOptions, processProfile } from "../tree/processors.ts";
 import { assessChange, type Change, isSignificant, type NoiseModel } from "./significance.ts";
+import { machineRatio } from "./machine_ratio.ts";
 import { isAwaitFrame } from "../async/charge_awaits.ts";
 
 /**
@@ -77,7 +78,7 @@ export interface DiffSide {
    * many short ones).
    */
   readonly sampleMs: number;
-  /** CPU time over wall time, where the profile says both: how much of the machine the run got. */
+  /** CPU time over wall time (at most 1), where the profile says both: how much of the machine the run got. */
   readonly machine?: number;
   /** The command profiled, where known. */
   readonly command?: readonly string[];
@@ -158,8 +159,10 @@ export function diffSessions(base: Session, head: Session, options: DiffOptions 
   addSession(root, base, "base", options);
   addSession(root, head, "head", options);
   // The machine's share counts only where both runs know it.
-  const machine = baseSide.machine !== undefined && headSide.machine !== undefined ? { baseMachine: baseSide.machine, headMachine: headSide.machine } : {};
-  const model: NoiseModel = { baseSampleMs: baseSide.sampleMs, headSampleMs: headSide.sampleMs, noise: options.noise ?? 0.05, ...machine };
+  const share = baseSide.machine !== undefined && headSide.machine !== undefined ? { baseMachine: baseSide.machine, headMachine: headSide.machine } : {};
+  const sampling = { baseSampleMs: baseSide.sampleMs, headSampleMs: headSide.sampleMs, noise: options.noise ?? 0.05 };
+  const machine = machineRatio(ownTimes(root), sampling);
+  const model: NoiseModel = { ...sampling, ...share, ...(machine ? { machine } : {}) };
   const tree = finishTree(root, model);
   return { base: baseSide, head: headSide, noise: model.noise!, root: tree, functions: functionDiffs(tree, model) };
 }
@@ -190,7 +193,8 @@ function side(session: Session): DiffSide {
     totalMs,
     samples,
     sampleMs: codeMs > 0 ? squares / codeMs : m.intervalMs,
-    ...(m.cpuTimeMs !== undefined && m.cpuTimeMs > 0 && m.durationMs > 0 ? { machine: m.cpuTimeMs / m.durationMs } : {}),
+    // CPU time counts every thread (GC, the thread pool): past one core it says nothing of a starved main thread.
+    ...(m.cpuTimeMs !== undefined && m.cpuTimeMs > 0 && m.durationMs > 0 ? { machine: Math.min(1, m.cpuTimeMs / m.durationMs) } : {}),
     ...(m.command ? { command: m.command } : {}),
     ...(m.cwd ? { cwd: m.cwd } : {}),
   };
@@ -236,6 +240,28 @@ function addSession(root: Building, session: Session, which: "base" | "head", op
       for (const c of node.children) todo.push([c, into]);
     }
   }
+}
+
+/** Each function's own time in both runs, over all its paths: what the machine's factor is taken from (code only, no waits). */
+function ownTimes(root: Building): { base: number; head: number }[] {
+  const byKey = new Map<string, { base: number; head: number }>();
+  const todo = [...root.children.values()];
+  while (todo.length > 0) {
+    const b = todo.pop()!;
+    let base = b.base;
+    let head = b.head;
+    for (const c of b.children.values()) {
+      base -= c.base;
+      head -= c.head;
+      todo.push(c);
+    }
+    if (unjudgedKind(b.frame) || isAwaitFrame(b.frame)) continue;
+    const t = byKey.get(b.key) ?? { base: 0, head: 0 };
+    t.base += clamp(base);
+    t.head += clamp(head);
+    byKey.set(b.key, t);
+  }
+  return [...byKey.values()];
 }
 
 /** The built paths as {@linkcode DiffNode}s, children biggest change first. */

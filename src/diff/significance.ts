@@ -4,19 +4,22 @@
  * The rule (see docs/diff.md):
  *
  * 1. Did the time change? (In the CPU time the run got, where both runs
- *    say how much they had: `t × cpu / wall`.) A path's time in one profile is the sum of the
+ *    say how much they had: `t × min(1, cpu / wall)`.) A path's time in one profile is the sum of the
  *    weights of the samples that landed on it. Sampling makes their number
  *    a Poisson count, so the time's variance is `t × w` with `w` = Σw²/Σw
  *    over the profile's samples (the interval, when weights are even); runs of the same program also differ by
  *    themselves (JIT, GC), a relative spread `noise` of the time, so the
  *    variance is `t × w + (noise × t)²`. `(head − base)` over the square
  *    root of the two variances summed is the z-score `zTime`.
- * 2. Did it change against the rest of the run's code (idle time left
- *    out)? A busy machine slows a whole run down, every function alike:
- *    that is no change of the code.
- *    The log of the path's ratio (head / base) minus the log of the rest's
- *    ratio, over its standard deviation (the Poisson terms of the four
- *    counts plus `noise` once per run), is the z-score `zShare`.
+ * 2. Did it change against the machine? A busy machine slows a whole run
+ *    down, every function alike: that is no change of the code. The
+ *    machine's factor is what most functions did (`machineRatio`, the
+ *    median of their ratios); where no function ran long enough to tell,
+ *    the ratio of the rest of the run's code (idle time left out) stands
+ *    in. The log of the path's ratio (head / base) minus the log of that
+ *    factor, over its standard deviation (the Poisson terms of the path's
+ *    two counts, `noise` once per run, and the factor's own variance), is
+ *    the z-score `zShare`.
  *
  * A change's z is `zShare` when `zTime` points the same way and is at
  * least 2 (the time itself changed), else 0. A path that is over 90% of
@@ -29,6 +32,7 @@
  *
  * @module
  */
+import type { MachineRatio } from "./machine_ratio.ts";
 
 /** How sure a change is: `noise` changes are hidden unless asked for. */
 export type Confidence = "sure" | "likely" | "noise";
@@ -44,8 +48,8 @@ export interface Change {
   /** `delta / base`; `null` when the base has none (a new path). */
   readonly ratio: number | null;
   /**
-   * The growth against the rest of the run's code, `(head / base) / (rest's
-   * head / rest's base) − 1`: what `ratio` would be had both runs had the
+   * The growth against the machine, `(head / base) / machine factor − 1`
+   * (see the module's rule): what `ratio` would be had both runs had the
    * machine alike. Absent where no rest was given or either time is 0.
    */
   readonly shareRatio?: number;
@@ -77,6 +81,12 @@ export interface NoiseModel {
   readonly baseMachine?: number;
   /** CPU time over wall time of the head run (see `baseMachine`). @default {1} */
   readonly headMachine?: number;
+  /**
+   * The machine's factor on the run's code (see `machineRatio`), that a
+   * part of the run is compared against. Absent: the ratio of the `rest`
+   * given to {@linkcode assessChange}.
+   */
+  readonly machine?: Pick<MachineRatio, "ratio" | "logVariance">;
 }
 
 /** |z| at or above which a change is `sure`. */
@@ -100,6 +110,7 @@ const MIN_REST = 0.1;
  * assessChange(100, 200, model, { base: 900, head: 900 }).confidence; // "sure": 100 → 200 samples
  * assessChange(100, 110, model, { base: 900, head: 900 }).confidence; // "noise"
  * assessChange(100, 200, model, { base: 900, head: 1800 }).confidence; // "noise": the whole run doubled
+ * assessChange(100, 200, { ...model, machine: { ratio: 1, logVariance: 0.001 } }, { base: 900, head: 1800 }).confidence; // "sure": most functions kept their time
  * assessChange(3, 6, model).confidence; // "noise": too few samples to tell
  * ```
  */
@@ -116,24 +127,31 @@ export function assessChange(base: number, head: number, model: NoiseModel, rest
   if (whole) {
     // A path that is nearly the whole run changes with it, whether the code or the machine changed: judged as the run is, not here.
     z = 0;
-  } else if (rest && base > 0 && head > 0 && z !== 0) {
-    const logRatio = Math.log(head / base) - Math.log(rest.head / rest.base);
-    const logVariance = model.baseSampleMs / base + model.headSampleMs / head + model.baseSampleMs / rest.base + model.headSampleMs / rest.head + 2 * noise * noise;
+  }
+  const machine = rest && base > 0 && head > 0 ? (model.machine ?? restRatio(rest, model)) : undefined;
+  if (!whole && machine !== undefined && z !== 0) {
+    const logRatio = Math.log(head / base) - Math.log(machine.ratio);
+    const logVariance = model.baseSampleMs / base + model.headSampleMs / head + machine.logVariance + 2 * noise * noise;
     const zShare = logRatio / Math.sqrt(logVariance);
     z = Math.sign(zShare) === Math.sign(z) && Math.abs(z) >= TIME_GATE_Z ? zShare : 0;
   }
   const abs = Math.abs(z);
-  const shared = rest !== undefined && base > 0 && head > 0 && rest.base > 0 && rest.head > 0;
   return {
     base,
     head,
     delta,
     ratio: base > 0 ? delta / base : null,
-    ...(shared ? { shareRatio: head / base / (rest.head / rest.base) - 1 } : {}),
+    ...(machine !== undefined ? { shareRatio: head / base / machine.ratio - 1 } : {}),
     z,
     p: twoSidedP(abs),
     confidence: abs >= SURE_Z ? "sure" : abs >= LIKELY_Z ? "likely" : "noise",
   };
+}
+
+/** The rest of the run's ratio as the machine's factor, with its Poisson variance; none when either run has no rest. */
+function restRatio(rest: { base: number; head: number }, model: NoiseModel): Pick<MachineRatio, "ratio" | "logVariance"> | undefined {
+  if (!(rest.base > 0 && rest.head > 0)) return undefined;
+  return { ratio: rest.head / rest.base, logVariance: model.baseSampleMs / rest.base + model.headSampleMs / rest.head };
 }
 
 /**

@@ -42,6 +42,17 @@ function findPath(paths: readonly PathJson[], name: string): PathJson | undefine
   return undefined;
 }
 
+function findPaths(paths: readonly PathJson[], name: string): PathJson[] {
+  const found: PathJson[] = [];
+  const todo = [...paths];
+  while (todo.length > 0) {
+    const p = todo.pop()!;
+    if (p.name === name) found.push(p);
+    todo.push(...p.children);
+  }
+  return found;
+}
+
 /** Three recordings of the same script: a base, a re-run, and one whose parseConfig does twice the work. */
 let recorded: { dir: string; base: string; rerun: string; slow: string } | undefined;
 function recordings() {
@@ -182,5 +193,37 @@ test("tsprof diff, check and -r markdown read every profile format, of any runti
     const md = tsprof(["diff", join(FORMATS, a!), join(FORMATS, b!), "-r", "markdown"]);
     assert.equal(md.status, 0, md.stderr);
     toHtml(md.stdout);
+  }
+});
+
+test("tsprof diff and check find a shared hot helper that doubled in every caller, and call the untouched code unchanged", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-diff-"));
+  try {
+    const script = join(SCRIPTS, "shared_helper.ts");
+    const rounds = detectRuntime() === "bun" ? ["rounds=60"] : [];
+    const base = join(dir, "base.tsprof");
+    const slow = join(dir, "slow.tsprof");
+    for (const [file, factor] of [[base, "checksum=1"], [slow, "checksum=2"]] as const) {
+      const r = tsprof(["-o", file, script, factor, ...rounds], { cwd: dir });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const all = () => tsprof(["diff", base, slow, "--all"]).stdout;
+    const r = tsprof(["diff", base, slow, "-r", "json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const diff = JSON.parse(r.stdout) as DiffJson;
+    // The helper is most of the run: compared with "the rest of the run", which holds the helper's other caller, it looked like the machine.
+    // Bun's JIT may inline load and save: then the helper's paths are under (module).
+    const helperPaths = findPaths(diff.paths, "checksum");
+    assert.ok(helperPaths.length > 0, all());
+    for (const p of helperPaths) assert.ok(p.total.significant && p.total.z > 0, `every path to checksum is slower: ${all()}`);
+    const helper = diff.functions.find((f) => f.name === "checksum");
+    assert.ok(helper && helper.self.significant && helper.self.z > 0, `checksum's own time grew: ${all()}`);
+    assert.equal(findPath(diff.paths, "layout"), undefined, `layout did not change: ${all()}`);
+    assert.ok(!diff.functions.some((f) => f.name === "layout"), `layout did not change: ${all()}`);
+    const check = tsprof(["check", slow, "--base", base, "--max-regression", "30%"]);
+    assert.equal(check.status, 1, check.stdout + check.stderr);
+    assert.match(check.stdout, /FAIL .*checksum/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
