@@ -150,8 +150,13 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
   let viewFile: string | undefined;
   if (head[0] === "view") {
     head = head.slice(1);
-    const file = head.findIndex((a) => !a.startsWith("-"));
-    if (file === -1 || (file > 0 && VALUE_OPTIONS.has(head[file - 1]!))) throw new UsageError("view needs a file: tsprof view <file>");
+    // The first argument that is not an option or an option's value: options may come before the file.
+    let file = -1;
+    for (let i = 0; i < head.length && file === -1; i++) {
+      if (VALUE_OPTIONS.has(head[i]!)) i++;
+      else if (!head[i]!.startsWith("-") || head[i] === "-") file = i;
+    }
+    if (file === -1) throw new UsageError("view needs a file: tsprof view <file>");
     viewFile = head[file];
     head.splice(file, 1);
   } else {

@@ -253,6 +253,13 @@ test("tsprof -o run.tsprof saves a session that view re-renders as JSON", () => 
     assert.equal(r.status, 0, r.stderr);
     const session = sessionFromJson(JSON.parse(r.stdout));
     assert.ok(session.profiles[0]!.frames.some((fr) => fr.name === "spinBeforeEnd"));
+    // Options before the file, with values that are not files.
+    const before = tsprof(["view", "-r", "json", "--interval", "1", out]);
+    assert.equal(before.status, 0, before.stderr);
+    assert.deepEqual(JSON.parse(before.stdout), JSON.parse(r.stdout));
+    const none = tsprof(["view", "-r", "json"]);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /^tsprof: view needs a file/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
