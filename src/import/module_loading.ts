@@ -43,7 +43,10 @@ export function isModuleLoaderFrame(frame: Frame): boolean {
  * Returns `profile` with a `(module loading)` frame between each frame of
  * code that is not the runtime's (the program's, a library's) and a module
  * loader frame it calls; the same profile when there is none. Applying it
- * again changes nothing.
+ * again changes nothing. Frames of the files `isTool` names (tsprof's own,
+ * and the tsx it runs TypeScript with) hand nothing over: when tsx loads
+ * the entry as CommonJS, the whole program runs inside its `require()`,
+ * and that is the program's time, not module loading.
  *
  * @example
  * ```ts
@@ -56,13 +59,14 @@ export function isModuleLoaderFrame(frame: Frame): boolean {
  * p.frames[p.stacks.frame[p.stacks.parent[p.samples[0]!]!]!]!.name; // "(module loading)"
  * ```
  */
-export function labelModuleLoading(profile: Profile): Profile {
+export function labelModuleLoading(profile: Profile, isTool: (file: string) => boolean = () => false): Profile {
   const { frames, stacks } = profile;
   const loader = new Uint8Array(frames.length);
   let any = false;
   for (let f = 0; f < frames.length; f++) {
     // 2: code that hands over to a loader (not the runtime's, not a label such as `(module loading)`).
-    loader[f] = isModuleLoaderFrame(frames[f]!) ? 1 : frames[f]!.file !== undefined && !isRuntimeCode(frames[f]!) ? 2 : 0;
+    const file = frames[f]!.file;
+    loader[f] = isModuleLoaderFrame(frames[f]!) ? 1 : file !== undefined && !isRuntimeCode(frames[f]!) && !isTool(file) ? 2 : 0;
   }
   const entersLoader = (s: number): boolean => {
     const p = stacks.parent[s]!;

@@ -111,7 +111,7 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
  * ```
  */
 export function labelRuntimeTime(profile: Profile, isTool?: (file: string) => boolean): Profile {
-  return labelUnshownTime(labelModuleLoading(profile), isTool);
+  return labelUnshownTime(labelModuleLoading(profile, isTool), isTool);
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sessionFromJson } from "../../src/format/session_json.ts";
@@ -59,4 +59,34 @@ test("a function that import()s a large package: the loader's time is not the fu
   // Bun's loader compiles an import()ed module natively: in some runs its sampler sees only the
   // caller meanwhile (no importModule frame), so the time cannot be told from the caller's own.
   skip: detectRuntime() === "bun" ? "Bun's sampler does not always see its loader's frame" : false,
+});
+
+test("a TypeScript entry that tsx loads as CommonJS runs as the program, not as (module loading)", () => {
+  // No package.json with "type": "module" above it: tsx compiles the entry to CommonJS and runs the whole program inside its require().
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-cjs-"));
+  try {
+    const script = join(dir, "app.ts");
+    copyFileSync(join(SCRIPTS, "hot.ts"), script);
+    const out = join(dir, "run.json");
+    const r = tsprof(["-o", out, script], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    let program = 0;
+    let underLoading = 0;
+    for (const profile of session.profiles) {
+      const todo: [CallNode, boolean][] = [[processProfile(profile, { selfNodes: true, filterThreshold: 0 }), false]];
+      while (todo.length > 0) {
+        const [node, loading] = todo.pop()!;
+        if (node.frame.name === "(module)" && node.frame.file === script) {
+          program += node.time;
+          if (loading) underLoading += node.time;
+        }
+        for (const c of node.children) todo.push([c, loading || node.frame.name === "(module loading)"]);
+      }
+    }
+    assert.ok(program > 0, "the program's top level is in the profile");
+    assert.equal(underLoading, 0, `${underLoading} of the program's ${program} ms under (module loading)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
