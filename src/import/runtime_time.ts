@@ -69,7 +69,9 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
     tool[s] = f === 0 ? 0 : f === 2 || (p !== -1 && tool[p] === 1) ? 1 : 0;
     loading[s] = f === 0 ? 0 : loader[stacks.frame[s]!] || (p !== -1 && loading[p] === 1) ? 1 : 0;
   }
-  const needs = (s: number) => s !== -1 && kept[s] !== s && (tool[s] === 1 || kept[s] === -1);
+  // Under a label already (this profile was labelled, then saved and read back): nothing to add.
+  const labelled = (s: number) => kept[s] !== -1 && frames[stacks.frame[kept[s]!]!]!.kind === "program";
+  const needs = (s: number) => s !== -1 && kept[s] !== s && (tool[s] === 1 || kept[s] === -1) && !labelled(s);
   if (!samples.some(needs)) return profile;
   const interner = new StackInterner(stacks.length + 16);
   const moved = new Int32Array(stacks.length);

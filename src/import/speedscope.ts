@@ -13,6 +13,9 @@ export function isSpeedscopeFile(data: unknown): boolean {
   return typeof data === "object" && data !== null && (data as { $schema?: unknown }).$schema === SPEEDSCOPE_SCHEMA;
 }
 
+/** Half the last decimal that writers (tsprof: 3) round `endValue` and weights to: less is no gap. */
+const ROUNDING = 5e-4;
+
 const UNIT_MS: Record<string, number> = { nanoseconds: 1e-6, microseconds: 1e-3, milliseconds: 1, seconds: 1000, none: 1, bytes: 1 };
 
 /**
@@ -54,7 +57,8 @@ export function importSpeedscope(data: unknown): Session {
     const kind = frameKinds?.[i] ?? guessKind(fo.name);
     if (kind === "idle") return IDLE_FRAME;
     if (kind === "gc") return GC_FRAME;
-    if (kind === "program") return PROGRAM_FRAME;
+    // tsprof's labels ("(module loading)", "(tsprof start-up)", ...) are of this kind too: each keeps its name.
+    if (kind === "program") return fo.name === PROGRAM_FRAME.name ? PROGRAM_FRAME : { name: fo.name, kind };
     const out: { -readonly [K in keyof Frame]: Frame[K] } = { name: fo.name, kind };
     if (typeof fo.file === "string" && fo.file !== "") out.file = fo.file;
     if (Number.isInteger(fo.line) && (fo.line as number) >= 1) out.line = fo.line as number;
@@ -150,7 +154,9 @@ function importOne(data: unknown, frames: readonly Frame[], at: string, units: S
       covered += w;
     }
     // speedscope shows max(endValue - startValue, sum of weights): the rest is a gap at the end.
-    if (startValue !== undefined && endValue !== undefined && endValue - startValue > covered) b.addStackSample(-1, (endValue - startValue - covered) * scale);
+    // Not a rounding's worth (tsprof writes both to 3 decimals): that was one sample too many.
+    const gap = startValue !== undefined && endValue !== undefined ? endValue - startValue - covered : 0;
+    if (gap > ROUNDING) b.addStackSample(-1, gap * scale);
     warnDangling();
     return b.build();
   }
