@@ -11,6 +11,14 @@
 import { Profile as PprofProfile } from "pprof-format";
 import { ProfileBuilder } from "../format/builder.ts";
 import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, type Session, profileTotal } from "../format/types.ts";
+import { RUNTIME_FRAME, TSPROF_FRAME } from "./runtime_time.ts";
+import { MODULE_LOADING_FRAME, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "./startup.ts";
+import { NOT_PROFILED_FRAME } from "./unprofiled_time.ts";
+
+/** Frames pprof has no kind for, known by their name where they have no file: the runtime's and tsprof's labels. */
+const LABELS = new Map(
+  [IDLE_FRAME, GC_FRAME, PROGRAM_FRAME, RUNTIME_FRAME, TSPROF_FRAME, MODULE_LOADING_FRAME, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME, NOT_PROFILED_FRAME].map((f) => [f.name, f]),
+);
 
 /** Milliseconds per unit, for the units of time pprof files use. */
 const TIME_UNITS: Record<string, number> = { nanoseconds: 1e-6, ns: 1e-6, microseconds: 1e-3, us: 1e-3, milliseconds: 1, ms: 1, seconds: 1000, s: 1000 };
@@ -68,6 +76,8 @@ export function importPprof(bytes: Uint8Array): Session {
     const listed = types.map((t) => `${t.type}/${t.unit}`).join(", ") || "none";
     throw new RangeError(`a pprof profile with no sample type in units of time (its types: ${listed}): tsprof reads time profiles, not memory or counts`);
   }
+  // A file tsprof wrote names the runtime it came from in a comment.
+  const byTsprof = p.comment.some((c) => str(c).startsWith("tsprof: "));
   const functions = new Map<string, { name: string; file: string; startLine: number }>();
   for (const f of p.function) functions.set(String(f.id), { name: str(f.name) || str(f.systemName), file: str(f.filename), startLine: Number(f.startLine) });
   // Each location is the frames it stands for, caller first (pprof lists
@@ -84,13 +94,24 @@ export function importPprof(bytes: Uint8Array): Session {
         missing.add(`function ${String(line.functionId)}`);
         continue;
       }
-      frames.push({ frame: frameOf(fn.name, fn.file, fn.startLine), line: Number(line.line) });
+      frames.push({ frame: frameOf(fn.name, fn.file, fn.startLine, byTsprof), line: Number(line.line) });
     }
     // An unsymbolized location is its address.
     if (frames.length === 0) frames.push({ frame: { name: `0x${BigInt(loc.address).toString(16)}`, kind: "js" }, line: 0 });
     locations.set(String(loc.id), frames);
   }
   const threadKeys = new Set(THREAD_LABELS.map((k) => p.stringTable.strings.indexOf(k)).filter((i) => i > 0));
+  // pprof keeps one sample per stack, with how many samples it stands for: that many samples
+  // again, each its share of the time, so that a diff's noise model counts them (one sample of
+  // a second would say nothing sure) and the header says how many were taken.
+  const countIndex = types.findIndex((t, i) => i !== pick.index && t.type === "samples" && t.unit === "count");
+  let counted = 0;
+  if (countIndex !== -1) for (const s of p.sample) counted += Math.max(0, Number(s.value[countIndex] ?? 0));
+  const splitInto = (s: { value: unknown[] }): number => {
+    if (countIndex === -1 || !(counted <= MAX_SPLIT_SAMPLES)) return 1;
+    const n = Number(s.value[countIndex] ?? 0);
+    return Number.isInteger(n) && n > 1 ? n : 1;
+  };
   const builders = new Map<string, ProfileBuilder>();
   for (const s of p.sample) {
     const value = Number(s.value[pick.index] ?? 0) * pick.scale;
@@ -113,7 +134,8 @@ export function importPprof(bytes: Uint8Array): Session {
         leaf = { id, line: f.line };
       }
     }
-    b.addStackSample(stack, value);
+    const n = splitInto(s);
+    for (let k = 0; k < n; k++) b.addStackSample(stack, value / n);
     if (leaf && leaf.line > 0 && leaf.line <= 0x7fffffff) b.addLineTime(leaf.id, leaf.line, value);
   }
   const profiles: Profile[] = [...builders.values()].map((b) => b.build());
@@ -124,8 +146,8 @@ export function importPprof(bytes: Uint8Array): Session {
   const others = types.filter((t, i) => i !== pick.index && !(t.type === "samples" && t.unit === "count"));
   if (others.length > 0) warnings.push(`shown: ${pick.label} (the file also holds ${others.map((t) => t.type).join(", ")})`);
   const duration = Number(p.durationNanos) / 1e6;
-  // A file tsprof wrote names the runtime it came from in a comment.
   const wrote = p.comment.map(str).find((c) => c.startsWith("tsprof: "))?.slice(8).split(" ");
+  const cwd = p.comment.map(str).find((c) => c.startsWith("tsprof-cwd: "))?.slice(12);
   return {
     version: 1,
     meta: {
@@ -134,11 +156,15 @@ export function importPprof(bytes: Uint8Array): Session {
       intervalMs: pick.periodMs ?? 1,
       startTime: Number(p.timeNanos) / 1e6,
       durationMs: duration > 0 ? duration : total,
+      ...(cwd ? { cwd } : {}),
       ...(warnings.length > 0 ? { warnings } : {}),
     },
     profiles,
   };
 }
+
+/** More samples than this (counted) stay one per stack: hours of samples at a time. */
+const MAX_SPLIT_SAMPLES = 10_000_000;
 
 /** Which sample value to read, and its scale to milliseconds. */
 function chooseValue(
@@ -156,13 +182,12 @@ function chooseValue(
   return undefined;
 }
 
-function frameOf(name: string, file: string, line: number): Frame {
-  if (file === "") {
-    if (name === "(idle)") return IDLE_FRAME;
-    if (name === "(garbage collector)") return GC_FRAME;
-    if (name === "(program)") return PROGRAM_FRAME;
-  }
-  const frame: { -readonly [K in keyof Frame]: Frame[K] } = { name: name || "(anonymous)", kind: "js" };
+function frameOf(name: string, file: string, line: number, byTsprof: boolean): Frame {
+  const label = file === "" ? LABELS.get(name) : undefined;
+  if (label) return label;
+  // No file, in a JavaScript profile tsprof wrote: the runtime's own code (V8's builtins, JSC's
+  // natives), which the report folds away. Other tools' file-less frames are native code to show.
+  const frame: { -readonly [K in keyof Frame]: Frame[K] } = { name: name || "(anonymous)", kind: byTsprof && file === "" && name !== "" ? "native" : "js" };
   if (file !== "") frame.file = file;
   if (Number.isSafeInteger(line) && line > 0) frame.line = line;
   return frame;

@@ -91,7 +91,11 @@ export function renderPprof(session: Session): Uint8Array {
     periodType: wall,
     period: nanos(session.meta.intervalMs),
     defaultSampleType: wall.type,
-    comment: [strings.dedup(`tsprof: ${session.meta.runtime} ${session.meta.runtimeVersion}`.trim())],
+    // Read back by tsprof's importer: the runtime, and the folder paths are shown relative to (and diffs match by).
+    comment: [
+      strings.dedup(`tsprof: ${session.meta.runtime} ${session.meta.runtimeVersion}`.trim()),
+      ...(session.meta.cwd ? [strings.dedup(`tsprof-cwd: ${session.meta.cwd}`)] : []),
+    ],
   });
   return gzipSync(pprof.encode(), { level: 6 });
 }

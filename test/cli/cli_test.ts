@@ -267,41 +267,47 @@ test("tsprof -o run.tsprof saves a session that view re-renders as JSON", () => 
   }
 });
 
-test("a run saved as speedscope reads back as the same profile: every label, every sample", () => {
-  const dir = tmp();
-  try {
-    const saved = join(dir, "run.tsprof");
-    assert.equal(tsprof(["-o", saved, script("hot.ts")]).status, 0);
-    const exported = join(dir, "run.speedscope.json");
-    const w = tsprof(["view", saved, "-o", exported]);
-    assert.equal(w.status, 0, w.stderr);
-    const load = (file: string) => loadProfileFile(readFileSync(file), file);
-    const [a, b] = [load(saved), load(exported)];
-    // Each label's time, over the samples with it on the stack (as often as it is there).
-    const labels = (s: Session) => {
-      const time = new Map<string, number>();
-      for (const p of s.profiles) {
-        p.samples.forEach((st, i) => {
-          for (let t = st; t !== -1; t = p.stacks.parent[t]!) {
-            const f = p.frames[p.stacks.frame[t]!]!;
-            if (f.kind === "program") time.set(f.name, (time.get(f.name) ?? 0) + p.weights[i]!);
-          }
-        });
-      }
-      return [...time].map(([name, ms]) => `${name} ${ms.toFixed(2)}`).sort();
-    };
-    assert.ok(labels(a).some((n) => !n.startsWith("(program)")), `the run has tsprof's labels: ${labels(a)}`);
-    assert.deepEqual(labels(b), labels(a));
-    assert.deepEqual(b.profiles.map((p) => p.samples.length), a.profiles.map((p) => p.samples.length));
-    const diff = tsprof(["diff", saved, exported, "-r", "json"]);
-    assert.equal(diff.status, 0, diff.stderr);
-    const d = JSON.parse(diff.stdout) as { total: { deltaMs: number }; paths: unknown[] };
-    assert.ok(Math.abs(d.total.deltaMs) < 0.01, `total changed by ${d.total.deltaMs} ms`);
-    assert.deepEqual(d.paths, []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+for (const [format, ext] of [["speedscope", ".speedscope.json"], ["pprof", ".pb.gz"]] as const) {
+  test(`a run saved as ${format} reads back as the same profile: every label, every sample`, () => {
+    const dir = tmp();
+    try {
+      const saved = join(dir, "run.tsprof");
+      assert.equal(tsprof(["-o", saved, script("hot.ts")]).status, 0);
+      const exported = join(dir, `run${ext}`);
+      const w = tsprof(["view", saved, "-o", exported]);
+      assert.equal(w.status, 0, w.stderr);
+      const load = (file: string) => loadProfileFile(readFileSync(file), file);
+      const [a, b] = [load(saved), load(exported)];
+      // Each label's time, over the samples with it on the stack (as often as it is there).
+      const labels = (s: Session) => {
+        const time = new Map<string, number>();
+        for (const p of s.profiles) {
+          p.samples.forEach((st, i) => {
+            for (let t = st; t !== -1; t = p.stacks.parent[t]!) {
+              const f = p.frames[p.stacks.frame[t]!]!;
+              if (f.kind === "program") time.set(f.name, (time.get(f.name) ?? 0) + p.weights[i]!);
+            }
+          });
+        }
+        return time;
+      };
+      const [la, lb] = [labels(a), labels(b)];
+      assert.ok([...la.keys()].some((n) => n !== "(program)"), `the run has tsprof's labels: ${[...la.keys()]}`);
+      assert.deepEqual([...lb.keys()].sort(), [...la.keys()].sort());
+      // pprof keeps whole nanoseconds per stack.
+      for (const [name, ms] of la) assert.ok(Math.abs(lb.get(name)! - ms) < 0.01, `${name}: ${ms} ms, read back ${lb.get(name)} ms`);
+      const count = (s: Session) => s.profiles.reduce((n, p) => n + p.samples.length, 0);
+      assert.equal(count(b), count(a));
+      const diff = tsprof(["diff", saved, exported, "-r", "json"]);
+      assert.equal(diff.status, 0, diff.stderr);
+      const d = JSON.parse(diff.stdout) as { total: { deltaMs: number }; paths: unknown[] };
+      assert.ok(Math.abs(d.total.deltaMs) < 0.01, `total changed by ${d.total.deltaMs} ms`);
+      assert.deepEqual(d.paths, [], tsprof(["diff", saved, exported, "--all"]).stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test("tsprof --version and --help answer without running anything", () => {
   const v = tsprof(["--version"]);
