@@ -22,6 +22,8 @@ export interface ChildWaitsNote {
   readonly end?: number;
   /** Bun: the epoch's time (ms) at the waits' clock's zero. */
   readonly timeOrigin?: number;
+  /** Bun: modules too large to edit (characters), whose waits are idle time. */
+  readonly awaitsNotEdited?: readonly { readonly path: string; readonly chars: number }[];
 }
 
 /**

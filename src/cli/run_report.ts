@@ -402,6 +402,9 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
     beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, ownPaths(), true)),
   });
+  for (const { path, chars } of noted.awaitsNotEdited ?? []) {
+    warnings.push(`the awaits of ${path} (${(chars / 1048576).toFixed(1)} MB) are not charged: tsprof edits modules up to 1 MB on Bun; its waits show as (idle)`);
+  }
   const session: Session = {
     version: 1,
     meta: {

@@ -212,6 +212,29 @@ test("a module's edited awaits are kept between runs, and a changed module is ed
   }
 }, { skip });
 
+test("Bun: a module over 1 MB (a bundle, generated code) is not edited, and the report says so; the program's other awaits are", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
+  try {
+    writeFileSync(join(dir, "package.json"), `{"type":"module"}`);
+    // Generated code: many small async functions, as a bundler writes them.
+    const fns = Array.from({ length: 12_000 }, (_, i) => `export async function f${i}(x) { const y = await Promise.resolve(x + ${i}); return y * 2; }`);
+    writeFileSync(join(dir, "big.js"), `${fns.join("\n")}\nexport async function bigNap() { await new Promise((r) => setTimeout(r, 60)); }\n`);
+    const script = join(dir, "main.mjs");
+    writeFileSync(script, `import { bigNap } from "./big.js";\nasync function nap() { await new Promise((r) => setTimeout(r, 100)); }\nawait nap();\nawait bigNap();\nconsole.log("done");\n`);
+    const out = join(dir, "out.json");
+    const r = tsprof(["-o", out, script], { env: { TSPROF_DATA_DIR: join(dir, "data") } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "done");
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    assert.ok(session.meta.warnings?.some((w) => w.includes(`${join(dir, "big.js")} (`) && w.includes("not charged")), JSON.stringify(session.meta.warnings));
+    const waited = waits(session);
+    assert.ok((waited.get("nap > [await] Promise") ?? 0) >= 40, `the small module's wait is charged: ${JSON.stringify([...waited])}`);
+    assert.equal(waited.get("bigNap > [await] Promise"), undefined, "the large module is run as it is");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { skip: runtime === "bun" ? false : "Bun edits the program's modules to find its awaits; Node and Deno use promise hooks" });
+
 test("tsprof's console report shows each waiting function once, at its name, as the kept session does", () => {
   // On Bun the report is printed before the frames it does not show are placed: the
   // frames of the waits' files must be placed before it, or a function the waits bring

@@ -42,6 +42,13 @@ declare const Bun: {
 const SOURCE = /\.(?:[mc]?[jt]s|[jt]sx)$/;
 
 /**
+ * Larger modules are left as they are: parsing one costs about a second per
+ * few megabytes, before the program starts, and such a module is a bundle
+ * or generated code rather than code the user writes and awaits in.
+ */
+const MAX_EDIT_CHARS = 1 << 20;
+
+/**
  * Edits the `await`s of the program that starts at `entry` and records
  * their waits; `undefined` when it has none to edit.
  *
@@ -51,8 +58,11 @@ const SOURCE = /\.(?:[mc]?[jt]s|[jt]sx)$/;
  * const points = await recordBunAwaits("/app/main.ts", { minMs: 0.25, toolPaths: [] });
  * ```
  */
-export async function recordBunAwaits(entry: string, options: { minMs: number; toolPaths: readonly string[]; cacheDir?: string | undefined }): Promise<AwaitPoints | undefined> {
-  const candidates = programModules(entry, options.toolPaths);
+export async function recordBunAwaits(
+  entry: string,
+  options: { minMs: number; toolPaths: readonly string[]; cacheDir?: string | undefined; onTooLarge?: (path: string, bytes: number) => void },
+): Promise<AwaitPoints | undefined> {
+  const candidates = programModules(entry, options.toolPaths, options.onTooLarge ?? (() => {}));
   if (candidates.size === 0) return undefined;
   const cache = editCache(options.cacheDir);
   // The parser is loaded only for a program with an `await` to edit that was not edited before.
@@ -86,9 +96,10 @@ export async function recordBunAwaits(entry: string, options: { minMs: number; t
 /**
  * The program's modules from `entry` that may have an `await` to edit (not
  * CommonJS by their name, with "await" in their text): by path, the source
- * and its loader.
+ * and its loader. A module over the size limit is passed to `tooLarge` and
+ * not followed: scanning its imports alone costs a tenth of a second.
  */
-function programModules(entry: string, toolPaths: readonly string[]): Map<string, { source: string; loader: string }> {
+function programModules(entry: string, toolPaths: readonly string[], tooLarge: (path: string, chars: number) => void): Map<string, { source: string; loader: string }> {
   const found = new Map<string, { source: string; loader: string }>();
   const seen = new Set<string>([entry]);
   const todo = [entry];
@@ -99,6 +110,10 @@ function programModules(entry: string, toolPaths: readonly string[]): Map<string
     try {
       source = readFileSync(path, "utf8");
     } catch {
+      continue;
+    }
+    if (source.length > MAX_EDIT_CHARS) {
+      if (source.includes("await")) tooLarge(path, source.length);
       continue;
     }
     const loader = loaderOf(path);

@@ -28,10 +28,16 @@ if (config?.ownFlags) removeOwnFlags(process.execArgv, config.ownFlags);
 if (config) {
   noteLoadErrors(config.out);
   const setupStart = performance.now();
+  const tooLarge: { path: string; chars: number }[] = [];
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
   const awaits = config.async === false
     ? undefined
-    : await recordBunAwaits(Bun.main, { minMs: config.intervalMs / 4, toolPaths: toolPathsFrom(import.meta.url, normalizeFile), cacheDir: config.awaitsCacheDir });
+    : await recordBunAwaits(Bun.main, {
+      minMs: config.intervalMs / 4,
+      toolPaths: toolPathsFrom(import.meta.url, normalizeFile),
+      cacheDir: config.awaitsCacheDir,
+      onTooLarge: (path, chars) => tooLarge.push({ path, chars }),
+    });
   // The program's modules are edited by then: what was sampled meanwhile (the parser) is tsprof's.
   const setup = [setupStart, performance.now()] as const;
   process.on("exit", () => {
@@ -39,7 +45,7 @@ if (config) {
     const waits = awaits ? { waits: awaits.waits() } : {};
     // The profile's clock is the epoch's (µs): the waits' and the set-up's (performance.now()) starts at timeOrigin.
     const note: BunThreadNote = { ...mainThreadNote(), setup, timeOrigin: performance.timeOrigin };
-    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...note, ...waits }));
+    writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...note, ...waits, ...(tooLarge.length > 0 ? { awaitsNotEdited: tooLarge } : {}) }));
   });
 }
 exitOnSignals(config ? () => noteSignalSeen(config.out) : undefined);
