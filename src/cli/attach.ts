@@ -13,6 +13,7 @@ import type { Session } from "../format/types.ts";
 import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { type CliOptions, parseArgs, UsageError } from "./args.ts";
 import { type AttachedTarget, attachToTarget, detach } from "./inspector_target.ts";
+import { inspectorVersion } from "./inspector_client.ts";
 import { gatherScriptMaps } from "./script_maps.ts";
 import { VERSION } from "../version.ts";
 
@@ -68,6 +69,8 @@ async function record(target: AttachedTarget, options: CliOptions, durationS: nu
   let stop!: () => void;
   const stopped = new Promise<"stop">((r) => (stop = () => r("stop")));
   const maps = gatherScriptMaps(c);
+  // Asked now, answered by the inspector's thread while the profile runs.
+  const version = inspectorVersion(target.url, 2000);
   // Reports every script with its inline map; off again before detaching.
   await c.send("Debugger.enable");
   // Node keeps an ending process until the debugger leaves, and says so when
@@ -111,13 +114,13 @@ async function record(target: AttachedTarget, options: CliOptions, durationS: nu
     else await detach(target);
   }
   if (targetEnding) process.stderr.write(`tsprof: ${target.label} ended while tsprof was attached: the profile covers it to its end\n`);
-  return sessionOf(cpu, target, options, startTime, maps);
+  return sessionOf(cpu, target, options, startTime, maps, await version);
 }
 
-async function sessionOf(cpu: V8CpuProfile, target: AttachedTarget, options: CliOptions, startTime: number, maps: Record<string, object>): Promise<Session> {
+async function sessionOf(cpu: V8CpuProfile, target: AttachedTarget, options: CliOptions, startTime: number, maps: Record<string, object>, version: string): Promise<Session> {
   const { importDenoCpuProfile, mapAttachedSession } = await import("./source_maps.ts");
   const meta = {
-    runtimeVersion: "",
+    runtimeVersion: version,
     intervalMs: options.intervalMs,
     startTime,
     durationMs: Math.max(0, cpu.endTime - cpu.startTime) / 1000,

@@ -165,6 +165,28 @@ export async function inspectorTargets(host: string, port: number, timeoutMs: nu
 }
 
 /**
+ * The runtime's version as the inspector at `webSocketUrl` names it at
+ * `/json/version` (`node.js/v20.20.2`, `Deno/2.9.6`): the inspector's own
+ * thread answers, even while the program's thread spins. `""` when it does
+ * not say.
+ */
+export async function inspectorVersion(webSocketUrl: string, timeoutMs: number): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const u = new URL(webSocketUrl);
+    const response = await fetch(`http://${u.host}/json/version`, { signal: controller.signal });
+    const browser = ((await response.json()) as { Browser?: unknown }).Browser;
+    const m = typeof browser === "string" ? /^(?:node\.js\/v|Deno\/)(\S+)$/.exec(browser) : null;
+    return m ? m[1]! : "";
+  } catch {
+    return "";
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The TCP ports process `pid` listens on, from /proc (Linux): its socket
  * inodes matched against the listening sockets of its network namespace.
  * Empty where there is no /proc.

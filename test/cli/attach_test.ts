@@ -5,7 +5,7 @@
  * one clear line. Every process a test starts is checked to have ended.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -138,6 +138,9 @@ test("tsprof attach profiles a node:http server under load and leaves it serving
     const handler = session.profiles[0]!.frames.find((f) => f.name === "handleRequest")!;
     assert.match(handler.file ?? "", /http_server\.ts$/);
     assert.equal(handler.line, 8, "mapped to the TypeScript source");
+    // The header names the target's runtime and version, as a run's does.
+    const targetVersion = spawnSync(NODE, ["-p", "process.versions.node"], { encoding: "utf8" }).stdout.trim();
+    assert.equal(`${session.meta.runtime} ${session.meta.runtimeVersion}`, `node ${targetVersion}`);
     // Afterwards: still serving, and listening on its own port only (the inspector tsprof opened is closed).
     assert.match(await (await fetch(`http://127.0.0.1:${port}/`)).text(), /^\d/);
     for (let i = 0; i < 50 && listeningPorts(t.pid).length > 1; i++) await new Promise((res) => setTimeout(res, 20));
@@ -175,6 +178,8 @@ test("tsprof attach and dump reach a Deno process started with --inspect, by hos
     assert.match(d.stdout, /\(deno\), main thread:\n {2}at forever \(\S*stuck\.ts:9:\d+\)/, d.stdout);
     const a = await tsprofAsync(["attach", address, "--duration", "1"]);
     assert.equal(a.status, 0, a.stderr);
+    const denoVersion = spawnSync(DENO, ["eval", "console.log(Deno.version.deno)"], { encoding: "utf8" }).stdout.trim();
+    assert.match(a.stderr, new RegExp(`Runtime: deno ${denoVersion.replaceAll(".", "\\.")}\\b`), a.stderr);
     // The loop was compiled (on-stack replacement) before the sampler started: V8 charges it to its caller.
     assert.match(a.stderr, /Samples: \d+[\s\S]*stuck\.ts/, a.stderr);
     assert.ok(!processEnded(t.pid), "the process runs on");
