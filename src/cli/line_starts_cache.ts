@@ -42,9 +42,15 @@ interface Header {
  * const readLines = fileLineReader(files.open, lineStartsCache("/tmp/tsprof-cache/lines"));
  * ```
  */
-export function lineStartsCache(dir: string): LineStartsCache {
+export function lineStartsCache(dir: string | (() => string | undefined)): LineStartsCache {
   // The source as it was when its starts were asked for: what is scanned, and kept.
   const seen = new Map<string, Stats>();
+  // Asked for at the first large file only: a run that has none makes no folder.
+  let folder: string | null | undefined = typeof dir === "string" ? dir : undefined;
+  const dirOf = (): string | undefined => {
+    if (folder === undefined) folder = (typeof dir === "string" ? dir : dir()) ?? null;
+    return folder ?? undefined;
+  };
   return {
     get(path) {
       let st: Stats;
@@ -54,9 +60,11 @@ export function lineStartsCache(dir: string): LineStartsCache {
         return undefined;
       }
       if (st.size < MIN_BYTES) return undefined;
+      const d = dirOf();
+      if (d === undefined) return undefined;
       seen.set(path, st);
       try {
-        const data = readFileSync(entryPath(dir, path));
+        const data = readFileSync(entryPath(d, path));
         const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
         const headerBytes = view.getUint32(0, true);
         const header = JSON.parse(new TextDecoder().decode(data.subarray(4, 4 + headerBytes))) as Header;
@@ -74,7 +82,8 @@ export function lineStartsCache(dir: string): LineStartsCache {
     },
     put(path, { starts, count }) {
       const st = seen.get(path);
-      if (st === undefined || st.size > MAX_BYTES) return;
+      const d = dirOf();
+      if (st === undefined || st.size > MAX_BYTES || d === undefined) return;
       const header: Header = { format: FORMAT, path, size: st.size, ino: st.ino ?? null, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, count };
       const head = new TextEncoder().encode(JSON.stringify(header));
       const at = aligned(4 + head.length);
@@ -84,7 +93,7 @@ export function lineStartsCache(dir: string): LineStartsCache {
       const kept = new Uint32Array(starts.subarray(0, count + 1));
       out.set(new Uint8Array(kept.buffer), at);
       // Not kept when it cannot be written: the next run scans the file again.
-      writeCacheFileSync(entryPath(dir, path), out);
+      writeCacheFileSync(entryPath(d, path), out);
     },
   };
 }

@@ -45,9 +45,8 @@ export function withLines<T>(use: (readLines: ReadLines) => T): T {
 }
 
 /** Large files' line starts, kept between runs (see line_starts_cache.ts), where the cache is the user's alone. */
-function keptLineStarts(): LineStartsCache | undefined {
-  const dir = privateCacheDir("lines");
-  return dir === undefined ? undefined : lineStartsCache(dir);
+function keptLineStarts(): LineStartsCache {
+  return lineStartsCache(() => privateCacheDir("lines"));
 }
 
 /** Deno's emit cache of this user, where the JavaScript of each TypeScript module is (see `deno_cache.ts`). */
