@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { ProfileBuilder } from "../format/builder.ts";
 import type { Frame } from "../format/types.ts";
@@ -20,6 +21,23 @@ import { dumpWorkers, type PausedFrame, type WorkerStack } from "./dump_workers.
 
 /** How long a thread may take to reach a pause before it counts as idle, ms. */
 const IDLE_AFTER_MS = 700;
+/**
+ * Whether the main thread of `pid` sleeps now (Linux: its state in /proc is
+ * not R, runnable): waiting in its event loop, or in a blocking call. A
+ * pause asked of such a thread lands in the next JavaScript it runs (a
+ * timer's, say), not where it was. `undefined` where /proc cannot tell.
+ */
+function mainThreadSleeps(pid: number | undefined): boolean | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The name (field 2) may hold spaces and parentheses: the state follows its last ")".
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state === "" ? undefined : state !== "R";
+  } catch {
+    return undefined;
+  }
+}
 
 /** Runs `tsprof dump` and returns the exit code. */
 export async function dumpCommand(argv: readonly string[]): Promise<number> {
@@ -30,11 +48,13 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
   const maps = gatherScriptMaps(c);
   c.on("Debugger.scriptParsed", (p) => urls.set(String(p.scriptId), String(p.url ?? "")));
   let frames: PausedFrame[] | undefined;
+  let sleeping = false;
   let workers: WorkerStack[] = [];
   let closeScheduled = false;
   try {
     await c.send("Debugger.enable");
     const paused = c.next("Debugger.paused", IDLE_AFTER_MS).catch(() => undefined);
+    sleeping = mainThreadSleeps(target.pid) === true;
     await c.send("Debugger.pause");
     const p = await paused;
     frames = p?.callFrames as PausedFrame[] | undefined;
@@ -54,10 +74,20 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
     lineNumber: f.location.lineNumber,
     columnNumber: f.location.columnNumber ?? -1,
   }));
-  const threads = [{ thread: "main thread", frames }, ...workers.map((w) => ({ thread: w.title, frames: w.frames }))];
-  const read = await Promise.all(threads.map(async (t) => ({ thread: t.thread, idle: t.frames === undefined, stack: t.frames ? await mapped(toFrames(t.frames), maps) : [] })));
+  const threads = [{ thread: "main thread", frames, sleeping }, ...workers.map((w) => ({ thread: w.title, frames: w.frames, sleeping: false }))];
+  const read = await Promise.all(threads.map(async (t) => ({
+    thread: t.thread,
+    idle: t.frames === undefined,
+    waiting: t.frames !== undefined && t.sleeping,
+    stack: t.frames ? await mapped(toFrames(t.frames), maps) : [],
+  })));
   if (args.json) {
-    const out = (t: (typeof read)[number]) => ({ thread: t.thread, idle: t.idle, stack: t.stack.map((f) => ({ name: f.name, file: f.file, line: f.line, col: f.col })) });
+    const out = (t: (typeof read)[number]) => ({
+      thread: t.thread,
+      idle: t.idle,
+      ...(t.waiting ? { waitingWhenAsked: true } : {}),
+      stack: t.stack.map((f) => ({ name: f.name, file: f.file, line: f.line, col: f.col })),
+    });
     const [main, ...rest] = read;
     process.stdout.write(`${JSON.stringify({ target: target.label, runtime: target.runtime, ...out(main!), thread: "main", workers: rest.map(out) }, null, 2)}\n`);
     return 0;
@@ -65,6 +95,7 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
   for (const t of read) {
     process.stdout.write(`${target.label} (${target.runtime}), ${t.thread}:\n`);
     if (t.idle) process.stdout.write("  idle: waiting in the event loop, no JavaScript running\n");
+    if (t.waiting) process.stdout.write("  waiting when asked (in the event loop, or a blocking call); the next JavaScript it ran:\n");
     for (const f of t.stack) process.stdout.write(`  at ${f.name}${f.file ? ` (${f.file}${f.line !== undefined ? `:${f.line}${f.col !== undefined ? `:${f.col}` : ""}` : ""})` : ""}\n`);
   }
   return 0;

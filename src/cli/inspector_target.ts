@@ -116,9 +116,12 @@ async function attachToPid(pid: number): Promise<AttachedTarget> {
   const listening = listeningPorts(pid).length > 0;
   let url: string;
   let openedByTsprof = false;
+  let connection: InspectorConnection | undefined;
   try {
-    // A process that listens already may have its inspector open: try that first.
+    // A process that listens already may have its inspector open: try that first. It may
+    // close as we connect (a tsprof that just left closes the one it opened): open it then.
     url = await inspectorUrlOfPid(pid, { openWithSigusr1: false, timeoutMs: listening ? 200 : 0 });
+    connection = await connectInspectorSocket(url, TIMEOUT_MS);
   } catch {
     if (exe !== "node") {
       throw new UsageError(
@@ -136,7 +139,9 @@ async function attachToPid(pid: number): Promise<AttachedTarget> {
       throw new UsageError(`cannot open the inspector of Node process ${pid}: ${(e as Error).message}`);
     }
   }
-  const connection = await connect(url, `process ${pid}`);
+  connection ??= await connect(url, `process ${pid}`);
+  // Open already: maybe by a tsprof that just left, whose close is due.
+  if (!openedByTsprof && exe === "node") openedByTsprof = await takeOverClose(connection);
   return { connection, pid, runtime: exe === "deno" ? "deno" : exe === "node" ? "node" : "unknown", url, openedByTsprof, label: `pid ${pid}` };
 }
 
@@ -161,6 +166,24 @@ export async function detach(target: AttachedTarget, options: { closeScheduled?:
  * is how `tsprof dump` calls it, sparing a spinning target's wait.
  */
 export async function scheduleInspectorClose(c: InspectorConnection): Promise<void> {
-  const expression = `(() => { const i = process.getBuiltinModule?.("node:inspector"); if (i) setTimeout(() => { if (i.url()) i.close(); }, 300).unref(); return !!i; })()`;
+  // Kept on the target's global, so that a tsprof that connects meanwhile can take it over (see takeOverClose).
+  const expression = `(() => { const i = process.getBuiltinModule?.("node:inspector"); const k = Symbol.for(${JSON.stringify(CLOSE_KEY)}); clearTimeout(globalThis[k]); if (i) globalThis[k] = setTimeout(() => { delete globalThis[k]; if (i.url()) i.close(); }, 300).unref(); return !!i; })()`;
   await c.send("Runtime.evaluate", { expression, returnByValue: true }).catch(() => undefined);
+}
+
+/** The target's global that holds the close an earlier tsprof scheduled. */
+const CLOSE_KEY = "tsprof.inspectorClose";
+
+/**
+ * Cancels the close of the inspector that an earlier tsprof opened and
+ * scheduled, if one is pending: it would cut this connection off. True when
+ * there was one; this tsprof then closes the inspector in its turn. A
+ * thread that does not answer within a moment runs JavaScript, and a pending
+ * close cannot fire while it does.
+ */
+async function takeOverClose(c: InspectorConnection): Promise<boolean> {
+  const expression = `(() => { const k = Symbol.for(${JSON.stringify(CLOSE_KEY)}); const t = globalThis[k]; if (t === undefined) return false; clearTimeout(t); delete globalThis[k]; return true; })()`;
+  const answer = c.send<{ result?: { value?: unknown } }>("Runtime.evaluate", { expression, returnByValue: true });
+  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 300));
+  return (await Promise.race([answer.catch(() => undefined), timeout]))?.result?.value === true;
 }

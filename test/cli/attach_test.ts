@@ -86,14 +86,35 @@ test("tsprof dump prints the stack of a Node process spinning in a loop, source-
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /main thread:\n {2}at forever \(\S*stuck\.ts:9:\d+\)/, r.stdout);
     const j = await tsprofAsync(["dump", String(t.pid), "--json"]);
-    const parsed = JSON.parse(j.stdout) as { idle: boolean; stack: { name: string; line: number }[] };
+    const parsed = JSON.parse(j.stdout) as { idle: boolean; waitingWhenAsked?: boolean; stack: { name: string; line: number }[] };
     assert.equal(parsed.idle, false);
+    assert.equal(parsed.waitingWhenAsked, undefined, "it was running when asked");
     assert.deepEqual([parsed.stack[0]!.name, parsed.stack[0]!.line], ["forever", 9]);
     assert.ok(!processEnded(t.pid), "the process runs on");
   } finally {
     await endTarget(t);
   }
 }, { skip: onNodeOrDeno, timeoutMs: 90_000 });
+
+test("tsprof dump of a process waiting in its event loop says so, and shows the next JavaScript it ran", async () => {
+  const t = await startTarget([NODE, "--inspect-port=0", join(SCRIPTS, "ticking.mjs")]);
+  try {
+    const r = await tsprofAsync(["dump", String(t.pid)]);
+    assert.equal(r.status, 0, r.stderr);
+    // The pause lands in the timer's call: Node's processTimers first, or tick.
+    assert.match(r.stdout, /main thread:\n {2}waiting when asked \(in the event loop, or a blocking call\); the next JavaScript it ran:\n {2}at (processTimers|tick) /, r.stdout);
+    const again = await tsprofAsync(["dump", String(t.pid), "--json"]);
+    assert.equal(again.status, 0, again.stderr);
+    const j = JSON.parse(again.stdout) as { idle: boolean; waitingWhenAsked?: boolean; stack: { name: string }[] };
+    assert.deepEqual([j.idle, j.waitingWhenAsked], [false, true]);
+    assert.ok(j.stack.length > 0);
+    // Two dumps in a row: the second took over the close the first had scheduled, and closed the inspector.
+    for (let i = 0; i < 100 && listeningPorts(t.pid).length > 0; i++) await new Promise((res) => setTimeout(res, 20));
+    assert.deepEqual(listeningPorts(t.pid), [], "the inspector tsprof opened is closed");
+  } finally {
+    await endTarget(t);
+  }
+}, { skip: runtime === "bun" ? "tsprof's own runtime does not matter here: run on Node and Deno" : process.platform !== "linux" ? "the thread's state is read from /proc" : false, timeoutMs: 90_000 });
 
 test("tsprof dump shows each worker thread of a Node process too, each where it spins", async () => {
   const t = await startTarget(nodeScript("stuck_worker.mjs"));
