@@ -9,35 +9,18 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import process from "node:process";
 import { ProfileBuilder } from "../format/builder.ts";
 import type { Frame } from "../format/types.ts";
 import { v8Frame } from "../import/v8_cpuprofile.ts";
 import { splitTargetArgs } from "./attach.ts";
 import { attachToTarget, detach, scheduleInspectorClose } from "./inspector_target.ts";
+import { processState } from "./inspector_client.ts";
 import { gatherScriptMaps } from "./script_maps.ts";
 import { dumpWorkers, type PausedFrame, type WorkerStack } from "./dump_workers.ts";
 
 /** How long a thread may take to reach a pause before it counts as idle, ms. */
 const IDLE_AFTER_MS = 700;
-/**
- * Whether the main thread of `pid` sleeps now (Linux: its state in /proc is
- * not R, runnable): waiting in its event loop, or in a blocking call. A
- * pause asked of such a thread lands in the next JavaScript it runs (a
- * timer's, say), not where it was. `undefined` where /proc cannot tell.
- */
-function mainThreadSleeps(pid: number | undefined): boolean | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The name (field 2) may hold spaces and parentheses: the state follows its last ")".
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state === "" ? undefined : state !== "R";
-  } catch {
-    return undefined;
-  }
-}
 
 /** Runs `tsprof dump` and returns the exit code. */
 export async function dumpCommand(argv: readonly string[]): Promise<number> {
@@ -54,7 +37,10 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
   try {
     await c.send("Debugger.enable");
     const paused = c.next("Debugger.paused", IDLE_AFTER_MS).catch(() => undefined);
-    sleeping = mainThreadSleeps(target.pid) === true;
+    // A thread not running (Linux: not R in /proc) waits in its event loop or a blocking call:
+    // its pause lands in the next JavaScript it runs (a timer's, say), not where it was.
+    const state = target.pid === undefined ? undefined : processState(target.pid);
+    sleeping = state !== undefined && state !== "R";
     await c.send("Debugger.pause");
     const p = await paused;
     frames = p?.callFrames as PausedFrame[] | undefined;

@@ -230,11 +230,22 @@ export function processAlive(pid: number): boolean {
   } catch (e) {
     return (e as { code?: string }).code === "EPERM";
   }
+  // A zombie has exited: its parent just has not reaped it yet.
+  return processState(pid) !== "Z";
+}
+
+/**
+ * The state of process `pid`'s main thread as /proc says it (Linux): `R`
+ * running or runnable, `S` sleeping, `D` in a blocking call, `Z` a zombie,
+ * ...; `undefined` where there is no /proc.
+ */
+export function processState(pid: number): string | undefined {
   try {
-    // A zombie has exited: its parent just has not reaped it yet.
-    return !/\)\s+Z\s/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The name (field 2) may hold spaces and parentheses: the state follows its last ")".
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ", 1)[0] || undefined;
   } catch {
-    return true;
+    return undefined;
   }
 }
 

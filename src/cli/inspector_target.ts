@@ -103,11 +103,15 @@ async function connect(url: string, spec: string): Promise<InspectorConnection> 
 
 /** Node and Deno both answer `process.versions`; only Deno has `Deno`. A spinning thread does not answer: unknown then. */
 async function runtimeOf(c: InspectorConnection): Promise<"node" | "deno" | "unknown"> {
-  const answer = c.send<{ result?: { value?: unknown } }>("Runtime.evaluate", { expression: `typeof Deno === "object" ? "deno" : "node"`, returnByValue: true });
-  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 300));
-  const r = await Promise.race([answer.catch(() => undefined), timeout]);
-  const v = r?.result?.value;
+  const v = await evaluateSoon(c, `typeof Deno === "object" ? "deno" : "node"`);
   return v === "deno" || v === "node" ? v : "unknown";
+}
+
+/** The value of `expression` in the target, or `undefined` when it fails or its thread does not answer within 300 ms (it runs JavaScript). */
+async function evaluateSoon(c: InspectorConnection, expression: string): Promise<unknown> {
+  const answer = c.send<{ result?: { value?: unknown } }>("Runtime.evaluate", { expression, returnByValue: true });
+  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 300));
+  return (await Promise.race([answer.catch(() => undefined), timeout]))?.result?.value;
 }
 
 async function attachToPid(pid: number): Promise<AttachedTarget> {
@@ -183,7 +187,5 @@ const CLOSE_KEY = "tsprof.inspectorClose";
  */
 async function takeOverClose(c: InspectorConnection): Promise<boolean> {
   const expression = `(() => { const k = Symbol.for(${JSON.stringify(CLOSE_KEY)}); const t = globalThis[k]; if (t === undefined) return false; clearTimeout(t); delete globalThis[k]; return true; })()`;
-  const answer = c.send<{ result?: { value?: unknown } }>("Runtime.evaluate", { expression, returnByValue: true });
-  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 300));
-  return (await Promise.race([answer.catch(() => undefined), timeout]))?.result?.value === true;
+  return (await evaluateSoon(c, expression)) === true;
 }

@@ -46,11 +46,9 @@ export function lineStartsCache(dir: string | (() => string | undefined)): LineS
   // The source as it was when its starts were asked for: what is scanned, and kept.
   const seen = new Map<string, Stats>();
   // Asked for at the first large file only: a run that has none makes no folder.
-  let folder: string | null | undefined = typeof dir === "string" ? dir : undefined;
-  const dirOf = (): string | undefined => {
-    if (folder === undefined) folder = (typeof dir === "string" ? dir : dir()) ?? null;
-    return folder ?? undefined;
-  };
+  const resolve: () => string | undefined = typeof dir === "string" ? () => dir : dir;
+  let folder: { readonly path: string | undefined } | undefined;
+  const dirOf = (): string | undefined => (folder ??= { path: resolve() }).path;
   return {
     get(path) {
       let st: Stats;

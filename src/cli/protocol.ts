@@ -72,6 +72,13 @@ export function removeOwnFlags(execArgv: string[], own: readonly string[]): void
 }
 
 /**
+ * Bun's preload leaves a module larger than this (characters) as it is: its
+ * awaits are not edited (parsing costs about a second per few megabytes
+ * before the program starts), and the report says so.
+ */
+export const MAX_AWAIT_EDIT_CHARS = 1 << 20;
+
+/**
  * The folder of a tree run (`tsprof -- <command>`) where Bun processes write
  * their `--cpu-prof` files, and beside each the preload's `<pid>.json`: the
  * process's name and exit code.

@@ -22,7 +22,7 @@ import { type CliOptions, UsageError } from "./args.ts";
 import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
-import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
+import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, MAX_AWAIT_EDIT_CHARS, workerSessionFiles } from "./protocol.ts";
 import { mapChildSession, placeBunFrames, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { sessionWithRuntimeLabels } from "../import/runtime_time.ts";
@@ -403,7 +403,8 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, ownPaths(), true)),
   });
   for (const { path, chars } of noted.awaitsNotEdited ?? []) {
-    warnings.push(`the awaits of ${path} (${(chars / 1048576).toFixed(1)} MB) are not charged: tsprof edits modules up to 1 MB on Bun; its waits show as (idle)`);
+    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+    warnings.push(`the awaits of ${path} (${mb(chars)}) are not charged: tsprof edits modules up to ${mb(MAX_AWAIT_EDIT_CHARS)} on Bun; its waits show as (idle)`);
   }
   const session: Session = {
     version: 1,

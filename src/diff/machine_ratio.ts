@@ -59,25 +59,22 @@ export function machineRatio(
     variances.push(model.baseSampleMs / base + model.headSampleMs / head + 2 * model.noise * model.noise);
   }
   if (logs.length === 0) return undefined;
-  const agreeing = (k: number) => logs.filter((l, i) => Math.abs(l - k) <= AGREE_Z * Math.sqrt(variances[i]!));
-  // The factor most functions agree with; on a tie, the one nearest "no change".
-  let best = agreeing(0);
-  let bestAt = 0;
+  const agrees = (i: number, k: number) => Math.abs(logs[i]! - k) <= AGREE_Z * Math.sqrt(variances[i]!);
+  const agreeing = (k: number) => logs.reduce((n, _, i) => n + (agrees(i, k) ? 1 : 0), 0);
+  // The factor most functions agree with (each agrees with its own ratio); on a tie, the one nearest "no change".
+  let most = agreeing(0);
+  let at = 0;
   for (const candidate of logs) {
-    const agree = agreeing(candidate);
-    if (agree.length > best.length || (agree.length === best.length && Math.abs(candidate) < Math.abs(bestAt))) {
-      best = agree;
-      bestAt = candidate;
-    }
+    const n = agreeing(candidate);
+    if (n > most || (n === most && Math.abs(candidate) < Math.abs(at))) [most, at] = [n, candidate];
   }
-  if (best.length === 0) return undefined;
   // The agreeing functions' ratios, each weighted by how sure it is.
   let weights = 0;
   let sum = 0;
-  logs.forEach((l, i) => {
-    if (Math.abs(l - bestAt) > AGREE_Z * Math.sqrt(variances[i]!)) return;
+  for (let i = 0; i < logs.length; i++) {
+    if (!agrees(i, at)) continue;
     weights += 1 / variances[i]!;
-    sum += l / variances[i]!;
-  });
-  return { ratio: Math.exp(sum / weights), logVariance: 1 / weights, functions: best.length };
+    sum += logs[i]! / variances[i]!;
+  }
+  return { ratio: Math.exp(sum / weights), logVariance: 1 / weights, functions: most };
 }

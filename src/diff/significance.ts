@@ -13,8 +13,8 @@
  *    root of the two variances summed is the z-score `zTime`.
  * 2. Did it change against the machine? A busy machine slows a whole run
  *    down, every function alike: that is no change of the code. The
- *    machine's factor is what most functions did (`machineRatio`, the
- *    median of their ratios); where no function ran long enough to tell,
+ *    machine's factor is the ratio most functions agree with
+ *    (`machineRatio`); where no function ran long enough to tell,
  *    the ratio of the rest of the run's code (idle time left out) stands
  *    in. The log of the path's ratio (head / base) minus the log of that
  *    factor, over its standard deviation (the Poisson terms of the path's

@@ -76,8 +76,11 @@ export function importPprof(bytes: Uint8Array): Session {
     const listed = types.map((t) => `${t.type}/${t.unit}`).join(", ") || "none";
     throw new RangeError(`a pprof profile with no sample type in units of time (its types: ${listed}): tsprof reads time profiles, not memory or counts`);
   }
-  // A file tsprof wrote names the runtime it came from in a comment.
-  const byTsprof = p.comment.some((c) => str(c).startsWith("tsprof: "));
+  // A file tsprof wrote names the runtime it came from, and its folder, in comments.
+  const comments = p.comment.map(str);
+  const wrote = comments.find((c) => c.startsWith("tsprof: "))?.slice(8).split(" ");
+  const cwd = comments.find((c) => c.startsWith("tsprof-cwd: "))?.slice(12);
+  const byTsprof = wrote !== undefined;
   const functions = new Map<string, { name: string; file: string; startLine: number }>();
   for (const f of p.function) functions.set(String(f.id), { name: str(f.name) || str(f.systemName), file: str(f.filename), startLine: Number(f.startLine) });
   // Each location is the frames it stands for, caller first (pprof lists
@@ -146,8 +149,6 @@ export function importPprof(bytes: Uint8Array): Session {
   const others = types.filter((t, i) => i !== pick.index && !(t.type === "samples" && t.unit === "count"));
   if (others.length > 0) warnings.push(`shown: ${pick.label} (the file also holds ${others.map((t) => t.type).join(", ")})`);
   const duration = Number(p.durationNanos) / 1e6;
-  const wrote = p.comment.map(str).find((c) => c.startsWith("tsprof: "))?.slice(8).split(" ");
-  const cwd = p.comment.map(str).find((c) => c.startsWith("tsprof-cwd: "))?.slice(12);
   return {
     version: 1,
     meta: {

@@ -28,6 +28,7 @@ import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts"
 import { codeOrigin, normalizeFile } from "../../paths.ts";
 import { soonTimer } from "../../../runtimes/_soon.ts";
 import { writeCacheFileSync } from "../../../runtimes/_files.ts";
+import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
 
 declare const Bun: {
   plugin(plugin: {
@@ -42,13 +43,6 @@ declare const Bun: {
 const SOURCE = /\.(?:[mc]?[jt]s|[jt]sx)$/;
 
 /**
- * Larger modules are left as they are: parsing one costs about a second per
- * few megabytes, before the program starts, and such a module is a bundle
- * or generated code rather than code the user writes and awaits in.
- */
-const MAX_EDIT_CHARS = 1 << 20;
-
-/**
  * Edits the `await`s of the program that starts at `entry` and records
  * their waits; `undefined` when it has none to edit.
  *
@@ -60,7 +54,7 @@ const MAX_EDIT_CHARS = 1 << 20;
  */
 export async function recordBunAwaits(
   entry: string,
-  options: { minMs: number; toolPaths: readonly string[]; cacheDir?: string | undefined; onTooLarge?: (path: string, bytes: number) => void },
+  options: { minMs: number; toolPaths: readonly string[]; cacheDir?: string | undefined; onTooLarge?: (path: string, chars: number) => void },
 ): Promise<AwaitPoints | undefined> {
   const candidates = programModules(entry, options.toolPaths, options.onTooLarge ?? (() => {}));
   if (candidates.size === 0) return undefined;
@@ -112,7 +106,8 @@ function programModules(entry: string, toolPaths: readonly string[], tooLarge: (
     } catch {
       continue;
     }
-    if (source.length > MAX_EDIT_CHARS) {
+    // A bundle or generated code, rather than code the user writes and awaits in.
+    if (source.length > MAX_AWAIT_EDIT_CHARS) {
       if (source.includes("await")) tooLarge(path, source.length);
       continue;
     }
