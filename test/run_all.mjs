@@ -41,6 +41,9 @@ if (build.status !== 0) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// Each runtime's failures, repeated at the very end: CI keeps only the tail
+// of a run's output, where the last runtime's passing tests would hide them.
+const failureBlocks = [];
 for (const name of chosen) {
   const argv = runtimes[name];
   if (!argv) {
@@ -57,9 +60,13 @@ for (const name of chosen) {
     maxBuffer: 256 * 1024 * 1024,
   });
   process.stdout.write(r.stdout ?? "");
+  const block = /\nFailures on [^\n]*:\n[\s\S]*?(?=\n\d+ passed, \d+ failed)/.exec(r.stdout ?? "");
+  if (block) failureBlocks.push(block[0].trim());
   const m = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/.exec(r.stdout ?? "");
   if (!m) {
-    console.log(`${name}: the suite did not finish (exit ${r.status}, signal ${r.signal})`);
+    const message = `${name}: the suite did not finish (exit ${r.status}, signal ${r.signal})`;
+    console.log(message);
+    failureBlocks.push(message);
     failed++;
     continue;
   }
@@ -67,9 +74,12 @@ for (const name of chosen) {
   failed += Number(m[2]);
   skipped += Number(m[3] ?? 0);
   if (r.status !== 0 && Number(m[2]) === 0) {
-    console.log(`${name}: exited ${r.status} after its tests`);
+    const message = `${name}: exited ${r.status} after its tests`;
+    console.log(message);
+    failureBlocks.push(message);
     failed++;
   }
 }
+if (failureBlocks.length > 0) console.log(`\n${failureBlocks.join("\n\n")}`);
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 ? 1 : 0;
