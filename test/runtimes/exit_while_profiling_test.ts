@@ -20,6 +20,8 @@ test("Profiler lets a program exit while it samples: Node would crash on such an
 test("nodeBackend() stopped at the exit still hands its recording to a later exit listener", () => {
   const r = run([...directArgv(script), "collect"]);
   assert.equal(r.status, 0, r.stderr);
-  const got = JSON.parse(r.stdout) as { samples: number; durationMs: number };
-  assert.ok(got.samples >= 20 && got.durationMs >= 35, r.stdout);
+  const got = JSON.parse(r.stdout) as { samples: number; sampledMs: number; durationMs: number };
+  // The 40 ms spin is in the recording: its samples' time, not their count
+  // (a sampler thread starved on a loaded machine takes fewer, longer ones).
+  assert.ok(got.samples > 0 && got.sampledMs >= 35 && got.durationMs >= 35, r.stdout);
 }, { skip });
