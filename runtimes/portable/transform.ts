@@ -173,19 +173,18 @@ class Walker {
     this.#visit(program, undefined, undefined);
   }
 
-  #visit(node: Node, parent: Node | undefined, nameHint: string | undefined): void {
+  #visit(node: Node, parent: Node | undefined, hint: NameHint | undefined): void {
     const isFn = node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
     let info: FnInfo | undefined;
     const outer = this.#scope;
     if (isFn && !this.#generated(node.start)) {
       const suspends = node.async === true || node.generator === true;
       const id = node.id as Node | null | undefined;
-      const name = (id?.name as string | undefined) ?? nameHint ?? "(anonymous)";
-      // The position of the function's name, as V8 reports it (and the
-      // engine backends map it): a method's key, a named function's id.
-      const at = parent && (parent.type === "MethodDefinition" || parent.type === "Property" || parent.type === "PropertyDefinition") && parent.value === node
-        ? (parent.key as Node).start
-        : (id?.start ?? node.start);
+      const name = (id?.name as string | undefined) ?? hint?.name ?? "(anonymous)";
+      // The position of the function's name, as the engine backends place
+      // it: a named function's id, else the name it is bound to (a method's
+      // key, `const name =`), else the function itself.
+      const at = id?.start ?? hint?.at ?? node.start;
       // Frames in source order: take the slot before the children do.
       info = { node, index: this.#fns.length + 1, name, at, suspends };
       this.#fns.push(info);
@@ -195,7 +194,7 @@ class Walker {
       this.#scope = { suspends: false };
     }
     // Parameters' default values run before the body, outside the frame.
-    for (const [child, hint] of this.#children(node)) this.#visit(child, node, hint);
+    for (const [child, childHint] of this.#children(node, hint)) this.#visit(child, node, childHint);
     this.#scope = outer;
     if (info) this.#wrapFunction(info);
     else this.#edit(node);
@@ -293,28 +292,34 @@ class Walker {
    * function there would get (ECMAScript's function-name inference, plus
    * `a.b` for member assignments as V8 names them).
    */
-  #children(node: Node): [Node, string | undefined][] {
-    const out: [Node, string | undefined][] = [];
-    const hintFor = (key: string, child: Node): string | undefined => {
+  /** Each child of `node`, with the name it takes from `node` if it is a function; `hint`: `node`'s own. */
+  #children(node: Node, hint: NameHint | undefined): [Node, NameHint | undefined][] {
+    const out: [Node, NameHint | undefined][] = [];
+    const named = (name: string | undefined, at: Node): NameHint | undefined => (name === undefined ? undefined : { name, at: nameStart(at) });
+    const hintFor = (key: string, child: Node): NameHint | undefined => {
       switch (node.type) {
         case "VariableDeclarator":
-          return key === "init" ? patternName(node.id as Node) : undefined;
+          return key === "init" ? named(patternName(node.id as Node), node.id as Node) : undefined;
         case "AssignmentExpression":
-          return key === "right" ? patternName(node.left as Node) : undefined;
+          return key === "right" ? named(patternName(node.left as Node), node.left as Node) : undefined;
         case "AssignmentPattern":
-          return key === "right" ? patternName(node.left as Node) : undefined;
+          return key === "right" ? named(patternName(node.left as Node), node.left as Node) : undefined;
         case "Property":
         case "PropertyDefinition":
-          return key === "value" ? keyName(node) : undefined;
+          return key === "value" ? named(keyName(node), node.key as Node) : undefined;
         case "MethodDefinition": {
           if (key !== "value") return undefined;
           const k = keyName(node);
-          if (node.kind === "get" || node.kind === "set") return `${node.kind as string} ${k ?? "(anonymous)"}`;
-          if (node.kind === "constructor") return this.#constructorNames.get(node) ?? "constructor";
-          return k;
+          const at = (node.key as Node).start;
+          if (node.kind === "get" || node.kind === "set") return { name: `${node.kind as string} ${k ?? "(anonymous)"}`, at };
+          if (node.kind === "constructor") return { name: this.#constructorNames.get(node) ?? "constructor", at };
+          return k === undefined ? undefined : { name: k, at };
         }
         case "ExportDefaultDeclaration":
-          return key === "declaration" && (child.id === null || child.id === undefined) ? "default" : undefined;
+          return key === "declaration" && (child.id === null || child.id === undefined) ? { name: "default" } : undefined;
+        case "CallExpression":
+          // esbuild's `keepNames` (tsx runs with it): `__name(fn, "name")` names `fn` at run time, where the binding was.
+          return key === "arguments" && child === (node.arguments as Node[])[0] && keptName(node) !== undefined ? { name: keptName(node)!, at: hint?.at } : undefined;
         default:
           return undefined;
       }
@@ -338,6 +343,27 @@ class Walker {
     return out;
   }
 
+}
+
+/** The name a function takes from where it is bound, and where that name starts (an offset in the code). */
+interface NameHint {
+  readonly name: string;
+  readonly at?: number | undefined;
+}
+
+/** Where a binding's name starts: a member chain's last property (`this.onData`: `onData`). */
+function nameStart(n: Node): number {
+  if (n.type === "ParenthesizedExpression") return nameStart(n.expression as Node);
+  if (n.type === "MemberExpression" && !n.computed) return (n.property as Node).start;
+  return n.start;
+}
+
+/** The name in esbuild's `__name(fn, "name")`, when `call` is one of a function. */
+function keptName(call: Node): string | undefined {
+  const callee = call.callee as Node;
+  const [fn, name] = call.arguments as Node[];
+  if (callee.type !== "Identifier" || callee.name !== "__name" || fn === undefined || name?.type !== "Literal" || typeof name.value !== "string") return undefined;
+  return fn.type === "ArrowFunctionExpression" || fn.type === "FunctionExpression" ? name.value : undefined;
 }
 
 /** `x` for `x`, `a.b` for `a.b`, `a.b.c` for member chains; else undefined. */

@@ -16,12 +16,13 @@
 import { type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
-import { DECLARATION_MODIFIER_WORDS, declaredName, nameColumn } from "./name_column.ts";
+import { boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 
 /** How far above the reported line a definition is looked for. */
 export const MAX_LINES_UP = 400;
 
+const ANONYMOUS = "(anonymous)";
 const IDENT = /^[#A-Za-z_$][\w$]*$/;
 const IDENT_CHAR = /[\w$]/;
 const WORD_CHAR = /\w/;
@@ -187,11 +188,14 @@ function reportedAt(frame: Frame): { path: string; line: number } | undefined {
 }
 
 /** Where a named JS frame is, in a file on disk; `undefined` for any other frame. */
-function namedAt(frame: Frame): { path: string; line: number; col: number; name: string } | undefined {
+function namedAt(frame: Frame): { path: string; line: number; col: number; name: string | undefined } | undefined {
   if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.col === undefined) return undefined;
-  const name = declaredName(frame.name);
   const path = toPath(frame.file);
-  return name === undefined || path === undefined ? undefined : { path, line: frame.line, col: frame.col, name };
+  if (path === undefined) return undefined;
+  // An unnamed function may be bound to a name the engine did not see (see `boundName`).
+  if (frame.name === ANONYMOUS) return { path, line: frame.line, col: frame.col, name: undefined };
+  const name = declaredName(frame.name);
+  return name === undefined ? undefined : { path, line: frame.line, col: frame.col, name };
 }
 
 /**
@@ -199,7 +203,9 @@ function namedAt(frame: Frame): { path: string; line: number; col: number; name:
  * where its function's name starts, reading the sources' lines with `readLines`:
  * the convention every runtime and mode shares, as editors show a function.
  * Frames already at their name, and frames whose source says otherwise,
- * keep their position. A module's top level without a position (V8's, after
+ * keep their position. An unnamed function bound to a name in the source
+ * (`const parse = (`) takes that name and its place, as the engine names it
+ * when it sees the binding (tsx's `keepNames` hides it from V8). A module's top level without a position (V8's, after
  * a top-level await) is placed at 1:1, where the module starts.
  *
  * @example
@@ -226,7 +232,13 @@ export function placeAtNames(profile: Profile, readLines: ReadLines): Profile {
     const at = namedAt(frame);
     if (at === undefined) return frame;
     const text = readLines(at.path)?.line(at.line);
-    const col = text === undefined ? undefined : nameColumn(text, at.name, at.col);
+    if (text !== undefined && at.name === undefined) {
+      const bound = boundName(text, at.col);
+      if (bound === undefined) return frame;
+      changed = true;
+      return { ...frame, name: bound.name, col: bound.col };
+    }
+    const col = text === undefined || at.name === undefined ? undefined : nameColumn(text, at.name, at.col);
     if (col === undefined || col === frame.col) return frame;
     changed = true;
     return { ...frame, col };

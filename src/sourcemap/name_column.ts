@@ -10,42 +10,125 @@
 /**
  * The 1-based column where `name` starts, when the function whose position
  * V8 reports at `col` (its parameter list: just after the name, type
- * parameters or spaces) is declared as `name(` or `name = (`; `undefined`
- * when the text says otherwise (the position is left as it is).
+ * parameters or spaces) is declared as `name(`, or bound to it as
+ * `name = (`, `name: (`, `name = function (` or `name = async (`;
+ * `undefined` when the text says otherwise (the position is left as it is).
  *
  * @example
  * ```ts
  * import { nameStartBefore } from "./name_column.ts";
  * nameStartBefore("function knead(ms) {", "knead", 15); // 10
+ * nameStartBefore("const o = { knead: (ms) => 1 };", "knead", 20); // 13
  * ```
  */
 export function nameStartBefore(text: string, name: string, col: number): number | undefined {
-  let i = col - 2;
+  const found = nameBefore(text, col - 2, true);
+  // `name` is a declared name (`parse`), the binding may be a member chain (`exports.parse`).
+  return found !== undefined && found.name.slice(found.name.lastIndexOf(".") + 1) === name ? found.col : undefined;
+}
+
+/**
+ * The name an unnamed function at `col` (its parameter list, or the
+ * `function` or `async` keyword that starts it) is bound to, and where that
+ * name starts: `const name = (`, `name: function (`, `this.name = async (`.
+ * The name the engine gives such a function from the source; a transpiler
+ * that keeps names at run time (esbuild's `keepNames`, as tsx runs it) wraps
+ * the function in a call, and the engine sees none. A function passed as
+ * an argument has none: `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { boundName } from "./name_column.ts";
+ * boundName("const twice = (n: number) => n * 2;", 15); // { name: "twice", col: 7 }
+ * boundName("xs.map((n) => n * 2);", 8); // undefined
+ * ```
+ */
+export function boundName(text: string, col: number): { name: string; col: number } | undefined {
+  let end = col - 2;
+  if (!/^(?:async\b|function\b|\()/.test(text.slice(col - 1))) {
+    // A column inside the parameter list (tsx's maps put an arrow one past its parenthesis): from the list's start.
+    let j = end;
+    while (j >= 0 && (text[j] === " " || text[j] === "\t")) j--;
+    if (text[j] === "(") end = j - 1;
+  }
+  return nameBefore(text, end, false);
+}
+
+const IDENT_CHAR = /[\w$#]/;
+/** Characters that make `=` part of another operator (`==`, `<=`, `+=`, `=>`'s own `=`). */
+const NOT_ASSIGNMENT = new Set(["=", "!", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "?"]);
+
+/**
+ * The identifier that names the function whose parameter list starts just
+ * after `end` (an index into `text`): declared right before it (when
+ * `declared` allows: `name(`, `function name(`), or bound to it through `=`
+ * or an object literal's `:`, past `function`, `*` and `async`.
+ */
+function nameBefore(text: string, end: number, declared: boolean): { name: string; col: number } | undefined {
+  let i = end;
   const skipSpace = () => {
     while (i >= 0 && (text[i] === " " || text[i] === "\t")) i--;
   };
+  /** The identifier ending at i (skipping spaces), leaving i before it. */
+  const identifier = (): { name: string; start: number } | undefined => {
+    skipSpace();
+    const last = i;
+    while (i >= 0 && IDENT_CHAR.test(text[i]!)) i--;
+    return last === i ? undefined : { name: text.slice(i + 1, last + 1), start: i + 1 };
+  };
   skipSpace();
   // Type parameters (`name<T>(`), as type stripping leaves them in place.
-  if (text[i] === ">") {
+  if (text[i] === ">" && text[i - 1] !== "=") {
     let depth = 0;
     for (; i >= 0; i--) {
       if (text[i] === ">") depth++;
       else if (text[i] === "<" && --depth === 0) break;
     }
     i--;
-    skipSpace();
   }
-  // An arrow function or function expression assigned to its name.
-  if (text[i] === "=" && text[i - 1] !== "=" && text[i - 1] !== "!" && text[i - 1] !== "<" && text[i - 1] !== ">") {
+  // The keywords of a function expression or an async arrow, between its binding and its parameters.
+  for (;;) {
+    skipSpace();
+    if (text[i] === "*") {
+      i--;
+      continue;
+    }
+    const word = identifier();
+    if (word === undefined) break;
+    if (word.name === "function" || word.name === "async") continue;
+    // A name right before the parameters: the function's own (declared), not a binding.
+    if (!declared) return undefined;
+    return { name: word.name, col: word.start + 1 };
+  }
+  skipSpace();
+  const sign = text[i];
+  if (sign === "=" && !NOT_ASSIGNMENT.has(text[i - 1] ?? "")) {
     i--;
-    skipSpace();
+    const bound = identifier();
+    if (bound === undefined) return undefined;
+    // A member chain (`this.onData = (`, `exports.parse = function (`) names it whole, as V8 does.
+    let name = bound.name;
+    for (skipSpace(); text[i] === "." && text[i - 1] !== "."; skipSpace()) {
+      i--;
+      const object = identifier();
+      if (object === undefined) return undefined;
+      name = `${object.name}.${name}`;
+    }
+    // `const f: Handler = (`: the identifier is a type annotation's, not the binding.
+    if (text[i] === ":" || text[i] === ">") return undefined;
+    return { name, col: bound.start + 1 };
   }
-  const start = i + 1 - name.length;
-  if (start < 0 || text.slice(start, i + 1) !== name) return undefined;
-  if (start > 0 && /[\w$#]/.test(text[start - 1]!)) return undefined;
-  return start + 1;
+  if (sign === ":" && text[i - 1] !== ":") {
+    i--;
+    const key = identifier();
+    if (key === undefined) return undefined;
+    skipSpace();
+    // An object literal's key (after `{` or `,`, or first on its line); not a ternary's `a ? b : (`, nor `case b: (`.
+    if (i >= 0 && text[i] !== "{" && text[i] !== ",") return undefined;
+    return { name: key.name, col: key.start + 1 };
+  }
+  return undefined;
 }
-
 
 const IDENT = /^[#A-Za-z_$][\w$]*$/;
 

@@ -16,7 +16,7 @@ function framesOf(source: string, options: { inputMap?: RawSourceMap; sourceType
   return r.frames.slice(1).map((f) => `${f.name} ${f.line ?? 0}:${f.col ?? 0}`);
 }
 
-test("instrumentSource() names functions as the engines do and keeps their positions", () => {
+test("instrumentSource() names functions as the engines do, at the name they are declared or bound with", () => {
   const src = [
     "function decl() {}",
     "const arrow = () => 1;",
@@ -33,13 +33,15 @@ test("instrumentSource() names functions as the engines do and keeps their posit
     "const o = { method() {}, key: () => 3, 'quoted'() {} };",
     "[1].map((x) => x);",
     "function outer({ opt = () => 4 } = {}) {}",
+    // esbuild's keepNames (tsx runs with it) names functions at run time.
+    "const kept = /* @__PURE__ */ __name((ms) => ms, \"kept\"), o2 = { k: __name(function () {}, \"k\") };",
   ].join("\n");
   assert.deepEqual(framesOf(src), [
     "(module) 1:1",
     "decl 1:10",
-    "arrow 2:15",
-    "fnExpr 3:14",
-    "obj.deep.prop 4:17",
+    "arrow 2:7",
+    "fnExpr 3:5",
+    "obj.deep.prop 4:10",
     "Shape 6:3",
     "area 7:3",
     "get size 8:7",
@@ -51,7 +53,9 @@ test("instrumentSource() names functions as the engines do and keeps their posit
     "quoted 13:40",
     "(anonymous) 14:9",
     "outer 15:10",
-    "opt 15:24",
+    "opt 15:18",
+    "kept 16:7",
+    "k 16:65",
   ]);
 });
 
@@ -86,7 +90,7 @@ test("instrumentCode() maps positions back through the TypeScript it was strippe
   const js = transformSync(ts, { loader: "ts", sourcemap: "external", sourcefile: "/app/geo.ts" });
   const out = instrumentCode(js.code, { file: "/app/geo.ts", format: "esm", recorderSpecifier: "/tsprof/portable.js", inputMap: JSON.parse(js.map) })!;
   assert.match(out, /^\/\*tsprof:instrumented\*\/import \{ recorder as __tsprof \} from "\/tsprof\/portable\.js";/);
-  assert.deepEqual(framesOf(js.code, { inputMap: JSON.parse(js.map), sourceType: "module" }), ["(module) 1:1", "norm 5:17", "twice 9:22"]);
+  assert.deepEqual(framesOf(js.code, { inputMap: JSON.parse(js.map), sourceType: "module" }), ["(module) 1:1", "norm 5:17", "twice 9:14"]);
   // The composed map sends the instrumented `throw` back to line 10 of the TypeScript.
   const { code, map } = takeInlineSourceMap(out);
   const lines = code.split("\n");

@@ -26,6 +26,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
   settle: "src/work.ts:21:23",
   weigh: "node_modules/pos-lib/src/index.ts:7:17",
   knead: "src/legacy.cjs:3:10",
+  // Unnamed functions bound to a name: named and placed by it.
+  stir: "src/work.ts:28:14",
+  blend: "src/work.ts:34:3",
 };
 
 /** `file:line:col` of every frame of the fixture's functions, by name, paths relative to the fixture. */
@@ -45,20 +48,22 @@ function positions(session: Session): Map<string, Set<string>> {
 /**
  * Asserts that each of `names` the profile sampled has exactly its expected
  * position (`legacy`: where the CommonJS file ran from), and that `crunch`,
- * which runs longest, was sampled: on a loaded machine a sampler may miss
- * a short function, never place it elsewhere.
+ * which runs longest, was sampled, and under its name each bound function
+ * of `names` that calls it for a while: on a loaded machine a sampler may
+ * miss a short function, never place it elsewhere.
  */
 function assertPositions(session: Session, names: readonly string[], legacy = "src/legacy.cjs"): void {
   const found = positions(session);
   const shown = JSON.stringify(Object.fromEntries([...found].map(([k, v]) => [k, [...v]])));
-  assert.ok(found.has("crunch"), `crunch was sampled: ${shown}`);
+  for (const name of ["crunch", ...BOUND.filter((n) => names.includes(n))]) assert.ok(found.has(name), `${name} was sampled: ${shown}`);
   for (const name of names) {
     const expected = EXPECTED[name]!.replace("src/legacy.cjs", legacy);
     if (found.has(name)) assert.deepEqual([...found.get(name)!], [expected], `${name}: ${shown}`);
   }
 }
 
-const ALL = ["crunch", "settle", "weigh", "knead"];
+const BOUND = ["stir", "blend"];
+const ALL = ["crunch", "settle", "weigh", "knead", ...BOUND];
 
 test("the fixture's expected positions agree with its \"line N\" comments and the names' columns", () => {
   for (const [name, where] of Object.entries(EXPECTED)) {

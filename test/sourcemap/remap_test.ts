@@ -10,7 +10,7 @@ import { hotLines } from "../../src/render/console_lines.ts";
 import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
 import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
 import { fileLineReader, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
-import { nameStartBefore } from "../../src/sourcemap/name_column.ts";
+import { boundName, nameStartBefore } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
 import { premappedOrigins } from "../../src/sourcemap/v8_scripts.ts";
@@ -233,6 +233,46 @@ test("nameStartBefore() walks back from V8's column (the parameter list) to the 
   assert.equal(nameStartBefore("function reknead(ms) {", "knead", 17), undefined);
   assert.equal(nameStartBefore("if (a == (b)) {", "a", 10), undefined);
   assert.equal(nameStartBefore("run(() => 1)", "work", 5), undefined);
+  // Bound through an object literal's key, a function expression, an async arrow, a member chain.
+  assert.equal(nameStartBefore("const o = { knead: (ms) => 1 };", "knead", 20), 13);
+  assert.equal(nameStartBefore("const expr = function (ms) {", "expr", 23), 7);
+  assert.equal(nameStartBefore("  gen: async function* (x) {", "gen", 24), 3);
+  assert.equal(nameStartBefore("const g = async (x) => 1", "g", 17), 7);
+  assert.equal(nameStartBefore("exports.parse = function (x) {", "parse", 26), 9);
+});
+
+test("boundName() names an unnamed function by the name it is bound to, as the engines do, and no other", () => {
+  const cases: [string, number, { name: string; col: number } | undefined][] = [
+    // At V8's column (the parameter list), one past it (tsx's maps), at the keyword that starts it.
+    ["const arrow = (ms: number) => spin(ms);", 15, { name: "arrow", col: 7 }],
+    ["const arrow = (ms: number) => spin(ms);", 16, { name: "arrow", col: 7 }],
+    ["const expr = function (ms) {", 23, { name: "expr", col: 7 }],
+    ["const expr = function (ms) {", 14, { name: "expr", col: 7 }],
+    ["const g = async (x) => 1", 11, { name: "g", col: 7 }],
+    ["const h = x => 1", 11, { name: "h", col: 7 }],
+    ["class Box { field = (ms) => 1; }", 21, { name: "field", col: 13 }],
+    ["const obj = { prop: (ms) => 1 };", 21, { name: "prop", col: 15 }],
+    ["  key: async function () {", 8, { name: "key", col: 3 }],
+    ["later = (ms) => 1;", 9, { name: "later", col: 1 }],
+    ["this.onData = function* (x) {}", 15, { name: "this.onData", col: 6 }],
+    // An argument, a type annotation's name, a ternary's branch, a comparison, a curried arrow: none.
+    ["xs.map((n) => n * 2);", 8, undefined],
+    ["xs.map(x => x * 2)", 8, undefined],
+    ["const f: Handler = (x) => 1", 20, undefined],
+    ["a ? b : (x) => 1", 9, undefined],
+    ["if (a == (b)) {", 10, undefined],
+    ["const k = (x) => (y) => 1", 18, undefined],
+    ["total += (() => 1)();", 11, undefined],
+  ];
+  for (const [text, col, expected] of cases) assert.deepEqual(boundName(text, col), expected, `${text} at ${col}`);
+});
+
+test("placeAtNames() gives an unnamed frame the name its function is bound to, at that name", () => {
+  const source = "const parse = (text: string) => {\n  return [1].map((x) => x);\n};\n";
+  const b = new ProfileBuilder("main");
+  b.addSample([js("(anonymous)", "/app/a.ts", 1, 15), js("(anonymous)", "/app/a.ts", 2, 18)], 1);
+  const after = placeAtNames(b.build(), textLineReader(() => source));
+  assert.deepEqual(after.frames, [js("parse", "/app/a.ts", 1, 7), js("(anonymous)", "/app/a.ts", 2, 18)]);
 });
 
 test("placeAtDefinitions() and placeAtNames() read each file's reported lines in one pass, not a read a frame", () => {
