@@ -26,6 +26,7 @@ import { StackBudget } from "./stack_budget.ts";
 
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 export const STACK_DEPTH = 32;
+const ANONYMOUS = "(anonymous)";
 /** Deno's core, whose wrapper calls each set of promise hooks when there are several. */
 const HOOK_DISPATCH = "ext:core/";
 
@@ -285,7 +286,12 @@ export function matchSampledFrames(profile: { readonly frames: readonly Frame[] 
     note(byName, `${f.file}\u0000${f.name}`, f);
     if (f.line !== undefined) note(byLine, `${f.file}\u0000${f.name}\u0000${f.line}`, f);
   }
-  const match = (f: Frame): Frame =>
-    (f.line !== undefined ? byLine.get(`${f.file}\u0000${f.name}\u0000${f.line}`) : byName.get(`${f.file}\u0000${f.name}`)) ?? f;
+  // A function a transpiler names at run time (esbuild's `keepNames`, under tsx) is
+  // unnamed to the sampler, named in a stack trace: the only unnamed one on its line.
+  const match = (f: Frame): Frame => {
+    if (f.line === undefined) return byName.get(`${f.file}\u0000${f.name}`) ?? f;
+    const named = byLine.get(`${f.file}\u0000${f.name}\u0000${f.line}`);
+    return named !== undefined ? (named ?? f) : (byLine.get(`${f.file}\u0000${ANONYMOUS}\u0000${f.line}`) ?? f);
+  };
   return waits.map((w) => ({ ...w, stack: w.stack.map(match) }));
 }
