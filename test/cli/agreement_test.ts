@@ -50,7 +50,7 @@ function profileFixture(name: string, flags: readonly string[] = []) {
     const out = join(dir, "out.json");
     const r = tsprof([...flags, "-o", out, join(FIXTURES, name)], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
-    const measured = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { hot: string; busy: number; wall: number };
+    const measured = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { hot: string; busy: number; wall: number; cpu?: number };
     const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
     const p = session.profiles[0]!;
     const hot = functionTotals(p).get(measured.hot) ?? 0;
@@ -63,7 +63,7 @@ function profileFixture(name: string, flags: readonly string[] = []) {
     assert.ok(Math.abs(result.total - result.duration) <= slack * result.duration, `the total is the duration covered: ${detail}`);
     // The profile covers the whole run: Bun's once ended at its last sample, 100-490 ms early on a loaded machine.
     assert.ok(result.duration >= measured.wall * (1 - slack), `the duration covers the script's own: ${detail}, the script measured ${measured.wall.toFixed(1)} ms`);
-    return { ...result, warnings: session.meta.warnings ?? [], detail };
+    return { ...result, warnings: session.meta.warnings ?? [], detail, cpu: measured.cpu };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,7 +90,10 @@ test("tsprof agrees with a CPU-bound script's own clock: the hot function within
   const r = profileFixture("cpu_bound.ts");
   assert.ok(r.hot >= 0.85 * r.busy && r.hot <= 1.15 * r.busy + 10, r.detail);
   assert.ok(r.idle <= IDLE_SHARE * r.duration, r.detail);
-  assert.deepEqual(r.warnings.filter((w) => UNCERTAIN.test(w)), [], "a run whose time the samples observed carries no note of uncertainty");
+  // A machine that kept the spin off its CPU for a tenth of its time made gaps the samples did not
+  // observe: the note is true then (a clean-clone CI run here, beside other test runs: 23% estimated).
+  const spinRan = r.cpu === undefined || r.cpu >= 0.9 * r.busy;
+  if (spinRan) assert.deepEqual(r.warnings.filter((w) => UNCERTAIN.test(w)), [], `a run whose time the samples observed carries no note of uncertainty (${r.cpu?.toFixed(0)} ms CPU)`);
 });
 
 /** The report's note that much of the time in functions is uncertain (V8: short bursts; Bun: estimated gaps). */
