@@ -76,7 +76,11 @@ export function placeWaitsAtDefinitions(waits: readonly AwaitWait[], readLines: 
         if (!functions.has(path)) functions.set(path, functionsOf(path));
         const spans = functions.get(path);
         const span = spans && enclosingSpan(spans, call);
-        if (span) return { ...frame, name: (span as NamedSpan).name ?? ANONYMOUS, line: span.start.line, col: span.start.col };
+        // At its name, as a sampled frame is placed; where it starts when it has none.
+        if (span) {
+          const { name, nameAt } = span as NamedSpan;
+          return { ...frame, name: name ?? ANONYMOUS, line: (nameAt ?? span.start).line, col: (nameAt ?? span.start).col };
+        }
       }
       const lines = path === undefined ? undefined : readLines(path);
       const def = lines && findDefinition(lines, frame.name, call.line, call.col);

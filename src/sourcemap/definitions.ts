@@ -16,7 +16,7 @@
 import { type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
-import { boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn } from "./name_column.ts";
+import { arrowBodyName, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 
 /** How far above the reported line a definition is looked for. */
@@ -143,7 +143,7 @@ export function findDefinition(lines: SourceLines, name: string, line: number, c
  * ```
  */
 export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Profile {
-  prefetch(profile.frames, reportedAt, readLines);
+  prefetch(profile.frames, (f) => unnamedAt(f) ?? reportedAt(f), readLines);
   let changed = false;
   const frames: Frame[] = profile.frames.map((frame) => {
     // JavaScriptCore's frame for a module's top level: the module starts the file.
@@ -151,6 +151,15 @@ export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Prof
       if (frame.line === 1 && frame.col === 1) return frame;
       changed = true;
       return { ...frame, line: 1, col: 1 };
+    }
+    // An async arrow's body, which JavaScriptCore leaves unnamed, at its `{`: the arrow's name and place.
+    const body = unnamedAt(frame);
+    if (body !== undefined) {
+      const text = readLines(body.path)?.line(body.line);
+      const bound = text === undefined ? undefined : arrowBodyName(text, body.col);
+      if (bound === undefined) return frame;
+      changed = true;
+      return { ...frame, name: bound.name, col: bound.col };
     }
     const at = reportedAt(frame);
     const lines = at && readLines(at.path);
@@ -181,6 +190,13 @@ function prefetch(frames: readonly Frame[], at: (frame: Frame) => { path: string
 }
 
 /** Where a frame placed at its definition is reported, in a file on disk; `undefined` for a frame that is not placed. */
+/** Where an unnamed JS frame with a column is, in a file on disk. */
+function unnamedAt(frame: Frame): { path: string; line: number; col: number } | undefined {
+  if (frame.kind !== "js" || frame.name !== ANONYMOUS || frame.file === undefined || frame.line === undefined || frame.col === undefined) return undefined;
+  const path = toPath(frame.file);
+  return path === undefined ? undefined : { path, line: frame.line, col: frame.col };
+}
+
 function reportedAt(frame: Frame): { path: string; line: number } | undefined {
   if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === "(anonymous)" || frame.name === MODULE_FRAME_NAME) return undefined;
   const path = toPath(frame.file);

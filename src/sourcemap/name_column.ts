@@ -54,6 +54,43 @@ export function boundName(text: string, col: number): { name: string; col: numbe
   return nameBefore(text, end, false);
 }
 
+/**
+ * The name an async arrow is bound to, and where it starts, given the
+ * position of its body's `{` (where JavaScriptCore places the body, which
+ * it leaves unnamed: `const load = async (id: number): Promise<T> => {`).
+ *
+ * @example
+ * ```ts
+ * import { arrowBodyName } from "./name_column.ts";
+ * arrowBodyName("const load = async (id: number): Promise<number> => {", 53); // { name: "load", col: 7 }
+ * ```
+ */
+export function arrowBodyName(text: string, col: number): { name: string; col: number } | undefined {
+  if (text[col - 1] !== "{") return undefined;
+  let i = col - 2;
+  while (i >= 0 && (text[i] === " " || text[i] === "\t")) i--;
+  if (text[i] !== ">" || text[i - 1] !== "=") return undefined;
+  const arrow = i - 1;
+  // The parameters' `)`: the first one back whose text up to the arrow is nothing or a return type.
+  for (let k = arrow - 1; k >= 0; k--) {
+    if (text[k] !== ")") continue;
+    const between = text.slice(k + 1, arrow).trim();
+    if (between !== "" && !between.startsWith(":")) continue;
+    let depth = 0;
+    for (let j = k; j >= 0; j--) {
+      if (text[j] === ")") depth++;
+      else if (text[j] === "(" && --depth === 0) return boundName(text, j + 1);
+    }
+    return undefined;
+  }
+  // A single parameter without parentheses: `async x => {`.
+  let j = arrow - 1;
+  while (j >= 0 && (text[j] === " " || text[j] === "\t")) j--;
+  const end = j;
+  while (j >= 0 && IDENT_CHAR.test(text[j]!)) j--;
+  return end > j ? boundName(text, j + 2) : undefined;
+}
+
 const IDENT_CHAR = /[\w$#]/;
 /** Characters that make `=` part of another operator (`==`, `<=`, `+=`, `=>`'s own `=`). */
 const NOT_ASSIGNMENT = new Set(["=", "!", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "?"]);

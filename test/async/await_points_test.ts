@@ -98,7 +98,7 @@ test("trackAwaitPoints() records a promise's wait with the awaiting function, an
   assert.equal(w!.stack.at(-1)!.name, "waiter", w!.stack.map((f) => f.name).join(" > "));
 });
 
-test("namedFunctionSpans() names a function as its definition does", () => {
+test("namedFunctionSpans() names a function as its definition does, and says where that name is written", () => {
   const spans = namedFunctionSpans(parse, [
     "export const time = async (n: string): Promise<void> => {", // 1
     "  await n;", // 2
@@ -108,12 +108,12 @@ test("namedFunctionSpans() names a function as its definition does", () => {
     "handler = function () {};", // 6
     "[1].map((x) => x);", // 7
   ].join("\n"), { typescript: true, jsx: false })!;
-  assert.deepEqual(spans.map((s) => `${s.name ?? "-"} ${s.start.line}:${s.start.col}`).sort(), [
-    "- 7:9", "go 5:27", "handler 6:11", "load 4:11", "run 5:18", "time 1:21",
+  assert.deepEqual(spans.map((s) => `${s.name ?? "-"} ${s.start.line}:${s.start.col} ${s.nameAt ? `${s.nameAt.line}:${s.nameAt.col}` : "-"}`).sort(), [
+    "- 7:9 -", "go 5:27 5:27", "handler 6:11 6:1", "load 4:11 4:17", "run 5:18 5:13", "time 1:21 1:14",
   ]);
 });
 
-test("placeWaitsAtDefinitions() places named frames at their definitions, unnamed ones at the function around them", () => {
+test("placeWaitsAtDefinitions() places named frames at their definitions, unnamed ones at the name of the function around them", () => {
   const source = "export async function main() {\n  const time = async () => {\n    await run();\n  };\n  await time();\n}\n";
   const frame = (name: string): Frame => ({ name, file: "/app/a.ts", kind: "js" });
   const wait: AwaitWait = {
@@ -122,7 +122,7 @@ test("placeWaitsAtDefinitions() places named frames at their definitions, unname
     calls: [{ line: 5, col: 9 }, { line: 3, col: 5 }],
   };
   const [w] = placeWaitsAtDefinitions([wait], textLineReader(() => source), () => namedFunctionSpans(parse, source, TS));
-  assert.deepEqual(w!.stack.map((f) => `${f.name} ${f.line}:${f.col}`), ["main 1:23", "time 2:16"]);
+  assert.deepEqual(w!.stack.map((f) => `${f.name} ${f.line}:${f.col}`), ["main 1:23", "time 2:9"]);
   assert.equal(w!.calls, undefined);
 });
 

@@ -142,7 +142,7 @@ test("arrows bound to names: their work after an await is under their callers, u
   const shown = [...paths].map(([k, v]) => `${k}: ${v.toFixed(1)} ms`).join("; ");
   // How much of the 80 ms the sampler saw depends on the machine's load; where it is, is the claim.
   assert.deepEqual([...paths.keys()], ["(module) 1:1 > main 19:7 > fetchUser 13:7 > spin 6:7"], shown);
-}, { skip: runtime === "bun" ? "JavaScriptCore samples an async arrow resumed after an await as an unnamed function at its body's `{`, which tsprof does not place yet" : skip });
+}, { skip });
 
 test("tsprof places every function of the program at its position, the ones only the waits bring too", () => {
   const { session } = profiled();

@@ -10,7 +10,7 @@ import { hotLines } from "../../src/render/console_lines.ts";
 import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
 import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
 import { fileLineReader, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
-import { boundName, nameStartBefore } from "../../src/sourcemap/name_column.ts";
+import { arrowBodyName, boundName, nameStartBefore } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
 import { premappedOrigins } from "../../src/sourcemap/v8_scripts.ts";
@@ -267,6 +267,17 @@ test("boundName() names an unnamed function by the name it is bound to, as the e
   for (const [text, col, expected] of cases) assert.deepEqual(boundName(text, col), expected, `${text} at ${col}`);
 });
 
+test("arrowBodyName() names an async arrow's body, at its `{` (JavaScriptCore's), by the arrow's binding", () => {
+  assert.deepEqual(arrowBodyName("const fetchUser = async (id: number): Promise<number> => {", 58), { name: "fetchUser", col: 7 });
+  assert.deepEqual(arrowBodyName("const f = async x => {", 22), { name: "f", col: 7 });
+  // A return type with parentheses of its own.
+  assert.deepEqual(arrowBodyName("  key: async (a: (b: number) => void): Promise<(c: string) => void> => {", 72), { name: "key", col: 3 });
+  // A callback's body, not a `{`, an arrow with no binding: none.
+  assert.equal(arrowBodyName("xs.map(async (x) => {", 21), undefined);
+  assert.equal(arrowBodyName("function f() {", 14), undefined);
+  assert.equal(arrowBodyName("const f = async (x) => x;", 24), undefined);
+});
+
 test("placeAtNames() gives an unnamed frame the name its function is bound to, at that name", () => {
   const source = "const parse = (text: string) => {\n  return [1].map((x) => x);\n};\n";
   const b = new ProfileBuilder("main");
@@ -400,6 +411,22 @@ test("mergeAsyncPairs() drops an async function's wrapper frame but keeps recurs
   assert.deepEqual(stacks, ["(module):1 > main:38 > fib:10 > fib:10", "main:38 > fib:10"]);
   assert.deepEqual([...after.weights], [2, 3]);
   assert.deepEqual([...after.lines!.get(after.frames.indexOf(after.frames.find((f) => f.name === "main" && f.col === 38)!))!], [[4, 5]]);
+});
+
+test("mergeAsyncPairs() names an async arrow's unnamed body (JavaScriptCore's) after its wrapper, where it runs alone too", () => {
+  const b = new ProfileBuilder("main");
+  const mod = js("(module)", "/app/a.ts", 1, 1);
+  const wrapper = js("load", "/app/a.ts", 3, 19);
+  const body = js("(anonymous)", "/app/a.ts", 3, 41);
+  const spin = js("spin", "/app/a.ts", 9, 10);
+  // A callback on another line, called by the body: not a body.
+  const callback = js("(anonymous)", "/app/a.ts", 5, 12);
+  b.addSample([mod, wrapper, body, spin], 2);
+  b.addSample([body, spin], 3);
+  b.addSample([body, callback], 1);
+  const after = mergeAsyncPairs(b.build());
+  const stacks = [...after.samples].map((s) => stackFrames(after, s).map((f) => `${f.name}:${f.col}`).join(" > "));
+  assert.deepEqual(stacks, ["(module):1 > load:41 > spin:10", "load:41 > spin:10", "load:41 > (anonymous):12"]);
 });
 
 test("remapProfile() folds the function tsx wraps a CommonJS module in into the module's top level, and keeps the helpers functions call", async () => {
