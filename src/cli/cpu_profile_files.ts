@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Profile } from "../format/types.ts";
 import { normalizeFile } from "../paths.ts";
 import { endBunProfileAt, normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
-import { estimateNote } from "../import/gap_weights.ts";
+import { waitingInSpans, estimateNote } from "../import/gap_weights.ts";
 import { shortBurstNote } from "../import/v8_bursts.ts";
 import { firstSampleIn, importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
@@ -103,11 +103,13 @@ export function importProcess(
     first?: FramesFirst | undefined;
     /** Whether a file is the program's: Bun's note of estimated time leaves out the start-up before its first sample. */
     programFile?: ((file: string) => boolean) | undefined;
+    /** When the main thread's `await`s were pending (Bun), epoch ms: its long gaps are idle then. */
+    waitingMs?: readonly (readonly [number, number])[] | undefined;
     /** What is done to Bun's main thread's profile (read from `cpu`) before it is mapped. */
     beforeMapping?: ((profile: Profile, cpu: V8CpuProfile) => Profile) | undefined;
   },
 ): ImportedProcess {
-  const read = (file: string, name: string, busyMs?: number, endedAtMs?: number, beforeMapping?: (profile: Profile, cpu: V8CpuProfile) => Profile) => {
+  const read = (file: string, name: string, busyMs?: number, endedAtMs?: number, beforeMapping?: (profile: Profile, cpu: V8CpuProfile) => Profile, waitingMs?: readonly (readonly [number, number])[]) => {
     const raw = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
     const cpu = runtime === "bun" ? endBunProfileAt(raw, endedAtMs) : raw;
     if (runtime === "deno") {
@@ -120,14 +122,17 @@ export function importProcess(
     // Spans before the program's first sample are its start-up, labelled as such (spans[0] is the lead-in).
     const programFile = options.programFile;
     const startupSamples = programFile === undefined ? 0 : firstSampleIn(bun, (url) => programFile(normalizeFile(url)));
-    const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, startupSamples, ...(busyMs !== undefined ? { busyMs } : {}) });
+    // Bun's profile runs on the epoch's clock, in µs.
+    const waitingUs = waitingMs?.map(([a, b]) => [a * 1000, b * 1000] as const);
+    const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, startupSamples, ...(busyMs !== undefined ? { busyMs } : {}), ...(waitingUs ? { waitingUs } : {}) });
     const mapped = mapBunProfile(beforeMapping ? beforeMapping(imported, bun) : imported, options.first);
     // How much of the time is an estimate, said in the report rather than hidden in precise-looking numbers.
-    const note = estimateNote(sampleSpans(bun), options.intervalMs, busyMs, startupSamples + 1);
+    const spans = sampleSpans(bun);
+    const note = estimateNote(spans, options.intervalMs, busyMs, startupSamples + 1, waitingUs && waitingInSpans(spans, bun.startTime, waitingUs));
     const warnings = note ? [...mapped.warnings, note] : mapped.warnings;
     return { cpu, profile: { ...mapped.profile, name }, warnings, complete: () => ({ ...mapped.complete(), name }) };
   };
-  const threads = [read(files.main, options.name, options.busyMs, options.endedAtMs, options.beforeMapping), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
+  const threads = [read(files.main, options.name, options.busyMs, options.endedAtMs, options.beforeMapping, options.waitingMs), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
   // A worker's own notes say whose they are: the main thread's and a worker's often differ.
   const named = threads.flatMap((t, i) => (i === 0 ? t.warnings : t.warnings.map((w) => `${t.profile.name}: ${w}`)));
   if (runtime === "deno" && files.workers.length > 0) named.push(DENO_WORKER_START);

@@ -397,6 +397,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     entry: options.command[0],
     busyMs: noted.busyMs,
     endedAtMs: noted.endedAtMs,
+    waitingMs: waitingOf(noted),
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
     programFile: programFileTest(ownPaths()),
     // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
@@ -445,6 +446,13 @@ function withFilesOfWaits(first: FramesFirst | undefined, waits: ChildWaitsNote[
     if (marks !== undefined) profile.frames.forEach((f, i) => void (f.file !== undefined && files.has(f.file) && (marks[i] = 1)));
     return marks;
   };
+}
+
+/** When a Bun child's `await`s were pending, epoch ms (see `gap_weights.ts`); `undefined` on Deno or with none. */
+function waitingOf(noted: ChildWaitsNote): [number, number][] | undefined {
+  const { waits, timeOrigin } = noted;
+  if (typeof timeOrigin !== "number" || !Array.isArray(waits) || waits.length === 0) return undefined;
+  return waits.map((w) => [timeOrigin + w.start, timeOrigin + w.end]);
 }
 
 /**

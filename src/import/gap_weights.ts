@@ -20,6 +20,15 @@
  *   with its jitter), as is a longer one between two such spans (the sampler
  *   ran late inside busy code); any other sample covers one interval.
  *
+ * Where the program's `await`s were recorded, the part of a longer span
+ * during which an `await` that began in it was pending is idle whatever the
+ * busy time: the thread suspended that function after the span's sample,
+ * and no JavaScript was sampled until the next (its runtime's own work
+ * then is the wait's, as `charge_awaits.ts` counts it). Without this, the
+ * one long span of a program that waits once took all the busy time the
+ * samples left: the sample before an `await` (tsprof's own marking of it,
+ * at worst) held half of the wait.
+ *
  * @module
  */
 
@@ -40,8 +49,10 @@
  * busySpans([10_000, 10_000, 10_000], 1); // [1000, 1000, 1000]
  * ```
  */
-export function busySpans(spans: readonly number[], intervalMs: number, busyMs?: number, leadIn = false, startup = 0): number[] {
+export function busySpans(spans: readonly number[], intervalMs: number, busyMs?: number, leadIn = false, startup = 0, waiting?: readonly number[]): number[] {
   const short = 2000 * intervalMs;
+  // What of each span may be busy: all of it, but for a wait's time in a long one.
+  const open = (s: number, i: number) => (waiting === undefined || s <= short ? s : Math.max(0, s - waiting[i]!));
   if (busyMs !== undefined && Number.isFinite(busyMs)) {
     const rhythm = (s: number, i: number) => s <= short && !(i === 0 && leadIn);
     // The start-up's spans (the runtime loading modules, sampled sparsely)
@@ -51,18 +62,19 @@ export function busySpans(spans: readonly number[], intervalMs: number, busyMs?:
     let kept = 0;
     const first: number[] = [];
     const pooled: number[] = [];
-    spans.forEach((s, i) => (rhythm(s, i) ? (kept += s) : early(i) ? first.push(s) : pooled.push(s)));
+    spans.forEach((s, i) => (rhythm(s, i) ? (kept += s) : early(i) ? first.push(open(s, i)) : pooled.push(open(s, i))));
     let left = Math.max(0, busyMs * 1000 - kept);
     const firstCap = waterLevel(first, left);
     for (const s of first) left -= Math.min(s, firstCap);
     const cap = waterLevel(pooled, Math.max(0, left));
-    return spans.map((s, i) => (rhythm(s, i) ? s : Math.min(s, early(i) ? firstCap : cap)));
+    return spans.map((s, i) => (rhythm(s, i) ? s : Math.min(open(s, i), early(i) ? firstCap : cap)));
   }
   const isShort = (i: number) => i >= 0 && i < spans.length && spans[i]! <= short;
   return spans.map((s, i) => {
-    if (s <= short || (s <= 5 * short / 2 && isShort(i - 1) && isShort(i + 1))) return s;
+    if (s <= short) return s;
+    if (s <= 5 * short / 2 && isShort(i - 1) && isShort(i + 1)) return open(s, i);
     // The lead-in has no sample at its start: all of a long one is waiting.
-    return i === 0 && leadIn ? 0 : Math.min(s, 1000 * intervalMs);
+    return i === 0 && leadIn ? 0 : Math.min(open(s, i), 1000 * intervalMs);
   });
 }
 
@@ -95,8 +107,8 @@ function waterLevel(spans: readonly number[], busy: number): number {
  * estimateNote(Array.from({ length: 10 }, () => 10_000), 1, 30); // "Bun records no idle samples: 67% of ..."
  * ```
  */
-export function estimateNote(spans: readonly number[], intervalMs: number, busyMs?: number, from = 0): string | undefined {
-  const busy = busySpans(spans, intervalMs, busyMs, false, from);
+export function estimateNote(spans: readonly number[], intervalMs: number, busyMs?: number, from = 0, waiting?: readonly number[]): string | undefined {
+  const busy = busySpans(spans, intervalMs, busyMs, false, from, waiting);
   let total = 0;
   let estimated = 0;
   let allBusy = true;
@@ -113,4 +125,42 @@ export function estimateNote(spans: readonly number[], intervalMs: number, busyM
   return busyMs === undefined
     ? `${share} at one interval per sample; functions that run in short bursts may show half their time or less`
     : `${share} from the main thread's busy time; with Bun's own work (HTTP, I/O) on that thread, functions that run in short bursts may show up to 2x their time (--backend portable measures them)`;
+}
+
+/**
+ * How much of each span (µs) is waiting that began in it: `spans` follow
+ * one another from `startUs`; `intervals` are `[start, end]` pairs on the
+ * same clock (a program's `await`s, suspended to resumed), each counted in
+ * the span it began in only. That span is the gap after the last sample
+ * before the function suspended; later spans may hold the program's code
+ * again while an outer `await` is still pending (its callee runs), and are
+ * left to the busy time.
+ *
+ * @example
+ * ```ts
+ * import { waitingInSpans } from "./gap_weights.ts";
+ * waitingInSpans([1000, 10_000, 1000], 0, [[2000, 9000], [5000, 11_500]]); // [0, 9000, 0]
+ * ```
+ */
+export function waitingInSpans(spans: readonly number[], startUs: number, intervals: readonly (readonly [number, number])[]): number[] {
+  const sorted = intervals.filter(([a, b]) => b > a).map(([a, b]) => [a, b] as const).sort((x, y) => x[0] - y[0]);
+  const out = new Array<number>(spans.length).fill(0);
+  let k = 0;
+  let from = startUs;
+  for (let i = 0; i < spans.length && k < sorted.length; i++) {
+    const to = from + spans[i]!;
+    // The intervals that began in this span, clipped to it; their union, as they come in order.
+    let reach = from;
+    for (; k < sorted.length && sorted[k]![0] < to; k++) {
+      const [a, b] = sorted[k]!;
+      if (a < from) continue;
+      const end = Math.min(b, to);
+      if (end > reach) {
+        out[i]! += end - Math.max(a, reach);
+        reach = end;
+      }
+    }
+    from = to;
+  }
+  return out;
 }

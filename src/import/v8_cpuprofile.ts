@@ -8,7 +8,7 @@
 import { ProfileBuilder } from "../format/builder.ts";
 import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, topLevelName } from "../format/types.ts";
 import { fileMemo, normalizeFile } from "../paths.ts";
-import { busySpans } from "./gap_weights.ts";
+import { busySpans, waitingInSpans } from "./gap_weights.ts";
 
 /**
  * A V8 call frame; lines and columns are 0-based, `-1` when unknown.
@@ -147,6 +147,12 @@ export interface V8ImportOptions {
    * program's first; they take their share of the busy time first.
    */
   startupSamples?: number;
+  /**
+   * With `idleGapsMs`: when the program's `await`s were pending, as
+   * `[start, end]` on the profile's clock (µs): a long gap is idle while
+   * one that began in it was (see `gap_weights.ts`).
+   */
+  waitingUs?: readonly (readonly [number, number])[];
 }
 
 /**
@@ -225,7 +231,8 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
     builder.addStackSample(idleStack, us / 1000);
   };
   // Without idle samples, only the busy part of each span counts (gap_weights.ts).
-  const busy = options.idleGapsMs === undefined ? spans : busySpans(spans, options.idleGapsMs, options.busyMs, true, options.startupSamples === undefined ? 0 : options.startupSamples + 1);
+  const waiting = options.waitingUs === undefined ? undefined : waitingInSpans(spans, cpu.startTime, options.waitingUs);
+  const busy = options.idleGapsMs === undefined ? spans : busySpans(spans, options.idleGapsMs, options.busyMs, true, options.startupSamples === undefined ? 0 : options.startupSamples + 1, waiting);
   for (let i = 0; i < samples.length; i++) {
     const ms = (busy[i + 1]! + (i === 0 ? busy[0]! : 0)) / 1000;
     if (i === 0) idle(spans[0]! - busy[0]!);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "../harness.ts";
-import { busySpans, estimateNote } from "../../src/import/gap_weights.ts";
+import { busySpans, estimateNote, waitingInSpans } from "../../src/import/gap_weights.ts";
 import { firstSampleIn, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
 import { parseThreadStats, threadBusyMs } from "../../src/import/thread_busy.ts";
 import { MODULE_LOADING_FRAME, relabelSpan, relabelStartup, TSPROF_STARTUP_FRAME } from "../../src/import/startup.ts";
@@ -37,6 +37,22 @@ test("busySpans() keeps the sampler's rhythm whole: a thread blocked in a synchr
   assert.equal(busy[340], 0);
   // A loaded CPU-bound run: the sampler ran late (long spans), the busy time covers them.
   assert.deepEqual(busySpans([1000, 6000, 1000, 9000], 1, 17), [1000, 6000, 1000, 9000]);
+});
+
+test("busySpans() leaves idle the part of a long span an await that began in it waited, whatever the busy time", () => {
+  // Start-up spans, the sample before a 100 ms await (tsprof's marking of it), then the work after it;
+  // 60 ms busy that the samples do not hold (the runtime's own work, native code).
+  const spans = [1000, 1000, 101_000, 1000, 1000, 20_000];
+  const without = busySpans(spans, 1, 64);
+  assert.ok(without[2]! > 30_000, `without the await known, the one long span before it takes the busy time: ${without}`);
+  const waiting = waitingInSpans(spans, 0, [[3000, 103_000]]);
+  assert.deepEqual(waiting, [0, 0, 100_000, 0, 0, 0]);
+  const busy = busySpans(spans, 1, 64, false, 0, waiting);
+  assert.equal(busy[2], 1000, `the await's span keeps what came before it: ${busy}`);
+  assert.equal(busy[5], 20_000, `the other long span is busy: ${busy}`);
+  // Counted in the span it began in only: an outer await still pending while its callee's code runs
+  // again (sampled late, a loaded machine) leaves that code's span to the busy time.
+  assert.deepEqual(waitingInSpans([1000, 50_000, 30_000], 0, [[1000, 40_000], [1500, 81_000]]), [0, 50_000, 0]);
 });
 
 test("busySpans() without the busy time: short spans and a late sampler in busy code are busy, a lone sample one interval", () => {
