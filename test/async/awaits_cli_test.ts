@@ -218,15 +218,13 @@ test("a module's edited awaits are kept between runs, and a changed module is ed
     writeFileSync(script, source(100, "first"));
     const first = run();
     assert.equal(first.said, "first");
-    // Bun estimates the time around a wait from the thread's busy time: a sample of tsprof's own
-    // work at the await's start may take a part of it ((tsprof)), so not all of it, but most.
-    assert.ok(first.waited >= 40, `the wait is charged: ${first.waited} ms`);
+    assert.ok(first.waited >= 80, `the wait is charged: ${first.waited} ms`);
     if (runtime === "bun") assert.equal(readdirSync(join(data, "cache", "awaits")).length, 1, "the edited module is kept");
     // The same length, another wait and another word: the kept edit must not be run.
     writeFileSync(script, source(300, "again"));
     const second = run();
     assert.equal(second.said, "again");
-    assert.ok(second.waited >= 150, `the changed module's wait is charged: ${second.waited} ms`);
+    assert.ok(second.waited >= 240, `the changed module's wait is charged: ${second.waited} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
