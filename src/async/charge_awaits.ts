@@ -41,6 +41,7 @@
 import { internInto, ProfileBuilder } from "../format/builder.ts";
 import type { Frame, Profile } from "../format/types.ts";
 import { isRuntimeCode } from "../paths.ts";
+import { idleWhileWaiting, typicalSpan } from "./idle_while_waiting.ts";
 
 /**
  * One wait of an `await`: when it suspended and resumed, on the clock of
@@ -115,8 +116,10 @@ interface Interned {
  * // 50 ms under main → [await], 50 ms (idle)
  * ```
  */
-export function chargeAwaits(profile: Profile, startMs: number, waits: readonly AwaitWait[]): Profile {
-  if (waits.length === 0) return profile;
+export function chargeAwaits(sampled: Profile, startMs: number, waits: readonly AwaitWait[]): Profile {
+  if (waits.length === 0) return sampled;
+  // A sample that stood for a wait the sampler, without CPU, took no idle samples of.
+  const profile = idleWhileWaiting(sampled, startMs, waits, 2 * typicalSpan(sampled));
   const b = new ProfileBuilder(profile.name);
   const { stackId } = internInto(profile, profile.frames, b);
   const interned: Interned[] = [];

@@ -36,6 +36,23 @@ test("chargeAwaits() moves idle time under the awaiting stack and keeps the tota
   assert.equal(profileTotal(p), 110);
 });
 
+test("chargeAwaits() charges a wait the sampler took no idle samples of (no CPU), from the sample it began in", () => {
+  // 1 ms samples, then the one before a 100 ms wait stands for it all (the sampler's next came after),
+  // then load's own work after the wait, also sampled late, while main still awaits load.
+  const b = new ProfileBuilder("main");
+  for (let t = 0; t < 10; t++) b.addSample([main, load], 1);
+  b.addSample([main, load, fn("setTimeout", 20)], 101);
+  for (let t = 0; t < 10; t++) b.addSample([main, load, fn("work", 5)], 1);
+  b.addSample([main, load, fn("work", 5)], 30);
+  const p = chargeAwaits(b.build(), 0, [wait(11, 111, [main, load], 11), wait(10.5, 151, [main], 2)]);
+  const m = byStack(p);
+  assert.equal(m.get("main > load > [await]"), 100);
+  assert.equal(m.get("main > [await]"), 0.5, "the outer wait's own start: half a millisecond");
+  assert.equal(m.get("main > load > setTimeout"), 0.5);
+  assert.equal(m.get("main > load > work"), 40, "work after the wait stays work, though main still awaits");
+  assert.equal(profileTotal(p), 151);
+});
+
 test("chargeAwaits() charges the innermost await, not the callers awaiting it", () => {
   const p = chargeAwaits(idleThenWork(100), 0, [wait(0, 100, [main], 2), wait(10, 90, [main, load], 11)]);
   const m = byStack(p);

@@ -1,0 +1,67 @@
+/**
+ * A sampler that got no CPU while the program waited (a loaded machine)
+ * took none of the idle samples it takes then, and the sample before the
+ * wait stands for all of it: each sample weighs the time until the next.
+ * Where an `await` that began during such a long sample was pending, that
+ * part of it is idle time, the program's function having suspended: it
+ * goes to an idle sample after the sample's own part, for the waits to
+ * take (`charge_awaits.ts`). Only the sample the `await` began in; later
+ * ones may be the program's code again while an outer `await` is still
+ * pending (its callee runs).
+ *
+ * @module
+ */
+import { internInto, ProfileBuilder } from "../format/builder.ts";
+import { IDLE_FRAME, type Profile } from "../format/types.ts";
+import { waitingInSpans } from "../import/gap_weights.ts";
+
+/**
+ * `profile` with the waiting part of each sample longer than `longerThanMs`
+ * moved to an idle sample right after it (see the module notes); `startMs`
+ * is when the first sample began, on the waits' clock. The same profile
+ * when nothing moves.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { idleWhileWaiting } from "./idle_while_waiting.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "main", file: "/app/a.ts", line: 1, col: 16, kind: "js" }], 101);
+ * const p = idleWhileWaiting(b.build(), 0, [{ start: 1, end: 101 }], 2);
+ * // [...p.weights]: [1, 100], the second an (idle) sample
+ * ```
+ */
+export function idleWhileWaiting(profile: Profile, startMs: number, waits: readonly { readonly start: number; readonly end: number }[], longerThanMs: number): Profile {
+  if (waits.length === 0) return profile;
+  const { samples, weights } = profile;
+  const spans = Array.from(weights, (w) => w * 1000);
+  const waiting = waitingInSpans(spans, startMs * 1000, waits.map((w) => [w.start * 1000, w.end * 1000] as const));
+  const idleFrame = profile.frames.findIndex((f) => f.kind === "idle");
+  const moves = (i: number) => weights[i]! > longerThanMs && waiting[i]! > 0 && !(samples[i] !== -1 && profile.stacks.frame[samples[i]!] === idleFrame);
+  let any = false;
+  for (let i = 0; i < samples.length && !any; i++) any = moves(i);
+  if (!any) return profile;
+  const b = new ProfileBuilder(profile.name);
+  const { frameId, stackId } = internInto(profile, profile.frames, b);
+  const idle = b.internStack(-1, b.internFrame(IDLE_FRAME));
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    const stack = s === -1 ? -1 : stackId[s]!;
+    if (!moves(i)) {
+      b.addStackSample(stack, weights[i]!);
+      continue;
+    }
+    const idleMs = Math.min(weights[i]!, waiting[i]! / 1000);
+    if (weights[i]! > idleMs) b.addStackSample(stack, weights[i]! - idleMs);
+    b.addStackSample(idle, idleMs);
+  }
+  for (const [f, byLine] of profile.lines ?? []) for (const [line, ms] of byLine) b.addLineTime(frameId[f]!, line, ms);
+  return b.build();
+}
+
+/** The sampling interval a profile shows: the median of its samples' weights (ms). */
+export function typicalSpan(profile: Profile): number {
+  if (profile.weights.length === 0) return 0;
+  const sorted = Float64Array.from(profile.weights).sort();
+  return sorted[sorted.length >> 1]!;
+}
