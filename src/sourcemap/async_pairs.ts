@@ -10,23 +10,10 @@
  * frame, and two different functions of one name on one line are the only
  * case merged wrongly.
  *
- * An async arrow's body is unnamed (`const load = async () => {`: the
- * wrapper is `load`, the body `(anonymous)` at its `{`). Seen called straight
- * by its wrapper, the body takes the wrapper's name, everywhere: after an
- * await it runs alone, and would be an unnamed root of its own.
- *
  * @module
  */
 import { reinternProfile } from "../format/builder.ts";
 import type { Frame, Profile } from "../format/types.ts";
-
-const ANONYMOUS = "(anonymous)";
-
-/** An unnamed frame called by a named one of the same line, further right: an async arrow's body. */
-function isUnnamedBody(outer: Frame, inner: Frame): boolean {
-  return inner.name === ANONYMOUS && outer.name !== ANONYMOUS && outer.kind === "js" && inner.kind === "js" && outer.file !== undefined &&
-    outer.file === inner.file && outer.line !== undefined && outer.line === inner.line && outer.col !== undefined && inner.col !== undefined && inner.col > outer.col;
-}
 
 function isPair(outer: Frame, inner: Frame): boolean {
   return outer !== inner && outer.kind === "js" && inner.kind === "js" && outer.name === inner.name && outer.file !== undefined &&
@@ -49,8 +36,7 @@ function isPair(outer: Frame, inner: Frame): boolean {
  * mergeAsyncPairs(b.build()).stacks.length; // 1
  * ```
  */
-export function mergeAsyncPairs(original: Profile): Profile {
-  const profile = nameArrowBodies(original);
+export function mergeAsyncPairs(profile: Profile): Profile {
   const { frames, stacks } = profile;
   const { length, frame, parent } = stacks;
   let found = false;
@@ -60,24 +46,4 @@ export function mergeAsyncPairs(original: Profile): Profile {
   }
   if (!found) return profile;
   return reinternProfile(profile, frames, { skipParent: isPair });
-}
-
-/** `profile` with each async arrow's unnamed body named as its wrapper (see the module notes). */
-function nameArrowBodies(profile: Profile): Profile {
-  const { frames, stacks } = profile;
-  // By the body's frame: its wrapper's name, or null when two wrappers disagree.
-  const names = new Map<number, string | null>();
-  for (let s = 0; s < stacks.length; s++) {
-    const p = stacks.parent[s]!;
-    if (p === -1) continue;
-    const body = stacks.frame[s]!;
-    const wrapper = frames[stacks.frame[p]!]!;
-    if (!isUnnamedBody(wrapper, frames[body]!)) continue;
-    names.set(body, names.has(body) && names.get(body) !== wrapper.name ? null : wrapper.name);
-  }
-  if (names.size === 0) return profile;
-  return reinternProfile(profile, frames.map((f, i) => {
-    const name = names.get(i);
-    return name ? { ...f, name } : f;
-  }));
 }

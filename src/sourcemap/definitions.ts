@@ -18,6 +18,7 @@ import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
 import { arrowBodyName, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
+import { reinternProfile } from "../format/builder.ts";
 
 /** How far above the reported line a definition is looked for. */
 export const MAX_LINES_UP = 400;
@@ -145,6 +146,8 @@ export function findDefinition(lines: SourceLines, name: string, line: number, c
 export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Profile {
   prefetch(profile.frames, (f) => unnamedAt(f) ?? reportedAt(f), readLines);
   let changed = false;
+  // Async arrows' bodies, named after their arrows here.
+  const bodies = new Set<Frame>();
   const frames: Frame[] = profile.frames.map((frame) => {
     // JavaScriptCore's frame for a module's top level: the module starts the file.
     if (frame.kind === "js" && frame.name === MODULE_FRAME_NAME && frame.file !== undefined && frame.line !== undefined) {
@@ -159,7 +162,9 @@ export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Prof
       const bound = text === undefined ? undefined : arrowBodyName(text, body.col);
       if (bound === undefined) return frame;
       changed = true;
-      return { ...frame, name: bound.name, col: bound.col };
+      const named = { ...frame, name: bound.name, col: bound.col };
+      bodies.add(named);
+      return named;
     }
     const at = reportedAt(frame);
     const lines = at && readLines(at.path);
@@ -169,7 +174,14 @@ export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Prof
     changed = true;
     return { ...frame, line: def.line, col: def.col };
   });
-  return changed ? rebuild(profile, frames) : profile;
+  if (!changed) return profile;
+  if (bodies.size === 0) return rebuild(profile, frames);
+  // A body called by its arrow's wrapper (its first run, before an await): one frame, as
+  // `mergeAsyncPairs` makes of an async function's pair. The wrapper is the arrow of the same
+  // name on the body's line, placed by now or not.
+  return reinternProfile(profile, frames, {
+    skipParent: (outer, inner) => bodies.has(inner) && outer !== inner && outer.name === inner.name && outer.file === inner.file && outer.line === inner.line,
+  });
 }
 
 /**
