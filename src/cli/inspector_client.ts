@@ -249,6 +249,23 @@ export function processState(pid: number): string | undefined {
   }
 }
 
+/**
+ * The CPU time process `pid` has used so far (user and system, all its
+ * threads, ms), from /proc; `undefined` where there is none. Counted in the
+ * kernel's ticks (`CLK_TCK`, 100 a second on Linux).
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields from the state on (field 3): utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

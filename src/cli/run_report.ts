@@ -388,7 +388,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   } catch {
     // An uncaught error skips Deno's unload event: CPU time unknown then.
   }
-  const cpuTimeMs = noted.cpuTimeMs;
+  const cpuTimeMs = noted.cpuTimeMs ?? child.stuck?.cpuTimeMs;
   // The main thread first, then each worker Deno profiled, as profiles of their own.
   const { cpu, profiles, warnings, complete } = importProcess(files, runtime, {
     name: "main",

@@ -24,7 +24,7 @@
  */
 import process from "node:process";
 import type { RuntimeName } from "../../runtimes/auto.ts";
-import { connectInspectorSocket, inspectorUrlOfPid, processAlive } from "./inspector_client.ts";
+import { connectInspectorSocket, inspectorUrlOfPid, processAlive, processCpuMs } from "./inspector_client.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type StuckAnswer, stuckHookCall, TREE_PROCESSES } from "./protocol.ts";
@@ -36,6 +36,8 @@ export interface StuckOutcome {
   readonly outcome: "kept" | "lost" | "own";
   /** Why the profile was lost, for the report. */
   readonly reason?: string;
+  /** The CPU time it had used when it was ended (Linux): its runtime, ended so, cannot tell. */
+  readonly cpuTimeMs?: number;
 }
 
 /**
@@ -107,7 +109,11 @@ export async function endStuckChild(runtime: RuntimeName, pid: number, signal: s
       kill(pid);
       return { outcome: "kept" };
     }
-    if (answer === "terminate" && (await waitForExit(pid, STEP_MS * 2))) return { outcome: "kept" };
+    if (answer === "terminate") {
+      // Read before it ends: Deno ended from outside runs no unload handler to count it.
+      const cpuTimeMs = processCpuMs(pid);
+      if (await waitForExit(pid, STEP_MS * 2)) return { outcome: "kept", ...(cpuTimeMs !== undefined ? { cpuTimeMs } : {}) };
+    }
     kill(pid);
     return { outcome: "lost", reason: answer === "none" ? "the process has no tsprof preload to write it" : "the runtime did not write it in time" };
   } catch (e) {

@@ -54,6 +54,8 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
   // 0: kept by the report; 1: the runtime's; 2: tsprof's.
   const kind = frames.map((f) => (f.file !== undefined && isTool(f.file) ? 2 : isRuntimeCode(f) ? 1 : 0));
   const loader = frames.map(isModuleLoaderFrame);
+  // A script an inspector evaluated (no file): tsprof's code called there acts from outside the program.
+  const evaluation = frames.map((f) => f.kind === "js" && f.file === undefined && f.name === "(anonymous)");
   const order = parentsFirst(stacks);
   // Per stack: its nearest kept stack (itself, an ancestor, or -1), and whether a tool frame lies above that.
   const kept = new Int32Array(stacks.length);
@@ -61,17 +63,21 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
   // Per stack: a module loader frame lies above the last kept one (Node linking the program's
   // ES modules from the root is loading them, not the runtime's other work).
   const loading = new Uint8Array(stacks.length);
+  // Per stack: tsprof's code called by an inspector's evaluation lies above (Deno's stuck program
+  // asked to end, in the frame it was paused in): its time is tsprof's, not the paused function's.
+  const outside = new Uint8Array(stacks.length);
   for (let k = 0; k < stacks.length; k++) {
     const s = order === undefined ? k : order[k]!;
     const p = stacks.parent[s]!;
     const f = kind[stacks.frame[s]!]!;
+    outside[s] = p !== -1 && (outside[p] === 1 || (f === 2 && evaluation[stacks.frame[p]!]!)) ? 1 : 0;
     kept[s] = f === 0 ? s : p === -1 ? -1 : kept[p]!;
     tool[s] = f === 0 ? 0 : f === 2 || (p !== -1 && tool[p] === 1) ? 1 : 0;
     loading[s] = f === 0 ? 0 : loader[stacks.frame[s]!] || (p !== -1 && loading[p] === 1) ? 1 : 0;
   }
   // Under a label already (this profile was labelled, then saved and read back): nothing to add.
   const labelled = (s: number) => kept[s] !== -1 && frames[stacks.frame[kept[s]!]!]!.kind === "program";
-  const needs = (s: number) => s !== -1 && kept[s] !== s && (tool[s] === 1 || kept[s] === -1) && !labelled(s);
+  const needs = (s: number) => s !== -1 && (outside[s] === 1 || (kept[s] !== s && (tool[s] === 1 || kept[s] === -1) && !labelled(s)));
   if (!samples.some(needs)) return profile;
   const interner = new StackInterner(stacks.length + 16);
   const moved = new Int32Array(stacks.length);
@@ -85,8 +91,18 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
   const relabel = (s: number): number => {
     let out = relabelled.get(s);
     if (out !== undefined) return out;
-    const base = kept[s]!;
     const chain: number[] = [];
+    if (outside[s] === 1) {
+      // At the root: the frames from tsprof's first one on, the evaluation and the paused stack left out.
+      let x = s;
+      for (; !evaluation[stacks.frame[stacks.parent[x]!]!]; x = stacks.parent[x]!) chain.push(stacks.frame[x]!);
+      chain.push(stacks.frame[x]!);
+      out = interner.intern(-1, toolLabel);
+      for (let k = chain.length - 1; k >= 0; k--) out = interner.intern(out, chain[k]!);
+      relabelled.set(s, out);
+      return out;
+    }
+    const base = kept[s]!;
     for (let x = s; x !== base; x = stacks.parent[x]!) chain.push(stacks.frame[x]!);
     out = interner.intern(base === -1 ? -1 : moved[base]!, tool[s] === 1 ? toolLabel : loading[s] === 1 ? loadingLabel : runtimeLabel);
     for (let k = chain.length - 1; k >= 0; k--) out = interner.intern(out, chain[k]!);

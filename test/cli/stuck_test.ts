@@ -42,6 +42,10 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     } else {
       assert.match(r.stderr, /did not answer SIG(INT|TERM): tsprof ended it from outside/, r.stderr);
       assert.match(r.stderr, /forever +\S*stuck\.ts:7:/, r.stderr);
+      // The process's CPU time, though its runtime was ended from outside (Deno runs no unload handler then).
+      assert.match(r.stderr, /CPU time: \d+\.\d{3} s/, r.stderr);
+      // tsprof asking the paused loop what to do is tsprof's time, not a call the loop made.
+      assert.doesNotMatch(r.stderr, /forever[^\n]*\n[│ ]*└─ [\d.]+ \(anonymous\)/, r.stderr);
     }
   }, { timeoutMs: 90_000 });
 }

@@ -64,6 +64,22 @@ test("labelUnshownTime() shows tsprof's own work as (tsprof) where it ran, not a
   assert.deepEqual(shown, { handler: [10, "[self]:6 (tsprof):4"], "(tsprof)": [3, ""] });
 });
 
+test("labelUnshownTime() shows tsprof's code an inspector evaluated in a paused function (a stuck Deno program asked to end) at the root", () => {
+  const spin: Frame = { name: "spinForever", kind: "js", file: "/app/a.ts", line: 1, col: 10 };
+  const evaluated: Frame = { name: "(anonymous)", kind: "js", line: 1, col: 1 };
+  const hook: Frame = { name: "scriptListens", kind: "js", file: "/opt/tsprof/src/cli/child/deno_signals.ts" };
+  const load: Frame = { name: "op_lazy_load_esm", kind: "native" };
+  const isTool = (file: string) => file.startsWith("/opt/tsprof/");
+  const b = new ProfileBuilder("main");
+  b.addSample([spin], 50);
+  b.addSample([spin, evaluated, hook, load], 30);
+  // An evaluation that is not tsprof's (a debugger's console) stays where it ran.
+  b.addSample([spin, evaluated, handler], 2);
+  const p = labelUnshownTime(b.build(), isTool);
+  assert.deepEqual(paths(p), ["spinForever", "(tsprof) > scriptListens > op_lazy_load_esm", "spinForever > (anonymous) > handler"]);
+  assert.equal(profileTotal(p), 82);
+});
+
 test("labelUnshownTime() labels the runtime's module loader at the root (module loading), not (runtime)", () => {
   // Node linking the program's ES modules, in a run whose own code was never sampled to end start-up.
   const run: Frame = { name: "asyncRunEntryPointWithESMLoader", kind: "js", file: "node:internal/modules/run_main" };
