@@ -16,7 +16,7 @@
 import { type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
-import { arrowBodyName, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn } from "./name_column.ts";
+import { arrowBodyName, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn, paramListStart } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 import { reinternProfile } from "../format/builder.ts";
 
@@ -262,9 +262,15 @@ export function placeAtNames(profile: Profile, readLines: ReadLines): Profile {
     const text = readLines(at.path)?.line(at.line);
     if (text !== undefined && at.name === undefined) {
       const bound = boundName(text, at.col);
-      if (bound === undefined) return frame;
+      if (bound !== undefined) {
+        changed = true;
+        return { ...frame, name: bound.name, col: bound.col };
+      }
+      // An unnamed arrow stays where it starts, its parameter list, as V8 reports it.
+      const start = paramListStart(text, at.col);
+      if (start === undefined) return frame;
       changed = true;
-      return { ...frame, name: bound.name, col: bound.col };
+      return { ...frame, col: start };
     }
     const col = text === undefined || at.name === undefined ? undefined : nameColumn(text, at.name, at.col);
     if (col === undefined || col === frame.col) return frame;

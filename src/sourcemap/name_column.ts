@@ -91,6 +91,34 @@ export function arrowBodyName(text: string, col: number): { name: string; col: n
   return end > j ? boundName(text, j + 2) : undefined;
 }
 
+/**
+ * The column of the `(` that opens an arrow's parameter list when `col` is
+ * just inside it, at its first parameter or its `)` (where tsx's maps put an
+ * arrow: one past the parenthesis V8 reports); `undefined` otherwise: a
+ * call's arguments (no `=>` after the `)`), a lone parameter without
+ * parentheses (`xs.map(x => x)`, where `col` is the arrow's own).
+ *
+ * @example
+ * ```ts
+ * import { paramListStart } from "./name_column.ts";
+ * paramListStart("xs.map((n: number) => n * 2);", 9); // 8
+ * paramListStart("xs.map(n => n * 2);", 8); // undefined
+ * ```
+ */
+export function paramListStart(text: string, col: number): number | undefined {
+  if (text[col - 2] !== "(" || text[col - 1] === "(") return undefined;
+  // The list's `)`, then an arrow (or a return type before it): not a call's arguments.
+  let depth = 1;
+  let i = col - 1;
+  for (; i < text.length && depth > 0; i++) {
+    if (text[i] === "(") depth++;
+    else if (text[i] === ")") depth--;
+  }
+  if (depth > 0) return undefined;
+  while (text[i] === " " || text[i] === "\t") i++;
+  return text.startsWith("=>", i) || text[i] === ":" ? col - 1 : undefined;
+}
+
 const IDENT_CHAR = /[\w$#]/;
 /** Characters that make `=` part of another operator (`==`, `<=`, `+=`, `=>`'s own `=`). */
 const NOT_ASSIGNMENT = new Set(["=", "!", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "?"]);

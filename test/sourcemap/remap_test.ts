@@ -10,7 +10,7 @@ import { hotLines } from "../../src/render/console_lines.ts";
 import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
 import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
 import { fileLineReader, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
-import { arrowBodyName, boundName, nameStartBefore } from "../../src/sourcemap/name_column.ts";
+import { arrowBodyName, boundName, nameStartBefore, paramListStart } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
 import { premappedOrigins } from "../../src/sourcemap/v8_scripts.ts";
@@ -267,6 +267,16 @@ test("boundName() names an unnamed function by the name it is bound to, as the e
   for (const [text, col, expected] of cases) assert.deepEqual(boundName(text, col), expected, `${text} at ${col}`);
 });
 
+test("paramListStart() finds the parenthesis of a parameter list a column is just inside, and not a call's", () => {
+  assert.equal(paramListStart("xs.map((n: number) => n * 2);", 9), 8);
+  assert.equal(paramListStart("xs.map((a, b) => a + b);", 9), 8);
+  assert.equal(paramListStart("run(() => 1);", 6), 5);
+  assert.equal(paramListStart("xs.map(n => n * 2);", 8), undefined);
+  assert.equal(paramListStart("xs.map((n) => n * 2);", 8), undefined);
+  assert.equal(paramListStart("f(a, b);", 3), undefined);
+  assert.equal(paramListStart("const g = async (x): Promise<void> => {", 18), 17);
+});
+
 test("arrowBodyName() names an async arrow's body, at its `{` (JavaScriptCore's), by the arrow's binding", () => {
   assert.deepEqual(arrowBodyName("const fetchUser = async (id: number): Promise<number> => {", 58), { name: "fetchUser", col: 7 });
   assert.deepEqual(arrowBodyName("const f = async x => {", 22), { name: "f", col: 7 });
@@ -282,8 +292,11 @@ test("placeAtNames() gives an unnamed frame the name its function is bound to, a
   const source = "const parse = (text: string) => {\n  return [1].map((x) => x);\n};\n";
   const b = new ProfileBuilder("main");
   b.addSample([js("(anonymous)", "/app/a.ts", 1, 15), js("(anonymous)", "/app/a.ts", 2, 18)], 1);
+  // The callback as tsx's maps place it: one past its parenthesis.
+  b.addSample([js("(anonymous)", "/app/a.ts", 1, 16), js("(anonymous)", "/app/a.ts", 2, 19)], 1);
   const after = placeAtNames(b.build(), textLineReader(() => source));
   assert.deepEqual(after.frames, [js("parse", "/app/a.ts", 1, 7), js("(anonymous)", "/app/a.ts", 2, 18)]);
+  assert.equal(after.stacks.length, 2, "one stack each");
 });
 
 test("placeAtDefinitions() and placeAtNames() read each file's reported lines in one pass, not a read a frame", () => {
