@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { type Frame, MODULE_FRAME_NAME, topLevelName } from "../format/types.ts";
+import { ANONYMOUS_NAME, type Frame, MODULE_FRAME_NAME, topLevelName } from "../format/types.ts";
 import { codeOrigin, normalizeFile } from "../paths.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
@@ -26,7 +26,6 @@ import { StackBudget } from "./stack_budget.ts";
 
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 export const STACK_DEPTH = 32;
-const ANONYMOUS = "(anonymous)";
 /** Deno's core, whose wrapper calls each set of promise hooks when there are several. */
 const HOOK_DISPATCH = "ext:core/";
 
@@ -291,7 +290,7 @@ export function matchSampledFrames(profile: { readonly frames: readonly Frame[] 
   const match = (f: Frame): Frame => {
     if (f.line === undefined) return byName.get(`${f.file}\u0000${f.name}`) ?? f;
     const named = byLine.get(`${f.file}\u0000${f.name}\u0000${f.line}`);
-    return named !== undefined ? (named ?? f) : (byLine.get(`${f.file}\u0000${ANONYMOUS}\u0000${f.line}`) ?? f);
+    return named !== undefined ? (named ?? f) : (byLine.get(`${f.file}\u0000${ANONYMOUS_NAME}\u0000${f.line}`) ?? f);
   };
   return waits.map((w) => ({ ...w, stack: w.stack.map(match) }));
 }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Frame } from "../format/types.ts";
+import { ANONYMOUS_NAME, type Frame } from "../format/types.ts";
 import { toPath } from "../sourcemap/map_source.ts";
 import { findDefinition } from "../sourcemap/definitions.ts";
 import type { ReadLines } from "../sourcemap/source_lines.ts";
@@ -18,7 +18,6 @@ import type { AwaitWait } from "./charge_awaits.ts";
 import { enclosingSpan } from "./spans.ts";
 import type { NamedSpan } from "./source_functions.ts";
 
-const ANONYMOUS = "(anonymous)";
 
 /**
  * `waits` with the places their frames were at, and their `await`s, moved
@@ -72,14 +71,14 @@ export function placeWaitsAtDefinitions(waits: readonly AwaitWait[], readLines: 
       const call = w.calls![k];
       if (!call || frame.line !== undefined || frame.file === undefined) return frame;
       const path = toPath(frame.file);
-      if (path !== undefined && frame.name === ANONYMOUS) {
+      if (path !== undefined && frame.name === ANONYMOUS_NAME) {
         if (!functions.has(path)) functions.set(path, functionsOf(path));
         const spans = functions.get(path);
         const span = spans && enclosingSpan(spans, call);
         // At its name, as a sampled frame is placed; where it starts when it has none.
         if (span) {
           const { name, nameAt } = span as NamedSpan;
-          return { ...frame, name: name ?? ANONYMOUS, line: (nameAt ?? span.start).line, col: (nameAt ?? span.start).col };
+          return { ...frame, name: name ?? ANONYMOUS_NAME, line: (nameAt ?? span.start).line, col: (nameAt ?? span.start).col };
         }
       }
       const lines = path === undefined ? undefined : readLines(path);

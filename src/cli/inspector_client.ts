@@ -240,13 +240,7 @@ export function processAlive(pid: number): boolean {
  * ...; `undefined` where there is no /proc.
  */
 export function processState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The name (field 2) may hold spaces and parentheses: the state follows its last ")".
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ", 1)[0] || undefined;
-  } catch {
-    return undefined;
-  }
+  return statFields(pid)?.[0] || undefined;
 }
 
 /**
@@ -255,12 +249,21 @@ export function processState(pid: number): string | undefined {
  * kernel's ticks (`CLK_TCK`, 100 a second on Linux).
  */
 export function processCpuMs(pid: number): number | undefined {
+  const fields = statFields(pid);
+  // utime and stime: fields 14 and 15 of the file.
+  const ticks = fields === undefined ? NaN : Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks * 10 : undefined;
+}
+
+/**
+ * The fields of /proc/<pid>/stat from the state on (field 3, at index 0);
+ * `undefined` where there is none. The name (field 2) may hold spaces and
+ * parentheses: the state follows its last ")".
+ */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields from the state on (field 3): utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return undefined;
   }

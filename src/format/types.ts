@@ -195,6 +195,9 @@ export const IDLE_FRAME: Frame = { name: "(idle)", kind: "idle" };
  */
 export const MODULE_FRAME_NAME = "(module)";
 
+/** The name of a frame of a function without one (V8's `""`). */
+export const ANONYMOUS_NAME = "(anonymous)";
+
 /**
  * A function's name as a frame shows it: `(module)` for the unnamed code at
  * a file's 1:1, `(anonymous)` for other unnamed code.
@@ -208,8 +211,8 @@ export const MODULE_FRAME_NAME = "(module)";
  * ```
  */
 export function topLevelName(name: string, file: string | undefined, line: number | undefined, col: number | undefined): string {
-  if (name !== "" && name !== "(anonymous)") return name;
-  return file && line === 1 && col === 1 ? MODULE_FRAME_NAME : "(anonymous)";
+  if (name !== "" && name !== ANONYMOUS_NAME) return name;
+  return file && line === 1 && col === 1 ? MODULE_FRAME_NAME : ANONYMOUS_NAME;
 }
 /**
  * Name of the pseudo-frame for garbage collection.

@@ -21,7 +21,7 @@
  * @module
  */
 import { StackInterner, parentsFirst } from "../format/stack_interner.ts";
-import type { Frame, Profile, Session } from "../format/types.ts";
+import { ANONYMOUS_NAME, type Frame, type Profile, type Session } from "../format/types.ts";
 import { isRuntimeCode } from "../paths.ts";
 import { isModuleLoaderFrame, labelModuleLoading } from "./module_loading.ts";
 import { MODULE_LOADING_FRAME } from "./startup.ts";
@@ -55,7 +55,7 @@ export function labelUnshownTime(profile: Profile, isTool: (file: string) => boo
   const kind = frames.map((f) => (f.file !== undefined && isTool(f.file) ? 2 : isRuntimeCode(f) ? 1 : 0));
   const loader = frames.map(isModuleLoaderFrame);
   // A script an inspector evaluated (no file): tsprof's code called there acts from outside the program.
-  const evaluation = frames.map((f) => f.kind === "js" && f.file === undefined && f.name === "(anonymous)");
+  const evaluation = frames.map((f) => f.kind === "js" && f.file === undefined && f.name === ANONYMOUS_NAME);
   const order = parentsFirst(stacks);
   // Per stack: its nearest kept stack (itself, an ancestor, or -1), and whether a tool frame lies above that.
   const kept = new Int32Array(stacks.length);

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
+import { ANONYMOUS_NAME, type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
 import { arrowBodyName, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn, paramListStart } from "./name_column.ts";
@@ -23,7 +23,6 @@ import { reinternProfile } from "../format/builder.ts";
 /** How far above the reported line a definition is looked for. */
 export const MAX_LINES_UP = 400;
 
-const ANONYMOUS = "(anonymous)";
 const IDENT = /^[#A-Za-z_$][\w$]*$/;
 const IDENT_CHAR = /[\w$]/;
 const WORD_CHAR = /\w/;
@@ -201,16 +200,16 @@ function prefetch(frames: readonly Frame[], at: (frame: Frame) => { path: string
   for (const [path, lines] of wanted) readLines(path)?.prefetch?.(lines);
 }
 
-/** Where a frame placed at its definition is reported, in a file on disk; `undefined` for a frame that is not placed. */
 /** Where an unnamed JS frame with a column is, in a file on disk. */
 function unnamedAt(frame: Frame): { path: string; line: number; col: number } | undefined {
-  if (frame.kind !== "js" || frame.name !== ANONYMOUS || frame.file === undefined || frame.line === undefined || frame.col === undefined) return undefined;
+  if (frame.kind !== "js" || frame.name !== ANONYMOUS_NAME || frame.file === undefined || frame.line === undefined || frame.col === undefined) return undefined;
   const path = toPath(frame.file);
   return path === undefined ? undefined : { path, line: frame.line, col: frame.col };
 }
 
+/** Where a frame placed at its definition is reported, in a file on disk; `undefined` for a frame that is not placed. */
 function reportedAt(frame: Frame): { path: string; line: number } | undefined {
-  if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === "(anonymous)" || frame.name === MODULE_FRAME_NAME) return undefined;
+  if (frame.kind !== "js" || frame.file === undefined || frame.line === undefined || frame.name === ANONYMOUS_NAME || frame.name === MODULE_FRAME_NAME) return undefined;
   const path = toPath(frame.file);
   return path === undefined ? undefined : { path, line: frame.line };
 }
@@ -221,7 +220,7 @@ function namedAt(frame: Frame): { path: string; line: number; col: number; name:
   const path = toPath(frame.file);
   if (path === undefined) return undefined;
   // An unnamed function may be bound to a name the engine did not see (see `boundName`).
-  if (frame.name === ANONYMOUS) return { path, line: frame.line, col: frame.col, name: undefined };
+  if (frame.name === ANONYMOUS_NAME) return { path, line: frame.line, col: frame.col, name: undefined };
   const name = declaredName(frame.name);
   return name === undefined ? undefined : { path, line: frame.line, col: frame.col, name };
 }
@@ -233,8 +232,10 @@ function namedAt(frame: Frame): { path: string; line: number; col: number; name:
  * Frames already at their name, and frames whose source says otherwise,
  * keep their position. An unnamed function bound to a name in the source
  * (`const parse = (`) takes that name and its place, as the engine names it
- * when it sees the binding (tsx's `keepNames` hides it from V8). A module's top level without a position (V8's, after
- * a top-level await) is placed at 1:1, where the module starts.
+ * when it sees the binding (tsx's `keepNames` hides it from V8); another
+ * unnamed arrow sits at its parameter list. A module's top level without a
+ * position (V8's, after a top-level await) is placed at 1:1, where the
+ * module starts.
  *
  * @example
  * ```ts
@@ -253,7 +254,7 @@ export function placeAtNames(profile: Profile, readLines: ReadLines): Profile {
     if (frame.kind !== "js" || frame.file === undefined) return frame;
     // A module's top level resumed after a top-level await comes without a
     // position: it is the module, which starts the file, as before the await.
-    if (frame.line === undefined && frame.name === "(anonymous)" && toPath(frame.file) !== undefined) {
+    if (frame.line === undefined && frame.name === ANONYMOUS_NAME && toPath(frame.file) !== undefined) {
       changed = true;
       return { ...frame, name: MODULE_FRAME_NAME, line: 1, col: 1 };
     }
@@ -261,16 +262,13 @@ export function placeAtNames(profile: Profile, readLines: ReadLines): Profile {
     if (at === undefined) return frame;
     const text = readLines(at.path)?.line(at.line);
     if (text !== undefined && at.name === undefined) {
-      const bound = boundName(text, at.col);
-      if (bound !== undefined) {
-        changed = true;
-        return { ...frame, name: bound.name, col: bound.col };
-      }
-      // An unnamed arrow stays where it starts, its parameter list, as V8 reports it.
-      const start = paramListStart(text, at.col);
-      if (start === undefined) return frame;
+      // From where the function starts: its parameter list, as V8 reports it, where tsx's maps put it one past.
+      const start = paramListStart(text, at.col) ?? at.col;
+      const bound = boundName(text, start);
+      const moved = bound === undefined ? { ...frame, col: start } : { ...frame, name: bound.name, col: bound.col };
+      if (moved.col === frame.col && moved.name === frame.name) return frame;
       changed = true;
-      return { ...frame, col: start };
+      return moved;
     }
     const col = text === undefined || at.name === undefined ? undefined : nameColumn(text, at.name, at.col);
     if (col === undefined || col === frame.col) return frame;

@@ -44,14 +44,8 @@ export function nameStartBefore(text: string, name: string, col: number): number
  * ```
  */
 export function boundName(text: string, col: number): { name: string; col: number } | undefined {
-  let end = col - 2;
-  if (!/^(?:async\b|function\b|\()/.test(text.slice(col - 1))) {
-    // A column inside the parameter list (tsx's maps put an arrow one past its parenthesis): from the list's start.
-    let j = end;
-    while (j >= 0 && (text[j] === " " || text[j] === "\t")) j--;
-    if (text[j] === "(") end = j - 1;
-  }
-  return nameBefore(text, end, false);
+  // A column inside the parameter list (tsx's maps put an arrow one past its parenthesis): from the list's start.
+  return nameBefore(text, (paramListStart(text, col) ?? col) - 2, false);
 }
 
 /**
