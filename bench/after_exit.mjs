@@ -44,7 +44,7 @@ try {
     }
     const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     const keys = [...new Set(lines.flatMap((l) => Object.keys(l)))].filter((k) => k.endsWith(".cpu"));
-    const cells = keys.map((k) => `${k.slice(0, -4)} ${median(lines.map((l) => l[k] ?? 0)).toFixed(0)}`);
+    const cells = keys.map((k) => `${k.slice(0, -4)} ${median(lines.filter((l) => k in l).map((l) => l[k])).toFixed(0)}`);
     console.log(`${rt} ${workload}: ${cells.join(", ")}  (CPU ms, median of ${runs})`);
   }
 } finally {
