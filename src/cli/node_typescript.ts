@@ -6,17 +6,20 @@
  * the same positions, no transpiler's start-up. tsx runs it where Node
  * cannot: an older Node, `.tsx`, files under node_modules (Node strips no
  * types there), and an entry whose syntax needs transforming (`enum`,
- * `namespace`, parameter properties) or that imports TypeScript files by
- * their `.js` names, which the preload finds out in the child before the
- * script starts. Only the entry is checked: a module it imports that Node
+ * `namespace`, parameter properties), that imports TypeScript files by
+ * their `.js` names, or that is an ES module in a package whose package.json
+ * says `"type": "commonjs"` (what `npm init -y` writes: Node reads the file
+ * as CommonJS and stops at its first `import`, where tsx runs it). The
+ * preload finds these out in the child before the script starts. Only the entry is checked: a module it imports that Node
  * cannot run fails as under `node script.ts`.
  *
  * @module
  */
 import nodeModule from "node:module";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import process from "node:process";
+import { compileFunction } from "node:vm";
 
 /** How Node treats TypeScript: `strip`, `transform`, or not at all. */
 function nodeTypeScript(): "strip" | "transform" | undefined {
@@ -53,14 +56,49 @@ export function nodeCanRunEntry(entry: string): boolean {
   // The check is tsprof's, not the script's: Node's experimental-API warning would be news to its stderr.
   const emitWarning = process.emitWarning;
   process.emitWarning = () => undefined;
+  let stripped: string;
   try {
-    strip(source, { mode });
+    stripped = strip(source, { mode });
   } catch (e) {
     return (e as { code?: string }).code !== "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX";
   } finally {
     process.emitWarning = emitWarning;
   }
-  return !importsTsAsJs(entry, source);
+  return !importsTsAsJs(entry, source) && !moduleInCommonJsPackage(entry, stripped);
+}
+
+/** What V8 says of syntax that only an ES module may have, compiled as CommonJS (Node's own detection reads the same). */
+const MODULE_ONLY_SYNTAX = /^(?:Cannot use import statement outside a module|Unexpected token 'export'|Cannot use 'import\.meta' outside a module|await is only valid in async functions and the top level bodies of modules)/;
+
+/**
+ * Whether the entry, a `.ts` file in a package that declares itself
+ * CommonJS, has syntax only an ES module may have: Node then runs it as
+ * CommonJS and fails.
+ */
+function moduleInCommonJsPackage(entry: string, js: string): boolean {
+  if (!/\.ts$/.test(entry) || packageType(dirname(resolve(entry))) !== "commonjs") return false;
+  try {
+    compileFunction(js, [], { filename: entry });
+    return false;
+  } catch (e) {
+    return e instanceof SyntaxError && MODULE_ONLY_SYNTAX.test(e.message);
+  }
+}
+
+/** The `type` of the nearest package.json at or above `dir`, as Node looks it up. */
+function packageType(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    const file = join(d, "package.json");
+    if (existsSync(file)) {
+      try {
+        const type = (JSON.parse(readFileSync(file, "utf8")) as { type?: unknown }).type;
+        return typeof type === "string" ? type : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 /** `import ... from "./x.js"`, `import("./x.js")`, `export ... from`: relative `.js` specifiers. */

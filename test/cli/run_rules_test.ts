@@ -82,6 +82,30 @@ test("tsprof falls back to tsx where Node cannot run the entry as it is: an enum
   });
 }, { skip: runtime === "deno" ? "Deno resolves and transforms TypeScript itself" : false });
 
+test("tsprof runs an ES module TypeScript entry in a package that says \"type\": \"commonjs\" (npm init's default), through tsx where Node would read it as CommonJS", () => {
+  const files = {
+    "package.json": `{"name":"app","version":"1.0.0","type":"commonjs"}`,
+    "lib.ts": `export const v: number = 5;\n`,
+    "main.ts": `import { v } from "./lib.ts";\n${SPIN}spinHere(40);\nconsole.log("v", v);\n`,
+    // CommonJS as the package says: Node runs it itself where it strips types.
+    "plain.ts": `const { join } = require("node:path");\n${SPIN}spinHere(40);\nconsole.log(join("a", "b"));\n`,
+  };
+  inProject(files, (dir) => {
+    const out = join(dir, "out.json");
+    const r = tsprof(["-o", out, "main.ts"], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "v 5\n");
+    assert.ok(readSession(out).profiles[0]!.frames.some((f) => f.name === "spinHere"), "the script's own function");
+    if (runtime === "deno") return;
+    const plain = tsprof(["-o", out, "plain.ts"], { cwd: dir });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal(plain.stdout, "a/b\n");
+    const frames = readSession(out).profiles[0]!.frames;
+    assert.ok(frames.some((f) => f.name === "spinHere"), "the script's own function");
+    if (nodeStrips) assert.ok(!frames.some((f) => /[\\/]tsx[\\/]/.test(f.file ?? "")), "Node runs it itself: no tsx");
+  });
+});
+
 test("the tsx tsprof runs TypeScript with is tsprof's own: never a frame of the report, whose root is the script", () => {
   // An enum needs tsx on every Node; no package.json: CommonJS, where tsx's loader calls the module.
   const files = { "spin.ts": `enum Step { One = 1 }\n${SPIN}spinHere(200 * Step.One);\n` };
