@@ -15,7 +15,9 @@
 import { type Frame, MODULE_FRAME_NAME } from "../format/types.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 
-const key = (f: Frame) => `${f.file}\u0000${f.name}\u0000${f.line}`;
+// By column too: in generated code (a bundle, tsx's CommonJS output) many
+// unnamed functions share a line, and each has callers of its own.
+const key = (f: Frame) => `${f.file}\u0000${f.name}\u0000${f.line}\u0000${f.col}`;
 
 /**
  * `waits` with each cut stack completed (see the module's doc).

@@ -139,6 +139,21 @@ test("completeCutStacks() gives a resumed chain the callers its outermost functi
   assert.deepEqual(handler!.stack.map((x) => x.name), ["onRequest"], "a function never seen started keeps its stack");
 });
 
+test("completeCutStacks() tells apart unnamed functions on one line of generated code", () => {
+  // tsx's CommonJS output: an Express route handler and the app.listen callback, both on line 2.
+  const f = (name: string, file: string, line: number, col: number): Frame => ({ name, file, line, col, kind: "js" });
+  const handle = f("handle", "/app/node_modules/express/lib/router/layer.js", 86, 34);
+  const route = f("(anonymous)", "/app/app.ts", 2, 610);
+  const listening = f("(anonymous)", "/app/app.ts", 2, 950);
+  const at = { file: "/app/app.ts", line: 2, col: 700 };
+  const [, , resumed] = completeCutStacks([
+    { start: 0, end: 5, stack: [listening], at },
+    { start: 6, end: 9, stack: [handle, route], at },
+    { start: 10, end: 12, stack: [listening], at },
+  ]);
+  assert.deepEqual(resumed!.stack, [listening], "the listen callback does not take the route handler's callers");
+});
+
 test("foldAwaitPoints() gives the time of an edited await's own function to its caller", () => {
   const main: Frame = { name: "main", file: "/app/a.ts", line: 1, col: 16, kind: "js" };
   const point: Frame = { name: "__tsprof$w", file: "/app/a.ts", line: 40, col: 10, kind: "js" };
