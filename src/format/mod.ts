@@ -21,6 +21,6 @@
  * @module
  */
 export type { Frame, FrameKind, Profile, Session, SessionMeta, StackTable } from "./types.ts";
-export { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, profileTotal } from "./types.ts";
+export { GC_FRAME, IDLE_FRAME, MODULE_LOADING_FRAME, PROGRAM_FRAME, profileTotal } from "./types.ts";
 export { frameKey, ProfileBuilder, stackFrames } from "./builder.ts";
 export { SESSION_SCHEMA_URL, sessionFromJson, sessionToJson, type ProfileJson, type SessionJson } from "./session_json.ts";

@@ -215,6 +215,19 @@ export function topLevelName(name: string, file: string | undefined, line: numbe
   return file && line === 1 && col === 1 ? MODULE_FRAME_NAME : ANONYMOUS_NAME;
 }
 /**
+ * The pseudo-frame for the runtime's module loader at work: resolving,
+ * reading, transpiling and linking the modules a module imports, between
+ * the importing module's frame and the `(module)` frames of its imports.
+ *
+ * @example
+ * ```ts
+ * import { MODULE_LOADING_FRAME, ProfileBuilder } from "tsprof/format";
+ * new ProfileBuilder("main").addSample([MODULE_LOADING_FRAME], 3); // 3 ms loading modules
+ * ```
+ */
+export const MODULE_LOADING_FRAME: Frame = { name: "(module loading)", kind: "program" };
+
+/**
  * Name of the pseudo-frame for garbage collection.
  *
  * @example

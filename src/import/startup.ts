@@ -11,10 +11,10 @@
  *
  * @module
  */
-import type { Frame, Profile } from "../format/types.ts";
+import { type Frame, MODULE_LOADING_FRAME, type Profile } from "../format/types.ts";
 
-/** Waiting for the runtime to start and the modules to be resolved, loaded and transpiled. */
-export const MODULE_LOADING_FRAME: Frame = { name: "(module loading)", kind: "program" };
+// Where importers have found it: the frame lives with the other pseudo-frames.
+export { MODULE_LOADING_FRAME };
 /** Code the portable backend does not instrument (start-up, imports, the runtime). */
 export const UNINSTRUMENTED_FRAME: Frame = { name: "(uninstrumented code)", kind: "program" };
 /** tsprof starting its sampler. */

@@ -13,6 +13,8 @@ import {
   removeToolFrames,
   removeUnnecessarySelfTime,
 } from "../../src/tree/processors.ts";
+import { ProfileBuilder } from "../../src/format/builder.ts";
+import { type Frame, MODULE_LOADING_FRAME } from "../../src/format/types.ts";
 import { test } from "../harness.ts";
 import { assertValidTree, dump, f, profileOf, snapshot } from "../_helpers.ts";
 
@@ -207,6 +209,30 @@ test("groupLibraryFrames() lets --show and --hide decide what is library code", 
   const a = out.children[0]!.children[0]!;
   assert.deepEqual(a.group!.libraries, ["src"], "hidden app code is named by its folder");
   assert.deepEqual([...a.group!.hidden].map((n) => n.frame.name), ["b", "c"], "e leads out of the group");
+});
+
+test("groupLibraryFrames() folds a library's module loading into its group: the loader between its modules hides with them", () => {
+  const mod = (file: string): Frame => ({ name: "(module)", file, line: 1, col: 1, kind: "js" });
+  const b = new ProfileBuilder("main");
+  const lodash = mod("/app/node_modules/lodash-es/lodash.js");
+  const inner = (name: string) => mod(`/app/node_modules/lodash-es/${name}.js`);
+  const app = mod("/app/src/app.ts");
+  // The loader's own time (resolving, reading, linking) is most of a large package's loading.
+  b.addSample([app, MODULE_LOADING_FRAME, lodash, MODULE_LOADING_FRAME], 60);
+  b.addSample([app, MODULE_LOADING_FRAME, lodash, MODULE_LOADING_FRAME, inner("ary"), MODULE_LOADING_FRAME, inner("_createWrap")], 20);
+  b.addSample([app, MODULE_LOADING_FRAME, lodash, MODULE_LOADING_FRAME, inner("clone"), MODULE_LOADING_FRAME, inner("_baseClone")], 15);
+  b.addSample([app], 5);
+  const out = groupLibraryFrames(buildCallTree(b.build(), { selfNodes: true }));
+  assertValidTree(out);
+  const loading = out.children[0]!.children[0]!;
+  assert.equal(loading.frame, MODULE_LOADING_FRAME);
+  assert.equal(loading.group, undefined, "the app's own imports are not a library's");
+  const root = loading.children[0]!;
+  assert.equal(root.frame, lodash);
+  assert.equal(root.group?.root, root);
+  assert.equal(root.group!.count, 8, "lodash's modules and the loading between them: one group");
+  assert.equal(root.group!.hidden.size, 7, "the loader's own time (60%) does not keep it in view: the group's root shows it");
+  assert.deepEqual(root.group!.libraries, ["lodash-es"]);
 });
 
 test("processTree() with showAll keeps runtime frames and groups nothing", () => {

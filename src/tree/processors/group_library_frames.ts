@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Frame } from "../../format/types.ts";
+import { type Frame, MODULE_LOADING_FRAME } from "../../format/types.ts";
 import { frameOrigin, libraryName } from "../../paths.ts";
 import { type CallNode, type FrameGroup, isSelfNode, ownTime } from "../call_tree.ts";
 import { copyTree, matches, perFrame } from "./_tree.ts";
@@ -61,6 +61,8 @@ export function isLibraryFrame(frame: Frame, options: GroupLibraryFramesOptions 
   return frameOrigin(frame) !== "app";
 }
 
+const isModuleLoading = (f: Frame) => f.kind === MODULE_LOADING_FRAME.kind && f.name === MODULE_LOADING_FRAME.name;
+
 interface Building {
   readonly root: CallNode;
   readonly members: CallNode[];
@@ -73,7 +75,9 @@ interface Building {
  * something outside the group (so the path to app code is visible), or when
  * its own time is over `groupShowShare` of the total; the others are hidden.
  * A group that would hide fewer than `groupMinHidden` frames hides none.
- * `[self]` leaves belong to their parent's group. Returns a new tree.
+ * `[self]` leaves belong to their parent's group, and so does the
+ * `(module loading)` between a library module and the modules it imports.
+ * Returns a new tree.
  *
  * @example
  * ```ts
@@ -109,6 +113,11 @@ export function groupLibraryFrames(root: CallNode, options: GroupLibraryFramesOp
       group = parentGroup;
       if (!group) groups.push((group = { root: node, members: [] }));
       group.members.push(node);
+    } else if (parentGroup !== undefined && isModuleLoading(node.frame)) {
+      // A library module's imports load under it: the loader between its
+      // modules is the library's loading, not a break in its group.
+      group = parentGroup;
+      group.members.push(node);
     }
     if (group) groupOf.set(node, group);
     for (let i = node.children.length - 1; i >= 0; i--) todo.push([node.children[i]!, group]);
@@ -118,11 +127,13 @@ export function groupLibraryFrames(root: CallNode, options: GroupLibraryFramesOp
     let hidden: CallNode[] = g.members.filter((m) =>
       m !== g.root &&
       !m.children.some((c) => !isSelfNode(c) && groupOf.get(c) !== g) &&
-      !(ownTime(m) > showShare)
+      // The loader's own time is the library's loading, which the group's root shows.
+      !(ownTime(m) > showShare && !isModuleLoading(m.frame))
     );
     if (hidden.length < minHidden) hidden = [];
     const libraries: string[] = [];
     for (const m of hidden) {
+      if (isModuleLoading(m.frame)) continue;
       const lib = libraryName(m.frame.file, options.cwd);
       if (!libraries.includes(lib)) libraries.push(lib);
     }
