@@ -16,7 +16,7 @@
 import { ANONYMOUS_NAME, type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
-import { arrowBodyName, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn, paramListStart } from "./name_column.ts";
+import { arrowBodyName, arrowStartAtBody, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn, paramListStart } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 import { reinternProfile } from "../format/builder.ts";
 
@@ -159,11 +159,13 @@ export function placeAtDefinitions(profile: Profile, readLines: ReadLines): Prof
     if (body !== undefined) {
       const text = readLines(body.path)?.line(body.line);
       const bound = text === undefined ? undefined : arrowBodyName(text, body.col);
-      if (bound === undefined) return frame;
+      // A callback has no name to take, but has V8's place: its `async` or its parameters.
+      const place = bound ?? (text === undefined ? undefined : arrowStartAtBody(text, body.col));
+      if (place === undefined) return frame;
       changed = true;
-      const named = { ...frame, name: bound.name, col: bound.col };
-      bodies.add(named);
-      return named;
+      const placed: Frame = typeof place === "number" ? { ...frame, col: place } : { ...frame, name: place.name, col: place.col };
+      bodies.add(placed);
+      return placed;
     }
     const at = reportedAt(frame);
     const lines = at && readLines(at.path);

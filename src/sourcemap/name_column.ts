@@ -60,6 +60,35 @@ export function boundName(text: string, col: number): { name: string; col: numbe
  * ```
  */
 export function arrowBodyName(text: string, col: number): { name: string; col: number } | undefined {
+  const params = arrowParamsAt(text, col);
+  return params === undefined ? undefined : boundName(text, params + 1);
+}
+
+/**
+ * Where V8 places an arrow function, given the position of its body's `{`:
+ * at its `async`, else at its parameter list (its `(`, or its lone
+ * parameter). For an arrow bound to no name (a callback), which
+ * JavaScriptCore places at its body; `undefined` when `col` is not an
+ * arrow's body.
+ *
+ * @example
+ * ```ts
+ * import { arrowStartAtBody } from "./name_column.ts";
+ * arrowStartAtBody('app.get("/", async (req, res) => {', 34); // 14
+ * arrowStartAtBody("xs.forEach((x) => {", 19); // 12
+ * ```
+ */
+export function arrowStartAtBody(text: string, col: number): number | undefined {
+  const params = arrowParamsAt(text, col);
+  if (params === undefined) return undefined;
+  let k = params - 1;
+  while (k >= 0 && (text[k] === " " || text[k] === "\t")) k--;
+  const isAsync = text.slice(k - 4, k + 1) === "async" && !IDENT_CHAR.test(text[k - 5] ?? "");
+  return isAsync ? k - 3 : params + 1;
+}
+
+/** The 0-based index where the parameters of the arrow whose body's `{` is at `col` begin: its `(`, or a lone parameter. */
+function arrowParamsAt(text: string, col: number): number | undefined {
   if (text[col - 1] !== "{") return undefined;
   let i = col - 2;
   while (i >= 0 && (text[i] === " " || text[i] === "\t")) i--;
@@ -73,7 +102,7 @@ export function arrowBodyName(text: string, col: number): { name: string; col: n
     let depth = 0;
     for (let j = k; j >= 0; j--) {
       if (text[j] === ")") depth++;
-      else if (text[j] === "(" && --depth === 0) return boundName(text, j + 1);
+      else if (text[j] === "(" && --depth === 0) return j;
     }
     return undefined;
   }
@@ -82,7 +111,7 @@ export function arrowBodyName(text: string, col: number): { name: string; col: n
   while (j >= 0 && (text[j] === " " || text[j] === "\t")) j--;
   const end = j;
   while (j >= 0 && IDENT_CHAR.test(text[j]!)) j--;
-  return end > j ? boundName(text, j + 2) : undefined;
+  return end > j ? j + 1 : undefined;
 }
 
 /**

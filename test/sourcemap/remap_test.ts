@@ -426,21 +426,21 @@ test("mergeAsyncPairs() drops an async function's wrapper frame but keeps recurs
   assert.deepEqual([...after.lines!.get(after.frames.indexOf(after.frames.find((f) => f.name === "main" && f.col === 38)!))!], [[4, 5]]);
 });
 
-test("placeAtDefinitions() names an async arrow's unnamed body (JavaScriptCore's, at its `{`) after the arrow, one frame with its wrapper", () => {
+test("placeAtDefinitions() names an async arrow's unnamed body (JavaScriptCore's, at its `{`) after the arrow, one frame with its wrapper; a callback's body goes where V8 places the arrow", () => {
   const source = "const spin = (ms) => ms;\nconst load = async (id: number): Promise<number> => {\n  return spin(id);\n};\nxs.map(async (x) => {\n});\n";
   const b = new ProfileBuilder("main");
   const mod = js("(module)", "/app/a.ts", 1, 1);
   const wrapper = js("load", "/app/a.ts", 2, 14);
   const body = js("(anonymous)", "/app/a.ts", 2, 53);
   const spin = js("spin", "/app/a.ts", 1, 14);
-  // A callback's body: no name to take.
+  // A callback's body: no name to take, but V8's place, its `async`.
   const callback = js("(anonymous)", "/app/a.ts", 5, 21);
   b.addSample([mod, wrapper, body, spin], 2);
   b.addSample([body, spin], 3);
   b.addSample([mod, callback], 1);
   const after = placeAtDefinitions(b.build(), textLineReader(() => source));
   const stacks = [...after.samples].map((s) => stackFrames(after, s).map((f) => `${f.name}:${f.line}:${f.col}`).join(" > "));
-  assert.deepEqual(stacks, ["(module):1:1 > load:2:7 > spin:1:7", "load:2:7 > spin:1:7", "(module):1:1 > (anonymous):5:21"]);
+  assert.deepEqual(stacks, ["(module):1:1 > load:2:7 > spin:1:7", "load:2:7 > spin:1:7", "(module):1:1 > (anonymous):5:8"]);
 });
 
 test("remapProfile() folds the function tsx wraps a CommonJS module in into the module's top level, and keeps the helpers functions call", async () => {
