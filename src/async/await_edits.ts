@@ -1,8 +1,8 @@
 /**
  * Marks every `await` of a module's source so that it tells a recorder when
  * it starts waiting, for runtimes without promise hooks (Bun): `await X`
- * becomes `await __tsprof$w((X), line, col)`, where `line` and `col` are the
- * `await`'s own, and a hoisted function at the end hands each call to the
+ * becomes `await __tsprof$w((X), line, col)`, where `line` and `col` are
+ * where V8 places the same `await` (see `v8Position`), and a hoisted function at the end hands each call to the
  * recorder `globalThis[Symbol.for("tsprof.awaits.v1")]` made for the file
  * (the value unchanged, with no recorder).
  *
@@ -55,7 +55,7 @@ interface Node {
  * ```ts
  * import { instrumentAwaits } from "./await_edits.ts";
  * const code = instrumentAwaits("const r = await fetch(url as string);\n", { file: "/app/a.ts", typescript: true, jsx: false });
- * code!.split("\n")[0]; // "const r = await __tsprof$w((fetch(url as string)), 1, 11);"
+ * code!.split("\n")[0]; // "const r = await __tsprof$w((fetch(url as string)), 1, 17);"
  * ```
  */
 export function instrumentAwaits(source: string, options: AwaitEditOptions): string | undefined {
@@ -70,7 +70,8 @@ export function instrumentAwaits(source: string, options: AwaitEditOptions): str
   awaits.forEach((node, k) => {
     const arg = node.argument!;
     edits.push({ at: arg.start, text: `${AWAIT_POINT_FUNCTION}((`, order: awaits.length + k });
-    edits.push({ at: arg.end, text: `), ${node.loc.start.line}, ${node.loc.start.column + 1})`, order: awaits.length - k });
+    const at = v8Position(node);
+    edits.push({ at: arg.end, text: `), ${at.line}, ${at.column + 1})`, order: awaits.length - k });
   });
   edits.sort((a, b) => a.at - b.at || a.order - b.order);
   let out = "";
@@ -91,6 +92,29 @@ export function instrumentAwaits(source: string, options: AwaitEditOptions): str
 function hookFunction(file: string): string {
   const f = AWAIT_POINT_FUNCTION;
   return `function ${f}(v, l, c) { return (${f}.r ??= (globalThis[Symbol.for(${JSON.stringify(AWAIT_POINTS_KEY)})]?.(${JSON.stringify(file)}) ?? ((v) => v)))(v, l, c); }`;
+}
+
+/** Expressions that leave the JavaScript an engine runs as it was: `f()!`, `(p as Promise<T>)`. */
+const TYPE_WRAPPERS = new Set(["TSNonNullExpression", "TSAsExpression", "TSSatisfiesExpression", "TSTypeAssertion"]);
+
+/**
+ * Where V8 reports an `await` in the stack its promise hooks see: at the
+ * call it awaits (`f` of `f()`, `m` of `o.m()`, `new` of `new P()`), else
+ * at the `await` itself. Bun's marks take the same place, so that a
+ * program's `[await]` frames sit where they do on Node and Deno.
+ */
+function v8Position(node: Node): { line: number; column: number } {
+  let arg = node.argument!;
+  while (TYPE_WRAPPERS.has(arg.type) && isNode(arg.expression)) arg = arg.expression;
+  if (arg.type === "NewExpression") return arg.loc.start;
+  if (arg.type !== "CallExpression" && arg.type !== "OptionalCallExpression") return node.loc.start;
+  const callee = arg.callee as Node;
+  const parenthesized = (callee.extra as { parenthesized?: boolean } | undefined)?.parenthesized === true;
+  if (callee.type === "Identifier" && !parenthesized) return callee.loc.start;
+  const member = callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression";
+  if (member && callee.computed !== true && !parenthesized && isNode(callee.property)) return callee.property.loc.start;
+  // A computed or parenthesized callee: V8 places the call at its arguments, which have no node.
+  return node.loc.start;
 }
 
 const FUNCTION = /Function|Method/;

@@ -26,13 +26,20 @@ test("instrumentAwaits() marks each await with its position, nested ones too, an
     "  return await g(await h(), (await k) as number, v);", // 4
     "}", // 5
     "await f(Promise.resolve(1));", // 6
+    "await obj.load()!;", // 7
+    "const r = await new Promise((res) => setTimeout(res, 1));", // 8
+    "await obj['m']();", // 9
   ].join("\n");
   const code = instrumentAwaits(source, TS)!;
   const lines = code.split("\n");
+  // Where V8 places each await (node:v8 promise hooks' stacks): at the call it awaits, else at the await.
   assert.equal(lines[2], "  const v = await (__tsprof$w((a as Promise<number>), 3, 13));");
-  assert.equal(lines[3], "  return await __tsprof$w((g(await __tsprof$w((h()), 4, 18), (await __tsprof$w((k), 4, 30)) as number, v)), 4, 10);");
-  assert.equal(lines[5], "await __tsprof$w((f(Promise.resolve(1))), 6, 1);");
-  assert.deepEqual(lines.slice(0, 6).map((l) => l.replace(/__tsprof\$w\(\(|\), \d+, \d+\)/g, "")), source.split("\n"), "only the marks were added, on the same lines");
+  assert.equal(lines[3], "  return await __tsprof$w((g(await __tsprof$w((h()), 4, 24), (await __tsprof$w((k), 4, 30)) as number, v)), 4, 16);");
+  assert.equal(lines[5], "await __tsprof$w((f(Promise.resolve(1))), 6, 7);");
+  assert.equal(lines[6], "await __tsprof$w((obj.load()!), 7, 11);", "a method call at its name");
+  assert.equal(lines[7], "const r = await __tsprof$w((new Promise((res) => setTimeout(res, 1))), 8, 17);", "new at new");
+  assert.equal(lines[8], "await __tsprof$w((obj['m']()), 9, 1);", "a computed callee at the await");
+  assert.deepEqual(lines.slice(0, 9).map((l) => l.replace(/__tsprof\$w\(\(|\), \d+, \d+\)/g, "")), source.split("\n"), "only the marks were added, on the same lines");
   assert.equal(instrumentAwaits("const x = 1;\n", TS), undefined, "no await: nothing to mark");
   assert.equal(instrumentAwaits("async function f() { await (; }\n", JS), undefined, "no parse: left alone");
   assert.ok(instrumentAwaits("const C = async () => <div>{await load()}</div>;\nexport default C;\n", { file: "/app/c.tsx", typescript: true, jsx: true }));
@@ -70,7 +77,7 @@ test("marked awaits give the same values and errors as before, and reach the rec
     delete registry[Symbol.for(AWAIT_POINTS_KEY)];
   }
   // The inner `await` of `await await` starts waiting first.
-  assert.deepEqual(calls, ["/app/marked.js:2:11", "/app/marked.js:3:17", "/app/marked.js:3:11", "/app/marked.js:4:11", "/app/marked.js:6:7"]);
+  assert.deepEqual(calls, ["/app/marked.js:2:11", "/app/marked.js:3:31", "/app/marked.js:3:11", "/app/marked.js:4:11", "/app/marked.js:6:21"]);
   // No recorder: the marks hand every value through.
   assert.deepEqual(await new AsyncFunction(code)(), [2, 3, 4, "no"]);
 });

@@ -148,6 +148,22 @@ test("arrows bound to names: their work after an await is under their callers, u
   assert.ok(slept >= 80 && slept <= took.slept! * 1.05 + 2, `[await] sleep: ${slept.toFixed(1)} ms of ${took.slept!.toFixed(1)}`);
 }, { skip });
 
+test("each [await] and the function that awaits are at the same positions on every runtime: the awaited call, an unnamed callback's async", () => {
+  const fixture = join(SCRIPTS, "awaits_arrows.ts");
+  const p = profiled([], fixture).session.profiles[0]!;
+  const placed = new Set<string>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const frames = stackFrames(p, p.samples[i]!);
+    const leaf = frames.length - 1;
+    if (leaf < 1 || !frames[leaf]!.name.startsWith("[await]")) continue;
+    placed.add([frames[leaf - 1]!, frames[leaf]!].map((f) => `${f.name} ${f.line}:${f.col}`).join(" > "));
+  }
+  // Where V8 places them (Node, Deno); Bun's marks and frames are placed to match.
+  for (const expected of ["fetchUser 15:7 > [await] sleep 17:9", "main 23:7 > [await] fetchUser 24:22", "(anonymous) 31:28 > [await] sleep 32:9"]) {
+    assert.ok(placed.has(expected), `${expected} in: ${[...placed].join("; ")}`);
+  }
+}, { skip });
+
 test("tsprof places every function of the program at its position, the ones only the waits bring too", () => {
   const { session } = profiled();
   const p = session.profiles[0]!;
