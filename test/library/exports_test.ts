@@ -24,7 +24,7 @@ const ALLOWED: Record<string, { values: string[]; types: string[] }> = {
     ],
   },
   "./format": {
-    values: ["GC_FRAME", "IDLE_FRAME", "PROGRAM_FRAME", "ProfileBuilder", "SESSION_SCHEMA_URL", "frameKey", "profileTotal", "sessionFromJson", "sessionToJson", "stackFrames"],
+    values: ["GC_FRAME", "IDLE_FRAME", "MODULE_LOADING_FRAME", "PROGRAM_FRAME", "ProfileBuilder", "SESSION_SCHEMA_URL", "frameKey", "profileTotal", "sessionFromJson", "sessionToJson", "stackFrames"],
     types: ["Frame", "FrameKind", "Profile", "ProfileJson", "Session", "SessionJson", "SessionMeta", "StackTable"],
   },
   "./import": {
