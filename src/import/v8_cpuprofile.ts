@@ -9,6 +9,7 @@ import { ProfileBuilder } from "../format/builder.ts";
 import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, topLevelName } from "../format/types.ts";
 import { fileMemo, normalizeFile } from "../paths.ts";
 import { busySpans, waitingInSpans } from "./gap_weights.ts";
+import { runtimeWasmUrls } from "./runtime_wasm.ts";
 
 /**
  * A V8 call frame; lines and columns are 0-based, `-1` when unknown.
@@ -192,11 +193,13 @@ export function importV8CpuProfile(cpu: V8CpuProfile, name: string, options: V8I
   const frameOf = new Int32Array(nodes.length).fill(-1);
   // One function is many nodes (one per call path): its frame is built once.
   const frameIds = new Map<string, number>();
+  // The runtime's own wasm (Node's TypeScript stripper): native frames, folded away as the runtime's.
+  const runtimeWasm = runtimeWasmUrls(nodes, toFile);
   const frameIdOf = (cf: V8CallFrame) => {
     const key = `${cf.scriptId ?? ""}\u0000${cf.url}\u0000${cf.lineNumber}\u0000${cf.columnNumber}\u0000${cf.functionName}`;
     let id = frameIds.get(key);
     if (id === undefined) {
-      id = builder.internFrame(v8Frame(cf, toFile));
+      id = builder.internFrame(runtimeWasm.has(cf.url) ? { name: cf.functionName, kind: "native" } : v8Frame(cf, toFile));
       frameIds.set(key, id);
     }
     return id;

@@ -106,6 +106,26 @@ test("tsprof runs an ES module TypeScript entry in a package that says \"type\":
   });
 });
 
+test("Node's TypeScript stripper (WebAssembly its module loader calls) is the runtime's work: no wasm rows where a program imports .ts modules while sampled", () => {
+  const files: Record<string, string> = {
+    "package.json": `{"type":"module"}`,
+    "main.ts": `${SPIN}spinHere(30);\nfor (let i = 0; i < 12; i++) {\n  const m = await import(\`./gen/m\${i}.ts\`);\n  m.f1(2);\n}\n`,
+  };
+  // Modules large enough for their stripping to be sampled.
+  const body = Array.from({ length: 300 }, (_, k) => `export const v${k}: { a: number; b: string } = { a: ${k}, b: "x" };\nexport function f${k}(x: number): number { return x * ${k}; }\n`).join("");
+  for (let i = 0; i < 12; i++) files[`gen/m${i}.ts`] = body;
+  inProject(files, (dir) => {
+    const out = join(dir, "out.json");
+    const r = tsprof(["-o", out, "main.ts"], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const frames = readSession(out).profiles[0]!.frames;
+    assert.ok(frames.some((f) => f.name === "spinHere"), "the script's own function");
+    assert.deepEqual(frames.filter((f) => f.file?.startsWith("wasm://")).map((f) => f.name).slice(0, 5), [], "wasm frames with a module");
+    const shown = tsprof(["--no-color", "main.ts"], { cwd: dir });
+    assert.doesNotMatch(shown.stderr, /wasm-function|js-to-wasm/, shown.stderr);
+  });
+}, { skip: nodeStrips ? false : "Node strips types itself (22.18+) only" });
+
 test("the tsx tsprof runs TypeScript with is tsprof's own: never a frame of the report, whose root is the script", () => {
   // An enum needs tsx on every Node; no package.json: CommonJS, where tsx's loader calls the module.
   const files = { "spin.ts": `enum Step { One = 1 }\n${SPIN}spinHere(200 * Step.One);\n` };

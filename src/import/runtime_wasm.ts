@@ -1,0 +1,67 @@
+/**
+ * WebAssembly the runtime runs for itself. Node 22.18+ strips TypeScript's
+ * types with a wasm build of swc (amaro), called from its own module
+ * loader: each `.ts` module loaded while the sampler runs (a dynamic
+ * `import()`, `node --test`'s test files) drew dozens of rows of
+ * `wasm-function[2943]  wasm://wasm/00ad0bc6` at the program's import, the
+ * runtime's work in frames the report could not tell from the program's. A
+ * wasm module that is only ever entered from the runtime's own JavaScript is
+ * the runtime's code: its frames become native frames, which the report
+ * folds away with the runtime's. A program's wasm is entered from its own
+ * code (its glue) and stays.
+ *
+ * @module
+ */
+import { codeOrigin } from "../paths.ts";
+
+/** The call frame fields read here, as V8 profiles give them. */
+interface CallFrameLike {
+  readonly url: string;
+}
+
+/** A V8 profile node: its frame and its children's ids. */
+interface NodeLike {
+  readonly id: number;
+  readonly callFrame: CallFrameLike;
+  readonly children?: readonly number[];
+}
+
+const WASM_URL = "wasm://";
+
+/**
+ * The urls of the wasm modules that `nodes` enter from the runtime's
+ * JavaScript only (`toFile` turns a url into the file it names).
+ *
+ * @example
+ * ```ts
+ * import { runtimeWasmUrls } from "./runtime_wasm.ts";
+ * const nodes = [
+ *   { id: 1, callFrame: { url: "node:internal/deps/amaro/dist/index" }, children: [2] },
+ *   { id: 2, callFrame: { url: "wasm://wasm/00ad0bc6" } },
+ * ];
+ * runtimeWasmUrls(nodes, (u) => u); // Set { "wasm://wasm/00ad0bc6" }
+ * ```
+ */
+export function runtimeWasmUrls(nodes: readonly NodeLike[], toFile: (url: string) => string): Set<string> {
+  const byId = new Map<number, NodeLike>();
+  for (const n of nodes) if (n.callFrame.url.startsWith(WASM_URL)) byId.set(n.id, n);
+  if (byId.size === 0) return new Set();
+  // Per wasm url: entered from the runtime's code (true), or from the program's (false, for good).
+  const entered = new Map<string, boolean>();
+  for (const parent of nodes) {
+    const from = parent.callFrame.url;
+    // A builtin without a file (a sample's stack cut at V8's own code, `WebAssembly.instantiate`
+    // running a start function) says nothing of who called.
+    if (from === "" || from.startsWith(WASM_URL)) continue;
+    const byRuntime = codeOrigin(toFile(from)) === "runtime";
+    for (const id of parent.children ?? []) {
+      const child = byId.get(id);
+      if (child === undefined) continue;
+      const url = child.callFrame.url;
+      entered.set(url, (entered.get(url) ?? true) && byRuntime);
+    }
+  }
+  const out = new Set<string>();
+  for (const [url, runtime] of entered) if (runtime) out.add(url);
+  return out;
+}
