@@ -26,8 +26,12 @@ import { StackBudget } from "./stack_budget.ts";
 
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 export const STACK_DEPTH = 32;
-/** Deno's core, whose wrapper calls each set of promise hooks when there are several. */
-const HOOK_DISPATCH = "ext:core/";
+/**
+ * Whether `file` is a runtime's dispatcher of promise hooks, which calls
+ * each set when there are several: Deno's core, Node's `initAll` (whenever
+ * `async_hooks` are on: `AsyncLocalStorage`, `node:test`, tracing).
+ */
+const isHookDispatch = (file: string | undefined) => file !== undefined && (file.startsWith("ext:core/") || file === "node:internal/promise_hooks");
 
 /**
  * Installs promise hooks (calling `init` itself, with no function between:
@@ -175,7 +179,7 @@ export function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: 
       if (!Array.isArray(sites)) continue;
       // With more than one set of hooks, Deno calls each from a dispatcher of its core: not the promise's maker.
       let first = 0;
-      while (first < sites.length && (fileOf(sites[first] as CallSite)?.startsWith(HOOK_DISPATCH) === true || (sites[first] as CallSite).getFunctionName() === AWAIT_POINT_FUNCTION)) first++;
+      while (first < sites.length && (isHookDispatch(fileOf(sites[first] as CallSite)) || (sites[first] as CallSite).getFunctionName() === AWAIT_POINT_FUNCTION)) first++;
       if (first === sites.length) continue;
       const top = sites[first] as CallSite;
       const topFile = fileOf(top);
@@ -221,28 +225,30 @@ export const callSites = (_: unknown, sites: CallSite[]) => sites;
 
 /**
  * Whether the promise being made in `hook` was made by code other than the
- * user's (a library, the runtime, a builtin): its one top frame tells, at a
- * fraction of a whole stack's cost. Deno's hook dispatcher on top tells
- * nothing: that promise is looked at whole, as every one was before.
+ * user's (a library, the runtime, a builtin): its top frame tells, at a
+ * fraction of a whole stack's cost, the one past a runtime's hook
+ * dispatcher where that calls the hook.
  */
 function madeElsewhere(hook: (...args: never[]) => void, isUserFile: (file: string) => boolean): boolean {
   const ErrorCtor = Error as unknown as { prepareStackTrace?: unknown; stackTraceLimit: number };
   const limit = ErrorCtor.stackTraceLimit;
   const prepare = ErrorCtor.prepareStackTrace;
-  ErrorCtor.stackTraceLimit = 1;
+  ErrorCtor.stackTraceLimit = 2;
   ErrorCtor.prepareStackTrace = callSites;
-  let site: CallSite | undefined;
+  let sites: CallSite[] | undefined;
   try {
     const trace: Trace = {};
     Error.captureStackTrace(trace, hook);
-    site = (trace.stack as CallSite[] | undefined)?.[0];
+    sites = trace.stack as CallSite[] | undefined;
   } finally {
     ErrorCtor.stackTraceLimit = limit;
     ErrorCtor.prepareStackTrace = prepare;
   }
-  const file = site?.getFileName();
+  let file = sites?.[0]?.getFileName() ?? undefined;
+  if (isHookDispatch(file)) file = sites?.[1]?.getFileName() ?? undefined;
   if (!file) return true;
-  return !file.startsWith(HOOK_DISPATCH) && !isUserFile(file);
+  // Dispatch deeper than one frame tells nothing: that promise is looked at whole.
+  return !isHookDispatch(file) && !isUserFile(file);
 }
 
 function fileOf(site: CallSite): string | undefined {

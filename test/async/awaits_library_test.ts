@@ -37,6 +37,21 @@ test("profile() charges a wait to the await in the profiled function (Node, Deno
   assert.ok(Math.abs(profileTotal(session.profiles[0]!) - session.meta.durationMs) < 1);
 }, { skip });
 
+test("profile() charges a wait while async_hooks are on too (AsyncLocalStorage, node:test, tracing): the runtime's dispatcher of hooks made no promise", async () => {
+  const { createHook } = await import("node:async_hooks");
+  // With a second set of promise hooks, Node calls each from node:internal/promise_hooks's initAll.
+  const hook = createHook({ init() {} }).enable();
+  try {
+    const { session } = await profile(async () => {
+      await pause(150);
+    });
+    const ms = awaitedIn(session, "pause");
+    assert.ok(ms >= 150 * 0.4, `pause waited ${ms} of ${session.meta.durationMs} ms`);
+  } finally {
+    hook.disable();
+  }
+}, { skip });
+
 test("profile() leaves waits as (idle) with async: false", async () => {
   const { Profiler } = await import("../../runtimes/bound_api.ts");
   const profiler = new Profiler({ async: false });
