@@ -16,7 +16,9 @@ import { namedFunctionSpans } from "../async/source_functions.ts";
 import type { BabelParse } from "../async/parse_source.ts";
 import { completeCutStacks } from "../async/cut_stacks.ts";
 import { foldAwaitPoints } from "../async/fold_points.ts";
+import { placeUnnamedAtSpans } from "../async/unnamed_at_spans.ts";
 import type { ChargeChildAwaits } from "./child_awaits.ts";
+import { ANONYMOUS_NAME } from "../format/types.ts";
 import { diskMaps, readText, withLines } from "./source_maps.ts";
 
 /**
@@ -33,8 +35,13 @@ export const chargeBunAwaits: ChargeChildAwaits = (session, noted, profileStart)
   // Compiled code with a map beside it: its waits' places in the sources, as its samples'.
   const maps = new SourceMapCache(diskMaps);
   const inSources = mapWaitPlaces(noted.waits, (file, line, col) => originalPosition(maps, file, line, col));
-  const waits = completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOf)));
-  const charged = chargeAwaits(main, profileStart - noted.timeOrigin, matchSampledFrames(main, waits));
+  const parsed = new Map<string, ReturnType<typeof functionsOf>>();
+  const functionsOnce = (path: string) => (parsed.has(path) ? parsed.get(path) : (parsed.set(path, functionsOf(path)), parsed.get(path)));
+  const waits = completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOnce)));
+  // The sampled unnamed functions of the waits' files where their waits' frames are: they match.
+  const unnamedFiles = new Set(waits.flatMap((w) => w.stack.filter((f) => f.name === ANONYMOUS_NAME && f.file !== undefined).map((f) => f.file!)));
+  const placed = unnamedFiles.size === 0 ? main : placeUnnamedAtSpans(main, unnamedFiles, functionsOnce);
+  const charged = chargeAwaits(placed, profileStart - noted.timeOrigin, matchSampledFrames(placed, waits));
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
 };
 

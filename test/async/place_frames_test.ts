@@ -3,7 +3,9 @@ import { transformSync } from "esbuild";
 import type { AwaitWait } from "../../src/async/charge_awaits.ts";
 import { enclosingSpan, functionSpans } from "../../src/async/function_spans.ts";
 import { placeWaitFrames, sourceOutline } from "../../src/async/place_frames.ts";
-import type { Frame } from "../../src/format/types.ts";
+import { type Frame, profileTotal } from "../../src/format/types.ts";
+import { ProfileBuilder, stackFrames } from "../../src/format/builder.ts";
+import { placeUnnamedAtSpans } from "../../src/async/unnamed_at_spans.ts";
 import { test } from "../harness.ts";
 
 // A TypeScript module as a Deno user writes it: a top-level await, an
@@ -69,4 +71,23 @@ test("placeWaitFrames() places the frames a stack trace left without a position:
   // A file that cannot be read keeps its frames as they came.
   const [same] = placeWaitFrames([wait], () => undefined);
   assert.deepEqual(same!.stack.slice(0, 3), wait.stack.slice(0, 3));
+});
+
+test("placeUnnamedAtSpans() puts JavaScriptCore's unnamed frames at their function's start, one frame for a wrapper and its body, named functions as they are", () => {
+  const at = (name: string, line: number, col: number): Frame => ({ name, file: "/app/a.ts", line, col, kind: "js" });
+  const b = new ProfileBuilder("main");
+  const mod = at("(module)", 1, 1);
+  // A callback's wrapper sampled at its `=>`, its body at its `{`: one function starting at 3:28.
+  b.addSample([mod, at("(anonymous)", 3, 40), at("(anonymous)", 3, 42)], 2);
+  b.addSample([mod, at("(anonymous)", 4, 9)], 1);
+  b.addSample([mod, at("named", 8, 3)], 1);
+  const spans = [
+    { start: { line: 3, col: 28 }, end: { line: 5, col: 2 } },
+    { name: "named", start: { line: 7, col: 1 }, end: { line: 9, col: 2 } },
+  ];
+  const p = placeUnnamedAtSpans(b.build(), new Set(["/app/a.ts"]), () => spans);
+  const stacks = [...p.samples].map((s) => stackFrames(p, s).map((f) => `${f.name} ${f.line}:${f.col}`).join(" > "));
+  assert.deepEqual(stacks, ["(module) 1:1 > (anonymous) 3:28", "(module) 1:1 > (anonymous) 3:28", "(module) 1:1 > named 8:3"]);
+  assert.equal(profileTotal(p), 4);
+  assert.equal(placeUnnamedAtSpans(p, new Set(["/app/a.ts"]), () => spans), p, "placed already: the same profile");
 });
