@@ -43,23 +43,26 @@ const WASM_URL = "wasm://";
  * ```
  */
 export function runtimeWasmUrls(nodes: readonly NodeLike[], toFile: (url: string) => string): Set<string> {
+  if (!nodes.some((n) => n.callFrame.url.startsWith(WASM_URL))) return new Set();
   const byId = new Map<number, NodeLike>();
-  for (const n of nodes) if (n.callFrame.url.startsWith(WASM_URL)) byId.set(n.id, n);
-  if (byId.size === 0) return new Set();
+  const parentOf = new Map<number, NodeLike>();
+  for (const n of nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parentOf.set(c, n);
+  }
   // Per wasm url: entered from the runtime's code (true), or from the program's (false, for good).
   const entered = new Map<string, boolean>();
-  for (const parent of nodes) {
-    const from = parent.callFrame.url;
-    // A builtin without a file (a sample's stack cut at V8's own code, `WebAssembly.instantiate`
-    // running a start function) says nothing of who called.
-    if (from === "" || from.startsWith(WASM_URL)) continue;
-    const byRuntime = codeOrigin(toFile(from)) === "runtime";
-    for (const id of parent.children ?? []) {
-      const child = byId.get(id);
-      if (child === undefined) continue;
-      const url = child.callFrame.url;
-      entered.set(url, (entered.get(url) ?? true) && byRuntime);
-    }
+  for (const n of nodes) {
+    const url = n.callFrame.url;
+    if (!url.startsWith(WASM_URL)) continue;
+    let caller = parentOf.get(n.id);
+    if (caller === undefined || caller.callFrame.url.startsWith(WASM_URL)) continue;
+    // Past V8's builtins without a file (`js-to-wasm`): the code that called them. A stack cut
+    // short there, or a start function `WebAssembly.instantiate` ran, says nothing of who called.
+    while (caller !== undefined && caller.callFrame.url === "") caller = parentOf.get(caller.id);
+    if (caller === undefined || caller.callFrame.url.startsWith(WASM_URL)) continue;
+    const byRuntime = codeOrigin(toFile(caller.callFrame.url)) === "runtime";
+    entered.set(url, (entered.get(url) ?? true) && byRuntime);
   }
   const out = new Set<string>();
   for (const [url, runtime] of entered) if (runtime) out.add(url);

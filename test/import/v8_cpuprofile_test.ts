@@ -93,13 +93,17 @@ test("importV8CpuProfile() makes wasm that only the runtime enters (Node's TypeS
   const cpu: V8CpuProfile = {
     nodes: [
       // A stack V8 cut short (the root, then the wasm) says nothing of the caller.
-      { id: 1, callFrame: frame("(root)", "", -1, -1), children: [2, 5, 7] },
+      { id: 1, callFrame: frame("(root)", "", -1, -1), children: [2, 5, 7, 8] },
       { id: 2, callFrame: frame("loadESM", "node:internal/modules/esm/translators", 10, 2), children: [3] },
       { id: 3, callFrame: frame("js-to-wasm:iiii:", "wasm://wasm/00ad0bc6", 0, 2343032), children: [4] },
       { id: 4, callFrame: frame("wasm-function[2943]", "wasm://wasm/00ad0bc6", 0, 2266514) },
       { id: 5, callFrame: frame("main", "file:///app/main.js"), children: [6] },
       { id: 6, callFrame: frame("wasm-function[3]", "wasm://wasm/5e1f0a77", 0, 99) },
       { id: 7, callFrame: frame("wasm-function[2943]", "wasm://wasm/00ad0bc6", 0, 2266514) },
+      // Through V8's builtin without a file: the runtime's code below it called.
+      { id: 8, callFrame: frame("stripTypeScriptTypes", "node:internal/modules/typescript", 5, 2), children: [9] },
+      { id: 9, callFrame: frame("js-to-wasm", "", -1, -1), children: [10] },
+      { id: 10, callFrame: frame("wasm-function[105]", "wasm://wasm/00ad0bc6", 0, 578080) },
     ],
     startTime: 0,
     endTime: 3000,
@@ -107,8 +111,8 @@ test("importV8CpuProfile() makes wasm that only the runtime enters (Node's TypeS
     timeDeltas: [0, 1000, 1000],
   };
   const p = importV8CpuProfile(cpu, "main");
-  const runtime = p.frames.filter((f) => f.name.startsWith("wasm-function[2943]") || f.name.startsWith("js-to-wasm"));
-  assert.deepEqual(runtime.map((f) => [f.kind, f.file]), [["native", undefined], ["native", undefined]]);
+  const runtime = p.frames.filter((f) => /^wasm-function\[(2943|105)\]|^js-to-wasm:/.test(f.name));
+  assert.deepEqual(runtime.map((f) => [f.kind, f.file]), [["native", undefined], ["native", undefined], ["native", undefined]]);
   const own = p.frames.find((f) => f.name === "wasm-function[3]")!;
   assert.equal(own.file, "wasm://wasm/5e1f0a77", "the program's wasm keeps its module");
   assert.equal(profileTotal(p), 3);
