@@ -242,6 +242,8 @@ export function finishTree(child: ChildResult, options: CliOptions, format: stri
     const more = [...cpuProfSessions(child.dir, "bun", options.intervalMs), ...cpuProfSessions(child.dir, "deno", options.intervalMs)];
     // A Node process wrote the maps only it knew beside its session.
     session = treeSession(child.dir, meta, more, (s, path) => (s.meta.runtime === "node" ? mapChildSession(s, childMapsPath(path)) : s));
+    // Each `[await]` named from its source line, as after a run of one process.
+    if (session) session = labelAwaits(session, readText);
   } finally {
     rmSync(child.dir, { recursive: true, force: true });
   }

@@ -62,7 +62,7 @@ test("tsprof -- <command> keeps the exit code and says so when no process could 
 test("tsprof -- node --test: one report, a profile per test file's process and per child it starts", () => {
   const { r, session } = profileCommand([process.execPath, "--test", "node/one.test.mjs", "node/two.test.mjs"]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /(#|ℹ) pass 2/);
+  assert.match(r.stdout, /(#|ℹ) pass 3/);
   assert.ok(session, r.stderr);
   assert.deepEqual(session.meta.command, [process.execPath, "--test", "node/one.test.mjs", "node/two.test.mjs"]);
   const one = profileNamed(session, /^node node\/one\.test\.mjs$/);
@@ -72,6 +72,12 @@ test("tsprof -- node --test: one report, a profile per test file's process and p
   assert.ok(files(two).has("two.test.mjs") && !files(two).has("one.test.mjs"));
   assert.ok(timeIn(one, "nodeOneWork") > 40, `nodeOneWork ${timeIn(one, "nodeOneWork")} ms of 150`);
   assert.ok(timeIn(child, "childWork") > 40, `childWork ${timeIn(child, "childWork")} ms of 150`);
+  // A test's wait goes to its await, named from the source, as in a direct run.
+  let waited = 0;
+  walk(buildCallTree(two), (n) => {
+    if (n.frame.name === "waitInTest") for (const c of n.children) if (c.frame.name === "[await] Promise") waited += c.time;
+  });
+  assert.ok(waited > 60, `waitInTest > [await] Promise: ${waited} ms of 120`);
   // No inspector flag reaches the runner: with one, it runs the files one at a time, and says so.
   assert.doesNotMatch(r.stderr, /inspector|concurrency/i, r.stderr);
 }, { skip: runtime === "node" ? false : "runs Node's test runner: the Node runs cover it" });
