@@ -25,6 +25,7 @@ import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from ".
 import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, MAX_AWAIT_EDIT_CHARS, workerSessionFiles } from "./protocol.ts";
 import { mapChildSession, placeBunFrames, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
+import { subjectPackage } from "../tree/subject_package.ts";
 import { sessionWithRuntimeLabels } from "../import/runtime_time.ts";
 import type { ChargeChildAwaits, ChildWaitsNote } from "./child_awaits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
@@ -458,6 +459,20 @@ function waitingOf(noted: ChildWaitsNote): [number, number][] | undefined {
 }
 
 /**
+ * Where none of the program's own code ran (`tsprof -- npx tsc`), the
+ * package the command ran is shown as the program's code, and the user is
+ * told: as library code, all of it would fold into one line. Not when the
+ * user chose what to show or hide.
+ */
+function subjectShown(session: Session, options: CliOptions): string | undefined {
+  if (options.showAll || options.hideRegex !== undefined || options.settings.showRegex !== undefined || options.settings.hideRegex !== undefined || options.settings.showAll === true) return undefined;
+  const pkg = subjectPackage(session);
+  if (pkg === undefined) return undefined;
+  process.stderr.write(`tsprof: none of the program's own code ran: ${pkg}'s code is shown as its own (--hide '*/${pkg}/*' folds it)\n`);
+  return `[\\/]node_modules[\\/]${pkg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[\\/]`;
+}
+
+/**
  * Writes the output. A file is written whole or not at all (temp file, then
  * rename). Without `-o`, the console report goes to stderr after a run, so
  * the script's stdout stays its own; other formats after a run go to a file
@@ -469,6 +484,7 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
   let outfile = options.outfile;
   const toTerminal = outfile === undefined && renderer.name === "console";
   const stream = afterRun ? process.stderr : process.stdout;
+  const showRegex = options.showRegex ?? subjectShown(session, options);
   const renderOptions: RenderOptions = {
     version: VERSION,
     showAll: options.showAll,
@@ -485,7 +501,7 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
     unicode: options.unicode ?? true,
     color: toTerminal ? useColor(options.color, stream.isTTY === true, process.env) : (options.color ?? false),
     ...(options.filterThreshold !== undefined ? { filterThreshold: options.filterThreshold } : {}),
-    ...(options.showRegex !== undefined ? { showRegex: new RegExp(options.showRegex) } : {}),
+    ...(showRegex !== undefined ? { showRegex: new RegExp(showRegex) } : {}),
     ...(options.hideRegex !== undefined ? { hideRegex: new RegExp(options.hideRegex) } : {}),
     ...options.settings,
   };

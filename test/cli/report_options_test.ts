@@ -82,6 +82,18 @@ test("tsprof --show and --show-regex unfold library code; --hide and --hide-rege
   }
 });
 
+test("tsprof on a package's own program (acorn's bin, none of the user's code) shows that package's code and says so; --hide folds it again", () => {
+  const bin = ["node_modules/acorn/bin/acorn", "--silent", "--ecma2020", "node_modules/terser/dist/bundle.min.js"];
+  const r = tsprof(["--no-color", ...bin]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /none of the program's own code ran: acorn's code is shown as its own/);
+  assert.match(r.stderr, /parse {2}acorn\/dist\/acorn\.js:\d+:\d+/, r.stderr);
+  const folded = tsprof(["--no-color", "--hide", "*/acorn/*", ...bin]);
+  assert.equal(folded.status, 0, folded.stderr);
+  assert.doesNotMatch(folded.stderr, /shown as its own|parse {2}acorn/, folded.stderr);
+  assert.match(folded.stderr, /frames hidden\]  acorn/, folded.stderr);
+});
+
 test("tsprof --show-all keeps runtime internals, tiny nodes and library frames", () => {
   const all = view(NODE, "--show-all");
   assert.match(all, /node:internal\//);

@@ -1,0 +1,79 @@
+/**
+ * The package a command runs when none of the program's own code does:
+ * `tsprof -- npx tsc`, `tsprof -- npx eslint .`, a bundler's build. The
+ * report folds library code away so that the program's stands out; here
+ * there is none, and the whole run would be one `(module)` line over
+ * `[373 frames hidden]  typescript`. That package is the subject.
+ *
+ * @module
+ */
+import type { Profile, Session } from "../format/types.ts";
+import { codeOrigin, packageName } from "../paths.ts";
+
+/** The program's own code below this share of the time counts as none. */
+const OWN_SHARE = 0.02;
+/** The package must hold at least this share of the time. */
+const SUBJECT_SHARE = 0.5;
+
+/**
+ * The package whose code holds most of the time of `session`'s profiles
+ * when the program's own code (not tsprof's: `toolPaths`) holds next to
+ * none; `undefined` otherwise. A sample counts for the package of its
+ * outermost library frame.
+ *
+ * @example
+ * ```ts
+ * import { ProfileBuilder } from "../format/builder.ts";
+ * import { subjectPackage } from "./subject_package.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "(module)", file: "/app/node_modules/typescript/bin/tsc", kind: "js" }, { name: "checkSourceFile", file: "/app/node_modules/typescript/lib/tsc.js", kind: "js" }], 90);
+ * b.addSample([{ name: "(garbage collector)", kind: "gc" }], 10);
+ * subjectPackage({ version: 1, meta: { runtime: "node", runtimeVersion: "", intervalMs: 1, startTime: 0, durationMs: 100 }, profiles: [b.build()] }); // "typescript"
+ * ```
+ */
+export function subjectPackage(session: Session, toolPaths: readonly string[] = session.meta.toolPaths ?? []): string | undefined {
+  let total = 0;
+  let own = 0;
+  const byPackage = new Map<string, number>();
+  for (const p of session.profiles) {
+    const [pkg, app] = stackOwners(p, toolPaths);
+    for (let i = 0; i < p.samples.length; i++) {
+      const ms = p.weights[i]!;
+      total += ms;
+      const s = p.samples[i]!;
+      if (s < 0) continue;
+      if (app[s] === 1) own += ms;
+      else if (pkg[s] !== undefined) byPackage.set(pkg[s]!, (byPackage.get(pkg[s]!) ?? 0) + ms);
+    }
+  }
+  if (total <= 0 || own > OWN_SHARE * total) return undefined;
+  let best: [string, number] | undefined;
+  for (const entry of byPackage) if (best === undefined || entry[1] > best[1]) best = entry;
+  return best !== undefined && best[1] >= SUBJECT_SHARE * total ? best[0] : undefined;
+}
+
+/** Per stack: the package of its outermost library frame, and whether any frame is the program's. */
+function stackOwners(p: Profile, toolPaths: readonly string[]): [(string | undefined)[], Uint8Array] {
+  const { frame, parent, length } = p.stacks;
+  const framePackage = p.frames.map((f) => (f.file !== undefined && codeOrigin(f.file) === "library" ? packageName(f.file) : undefined));
+  // tsprof's own code (from a checkout, outside node_modules) is not the program's.
+  const frameApp = p.frames.map((f) => f.kind === "js" && f.file !== undefined && codeOrigin(f.file) === "app" && !toolPaths.some((t) => f.file!.startsWith(t)));
+  const pkg: (string | undefined)[] = new Array(length);
+  const app = new Uint8Array(length);
+  // A stack's parent has a lower id (stacks are interned parents first), but not always: walk each chain once.
+  const done = new Uint8Array(length);
+  const chain: number[] = [];
+  for (let s = 0; s < length; s++) {
+    chain.length = 0;
+    for (let t = s; t !== -1 && done[t] === 0; t = parent[t]!) chain.push(t);
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const t = chain[k]!;
+      const up = parent[t]!;
+      const f = frame[t]!;
+      pkg[t] = (up !== -1 ? pkg[up] : undefined) ?? framePackage[f];
+      app[t] = (up !== -1 && app[up] === 1) || frameApp[f] ? 1 : 0;
+      done[t] = 1;
+    }
+  }
+  return [pkg, app];
+}
