@@ -466,10 +466,10 @@ function waitingOf(noted: ChildWaitsNote): [number, number][] | undefined {
  */
 function subjectShown(session: Session, options: CliOptions): string | undefined {
   if (options.showAll || options.hideRegex !== undefined || options.settings.showRegex !== undefined || options.settings.hideRegex !== undefined || options.settings.showAll === true) return undefined;
-  const pkg = subjectPackage(session);
-  if (pkg === undefined) return undefined;
-  process.stderr.write(`tsprof: none of the program's own code ran: ${pkg}'s code is shown as its own (--hide '*/${pkg}/*' folds it)\n`);
-  return `[\\/]node_modules[\\/]${pkg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[\\/]`;
+  const subject = subjectPackage(session);
+  if (subject === undefined) return undefined;
+  process.stderr.write(`tsprof: none of the program's own code ran: ${subject.name}'s code is shown as its own (--hide '*/${subject.name}/*' folds it)\n`);
+  return `^${subject.folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
 }
 
 /**

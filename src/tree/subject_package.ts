@@ -10,6 +10,14 @@
 import type { Profile, Session } from "../format/types.ts";
 import { codeOrigin, packageName } from "../paths.ts";
 
+/** A package a command ran: its name, and the folder its files ran from. */
+export interface SubjectPackage {
+  /** `typescript`, `@scope/pkg`, or a remote module's host. */
+  readonly name: string;
+  /** The folder all its files that ran share (`/app/node_modules/typescript/`). */
+  readonly folder: string;
+}
+
 /** The program's own code below this share of the time counts as none. */
 const OWN_SHARE = 0.02;
 /** The package must hold at least this share of the time. */
@@ -28,15 +36,21 @@ const SUBJECT_SHARE = 0.5;
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "(module)", file: "/app/node_modules/typescript/bin/tsc", kind: "js" }, { name: "checkSourceFile", file: "/app/node_modules/typescript/lib/tsc.js", kind: "js" }], 90);
  * b.addSample([{ name: "(garbage collector)", kind: "gc" }], 10);
- * subjectPackage({ version: 1, meta: { runtime: "node", runtimeVersion: "", intervalMs: 1, startTime: 0, durationMs: 100 }, profiles: [b.build()] }); // "typescript"
+ * subjectPackage({ version: 1, meta: { runtime: "node", runtimeVersion: "", intervalMs: 1, startTime: 0, durationMs: 100 }, profiles: [b.build()] });
+ * // { name: "typescript", folder: "/app/node_modules/typescript/" }
  * ```
  */
-export function subjectPackage(session: Session, toolPaths: readonly string[] = session.meta.toolPaths ?? []): string | undefined {
+export function subjectPackage(session: Session, toolPaths: readonly string[] = session.meta.toolPaths ?? []): SubjectPackage | undefined {
   let total = 0;
   let own = 0;
   const byPackage = new Map<string, number>();
+  const files = new Map<string, Set<string>>();
   for (const p of session.profiles) {
     const [pkg, app] = stackOwners(p, toolPaths);
+    for (const f of p.frames) {
+      const name = f.file !== undefined && codeOrigin(f.file) === "library" ? packageName(f.file) : undefined;
+      if (name !== undefined) (files.get(name) ?? files.set(name, new Set()).get(name)!).add(f.file!);
+    }
     for (let i = 0; i < p.samples.length; i++) {
       const ms = p.weights[i]!;
       total += ms;
@@ -49,7 +63,15 @@ export function subjectPackage(session: Session, toolPaths: readonly string[] = 
   if (total <= 0 || own > OWN_SHARE * total) return undefined;
   let best: [string, number] | undefined;
   for (const entry of byPackage) if (best === undefined || entry[1] > best[1]) best = entry;
-  return best !== undefined && best[1] >= SUBJECT_SHARE * total ? best[0] : undefined;
+  if (best === undefined || best[1] < SUBJECT_SHARE * total) return undefined;
+  return { name: best[0], folder: commonFolder([...files.get(best[0])!]) };
+}
+
+/** The longest folder (ending in `/`) that holds every one of `files`. */
+function commonFolder(files: readonly string[]): string {
+  let prefix = files[0]!.slice(0, files[0]!.lastIndexOf("/") + 1);
+  for (const f of files) while (!f.startsWith(prefix)) prefix = prefix.slice(0, prefix.lastIndexOf("/", prefix.length - 2) + 1);
+  return prefix;
 }
 
 /** Per stack: the package of its outermost library frame, and whether any frame is the program's. */

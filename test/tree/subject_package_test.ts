@@ -15,7 +15,8 @@ const sessionOf = (samples: [Frame[], number][]): Session => {
 
 test("subjectPackage() names the package a command ran when none of the program's code ran, tsprof's own not counted", () => {
   const gc: Frame = { name: "(garbage collector)", kind: "gc" };
-  assert.equal(subjectPackage(sessionOf([[[tsc, check], 80], [[gc], 15], [[js("stopSync", "/tsprof/dist/chunk-A.js")], 5]])), "typescript");
+  const subject = subjectPackage(sessionOf([[[tsc, check], 80], [[gc], 15], [[js("stopSync", "/tsprof/dist/chunk-A.js")], 5]]));
+  assert.deepEqual(subject, { name: "typescript", folder: "/app/node_modules/typescript/" });
 });
 
 test("subjectPackage() names none where the program's code ran (tests under a runner) or no package holds most of the time", () => {
