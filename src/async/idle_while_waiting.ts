@@ -11,8 +11,7 @@
  *
  * @module
  */
-import { internInto, ProfileBuilder } from "../format/builder.ts";
-import { IDLE_FRAME, type Profile } from "../format/types.ts";
+import { type Frame, IDLE_FRAME, type Profile, type StackTable } from "../format/types.ts";
 import { waitingInSpans } from "../import/gap_weights.ts";
 
 /**
@@ -38,25 +37,48 @@ export function idleWhileWaiting(profile: Profile, startMs: number, waits: reado
   const waiting = waitingInSpans(spans, startMs * 1000, waits.map((w) => [w.start * 1000, w.end * 1000] as const));
   const idleFrame = profile.frames.findIndex((f) => f.kind === "idle");
   const moves = (i: number) => weights[i]! > longerThanMs && waiting[i]! > 0 && !(samples[i] !== -1 && profile.stacks.frame[samples[i]!] === idleFrame);
-  let any = false;
-  for (let i = 0; i < samples.length && !any; i++) any = moves(i);
-  if (!any) return profile;
-  const b = new ProfileBuilder(profile.name);
-  const { frameId, stackId } = internInto(profile, profile.frames, b);
-  const idle = b.internStack(-1, b.internFrame(IDLE_FRAME));
+  let moved = 0;
+  for (let i = 0; i < samples.length; i++) if (moves(i)) moved++;
+  if (moved === 0) return profile;
+  // The frames and stacks stay as they are (a profile's stack table can be large): an idle root
+  // stack is added where there is none, and the samples are written anew.
+  const { frames, stacks, idle } = withIdleStack(profile);
+  const outSamples = new Int32Array(samples.length + moved);
+  const outWeights = new Float64Array(samples.length + moved);
+  let k = 0;
+  const add = (stack: number, ms: number) => {
+    outSamples[k] = stack;
+    outWeights[k++] = ms;
+  };
   for (let i = 0; i < samples.length; i++) {
-    const s = samples[i]!;
-    const stack = s === -1 ? -1 : stackId[s]!;
     if (!moves(i)) {
-      b.addStackSample(stack, weights[i]!);
+      add(samples[i]!, weights[i]!);
       continue;
     }
     const idleMs = Math.min(weights[i]!, waiting[i]! / 1000);
-    if (weights[i]! > idleMs) b.addStackSample(stack, weights[i]! - idleMs);
-    b.addStackSample(idle, idleMs);
+    if (weights[i]! > idleMs) add(samples[i]!, weights[i]! - idleMs);
+    add(idle, idleMs);
   }
-  for (const [f, byLine] of profile.lines ?? []) for (const [line, ms] of byLine) b.addLineTime(frameId[f]!, line, ms);
-  return b.build();
+  return { ...profile, frames, stacks, samples: outSamples.subarray(0, k).slice(), weights: outWeights.subarray(0, k).slice() };
+}
+
+/** The profile's frames and stacks with an `(idle)` stack at the root, added where there is none, and that stack. */
+function withIdleStack(profile: Profile): { frames: readonly Frame[]; stacks: StackTable; idle: number } {
+  let frames = profile.frames;
+  let idleFrame = frames.findIndex((f) => f.kind === "idle" && f.name === IDLE_FRAME.name);
+  if (idleFrame === -1) {
+    frames = [...frames, IDLE_FRAME];
+    idleFrame = frames.length - 1;
+  }
+  const { length, frame, parent } = profile.stacks;
+  for (let s = 0; s < length; s++) if (parent[s] === -1 && frame[s] === idleFrame) return { frames, stacks: profile.stacks, idle: s };
+  const grownFrame = new Int32Array(length + 1);
+  grownFrame.set(frame);
+  grownFrame[length] = idleFrame;
+  const grownParent = new Int32Array(length + 1);
+  grownParent.set(parent);
+  grownParent[length] = -1;
+  return { frames, stacks: { length: length + 1, frame: grownFrame, parent: grownParent }, idle: length };
 }
 
 /** Weights read for {@linkcode typicalSpan}: sorting all of an hour's would cost more than the charge. */

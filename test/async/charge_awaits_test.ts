@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type AwaitWait, chargeAwaits } from "../../src/async/charge_awaits.ts";
+import { idleWhileWaiting } from "../../src/async/idle_while_waiting.ts";
 import { awaitedName, labelAwaits } from "../../src/async/label_awaits.ts";
 import { ProfileBuilder, stackFrames } from "../../src/format/builder.ts";
 import { type Frame, IDLE_FRAME, type Profile, profileTotal } from "../../src/format/types.ts";
@@ -51,6 +52,21 @@ test("chargeAwaits() charges a wait the sampler took no idle samples of (no CPU)
   assert.equal(m.get("main > load > setTimeout"), 0.5);
   assert.equal(m.get("main > load > work"), 40, "work after the wait stays work, though main still awaits");
   assert.equal(profileTotal(p), 151);
+});
+
+test("idleWhileWaiting() moves a long sample's waiting part to an idle sample after it, keeping the stack table and the total", () => {
+  const main: Frame = { name: "main", file: "/app/a.ts", line: 1, col: 16, kind: "js" };
+  const b = new ProfileBuilder("main");
+  b.addSample([main], 1);
+  b.addSample([main], 101);
+  b.addSample([main], 1);
+  const p = b.build();
+  const out = idleWhileWaiting(p, 0, [{ start: 2, end: 102 }], 2);
+  assert.deepEqual([...out.weights], [1, 1, 100, 1]);
+  assert.deepEqual(Array.from(out.samples, (s) => stackFrames(out, s).map((f) => f.name).join(";")), ["main", "main", "(idle)", "main"]);
+  assert.equal(out.stacks.length, p.stacks.length + 1, "one idle stack added, the others kept");
+  assert.equal(profileTotal(out), profileTotal(p));
+  assert.equal(idleWhileWaiting(out, 0, [{ start: 2, end: 102 }], 2), out, "nothing left to move: the same profile");
 });
 
 test("chargeAwaits() charges the innermost await, not the callers awaiting it", () => {
