@@ -32,8 +32,8 @@ const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.li
  * enclosingSpan([outer, inner], { line: 4, col: 3 }); // inner
  * ```
  */
-export function enclosingSpan(spans: readonly FunctionSpan[], at: Position): FunctionSpan | undefined {
-  let best: FunctionSpan | undefined;
+export function enclosingSpan<S extends FunctionSpan>(spans: readonly S[], at: Position): S | undefined {
+  let best: S | undefined;
   for (const s of spans) {
     if (before(at, s.start) || !before(at, s.end)) continue;
     if (best === undefined || before(best.start, s.start)) best = s;

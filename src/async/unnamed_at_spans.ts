@@ -12,11 +12,13 @@
 import { reinternProfile } from "../format/builder.ts";
 import { ANONYMOUS_NAME, type Frame, type Profile } from "../format/types.ts";
 import { toPath } from "../sourcemap/map_source.ts";
-import { enclosingSpan, type FunctionSpan } from "./spans.ts";
+import type { NamedSpan } from "./source_functions.ts";
+import { enclosingSpan } from "./spans.ts";
 
 /**
  * `profile` with each unnamed frame of `files` at the start of the function
- * around it (`functionsOf` gives a file's functions by its path); a function
+ * around it (`functionsOf` gives a file's functions by its path, asked for
+ * each frame: the caller keeps what it parsed, which its waits need too); a function
  * with a name in its source keeps its frames as placed. Frames that end up
  * at one place merge, and a wrapper whose body is placed with it is one
  * frame. The same profile when nothing moves.
@@ -32,16 +34,14 @@ import { enclosingSpan, type FunctionSpan } from "./spans.ts";
  * // p.frames[0]: (anonymous) at 3:28
  * ```
  */
-export function placeUnnamedAtSpans(profile: Profile, files: ReadonlySet<string>, functionsOf: (path: string) => readonly (FunctionSpan & { readonly name?: string })[] | undefined): Profile {
-  const known = new Map<string, readonly (FunctionSpan & { readonly name?: string })[] | undefined>();
+export function placeUnnamedAtSpans(profile: Profile, files: ReadonlySet<string>, functionsOf: (path: string) => readonly NamedSpan[] | undefined): Profile {
   let moved = false;
   const frames = profile.frames.map((f): Frame => {
     if (f.kind !== "js" || f.name !== ANONYMOUS_NAME || f.file === undefined || f.line === undefined || f.col === undefined || !files.has(f.file)) return f;
     const path = toPath(f.file);
     if (path === undefined) return f;
-    if (!known.has(path)) known.set(path, functionsOf(path));
-    const spans = known.get(path);
-    const span = spans && (enclosingSpan(spans, { line: f.line, col: f.col }) as (FunctionSpan & { readonly name?: string }) | undefined);
+    const spans = functionsOf(path);
+    const span = spans && enclosingSpan(spans, { line: f.line, col: f.col });
     if (span === undefined || span.name !== undefined || (span.start.line === f.line && span.start.col === f.col)) return f;
     moved = true;
     return { ...f, line: span.start.line, col: span.start.col };

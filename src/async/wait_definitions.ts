@@ -77,7 +77,7 @@ export function placeWaitsAtDefinitions(waits: readonly AwaitWait[], readLines: 
         const span = spans && enclosingSpan(spans, call);
         // At its name, as a sampled frame is placed; where it starts when it has none.
         if (span) {
-          const { name, nameAt } = span as NamedSpan;
+          const { name, nameAt } = span;
           return { ...frame, name: name ?? ANONYMOUS_NAME, line: (nameAt ?? span.start).line, col: (nameAt ?? span.start).col };
         }
       }

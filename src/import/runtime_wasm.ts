@@ -44,12 +44,8 @@ const WASM_URL = "wasm://";
  */
 export function runtimeWasmUrls(nodes: readonly NodeLike[], toFile: (url: string) => string): Set<string> {
   if (!nodes.some((n) => n.callFrame.url.startsWith(WASM_URL))) return new Set();
-  const byId = new Map<number, NodeLike>();
   const parentOf = new Map<number, NodeLike>();
-  for (const n of nodes) {
-    byId.set(n.id, n);
-    for (const c of n.children ?? []) parentOf.set(c, n);
-  }
+  for (const n of nodes) for (const c of n.children ?? []) parentOf.set(c, n);
   // Per wasm url: entered from the runtime's code (true), or from the program's (false, for good).
   const entered = new Map<string, boolean>();
   for (const n of nodes) {

@@ -7,8 +7,10 @@
  *
  * @module
  */
+import { visitParentsFirst } from "../format/builder.ts";
 import type { Profile, Session } from "../format/types.ts";
 import { codeOrigin, packageName } from "../paths.ts";
+import { isToolFrame } from "./processors/remove_frames.ts";
 
 /** A package a command ran: its name, and the folder its files ran from. */
 export interface SubjectPackage {
@@ -41,16 +43,17 @@ const SUBJECT_SHARE = 0.5;
  * ```
  */
 export function subjectPackage(session: Session, toolPaths: readonly string[] = session.meta.toolPaths ?? []): SubjectPackage | undefined {
+  const isTool = isToolFrame({ toolPaths });
   let total = 0;
   let own = 0;
   const byPackage = new Map<string, number>();
   const files = new Map<string, Set<string>>();
   for (const p of session.profiles) {
-    const [pkg, app] = stackOwners(p, toolPaths);
-    for (const f of p.frames) {
-      const name = f.file !== undefined && codeOrigin(f.file) === "library" ? packageName(f.file) : undefined;
-      if (name !== undefined) (files.get(name) ?? files.set(name, new Set()).get(name)!).add(f.file!);
-    }
+    const framePackage = p.frames.map((f) => (f.file !== undefined && codeOrigin(f.file) === "library" ? packageName(f.file) : undefined));
+    framePackage.forEach((name, f) => void (name !== undefined && (files.get(name) ?? files.set(name, new Set()).get(name)!).add(p.frames[f]!.file!)));
+    // tsprof's own code (from a checkout, outside node_modules) is not the program's.
+    const frameApp = p.frames.map((f) => f.kind === "js" && f.file !== undefined && codeOrigin(f.file) === "app" && !isTool(f));
+    const [pkg, app] = stackOwners(p, framePackage, frameApp);
     for (let i = 0; i < p.samples.length; i++) {
       const ms = p.weights[i]!;
       total += ms;
@@ -75,27 +78,15 @@ function commonFolder(files: readonly string[]): string {
 }
 
 /** Per stack: the package of its outermost library frame, and whether any frame is the program's. */
-function stackOwners(p: Profile, toolPaths: readonly string[]): [(string | undefined)[], Uint8Array] {
-  const { frame, parent, length } = p.stacks;
-  const framePackage = p.frames.map((f) => (f.file !== undefined && codeOrigin(f.file) === "library" ? packageName(f.file) : undefined));
-  // tsprof's own code (from a checkout, outside node_modules) is not the program's.
-  const frameApp = p.frames.map((f) => f.kind === "js" && f.file !== undefined && codeOrigin(f.file) === "app" && !toolPaths.some((t) => f.file!.startsWith(t)));
-  const pkg: (string | undefined)[] = new Array(length);
-  const app = new Uint8Array(length);
-  // A stack's parent has a lower id (stacks are interned parents first), but not always: walk each chain once.
-  const done = new Uint8Array(length);
-  const chain: number[] = [];
-  for (let s = 0; s < length; s++) {
-    chain.length = 0;
-    for (let t = s; t !== -1 && done[t] === 0; t = parent[t]!) chain.push(t);
-    for (let k = chain.length - 1; k >= 0; k--) {
-      const t = chain[k]!;
-      const up = parent[t]!;
-      const f = frame[t]!;
-      pkg[t] = (up !== -1 ? pkg[up] : undefined) ?? framePackage[f];
-      app[t] = (up !== -1 && app[up] === 1) || frameApp[f] ? 1 : 0;
-      done[t] = 1;
-    }
-  }
+function stackOwners(p: Profile, framePackage: readonly (string | undefined)[], frameApp: readonly boolean[]): [(string | undefined)[], Uint8Array] {
+  const { frame, parent } = p.stacks;
+  const pkg: (string | undefined)[] = new Array(p.stacks.length);
+  const app = new Uint8Array(p.stacks.length);
+  visitParentsFirst(p.stacks, (t) => {
+    const up = parent[t]!;
+    const f = frame[t]!;
+    pkg[t] = (up !== -1 ? pkg[up] : undefined) ?? framePackage[f];
+    app[t] = (up !== -1 && app[up] === 1) || frameApp[f] ? 1 : 0;
+  });
   return [pkg, app];
 }
