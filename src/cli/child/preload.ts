@@ -20,7 +20,7 @@ import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 import { collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
 import { nodeCanRunEntry } from "../node_typescript.ts";
 import { noteLoadErrors } from "./load_errors.ts";
-import { phaseTimer } from "../timings.ts";
+import { type PhaseTimer, phaseTimer } from "../timings.ts";
 import { coordinateWorkers, threadSettings, workerFlushes } from "./worker_threads.ts";
 import { endOwnThreads, noteOwnThread } from "./own_threads.ts";
 
@@ -52,6 +52,10 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   const tsx = config.tsxFallback !== undefined && isMainThread && !nodeCanRunEntry(process.argv[1] ?? "");
   if (tsx) await import(config.tsxFallback!);
   if (backend.name === "node" && isMainThread) registerLineHooks(tsx);
+  // The backend stops its sampler in an `exit` listener of its own, before
+  // writeAtExit's: the child's phases are timed from the exit's start.
+  let exitTimer: PhaseTimer | undefined;
+  if (isMainThread) process.on("exit", () => void (exitTimer ??= phaseTimer("child")));
   await backend.start({ intervalMs: config.intervalMs, async: config.async !== false });
   // Threads started from here on are the program's (--backend portable: see own_threads.ts).
   if (isMainThread) endOwnThreads();
@@ -76,7 +80,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
     const writeAtExit = (code: number) => {
       if (written) return;
       written = true;
-      const timer = phaseTimer("child");
+      const timer = exitTimer ?? phaseTimer("child");
       // Stopped first: the wait for workers below is not the program's time.
       const recording = stopSync();
       timer.mark("stop");
