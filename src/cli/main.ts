@@ -144,36 +144,13 @@ async function profileCommand(options: CliOptions, format: string): Promise<numb
   }
   // On Node the report's reading starts once the child has written its session, while it ends.
   let early: Promise<Recorded | undefined> | undefined;
-  let ended = false;
   const readEarly = runtime === "node" ? (outFile: string, dir: string) => {
-    ended = true;
     early = report.then((m) => m.readRunEarly(outFile, dir, options), () => undefined);
   } : undefined;
   const running = runChild(runtime, options.command, options.intervalMs, options.backend, undefined, options.async, readEarly);
   const report = loading(format, runtime);
-  const warming = warmUpLater(report, () => ended, (m, stop) => m.warmUpReport(runtime, options, format, stop));
   const child = await running;
-  ended = true;
-  clearTimeout(warming);
   return (await report).finishRun(runtime, child, options, format, early);
-}
-
-/**
- * How long the program runs before the report's code is warmed up
- * (`warmUpReport`): a shorter run's report is small and quick anyway, and
- * must not wait for a warm-up step.
- */
-const WARM_UP_AFTER_MS = 250;
-
-/** Starts `warm` once the program has run {@linkcode WARM_UP_AFTER_MS}; a failure only costs the warm-up. */
-function warmUpLater(report: Promise<typeof import("./run_report.ts")>, ended: () => boolean, warm: (m: typeof import("./run_report.ts"), stop: () => boolean) => Promise<void>): ReturnType<typeof setTimeout> {
-  const timer = setTimeout(() => {
-    report.then((m) => warm(m, ended)).catch((e) => {
-      if (process.env.TSPROF_DEBUG) process.stderr.write(`tsprof: the warm-up failed: ${(e as Error).stack ?? e}\n`);
-    });
-  }, WARM_UP_AFTER_MS);
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
 }
 
 /** Starts loading `run_report.ts` while the child runs; a failure shows when awaited. */

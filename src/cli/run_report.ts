@@ -16,17 +16,14 @@ import { compactProfile } from "../format/builder.ts";
 import type { Session } from "../format/types.ts";
 import type { Renderer, RenderOptions } from "../render/registry.ts";
 import { CONSOLE_RENDERER } from "../render/console_renderer.ts";
-import { sessionFromJson, sessionToJson } from "../format/session_json.ts";
-import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
-import { profileToCpuProfile } from "../render/cpuprofile.ts";
-import { warmUpSession } from "./warm_up_session.ts";
+import { sessionFromJson } from "../format/session_json.ts";
 import { ProfileFormatError } from "../errors.ts";
 import { type CliOptions, UsageError } from "./args.ts";
 import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
-import { encodeKept, keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
+import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
 import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, MAX_AWAIT_EDIT_CHARS, workerSessionFiles } from "./protocol.ts";
-import { importDenoCpuProfile, mapBunProfile, mapChildSession, placeBunFrames, readText, sourceLines } from "./source_maps.ts";
+import { mapChildSession, placeBunFrames, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { subjectPackage } from "../tree/subject_package.ts";
 import { sessionWithRuntimeLabels } from "../import/runtime_time.ts";
@@ -97,51 +94,6 @@ export async function showPrevious(options: CliOptions & { loadPrev: string }, f
 export function rendererFor(format: string): Promise<Renderer> {
   if (format === CONSOLE_RENDERER.name) return Promise.resolve(CONSOLE_RENDERER);
   return import("../render/registry.ts").then((r) => r.rendererByName(format)!);
-}
-
-/**
- * Runs the report's code once on a made-up session (warm_up_session.ts),
- * its output thrown away; main.ts starts it while the program runs. A fresh
- * process runs every function cold the first time (compiled when first
- * called, then interpreted without type feedback), which is much of what
- * reading, mapping and rendering a profile costs after the program's end.
- * One step runs per turn of the event loop, and none once `stop()` is
- * true (the program ended), so the report waits for one step at most.
- * Nothing is printed or written.
- */
-export async function warmUpReport(runtime: RuntimeName, options: CliOptions, format: string, stop: () => boolean): Promise<void> {
-  const renderer = await rendererFor(format);
-  let session = warmUpSession(Date.now());
-  const steps: [string, () => void][] = [
-    // Read as the runtime's run is read (see readRun), then mapped: its files do not exist.
-    ["read", () => {
-      if (runtime === "node" || options.backend === "portable") session = mapChildSession(sessionFromJson(JSON.parse(sessionToJson(session))), undefined);
-      else {
-        const cpu = JSON.parse(JSON.stringify(profileToCpuProfile(session.profiles[0]!))) as V8CpuProfile;
-        const profile = runtime === "deno" ? importDenoCpuProfile(cpu, session.meta.command?.[0]).profile : mapBunProfile(importV8CpuProfile(cpu, "main")).profile;
-        session = { ...session, profiles: [profile] };
-      }
-    }],
-    ["label", () => void (session = labelStartup(labelAwaits(session, readText), false, ownPaths()))],
-    ["render", () => {
-      const toTerminal = options.outfile === undefined && renderer.name === "console";
-      const input = reportInput({ ...session, meta: { ...session.meta, toolPaths: toolPaths() } }, options, process.stderr, toTerminal);
-      renderer.render(input.session, input.renderOptions);
-    }],
-    ["keep", () => void encodeKept(session)],
-  ];
-  const timer = phaseTimer("warm");
-  try {
-    for (const [name, step] of steps) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (stop()) return;
-      timer.mark("wait");
-      step();
-      timer.mark(name);
-    }
-  } finally {
-    timer.flush();
-  }
 }
 
 /** A session file a preload wrote: tsprof's JSON, read without the importers of other formats. */
@@ -512,29 +464,27 @@ function waitingOf(noted: ChildWaitsNote): [number, number][] | undefined {
  * told: as library code, all of it would fold into one line. Not when the
  * user chose what to show or hide.
  */
-function subjectShown(session: Session, options: CliOptions): { regex: string; note: string } | undefined {
+function subjectShown(session: Session, options: CliOptions): string | undefined {
   if (options.showAll || options.hideRegex !== undefined || options.settings.showRegex !== undefined || options.settings.hideRegex !== undefined || options.settings.showAll === true) return undefined;
   const subject = subjectPackage(session);
   if (subject === undefined) return undefined;
-  return {
-    regex: `^${subject.folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
-    note: `tsprof: none of the program's own code ran: ${subject.name}'s code is shown as its own (--hide '*/${subject.name}/*' folds it)\n`,
-  };
+  process.stderr.write(`tsprof: none of the program's own code ran: ${subject.name}'s code is shown as its own (--hide '*/${subject.name}/*' folds it)\n`);
+  return `^${subject.folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
 }
 
-/** What a report is rendered from: the session as shown, the renderer's options, and what to tell the user first. */
-interface ReportInput {
-  readonly session: Session;
-  readonly renderOptions: RenderOptions;
-  readonly note?: string;
-}
-
-/** The session as the report shows it, and how: pure, so that the warm-up runs it too. */
-function reportInput(loaded: Session, options: CliOptions, stream: { readonly isTTY?: boolean }, toTerminal: boolean): ReportInput {
+/**
+ * Writes the output. A file is written whole or not at all (temp file, then
+ * rename). Without `-o`, the console report goes to stderr after a run, so
+ * the script's stdout stays its own; other formats after a run go to a file
+ * named after the script.
+ */
+function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun: boolean): void {
   const labelled = sessionWithRuntimeLabels(loaded);
   const session = options.description === undefined ? labelled : { ...labelled, meta: { ...labelled.meta, description: options.description } };
-  const subject = options.showRegex === undefined ? subjectShown(session, options) : undefined;
-  const showRegex = options.showRegex ?? subject?.regex;
+  let outfile = options.outfile;
+  const toTerminal = outfile === undefined && renderer.name === "console";
+  const stream = afterRun ? process.stderr : process.stdout;
+  const showRegex = options.showRegex ?? subjectShown(session, options);
   const renderOptions: RenderOptions = {
     version: VERSION,
     showAll: options.showAll,
@@ -555,21 +505,6 @@ function reportInput(loaded: Session, options: CliOptions, stream: { readonly is
     ...(options.hideRegex !== undefined ? { hideRegex: new RegExp(options.hideRegex) } : {}),
     ...options.settings,
   };
-  return { session, renderOptions, ...(subject ? { note: subject.note } : {}) };
-}
-
-/**
- * Writes the output. A file is written whole or not at all (temp file, then
- * rename). Without `-o`, the console report goes to stderr after a run, so
- * the script's stdout stays its own; other formats after a run go to a file
- * named after the script.
- */
-function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun: boolean): void {
-  let outfile = options.outfile;
-  const toTerminal = outfile === undefined && renderer.name === "console";
-  const stream = afterRun ? process.stderr : process.stdout;
-  const { session, renderOptions, note } = reportInput(loaded, options, stream, toTerminal);
-  if (note !== undefined) process.stderr.write(note);
   const output = renderer.render(session, renderOptions);
   // An HTML report bound for a terminal goes to a temp file and the browser.
   const htmlToBrowser = renderer.name === "html" && outfile === undefined && (options.open === true || stream.isTTY === true);

@@ -62,19 +62,13 @@ export function keepSession(session: Session, dir: string = sessionsDir(), now: 
   }
   const id = highest === 0 ? stamp : `${stamp}-${highest + 1}`;
   const path = join(dir, id + EXTENSION);
-  writeFileAtomicSync(path, encodeKept(session));
+  // Kept after every run, while the user waits: speed before size, so the
+  // runtime's own zlib at level 1 (the same gzipped JSON as encodeSessionFile,
+  // several times faster than its portable deflate).
+  writeFileAtomicSync(path, gzipSync(sessionToJson(session), { level: constants.Z_BEST_SPEED }));
   const all = listSavedSessions(dir);
   for (const old of all.slice(0, Math.max(0, all.length - KEPT_SESSIONS))) rmSync(join(dir, old + EXTENSION), { force: true });
   return id;
-}
-
-/**
- * A kept session's bytes. Kept after every run, while the user waits: speed
- * before size, so the runtime's own zlib at level 1 (the same gzipped JSON as
- * encodeSessionFile, several times faster than its portable deflate).
- */
-export function encodeKept(session: Session): Uint8Array {
-  return gzipSync(sessionToJson(session), { level: constants.Z_BEST_SPEED });
 }
 
 /**
