@@ -130,7 +130,7 @@ const lines = [
   "",
   "## Accuracy",
   "",
-  "Each wait of `test/fixtures/scripts/awaits.ts` with a known length, as charged to its `[await]` frame under its function: median (min–max) over the runs, ms. The goal is within 5% of the known length. *call took*: the whole call as the fixture measured it around it, which also holds the call's own work (the first `fetch` loads and sets up the HTTP client; `ticks` runs through a stream). `waitFor > [await] sleep` is `Promise.all` of 100, 200 and 300 ms waits (`together`): the three share the wall time, 300 ms in all.",
+  "Each wait of `test/fixtures/scripts/awaits.ts` with a known length, as charged to its `[await]` frame under its function: median (min–max) over the runs, ms. The goal is within 5% of the known length. *call took*: the whole call as the fixture measured it around it, which also holds the call's own work (the first `fetch` loads and sets up the HTTP client; `ticks` runs through a stream). The server `request` waits on runs in a process of its own, warmed up: in the program's process, its handling of the request was the awaiting thread's work during the wait (on Bun, 14 ms of lazily loaded stream code). `waitFor > [await] sleep` is `Promise.all` of 100, 200 and 300 ms waits (`together`): the three share the wall time, 300 ms in all.",
   "",
   "| runtime | await | known ms | call took ms | charged ms | error |",
   "| --- | --- | --- | --- | --- | --- |",
