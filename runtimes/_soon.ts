@@ -1,14 +1,16 @@
 /**
- * A timer a millisecond out that never keeps the program running, made once
- * and re-armed for the price of a `refresh()`: the await tracker's `soon`
- * (`src/async/await_tracker.ts`), which may arm it a thousand times a second.
+ * What the await recorders' `soon` can be (`src/async/stack_budget.ts`):
+ * the function that has a callback called shortly, without keeping the
+ * program running, armed up to a thousand times a second.
  *
  * @module
  */
-import { setTimeout } from "node:timers";
+import { setImmediate, setTimeout } from "node:timers";
 
 /**
- * Returns the function that (re)starts an unref'd 1 ms timer calling `callback`.
+ * Returns the function that (re)starts an unref'd 1 ms timer calling
+ * `callback`: made once, re-armed for the price of a `refresh()`. V8's
+ * runtimes (Node) use it.
  *
  * @example
  * ```ts
@@ -20,4 +22,22 @@ import { setTimeout } from "node:timers";
 export function soonTimer(callback: () => void): () => void {
   const timer = setTimeout(callback, 1).unref();
   return () => void timer.refresh();
+}
+
+/**
+ * Returns the function that has `callback` called when the event loop's
+ * turn ends (an unref'd `setImmediate`): before the loop waits for
+ * anything, so no idle time goes by unseen. For Bun, where re-arming a
+ * timer that often cost an I/O-heavy program several percent of its time
+ * and an immediate does not (bench/RESULTS-awaits-bun.md).
+ *
+ * @example
+ * ```ts
+ * import { turnEnd } from "./_soon.ts";
+ * const arm = turnEnd(() => console.log("the event loop turned"));
+ * arm();
+ * ```
+ */
+export function turnEnd(callback: () => void): () => void {
+  return () => void setImmediate(callback).unref();
 }

@@ -64,10 +64,10 @@ export interface TrackAwaitsOptions {
   /** tsprof's own files: their `await`s are not the program's. */
   readonly toolPaths?: readonly string[];
   /**
-   * Given a callback, returns the function that has it called in about a
-   * millisecond without keeping the program running (an unref'd timer,
-   * re-armed). Without it, the budgets read the clock for every promise once
-   * spent.
+   * Given a callback, returns the function that has it called shortly
+   * without keeping the program running (`runtimes/_soon.ts`: in a
+   * millisecond, or when the event loop's turn ends). Without it, the
+   * budgets read the clock for every promise once spent.
    */
   readonly soon?: (callback: () => void) => () => void;
 }

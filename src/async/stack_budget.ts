@@ -12,9 +12,10 @@
  * hooks see every promise; a stack is taken for the user's only). Once they
  * are spent, the next {@linkcode SKIP_WHEN_SPENT} asks go by without the
  * clock: on await-heavy code, reading it for every promise cost more than
- * the hooks themselves. Skipping ends when a recorded wait ends, and a
- * millisecond later in any case (the program may have gone idle, and time
- * passed that no promise told).
+ * the hooks themselves. Skipping ends when a recorded wait ends, and soon
+ * in any case (the program may go idle, and time pass that no promise
+ * tells): a millisecond later on Node and Deno, when the event loop's turn
+ * ends on Bun (`runtimes/_soon.ts`).
  *
  * @module
  */
@@ -50,9 +51,10 @@ export class StackBudget {
   readonly #wakeSoon: (() => void) | undefined;
 
   /**
-   * `soon`, given a callback, returns the function that has it called in
-   * about a millisecond without keeping the program running (an unref'd
-   * timer, re-armed). Without it, the spent budget reads the clock at every ask.
+   * `soon`, given a callback, returns the function that has it called
+   * shortly without keeping the program running (`runtimes/_soon.ts`: in a
+   * millisecond, or when the event loop's turn ends). Without it, the spent
+   * budget reads the clock at every ask.
    */
   constructor(soon?: (callback: () => void) => () => void) {
     this.#wakeSoon = soon?.(() => {

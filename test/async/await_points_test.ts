@@ -12,6 +12,7 @@ import { namedFunctionSpans } from "../../src/async/source_functions.ts";
 import { placeWaitsAtDefinitions } from "../../src/async/wait_definitions.ts";
 import type { Frame } from "../../src/format/types.ts";
 import { textLineReader } from "../../src/sourcemap/source_lines.ts";
+import { turnEnd } from "../../runtimes/_soon.ts";
 import { test } from "../harness.ts";
 
 const TS = { file: "/app/a.ts", typescript: true, jsx: false } as const;
@@ -175,4 +176,23 @@ test("foldAwaitPoints() gives the time of an edited await's own function to its 
   assert.deepEqual(stacks, ["main", "main > point", "main"]);
   assert.equal(profileTotal(folded), profileTotal(p));
   assert.equal(foldAwaitPoints(folded), folded, "nothing to fold: the profile itself");
+});
+
+test("trackAwaitPoints() with turnEnd (Bun's) records the first wait after a burst that spent its budget, once the event loop has turned", async () => {
+  const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const run = async (soon: (callback: () => void) => () => void) => {
+    const points = trackAwaitPoints({ minMs: 1, soon });
+    const at = points.forFile("/app/a.ts");
+    // 128 stacks, then asks the budget lets by without the clock: the last one starts 16 more.
+    // Pending, so that no wait of the burst ends (which would end the skipping too).
+    for (let i = 0; i < 128 + 17 * 3 + 1; i++) at(new Promise(() => {}), 1, 1);
+    await later(20);
+    await (at(later(5), 2, 1) as Promise<unknown>);
+    return points.waits().filter((w) => w.at.line === 2);
+  };
+  const waits = await run(turnEnd);
+  assert.equal(waits.length, 1, "the wait after the burst");
+  assert.ok(waits[0]!.end - waits[0]!.start >= 4, `${waits[0]!.end - waits[0]!.start} ms`);
+  // A `soon` that never calls back leaves the budget skipping: that wait would go unseen.
+  assert.equal((await run(() => () => {})).length, 0);
 });

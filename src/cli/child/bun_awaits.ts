@@ -26,7 +26,7 @@ import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts";
 import { codeOrigin, normalizeFile } from "../../paths.ts";
-import { soonTimer } from "../../../runtimes/_soon.ts";
+import { turnEnd } from "../../../runtimes/_soon.ts";
 import { writeCacheFileSync } from "../../../runtimes/_files.ts";
 import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
 
@@ -72,7 +72,7 @@ export async function recordBunAwaits(
     if (code !== null) edited.set(path, { contents: code, loader });
   }
   if (edited.size === 0) return undefined;
-  const points = trackAwaitPoints({ ...options, soon: soonTimer });
+  const points = trackAwaitPoints({ ...options, soon: turnEnd });
   (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_POINTS_KEY)] = points.forFile;
   const filter = new RegExp(`^(?:${[...edited.keys()].map(escapeRegExp).join("|")})$`);
   Bun.plugin({
