@@ -154,7 +154,9 @@ export function mapLoadedSession(session: Session): Session {
 export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefined): { profile: Profile; warnings: string[] } {
   const packages = new PackageMaps();
   const cache = new SourceMapCache(firstMap(emitMaps(denoEmitted(), readText), mapsOnDisk(packages.parsed)));
-  const premapped = premappedOrigins(cpu, cache, (files) => [...(entry ? [resolve(entry)] : []), ...packages.generatedFor(files)]);
+  // Resolved once: Deno asks the system for the working directory at every resolve().
+  const entryFile = entry ? [resolve(entry)] : [];
+  const premapped = premappedOrigins(cpu, cache, (files) => [...entryFile, ...packages.generatedFor(files)]);
   const profile = importV8CpuProfile(premapped.cpu, "main");
   const session: Session = {
     version: 1,
