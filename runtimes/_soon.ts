@@ -28,8 +28,8 @@ export function soonTimer(callback: () => void): () => void {
  * Returns the function that has `callback` called when the event loop's
  * turn ends (an unref'd `setImmediate`): before the loop waits for
  * anything, so no idle time goes by unseen. For Bun, where re-arming a
- * timer that often cost an I/O-heavy program several percent of its time
- * and an immediate does not (bench/RESULTS-awaits-bun.md).
+ * timer that often cost an I/O-heavy program about a tenth of its time
+ * and an immediate does not (docs/async.md).
  *
  * @example
  * ```ts

@@ -216,3 +216,17 @@ export function location(file: string, line?: number, col?: number, cwd?: string
   if (line !== undefined && col !== undefined) s += `:${col}`;
   return s;
 }
+
+/**
+ * `text` as a regular expression that matches it literally: a path in a
+ * pattern (a loader's filter, the folder a report shows).
+ *
+ * @example
+ * ```ts
+ * import { escapeRegExp } from "./paths.ts";
+ * new RegExp(`^${escapeRegExp("/app/a.b")}$`).test("/app/a.b"); // true
+ * ```
+ */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
 import { loaderFilter, loaderFor, type LoaderOptions, shouldInstrument } from "./filter.ts";
 import { instrumentCode, isModule, type RawSourceMap } from "./transform.ts";
+import { escapeRegExp } from "../../src/paths.ts";
 
 declare const Bun: {
   plugin(plugin: {
@@ -93,8 +94,4 @@ export function commonJsAsModule(code: string, file: string): string {
     `{ resolve: __tsprof$req.resolve, cache: __tsprof$req.cache, main: import.meta.main ? module : __tsprof$req.main });` +
     `${body}\n;var __tsprof$exports = module.exports; export { __tsprof$exports as "module.exports", __tsprof$exports as default };\n`
   );
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -37,6 +37,7 @@ import { ownCommand } from "./own_command.ts";
 import { neverStarted } from "./never_started.ts";
 import { shellLine } from "../render/shell_quote.ts";
 import { toolPathsFrom } from "../tool_paths.ts";
+import { escapeRegExp } from "../paths.ts";
 import { useColor } from "../render/color_policy.ts";
 import { type PhaseTimer, phaseTimer } from "./timings.ts";
 import { framesFirst, type FramesFirst } from "./frames_first.ts";
@@ -469,7 +470,7 @@ function subjectShown(session: Session, options: CliOptions): string | undefined
   const subject = subjectPackage(session);
   if (subject === undefined) return undefined;
   process.stderr.write(`tsprof: none of the program's own code ran: ${subject.name}'s code is shown as its own (--hide '*/${subject.name}/*' folds it)\n`);
-  return `^${subject.folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+  return `^${escapeRegExp(subject.folder)}`;
 }
 
 /**

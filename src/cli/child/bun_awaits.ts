@@ -25,7 +25,7 @@ import { dirname, join } from "node:path";
 import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts";
-import { codeOrigin, normalizeFile } from "../../paths.ts";
+import { codeOrigin, escapeRegExp, normalizeFile } from "../../paths.ts";
 import { turnEnd } from "../../../runtimes/_soon.ts";
 import { writeCacheFileSync } from "../../../runtimes/_files.ts";
 import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
@@ -148,10 +148,6 @@ function loaderOf(path: string): string {
   if (path.endsWith(".tsx")) return "tsx";
   if (path.endsWith(".jsx")) return "jsx";
   return "js";
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A module's edit as kept: `null` for a module that stays as it is. */
