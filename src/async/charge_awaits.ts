@@ -232,20 +232,19 @@ function resumedUnder(b: ProfileBuilder, built: Profile, waits: readonly Interne
     firstOwn[s] = below !== -1 ? below : isRuntime(frameOf[s]!) ? -1 : s;
   }
   // The frames of `stack` above `until` (not included) put on `base`, interned once per triple.
-  // By base, then by stack and whether `until` is the root: a stack's `until` is otherwise
-  // always its own (see moved), and a number key costs nothing per sample.
-  const grafted = new Map<number, Map<number, number>>();
+  // Keyed by base, stack and whether `until` is the root (a stack's `until` is otherwise always
+  // its own: see moved), as one number: a key built per sample costs nothing. Both stacks are
+  // the waits' table's, below frameOf.length.
+  const grafted = new Map<number, number>();
   const graft = (stack: number, until: number, base: number): number => {
-    let onBase = grafted.get(base);
-    if (onBase === undefined) grafted.set(base, (onBase = new Map()));
-    const key = stack * 2 + (until === -1 ? 1 : 0);
-    let out = onBase.get(key);
+    const key = (base * frameOf.length + stack) * 2 + (until === -1 ? 1 : 0);
+    let out = grafted.get(key);
     if (out === undefined) {
       const frames: number[] = [];
       for (let s = stack; s !== until; s = parent[s]!) frames.push(frameOf[s]!);
       out = base;
       for (let k = frames.length - 1; k >= 0; k--) out = b.internStack(out, frames[k]!);
-      onBase.set(key, out);
+      grafted.set(key, out);
     }
     return out;
   };

@@ -20,7 +20,7 @@ import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 import { collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
 import { nodeCanRunEntry } from "../node_typescript.ts";
 import { noteLoadErrors } from "./load_errors.ts";
-import { type PhaseTimer, phaseTimer } from "../timings.ts";
+import { type PhaseTimer, phaseTimer, TIMINGS_ENV } from "../timings.ts";
 import { coordinateWorkers, threadSettings, workerFlushes } from "./worker_threads.ts";
 import { endOwnThreads, noteOwnThread } from "./own_threads.ts";
 
@@ -53,9 +53,10 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   if (tsx) await import(config.tsxFallback!);
   if (backend.name === "node" && isMainThread) registerLineHooks(tsx);
   // The backend stops its sampler in an `exit` listener of its own, before
-  // writeAtExit's: the child's phases are timed from the exit's start.
+  // writeAtExit's: the child's phases are timed from the exit's start (only
+  // for the bench: no listener is added to the program's otherwise).
   let exitTimer: PhaseTimer | undefined;
-  if (isMainThread) process.on("exit", () => void (exitTimer ??= phaseTimer("child")));
+  if (isMainThread && process.env[TIMINGS_ENV]) process.on("exit", () => void (exitTimer ??= phaseTimer("child")));
   await backend.start({ intervalMs: config.intervalMs, async: config.async !== false });
   // Threads started from here on are the program's (--backend portable: see own_threads.ts).
   if (isMainThread) endOwnThreads();
