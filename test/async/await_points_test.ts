@@ -187,12 +187,14 @@ test("trackAwaitPoints() with turnEnd (Bun's) records the first wait after a bur
     // Pending, so that no wait of the burst ends (which would end the skipping too).
     for (let i = 0; i < 128 + 17 * 3 + 1; i++) at(new Promise(() => {}), 1, 1);
     await later(20);
+    const asked = performance.now();
     await (at(later(5), 2, 1) as Promise<unknown>);
-    return points.waits().filter((w) => w.at.line === 2);
+    return { asked, waits: points.waits().filter((w) => w.at.line === 2) };
   };
-  const waits = await run(turnEnd);
+  const { asked, waits } = await run(turnEnd);
   assert.equal(waits.length, 1, "the wait after the burst");
-  assert.ok(waits[0]!.end - waits[0]!.start >= 4, `${waits[0]!.end - waits[0]!.start} ms`);
+  // From the timer's start: the recorder's clock starts after its stack capture, which a loaded machine can slow.
+  assert.ok(waits[0]!.end - asked >= 4, `${waits[0]!.end - asked} ms`);
   // A `soon` that never calls back leaves the budget skipping: that wait would go unseen.
-  assert.equal((await run(() => () => {})).length, 0);
+  assert.equal((await run(() => () => {})).waits.length, 0);
 });
