@@ -81,7 +81,7 @@ export const SETTABLE_OPTIONS: readonly OptionSpec[] = [...PROCESS_OPTIONS, ...C
 function buildCac(version: string, forHelp = false) {
   const cli = cac("tsprof");
   cli
-    .usage("[options] <script> [args...]\n  tsprof [options] -- <command> [args...]\n  tsprof view <file> [options]\n  tsprof diff <base> <head> [options]\n  tsprof check <profile> --budget <file> [options]")
+    .usage("[options] <script> [args...]\n  tsprof [options] -- <command> [args...]\n  tsprof view <file> [options]\n  tsprof diff <base> <head> [options]\n  tsprof check <profile> --budget <file> [options]\n  tsprof attach <pid | host:port | ws://...> [--duration <s>] [options]\n  tsprof dump <pid | host:port | ws://...> [--json]")
     .option("-i, --interval <ms>", "Sampling interval in milliseconds", { default: 1 })
     .option("-r, --renderer <name>", `Output format: ${FORMATS.map((r) => r.name).join(", ")}`)
     .option("-o, --outfile <file>", "Write the output to a file (format inferred from its name)")

@@ -26,6 +26,24 @@ export interface TargetArgs {
   readonly rest: string[];
 }
 
+/** Help for `tsprof attach --help`. */
+export const ATTACH_HELP = `Usage: tsprof attach <pid | host:port | ws://...> [--duration <s>] [options]
+
+Profiles a running Node or Deno process over its inspector until the duration
+ends or Ctrl-C, then renders it as a run is rendered. The process runs on as
+before. Node is reached by pid (Linux: tsprof opens its inspector) or at its
+--inspect host:port; Deno at its --inspect host:port; loopback only.
+
+Options:
+  --duration <s>          Stop after this many seconds (default: at Ctrl-C, or when the process ends)
+  -i, --interval <ms>     Sampling interval in milliseconds (default: 1)
+  -r, -o, and the report options of tsprof --help (the kept session: --load-prev)`;
+
+/** Whether the arguments after `attach` or `dump` ask for its help. */
+export function asksForHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
 /** Splits `attach`/`dump` arguments: the target, --duration, --json, the rest. */
 export function splitTargetArgs(argv: readonly string[], command: string): TargetArgs {
   const rest: string[] = [];
@@ -43,6 +61,9 @@ export function splitTargetArgs(argv: readonly string[], command: string): Targe
     else rest.push(a);
   }
   if (target === undefined) throw new UsageError(`${command} needs a target: a pid, host:port or ws:// URL`);
+  // Each takes its own: attach renders a run (tsprof's options), dump prints stacks.
+  if (command === "dump" && (durationS !== undefined || rest.length > 0)) throw new UsageError(`dump: unknown option "${durationS !== undefined ? "--duration" : rest[0]}" (see tsprof dump --help)`);
+  if (command === "attach" && json) throw new UsageError(`attach: unknown option "--json": use -r json (see tsprof attach --help)`);
   return { target, ...(durationS !== undefined ? { durationS } : {}), json, rest };
 }
 
@@ -53,6 +74,10 @@ function takesValue(option: string): boolean {
 
 /** Runs `tsprof attach` and returns the exit code. */
 export async function attachCommand(argv: readonly string[], format: (o: CliOptions) => string): Promise<number> {
+  if (asksForHelp(argv)) {
+    process.stdout.write(`${ATTACH_HELP}\n`);
+    return 0;
+  }
   const args = splitTargetArgs(argv, "attach");
   const options = parseArgs([...args.rest, args.target], VERSION);
   const chosen = format(options);

@@ -13,7 +13,7 @@ import process from "node:process";
 import { ProfileBuilder } from "../format/builder.ts";
 import type { Frame } from "../format/types.ts";
 import { v8Frame } from "../import/v8_cpuprofile.ts";
-import { splitTargetArgs } from "./attach.ts";
+import { asksForHelp, splitTargetArgs } from "./attach.ts";
 import { attachToTarget, detach, scheduleInspectorClose } from "./inspector_target.ts";
 import { processState } from "./inspector_client.ts";
 import { gatherScriptMaps } from "./script_maps.ts";
@@ -22,8 +22,22 @@ import { dumpWorkers, type PausedFrame, type WorkerStack } from "./dump_workers.
 /** How long a thread may take to reach a pause before it counts as idle, ms. */
 const IDLE_AFTER_MS = 700;
 
+/** Help for `tsprof dump --help`. */
+export const DUMP_HELP = `Usage: tsprof dump <pid | host:port | ws://...> [--json]
+
+Prints where each thread of a running (or hung) Node or Deno process is now,
+mapped to its sources, and leaves it running: the thread is paused over its
+inspector, which answers even while JavaScript spins, and resumed at once.
+
+Options:
+  --json                  The stacks as JSON instead of text`;
+
 /** Runs `tsprof dump` and returns the exit code. */
 export async function dumpCommand(argv: readonly string[]): Promise<number> {
+  if (asksForHelp(argv)) {
+    process.stdout.write(`${DUMP_HELP}\n`);
+    return 0;
+  }
   const args = splitTargetArgs(argv, "dump");
   const target = await attachToTarget(args.target);
   const c = target.connection;

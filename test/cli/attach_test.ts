@@ -222,3 +222,25 @@ test("tsprof dump and attach refuse a Bun process, and a remote inspector, with 
     await endTarget(t);
   }
 }, { skip: onNodeOrDeno, timeoutMs: 90_000 });
+
+test("tsprof attach and dump answer --help, and an option of the other's with one line and exit status 2", async () => {
+  const main = await tsprofAsync(["--help"]);
+  assert.match(main.stdout, /tsprof attach <pid \| host:port \| ws:\/\/\.\.\.>/, "the main help lists attach");
+  assert.match(main.stdout, /tsprof dump <pid \| host:port \| ws:\/\/\.\.\.>/, "and dump");
+  for (const [command, option] of [["attach", "--duration"], ["dump", "--json"]] as const) {
+    const h = await tsprofAsync([command, "--help"]);
+    assert.equal(h.status, 0, h.stderr);
+    assert.match(h.stdout, new RegExp(`^Usage: tsprof ${command} <pid`));
+    assert.match(h.stdout, new RegExp(option));
+  }
+  // A pid that cannot be a process: the options are refused before any target is looked for.
+  for (const [args, message] of [
+    [["dump", "999999999", "--duration", "2"], /^tsprof: dump: unknown option "--duration" \(see tsprof dump --help\)\n$/],
+    [["dump", "999999999", "-o", "x.json"], /^tsprof: dump: unknown option "-o"/],
+    [["attach", "999999999", "--json"], /^tsprof: attach: unknown option "--json": use -r json/],
+  ] as const) {
+    const r = await tsprofAsync(args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+});
