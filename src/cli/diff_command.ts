@@ -53,6 +53,7 @@ Options:
   --all                   Show every path, changes within noise too (marked ~)
   --noise <share>         Run-to-run spread to allow for beyond sampling (default 0.05)
   --show-all              Keep runtime internals and library frames unfolded
+  --fold-recursion        Show a function that calls itself as one path, as in the tree
   --show <glob>, --hide <glob>  What counts as app or library code, as in the tree
   --no-color, --color     Colour (default: on a terminal)
   --no-unicode            ASCII tree lines
@@ -73,6 +74,7 @@ export function parseDiffArgs(argv: readonly string[]): DiffCliOptions {
     .option("--all", "")
     .option("--noise <share>", "", { default: 0.05 })
     .option("--show-all", "")
+    .option("--fold-recursion", "")
     .option("--show <glob>", "")
     .option("--hide <glob>", "")
     .option("--color", "")
@@ -117,6 +119,7 @@ export function parseDiffArgs(argv: readonly string[]): DiffCliOptions {
     process: {
       noise,
       showAll: o.showAll === true,
+      foldRecursion: o.foldRecursion === true,
       ...(show !== undefined ? { showRegex: new RegExp(show) } : {}),
       ...(hide !== undefined ? { hideRegex: new RegExp(hide) } : {}),
     },

@@ -99,6 +99,26 @@ test("tsprof diff calls nothing significant between two runs of the same script,
   assert.match(text.stdout, /No change the samples support/);
 });
 
+test("tsprof diff --fold-recursion shows a function that calls itself as one path, as the tree does", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-diff-"));
+  try {
+    const file = join(dir, "golden.tsprof");
+    const r = tsprof(["-o", file, join(SCRIPTS, "golden.ts")]);
+    assert.equal(r.status, 0, r.stderr);
+    const nested = (args: string[]) => {
+      const d = tsprof(["diff", file, file, "--all", "-r", "json", ...args]);
+      assert.equal(d.status, 0, d.stderr);
+      const fibs = findPaths((JSON.parse(d.stdout) as DiffJson).paths, "fib");
+      assert.ok(fibs.length > 0, d.stdout);
+      return fibs.some((f) => f.children.some((c) => c.name === "fib"));
+    };
+    assert.equal(nested([]), true, "unfolded, fib calls fib");
+    assert.equal(nested(["--fold-recursion"]), false, "folded, no fib below fib");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("tsprof diff --flat lists functions; -r markdown renders on GitHub; -o .html writes the flame graph page", () => {
   const { dir, base, slow } = recordings();
   const flat = tsprof(["diff", base, slow, "--flat", "--flat-time", "total", "--all"]);
