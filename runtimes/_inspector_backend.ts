@@ -149,14 +149,19 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     state = undefined;
     return s;
   };
-  // What the clocks said when the sampler stopped: mapping after it is not the program's time.
+  const restartClocks = (s: NonNullable<typeof state>) => {
+    s.t0 = performance.now();
+    s.cpu0 = rt.cpuTimeMs();
+    s.stats0 = rt.threadStats?.();
+  };
+  // What the clocks said when the sampler was asked to stop: stopping and mapping are not the program's time.
   type Stopped = { readonly at: number; readonly cpuMs: number; readonly stats: ThreadStats | undefined };
   const stoppedNow = (s: NonNullable<typeof state>): Stopped => ({ at: performance.now(), cpuMs: rt.cpuTimeMs(), stats: s.stats0 && rt.threadStats?.() });
   const finish = (
     s: NonNullable<typeof state>,
     raw: V8CpuProfile,
-    remap?: (p: Profile) => { profile: Profile; warnings: string[] },
-    stopped: Stopped = stoppedNow(s),
+    remap: ((p: Profile) => { profile: Profile; warnings: string[] }) | undefined,
+    stopped: Stopped,
   ): Recording => {
     s.session.disconnect();
     // Bun ends a profile at its last sample (from the second session on), so
@@ -192,11 +197,14 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
         state = undefined;
         throw e;
       }
+      // The clocks count from here: starting V8's sampler (tens of ms of CPU) is not the profiled code's time.
+      restartClocks(s);
     },
     async stop() {
       const s = end();
-      const cpu = await stopV8Profiler(s.session);
+      // Read before stopping, which is not the profiled code's time either.
       const stopped = stoppedNow(s);
+      const cpu = await stopV8Profiler(s.session);
       const mapSources = rt.mapSources;
       if (!mapSources) return finish(s, cpu, undefined, stopped);
       if (mapSources.engine === "jsc") {
@@ -220,7 +228,14 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     },
   };
   if (rt.synchronous) {
-    return { ...backend, stopSync: () => { const s = end(); return finish(s, stopV8ProfilerSync(s.session)); } };
+    return {
+      ...backend,
+      stopSync: () => {
+        const s = end();
+        const stopped = stoppedNow(s);
+        return finish(s, stopV8ProfilerSync(s.session), undefined, stopped);
+      },
+    };
   }
   return backend;
 }

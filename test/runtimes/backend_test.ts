@@ -64,6 +64,18 @@ test(`${runtime} backend stops synchronously where the runtime allows (for exit 
   assert.ok(rec.profile.samples.length > 0);
 });
 
+test(`${runtime} backend's CPU time is the profiled code's, not the sampler's start and stop (tens of ms on V8)`, async () => {
+  const backend = await loadBackend("auto");
+  const stops: (() => Promise<{ cpuTimeMs?: number }> | { cpuTimeMs?: number })[] = [() => backend.stop()];
+  if (backend.stopSync) stops.push(() => backend.stopSync!());
+  for (const stop of stops) {
+    await backend.start({ intervalMs: 1 });
+    const rec = await stop();
+    // Nothing ran in between: what is left is the engine's own threads for a moment.
+    assert.ok(rec.cpuTimeMs !== undefined && rec.cpuTimeMs < 10, `${rec.cpuTimeMs} ms`);
+  }
+});
+
 test("loadBackend() refuses a backend of another runtime", async () => {
   const other = runtime === "node" ? "bun" : "node";
   await assert.rejects(loadBackend(other), (e: unknown) => e instanceof TsprofError && e.code === "UNSUPPORTED_RUNTIME");
