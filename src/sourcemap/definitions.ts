@@ -16,7 +16,7 @@
 import { ANONYMOUS_NAME, type Frame, MODULE_FRAME_NAME, type Profile } from "../format/types.ts";
 import { toPath } from "./map_source.ts";
 import type { ReadLines, SourceLines } from "./source_lines.ts";
-import { arrowBodyName, arrowStartAtBody, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn, paramListStart } from "./name_column.ts";
+import { arrowBodyName, arrowStartAtBody, boundName, DECLARATION_MODIFIER_WORDS, declaredName, nameColumn, paramListStart, passedAsArgument } from "./name_column.ts";
 import { rebuild } from "./remap.ts";
 import { reinternProfile } from "../format/builder.ts";
 
@@ -235,7 +235,9 @@ function namedAt(frame: Frame): { path: string; line: number; col: number; name:
  * keep their position. An unnamed function bound to a name in the source
  * (`const parse = (`) takes that name and its place, as the engine names it
  * when it sees the binding (tsx's `keepNames` hides it from V8); another
- * unnamed arrow sits at its parameter list. A module's top level without a
+ * unnamed arrow sits at its parameter list. A function passed as an argument
+ * that V8 named after the call and an object literal following it
+ * (`el.addEventListener.once`) is unnamed, as its source says. A module's top level without a
  * position (V8's, after a top-level await) is placed at 1:1, where the
  * module starts.
  *
@@ -273,6 +275,11 @@ export function placeAtNames(profile: Profile, readLines: ReadLines): Profile {
       return moved;
     }
     const col = text === undefined || at.name === undefined ? undefined : nameColumn(text, at.name, at.col);
+    // A dotted name the source does not declare, on a function passed as an argument: V8's inference, no name.
+    if (col === undefined && text !== undefined && frame.name.includes(".") && passedAsArgument(text, at.col, at.line > 1 ? readLines(at.path)?.line(at.line - 1) : undefined)) {
+      changed = true;
+      return { ...frame, name: ANONYMOUS_NAME, col: paramListStart(text, at.col) ?? at.col };
+    }
     if (col === undefined || col === frame.col) return frame;
     changed = true;
     return { ...frame, col };

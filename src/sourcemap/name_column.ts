@@ -142,6 +142,35 @@ export function paramListStart(text: string, col: number): number | undefined {
   return text.startsWith("=>", i) || text[i] === ":" ? col - 1 : undefined;
 }
 
+/** The keywords that may start a function before its parameter list: `async`, `function`, `*`. */
+const FUNCTION_HEAD_END = /(?:\basync|\bfunction|\*)\s*$/;
+
+/**
+ * Whether the unnamed function whose parameter list (or `async`/`function`
+ * keyword) starts at `col` of `text` is passed as an argument: what comes
+ * before it is `(` or `,`, on its line or, for a function that starts its
+ * line, at the end of `above` (the lines before it). V8 gives such a
+ * function a name inferred from the call and any object literal after it
+ * (`test.timeout` for `test("t", () => {}, { timeout: 5 })`), which no
+ * source gives it.
+ *
+ * @example
+ * ```ts
+ * import { passedAsArgument } from "./name_column.ts";
+ * passedAsArgument(`el.addEventListener("load", () => {}, { once: true });`, 29); // true
+ * passedAsArgument("obj.method = function () {};", 23); // false
+ * ```
+ */
+export function passedAsArgument(text: string, col: number, above = ""): boolean {
+  let head = text.slice(0, (paramListStart(text, col) ?? col) - 1).trimEnd();
+  for (let prev = ""; prev !== head;) {
+    prev = head;
+    head = head.replace(FUNCTION_HEAD_END, "").trimEnd();
+  }
+  if (head === "") head = above.trimEnd();
+  return head.endsWith("(") || head.endsWith(",");
+}
+
 const IDENT_CHAR = /[\w$#]/;
 /** Characters that make `=` part of another operator (`==`, `<=`, `+=`, `=>`'s own `=`). */
 const NOT_ASSIGNMENT = new Set(["=", "!", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "?"]);

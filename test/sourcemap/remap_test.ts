@@ -10,7 +10,7 @@ import { hotLines } from "../../src/render/console_lines.ts";
 import { mergeAsyncPairs } from "../../src/sourcemap/async_pairs.ts";
 import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sourcemap/definitions.ts";
 import { fileLineReader, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
-import { arrowBodyName, boundName, nameStartBefore, paramListStart } from "../../src/sourcemap/name_column.ts";
+import { arrowBodyName, boundName, nameStartBefore, paramListStart, passedAsArgument } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
 import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
 import { premappedOrigins } from "../../src/sourcemap/v8_scripts.ts";
@@ -297,6 +297,31 @@ test("placeAtNames() gives an unnamed frame the name its function is bound to, a
   const after = placeAtNames(b.build(), textLineReader(() => source));
   assert.deepEqual(after.frames, [js("parse", "/app/a.ts", 1, 7), js("(anonymous)", "/app/a.ts", 2, 18)]);
   assert.equal(after.stacks.length, 2, "one stack each");
+});
+
+test("passedAsArgument() tells a function passed to a call from one bound to a name", () => {
+  const cases: [string, number, string | undefined, boolean][] = [
+    [`el.addEventListener("load", () => {}, { once: true });`, 29, undefined, true],
+    [`test("t", async (t) => {}, { timeout: 5 });`, 11, undefined, true],
+    [`test("t", async (t) => {}, { timeout: 5 });`, 17, undefined, true],
+    [`wrap(function (a) {}, { k: 1 });`, 15, undefined, true],
+    // tsx's maps: one past the parenthesis.
+    [`run(x, (a: number) => a, { k: 1 });`, 9, undefined, true],
+    [`  (req, res) => {`, 3, `app.get("/users",`, true],
+    ["obj.method = function () {};", 23, undefined, false],
+    ["module.exports.handler = async (event) => {", 32, undefined, false],
+    ["const o = { load: (id) => id };", 19, undefined, false],
+    [`  (req, res) => {`, 3, "const handler =", false],
+  ];
+  for (const [text, col, above, expected] of cases) assert.equal(passedAsArgument(text, col, above), expected, `${text} at ${col}`);
+});
+
+test("placeAtNames() drops V8's name inferred for a function passed as an argument (from the call and an object after it), keeps a bound one", () => {
+  const source = `el.addEventListener("load", () => {}, { once: true });\nobj.method = function () {};\nrun(\n  (x) => x,\n  { k: 1 },\n);\n`;
+  const b = new ProfileBuilder("main");
+  b.addSample([js("el.addEventListener.once", "/app/a.ts", 1, 29), js("obj.method", "/app/a.ts", 2, 23), js("run.k", "/app/a.ts", 4, 3)], 1);
+  const after = placeAtNames(b.build(), textLineReader(() => source));
+  assert.deepEqual(after.frames, [js("(anonymous)", "/app/a.ts", 1, 29), js("obj.method", "/app/a.ts", 2, 5), js("(anonymous)", "/app/a.ts", 4, 3)]);
 });
 
 test("placeAtDefinitions() and placeAtNames() read each file's reported lines in one pass, not a read a frame", () => {
