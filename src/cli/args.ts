@@ -117,6 +117,20 @@ function buildCac(version: string, forHelp = false) {
   return cli;
 }
 
+/**
+ * Whether a subcommand's arguments (`diff`, `check`, `attach`, `dump`) ask
+ * for its own help page.
+ *
+ * @example
+ * ```ts
+ * import { asksForHelp } from "./args.ts";
+ * asksForHelp(["base.tsprof", "-h"]); // true
+ * ```
+ */
+export function asksForHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
+}
+
 /** Help text, for `--help` and usage errors. */
 export function helpText(version: string): string {
   const cli = buildCac(version, true);

@@ -11,7 +11,7 @@
 import process from "node:process";
 import type { Session } from "../format/types.ts";
 import { importV8CpuProfile, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
-import { type CliOptions, parseArgs, UsageError } from "./args.ts";
+import { asksForHelp, type CliOptions, parseArgs, UsageError } from "./args.ts";
 import { type AttachedTarget, attachToTarget, detach } from "./inspector_target.ts";
 import { inspectorVersion } from "./inspector_client.ts";
 import { gatherScriptMaps } from "./script_maps.ts";
@@ -38,11 +38,6 @@ Options:
   --duration <s>          Stop after this many seconds (default: at Ctrl-C, or when the process ends)
   -i, --interval <ms>     Sampling interval in milliseconds (default: 1)
   -r, -o, and the report options of tsprof --help (the kept session: --load-prev)`;
-
-/** Whether the arguments after `attach` or `dump` ask for its help. */
-export function asksForHelp(argv: readonly string[]): boolean {
-  return argv.includes("--help") || argv.includes("-h");
-}
 
 /** Splits `attach`/`dump` arguments: the target, --duration, --json, the rest. */
 export function splitTargetArgs(argv: readonly string[], command: string): TargetArgs {

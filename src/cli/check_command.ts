@@ -9,7 +9,7 @@ import process from "node:process";
 import { cac } from "cac";
 import { type Budgets, checkBudgets, parseDuration, parseShare, splitTarget } from "../diff/budgets.ts";
 import { renderCheck } from "../render/check_report.ts";
-import { UsageError } from "./args.ts";
+import { asksForHelp, UsageError } from "./args.ts";
 import { readBudgetsFile } from "./budget_file.ts";
 import { loadSession } from "./load_session.ts";
 import { writeReplacing } from "./output_file.ts";
@@ -38,7 +38,7 @@ on file paths (src/parse/*).`;
 
 /** Runs `tsprof check` and returns its exit code. */
 export function checkCommand(argv: readonly string[]): number {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (asksForHelp(argv)) {
     process.stdout.write(`${CHECK_HELP}\n`);
     return 0;
   }

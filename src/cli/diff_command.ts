@@ -11,7 +11,7 @@ import { renderDiffConsole } from "../render/diff_console.ts";
 import { renderDiffHtml } from "../render/diff_html.ts";
 import { renderDiffJson } from "../render/diff_json.ts";
 import { renderDiffMarkdown } from "../render/markdown.ts";
-import { UsageError } from "./args.ts";
+import { asksForHelp, UsageError } from "./args.ts";
 import { framePattern } from "./frame_patterns.ts";
 import { loadSession } from "./load_session.ts";
 import { useColor } from "../render/color_policy.ts";
@@ -131,7 +131,7 @@ export function parseDiffArgs(argv: readonly string[]): DiffCliOptions {
  * Errors are thrown for `main` to print.
  */
 export function diffCommand(argv: readonly string[]): number {
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (asksForHelp(argv)) {
     process.stdout.write(`${DIFF_HELP}\n`);
     return 0;
   }

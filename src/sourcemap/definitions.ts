@@ -276,7 +276,7 @@ export function placeAtNames(profile: Profile, readLines: ReadLines): Profile {
     }
     const col = text === undefined || at.name === undefined ? undefined : nameColumn(text, at.name, at.col);
     // A dotted name the source does not declare, on a function passed as an argument: V8's inference, no name.
-    if (col === undefined && text !== undefined && frame.name.includes(".") && passedAsArgument(text, at.col, at.line > 1 ? readLines(at.path)?.line(at.line - 1) : undefined)) {
+    if (col === undefined && text !== undefined && frame.name.includes(".") && passedAsArgument(text, at.col, () => readLines(at.path)?.line(at.line - 1))) {
       changed = true;
       return { ...frame, name: ANONYMOUS_NAME, col: paramListStart(text, at.col) ?? at.col };
     }

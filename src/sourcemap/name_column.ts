@@ -149,7 +149,7 @@ const FUNCTION_HEAD_END = /(?:\basync|\bfunction|\*)\s*$/;
  * Whether the unnamed function whose parameter list (or `async`/`function`
  * keyword) starts at `col` of `text` is passed as an argument: what comes
  * before it is `(` or `,`, on its line or, for a function that starts its
- * line, at the end of `above` (the lines before it). V8 gives such a
+ * line, at the end of what `above` returns (the line before it). V8 gives such a
  * function a name inferred from the call and any object literal after it
  * (`test.timeout` for `test("t", () => {}, { timeout: 5 })`), which no
  * source gives it.
@@ -161,13 +161,14 @@ const FUNCTION_HEAD_END = /(?:\basync|\bfunction|\*)\s*$/;
  * passedAsArgument("obj.method = function () {};", 23); // false
  * ```
  */
-export function passedAsArgument(text: string, col: number, above = ""): boolean {
+export function passedAsArgument(text: string, col: number, above: () => string | undefined = () => undefined): boolean {
   let head = text.slice(0, (paramListStart(text, col) ?? col) - 1).trimEnd();
   for (let prev = ""; prev !== head;) {
     prev = head;
     head = head.replace(FUNCTION_HEAD_END, "").trimEnd();
   }
-  if (head === "") head = above.trimEnd();
+  // Only then is the line above read.
+  if (head === "") head = (above() ?? "").trimEnd();
   return head.endsWith("(") || head.endsWith(",");
 }
 

@@ -313,7 +313,7 @@ test("passedAsArgument() tells a function passed to a call from one bound to a n
     ["const o = { load: (id) => id };", 19, undefined, false],
     [`  (req, res) => {`, 3, "const handler =", false],
   ];
-  for (const [text, col, above, expected] of cases) assert.equal(passedAsArgument(text, col, above), expected, `${text} at ${col}`);
+  for (const [text, col, above, expected] of cases) assert.equal(passedAsArgument(text, col, () => above), expected, `${text} at ${col}`);
 });
 
 test("placeAtNames() drops V8's name inferred for a function passed as an argument (from the call and an object after it), keeps a bound one", () => {
