@@ -10,6 +10,7 @@ import type { Backend, BackendStartOptions, Recording } from "../src/backend.ts"
 import { type AwaitTracker, matchSampledFrames } from "../src/async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../src/async/charge_awaits.ts";
 import { completeCutStacks } from "../src/async/cut_stacks.ts";
+import { nestImportedModules } from "../src/async/imported_modules.ts";
 import { labelProfileAwaits, type ReadSource } from "../src/async/label_awaits.ts";
 
 /** How a backend records waits and finishes a charged recording. */
@@ -46,8 +47,10 @@ export function withAwaits(sampler: Backend, how: AwaitRecording): Backend {
     if (!t) return recording;
     const { profile, durationMs } = recording;
     const waits = how.placeWaits ? how.placeWaits(t.tracker.waits()) : t.tracker.waits();
-    // V8's stack after a resumption is the await chain, without the first run's synchronous callers.
-    return { ...recording, profile: chargeAwaits(profile, t.end - durationMs, matchSampledFrames(profile, completeCutStacks(waits))) };
+    // V8's stack after a resumption is the await chain, without the first run's synchronous callers;
+    // Deno's at a dynamically imported module's top level starts there (src/async/imported_modules.ts).
+    const whole = how.readSource ? nestImportedModules(completeCutStacks(waits), how.readSource) : completeCutStacks(waits);
+    return { ...recording, profile: chargeAwaits(profile, t.end - durationMs, matchSampledFrames(profile, whole)) };
   };
   const take = () => {
     const t = tracker;

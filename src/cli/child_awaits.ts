@@ -8,6 +8,7 @@
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
 import { completeCutStacks } from "../async/cut_stacks.ts";
+import { nestImportedModules } from "../async/imported_modules.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { placeWaitFrames, sourceOutline } from "../async/place_frames.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
@@ -46,7 +47,9 @@ export const chargeChildAwaits: ChargeChildAwaits = (session, noted) => {
   // Deno's stack traces leave out where each function starts: found from the source.
   const outline = sourceOutline(readText, denoEmitted());
   // V8's stack after a resumption is the await chain, without the first run's synchronous callers.
-  const charged = chargeAwaits(main, start, matchSampledFrames(main, completeCutStacks(placeWaitFrames(noted.waits, outline))));
+  // A dynamically imported module's top-level waits go under the `await import()` that waited.
+  const waits = nestImportedModules(completeCutStacks(placeWaitFrames(noted.waits, outline)), readText);
+  const charged = chargeAwaits(main, start, matchSampledFrames(main, waits));
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
 };
 

@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { namedFunctionSpans } from "../async/source_functions.ts";
 import type { BabelParse } from "../async/parse_source.ts";
 import { completeCutStacks } from "../async/cut_stacks.ts";
+import { nestImportedModules } from "../async/imported_modules.ts";
 import { foldAwaitPoints } from "../async/fold_points.ts";
 import { placeUnnamedAtSpans } from "../async/unnamed_at_spans.ts";
 import type { ChargeChildAwaits } from "./child_awaits.ts";
@@ -37,7 +38,7 @@ export const chargeBunAwaits: ChargeChildAwaits = (session, noted, profileStart)
   const inSources = mapWaitPlaces(noted.waits, (file, line, col) => originalPosition(maps, file, line, col));
   const parsed = new Map<string, ReturnType<typeof functionsOf>>();
   const functionsOnce = (path: string) => (parsed.has(path) ? parsed.get(path) : (parsed.set(path, functionsOf(path)), parsed.get(path)));
-  const waits = completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOnce)));
+  const waits = nestImportedModules(completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOnce))), readText);
   // The sampled unnamed functions of the waits' files where their waits' frames are: they match.
   const unnamedFiles = new Set(waits.flatMap((w) => w.stack.filter((f) => f.name === ANONYMOUS_NAME && f.file !== undefined).map((f) => f.file!)));
   const placed = unnamedFiles.size === 0 ? main : placeUnnamedAtSpans(main, unnamedFiles, functionsOnce);

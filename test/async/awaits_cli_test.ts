@@ -306,3 +306,20 @@ test("a program's own error stacks keep their async frames under tsprof", () => 
     rmSync(dir, { recursive: true, force: true });
   }
 }, { skip });
+
+test("a dynamically imported module's top-level wait is charged under the function that imported it, whole", () => {
+  const { session, took } = profiled([], join(SCRIPTS, "dynamic_import/main.ts"));
+  const p = session.profiles[0]!;
+  let under = 0;
+  const elsewhere: string[] = [];
+  for (let i = 0; i < p.samples.length; i++) {
+    const frames = stackFrames(p, p.samples[i]!);
+    if (!frames.at(-1) || !isAwaitFrame(frames.at(-1)!) || frames.at(-1)!.file?.endsWith("waits_at_load.ts") !== true) continue;
+    const names = frames.map((f) => f.name);
+    // On Bun and Deno the module's own stack starts at its top level: half of the wait was once at the root.
+    if (names.slice(-3).join(" > ") === "load > (module) > [await] sleep") under += p.weights[i]!;
+    else elsewhere.push(names.join(" > "));
+  }
+  assert.deepEqual(elsewhere, []);
+  assert.ok(under >= 120 * 0.8 && under <= took.load! + 2, `${under.toFixed(1)} ms of 120 (the import took ${took.load!.toFixed(1)})`);
+}, { skip });
