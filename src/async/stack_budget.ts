@@ -20,12 +20,22 @@
  * @module
  */
 
-/** Stacks per millisecond at most, on average, and in a burst. */
+/**
+ * Stacks per millisecond at most, on average, and in a burst. The burst
+ * holds a loop over a few hundred settled promises (`for (const p of ps)
+ * await p`) and the wait that follows it in the same turn.
+ */
 const STACKS_PER_MS = 0.5;
-const STACK_BURST = 128;
-/** Looks at a promise's maker per millisecond, and in a burst. */
-const CHECKS_PER_MS = 2;
-const CHECK_BURST = 256;
+export const STACK_BURST = 512;
+/**
+ * Looks at a promise's maker per millisecond, and in a burst. A look costs
+ * about what a stack does, but an `await` not looked at is never seen: the
+ * rate must stay above what a library makes while the program loads (a test
+ * runner's thousands of promises at a few a millisecond, ahead of the first
+ * test's awaits), or the program's first long waits go to `(idle)`.
+ */
+const CHECKS_PER_MS = 10;
+export const CHECK_BURST = 1024;
 /** Asks let by without the clock once the budget is spent. */
 export const SKIP_WHEN_SPENT = 16;
 

@@ -3,6 +3,7 @@ import { parse } from "@babel/parser";
 import { instrumentAwaits } from "../../src/async/await_edits.ts";
 import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
 import { trackAwaitPoints } from "../../src/async/await_points.ts";
+import { STACK_BURST } from "../../src/async/stack_budget.ts";
 import type { AwaitWait } from "../../src/async/charge_awaits.ts";
 import { completeCutStacks } from "../../src/async/cut_stacks.ts";
 import { foldAwaitPoints } from "../../src/async/fold_points.ts";
@@ -183,9 +184,25 @@ test("trackAwaitPoints() with turnEnd (Bun's) records the first wait after a bur
   const run = async (soon: (callback: () => void) => () => void) => {
     const points = trackAwaitPoints({ minMs: 1, soon });
     const at = points.forFile("/app/a.ts");
-    // 128 stacks, then asks the budget lets by without the clock: the last one starts 16 more.
-    // Pending, so that no wait of the burst ends (which would end the skipping too).
-    for (let i = 0; i < 128 + 17 * 3 + 1; i++) at(new Promise(() => {}), 1, 1);
+    // Asks until one takes no stack: the budget is spent, and the next asks go by without the
+    // clock. Counted, not computed from the burst's size: time refills the budget as the burst is
+    // taken, by how much a loaded machine decides. Pending, so that no wait of the burst ends
+    // (which would end the skipping too).
+    const capture = Error.captureStackTrace;
+    let taken = 0;
+    Error.captureStackTrace = (...args: Parameters<typeof capture>) => {
+      taken++;
+      capture.apply(Error, args);
+    };
+    try {
+      for (let asked = 0; asked < 100 * STACK_BURST; asked++) {
+        const before = taken;
+        at(new Promise(() => {}), 1, 1);
+        if (taken === before) break;
+      }
+    } finally {
+      Error.captureStackTrace = capture;
+    }
     await later(20);
     const asked = performance.now();
     await (at(later(5), 2, 1) as Promise<unknown>);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type PromiseHooksInstaller, trackAwaits } from "../../src/async/await_tracker.ts";
 import { soonTimer } from "../../runtimes/_soon.ts";
+import { STACK_BURST } from "../../src/async/stack_budget.ts";
 import { test } from "../harness.ts";
 
 type Init = Parameters<PromiseHooksInstaller>[0];
@@ -30,7 +31,7 @@ const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test("trackAwaits() records the first wait after a burst that spent its budgets, a millisecond later", async () => {
   const hooks = handDriven(soonTimer);
   // Far more promises than the budgets allow: the last ones are let by without a look.
-  for (let i = 0; i < 129 + 17 * 3 + 1; i++) hooks.init(Promise.resolve(i));
+  for (let i = 0; i < STACK_BURST + 1 + 17 * 3 + 1; i++) hooks.init(Promise.resolve(i));
   await later(20);
   const waited = Promise.resolve("the wait");
   hooks.init(waited);
@@ -44,11 +45,11 @@ test("trackAwaits() records the first wait after a burst that spent its budgets,
 
 test("trackAwaits() takes no stack once its budgets are spent, until time refills them", async () => {
   const hooks = handDriven(soonTimer);
-  const made = Array.from({ length: 2000 }, (_, i) => Promise.resolve(i));
+  const made = Array.from({ length: 4 * STACK_BURST }, (_, i) => Promise.resolve(i));
   for (const p of made) hooks.init(p);
   await later(3);
   for (const p of made) hooks.before(p);
-  // A burst of 128 stacks, then about one a millisecond: never one for each of 2000 promises.
+  // A burst of stacks, then about one every two milliseconds: never one for each promise.
   const kept = hooks.tracker.waits().length;
-  assert.ok(kept >= 128 && kept < 400, `${kept} waits kept of 2000`);
+  assert.ok(kept >= STACK_BURST && kept < STACK_BURST + 272, `${kept} waits kept of ${made.length}`);
 }, { skip });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectRuntime } from "../../runtimes/auto.ts";
@@ -322,4 +322,56 @@ test("a dynamically imported module's top-level wait is charged under the functi
   }
   assert.deepEqual(elsewhere, []);
   assert.ok(under >= 120 * 0.8 && under <= took.load! + 2, `${under.toFixed(1)} ms of 120 (the import took ${took.load!.toFixed(1)})`);
+}, { skip });
+
+test("a wait right after a burst of promises is charged to its await: a loop over settled promises, a library's steady churn", () => {
+  // The library must be under node_modules to be one: written for the run (that folder is never committed).
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-burst-"));
+  try {
+    const lib = join(dir, "node_modules", "churn-lib");
+    mkdirSync(lib, { recursive: true });
+    writeFileSync(join(lib, "index.mjs"), [
+      "// A few promises a millisecond, as a test runner's loading makes them.",
+      "export async function churnFor(ms) {",
+      "  const end = performance.now() + ms;",
+      "  let n = 0;",
+      "  while (performance.now() < end) {",
+      "    const next = performance.now() + 1;",
+      "    for (let k = 0; k < 6; k++) n += await Promise.resolve(k);",
+      "    while (performance.now() < next);",
+      "  }",
+      "  return n;",
+      "}",
+    ].join("\n"));
+    const script = join(dir, "main.mjs");
+    writeFileSync(script, [
+      'import { churnFor } from "./node_modules/churn-lib/index.mjs";',
+      "const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));",
+      "async function tiny(i) { return i; }",
+      "async function settled() {",
+      "  const ps = [];",
+      "  for (let i = 0; i < 300; i++) ps.push(tiny(i));",
+      "  let s = 0;",
+      "  for (const p of ps) s += await p;",
+      "  return s;",
+      "}",
+      "async function afterSettled() { await sleep(200); }",
+      "async function afterLibrary() { await sleep(200); }",
+      "async function main() {",
+      "  await settled();",
+      "  await afterSettled();",
+      "  await churnFor(300);",
+      "  await afterLibrary();",
+      "}",
+      "await main();",
+      "console.log(JSON.stringify({}));",
+    ].join("\n"));
+    const w = waits(profiled([], script).session);
+    const detail = [...w].map(([k, v]) => `${k}=${v.toFixed(1)}`).join(", ");
+    // Once, 300 settled awaits spent every stack and the library's churn every look: both waits were (idle).
+    assert.ok((w.get("afterSettled > [await] sleep") ?? 0) >= 160, detail);
+    assert.ok((w.get("afterLibrary > [await] sleep") ?? 0) >= 160, detail);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, { skip });
