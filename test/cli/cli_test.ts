@@ -78,6 +78,15 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   });
 }
 
+test("SIGTERM ends a program that replaced process.exit (as vitest's workers do), as it would without tsprof", async () => {
+  // tsprof's handler called the program's exit, which threw; its error handler caught that, and
+  // the process, its parent gone, ran on (a vitest worker left behind by Ctrl-C).
+  const r = await tsprofSignalled([script("ending.ts"), "patched-exit"], "SIGTERM");
+  assert.equal(r.status, 143, r.stderr);
+  assert.doesNotMatch(r.stdout, /reported:/);
+  assert.match(r.stderr, /Samples: \d+/, r.stderr);
+});
+
 test("an uncaught SyntaxError of the program's own (JSON.parse) is printed with its place, as in a direct run", () => {
   const direct = run([...directArgv(script("ending.ts")), "json"]);
   const r = tsprof([script("ending.ts"), "json"]);
