@@ -42,6 +42,7 @@ function reason(error: unknown): string {
  * @throws {UsageError} saying which file cannot be written and why
  */
 export function checkWritable(path: string): void {
+  if (isFolder(path)) throw new UsageError(`cannot write "${path}": it is a folder; name a file to write the report to`);
   const error = probe(dirname(resolve(path)));
   if (error === undefined) return;
   const why = isFolder(dirname(resolve(path))) ? `the folder "${dirname(path)}" is not writable (${reason(error)})` : `"${dirname(path)}" is not a folder`;

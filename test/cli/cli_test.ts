@@ -339,6 +339,8 @@ const badUses: [string, string[], RegExp][] = [
   ["a bad interval", ["-i", "zero", "x.ts"], /--interval/],
   ["an unknown renderer", ["-r", "pdf", "x.ts"], /unknown renderer "pdf"/],
   ["an output name of unknown kind", ["-o", "out.xyz", "x.ts"], /cannot tell the format of "out.xyz"/],
+  // Found before the program runs: once, only after it, with a bare EISDIR.
+  ["an output that is a folder", ["-r", "html", "-o", "test/fixtures", "test/fixtures/scripts/ending.ts"], /cannot write "test\/fixtures": it is a folder/],
   ["a file that is no profile", ["view", "package.json"], /package\.json: not a profile/],
   ["a missing file", ["view", "nope.json"], /cannot read "nope.json"/],
 ];
