@@ -124,7 +124,7 @@ export function estimateNote(spans: readonly number[], intervalMs: number, busyM
   const share = `Bun records no idle samples: ${Math.round((100 * estimated) / total)}% of the time in functions is estimated`;
   return busyMs === undefined
     ? `${share} at one interval per sample; functions that run in short bursts may show half their time or less`
-    : `${share} from the main thread's busy time; with Bun's own work (HTTP, I/O) on that thread, functions that run in short bursts may show up to 2x their time (--backend portable measures them)`;
+    : `${share} from the main thread's busy time; with Bun's own work (HTTP, I/O) on that thread, the time of functions that run in short bursts may be off by half or more, either way (--backend portable measures them)`;
 }
 
 /**
