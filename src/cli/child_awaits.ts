@@ -7,6 +7,7 @@
  */
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
+import { dropCommonJsFacades } from "../async/commonjs_waits.ts";
 import { completeCutStacks } from "../async/cut_stacks.ts";
 import { nestImportedModules } from "../async/imported_modules.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
@@ -48,7 +49,7 @@ export const chargeChildAwaits: ChargeChildAwaits = (session, noted) => {
   const outline = sourceOutline(readText, denoEmitted());
   // V8's stack after a resumption is the await chain, without the first run's synchronous callers.
   // A dynamically imported module's top-level waits go under the `await import()` that waited.
-  const waits = nestImportedModules(completeCutStacks(placeWaitFrames(noted.waits, outline)), readText);
+  const waits = nestImportedModules(completeCutStacks(dropCommonJsFacades(placeWaitFrames(noted.waits, outline))), readText);
   const charged = chargeAwaits(main, start, matchSampledFrames(main, waits));
   return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
 };

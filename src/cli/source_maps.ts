@@ -34,6 +34,7 @@ import { privateCacheDir } from "./cache_dir.ts";
 import { keptOpen, readTextFile } from "../../runtimes/_files.ts";
 import { readCodeEnd } from "./code_end.ts";
 import type { FramesFirst } from "./frames_first.ts";
+import { foldCommonJsFacades } from "../import/commonjs_facade.ts";
 
 /** Reads a text file; `undefined` when it cannot be read. */
 export const readText: (path: string) => string | undefined = readTextFile;
@@ -168,7 +169,8 @@ export function importDenoCpuProfile(cpu: V8CpuProfile, entry: string | undefine
   if (premapped.unmapped.length > 0) {
     warnings.push(`no source map found for the code that ran as ${premapped.unmapped.map((f) => `"${f}"`).join(", ")}: their line times are left out`);
   }
-  return { profile: withLines((readLines) => placeAtNames(mapped.profiles[0]!, readLines)), warnings };
+  // Deno's facade of a CommonJS module bears its name: dropped before its frames are placed.
+  return { profile: withLines((readLines) => placeAtNames(foldCommonJsFacades(mapped.profiles[0]!), readLines)), warnings };
 }
 
 /**

@@ -428,3 +428,14 @@ test("tsprof reads a Node child's profile while the child ends, and prints the r
     rmSync(dir, { recursive: true, force: true });
   }
 }, { skip: runtime === "node" ? false : "Deno and Bun write their profile as the process ends" });
+
+test("a TypeScript file run as CommonJS shows its top level once, with its functions under it (Deno's facade of the module folded)", () => {
+  const r = tsprof([script("commonjs/no_imports.ts")]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.split("\n");
+  const tops = lines.filter((l) => /\(module\)\s+\S*no_imports\.ts:1:1/.test(l));
+  assert.equal(tops.length, 1, r.stderr);
+  assert.match(lines[lines.indexOf(tops[0]!) + 1]!, /^\S+ \S+ main\s+\S*no_imports\.ts:12:16/, r.stderr);
+  assert.doesNotMatch(r.stderr, /\(anonymous\)\s+\S*no_imports\.ts/);
+  if (runtime !== "bun") assert.match(r.stderr, /\[await\] sleep\s+\S*no_imports\.ts:10:9/, r.stderr);
+});
