@@ -15,6 +15,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { NO_REEXEC_ENV, RELAY_PID_ENV } from "./protocol.ts";
 import { privateCacheDir } from "./cache_dir.ts";
+import { denoPermissionsProblem } from "./deno_permissions.ts";
 
 function launchedByBunx(): boolean {
   if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") return false;
@@ -51,7 +52,11 @@ function ownArgs(): string[] {
   return args;
 }
 
-if (launchedByBunx()) {
+const denoProblem = denoPermissionsProblem();
+if (denoProblem !== undefined) {
+  console.error(denoProblem);
+  process.exitCode = 2;
+} else if (launchedByBunx()) {
   // Bun drops a "--" that comes right after the script; ownArgs() takes it back under Bun.
   const { relayToBun } = await import("./bun_relay.ts");
   process.exitCode = await relayToBun(bunPath(), [fileURLToPath(import.meta.url), ...process.argv.slice(2)]);

@@ -439,3 +439,14 @@ test("a TypeScript file run as CommonJS shows its top level once, with its funct
   assert.doesNotMatch(r.stderr, /\(anonymous\)\s+\S*no_imports\.ts/);
   if (runtime !== "bun") assert.match(r.stderr, /\[await\] sleep\s+\S*no_imports\.ts:10:9/, r.stderr);
 });
+
+test("Deno: tsprof run without -A says so in one line and exits 2, from the source and from the npm build", () => {
+  for (const entry of [join(ROOT, "mod.ts"), join(ROOT, "dist/cli.js")]) {
+    const r = run([process.execPath, "run", "--allow-env", entry, script("ending.ts")]);
+    assert.equal(r.status, 2, r.stderr);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /^tsprof: on Deno, tsprof needs every permission \(it lacks --allow-read, .*\): run it with deno run -A$/);
+    assert.doesNotMatch(r.stdout, /ending:/, "the program did not run");
+  }
+}, { skip: runtime === "deno" ? false : "Deno's permissions" });
