@@ -311,14 +311,18 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
   return sessions;
 }
 
-/** Renders a recorded session as after a run (also `tsprof attach`'s) and keeps it for `--load-prev`. */
+/**
+ * Renders a recorded session as after a run (also `tsprof attach`'s) and
+ * keeps it for `--load-prev`. tsprof loaded no tsx into those processes: a
+ * tsx there is the command's own (`node --import tsx`), its work the program's.
+ */
 export async function showRecorded(session: Session, options: CliOptions, format: string, exitCode: number): Promise<number> {
-  return show(recorded(session), options, await rendererFor(format), exitCode, phaseTimer("cli"));
+  return show(recorded(session), options, await rendererFor(format), exitCode, phaseTimer("cli"), undefined, ownPaths());
 }
 
-function show(run: Recorded, options: CliOptions, renderer: Renderer, exitCode: number, timer: PhaseTimer, cleanup = () => {}): number | Promise<number> {
+function show(run: Recorded, options: CliOptions, renderer: Renderer, exitCode: number, timer: PhaseTimer, cleanup = () => {}, tools = toolPaths()): number | Promise<number> {
   // emit() adds the --description; the session keeps where tsprof's own code was.
-  const withTools = (s: Session): Session => ({ ...s, meta: { ...s.meta, toolPaths: toolPaths() } });
+  const withTools = (s: Session): Session => ({ ...s, meta: { ...s.meta, toolPaths: tools } });
   try {
     emit(withTools(run.session), renderer, options, true);
   } catch (e) {

@@ -450,3 +450,17 @@ test("Deno: tsprof run without -A says so in one line and exits 2, from the sour
     assert.doesNotMatch(r.stdout, /ending:/, "the program did not run");
   }
 }, { skip: runtime === "deno" ? false : "Deno's permissions" });
+
+test("tsprof -- node --import tsx: the command's own tsx is the command's work (its loader's start), not tsprof's", () => {
+  const dir = tmp();
+  try {
+    const out = join(dir, "out.json");
+    const r = tsprof(["-o", out, "--", process.execPath, "--import", "tsx", script("ending.ts")]);
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    // tsprof loads no tsx into a command's processes: only its own files are its tools.
+    assert.ok(!(session.meta.toolPaths ?? []).some((p) => /[\\/]tsx[\\/]?$/.test(p)), JSON.stringify(session.meta.toolPaths));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { skip: runtime === "node" ? false : "node --import" });
