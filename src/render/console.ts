@@ -128,7 +128,7 @@ export function renderConsole(session: Session, options: ConsoleOptions = {}): s
     if (opts.lines) {
       const total = profileTotal(profile);
       const fmt = (t: number) => (opts.time === "percent" ? `${((100 * t) / (total || 1)).toFixed(1)}%` : (t / 1000).toFixed(3));
-      out.push(...renderHotLines(profile, opts.cwd, fmt, { showAll: opts.showAll ?? false, ...(opts.sourceLine ? { sourceLine: opts.sourceLine } : {}) }), "");
+      out.push(...renderHotLines(profile, opts.cwd, fmt, { showAll: opts.showAll ?? false, toolPaths: session.meta.toolPaths ?? [], ...(opts.sourceLine ? { sourceLine: opts.sourceLine } : {}) }), "");
     }
   }
   return out.join("\n");

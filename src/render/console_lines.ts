@@ -20,8 +20,10 @@ export interface HotLinesOptions {
    * @default {5}
    */
   linesPerFunction?: number;
-  /** Include the runtime's own functions. */
+  /** Include the runtime's own functions, and tsprof's. */
   showAll?: boolean;
+  /** Where tsprof's own code lives (the session's `meta.toolPaths`): its lines are not the program's. */
+  toolPaths?: readonly string[];
   /** The text of a source line, to show next to it; none when absent. */
   sourceLine?: (file: string, line: number) => string | undefined;
 }
@@ -53,11 +55,13 @@ export interface HotFunction {
  */
 export function hotLines(profile: Profile, options: HotLinesOptions = {}): HotFunction[] {
   if (!profile.lines) return [];
+  const tools = options.toolPaths ?? [];
+  const isTool = (file: string | undefined) => file !== undefined && tools.some((p) => file.startsWith(p));
   const out: HotFunction[] = [];
   for (const [frame, byLine] of profile.lines) {
     const f = profile.frames[frame];
     // The runtime's own code is not what the user can change.
-    if (!f || f.kind !== "js" || (!options.showAll && frameOrigin(f) === "runtime")) continue;
+    if (!f || f.kind !== "js" || (!options.showAll && (frameOrigin(f) === "runtime" || isTool(f.file)))) continue;
     let time = 0;
     for (const ms of byLine.values()) time += ms;
     if (time <= 0) continue;

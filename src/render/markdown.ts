@@ -158,7 +158,7 @@ function sessionMarkdown(session: Session, options: MarkdownOptions, budget: Bud
   if (profiles.length > budget.profiles) cut.push(`${profiles.length - budget.profiles} of ${profiles.length} threads or processes`);
   for (const profile of profiles.slice(0, budget.profiles)) {
     if (session.profiles.length > 1) out.push(`#### ${escapeText(profile.name)}`, "");
-    out.push(...profileMarkdown(profile, options, budget, cut));
+    out.push(...profileMarkdown(profile, options, budget, cut, m.toolPaths ?? []));
   }
   return { text: out.join("\n"), cut };
 }
@@ -173,7 +173,7 @@ function escapeText(s: string): string {
   return /^(?:[#>+-]|\d+[.)])/.test(text) ? `\\${text}` : text;
 }
 
-function profileMarkdown(profile: Profile, options: MarkdownOptions, budget: Budget, cut: string[]): string[] {
+function profileMarkdown(profile: Profile, options: MarkdownOptions, budget: Budget, cut: string[], toolPaths: readonly string[]): string[] {
   const cwd = options.cwd;
   const total = profileTotal(profile);
   const out: string[] = ["**Hottest paths**", ""];
@@ -193,7 +193,7 @@ function profileMarkdown(profile: Profile, options: MarkdownOptions, budget: Bud
     if (rows.length > budget.functions && budget.functions < FULL.functions) cut.push(`${rows.length - budget.functions} functions by ${which} time`);
     out.push("");
   }
-  if (options.lines) out.push(...linesMarkdown(profile, options, budget, total));
+  if (options.lines) out.push(...linesMarkdown(profile, options, budget, total, toolPaths));
   return out;
 }
 
@@ -225,8 +225,8 @@ function pathLines(root: CallNode, total: number, cwd: string | undefined, limit
   return { lines, left };
 }
 
-function linesMarkdown(profile: Profile, options: MarkdownOptions, budget: Budget, total: number): string[] {
-  const hot = hotLines(profile, { showAll: options.showAll ?? false, functions: budget.hotFunctions, linesPerFunction: 3 });
+function linesMarkdown(profile: Profile, options: MarkdownOptions, budget: Budget, total: number, toolPaths: readonly string[]): string[] {
+  const hot = hotLines(profile, { showAll: options.showAll ?? false, toolPaths, functions: budget.hotFunctions, linesPerFunction: 3 });
   if (hot.length === 0) return ["**Hottest lines**: none recorded (this engine or profile has no line-level times)", ""];
   const out = ["**Hottest lines**", "", "| Time | Line | Function | Code |", "|---:|---|---|---|"];
   for (const h of hot) {
