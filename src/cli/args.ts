@@ -195,14 +195,33 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
   }
   const cli = buildCac(version);
   const known = new Set(cli.globalCommand.options.flatMap((o) => o.names));
-  for (const a of head) {
+  for (let i = 0; i < head.length; i++) {
+    const a = head[i]!;
     if (!a.startsWith("-")) continue;
+    // An option's value is no option (`-i -5`); an empty one would reach cac as 0.
+    if (VALUE_OPTIONS.has(a)) {
+      if (head[i + 1] === "") throw new UsageError(`${a} needs a value: got ""`);
+      i++;
+      continue;
+    }
+    if (/^--[^=]+=$/.test(a)) throw new UsageError(`${a.slice(0, -1)} needs a value: got ""`);
     const name = a.replace(/^--?/, "").split("=")[0]!;
     const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const plain = camel.startsWith("no") && camel.length > 2 ? camel[2]!.toLowerCase() + camel.slice(3) : camel;
     if (!known.has(camel) && !known.has(plain) && !known.has(name)) throw new UsageError(`unknown option "${a}"`);
   }
-  const parsed = cli.parse(["tsprof", "tsprof", ...head], { run: false });
+  // A value that starts with "-" (`-i -5`) would be taken for an option: given as `--name=value`.
+  const LONG: Record<string, string> = { "-i": "--interval", "-r": "--renderer", "-o": "--outfile", "-p": "--processor-option" };
+  const joined: string[] = [];
+  for (let i = 0; i < head.length; i++) {
+    const a = head[i]!;
+    const value = head[i + 1];
+    if (VALUE_OPTIONS.has(a) && value !== undefined && value.startsWith("-") && value !== "-") {
+      joined.push(`${LONG[a] ?? a}=${value}`);
+      i++;
+    } else joined.push(a);
+  }
+  const parsed = cli.parse(["tsprof", "tsprof", ...joined], { run: false });
   const o = parsed.options as Record<string, unknown>;
   if (parsed.args.length > 0) throw new UsageError(`unexpected argument "${parsed.args[0]}"`);
 

@@ -29,6 +29,7 @@ function readProfileBytes(path: string): Uint8Array {
     return readFileSync(path);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new UsageError(code === "ENOENT" ? `cannot read "${path}": no such file` : `cannot read "${path}": ${(e as Error).message}`);
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder, not a profile" : (e as Error).message;
+    throw new UsageError(`cannot read "${path}": ${why}`);
   }
 }

@@ -337,12 +337,15 @@ const badUses: [string, string[], RegExp][] = [
   ["a folder for a script", ["test/fixtures"], /"test\/fixtures" is a folder, not a script/],
   ["--load-prev without an id", ["--load-prev"], /--load-prev needs the id of a kept run/],
   ["a bad interval", ["-i", "zero", "x.ts"], /--interval/],
+  ["a negative interval", ["-i", "-5", "x.ts"], /--interval must be a number of milliseconds above 0 .*got "-5"/],
+  ["an empty output name", ["-o", "", "x.ts"], /^tsprof: -o needs a value: got ""/],
   ["an unknown renderer", ["-r", "pdf", "x.ts"], /unknown renderer "pdf"/],
   ["an output name of unknown kind", ["-o", "out.xyz", "x.ts"], /cannot tell the format of "out.xyz"/],
   // Found before the program runs: once, only after it, with a bare EISDIR.
   ["an output that is a folder", ["-r", "html", "-o", "test/fixtures", "test/fixtures/scripts/ending.ts"], /cannot write "test\/fixtures": it is a folder/],
   ["a file that is no profile", ["view", "package.json"], /package\.json: not a profile/],
   ["a missing file", ["view", "nope.json"], /cannot read "nope.json"/],
+  ["a folder to view", ["view", "test/fixtures"], /cannot read "test\/fixtures": it is a folder, not a profile$/],
 ];
 for (const [what, args, message] of badUses) {
   test(`tsprof answers ${what} with one line and exit status 2`, () => {
