@@ -25,6 +25,14 @@ function denoCore(): DenoCore | undefined {
 }
 
 /**
+ * A look at a promise's maker costs Deno more than Node, and its file work
+ * makes many promises of its own: fewer looks a millisecond than Node's,
+ * still above what a library makes while a program loads. What each rate
+ * costs: bench/RESULTS-awaits.md.
+ */
+const DENO_LOOKS_PER_MS = 5;
+
+/**
  * Starts recording the waits of `await`s in this Deno isolate, or returns
  * `undefined` where Deno's core offers no promise hooks.
  *
@@ -41,7 +49,7 @@ export function trackDenoAwaits(options: { readonly minMs: number; readonly tool
   return trackAwaits((init, before) => {
     core.setPromiseHooks(init as Hook, before as Hook, undefined, undefined);
     return () => {};
-  }, { ...options, soon: denoSoonTimer });
+  }, { ...options, soon: denoSoonTimer, looksPerMs: DENO_LOOKS_PER_MS });
 }
 
 /**

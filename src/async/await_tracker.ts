@@ -70,6 +70,8 @@ export interface TrackAwaitsOptions {
    * budgets read the clock for every promise once spent.
    */
   readonly soon?: (callback: () => void) => () => void;
+  /** Looks at a promise's maker per millisecond at most (`stack_budget.ts`'s default otherwise). */
+  readonly looksPerMs?: number;
 }
 
 /** A stack captured at an `await`; `at` where the `await` is, when known better than its top frame tells. */
@@ -107,7 +109,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
   const pending = new WeakMap<object, { start: number; trace: Trace }>();
   // start, end, trace: one wait is three entries.
   const kept: (number | Trace)[] = [];
-  const budget = new StackBudget(options.soon);
+  const budget = new StackBudget(options.soon, options.looksPerMs);
   // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
   let on = true;
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {

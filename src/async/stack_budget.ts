@@ -28,13 +28,14 @@
 const STACKS_PER_MS = 0.5;
 export const STACK_BURST = 512;
 /**
- * Looks at a promise's maker per millisecond, and in a burst. A look costs
+ * Looks at a promise's maker per millisecond (by default; a recorder may
+ * ask for fewer where a look costs more), and in a burst. A look costs
  * about what a stack does, but an `await` not looked at is never seen: the
  * rate must stay above what a library makes while the program loads (a test
  * runner's thousands of promises at a few a millisecond, ahead of the first
  * test's awaits), or the program's first long waits go to `(idle)`.
  */
-const CHECKS_PER_MS = 10;
+export const CHECKS_PER_MS = 10;
 export const CHECK_BURST = 1024;
 /** Asks let by without the clock once the budget is spent. */
 export const SKIP_WHEN_SPENT = 16;
@@ -59,6 +60,7 @@ export class StackBudget {
   #skip = 0;
   #waking = false;
   readonly #wakeSoon: (() => void) | undefined;
+  readonly #checksPerMs: number;
 
   /**
    * `soon`, given a callback, returns the function that has it called
@@ -66,7 +68,8 @@ export class StackBudget {
    * millisecond, or when the event loop's turn ends). Without it, the spent
    * budget reads the clock at every ask.
    */
-  constructor(soon?: (callback: () => void) => () => void) {
+  constructor(soon?: (callback: () => void) => () => void, checksPerMs = CHECKS_PER_MS) {
+    this.#checksPerMs = checksPerMs;
     this.#wakeSoon = soon?.(() => {
       this.#waking = false;
       this.#skip = 0;
@@ -102,7 +105,7 @@ export class StackBudget {
   #refill(now: number): void {
     const elapsed = now - this.#last;
     this.tokens = Math.min(STACK_BURST, this.tokens + elapsed * STACKS_PER_MS);
-    this.checks = Math.min(CHECK_BURST, this.checks + elapsed * CHECKS_PER_MS);
+    this.checks = Math.min(CHECK_BURST, this.checks + elapsed * this.#checksPerMs);
     this.#last = now;
   }
 }

@@ -525,5 +525,10 @@ function emit(loaded: Session, renderer: Renderer, options: CliOptions, afterRun
   else writeReplacing(outfile, output);
   // Said for a file the user named too: view, diff and a run all say where their output went.
   process.stderr.write(`tsprof: wrote ${outfile}\n`);
+  // One thread per file: said, since a command's first process is often only its launcher (npx).
+  if (renderer.name === "cpuprofile" && session.profiles.length > 1) {
+    const others = session.profiles.length - 1;
+    process.stderr.write(`tsprof: a .cpuprofile holds one thread or process: it has "${session.profiles[0]!.name}", not the ${others} other${others === 1 ? "" : "s"} (speedscope, pprof, html and session files hold them all)\n`);
+  }
   if (renderer.name === "html" && options.open !== false && (htmlToBrowser || options.open === true)) openReport(outfile);
 }

@@ -4,7 +4,8 @@ import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { detectRuntime } from "../../runtimes/auto.ts";
-import { sessionFromJson } from "../../src/format/session_json.ts";
+import { ProfileBuilder } from "../../src/format/builder.ts";
+import { sessionFromJson, sessionToJson } from "../../src/format/session_json.ts";
 import type { Session } from "../../src/format/types.ts";
 import { loadProfileFile } from "../../src/import/load.ts";
 import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
@@ -467,3 +468,28 @@ test("tsprof -- node --import tsx: the command's own tsx is the command's work (
     rmSync(dir, { recursive: true, force: true });
   }
 }, { skip: runtime === "node" ? false : "node --import" });
+
+test("a .cpuprofile of a session of several threads or processes says which one it holds", () => {
+  const dir = tmp();
+  try {
+    const profile = (name: string, fn: string) => {
+      const b = new ProfileBuilder(name);
+      b.addSample([{ name: fn, file: "/app/a.ts", line: 1, col: 1, kind: "js" }], 5);
+      return b.build();
+    };
+    const session: Session = {
+      version: 1,
+      meta: { runtime: "node", runtimeVersion: "24.0.0", intervalMs: 1, startTime: 0, durationMs: 5 },
+      profiles: [profile("npm exec vitest", "launch"), profile("node (vitest 1)", "test"), profile("node (vitest 2)", "test")],
+    };
+    const file = join(dir, "s.json");
+    writeFileSync(file, sessionToJson(session));
+    const r = tsprof(["view", file, "-o", join(dir, "out.cpuprofile")]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /a \.cpuprofile holds one thread or process: it has "npm exec vitest", not the 2 others/);
+    const one = tsprof(["view", file, "-o", join(dir, "speedscope.json")]);
+    assert.doesNotMatch(one.stderr, /holds one thread/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
