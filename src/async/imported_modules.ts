@@ -43,12 +43,30 @@ export function nestImportedModules(waits: readonly AwaitWait[], read: ReadSourc
     const top = w.stack[0];
     return top?.name === MODULE_FRAME_NAME ? top.file : undefined;
   };
-  const modules = new Set<string>();
+  // Each module's top-level waits, by start: an importer covers one of another file's.
+  const starts = new Map<string, number[]>();
   for (const w of waits) {
     const file = rootFile(w);
-    if (file !== undefined) modules.add(file);
+    if (file !== undefined) (starts.get(file) ?? starts.set(file, []).get(file)!).push(w.start);
   }
-  if (modules.size === 0) return waits;
+  if (starts.size === 0) return waits;
+  for (const list of starts.values()) list.sort((a, b) => a - b);
+  const modules = new Set(starts.keys());
+  // Only a wait during which another file's top level began to wait is read from its source
+  // (an entry's own `await main()` is no import, and the labels read the sources later).
+  const mayImport = (w: AwaitWait) => {
+    for (const [file, list] of starts) {
+      if (file === w.at.file) continue;
+      let lo = 0;
+      for (let hi = list.length; lo < hi; ) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid]! < w.start - SLACK_MS) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < list.length && list[lo]! <= w.end + SLACK_MS) return true;
+    }
+    return false;
+  };
   // The waits at an `await import("<a module whose top level waited>")`, by that module.
   const lines = new Map<string, string[] | undefined>();
   const lineOf = (file: string, line: number) => {
@@ -57,6 +75,7 @@ export function nestImportedModules(waits: readonly AwaitWait[], read: ReadSourc
   };
   const importers = new Map<string, number[]>();
   waits.forEach((w, i) => {
+    if (!mayImport(w)) return;
     const text = lineOf(w.at.file, w.at.line);
     if (text === undefined || awaitedName(text, w.at.col) !== "import") return;
     const spec = SPECIFIER.exec(text.slice(Math.max(0, w.at.col - 1)))?.[2];

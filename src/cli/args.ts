@@ -211,13 +211,18 @@ export function parseArgs(argv: readonly string[], version: string): CliOptions 
     if (!known.has(camel) && !known.has(plain) && !known.has(name)) throw new UsageError(`unknown option "${a}"`);
   }
   // A value that starts with "-" (`-i -5`) would be taken for an option: given as `--name=value`.
-  const LONG: Record<string, string> = { "-i": "--interval", "-r": "--renderer", "-o": "--outfile", "-p": "--processor-option" };
+  const LONG = new Map<string, string>();
+  for (const o of cli.globalCommand.options) {
+    const short = /(?:^|\s)(-\w)\b/.exec(o.rawName)?.[1];
+    const long = /--[\w-]+/.exec(o.rawName)?.[0];
+    if (short && long) LONG.set(short, long);
+  }
   const joined: string[] = [];
   for (let i = 0; i < head.length; i++) {
     const a = head[i]!;
     const value = head[i + 1];
     if (VALUE_OPTIONS.has(a) && value !== undefined && value.startsWith("-") && value !== "-") {
-      joined.push(`${LONG[a] ?? a}=${value}`);
+      joined.push(`${LONG.get(a) ?? a}=${value}`);
       i++;
     } else joined.push(a);
   }

@@ -35,13 +35,14 @@ export function foldCommonJsFacades(profile: Profile): Profile {
   const n = frame.length;
   // Per stack: the nearest stack of the program's code above which (to this
   // one) only runtime frames were called, or -1.
+  const origins = profile.frames.map((f) => codeOrigin(f.file));
   const appBelow = new Int32Array(n);
   const facadeOf = new Int32Array(n).fill(-1);
   let any = false;
   visitParentsFirst(profile.stacks, (s) => {
     const f = profile.frames[frame[s]!]!;
     const p = parent[s]!;
-    const origin = codeOrigin(f.file);
+    const origin = origins[frame[s]!]!;
     appBelow[s] = origin === "app" && f.file !== undefined ? s : origin === "runtime" && p >= 0 ? appBelow[p]! : -1;
     if (!isTopLevel(f) || p < 0) return;
     const below = appBelow[p]!;
