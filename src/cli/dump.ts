@@ -15,7 +15,7 @@ import type { Frame } from "../format/types.ts";
 import { v8Frame } from "../import/v8_cpuprofile.ts";
 import { asksForHelp } from "./args.ts";
 import { splitTargetArgs } from "./attach.ts";
-import { attachToTarget, detach, scheduleInspectorClose } from "./inspector_target.ts";
+import { type AttachedTarget, attachToTarget, detach, scheduleInspectorClose } from "./inspector_target.ts";
 import { processState } from "./inspector_client.ts";
 import { gatherScriptMaps } from "./script_maps.ts";
 import { dumpWorkers, type PausedFrame, type WorkerStack } from "./dump_workers.ts";
@@ -40,35 +40,18 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const args = splitTargetArgs(argv, "dump");
-  const target = await attachToTarget(args.target);
-  const c = target.connection;
-  const urls = new Map<string, string>();
-  const maps = gatherScriptMaps(c);
-  c.on("Debugger.scriptParsed", (p) => urls.set(String(p.scriptId), String(p.url ?? "")));
-  let frames: PausedFrame[] | undefined;
-  let sleeping = false;
-  let workers: WorkerStack[] = [];
-  let closeScheduled = false;
+  let target = await attachToTarget(args.target);
+  let got: Paused;
   try {
-    await c.send("Debugger.enable");
-    const paused = c.next("Debugger.paused", IDLE_AFTER_MS).catch(() => undefined);
-    // A thread not running (Linux: not R in /proc) waits in its event loop or a blocking call:
-    // its pause lands in the next JavaScript it runs (a timer's, say), not where it was.
-    const state = target.pid === undefined ? undefined : processState(target.pid);
-    sleeping = state !== undefined && state !== "R";
-    await c.send("Debugger.pause");
-    const p = await paused;
-    frames = p?.callFrames as PausedFrame[] | undefined;
-    // While paused the thread answers at once, even if it spins once resumed.
-    if (frames && target.openedByTsprof) closeScheduled = await scheduleInspectorClose(c).then(() => true);
-    // Resumed at once; disabling also cancels a pause still waiting for JavaScript to run.
-    if (frames) await c.send("Debugger.resume");
-    await c.send("Debugger.disable");
-    // Node's workers are targets of their own, reached through this connection; Deno's are not.
-    if (target.runtime === "node") workers = await dumpWorkers(c, IDLE_AFTER_MS);
-  } finally {
-    await detach(target, { closeScheduled });
+    got = await pauseThreads(target);
+  } catch (e) {
+    // A tsprof that just left closes the inspector it opened: that close can
+    // land as this one connects. Attached again, the inspector is opened anew.
+    if (!target.connection.isClosed || target.pid === undefined) throw e;
+    target = await attachToTarget(args.target);
+    got = await pauseThreads(target);
   }
+  const { frames, sleeping, workers, urls, maps } = got;
   const toFrames = (paused: readonly PausedFrame[]) => paused.map((f) => v8Frame({
     functionName: f.functionName,
     url: f.url || urls.get(f.location.scriptId) || "",
@@ -100,6 +83,48 @@ export async function dumpCommand(argv: readonly string[]): Promise<number> {
     for (const f of t.stack) process.stdout.write(`  at ${f.name}${f.file ? ` (${f.file}${f.line !== undefined ? `:${f.line}${f.col !== undefined ? `:${f.col}` : ""}` : ""})` : ""}\n`);
   }
   return 0;
+}
+
+/** What one pause of the target's threads got. */
+interface Paused {
+  readonly frames: PausedFrame[] | undefined;
+  readonly sleeping: boolean;
+  readonly workers: WorkerStack[];
+  readonly urls: ReadonlyMap<string, string>;
+  readonly maps: Record<string, object>;
+}
+
+/** Pauses each thread of `target` once and resumes it at once; detaches. */
+async function pauseThreads(target: AttachedTarget): Promise<Paused> {
+  const c = target.connection;
+  const urls = new Map<string, string>();
+  const maps = gatherScriptMaps(c);
+  c.on("Debugger.scriptParsed", (p) => urls.set(String(p.scriptId), String(p.url ?? "")));
+  let frames: PausedFrame[] | undefined;
+  let sleeping = false;
+  let workers: WorkerStack[] = [];
+  let closeScheduled = false;
+  try {
+    await c.send("Debugger.enable");
+    const paused = c.next("Debugger.paused", IDLE_AFTER_MS).catch(() => undefined);
+    // A thread not running (Linux: not R in /proc) waits in its event loop or a blocking call:
+    // its pause lands in the next JavaScript it runs (a timer's, say), not where it was.
+    const state = target.pid === undefined ? undefined : processState(target.pid);
+    sleeping = state !== undefined && state !== "R";
+    await c.send("Debugger.pause");
+    const p = await paused;
+    frames = p?.callFrames as PausedFrame[] | undefined;
+    // While paused the thread answers at once, even if it spins once resumed.
+    if (frames && target.openedByTsprof) closeScheduled = await scheduleInspectorClose(c).then(() => true);
+    // Resumed at once; disabling also cancels a pause still waiting for JavaScript to run.
+    if (frames) await c.send("Debugger.resume");
+    await c.send("Debugger.disable");
+    // Node's workers are targets of their own, reached through this connection; Deno's are not.
+    if (target.runtime === "node") workers = await dumpWorkers(c, IDLE_AFTER_MS);
+  } finally {
+    await detach(target, { closeScheduled });
+  }
+  return { frames, sleeping, workers, urls, maps };
 }
 
 async function mapped(innermostFirst: Frame[], maps: Record<string, object>): Promise<Frame[]> {

@@ -23,6 +23,8 @@ export interface InspectorConnection {
   next(event: string, timeoutMs: number): Promise<Record<string, unknown>>;
   /** Resolves when the connection is closed, by either side. */
   readonly closed: Promise<void>;
+  /** Whether it is closed now. */
+  readonly isClosed: boolean;
   /** Closes the connection. */
   close(): void;
 }
@@ -137,6 +139,9 @@ export async function connectInspectorSocket(url: string, timeoutMs: number): Pr
       });
     },
     closed,
+    get isClosed() {
+      return isClosed;
+    },
     close() {
       socket.close();
       closeAll();

@@ -136,17 +136,30 @@ async function attachToPid(pid: number): Promise<AttachedTarget> {
           : `process ${pid} (${exe}) is not a Node process and has no inspector open`,
       );
     }
-    try {
-      url = await inspectorUrlOfPid(pid, { openWithSigusr1: true, timeoutMs: TIMEOUT_MS });
-      openedByTsprof = true;
-    } catch (e) {
-      throw new UsageError(`cannot open the inspector of Node process ${pid}: ${(e as Error).message}`);
-    }
+    url = await openNodeInspector(pid);
+    openedByTsprof = true;
   }
   connection ??= await connect(url, `process ${pid}`);
   // Open already: maybe by a tsprof that just left, whose close is due.
-  if (!openedByTsprof && exe === "node") openedByTsprof = await takeOverClose(connection);
+  if (!openedByTsprof && exe === "node") {
+    openedByTsprof = await takeOverClose(connection);
+    // That close fired while this tsprof connected: open the inspector again.
+    if (connection.isClosed) {
+      url = await openNodeInspector(pid);
+      openedByTsprof = true;
+      connection = await connect(url, `process ${pid}`);
+    }
+  }
   return { connection, pid, runtime: exe === "deno" ? "deno" : exe === "node" ? "node" : "unknown", url, openedByTsprof, label: `pid ${pid}` };
+}
+
+/** Opens the inspector of Node process `pid` with SIGUSR1; its URL. */
+async function openNodeInspector(pid: number): Promise<string> {
+  try {
+    return await inspectorUrlOfPid(pid, { openWithSigusr1: true, timeoutMs: TIMEOUT_MS });
+  } catch (e) {
+    throw new UsageError(`cannot open the inspector of Node process ${pid}: ${(e as Error).message}`);
+  }
 }
 
 /**

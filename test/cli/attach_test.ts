@@ -116,6 +116,20 @@ test("tsprof dump of a process waiting in its event loop says so, and shows the 
   }
 }, { skip: runtime === "bun" ? "tsprof's own runtime does not matter here: run on Node and Deno" : process.platform !== "linux" ? "the thread's state is read from /proc" : false, timeoutMs: 90_000 });
 
+test("tsprof dump gets the stack when the inspector closes as it connects (a tsprof that just left closing the one it opened)", async () => {
+  const t = await startTarget([NODE, "--inspect-port=0", join(SCRIPTS, "closing_inspector.mjs")]);
+  try {
+    const r = await tsprofAsync(["dump", String(t.pid)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /main thread:\n(?: {2}waiting when asked.*\n)? {2}at \S+/, r.stdout);
+    for (let i = 0; i < 100 && listeningPorts(t.pid).length > 0; i++) await new Promise((res) => setTimeout(res, 20));
+    assert.deepEqual(listeningPorts(t.pid), [], "the inspector tsprof opened again is closed");
+    assert.ok(!processEnded(t.pid), "the process runs on");
+  } finally {
+    await endTarget(t);
+  }
+}, { skip: onNodeOrDeno, timeoutMs: 90_000 });
+
 test("tsprof dump shows each worker thread of a Node process too, each where it spins", async () => {
   const t = await startTarget(nodeScript("stuck_worker.mjs"));
   try {
