@@ -1,7 +1,8 @@
 /**
  * Marks every `await` of a module's source so that it tells a recorder when
  * it starts waiting, for runtimes without promise hooks (Bun): `await X`
- * becomes `await __tsprof$w((X), line, col)`, where `line` and `col` are
+ * becomes `await __tsprof$w((X), line, col)` (the call guarded, see
+ * `AWAIT_POINT_CALLEE`), where `line` and `col` are
  * where V8 places the same `await` (see `v8Position`), and a hoisted function at the end hands each call to the
  * recorder `globalThis[Symbol.for("tsprof.awaits.v1")]` made for the file
  * (the value unchanged, with no recorder).
@@ -19,7 +20,7 @@
  * @module
  */
 import { parse } from "@babel/parser";
-import { AWAIT_POINT_FUNCTION, AWAIT_POINTS_KEY } from "./await_point_names.ts";
+import { AWAIT_POINT_CALLEE, AWAIT_POINT_FUNCTION, AWAIT_POINTS_KEY } from "./await_point_names.ts";
 import { parseSource } from "./parse_source.ts";
 
 /** What kind of source a file holds, by its name. */
@@ -55,7 +56,7 @@ interface Node {
  * ```ts
  * import { instrumentAwaits } from "./await_edits.ts";
  * const code = instrumentAwaits("const r = await fetch(url as string);\n", { file: "/app/a.ts", typescript: true, jsx: false });
- * code!.split("\n")[0]; // "const r = await __tsprof$w((fetch(url as string)), 1, 17);"
+ * code!.split("\n")[0]; // 'const r = await (typeof __tsprof$w == "function" ? __tsprof$w : (v) => v)((fetch(url as string)), 1, 17);'
  * ```
  */
 export function instrumentAwaits(source: string, options: AwaitEditOptions): string | undefined {
@@ -69,7 +70,7 @@ export function instrumentAwaits(source: string, options: AwaitEditOptions): str
   const edits: { at: number; text: string; order: number }[] = [];
   awaits.forEach((node, k) => {
     const arg = node.argument!;
-    edits.push({ at: arg.start, text: `${AWAIT_POINT_FUNCTION}((`, order: awaits.length + k });
+    edits.push({ at: arg.start, text: `${AWAIT_POINT_CALLEE}((`, order: awaits.length + k });
     const at = v8Position(node);
     edits.push({ at: arg.end, text: `), ${at.line}, ${at.column + 1})`, order: awaits.length - k });
   });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parse } from "@babel/parser";
 import { instrumentAwaits } from "../../src/async/await_edits.ts";
-import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
+import { AWAIT_POINT_CALLEE, AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
 import { trackAwaitPoints } from "../../src/async/await_points.ts";
 import { STACK_BURST } from "../../src/async/stack_budget.ts";
 import type { AwaitWait } from "../../src/async/charge_awaits.ts";
@@ -15,6 +15,9 @@ import type { Frame } from "../../src/format/types.ts";
 import { textLineReader } from "../../src/sourcemap/source_lines.ts";
 import { turnEnd } from "../../runtimes/_soon.ts";
 import { test } from "../harness.ts";
+
+/** `text` with each `__tsprof$w((` as the edit writes it: the call guarded. */
+const marked = (text: string) => text.replaceAll("__tsprof$w((", `${AWAIT_POINT_CALLEE}((`);
 
 const TS = { file: "/app/a.ts", typescript: true, jsx: false } as const;
 const JS = { file: "/app/a.js", typescript: false, jsx: false } as const;
@@ -35,13 +38,13 @@ test("instrumentAwaits() marks each await with its position, nested ones too, an
   const code = instrumentAwaits(source, TS)!;
   const lines = code.split("\n");
   // Where V8 places each await (node:v8 promise hooks' stacks): at the call it awaits, else at the await.
-  assert.equal(lines[2], "  const v = await (__tsprof$w((a as Promise<number>), 3, 13));");
-  assert.equal(lines[3], "  return await __tsprof$w((g(await __tsprof$w((h()), 4, 24), (await __tsprof$w((k), 4, 30)) as number, v)), 4, 16);");
-  assert.equal(lines[5], "await __tsprof$w((f(Promise.resolve(1))), 6, 7);");
-  assert.equal(lines[6], "await __tsprof$w((obj.load()!), 7, 11);", "a method call at its name");
-  assert.equal(lines[7], "const r = await __tsprof$w((new Promise((res) => setTimeout(res, 1))), 8, 17);", "new at new");
-  assert.equal(lines[8], "await __tsprof$w((obj['m']()), 9, 1);", "a computed callee at the await");
-  assert.deepEqual(lines.slice(0, 9).map((l) => l.replace(/__tsprof\$w\(\(|\), \d+, \d+\)/g, "")), source.split("\n"), "only the marks were added, on the same lines");
+  assert.equal(lines[2], marked("  const v = await (__tsprof$w((a as Promise<number>), 3, 13));"));
+  assert.equal(lines[3], marked("  return await __tsprof$w((g(await __tsprof$w((h()), 4, 24), (await __tsprof$w((k), 4, 30)) as number, v)), 4, 16);"));
+  assert.equal(lines[5], marked("await __tsprof$w((f(Promise.resolve(1))), 6, 7);"));
+  assert.equal(lines[6], marked("await __tsprof$w((obj.load()!), 7, 11);"), "a method call at its name");
+  assert.equal(lines[7], marked("const r = await __tsprof$w((new Promise((res) => setTimeout(res, 1))), 8, 17);"), "new at new");
+  assert.equal(lines[8], marked("await __tsprof$w((obj['m']()), 9, 1);"), "a computed callee at the await");
+  assert.deepEqual(lines.slice(0, 9).map((l) => l.replaceAll(`${AWAIT_POINT_CALLEE}((`, "").replace(/\), \d+, \d+\)/g, "")), source.split("\n"), "only the marks were added, on the same lines");
   assert.equal(instrumentAwaits("const x = 1;\n", TS), undefined, "no await: nothing to mark");
   assert.equal(instrumentAwaits("async function f() { await (; }\n", JS), undefined, "no parse: left alone");
   assert.ok(instrumentAwaits("const C = async () => <div>{await load()}</div>;\nexport default C;\n", { file: "/app/c.tsx", typescript: true, jsx: true }));

@@ -307,6 +307,21 @@ test("a program's own error stacks keep their async frames under tsprof", () => 
   }
 }, { skip });
 
+test("an async function's text run elsewhere (vm, a browser's page.evaluate) runs as it does without tsprof", () => {
+  const script = join(SCRIPTS, "function_text.ts");
+  const direct = spawnSync(directArgv(script)[0]!, directArgv(script).slice(1), { encoding: "utf8" });
+  assert.equal(direct.status, 0, direct.stderr);
+  assert.equal(direct.stdout.trim(), '{"here":41,"elsewhere":41}');
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
+  try {
+    const r = tsprof(["-o", join(dir, "out.json"), script]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, direct.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a dynamically imported module's top-level wait is charged under the function that imported it, whole", () => {
   const { session, took } = profiled([], join(SCRIPTS, "dynamic_import/main.ts"));
   const p = session.profiles[0]!;
