@@ -73,6 +73,15 @@ const R = "__tsprof";
 const F = "__tsprof$f";
 const D = "__tsprof$d";
 const A = "__tsprof$a";
+/**
+ * The recorder as code inside a function reaches it: bound in each
+ * function's prologue, so that a function's text run where the module is
+ * not (a browser's `page.evaluate`, `vm`, a worker made from a string)
+ * reaches one that does nothing, not a ReferenceError.
+ */
+const L = "__tsprof$r";
+/** That recorder that does nothing: each call hands back the value it wraps. */
+const NONE = "{enter(){},exit(){},enterAsync(){},exitAsync(){},resumeIfSuspended(){},awaitStart(a,v){return v},awaitEnd(a,v){return v},yieldStart(a,v){return v},yieldEnd(a,v){return v},forAwait(a,v){return v}}";
 /** The registry key shared with `recorder.ts`. */
 const GLOBAL_RECORDER = `globalThis[Symbol.for("tsprof.portable.recorder.v1")]`;
 
@@ -136,7 +145,7 @@ export function instrumentSource(code: string, options: InstrumentOptions): Inst
       ? `import { recorder as ${R} } from ${JSON.stringify(runtime.import)};`
       : `var ${R} = require(${JSON.stringify(runtime.require)}).recorder;`) +
     `var ${F} = ${R}.registerFrames(${JSON.stringify(options.file)}, ${JSON.stringify(spec)});` +
-    `var ${A} = ${R}.enterAsync(${F});`;
+    `var ${L} = ${R}, ${A} = ${R}.enterAsync(${F});`;
   s.prependRight(prologueOffset(program, code), INSTRUMENTED_MARK + head);
   s.appendLeft(code.length, `\n;${R}.exitAsync(${A});`);
 
@@ -208,8 +217,8 @@ class Walker {
       case "AwaitExpression": {
         if (!scope.suspends) break;
         const arg = node.argument as Node;
-        s.prependRight(node.start, `${R}.awaitEnd(${A}, `);
-        s.prependRight(arg.start, `${R}.awaitStart(${A}, `);
+        s.prependRight(node.start, `${L}.awaitEnd(${A}, `);
+        s.prependRight(arg.start, `${L}.awaitStart(${A}, `);
         // Where the await is, for its [await] frame.
         const [line, col] = this.#position(node.start as number);
         s.appendLeft(node.end, line > 0 ? `, ${line}, ${col}))` : "))");
@@ -218,33 +227,33 @@ class Walker {
       case "YieldExpression": {
         if (!scope.suspends) break;
         const arg = node.argument as Node | null;
-        s.prependRight(node.start, `${R}.yieldEnd(${A}, `);
+        s.prependRight(node.start, `${L}.yieldEnd(${A}, `);
         if (arg) {
-          s.prependRight(arg.start, `${R}.yieldStart(${A}, `);
+          s.prependRight(arg.start, `${L}.yieldStart(${A}, `);
           s.appendLeft(node.end, "))");
         } else {
-          s.appendLeft(node.end, ` ${R}.yieldStart(${A}, undefined))`);
+          s.appendLeft(node.end, ` ${L}.yieldStart(${A}, undefined))`);
         }
         break;
       }
       case "CatchClause":
-        if (scope.suspends) s.prependRight((node.body as Node).start + 1, `${R}.resumeIfSuspended(${A});`);
+        if (scope.suspends) s.prependRight((node.body as Node).start + 1, `${L}.resumeIfSuspended(${A});`);
         break;
       case "TryStatement": {
         const fin = node.finalizer as Node | null;
-        if (fin && scope.suspends) s.prependRight(fin.start + 1, `${R}.resumeIfSuspended(${A});`);
+        if (fin && scope.suspends) s.prependRight(fin.start + 1, `${L}.resumeIfSuspended(${A});`);
         break;
       }
       case "ForOfStatement": {
         if (node.await !== true || !scope.suspends) break;
         const right = node.right as Node;
         const body = node.body as Node;
-        s.prependRight(right.start, `${R}.forAwait(${A}, `);
+        s.prependRight(right.start, `${L}.forAwait(${A}, `);
         s.appendLeft(right.end, ")");
         if (body.type === "BlockStatement") {
-          s.prependRight(body.start + 1, `${R}.awaitEnd(${A}, 0);`);
+          s.prependRight(body.start + 1, `${L}.awaitEnd(${A}, 0);`);
         } else {
-          s.prependRight(body.start, `{${R}.awaitEnd(${A}, 0);`);
+          s.prependRight(body.start, `{${L}.awaitEnd(${A}, 0);`);
           s.appendLeft(body.end, "}");
         }
         // After the loop (done, break) the function runs on. A labelled loop
@@ -252,7 +261,7 @@ class Walker {
         let target: Node = node;
         while (this.#labelOf.get(target)) target = this.#labelOf.get(target)!;
         s.prependRight(target.start, "{");
-        s.appendLeft(target.end, `;${R}.resumeIfSuspended(${A});}`);
+        s.appendLeft(target.end, `;${L}.resumeIfSuspended(${A});}`);
         break;
       }
       default:
@@ -264,10 +273,11 @@ class Walker {
     const s = this.#s;
     const node = info.node;
     const body = node.body as Node;
-    const frame = `${F} + ${info.index}`;
+    // One check a call: where the module's frames are, so is its recorder.
+    const enter = (method: string) => `typeof ${F} == "number" ? (${L} = ${R}).${method}(${F} + ${info.index}) : (${L} = ${NONE}).${method}()`;
     const [open, close] = info.suspends
-      ? [`var ${A} = ${R}.enterAsync(${frame}); try {`, `} finally { ${R}.exitAsync(${A}); }`]
-      : [`var ${D} = ${R}.enter(${frame}); try {`, `} finally { ${R}.exit(${D}); }`];
+      ? [`var ${L}, ${A} = ${enter("enterAsync")}; try {`, `} finally { ${L}.exitAsync(${A}); }`]
+      : [`var ${L}, ${D} = ${enter("enter")}; try {`, `} finally { ${L}.exit(${D}); }`];
     if (body.type === "BlockStatement") {
       const stmts = body.body as Node[];
       let at = body.start + 1;

@@ -317,6 +317,12 @@ test("an async function's text run elsewhere (vm, a browser's page.evaluate) run
     const r = tsprof(["-o", join(dir, "out.json"), script]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, direct.stdout);
+    // The portable backend instruments every function: its text too runs elsewhere.
+    if (detectRuntime() !== "deno") {
+      const p = tsprof(["--backend", "portable", "-o", join(dir, "portable.json"), script]);
+      assert.equal(p.status, 0, p.stderr);
+      assert.equal(p.stdout, direct.stdout);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
