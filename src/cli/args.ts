@@ -301,9 +301,10 @@ function parseSettings(raw: unknown): Record<string, boolean | number | RegExp |
   for (const item of items) {
     const text = String(item);
     const eq = text.indexOf("=");
-    const key = (eq === -1 ? text : text.slice(0, eq)).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const given = eq === -1 ? text : text.slice(0, eq);
+    const key = given.replace(/(?<=\w)-([a-z])/g, (_, c: string) => c.toUpperCase());
     const spec = SETTABLE_OPTIONS.find((s) => s.name === key);
-    if (!spec) throw new UsageError(`-p: unknown option "${key}": choose one of ${SETTABLE_OPTIONS.map((s) => s.name).join(", ")}`);
+    if (!spec) throw new UsageError(`-p: unknown option "${given}": choose one of ${SETTABLE_OPTIONS.map((s) => s.name).join(", ")}`);
     try {
       out[key] = parseOptionValue(spec, eq === -1 ? undefined : text.slice(eq + 1));
     } catch (e) {

@@ -154,6 +154,8 @@ const badUses: [string, string[], RegExp][] = [
   ["-p flat with --timeline", ["-p", "flat", "--timeline"], /--flat and --timeline cannot be used together/],
   ["a bad --flat-time", ["--flat-time", "cumulative"], /--flat-time must be "self" or "total": got "cumulative"/],
   ["an unknown -p key", ["-p", "bogus=1"], /-p: unknown option "bogus": choose one of showAll, /],
+  ["a -p key written as a flag", ["-p", "-x=1"], /-p: unknown option "-x": choose one of showAll, /],
+  ["a -p key in kebab case that is unknown", ["-p", "max-width=3"], /-p: unknown option "max-width": choose one of showAll, /],
   ["a -p value out of range", ["-p", "filterThreshold=2"], /-p: "filterThreshold" must be a share from 0 to 1: got "2"/],
   ["a -p value of the wrong kind", ["-p", "time=hours"], /-p: "time" must be one of "seconds", "percent": got "hours"/],
   ["a bad -p regex", ["-p", "hideRegex=("], /-p: "hideRegex" must be a valid regular expression/],
