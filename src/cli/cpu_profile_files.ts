@@ -11,6 +11,7 @@ import type { Profile } from "../format/types.ts";
 import { normalizeFile } from "../paths.ts";
 import { endBunProfileAt, normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { waitingInSpans, estimateNote } from "../import/gap_weights.ts";
+import { STARTUP_ENDS_AT_IDLE_MS } from "../import/startup.ts";
 import { shortBurstNote } from "../import/v8_bursts.ts";
 import { firstSampleIn, importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
@@ -121,13 +122,15 @@ export function importProcess(
     const bun = normalizeBunCpuProfile(cpu);
     // Spans before the program's first sample are its start-up, labelled as such (spans[0] is the lead-in).
     const programFile = options.programFile;
-    const startupSamples = programFile === undefined ? 0 : firstSampleIn(bun, (url) => programFile(normalizeFile(url)));
+    const spans = sampleSpans(bun);
+    // A program whose top level was not sampled waits by its first long gap: start-up ended before it.
+    const firstWait = spans.findIndex((s, i) => i > 0 && s >= STARTUP_ENDS_AT_IDLE_MS * 1000);
+    const startupSamples = programFile === undefined ? 0 : Math.min(firstSampleIn(bun, (url) => programFile(normalizeFile(url))), firstWait === -1 ? Infinity : firstWait - 1);
     // Bun's profile runs on the epoch's clock, in µs.
     const waitingUs = waitingMs?.map(([a, b]) => [a * 1000, b * 1000] as const);
     const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, startupSamples, ...(busyMs !== undefined ? { busyMs } : {}), ...(waitingUs ? { waitingUs } : {}) });
     const mapped = mapBunProfile(beforeMapping ? beforeMapping(imported, bun) : imported, options.first);
     // How much of the time is an estimate, said in the report rather than hidden in precise-looking numbers.
-    const spans = sampleSpans(bun);
     const note = estimateNote(spans, options.intervalMs, busyMs, startupSamples + 1, waitingUs && waitingInSpans(spans, bun.startTime, waitingUs));
     const warnings = note ? [...mapped.warnings, note] : mapped.warnings;
     return { cpu, profile: { ...mapped.profile, name }, warnings, complete: () => ({ ...mapped.complete(), name }) };

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Profile, Session } from "../format/types.ts";
-import { MODULE_LOADING_FRAME, relabelSpan, relabelStartup, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "../import/startup.ts";
+import { MODULE_LOADING_FRAME, relabelSpan, relabelStartup, STARTUP_ENDS_AT_IDLE_MS, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "../import/startup.ts";
 import type { BunThreadNote } from "./protocol.ts";
 
 /**
@@ -45,7 +45,8 @@ export function labelStartup(session: Session, portable: boolean, toolPaths: rea
  */
 export function labelProfileStartup(profile: Profile, portable: boolean, toolPaths: readonly string[], keepIdle = false): Profile {
   const isTool = (file: string) => toolPaths.some((t) => file.startsWith(t));
-  return relabelStartup(profile, { isProgram: programFileTest(toolPaths), isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME, keepIdle });
+  // A top level too short to be sampled: the program's first long wait ends the start-up.
+  return relabelStartup(profile, { isProgram: programFileTest(toolPaths), isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME, keepIdle, endsAtIdleMs: STARTUP_ENDS_AT_IDLE_MS });
 }
 
 /**

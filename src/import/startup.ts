@@ -30,7 +30,20 @@ export interface StartupLabels {
   startup: Frame;
   /** Leave idle samples as they are: waits not yet charged may take them. */
   keepIdle?: boolean;
+  /**
+   * Start-up also ends where the thread then idled this long (ms) at a
+   * stretch: a program whose top level was too short to be sampled (a
+   * server's `listen`, a `setTimeout`) is waiting by then, for requests or
+   * timers, not loading.
+   */
+  endsAtIdleMs?: number;
 }
+
+/**
+ * The idle stretch (ms) that ends a program's start-up where its top level
+ * was not sampled: module loading does not wait so long.
+ */
+export const STARTUP_ENDS_AT_IDLE_MS = 50;
 
 /**
  * Returns `profile` with each sample before the first one in a file of the
@@ -74,15 +87,38 @@ export function relabelStartup(profile: Profile, labels: StartupLabels): Profile
       break;
     }
   }
-  if (first <= 0) return profile;
+  const idle = (s: number) => s === -1 || frames[stacks.frame[s]!]!.kind === "idle";
+  if (labels.endsAtIdleMs !== undefined) first = endOfStartup(profile, first === -1 ? samples.length : first, labels.endsAtIdleMs, idle);
+  if (first <= 0 || first === samples.length) return profile;
   const [startupStack, toolStack] = [stacks.length, stacks.length + 1];
   const out = samples.slice();
-  const idle = (s: number) => s === -1 || frames[stacks.frame[s]!]!.kind === "idle";
   for (let i = 0; i < first; i++) {
     const s = out[i]!;
     out[i] = s !== -1 && owner[s] === 2 ? toolStack : labels.keepIdle && idle(s) ? s : startupStack;
   }
   return { ...profile, ...withRootFrames(profile, [labels.startup, TSPROF_STARTUP_FRAME]), samples: out };
+}
+
+/**
+ * The first sample of the first idle stretch of at least `idleMs` that
+ * comes before sample `first`, after some sample that is not idle; else
+ * `first`.
+ */
+function endOfStartup(profile: Profile, first: number, idleMs: number, idle: (stack: number) => boolean): number {
+  const { samples, weights } = profile;
+  let seenWork = false;
+  for (let i = 0; i < first; i++) {
+    if (!idle(samples[i]!)) {
+      seenWork = true;
+      continue;
+    }
+    let ms = 0;
+    let j = i;
+    for (; j < samples.length && idle(samples[j]!); j++) ms += weights[j]!;
+    if (seenWork && ms >= idleMs) return i;
+    i = j - 1;
+  }
+  return first;
 }
 
 /**

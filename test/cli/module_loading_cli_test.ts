@@ -90,3 +90,25 @@ test("a TypeScript entry that tsx loads as CommonJS runs as the program, not as 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a program whose top level is too short to be sampled: its wait is idle, not start-up, and its later work whole", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-late-"));
+  try {
+    const out = join(dir, "run.json");
+    const r = tsprof(["-o", out, join(SCRIPTS, "late_start.ts")]);
+    assert.equal(r.status, 0, r.stderr);
+    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
+    const tree = processProfile(session.profiles[0]!, { selfNodes: true, filterThreshold: 0 });
+    const at = (name: string) => tree.children.filter((c) => c.frame.name === name).reduce((t, c) => t + c.time, 0);
+    const startup = at("(module loading)") + at("(tsprof start-up)");
+    // The 500 ms timer: all of it but what loading and start-up took before it was set.
+    assert.ok(at("(idle)") > 400, `idle ${at("(idle)")} ms, start-up ${startup} ms`);
+    assert.ok(startup < at("(idle)"), `start-up ${startup} ms holds the wait`);
+    let later = 0;
+    walk(tree, (node) => void (node.frame.name === "later" ? (later += node.time) : 0));
+    // 60 ms of work, sampled: Bun's sampler estimates it from the thread's busy time.
+    assert.ok(later > 40, `later: ${later} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
