@@ -35,7 +35,7 @@ const AGREE_Z = 3;
 /**
  * The machine's factor from the functions' own times in both runs
  * (milliseconds; functions that ran in one run only are left out);
- * `undefined` when no function ran long enough in both.
+ * `undefined` when fewer than two functions ran long enough in both.
  *
  * @example
  * ```ts
@@ -58,7 +58,8 @@ export function machineRatio(
     logs.push(Math.log(head / base));
     variances.push(model.baseSampleMs / base + model.headSampleMs / head + 2 * model.noise * model.noise);
   }
-  if (logs.length === 0) return undefined;
+  // One function's ratio is its own change as much as the machine's: with no other to tell them apart, no factor.
+  if (logs.length < 2) return undefined;
   const agrees = (i: number, k: number) => Math.abs(logs[i]! - k) <= AGREE_Z * Math.sqrt(variances[i]!);
   const agreeing = (k: number) => logs.reduce((n, _, i) => n + (agrees(i, k) ? 1 : 0), 0);
   // The factor most functions agree with (each agrees with its own ratio); on a tie, the one nearest "no change".

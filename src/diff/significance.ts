@@ -23,9 +23,9 @@
  *
  * A change's z is `zShare` when `zTime` points the same way and is at
  * least 2 (the time itself changed), else 0. A path that is over 90% of
- * either run is the run itself (its rest is idle and GC time): nothing
- * tells its change from the machine's, so its z is 0 and the run's total
- * speaks for it. Where the path is new or gone, or is the whole run (no
+ * either run has no rest to stand in for the factor (its rest is idle and
+ * GC time): `zShare` against the functions' factor where there is one,
+ * else `zTime`. Where the path is new or gone, or is the whole run (no
  * `rest` given), z is `zTime`. At
  * |z| ≥ 4 a change is `sure`, at 3 `likely`, under 3 it is `noise` and
  * hidden by default. A profile against itself has z = 0 everywhere.
@@ -124,12 +124,9 @@ export function assessChange(base: number, head: number, model: NoiseModel, rest
   const scaledDelta = hm * head - bm * base;
   let z = scaledDelta === 0 || !(variance > 0) ? 0 : scaledDelta / Math.sqrt(variance);
   const whole = rest !== undefined && base > 0 && head > 0 && (rest.base <= MIN_REST * (base + rest.base) || rest.head <= MIN_REST * (head + rest.head));
-  if (whole) {
-    // A path that is nearly the whole run changes with it, whether the code or the machine changed: judged as the run is, not here.
-    z = 0;
-  }
-  const machine = rest && base > 0 && head > 0 ? (model.machine ?? restRatio(rest, model)) : undefined;
-  if (!whole && machine !== undefined && z !== 0) {
+  // A path that is nearly the whole run has no rest to stand in for the machine: only the functions' factor.
+  const machine = rest && base > 0 && head > 0 ? (model.machine ?? (whole ? undefined : restRatio(rest, model))) : undefined;
+  if (machine !== undefined && z !== 0) {
     const logRatio = Math.log(head / base) - Math.log(machine.ratio);
     const logVariance = model.baseSampleMs / base + model.headSampleMs / head + machine.logVariance + 2 * noise * noise;
     const zShare = logRatio / Math.sqrt(logVariance);

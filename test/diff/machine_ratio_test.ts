@@ -17,12 +17,22 @@ test("the machine's factor follows what most functions did, not the largest one"
   assert.equal(machineRatio([{ base: 600, head: 1200 }, { base: 400, head: 400 }], model)!.ratio, 1);
 });
 
-test("the machine's factor leaves out functions with too few samples in either run, and is unknown without any", () => {
+test("the machine's factor leaves out functions with too few samples in either run, and is unknown without two", () => {
   assert.equal(machineRatio([{ base: 5, head: 50 }, { base: 50, head: 0 }], model), undefined);
-  const r = machineRatio([{ base: 5, head: 50 }, { base: 200, head: 300 }], model)!;
+  // One function left: its ratio is its own change as much as the machine's.
+  assert.equal(machineRatio([{ base: 5, head: 50 }, { base: 200, head: 300 }], model), undefined);
+  const r = machineRatio([{ base: 5, head: 50 }, { base: 200, head: 300 }, { base: 100, head: 150 }], model)!;
   close(r.ratio, 1.5, 1e-9);
-  assert.equal(r.functions, 1);
+  assert.equal(r.functions, 2);
   assert.ok(r.logVariance > 0);
+});
+
+test("a program of one hot function that doubled: the function is slower, though it is nearly the whole run", () => {
+  const run = (work: number) => sessionOfCounts([[[main, layout], work], [[main, send], 5]], { cwd: "/app" });
+  const diff = diffSessions(run(760), run(1540));
+  const layoutPath = diff.root.children[0]!.children.find((c) => c.frame.name === "layout")!;
+  assert.equal(layoutPath.change.confidence, "sure", JSON.stringify(layoutPath.change));
+  assert.equal(diff.functions.find((f) => f.frame.name === "layout")!.self.confidence, "sure");
 });
 
 const fr = (name: string): Frame => ({ name, file: "/app/src/app.ts", line: 1, col: 1, kind: "js" });
