@@ -15,7 +15,7 @@ import { asksForHelp, UsageError } from "./args.ts";
 import { framePattern } from "./frame_patterns.ts";
 import { loadSession } from "./load_session.ts";
 import { useColor } from "../render/color_policy.ts";
-import { writeReplacing } from "./output_file.ts";
+import { checkWritable, writeReplacing } from "./output_file.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 
 const RENDERERS = ["console", "json", "markdown", "html"] as const;
@@ -85,7 +85,7 @@ export function parseDiffArgs(argv: readonly string[]): DiffCliOptions {
     if (!a.startsWith("-") || a === "-") continue;
     const name = a.replace(/^--?/, "").split("=")[0]!.replace(/^no-/, "");
     const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (!known.has(camel) && !known.has(name)) throw new UsageError(`diff: unknown option "${a}"`);
+    if (!known.has(camel) && !known.has(name)) throw new UsageError(`unknown option "${a}"`);
   }
   const parsed = cli.parse(["tsprof", "diff", ...argv], { run: false });
   const o = parsed.options as Record<string, unknown>;
@@ -94,10 +94,13 @@ export function parseDiffArgs(argv: readonly string[]): DiffCliOptions {
   const outfile = str(o.outfile);
   let renderer = str(o.renderer) as DiffRenderer | undefined;
   if (renderer === undefined && outfile !== undefined) {
-    renderer = outfile.endsWith(".json") ? "json" : outfile.endsWith(".md") ? "markdown" : /\.html?$/.test(outfile) ? "html" : "console";
+    renderer = outfile.endsWith(".json") ? "json" : outfile.endsWith(".md") ? "markdown" : /\.html?$/.test(outfile) ? "html" : outfile.endsWith(".txt") ? "console" : undefined;
+    if (renderer === undefined) throw new UsageError(`cannot tell the format of "${outfile}" from its name (.json, .md, .html, .txt): add -r <renderer>`);
   }
+  // Before the profiles are read and compared: a folder that is not there fails now, in one line.
+  if (outfile !== undefined) checkWritable(outfile);
   renderer ??= "console";
-  if (!RENDERERS.includes(renderer)) throw new UsageError(`diff: unknown renderer "${renderer}": choose one of ${RENDERERS.join(", ")}`);
+  if (!RENDERERS.includes(renderer)) throw new UsageError(`unknown renderer "${renderer}": choose one of ${RENDERERS.join(", ")}`);
   const flatTime = String(o.flatTime);
   if (flatTime !== "self" && flatTime !== "total") throw new UsageError(`--flat-time must be "self" or "total": got "${flatTime}"`);
   const noise = Number(o.noise);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { closeSync, constants, copyFileSync, linkSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, constants, copyFileSync, existsSync, linkSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
@@ -45,7 +45,8 @@ export function checkWritable(path: string): void {
   if (isFolder(path)) throw new UsageError(`cannot write "${path}": it is a folder; name a file to write the report to`);
   const error = probe(dirname(resolve(path)));
   if (error === undefined) return;
-  const why = isFolder(dirname(resolve(path))) ? `the folder "${dirname(path)}" is not writable (${reason(error)})` : `"${dirname(path)}" is not a folder`;
+  const folder = dirname(resolve(path));
+  const why = isFolder(folder) ? `the folder "${dirname(path)}" is not writable (${reason(error)})` : existsSync(folder) ? `"${dirname(path)}" is not a folder` : `the folder "${dirname(path)}" does not exist`;
   throw new UsageError(`cannot write "${path}": ${why}`);
 }
 

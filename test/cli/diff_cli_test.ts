@@ -166,6 +166,18 @@ test("tsprof check exits 1 on a broken budget or a regression, 0 when kept, 2 on
   const diffBad = tsprof(["diff", slow]);
   assert.equal(diffBad.status, 2);
   assert.match(diffBad.stderr, /^tsprof diff: diff needs two profiles/);
+  const diffUses: [string[], RegExp][] = [
+    [["-o", join(dir, "nodir", "d.html")], /^tsprof diff: cannot write "[^"]*d\.html": the folder "[^"]*nodir" does not exist\n$/],
+    [["-o", join(dir, "d.weird")], /^tsprof diff: cannot tell the format of "[^"]*d\.weird" from its name \(\.json, \.md, \.html, \.txt\): add -r <renderer>\n$/],
+    [["-r", "xml"], /^tsprof diff: unknown renderer "xml": choose one of /],
+    [["--bogus"], /^tsprof diff: unknown option "--bogus"\n$/],
+  ];
+  for (const [args, message] of diffUses) {
+    const r = tsprof(["diff", slow, slow, ...args]);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  assert.ok(!existsSync(join(dir, "d.weird")), "nothing written under a name whose format is unknown");
 });
 
 test("tsprof --check budgets.json script runs and checks in one command", () => {
