@@ -77,12 +77,17 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   // Loaded here: node:fs/promises brings Node's streams, which every preload would pay for.
   const { rename, rm, writeFile } = await import("node:fs/promises");
   const tmp = tempFor(path);
+  // A program that exits while the file is written leaves no half file behind.
+  const removeTmp = () => rmSync(tmp, { force: true });
+  process.on("exit", removeTmp);
   try {
     await writeFile(tmp, data);
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => {});
     throw e;
+  } finally {
+    process.off("exit", removeTmp);
   }
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import process from "node:process";
+import { writeFailed } from "../src/errors.ts";
 import { fileURLToPath } from "node:url";
 import type { Session } from "../src/format/types.ts";
 import { type HttpEnv, type HttpProfilingOptions, resolveHttpOptions } from "../src/http/common.ts";
@@ -202,7 +203,7 @@ export function profile<T>(fn: () => T | Promise<T>, options: ProfilerOptions = 
  * `.speedscope.json`, `.json`, `.tsprof`, `.txt`) or `options.renderer`;
  * whole or not at all. Resolves to the renderer used.
  *
- * @throws {RangeError} when the format cannot be told
+ * @throws {TsprofError} `UNKNOWN_RENDERER` when the format cannot be told, `WRITE_FAILED` when the file cannot be written
  * @example
  * ```ts
  * import { profile, saveSession } from "tsprof";
@@ -212,7 +213,9 @@ export function profile<T>(fn: () => T | Promise<T>, options: ProfilerOptions = 
  */
 export async function saveSession(session: Session, path: string, options: SaveOptions = {}): Promise<string> {
   const renderer = rendererForSave(path, options.renderer);
-  await writeFileAtomic(path, renderer.render(session, { version: VERSION, toolPaths: HOST.toolPaths!, ...options }));
+  await writeFileAtomic(path, renderer.render(session, { version: VERSION, toolPaths: HOST.toolPaths!, ...options })).catch((e: unknown) => {
+    throw writeFailed(path, e);
+  });
   return renderer.name;
 }
 

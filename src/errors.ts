@@ -20,7 +20,9 @@ export type TsprofErrorCode =
   | "PROFILER_NOT_RUNNING"
   | "INVALID_PROFILE_DATA"
   | "BACKEND_FAILED"
-  | "NO_SESSION";
+  | "NO_SESSION"
+  | "UNKNOWN_RENDERER"
+  | "WRITE_FAILED";
 
 /**
  * Base class of tsprof's errors.
@@ -66,4 +68,22 @@ export class ProfileFormatError extends TsprofError {
     this.name = "ProfileFormatError";
     this.path = path;
   }
+}
+
+/**
+ * A file that could not be written, as a {@linkcode TsprofError}
+ * (`WRITE_FAILED`) that names the file the caller gave and why, with the
+ * system's error as its `cause`.
+ *
+ * @example
+ * ```ts
+ * import { writeFailed } from "./errors.ts";
+ * writeFailed("/no/such/dir/out.html", Object.assign(new Error("ENOENT"), { code: "ENOENT" })).message;
+ * // 'Cannot save "/no/such/dir/out.html": its folder does not exist (ENOENT)'
+ * ```
+ */
+export function writeFailed(path: string, error: unknown): TsprofError {
+  const code = (error as { code?: unknown }).code;
+  const why = code === "ENOENT" ? "its folder does not exist (ENOENT)" : code === "EISDIR" ? "it is a folder (EISDIR)" : code === "EACCES" || code === "EPERM" ? `permission denied (${code})` : typeof code === "string" ? code : (error as Error).message;
+  return new TsprofError("WRITE_FAILED", `Cannot save "${path}": ${why}`, { cause: error });
 }

@@ -12,7 +12,7 @@
  * @module
  */
 import { type Backend, recordingToSession } from "./backend.ts";
-import { TsprofError } from "./errors.ts";
+import { TsprofError, writeFailed } from "./errors.ts";
 import type { Profile, Session } from "./format/types.ts";
 import { sessionWithRuntimeLabels } from "./import/runtime_time.ts";
 import { codeOrigin } from "./paths.ts";
@@ -257,7 +257,7 @@ export class Profiler {
    * (the default), `json`, `speedscope`, `session`, `html` where present.
    *
    * @throws {TsprofError} `NO_SESSION` before the first stop
-   * @throws {RangeError} for an unknown renderer
+   * @throws {TsprofError} `UNKNOWN_RENDERER` for an unknown renderer
    */
   render(renderer = "console", options: RenderOptions = {}): string | Uint8Array {
     return renderSession(this.#session("render"), renderer, this.#renderOptions(options));
@@ -270,13 +270,16 @@ export class Profiler {
    *
    * @returns the renderer used
    * @throws {TsprofError} `NO_SESSION` before the first stop
-   * @throws {RangeError} when the format cannot be told
+   * @throws {TsprofError} `UNKNOWN_RENDERER` when the format cannot be told, `WRITE_FAILED` when the file cannot be written
    */
   async save(path: string, options: SaveOptions = {}): Promise<string> {
     const session = this.#session("save");
     const renderer = rendererForSave(path, options.renderer);
     if (!this.#host.writeFile) throw new TsprofError("UNSUPPORTED_RUNTIME", "Cannot save: this runtime gives no file access");
-    await this.#host.writeFile(path, renderer.render(session, this.#renderOptions(options)));
+    const data = renderer.render(session, this.#renderOptions(options));
+    await this.#host.writeFile(path, data).catch((e: unknown) => {
+      throw writeFailed(path, e);
+    });
     return renderer.name;
   }
 

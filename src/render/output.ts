@@ -6,6 +6,7 @@
  */
 import type { Session } from "../format/types.ts";
 import { RENDERERS, rendererByName, rendererForFile, type Renderer, type RenderOptions } from "./registry.ts";
+import { TsprofError } from "../errors.ts";
 
 /** MIME type of each renderer's output, for HTTP responses. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -19,25 +20,25 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /**
  * The renderer called `name`.
  *
- * @throws {RangeError} naming the renderers there are, when none is called `name`
+ * @throws {TsprofError} `UNKNOWN_RENDERER`, naming the renderers there are, when none is called `name`
  */
 export function requireRenderer(name: string): Renderer {
   const r = rendererByName(name);
-  if (!r) throw new RangeError(`Cannot render: unknown renderer "${name}": choose one of ${RENDERERS.map((x) => x.name).join(", ")}`);
+  if (!r) throw new TsprofError("UNKNOWN_RENDERER", `Cannot render: unknown renderer "${name}": choose one of ${RENDERERS.map((x) => x.name).join(", ")}`);
   return r;
 }
 
 /**
  * The renderer a file name asks for, or the one named in `name`.
  *
- * @throws {RangeError} when neither names a renderer
+ * @throws {TsprofError} `UNKNOWN_RENDERER` when neither names a renderer
  */
 export function rendererForSave(path: string, name?: string): Renderer {
   if (name !== undefined) return requireRenderer(name);
   const r = rendererForFile(path);
   if (!r) {
     const endings = RENDERERS.flatMap((x) => x.extensions).join(", ");
-    throw new RangeError(`Cannot tell the format of "${path}" from its name: end it with one of ${endings}, or give a renderer`);
+    throw new TsprofError("UNKNOWN_RENDERER", `Cannot tell the format of "${path}" from its name: end it with one of ${endings}, or give a renderer`);
   }
   return r;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,7 +128,10 @@ test("Profiler refuses to start twice, stop when idle or render before a run, wi
   await assert.rejects(profiler.start(), code("PROFILER_ALREADY_RUNNING"));
   await profiler.stop();
   await assert.rejects(profiler.stop(), code("PROFILER_NOT_RUNNING"));
-  assert.throws(() => profiler.render("pdf"), (e: unknown) => e instanceof RangeError && /unknown renderer "pdf"/.test(e.message));
+  assert.throws(() => profiler.render("pdf"), (e: unknown) => code("UNKNOWN_RENDERER")(e) && /unknown renderer "pdf"/.test((e as Error).message));
+  await assert.rejects(profiler.save("out.weird"), code("UNKNOWN_RENDERER"));
+  // A folder that is not there: the file the caller named, not a temporary one.
+  await assert.rejects(profiler.save(join(tmpdir(), "tsprof-no-such-folder", "out.json")), (e: unknown) => code("WRITE_FAILED")(e) && /Cannot save "[^"]*out\.json": its folder does not exist/.test((e as Error).message) && !/\.tmp/.test((e as Error).message));
 });
 
 test("Profiler on an unsupported runtime or backend fails with UNSUPPORTED_RUNTIME and stays usable", async () => {
@@ -162,6 +165,19 @@ test("a script's `await using` block prints its report to stderr when the block 
   assert.match(r.stderr, /scoped block/);
   assert.match(r.stderr, /scopedWork/);
   assert.ok(!/library\.ts|src\/profiler\.ts/.test(r.stderr), `tsprof's own frames are hidden:\n${r.stderr}`);
+});
+
+test("a program that exits while a save is under way leaves no temporary file behind", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-exit-save-"));
+  try {
+    for (let i = 0; i < 3; i++) {
+      const r = run(directArgv(join(SCRIPTS, "exit_while_saving.ts")).concat(join(dir, `run${i}.html`)));
+      assert.equal(r.status, 0, r.stderr);
+    }
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes(".tmp")), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("profile() runs sync and async functions and returns their result with the session", async () => {
@@ -216,7 +232,8 @@ test("every renderer of the registry renders and saves a session", async () => {
     const named = join(dir, "any-name.out");
     assert.equal(await saveSession(session, named, { renderer: "json" }), "json");
     assert.equal(loadProfileFile(readFileSync(named), named).meta.runtime, runtime);
-    await assert.rejects(saveSession(session, join(dir, "x.unknown")), RangeError);
+    await assert.rejects(saveSession(session, join(dir, "x.unknown")), code("UNKNOWN_RENDERER"));
+    await assert.rejects(saveSession(session, join(dir, "none", "x.json")), code("WRITE_FAILED"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
