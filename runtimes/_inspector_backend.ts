@@ -10,6 +10,7 @@ import type { Profile } from "../src/format/types.ts";
 import { estimateNote } from "../src/import/gap_weights.ts";
 import { shortBurstNote } from "../src/import/v8_bursts.ts";
 import { importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../src/import/v8_cpuprofile.ts";
+import { isBunCpuProfile, normalizeBunCpuProfile } from "../src/import/bun_cpuprofile.ts";
 import { threadBusyMs, type ThreadStats } from "../src/import/thread_busy.ts";
 import { normalizeFile } from "../src/paths.ts";
 import type { MapFetcher, ReadText } from "../src/sourcemap/map_source.ts";
@@ -167,7 +168,10 @@ export function inspectorBackend(rt: InspectorRuntime): Backend {
     // Bun ends a profile at its last sample (from the second session on), so
     // a trailing wait would vanish: the wall clock says where it really ends.
     const wallUs = (stopped.at - s.t0) * 1000;
-    const cpu = rt.idleGaps ? { ...raw, endTime: Math.max(raw.endTime, raw.startTime + wallUs) } : raw;
+    // Bun's profile to V8's conventions, as `bun --cpu-prof`'s: its builtins (`Promise`,
+    // `processTicksAndRejections`) carry made-up positions that would make them the program's.
+    const shaped = rt.name === "bun" && isBunCpuProfile(raw) ? normalizeBunCpuProfile(raw) : raw;
+    const cpu = rt.idleGaps ? { ...shaped, endTime: Math.max(shaped.endTime, shaped.startTime + wallUs) } : shaped;
     const stats = stopped.stats;
     const busy = stats ? { busyMs: threadBusyMs(stats, s.stats0) } : {};
     const imported = importV8CpuProfile(cpu, "main", rt.idleGaps ? { idleGapsMs: s.intervalMs, ...busy } : {});

@@ -93,7 +93,8 @@ export function normalizeBunCpuProfile(cpu: V8CpuProfile): V8CpuProfile {
   }
   const frameOf = (n: V8ProfileNode): V8CallFrame => {
     const cf = n.callFrame;
-    if (cf.url === "") return { ...cf, lineNumber: -1, columnNumber: -1 };
+    // A builtin (JavaScriptCore's own code, `Promise`, an unnamed helper of its): the runtime's, wherever it was.
+    if (cf.url === "") return { ...cf, lineNumber: -1, columnNumber: -1, scriptId: "0" };
     if (cf.functionName === "" && cf.lineNumber === 0 && cf.columnNumber === COMMONJS_WRAPPER_COLUMN) return { ...cf, functionName: MODULE_FRAME_NAME, columnNumber: 0 };
     if (perLine) return (cf.functionName !== "" && lowest.get(fnKey(cf))) || cf;
     return { ...cf, columnNumber: firstCol.get(lineKey(cf))! };

@@ -167,6 +167,19 @@ test("a script's `await using` block prints its report to stderr when the block 
   assert.ok(!/library\.ts|src\/profiler\.ts/.test(r.stderr), `tsprof's own frames are hidden:\n${r.stderr}`);
 });
 
+test("the library's profile shows the runtime's builtins as the runtime's, never as code without a file", async () => {
+  const profiler = new Profiler();
+  await profiler.start();
+  for (let i = 0; i < 30; i++) {
+    await Promise.resolve();
+    queueMicrotask(() => void JSON.stringify({ i }));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const session = await profiler.stop();
+  const bare = session.profiles.flatMap((p) => p.frames).filter((f) => f.kind === "js" && f.file === undefined);
+  assert.deepEqual(bare.map((f) => f.name), []);
+});
+
 test("a program that exits while a save is under way leaves no temporary file behind", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-exit-save-"));
   try {
