@@ -57,6 +57,11 @@ export function describeBytes(bytes: Uint8Array): string | undefined {
   if (/^(Weight|Running Time)\s+Self/.test(head)) return "an Instruments deep copy";
   if (/^\S.*?\s+\d+(?:\/\d+)?\s+(?:\[\d+\]\s+)?\d+\.\d+:\s/m.test(head) && /^\s+[0-9a-f]+ .+$/m.test(head)) return "a perf script: `perf script | stackcollapse-perf.pl` gives collapsed stacks";
   if (/^@ \S+ \[\d+ samples\]/m.test(head)) return "a pmcstat call graph";
+  // tsprof's own reports are views of a profile, not one to read back: that is kept with -o x.tsprof.
+  const keep = "to view a profile again, keep it with -o out.tsprof";
+  if (/^\s*(?:<!doctype html|<html)/i.test(head)) return /tsprof/.test(head) ? `tsprof's HTML report: open it in a browser; ${keep}` : "an HTML page";
+  if (/^### tsprof: /.test(head)) return `tsprof's Markdown summary, not a profile; ${keep}`;
+  if (/^tsprof(?: \S+)?\s+(?:Recorded: \S+\s+)?Samples: \d+/.test(head)) return `tsprof's console report, not a profile; ${keep}`;
   const lines = head.split(/\r?\n/).filter((l) => l.trim() !== "");
   // The last line may be cut short by the 4096 bytes looked at.
   const whole = b.length > 4096 ? lines.slice(0, -1) : lines;

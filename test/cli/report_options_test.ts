@@ -274,3 +274,22 @@ test("tsprof keeps no session when writing to a file, and says nothing when the 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("tsprof view of its own reports (HTML, Markdown, console text) says what each is in one line, exit status 2", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
+  try {
+    const cases: [string, RegExp][] = [
+      ["report.html", /report\.html: tsprof's HTML report: open it in a browser; to view a profile again, keep it with -o out\.tsprof/],
+      ["summary.md", /summary\.md: tsprof's Markdown summary, not a profile; /],
+      ["report.txt", /report\.txt: tsprof's console report, not a profile; /],
+    ];
+    for (const [name, message] of cases) {
+      const out = join(dir, name);
+      const w = tsprof(["view", DENO, "-o", out]);
+      assert.equal(w.status, 0, w.stderr);
+      assertUsageError(tsprof(["view", out]), message);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
