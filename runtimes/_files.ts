@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, renameSync, writeFile as writeFileCallback, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import process from "node:process";
 import type { OpenFile, ReadAt } from "../src/sourcemap/source_lines.ts";
@@ -75,15 +75,23 @@ export function writeCacheFileSync(path: string, data: string | Uint8Array): boo
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   // Loaded here: node:fs/promises brings Node's streams, which every preload would pay for.
-  const { rename, rm, writeFile } = await import("node:fs/promises");
+  const { rename, rm } = await import("node:fs/promises");
   const tmp = tempFor(path);
-  // A program that exits while the file is written leaves no half file behind.
+  // Made here, not by a write on the thread pool that could create it after
+  // the program's exit: an exit meanwhile removes it, and no half file stays.
+  const fd = openSync(tmp, "w");
   const removeTmp = () => rmSync(tmp, { force: true });
   process.on("exit", removeTmp);
   try {
-    await writeFile(tmp, data);
+    await new Promise<void>((resolve, reject) => writeFileCallback(fd, data, (e) => (e ? reject(e) : resolve())));
+    closeSync(fd);
     await rename(tmp, path);
   } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      // Closed already.
+    }
     await rm(tmp, { force: true }).catch(() => {});
     throw e;
   } finally {

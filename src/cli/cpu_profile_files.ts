@@ -11,7 +11,7 @@ import type { Profile } from "../format/types.ts";
 import { normalizeFile } from "../paths.ts";
 import { endBunProfileAt, normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { waitingInSpans, estimateNote } from "../import/gap_weights.ts";
-import { STARTUP_ENDS_AT_IDLE_MS } from "../import/startup.ts";
+import { STARTUP_AFTER_WAIT_MS, STARTUP_ENDS_AT_IDLE_MS } from "../import/startup.ts";
 import { shortBurstNote } from "../import/v8_bursts.ts";
 import { firstSampleIn, importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
@@ -123,9 +123,7 @@ export function importProcess(
     // Spans before the program's first sample are its start-up, labelled as such (spans[0] is the lead-in).
     const programFile = options.programFile;
     const spans = sampleSpans(bun);
-    // A program whose top level was not sampled waits by its first long gap: start-up ended before it.
-    const firstWait = spans.findIndex((s, i) => i > 0 && s >= STARTUP_ENDS_AT_IDLE_MS * 1000);
-    const startupSamples = programFile === undefined ? 0 : Math.min(firstSampleIn(bun, (url) => programFile(normalizeFile(url))), firstWait === -1 ? Infinity : firstWait - 1);
+    const startupSamples = programFile === undefined ? 0 : startupEnd(spans, firstSampleIn(bun, (url) => programFile(normalizeFile(url))));
     // Bun's profile runs on the epoch's clock, in µs.
     const waitingUs = waitingMs?.map(([a, b]) => [a * 1000, b * 1000] as const);
     const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, startupSamples, ...(busyMs !== undefined ? { busyMs } : {}), ...(waitingUs ? { waitingUs } : {}) });
@@ -145,4 +143,21 @@ export function importProcess(
     warnings: [...new Set(named)],
     complete: () => threads.map((t) => t.complete()),
   };
+}
+
+/**
+ * How many of Bun's samples are the start-up's: those before the program's
+ * first sample (`first`), or before a long gap (a wait) that only a little
+ * work separates from it, where the program's top level was too short to be
+ * sampled (a server's `listen`). `spans[k + 1]` is sample `k`'s span, µs.
+ */
+function startupEnd(spans: readonly number[], first: number): number {
+  let workAfter = 0;
+  let end = first;
+  for (let k = first - 1; k >= 1; k--) {
+    const span = spans[k + 1]!;
+    if (span >= STARTUP_ENDS_AT_IDLE_MS * 1000) end = k;
+    else if ((workAfter += span) >= STARTUP_AFTER_WAIT_MS * 1000) break;
+  }
+  return end;
 }

@@ -100,26 +100,36 @@ export function relabelStartup(profile: Profile, labels: StartupLabels): Profile
 }
 
 /**
- * The first sample of the first idle stretch of at least `idleMs` that
- * comes before sample `first`, after some sample that is not idle; else
- * `first`.
+ * The first sample of an idle stretch of at least `idleMs` after which the
+ * program's first sample (`first`) comes within `STARTUP_AFTER_WAIT_MS` of
+ * other work, after some sample that is not idle; else `first`. A wait
+ * followed by more loading (tsx waiting for its esbuild service) is still
+ * the start-up's.
  */
 function endOfStartup(profile: Profile, first: number, idleMs: number, idle: (stack: number) => boolean): number {
   const { samples, weights } = profile;
   let seenWork = false;
-  for (let i = 0; i < first; i++) {
+  let end = first;
+  let workAfter = 0;
+  // From the program's first sample back: the last long wait with little work after it.
+  for (let i = first - 1; i >= 0; i--) {
     if (!idle(samples[i]!)) {
-      seenWork = true;
+      workAfter += weights[i]!;
+      if (workAfter >= STARTUP_AFTER_WAIT_MS) break;
       continue;
     }
     let ms = 0;
     let j = i;
-    for (; j < samples.length && idle(samples[j]!); j++) ms += weights[j]!;
-    if (seenWork && ms >= idleMs) return i;
-    i = j - 1;
+    for (; j >= 0 && idle(samples[j]!); j--) ms += weights[j]!;
+    if (ms >= idleMs) end = j + 1;
+    i = j + 1;
   }
-  return first;
+  for (let i = 0; i < end; i++) if (!idle(samples[i]!)) seenWork = true;
+  return seenWork ? end : first;
 }
+
+/** Work after a long wait, before the program's first sample, that still makes the wait the program's (ms). */
+export const STARTUP_AFTER_WAIT_MS = 10;
 
 /**
  * `profile`'s frames and stacks with `added` after them, each a stack of
