@@ -440,7 +440,8 @@ test("a TypeScript file run as CommonJS shows its top level once, with its funct
   const tops = lines.filter((l) => /\(module\)\s+\S*no_imports\.ts:1:1/.test(l));
   assert.equal(tops.length, 1, r.stderr);
   assert.match(lines[lines.indexOf(tops[0]!) + 1]!, /^\S+ \S+ main\s+\S*no_imports\.ts:12:16/, r.stderr);
-  assert.doesNotMatch(r.stderr, /\(anonymous\)\s+\S*no_imports\.ts/);
+  // Deno's facade made a root of its own; an unnamed callback sampled inside `main` is the program's.
+  assert.doesNotMatch(r.stderr, /^\d+\.\d+ \(anonymous\)\s+\S*no_imports\.ts/m);
   if (runtime !== "bun") assert.match(r.stderr, /\[await\] sleep\s+\S*no_imports\.ts:10:9/, r.stderr);
 });
 
