@@ -108,7 +108,6 @@ export function relabelStartup(profile: Profile, labels: StartupLabels): Profile
  */
 function endOfStartup(profile: Profile, first: number, idleMs: number, idle: (stack: number) => boolean): number {
   const { samples, weights } = profile;
-  let seenWork = false;
   let end = first;
   let workAfter = 0;
   // From the program's first sample back: the last long wait with little work after it.
@@ -124,8 +123,9 @@ function endOfStartup(profile: Profile, first: number, idleMs: number, idle: (st
     if (ms >= idleMs) end = j + 1;
     i = j + 1;
   }
-  for (let i = 0; i < end; i++) if (!idle(samples[i]!)) seenWork = true;
-  return seenWork ? end : first;
+  // The wait must follow some start-up work: a profile that opens idle has not started yet.
+  for (let i = 0; i < end; i++) if (!idle(samples[i]!)) return end;
+  return first;
 }
 
 /** Work after a long wait, before the program's first sample, that still makes the wait the program's (ms). */
