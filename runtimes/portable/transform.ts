@@ -19,19 +19,11 @@
  */
 import { type Node as AcornNode, parse } from "acorn";
 import MagicString from "magic-string";
-import { originalPositionFor, TraceMap, traceSegment } from "@jridgewell/trace-mapping";
+import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
+import { composeMaps, lineStarts, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../../src/sourcemap/inline_maps.ts";
 
-/** A source map as JSON (version 3). */
-export interface RawSourceMap {
-  version: number;
-  sources: (string | null)[];
-  names: string[];
-  mappings: string;
-  sourcesContent?: (string | null)[];
-  sourceRoot?: string;
-  file?: string;
-}
+export { type RawSourceMap, takeInlineSourceMap, withInlineSourceMap };
 
 /** Options for {@linkcode instrumentSource}. */
 export interface InstrumentOptions {
@@ -412,13 +404,6 @@ function prologueOffset(program: Node, code: string): number {
   return at;
 }
 
-/** Offsets where each line starts. */
-function lineStarts(code: string): number[] {
-  const out = [0];
-  for (let i = code.indexOf("\n"); i !== -1; i = code.indexOf("\n", i + 1)) out.push(i + 1);
-  return out;
-}
-
 /** 1-based line and column of `offset`, mapped back to the original source. */
 function originalPosition(offset: number, lines: number[], input: TraceMap | undefined): [number, number] {
   let lo = 0;
@@ -434,48 +419,6 @@ function originalPosition(offset: number, lines: number[], input: TraceMap | und
   const o = originalPositionFor(input, { line, column: col });
   if (o.line === null) return [0, 0];
   return [o.line, o.column + 1];
-}
-
-/** The instrumented code's map, traced through the map of its input. */
-function composeMaps(mappings: SourceMapSegment[][], input: TraceMap): RawSourceMap {
-  const out: SourceMapSegment[][] = [];
-  for (const line of mappings) {
-    const next: SourceMapSegment[] = [];
-    for (const seg of line) {
-      if (seg.length === 1) continue;
-      const traced = traceSegment(input, seg[2], seg[3]);
-      if (!traced || traced.length === 1) continue;
-      next.push(traced.length === 5 ? [seg[0], traced[1], traced[2], traced[3], traced[4]] : [seg[0], traced[1], traced[2], traced[3]]);
-    }
-    out.push(next);
-  }
-  const sources = input.resolvedSources.slice();
-  const map: RawSourceMap = { version: 3, sources, names: input.names.slice(), mappings: encode(out) };
-  if (input.sourcesContent) map.sourcesContent = input.sourcesContent.slice();
-  return map;
-}
-
-/**
- * Splits an inline source map off the end of `code` (as tsx and esbuild
- * write it).
- */
-export function takeInlineSourceMap(code: string): { code: string; map?: RawSourceMap } {
-  const m = /\n?\/\/[#@] sourceMappingURL=data:application\/json[^,]*;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
-  if (!m) return { code };
-  try {
-    const json = new TextDecoder().decode(Uint8Array.from(atob(m[1]!), (c) => c.charCodeAt(0)));
-    return { code: code.slice(0, m.index), map: JSON.parse(json) as RawSourceMap };
-  } catch {
-    return { code };
-  }
-}
-
-/** `code` with `map` appended as an inline source-map comment. */
-export function withInlineSourceMap(code: string, map: RawSourceMap): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(map));
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${btoa(bin)}\n`;
 }
 
 /** True when `code` was already instrumented by this transform. */

@@ -20,7 +20,7 @@
  * @module
  */
 import { parse } from "@babel/parser";
-import { AWAIT_POINT_CALLEE, AWAIT_POINT_FUNCTION, AWAIT_POINTS_KEY } from "./await_point_names.ts";
+import { AWAIT_POINT_CALLEE, awaitPointFunction } from "./await_point_names.ts";
 import { parseSource } from "./parse_source.ts";
 
 /** What kind of source a file holds, by its name. */
@@ -82,17 +82,7 @@ export function instrumentAwaits(source: string, options: AwaitEditOptions): str
     from = e.at;
   }
   out += source.slice(from);
-  return `${out}\n${hookFunction(options.file)}\n`;
-}
-
-/**
- * The hoisted function each marked `await` calls: it asks the registry for
- * the file's recorder once, and stays a pass-through without one (a module
- * loaded where no recorder runs).
- */
-function hookFunction(file: string): string {
-  const f = AWAIT_POINT_FUNCTION;
-  return `function ${f}(v, l, c) { return (${f}.r ??= (globalThis[Symbol.for(${JSON.stringify(AWAIT_POINTS_KEY)})]?.(${JSON.stringify(file)}) ?? ((v) => v)))(v, l, c); }`;
+  return `${out}\n${awaitPointFunction(options.file)}\n`;
 }
 
 /** Expressions that leave the JavaScript an engine runs as it was: `f()!`, `(p as Promise<T>)`. */

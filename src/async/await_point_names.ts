@@ -16,3 +16,19 @@ export const AWAIT_POINT_FUNCTION = "__tsprof$w";
  * worker made from a string) the value unchanged, not a ReferenceError.
  */
 export const AWAIT_POINT_CALLEE = `(typeof ${AWAIT_POINT_FUNCTION} == "function" ? ${AWAIT_POINT_FUNCTION} : (v) => v)`;
+
+/**
+ * The hoisted function each marked `await` calls, appended to an edited
+ * module: it asks the registry for the file's recorder once, and stays a
+ * pass-through without one (a module loaded where no recorder runs).
+ *
+ * @example
+ * ```ts
+ * import { awaitPointFunction } from "./await_point_names.ts";
+ * awaitPointFunction("/app/a.ts").startsWith("function __tsprof$w(v, l, c)"); // true
+ * ```
+ */
+export function awaitPointFunction(file: string): string {
+  const f = AWAIT_POINT_FUNCTION;
+  return `function ${f}(v, l, c) { return (${f}.r ??= (globalThis[Symbol.for(${JSON.stringify(AWAIT_POINTS_KEY)})]?.(${JSON.stringify(file)}) ?? ((v) => v)))(v, l, c); }`;
+}

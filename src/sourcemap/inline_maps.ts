@@ -1,0 +1,102 @@
+/**
+ * Source maps of code edited in memory, as loaders hand it over: the map
+ * inline at the end of the code (tsx and esbuild write it so), and an
+ * edit's own map traced through the map of what it edited, so that
+ * positions in the edited code lead back to the source as written.
+ * Shared by the portable backend's transform and the CLI's await marks.
+ *
+ * @module
+ */
+import { TraceMap, traceSegment } from "@jridgewell/trace-mapping";
+import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
+
+/** A source map as JSON (version 3). */
+export interface RawSourceMap {
+  version: number;
+  sources: (string | null)[];
+  names: string[];
+  mappings: string;
+  sourcesContent?: (string | null)[];
+  sourceRoot?: string;
+  file?: string;
+}
+
+/**
+ * Offsets where each line starts.
+ *
+ * @example
+ * ```ts
+ * import { lineStarts } from "./inline_maps.ts";
+ * lineStarts("a\nbc\n"); // [0, 2, 5]
+ * ```
+ */
+export function lineStarts(code: string): number[] {
+  const out = [0];
+  for (let i = code.indexOf("\n"); i !== -1; i = code.indexOf("\n", i + 1)) out.push(i + 1);
+  return out;
+}
+
+/**
+ * An edit's map (its decoded mappings, into the code it edited) traced
+ * through `input`, the map of that code: a map from the edited code to the
+ * source as written. Segments that lead nowhere (text the edit added) are
+ * dropped.
+ *
+ * @example
+ * ```ts
+ * import { TraceMap } from "@jridgewell/trace-mapping";
+ * import { composeMaps } from "./inline_maps.ts";
+ * const input = new TraceMap({ version: 3, sources: ["/app/a.ts"], names: [], mappings: "AAAA" });
+ * composeMaps([[[0, 0, 0, 0]]], input).sources; // ["/app/a.ts"]
+ * ```
+ */
+export function composeMaps(mappings: SourceMapSegment[][], input: TraceMap): RawSourceMap {
+  const out: SourceMapSegment[][] = [];
+  for (const line of mappings) {
+    const next: SourceMapSegment[] = [];
+    for (const seg of line) {
+      if (seg.length === 1) continue;
+      const traced = traceSegment(input, seg[2], seg[3]);
+      if (!traced || traced.length === 1) continue;
+      next.push(traced.length === 5 ? [seg[0], traced[1], traced[2], traced[3], traced[4]] : [seg[0], traced[1], traced[2], traced[3]]);
+    }
+    out.push(next);
+  }
+  const sources = input.resolvedSources.slice();
+  const map: RawSourceMap = { version: 3, sources, names: input.names.slice(), mappings: encode(out) };
+  if (input.sourcesContent) map.sourcesContent = input.sourcesContent.slice();
+  return map;
+}
+
+/**
+ * Splits an inline source map off the end of `code` (as tsx and esbuild
+ * write it).
+ */
+export function takeInlineSourceMap(code: string): { code: string; map?: RawSourceMap } {
+  const m = /\n?\/\/[#@] sourceMappingURL=data:application\/json[^,]*;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
+  if (!m) return { code };
+  try {
+    const json = new TextDecoder().decode(Uint8Array.from(atob(m[1]!), (c) => c.charCodeAt(0)));
+    return { code: code.slice(0, m.index), map: JSON.parse(json) as RawSourceMap };
+  } catch {
+    return { code };
+  }
+}
+
+/**
+ * `code` with `map` appended as an inline source-map comment.
+ *
+ * @example
+ * ```ts
+ * import { takeInlineSourceMap, withInlineSourceMap } from "./inline_maps.ts";
+ * const code = withInlineSourceMap("f();", { version: 3, sources: ["/app/a.ts"], names: [], mappings: "AAAA" });
+ * takeInlineSourceMap(code).map?.sources; // ["/app/a.ts"]
+ * ```
+ */
+export function withInlineSourceMap(code: string, map: RawSourceMap): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(map));
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${btoa(bin)}\n`;
+}
+
