@@ -10,13 +10,17 @@ import type { Backend, BackendStartOptions, Recording } from "../src/backend.ts"
 import { type AwaitTracker, matchSampledFrames } from "../src/async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../src/async/charge_awaits.ts";
 import { completeCutStacks } from "../src/async/cut_stacks.ts";
+import { foldAwaitPoints } from "../src/async/fold_points.ts";
 import { nestImportedModules } from "../src/async/imported_modules.ts";
 import { labelProfileAwaits, type ReadSource } from "../src/async/label_awaits.ts";
 
 /** How a backend records waits and finishes a charged recording. */
 export interface AwaitRecording {
-  /** Starts recording waits longer than `minMs`; `undefined` where the runtime has no promise hooks. */
-  readonly track: (minMs: number) => AwaitTracker | undefined;
+  /**
+   * Starts recording waits longer than `minMs` (at the marked `await`s only
+   * with `marked`); `undefined` where the runtime has no promise hooks.
+   */
+  readonly track: (minMs: number, marked: boolean) => AwaitTracker | undefined;
   /**
    * What `stop()` does to the charged recording (Node maps it: waits are
    * matched to the frames as V8 sampled them, so mapping comes after).
@@ -45,7 +49,9 @@ export function withAwaits(sampler: Backend, how: AwaitRecording): Backend {
   // The tracker stops right before the sampler: that moment is the profile's end.
   const charged = (recording: Recording, t: { tracker: AwaitTracker; end: number } | undefined): Recording => {
     if (!t) return recording;
-    const { profile, durationMs } = recording;
+    const { durationMs } = recording;
+    // The function marked `await`s call (`await_edits_js.ts`) is tsprof's cost, not the program's.
+    const profile = t.tracker.pointFor ? foldAwaitPoints(recording.profile) : recording.profile;
     const waits = how.placeWaits ? how.placeWaits(t.tracker.waits()) : t.tracker.waits();
     // V8's stack after a resumption is the await chain, without the first run's synchronous callers;
     // Deno's at a dynamically imported module's top level starts there (src/async/imported_modules.ts).
@@ -61,7 +67,7 @@ export function withAwaits(sampler: Backend, how: AwaitRecording): Backend {
     name: sampler.name,
     runtimeVersion: sampler.runtimeVersion,
     async start(options: BackendStartOptions = {}) {
-      const t = options.async === false ? undefined : how.track((options.intervalMs ?? 1) / 4);
+      const t = options.async === false ? undefined : how.track((options.intervalMs ?? 1) / 4, options.awaitMarks === true);
       try {
         await sampler.start(options);
       } catch (e) {

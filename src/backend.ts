@@ -42,6 +42,13 @@ export interface BackendStartOptions {
    * @default {true}
    */
   async?: boolean;
+  /**
+   * The program's `await`s are marked as its modules load (the CLI's loader,
+   * `src/cli/child/await_marks.ts`): waits are recorded at those only, which
+   * costs less than telling them from every other promise.
+   * @internal
+   */
+  awaitMarks?: boolean;
 }
 
 /**

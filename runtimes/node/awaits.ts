@@ -9,9 +9,13 @@ import { fileURLToPath } from "node:url";
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
 import { soonTimer } from "../_soon.ts";
 import { toolPathsFrom } from "../../src/tool_paths.ts";
+import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
 
 /**
- * Starts recording the waits of `await`s on the calling Node thread.
+ * Starts recording the waits of `await`s on the calling Node thread. With
+ * `marked`, the program's modules were marked as they loaded
+ * (`src/async/await_edits_js.ts`): the tracker is made the registry their
+ * marks call, and records at them only.
  *
  * @example
  * ```ts
@@ -21,10 +25,13 @@ import { toolPathsFrom } from "../../src/tool_paths.ts";
  * tracker.stop();
  * ```
  */
-export function trackNodeAwaits(options: { readonly minMs: number }): AwaitTracker {
-  return trackAwaits((init, before) => promiseHooks.createHook({ init, before }) as () => void, {
+export function trackNodeAwaits(options: { readonly minMs: number; readonly marked?: boolean }): AwaitTracker {
+  const tracker = trackAwaits((init, before) => promiseHooks.createHook({ init, before }) as () => void, {
     ...options,
     toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
     soon: soonTimer,
   });
+  const pointFor = tracker.pointFor;
+  if (pointFor) (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_POINTS_KEY)] = pointFor;
+  return tracker;
 }

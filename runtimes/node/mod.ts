@@ -35,7 +35,7 @@ export function nodeBackend(): Backend {
     connect: connectInspector,
     cpuTimeMs: processCpuTimeMs,
   });
-  const backend = withAwaits(sampler, { track: (minMs) => trackNodeAwaits({ minMs }), finish: mapped, readSource: readTextFile });
+  const backend = withAwaits(sampler, { track: (minMs, marked) => trackNodeAwaits({ minMs, marked }), finish: mapped, readSource: readTextFile });
   return stoppedAtExit(backend as Backend & { stopSync(): Recording }, (listener) => {
     process.on("exit", listener);
     return () => process.off("exit", listener);

@@ -14,7 +14,9 @@
  * `.then` in a library, the runtime's own `await`s) are told apart by the
  * frame that made them, read as they are made (the whole stack is taken for
  * the user's only) and again when the stacks are read: their waits stay
- * with the user's `await` that waited on them.
+ * with the user's `await` that waited on them. Where the program's `await`s
+ * are marked as its modules load (option `marked`, `await_edits_js.ts`),
+ * the mark tells instead, and no promise's maker is looked at.
  *
  * @module
  */
@@ -22,8 +24,15 @@ import { ANONYMOUS_NAME, type Frame, MODULE_FRAME_NAME, topLevelName } from "../
 import { codeOrigin, normalizeFile } from "../paths.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
-import { StackBudget } from "./stack_budget.ts";
+import { MARKED_STACK_BURST, StackBudget } from "./stack_budget.ts";
 
+/**
+ * Marked `await`s a site lets by without a stack after one of its waits
+ * was too short to keep: a loop over settled promises asks a few times,
+ * not at every turn, and a site that sometimes waits long is asked again
+ * soon.
+ */
+const SHORT_SITE_SKIPS = 16;
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 export const STACK_DEPTH = 32;
 /**
@@ -55,6 +64,11 @@ export interface AwaitTracker {
   stop(): number;
   /** The waits of the user's `await`s, with their stacks read (once). */
   waits(): AwaitWait[];
+  /**
+   * With option `marked`: what a marked `await` of `file` calls with its
+   * value and position, before it waits (the value is handed back).
+   */
+  pointFor?(file: string): (value: unknown, line: number, col: number) => unknown;
 }
 
 /** Options for {@linkcode trackAwaits}. */
@@ -72,6 +86,12 @@ export interface TrackAwaitsOptions {
   readonly soon?: (callback: () => void) => () => void;
   /** Looks at a promise's maker per millisecond at most (`stack_budget.ts`'s default otherwise). */
   readonly looksPerMs?: number;
+  /**
+   * The program's `await`s are marked (`await_edits_js.ts`), and each hands
+   * its value to {@linkcode AwaitTracker.pointFor}'s function: only those
+   * promises are looked at, with no look at any promise's maker.
+   */
+  readonly marked?: boolean;
 }
 
 /** A stack captured at an `await`; `at` where the `await` is, when known better than its top frame tells. */
@@ -106,10 +126,11 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     }
     return user;
   };
-  const pending = new WeakMap<object, { start: number; trace: Trace }>();
+  // `site`: a marked `await`'s, in its file's `sites` (see SHORT_SITE_SKIPS).
+  const pending = new WeakMap<object, { start: number; trace: Trace; sites?: Map<number, number>; site?: number }>();
   // start, end, trace: one wait is three entries.
   const kept: (number | Trace)[] = [];
-  const budget = new StackBudget(options.soon, options.looksPerMs);
+  const budget = new StackBudget(options.soon, options.looksPerMs, options.marked ? MARKED_STACK_BURST : undefined);
   // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
   let on = true;
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
@@ -125,6 +146,19 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     Error.stackTraceLimit = limit;
     pending.set(promise, { start: performance.now(), trace });
   }
+  // Marked `await`s: the one about to wait, for the next promise with a parent (its own).
+  let marked: { at: NonNullable<Trace["at"]>; sites: Map<number, number>; site: number } | undefined;
+  function initMarked(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
+    if (marked === undefined || parent === undefined) return;
+    const { at, sites, site } = marked;
+    marked = undefined;
+    const trace: Trace = { at };
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = STACK_DEPTH;
+    Error.captureStackTrace(trace, initMarked);
+    Error.stackTraceLimit = limit;
+    pending.set(promise, { start: performance.now(), trace, sites, site });
+  }
   function before(promise: Promise<unknown>): void {
     if (!on) return;
     const p = pending.get(promise);
@@ -132,9 +166,10 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     pending.delete(promise);
     const end = performance.now();
     if (end - p.start >= minMs) kept.push(p.start, end, p.trace);
+    else p.sites?.set(p.site!, SHORT_SITE_SKIPS);
     budget.waitEnded(end);
   }
-  const disable = install(init, before);
+  const disable = install(options.marked ? initMarked : init, before);
   let stoppedAt: number | undefined;
   const stop = () => {
     if (stoppedAt === undefined) {
@@ -152,6 +187,25 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
       kept.length = 0;
       return waits;
     },
+    ...(options.marked
+      ? {
+        pointFor(name: string) {
+          const file = normalizeFile(name);
+          // Skips left, by site (line and column as one number).
+          const sites = new Map<number, number>();
+          return (value: unknown, line: number, col: number) => {
+            const site = line * 1048576 + col;
+            const skips = sites.get(site);
+            if (skips !== undefined && skips > 0) sites.set(site, skips - 1);
+            else if (on && (budget.tokens >= 1 || budget.refilled())) {
+              budget.tokens -= 1;
+              marked = { at: { file, line, col }, sites, site };
+            }
+            return value;
+          };
+        },
+      }
+      : {}),
   };
 }
 

@@ -28,6 +28,14 @@
 const STACKS_PER_MS = 0.5;
 export const STACK_BURST = 512;
 /**
+ * The burst where only the program's own `await`s ask (they are marked:
+ * `await_edits_js.ts`): a site whose waits are short stops asking for a
+ * while (`await_tracker.ts`), so a loop over settled promises no longer
+ * spends it, and every stack kept costs the program (each is held, with
+ * what its frames hold, until the wait ends).
+ */
+export const MARKED_STACK_BURST = 64;
+/**
  * Looks at a promise's maker per millisecond (by default; a recorder may
  * ask for fewer where a look costs more), and in a burst. A look costs
  * about what a stack does, but an `await` not looked at is never seen: the
@@ -53,7 +61,7 @@ export const SKIP_WHEN_SPENT = 16;
  */
 export class StackBudget {
   /** Stacks left. */
-  tokens = STACK_BURST;
+  tokens: number;
   /** Looks left. */
   checks = CHECK_BURST;
   #last = performance.now();
@@ -61,6 +69,7 @@ export class StackBudget {
   #waking = false;
   readonly #wakeSoon: (() => void) | undefined;
   readonly #checksPerMs: number;
+  readonly #stackBurst: number;
 
   /**
    * `soon`, given a callback, returns the function that has it called
@@ -68,8 +77,10 @@ export class StackBudget {
    * millisecond, or when the event loop's turn ends). Without it, the spent
    * budget reads the clock at every ask.
    */
-  constructor(soon?: (callback: () => void) => () => void, checksPerMs = CHECKS_PER_MS) {
+  constructor(soon?: (callback: () => void) => () => void, checksPerMs = CHECKS_PER_MS, stackBurst = STACK_BURST) {
     this.#checksPerMs = checksPerMs;
+    this.#stackBurst = stackBurst;
+    this.tokens = stackBurst;
     this.#wakeSoon = soon?.(() => {
       this.#waking = false;
       this.#skip = 0;
@@ -104,7 +115,7 @@ export class StackBudget {
 
   #refill(now: number): void {
     const elapsed = now - this.#last;
-    this.tokens = Math.min(STACK_BURST, this.tokens + elapsed * STACKS_PER_MS);
+    this.tokens = Math.min(this.#stackBurst, this.tokens + elapsed * STACKS_PER_MS);
     this.checks = Math.min(CHECK_BURST, this.checks + elapsed * this.#checksPerMs);
     this.#last = now;
   }

@@ -17,10 +17,20 @@ import { type Esbuild, loadSyncWith } from "./line_hooks.ts";
 
 /**
  * The maps only this process knows for the files in `session` (see
- * `runtimes/node/runtime_maps.ts`), for the maps file beside it.
+ * `runtimes/node/runtime_maps.ts`), for the maps file beside it; `edited`,
+ * the maps of modules tsprof edited as they loaded (`await_marks.ts`),
+ * come first: they lead from the code that ran to the source as written.
  */
-export function collectRuntimeMaps(session: Session): Record<string, object | string> {
-  return runtimeMaps(session.profiles);
+export function collectRuntimeMaps(session: Session, edited?: ReadonlyMap<string, object>): Record<string, object | string> {
+  const maps = runtimeMaps(session.profiles);
+  if (edited === undefined || edited.size === 0) return maps;
+  for (const profile of session.profiles) {
+    for (const frame of profile.frames) {
+      const map = frame.file === undefined ? undefined : edited.get(frame.file);
+      if (map !== undefined) maps[frame.file!] = map;
+    }
+  }
+  return maps;
 }
 
 /**

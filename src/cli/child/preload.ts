@@ -18,6 +18,7 @@ import { CHILD_ENV, type ChildConfig, childMapsPath, removeOwnFlags, workerSessi
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 import { collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
+import { type AwaitMarks, installAwaitMarks } from "./await_marks.ts";
 import { nodeCanRunEntry } from "../node_typescript.ts";
 import { noteLoadErrors } from "./load_errors.ts";
 import { type PhaseTimer, phaseTimer, TIMINGS_ENV } from "../timings.ts";
@@ -52,12 +53,14 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   const tsx = config.tsxFallback !== undefined && isMainThread && !nodeCanRunEntry(process.argv[1] ?? "");
   if (tsx) await import(config.tsxFallback!);
   if (backend.name === "node" && isMainThread) registerLineHooks(tsx);
+  // After tsx's hooks: the code marked is the code Node runs.
+  const marks: AwaitMarks | undefined = backend.name === "node" && config.async !== false ? installAwaitMarks() : undefined;
   // The backend stops its sampler in an `exit` listener of its own, before
   // writeAtExit's: the child's phases are timed from the exit's start (only
   // for the bench: no listener is added to the program's otherwise).
   let exitTimer: PhaseTimer | undefined;
   if (isMainThread && process.env[TIMINGS_ENV]) process.on("exit", () => void (exitTimer ??= phaseTimer("child")));
-  await backend.start({ intervalMs: config.intervalMs, async: config.async !== false });
+  await backend.start({ intervalMs: config.intervalMs, async: config.async !== false, awaitMarks: marks !== undefined });
   // Threads started from here on are the program's (--backend portable: see own_threads.ts).
   if (isMainThread) endOwnThreads();
   const write = (out: string, recording: Recording, code?: number) => {
@@ -68,7 +71,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
       exitCode: typeof code === "number" ? code : Number(process.exitCode ?? 0),
     });
     // Maps of code transformed in memory (tsx): the CLI maps positions with them.
-    if (backend.name === "node") writeFileSync(childMapsPath(out), JSON.stringify(collectRuntimeMaps(session)));
+    if (backend.name === "node") writeFileSync(childMapsPath(out), JSON.stringify(collectRuntimeMaps(session, marks?.maps())));
     // Whole when it appears: the CLI starts reading it while this process ends (run_child.ts).
     writeFileSync(`${out}.part`, sessionToJson(session));
     renameSync(`${out}.part`, out);
