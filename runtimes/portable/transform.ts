@@ -21,7 +21,7 @@ import { type Node as AcornNode, parse } from "acorn";
 import MagicString from "magic-string";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
-import { composeMaps, lineStarts, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../../src/sourcemap/inline_maps.ts";
+import { composeMaps, lineIndexOf, lineStarts, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../../src/sourcemap/inline_maps.ts";
 
 export { type RawSourceMap, takeInlineSourceMap, withInlineSourceMap };
 
@@ -406,13 +406,7 @@ function prologueOffset(program: Node, code: string): number {
 
 /** 1-based line and column of `offset`, mapped back to the original source. */
 function originalPosition(offset: number, lines: number[], input: TraceMap | undefined): [number, number] {
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lines[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
+  const lo = lineIndexOf(lines, offset);
   const line = lo + 1;
   const col = offset - lines[lo]!;
   if (input === undefined) return [line, col + 1];

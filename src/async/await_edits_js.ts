@@ -21,7 +21,7 @@ import MagicString from "magic-string";
 import { TraceMap } from "@jridgewell/trace-mapping";
 import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { AWAIT_POINT_CALLEE, awaitPointFunction } from "./await_point_names.ts";
-import { composeMaps, lineStarts, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
+import { composeMaps, lineIndexOf, lineStarts, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
 
 /** What {@linkcode markAwaitsInCode} returns. */
 export interface MarkedCode {
@@ -68,16 +68,6 @@ export function markAwaitsInCode(code: string, options: { readonly file: string;
   if (awaits.length === 0) return undefined;
   const s = new MagicString(taken.code);
   const starts = lineStarts(taken.code);
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
   // In offset order: what is inserted before each offset, and where each
   // `await` will be. A suffix's text holds its `await`'s position, which
   // comes before it; at one offset, insertions go before the position, an
@@ -96,7 +86,7 @@ export function markAwaitsInCode(code: string, options: { readonly file: string;
   let line = -1;
   let insertedBeforeLine = 0;
   for (const e of events) {
-    const l = lineOf(e.at);
+    const l = lineIndexOf(starts, e.at);
     if (l !== line) {
       line = l;
       insertedBeforeLine = inserted;

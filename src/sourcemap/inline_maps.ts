@@ -37,6 +37,27 @@ export function lineStarts(code: string): number[] {
 }
 
 /**
+ * The 0-based line of `offset`, given the offsets where lines start
+ * ({@linkcode lineStarts}).
+ *
+ * @example
+ * ```ts
+ * import { lineIndexOf, lineStarts } from "./inline_maps.ts";
+ * lineIndexOf(lineStarts("a\nbc\n"), 3); // 1
+ * ```
+ */
+export function lineIndexOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
  * An edit's map (its decoded mappings, into the code it edited) traced
  * through `input`, the map of that code: a map from the edited code to the
  * source as written. Segments that lead nowhere (text the edit added) are
