@@ -23,6 +23,21 @@ import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { AWAIT_POINT_CALLEE, awaitPointFunction } from "./await_point_names.ts";
 import { composeMaps, lineIndexOf, lineStarts, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
 
+/** Options for {@linkcode markAwaitsInCode}. */
+export interface MarkOptions {
+  /** The file, as the recorder should name it (an absolute path). */
+  readonly file: string;
+  readonly format: "esm" | "cjs";
+  /**
+   * Reads the map a `sourceMappingURL` comment names (a compiler's output
+   * with its map beside it), given the comment's URL: the map and its own
+   * URL, against which its sources are resolved. The edit's map is traced
+   * through it. Without it, or when it gives nothing, the edit's map leads
+   * to the code as it came, and the comment stays.
+   */
+  readonly readMap?: (ref: string) => { readonly map: RawSourceMap; readonly url: string } | undefined;
+}
+
 /** What {@linkcode markAwaitsInCode} returns. */
 export interface MarkedCode {
   /** The edited code, its map inline at the end. */
@@ -47,9 +62,12 @@ const PREFIX = `${AWAIT_POINT_CALLEE}((`;
  * out!.code.split("\n")[0]; // 'const r = await (typeof __tsprof$w == "function" ? __tsprof$w : (v) => v)((fetch(url)), 1, 71);'
  * ```
  */
-export function markAwaitsInCode(code: string, options: { readonly file: string; readonly format: "esm" | "cjs" }): MarkedCode | undefined {
+export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode | undefined {
   if (!code.includes("await")) return undefined;
-  const taken = takeInlineSourceMap(code);
+  const inline = takeInlineSourceMap(code);
+  const external = inline.map === undefined ? takeMapReference(inline.code) : undefined;
+  const read = external && options.readMap?.(external.ref);
+  const taken = read ? { code: external!.code, map: read.map } : inline;
   const esm = options.format === "esm";
   let program: Node;
   try {
@@ -108,8 +126,17 @@ export function markAwaitsInCode(code: string, options: { readonly file: string;
   const mappings = decoded.mappings as SourceMapSegment[][];
   const map: RawSourceMap = taken.map === undefined
     ? { version: 3, sources: [options.file], names: decoded.names, mappings: encode(mappings) }
-    : composeMaps(mappings, new TraceMap(taken.map as never));
+    : composeMaps(mappings, new TraceMap(taken.map as never, read?.url));
   return { code: withInlineSourceMap(s.toString(), map), map };
+}
+
+/**
+ * The URL a `sourceMappingURL` comment at the end of `code` names (not an
+ * inline map), as written, and the code without it.
+ */
+function takeMapReference(code: string): { code: string; ref: string } | undefined {
+  const m = /\n?\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(code);
+  return m && !m[1]!.startsWith("data:") ? { code: code.slice(0, m.index), ref: m[1]! } : undefined;
 }
 
 /**

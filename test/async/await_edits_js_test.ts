@@ -55,6 +55,29 @@ test("a map the code came with (a loader's, from TypeScript) is traced through",
   assert.equal(ts.split("\n")[o.line! - 1]!.slice(o.column!, o.column! + 2), "f(");
 });
 
+test("a map beside the code (a compiler's, named by its comment) is read and traced through; unread, the comment stays", () => {
+  const ts = "const a: number = await f(1);\nexport { a };\n";
+  const s = new MagicString(ts);
+  s.remove(ts.indexOf(": number"), ts.indexOf(" ="));
+  const beside = { ...s.generateMap({ hires: true, source: "../src/a.ts" }), version: 3 };
+  const js = `${s.toString()}//# sourceMappingURL=a.js.map\n`;
+  const refs: string[] = [];
+  const out = markAwaitsInCode(js, {
+    file: "/app/out/a.js",
+    format: "esm",
+    readMap: (ref) => (refs.push(ref), { map: beside, url: "file:///app/out/a.js.map" }),
+  })!;
+  assert.deepEqual(refs, ["a.js.map"]);
+  assert.ok(!out.code.includes("sourceMappingURL=a.js.map"), "the comment goes: the inline map replaces it");
+  const [m] = marks(out.code);
+  const o = originalPositionFor(new TraceMap(out.map as never), { line: m!.line, column: m!.col - 1 });
+  assert.equal(o.source, "file:///app/src/a.ts");
+  assert.equal(ts.split("\n")[o.line! - 1]!.slice(o.column!, o.column! + 2), "f(");
+  const unread = markAwaitsInCode(js, { file: "/app/out/a.js", format: "esm" })!;
+  assert.ok(unread.code.includes("sourceMappingURL=a.js.map"));
+  assert.deepEqual(unread.map.sources, ["/app/out/a.js"]);
+});
+
 test("marked code hands each awaited value to the file's recorder and gets it back; with no recorder it runs as it was", async () => {
   const out = markAwaitsInCode("exports.run = async (p) => (await p) + 1;\n", { file: "/app/b.js", format: "cjs" })!;
   const run = () => {

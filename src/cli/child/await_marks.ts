@@ -11,11 +11,23 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import { markAwaitsInCode } from "../../async/await_edits_js.ts";
 import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
 import { loaderFilter, shouldInstrument } from "../../../runtimes/portable/filter.ts";
+
+/** The map a compiler wrote beside the code at `url` (tsc, a bundler), by its comment's reference. */
+function mapBeside(ref: string, url: string): { map: RawSourceMap; url: string } | undefined {
+  try {
+    const at = new URL(ref, url);
+    if (at.protocol !== "file:") return undefined;
+    return { map: JSON.parse(readFileSync(at, "utf8")) as RawSourceMap, url: at.href };
+  } catch {
+    return undefined;
+  }
+}
 
 /** What {@linkcode installAwaitMarks} returns. */
 export interface AwaitMarks {
@@ -78,7 +90,7 @@ export function installAwaitMarks(): AwaitMarks | undefined {
           return r;
         }
       }
-      const out = markAwaitsInCode(text, { file, format: kind });
+      const out = markAwaitsInCode(text, { file, format: kind, readMap: (ref) => mapBeside(ref, url) });
       if (out === undefined) return r;
       maps.set(url, out.map);
       maps.set(file, out.map);
