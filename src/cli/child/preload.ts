@@ -8,6 +8,7 @@
  * @module
  */
 import { renameSync, writeFileSync } from "node:fs";
+import nodeModule from "node:module";
 import { constants } from "node:os";
 import process from "node:process";
 import { isMainThread, threadId } from "node:worker_threads";
@@ -18,7 +19,7 @@ import { CHILD_ENV, type ChildConfig, childMapsPath, removeOwnFlags, workerSessi
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 import { collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
-import { type AwaitMarks, installAwaitMarks } from "./await_marks.ts";
+import type { AwaitMarks } from "./await_marks.ts";
 import { nodeCanRunEntry } from "../node_typescript.ts";
 import { noteLoadErrors } from "./load_errors.ts";
 import { type PhaseTimer, phaseTimer, TIMINGS_ENV } from "../timings.ts";
@@ -53,8 +54,12 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   const tsx = config.tsxFallback !== undefined && isMainThread && !nodeCanRunEntry(process.argv[1] ?? "");
   if (tsx) await import(config.tsxFallback!);
   if (backend.name === "node" && isMainThread) registerLineHooks(tsx);
-  // After tsx's hooks: the code marked is the code Node runs.
-  const marks: AwaitMarks | undefined = backend.name === "node" && config.async !== false ? installAwaitMarks() : undefined;
+  // After tsx's hooks: the code marked is the code Node runs. Loaded only where Node has in-thread
+  // hooks: the parser and the source-map code add a start-up cost that nothing else here needs.
+  const inThreadHooks = typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function";
+  const marks: AwaitMarks | undefined = backend.name === "node" && config.async !== false && inThreadHooks
+    ? (await import("./await_marks.ts")).installAwaitMarks()
+    : undefined;
   // The backend stops its sampler in an `exit` listener of its own, before
   // writeAtExit's: the child's phases are timed from the exit's start (only
   // for the bench: no listener is added to the program's otherwise).
