@@ -9,6 +9,7 @@
  * @module
  */
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
+import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
 
 declare const Deno: { unrefTimer(id: number): void };
 
@@ -34,7 +35,9 @@ const DENO_LOOKS_PER_MS = 5;
 
 /**
  * Starts recording the waits of `await`s in this Deno isolate, or returns
- * `undefined` where Deno's core offers no promise hooks.
+ * `undefined` where Deno's core offers no promise hooks. With `marked`, the
+ * program's modules are marked as they load (`src/cli/child/await_marks.ts`):
+ * the tracker is made the registry their marks call, and records at them only.
  *
  * @example
  * ```ts
@@ -43,13 +46,16 @@ const DENO_LOOKS_PER_MS = 5;
  * tracker?.stop();
  * ```
  */
-export function trackDenoAwaits(options: { readonly minMs: number; readonly toolPaths: readonly string[] }): AwaitTracker | undefined {
+export function trackDenoAwaits(options: { readonly minMs: number; readonly toolPaths: readonly string[]; readonly marked?: boolean }): AwaitTracker | undefined {
   const core = denoCore();
   if (!core) return undefined;
-  return trackAwaits((init, before) => {
+  const tracker = trackAwaits((init, before) => {
     core.setPromiseHooks(init as Hook, before as Hook, undefined, undefined);
     return () => {};
   }, { ...options, soon: denoSoonTimer, looksPerMs: DENO_LOOKS_PER_MS });
+  const pointFor = tracker.pointFor;
+  if (pointFor) (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_POINTS_KEY)] = pointFor;
+  return tracker;
 }
 
 /**

@@ -19,7 +19,7 @@
  */
 import { type Node as AcornNode, parse } from "acorn";
 import MagicString from "magic-string";
-import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import { originalPositionFor, TraceMap, traceSegment } from "@jridgewell/trace-mapping";
 import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { composeMaps, lineIndexOf, lineStarts, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../../src/sourcemap/inline_maps.ts";
 
@@ -144,7 +144,7 @@ export function instrumentSource(code: string, options: InstrumentOptions): Inst
   const decoded = s.generateDecodedMap({ hires: "boundary", source: options.file, includeContent: false });
   const map = input === undefined
     ? { version: 3, sources: [options.file], sourcesContent: [code], names: decoded.names, mappings: encode(decoded.mappings as SourceMapSegment[][]) }
-    : composeMaps(decoded.mappings as SourceMapSegment[][], input);
+    : composeMaps(decoded.mappings as SourceMapSegment[][], input, { traceSegment, encode });
   return { code: s.toString(), map, functions: fns.length };
 }
 

@@ -16,15 +16,29 @@
  *
  * @module
  */
-import { type Node as AcornNode, parse } from "acorn";
-import MagicString from "magic-string";
-import { TraceMap } from "@jridgewell/trace-mapping";
-import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
+// Types only: the libraries are handed in (see MarkLibraries).
+import type { Node as AcornNode, parse } from "acorn";
+import type MagicString from "magic-string";
+import type { TraceMap } from "@jridgewell/trace-mapping";
+import type { SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { AWAIT_POINT_CALLEE, awaitPointFunction } from "./await_point_names.ts";
-import { composeMaps, lineIndexOf, lineStarts, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
+import { composeMaps, lineIndexOf, lineStarts, type MapLibraries, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
+
+/**
+ * The libraries the edit uses, handed in: the process that edits is the
+ * program's, and Deno's resolves imports by name in the program's project,
+ * not tsprof's, so the CLI's preloads require them by path
+ * (`mark_libraries.ts`), and only once a module has an `await` to edit.
+ */
+export interface MarkLibraries extends MapLibraries {
+  readonly parse: typeof parse;
+  readonly MagicString: typeof MagicString;
+  readonly TraceMap: typeof TraceMap;
+}
 
 /** Options for {@linkcode markAwaitsInCode}. */
 export interface MarkOptions {
+  readonly libs: MarkLibraries;
   /** The file, as the recorder should name it (an absolute path). */
   readonly file: string;
   readonly format: "esm" | "cjs";
@@ -36,6 +50,13 @@ export interface MarkOptions {
    * to the code as it came, and the comment stays.
    */
   readonly readMap?: (ref: string) => { readonly map: RawSourceMap; readonly url: string } | undefined;
+  /**
+   * What position each mark hands the recorder: where V8 places the `await`
+   * in the edited code (`"edited"`, the default: the CLI maps it with the
+   * rest of what the runtime reports), or that place in the source as
+   * written (`"source"`: Deno, whose stack traces are mapped already).
+   */
+  readonly positions?: "edited" | "source";
 }
 
 /** What {@linkcode markAwaitsInCode} returns. */
@@ -57,13 +78,17 @@ const PREFIX = `${AWAIT_POINT_CALLEE}((`;
  *
  * @example
  * ```ts
+ * import { createRequire } from "node:module";
  * import { markAwaitsInCode } from "./await_edits_js.ts";
- * const out = markAwaitsInCode("const r = await fetch(url);\n", { file: "/app/a.js", format: "esm" });
+ * import { requireMarkLibraries } from "./mark_libraries.ts";
+ * const libs = requireMarkLibraries(createRequire(import.meta.url));
+ * const out = markAwaitsInCode("const r = await fetch(url);\n", { libs, file: "/app/a.js", format: "esm" });
  * out!.code.split("\n")[0]; // 'const r = await (typeof __tsprof$w == "function" ? __tsprof$w : (v) => v)((fetch(url)), 1, 71);'
  * ```
  */
 export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode | undefined {
   if (!code.includes("await")) return undefined;
+  const { parse, MagicString, TraceMap } = options.libs;
   const inline = takeInlineSourceMap(code);
   const external = inline.map === undefined ? takeMapReference(inline.code) : undefined;
   const read = external && options.readMap?.(external.ref);
@@ -84,6 +109,7 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   }
   const awaits = awaitExpressions(program);
   if (awaits.length === 0) return undefined;
+  const input = taken.map === undefined ? undefined : new TraceMap(taken.map as never, read?.url);
   const s = new MagicString(taken.code);
   const starts = lineStarts(taken.code);
   // In offset order: what is inserted before each offset, and where each
@@ -100,6 +126,7 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   });
   events.sort((a, b) => a.at - b.at || a.order - b.order);
   const place: { line: number; col: number }[] = [];
+  const source = options.positions === "source";
   let inserted = 0;
   let line = -1;
   let insertedBeforeLine = 0;
@@ -110,7 +137,8 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
       insertedBeforeLine = inserted;
     }
     if (e.kind === "position") {
-      place[e.k] = { line: l + 1, col: e.at - starts[l]! + (inserted - insertedBeforeLine) + 1 };
+      const col = e.at - starts[l]!;
+      place[e.k] = source ? sourcePosition(l, col, input, options.libs) : { line: l + 1, col: col + (inserted - insertedBeforeLine) + 1 };
     } else if (e.kind === "prefix") {
       s.prependRight(e.at, PREFIX);
       inserted += PREFIX.length;
@@ -124,10 +152,16 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   s.append(`\n${awaitPointFunction(options.file)}\n`);
   const decoded = s.generateDecodedMap({ hires: "boundary", source: options.file, includeContent: false });
   const mappings = decoded.mappings as SourceMapSegment[][];
-  const map: RawSourceMap = taken.map === undefined
-    ? { version: 3, sources: [options.file], names: decoded.names, mappings: encode(mappings) }
-    : composeMaps(mappings, new TraceMap(taken.map as never, read?.url));
+  const map: RawSourceMap = input === undefined
+    ? { version: 3, sources: [options.file], names: decoded.names, mappings: options.libs.encode(mappings) }
+    : composeMaps(mappings, input, options.libs);
   return { code: withInlineSourceMap(s.toString(), map), map };
+}
+
+/** 1-based: the place at 0-based `line`, `col` of the code as it came, in the source its map leads to. */
+function sourcePosition(line: number, col: number, input: TraceMap | undefined, libs: MarkLibraries): { line: number; col: number } {
+  const [, , sourceLine, sourceCol] = (input && libs.traceSegment(input, line, col)) ?? [];
+  return sourceLine !== undefined && sourceCol !== undefined ? { line: sourceLine + 1, col: sourceCol + 1 } : { line: line + 1, col: col + 1 };
 }
 
 /**

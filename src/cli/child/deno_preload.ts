@@ -7,9 +7,10 @@
  *
  * @module
  */
-// No `node:` module here, nor in what this imports: the first one a Deno
-// process imports starts Deno's Node compatibility layer, which costs more
-// than `--cpu-prof` itself (`test/architecture_test.ts` holds this file to it).
+// No `node:` module here, nor in what this imports, but for the await marks:
+// the first one a Deno process imports starts Deno's Node compatibility
+// layer, which costs more than `--cpu-prof` itself, and only the marks
+// (`module.registerHooks`) are worth it (`test/architecture_test.ts`).
 import { CHILD_ENV, type ChildConfig } from "../protocol.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { toolPathsFrom } from "../../tool_paths.ts";
@@ -27,11 +28,14 @@ const raw = Deno.env.get(CHILD_ENV);
 Deno.env.delete(CHILD_ENV);
 const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
 if (config) {
-  // Where the program waits (see src/async/): the CLI charges the waits to the profile.
+  // Where the program waits (see src/async/): the CLI charges the waits to the profile. The
+  // marks import node:module, so Deno's Node layer starts only with await attribution on.
+  const marked = config.async !== false && (await import("./await_marks.ts")).installAwaitMarks({ deno: true }) !== undefined;
   const awaits = config.async === false ? undefined : (await import("../../../runtimes/deno/awaits.ts")).trackDenoAwaits({
     minMs: config.intervalMs / 4,
-    // Paths as the tracker normalizes the frames' files (no node:url here).
+    // Paths as the tracker normalizes the frames' files.
     toolPaths: toolPathsFrom(import.meta.url, normalizeFile),
+    marked,
   });
   // The profile's clock is not the waits' (performance.now()): a few ms
   // spent in a function of a known name, at a known time, tie them together.
