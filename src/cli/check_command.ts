@@ -7,7 +7,7 @@
  */
 import process from "node:process";
 import { cac } from "cac";
-import { type Budgets, checkBudgets, parseDuration, parseShare, splitTarget } from "../diff/budgets.ts";
+import { type Budgets, checkBudgets, parseDuration, parseShare, parseShareOfTotal, splitTarget } from "../diff/budgets.ts";
 import { renderCheck } from "../render/check_report.ts";
 import { asksForHelp, UsageError } from "./args.ts";
 import { readBudgetsFile } from "./budget_file.ts";
@@ -86,7 +86,7 @@ export function checkCommand(argv: readonly string[]): number {
       ...budgets,
       ...(maxTotal !== undefined ? { maxTotalMs: parseDuration(maxTotal) } : {}),
       max: [...(budgets.max ?? []), ...list(o.max).map((t) => splitTarget(t)).map(([target, v]) => ({ target, ms: parseDuration(v) }))],
-      maxShare: [...(budgets.maxShare ?? []), ...list(o.maxShare).map((t) => splitTarget(t)).map(([target, v]) => ({ target, share: parseShare(v) }))],
+      maxShare: [...(budgets.maxShare ?? []), ...list(o.maxShare).map((t) => splitTarget(t)).map(([target, v]) => ({ target, share: parseShareOfTotal(v) }))],
       ...(maxRegression !== undefined ? { maxRegression: parseShare(maxRegression) } : {}),
     };
     noise = parseShare(String(o.noise));

@@ -66,6 +66,23 @@ export function parseShare(text: string): number {
 }
 
 /**
+ * Parses a share of the whole (at most 100%): a target's share of a
+ * profile's total cannot be more, so a budget above it could never fail.
+ *
+ * @throws {RangeError} when it is not one
+ * @example
+ * ```ts
+ * import { parseShareOfTotal } from "./budget_spec.ts";
+ * parseShareOfTotal("25%"); // 0.25
+ * ```
+ */
+export function parseShareOfTotal(text: string): number {
+  const v = parseShare(text);
+  if (v > 1) throw new RangeError(`not a share of the total: "${text}" (at most 100%)`);
+  return v;
+}
+
+/**
  * Reads a budgets file's JSON:
  * `{ "maxTotal": "2s", "max": { "parseConfig": "50ms" }, "maxShare": { "lodash": "10%" }, "maxRegression": "10%", "base": "base.tsprof" }`;
  * every field optional. Returns the budgets and the base profile's path, if any.
@@ -101,7 +118,7 @@ export function parseBudgetsJson(text: string): { budgets: Budgets; base?: strin
   const budgets: Budgets = {
     ...(o.maxTotal !== undefined ? { maxTotalMs: parseDuration(str(o.maxTotal, "maxTotal")) } : {}),
     ...(o.max !== undefined ? { max: map(o.max, "max").map(([target, v]) => ({ target, ms: parseDuration(v) })) } : {}),
-    ...(o.maxShare !== undefined ? { maxShare: map(o.maxShare, "maxShare").map(([target, v]) => ({ target, share: parseShare(v) })) } : {}),
+    ...(o.maxShare !== undefined ? { maxShare: map(o.maxShare, "maxShare").map(([target, v]) => ({ target, share: parseShareOfTotal(v) })) } : {}),
     ...(o.maxRegression !== undefined ? { maxRegression: parseShare(str(o.maxRegression, "maxRegression")) } : {}),
   };
   if (o.base !== undefined && typeof o.base !== "string") throw new RangeError(`base must be the path of a profile`);

@@ -14,7 +14,7 @@ import { biggestChanges, diffSessions, type DiffOptions } from "./diff_tree.ts";
 import { type Change, isSignificant } from "./significance.ts";
 import type { Budgets } from "./budget_spec.ts";
 
-export { type Budgets, parseBudgetsJson, parseDuration, parseShare, splitTarget } from "./budget_spec.ts";
+export { type Budgets, parseBudgetsJson, parseDuration, parseShare, parseShareOfTotal, splitTarget } from "./budget_spec.ts";
 
 /** One budget's outcome. */
 export interface BudgetResult {

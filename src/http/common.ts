@@ -9,7 +9,7 @@
 import type { Session } from "../format/types.ts";
 import type { ProfilerLike, ProfilerOptions } from "../profiler.ts";
 import { contentType } from "../render/output.ts";
-import { rendererByName, type RenderOptions } from "../render/registry.ts";
+import { rendererByName, RENDERERS, type RenderOptions } from "../render/registry.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -123,20 +123,26 @@ export function constantTimeEqual(given: string, expected: string): boolean {
   return diff === 0;
 }
 
-/** The renderer a request's value asks for; `html` falls back to `speedscope` where absent. */
-function rendererFor(value: string, fallback: string): string {
+/**
+ * What a request that asks for its profile gets: the renderer of its
+ * profile, or, for a format no renderer has, the one-line message of a 400.
+ */
+export type ProfileAsk = { readonly renderer: string } | { readonly error: string };
+
+/** The renderer a request's value asks for; the default (`html`) falls back to `speedscope` where absent. */
+function rendererFor(value: string, fallback: string): ProfileAsk {
   const v = value.trim().toLowerCase();
-  let name = v === "" || v === "1" || v === "true" ? fallback : v === "text" || v === "txt" ? "console" : v;
-  if (!rendererByName(name)) name = fallback;
-  if (!rendererByName(name)) name = "speedscope";
-  return name;
+  if (v === "" || v === "1" || v === "true") return { renderer: rendererByName(fallback) ? fallback : "speedscope" };
+  const name = v === "text" || v === "txt" ? "console" : v;
+  if (rendererByName(name)) return { renderer: name };
+  return { error: `tsprof: unknown profile format "${value}": choose ${RENDERERS.map((r) => r.name).join(", ")}` };
 }
 
 /**
  * Whether this request gets its profile, and in which format: `undefined`
  * for a normal response (off, not asked, or wrong or missing secret).
  */
-export function profileRequested(url: URL, header: (name: string) => string | null | undefined, config: HttpConfig): string | undefined {
+export function profileRequested(url: URL, header: (name: string) => string | null | undefined, config: HttpConfig): ProfileAsk | undefined {
   if (!config.enabled) return undefined;
   const value = url.searchParams.get(config.query) ?? header(config.header);
   if (value === null || value === undefined) return undefined;

@@ -49,8 +49,10 @@ export function wrapFetch<A extends unknown[]>(handler: FetchHandler<A>, config:
     tracker.enter();
     try {
       const url = new URL(request.url);
-      const renderer = profileRequested(url, (h) => request.headers.get(h), config);
-      if (renderer === undefined) return await handler(request, ...rest);
+      const asked = profileRequested(url, (h) => request.headers.get(h), config);
+      if (asked === undefined) return await handler(request, ...rest);
+      if ("error" in asked) return new Response(`${asked.error}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+      const { renderer } = asked;
       if (tracker.profiling) return busy();
       tracker.beginProfile();
       const profiler = deps.createProfiler({ intervalMs: config.intervalMs });

@@ -126,7 +126,12 @@ export function nodeMiddleware(config: HttpConfig, deps: HttpDeps): NodeMiddlewa
     const url = new URL(req.url ?? "/", "http://localhost");
     const asked = profileRequested(url, (h) => headerOf(req, h), config);
     if (asked === undefined) return next();
-    const renderer: string = asked;
+    if ("error" in asked) {
+      res.statusCode = 400;
+      res.setHeader("content-type", "text/plain; charset=utf-8");
+      return void res.end(`${asked.error}\n`);
+    }
+    const { renderer } = asked;
     if (tracker.profiling) return busy(res);
     tracker.beginProfile();
     const profiler = deps.createProfiler({ intervalMs: config.intervalMs });

@@ -158,7 +158,7 @@ test("tsprof check exits 1 on a broken budget or a regression, 0 when kept, 2 on
   assert.equal(md.status, 1);
   assert.match(toHtml(md.stdout), /<li>❌ parseConfig: /);
   writeFileSync(join(dir, "bad.json"), '{"maxTime": "1s"}');
-  for (const args of [["check", slow, "--budget", join(dir, "bad.json")], ["check", slow], ["check", join(dir, "none.tsprof"), "--max", "f=1ms"], ["check", slow, "--max", "f=soon"]]) {
+  for (const args of [["check", slow, "--budget", join(dir, "bad.json")], ["check", slow], ["check", join(dir, "none.tsprof"), "--max", "f=1ms"], ["check", slow, "--max", "f=soon"], ["check", slow, "--max-share", "lodash=150%"]]) {
     const r = tsprof(args);
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, /^tsprof check: [^\n]+\n$/, "one line, no stack trace");

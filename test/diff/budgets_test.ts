@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkBudgets, parseBudgetsJson, parseDuration, parseShare, splitTarget, targetMatcher, timeWith } from "../../src/diff/budgets.ts";
+import { checkBudgets, parseBudgetsJson, parseDuration, parseShare, parseShareOfTotal, splitTarget, targetMatcher, timeWith } from "../../src/diff/budgets.ts";
 import type { Frame } from "../../src/format/types.ts";
 import { test } from "../harness.ts";
 import { sessionOfCounts } from "../_helpers.ts";
@@ -21,6 +21,9 @@ test("parseDuration() and parseShare() read what budgets are written in, and ref
   assert.equal(parseShare("10%"), 0.1);
   assert.equal(parseShare("0.25"), 0.25);
   assert.throws(() => parseShare("3"), /not a share/);
+  assert.equal(parseShare("150%"), 1.5, "a regression may be more than the whole");
+  assert.equal(parseShareOfTotal("100%"), 1);
+  assert.throws(() => parseShareOfTotal("150%"), /at most 100%/, "no share of the total is more than all of it");
   assert.deepEqual(splitTarget("a=b=50ms"), ["a=b", "50ms"]);
   assert.throws(() => splitTarget("parseConfig"), /target=limit/);
 });
@@ -33,6 +36,7 @@ test("parseBudgetsJson() reads every field and names an unknown one", () => {
   assert.throws(() => parseBudgetsJson("[1]"), /one JSON object/);
   assert.throws(() => parseBudgetsJson("{"), /not JSON/);
   assert.throws(() => parseBudgetsJson('{"max":{"f":"soon"}}'), /not a duration/);
+  assert.throws(() => parseBudgetsJson('{"maxShare":{"f":"120%"}}'), /at most 100%/);
 });
 
 test("timeWith() counts a sample once however many matching frames its stack holds", () => {

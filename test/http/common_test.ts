@@ -29,12 +29,14 @@ test("constantTimeEqual() matches only the same string", () => {
   assert.equal(constantTimeEqual("ünï", "ünï"), true);
 });
 
-test("profileRequested() picks the format from the value and falls back for unknown ones", () => {
+test("profileRequested() picks the format from the value, the default where it names none, and refuses an unknown one", () => {
   const config = resolveHttpOptions({ enabled: true, renderer: "json" });
   const ask = (q: string) => profileRequested(new URL(`http://x/${q}`), () => null, config);
   assert.equal(ask(""), undefined);
-  assert.equal(ask("?profile"), "json");
-  assert.equal(ask("?profile=speedscope"), "speedscope");
-  assert.equal(ask("?profile=text"), "console");
-  assert.equal(ask("?profile=pdf"), "json");
+  assert.deepEqual(ask("?profile"), { renderer: "json" });
+  assert.deepEqual(ask("?profile=speedscope"), { renderer: "speedscope" });
+  assert.deepEqual(ask("?profile=text"), { renderer: "console" });
+  const bad = ask("?profile=pdf");
+  assert.ok(bad && "error" in bad);
+  assert.match(bad.error, /^tsprof: unknown profile format "pdf": choose [a-z, ]*json/);
 });

@@ -119,6 +119,13 @@ for (const [name, kind] of kinds) {
       assert.ok(session.meta.durationMs < 5000);
     }));
 
+  test(`${name}: a format no renderer has gets a 400 that names the formats, not a report`, () =>
+    withServer(kind, { enabled: true }, async (url) => {
+      const r = await fetch(`${url}/work?profile=pdf`);
+      assert.equal(r.status, 400);
+      assert.match(await r.text(), /^tsprof: unknown profile format "pdf": choose [a-z, ]*html[a-z, ]*\n$/);
+    }));
+
   test(`${name}: the default format is the HTML report, or speedscope where no HTML renderer is installed`, () =>
     withServer(kind, { enabled: true }, async (url) => {
       const r = await fetch(`${url}/work?profile`);
