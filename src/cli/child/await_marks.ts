@@ -13,7 +13,6 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import nodeModule, { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { type MarkLibraries, markAwaitsInCode } from "../../async/await_edits_js.ts";
@@ -22,11 +21,11 @@ import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
 import { loaderFilter, shouldInstrument } from "../../../runtimes/portable/filter.ts";
 
 /** The map a compiler wrote beside the code at `url` (tsc, a bundler), by its comment's reference. */
-function mapBeside(ref: string, url: string): { map: RawSourceMap; url: string } | undefined {
+function mapBeside(ref: string, url: string, readText: (url: URL) => string): { map: RawSourceMap; url: string } | undefined {
   try {
     const at = new URL(ref, url);
     if (at.protocol !== "file:") return undefined;
-    return { map: JSON.parse(readFileSync(at, "utf8")) as RawSourceMap, url: at.href };
+    return { map: JSON.parse(readText(at)) as RawSourceMap, url: at.href };
   } catch {
     return undefined;
   }
@@ -34,6 +33,11 @@ function mapBeside(ref: string, url: string): { map: RawSourceMap; url: string }
 
 /** Options for {@linkcode installAwaitMarks}. */
 export interface AwaitMarksOptions {
+  /**
+   * Reads a file as text (a map beside the code): the runtime's own, as
+   * `node:fs` alone costs a Deno process more than a dozen milliseconds.
+   */
+  readonly readText: (url: URL) => string;
   /**
    * The process is Deno's. Its load hook hands over every module with no
    * format (ES modules; Deno runs CommonJS from `.cjs` and `.cts` only), and
@@ -79,12 +83,13 @@ const FORMATS: Record<string, "esm" | "cjs"> = {
  * @example
  * ```ts
  * import { installAwaitMarks } from "./await_marks.ts";
- * const marks = installAwaitMarks();
+ * import { readFileSync } from "node:fs";
+ * const marks = installAwaitMarks({ readText: (url) => readFileSync(url, "utf8") });
  * await import("./app.ts");
  * marks?.maps();
  * ```
  */
-export function installAwaitMarks(options: AwaitMarksOptions = {}): AwaitMarks | undefined {
+export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | undefined {
   const hooks = nodeModule as unknown as NodeModuleHooks;
   if (typeof hooks.registerHooks !== "function") return undefined;
   const require = createRequire(import.meta.url);
@@ -94,7 +99,7 @@ export function installAwaitMarks(options: AwaitMarksOptions = {}): AwaitMarks |
   } catch {
     return undefined;
   }
-  const { deno = false } = options;
+  const { deno = false, readText } = options;
   const filter = loaderFilter({}, import.meta.url, fileURLToPath);
   const maps = new Map<string, RawSourceMap>();
   let libs: MarkLibraries | undefined;
@@ -118,7 +123,7 @@ export function installAwaitMarks(options: AwaitMarksOptions = {}): AwaitMarks |
         }
       }
       libs ??= requireMarkLibraries(require);
-      const out = markAwaitsInCode(text, { libs, file, format: kind, readMap: (ref) => mapBeside(ref, url), positions: deno ? "source" : "edited" });
+      const out = markAwaitsInCode(text, { libs, file, format: kind, readMap: (ref) => mapBeside(ref, url, readText), positions: deno ? "source" : "edited" });
       if (out === undefined) return r;
       if (deno) return { ...r, source: out.code };
       maps.set(url, out.map);

@@ -19,6 +19,7 @@ import { installStuckHook, noteSignalSeenBy } from "./stuck_answer.ts";
 
 declare const Deno: {
   writeTextFileSync(path: string, text: string): void;
+  readTextFileSync(path: string | URL): string;
   cpuUsage(): { user: number; system: number };
   env: { get(name: string): string | undefined; delete(name: string): void };
 };
@@ -30,7 +31,7 @@ const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
 if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile. The
   // marks import node:module, so Deno's Node layer starts only with await attribution on.
-  const marked = config.async !== false && (await import("./await_marks.ts")).installAwaitMarks({ deno: true }) !== undefined;
+  const marked = config.async !== false && (await import("./await_marks.ts")).installAwaitMarks({ deno: true, readText: (url) => Deno.readTextFileSync(url) }) !== undefined;
   const awaits = config.async === false ? undefined : (await import("../../../runtimes/deno/awaits.ts")).trackDenoAwaits({
     minMs: config.intervalMs / 4,
     // Paths as the tracker normalizes the frames' files.

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import nodeModule from "node:module";
 import { constants } from "node:os";
 import process from "node:process";
@@ -58,7 +58,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   // hooks: the parser and the source-map code add a start-up cost that nothing else here needs.
   const inThreadHooks = typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function";
   const marks: AwaitMarks | undefined = backend.name === "node" && config.async !== false && inThreadHooks
-    ? (await import("./await_marks.ts")).installAwaitMarks()
+    ? (await import("./await_marks.ts")).installAwaitMarks({ readText: (url) => readFileSync(url, "utf8") })
     : undefined;
   // The backend stops its sampler in an `exit` listener of its own, before
   // writeAtExit's: the child's phases are timed from the exit's start (only
