@@ -122,8 +122,14 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
           return r;
         }
       }
-      libs ??= requireMarkLibraries(require);
-      const out = markAwaitsInCode(text, { libs, file, format: kind, readMap: (ref) => mapBeside(ref, url, readText), positions: deno ? "source" : "edited" });
+      let out: ReturnType<typeof markAwaitsInCode>;
+      try {
+        libs ??= requireMarkLibraries(require);
+        out = markAwaitsInCode(text, { libs, file, format: kind, readMap: (ref) => mapBeside(ref, url, readText), positions: deno ? "source" : "edited" });
+      } catch {
+        // The program runs as written, whatever befalls the edit: its waits go to the `await` waiting on them.
+        return r;
+      }
       if (out === undefined) return r;
       if (deno) return { ...r, source: out.code };
       maps.set(url, out.map);

@@ -31,7 +31,12 @@ const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
 if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile. The
   // marks import node:module, so Deno's Node layer starts only with await attribution on.
-  const marked = config.async !== false && (await import("./await_marks.ts")).installAwaitMarks({ deno: true, readText: (url) => Deno.readTextFileSync(url) }) !== undefined;
+  let marked = false;
+  try {
+    marked = config.async !== false && (await import("./await_marks.ts")).installAwaitMarks({ deno: true, readText: (url) => Deno.readTextFileSync(url) }) !== undefined;
+  } catch {
+    // A Deno whose Node layer or hooks fail here: the tracker looks at each promise's maker instead.
+  }
   const awaits = config.async === false ? undefined : (await import("../../../runtimes/deno/awaits.ts")).trackDenoAwaits({
     minMs: config.intervalMs / 4,
     // Paths as the tracker normalizes the frames' files.
