@@ -8,7 +8,7 @@
 import { biggestChanges, type DiffNode, type FunctionDiff, type SessionDiff, shownPaths } from "../diff/diff_tree.ts";
 import { type Change, isSignificant } from "../diff/significance.ts";
 import { location } from "../paths.ts";
-import { describeSide, formatDelta, formatMs, formatRatio, noiseRule } from "./diff_text.ts";
+import { describeSide, formatDelta, formatMs, formatRatio, noiseRule, ratioInParens } from "./diff_text.ts";
 
 /**
  * Options for {@linkcode renderDiffConsole}.
@@ -70,7 +70,7 @@ export function renderDiffConsole(diff: SessionDiff, options: DiffConsoleOptions
     `  base: ${baseLabel}  (${describeSide(diff.base)})`,
     `  head: ${headLabel}  (${describeSide(diff.head)})`,
     // The whole run's change is not judged: a busy machine changes it as much as the code.
-    `  total: ${formatMs(total.base)} -> ${formatMs(total.head)}  ${formatDelta(total.delta)} (${formatRatio(total)})`,
+    `  total: ${formatMs(total.base)} -> ${formatMs(total.head)}  ${formatDelta(total.delta)}${ratioInParens(total)}`,
     "",
   ];
   const colour = (c: Change, s: string) => (!isSignificant(c) ? s : paint(c.delta > 0 ? RED : GREEN, s));

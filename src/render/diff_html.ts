@@ -10,7 +10,7 @@
 import { type DiffNode, type SessionDiff, shownPaths } from "../diff/diff_tree.ts";
 import { type Change, isSignificant } from "../diff/significance.ts";
 import { location } from "../paths.ts";
-import { describeSide, formatDelta, formatMs, formatRatio, noiseRule } from "./diff_text.ts";
+import { describeSide, formatDelta, formatMs, formatRatio, noiseRule, ratioInParens } from "./diff_text.ts";
 
 /**
  * Options for {@linkcode renderDiffHtml}.
@@ -70,7 +70,7 @@ ul.tree>li{margin:1px 0}
 <h1>tsprof diff</h1>
 <p class="meta">base: <b>${esc(baseLabel)}</b> (${esc(describeSide(diff.base))})<br>
 head: <b>${esc(headLabel)}</b> (${esc(describeSide(diff.head))})<br>
-total: ${esc(formatMs(t.base))} → ${esc(formatMs(t.head))} <span class="${cls(t)}">${esc(formatDelta(t.delta))} (${esc(formatRatio(t))})</span></p>
+total: ${esc(formatMs(t.base))} → ${esc(formatMs(t.head))} <span class="${cls(t)}">${esc(formatDelta(t.delta))}${esc(ratioInParens(t))}</span></p>
 <h2>Differential flame graph</h2>
 <p class="legend">Width: time in the head. Colour: <span style="background:${colour(grew)}">slower</span><span style="background:${colour(shrank)}">faster</span><span style="background:${colour(same)}">no change the samples support</span>. Hover a bar for its numbers.</p>
 <div class="flame" role="img" aria-label="differential flame graph">
@@ -119,7 +119,7 @@ function flameBars(root: DiffNode, minWidth: number, cwd: string | undefined): {
     if (w < minWidth) continue;
     depth = Math.max(depth, d + 1);
     const c = n === root ? n.change : n.self.delta !== 0 && isSignificant(n.self) ? n.self : n.change;
-    const title = `${label(n, cwd)}\nhead ${formatMs(n.change.head)}, base ${formatMs(n.change.base)}: ${formatDelta(n.change.delta)} (${formatRatio(n.change)}) ${n.change.confidence}\nown time: ${formatDelta(n.self.delta)} (${formatRatio(n.self)}) ${n.self.confidence}`;
+    const title = `${label(n, cwd)}\nhead ${formatMs(n.change.head)}, base ${formatMs(n.change.base)}: ${formatDelta(n.change.delta)}${ratioInParens(n.change)} ${n.change.confidence}\nown time: ${formatDelta(n.self.delta)}${ratioInParens(n.self)} ${n.self.confidence}`;
     bars.push(
       `<div class="bar" style="left:${(100 * x).toFixed(4)}%;width:${(100 * w).toFixed(4)}%;top:${d * ROW_PX}px;background:${colour(c)}" title="${esc(title)}">${esc(n === root ? "all" : n.frame.name)}</div>`,
     );

@@ -57,6 +57,21 @@ export function formatRatio(change: Change): string {
 }
 
 /**
+ * {@linkcode formatRatio} in parentheses after a space, or nothing where a
+ * change has none (no time on either side).
+ *
+ * @example
+ * ```ts
+ * import { ratioInParens } from "./diff_text.ts";
+ * ratioInParens({ base: 0, head: 0, delta: 0, ratio: null, z: 0, p: 1, confidence: "noise" }); // ""
+ * ```
+ */
+export function ratioInParens(change: Change): string {
+  const r = formatRatio(change);
+  return r === "" ? "" : ` (${r})`;
+}
+
+/**
  * One side of a diff in a line: runtime, time, samples, command.
  *
  * @example

@@ -256,7 +256,7 @@ function diffMarkdown(
   const t = diff.root.change;
   const [baseLabel, headLabel] = options.labels ?? ["base", "head"];
   const out = [
-    `### tsprof diff: ${formatMs(t.base)} → ${formatMs(t.head)} (${formatDelta(t.delta)}, ${formatRatio(t)})`,
+    `### tsprof diff: ${formatMs(t.base)} → ${formatMs(t.head)} (${[formatDelta(t.delta), formatRatio(t)].filter((x) => x !== "").join(", ")})`,
     "",
     `- base: ${mdCode(baseLabel)} (${escapeText(describeSide(diff.base))})`,
     `- head: ${mdCode(headLabel)} (${escapeText(describeSide(diff.head))})`,

@@ -212,3 +212,15 @@ test("diffSessions() judges time in the CPU time each run got: a starved base ru
   const blind = diffSessions({ ...base, meta: baseMeta }, { ...head, meta: headMeta });
   assert.equal(find(blind.root, "parseConfig")!.change.confidence, "noise");
 });
+
+test("the diff's renderers write no empty parentheses for a change with no ratio (own time none on either side)", async () => {
+  const { renderDiffHtml } = await import("../../src/render/diff_html.ts");
+  const base = session([[[main, parse], 300], [[main, render], 300]]);
+  const head = session([[[main, parse], 600], [[main, render], 300]]);
+  const diff = diffSessions(base, head);
+  assert.equal(find(diff.root, "main")!.self.ratio, null, "main has no own time: the case at hand");
+  const html = renderDiffHtml(diff);
+  const titles = [...html.matchAll(/title="([^"]*)"/g)].map((m) => m[1]!);
+  assert.ok(titles.some((t) => t.startsWith("main") && t.includes("own time: ±0 ms")), "main's own time is in its tooltip");
+  assert.deepEqual(titles.filter((t) => t.includes("()")), []);
+});
