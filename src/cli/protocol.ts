@@ -36,7 +36,7 @@ export interface ChildConfig {
   readonly backend?: BackendName | "auto";
   /** Record where `await`s wait (see src/async/); on unless `false`. */
   readonly async?: boolean;
-  /** Where Bun's preload keeps its edits of the program (see `privateCacheDir`); none when absent. */
+  /** Where the preload keeps its edits of the program's `await`s (see `privateCacheDir`, `child/kept_edits.ts`); none when absent. */
   readonly awaitsCacheDir?: string | undefined;
   /**
    * Set for `tsprof -- <command>`: every process of the command writes its

@@ -161,7 +161,8 @@ export function runChild(
     ...(!setup && nodeRunsScript(runtime, command[0], backend) ? { tsxFallback: import.meta.resolve("tsx") } : {}),
     ...(!setup && tsxImported(runtime, command[0], backend) ? { tsxImported: true } : {}),
     ...(async ? {} : { async: false }),
-    ...(runtime === "bun" && !setup && async ? { awaitsCacheDir: privateCacheDir("awaits") } : {}),
+    // Bun's edits of the program's sources, Node's and Deno's of the code they load: each runtime's own.
+    ...(!setup && async && backend !== "portable" ? { awaitsCacheDir: privateCacheDir(runtime === "bun" ? "awaits" : `marks-${runtime}`) } : {}),
     ...(setup ? { dir } : {}),
     ...(ownFlags && ownFlags.length > 0 ? { ownFlags } : {}),
   };

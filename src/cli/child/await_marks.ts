@@ -13,15 +13,19 @@
  *
  * @module
  */
+import type { createHash } from "node:crypto";
 import nodeModule, { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { type MarkLibraries, markAwaitsInCode } from "../../async/await_edits_js.ts";
 import { requireMarkLibraries } from "../../async/mark_libraries.ts";
 import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
+import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
+import { VERSION } from "../../version.ts";
+import { keptEdits } from "./kept_edits.ts";
 import { loaderFilter, shouldInstrument } from "../../../runtimes/portable/filter.ts";
 
 /** The map a compiler wrote beside the code at `url` (tsc, a bundler), by its comment's reference. */
-function mapBeside(ref: string, url: string, readText: (url: URL) => string): { map: RawSourceMap; url: string } | undefined {
+function mapBeside(ref: string, url: string, readText: (file: string | URL) => string): { map: RawSourceMap; url: string } | undefined {
   try {
     const at = new URL(ref, url);
     if (at.protocol !== "file:") return undefined;
@@ -37,7 +41,14 @@ export interface AwaitMarksOptions {
    * Reads a file as text (a map beside the code): the runtime's own, as
    * `node:fs` alone costs a Deno process more than a dozen milliseconds.
    */
-  readonly readText: (url: URL) => string;
+  readonly readText: (file: string | URL) => string;
+  /**
+   * Where edits are kept between runs (`ChildConfig.awaitsCacheDir`), and
+   * how this runtime writes a file whole: a module that has not changed
+   * since is not parsed again, and a program none of whose modules has
+   * changed does not load the parser.
+   */
+  readonly keep?: { readonly dir: string | undefined; readonly write: (path: string, text: string) => void };
   /**
    * The process is Deno's. Its load hook hands over every module with no
    * format (ES modules; Deno runs CommonJS from `.cjs` and `.cts` only), and
@@ -64,6 +75,15 @@ interface NodeModuleHooks {
   registerHooks?: (hooks: { load: (url: string, context: object, nextLoad: NextLoad) => LoadResult }) => unknown;
   stripTypeScriptTypes?: (code: string, options: { mode: "strip" }) => string;
 }
+
+/** A module's edit, as kept: its map for the CLI on Node. */
+interface Edit {
+  readonly code: string;
+  readonly map?: RawSourceMap;
+}
+
+/** A `sourceMappingURL` comment that names a file (not an inline map). */
+const MAP_FILE_REFERENCE = /\/\/[#@] sourceMappingURL=(?!data:)/;
 
 /** What `requireMarkLibraries` requires. */
 const MARK_PACKAGES = ["acorn", "magic-string", "@jridgewell/trace-mapping", "@jridgewell/sourcemap-codec"];
@@ -100,6 +120,17 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
     return undefined;
   }
   const { deno = false, readText } = options;
+  // Hashed with node:crypto, required at the first module with an `await` (Deno's costs it about 10 ms).
+  let sha1: ((text: string) => string) | undefined;
+  const hash = (text: string) => {
+    sha1 ??= ((crypto) => (t: string) => crypto.createHash("sha1").update(t).digest("hex"))(require("node:crypto") as { createHash: typeof createHash });
+    return sha1(text);
+  };
+  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_POINTS_KEY} ${deno ? "deno" : "node"}`, {
+    hash,
+    read: (path) => readText(path),
+    write: (path, text) => options.keep?.write(path, text),
+  });
   const filter = loaderFilter({}, import.meta.url, fileURLToPath);
   const maps = new Map<string, RawSourceMap>();
   let libs: MarkLibraries | undefined;
@@ -122,16 +153,24 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
           return r;
         }
       }
-      let out: ReturnType<typeof markAwaitsInCode>;
+      let out: Edit | null | undefined;
       try {
-        libs ??= requireMarkLibraries(require);
-        out = markAwaitsInCode(text, { libs, file, format: kind, readMap: (ref) => mapBeside(ref, url, readText), positions: deno ? "source" : "edited" });
+        // Code whose map is a file beside it is edited anew each time: that map may change alone.
+        const keep = !MAP_FILE_REFERENCE.test(text);
+        out = keep ? kept.get(file, text) : undefined;
+        if (out === undefined) {
+          libs ??= requireMarkLibraries(require);
+          const marked = markAwaitsInCode(text, { libs, file, format: kind, readMap: (ref) => mapBeside(ref, url, readText), positions: deno ? "source" : "edited" });
+          // Deno maps what it reports itself: the CLI needs no map.
+          out = marked === undefined ? null : { code: marked.code, ...(deno ? {} : { map: marked.map }) };
+          if (keep) kept.put(file, text, out);
+        }
       } catch {
         // The program runs as written, whatever befalls the edit: its waits go to the `await` waiting on them.
         return r;
       }
-      if (out === undefined) return r;
-      if (deno) return { ...r, source: out.code };
+      if (out === null) return r;
+      if (out.map === undefined) return { ...r, source: out.code };
       maps.set(url, out.map);
       maps.set(file, out.map);
       return { ...r, format: kind === "esm" ? "module" : "commonjs", source: out.code };

@@ -14,14 +14,14 @@
  *
  * Parsing costs the program's start more than the rest (loading the parser
  * alone takes tens of ms), so each module's edit is kept between runs, in
- * the folder the CLI names (`editCache`), under its source's hash: a module
+ * the folder the CLI names (`kept_edits.ts`), under its source's hash: a module
  * that has not changed since is not parsed again, and a program whose
  * modules have not changed does not load the parser.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts";
@@ -29,6 +29,7 @@ import { codeOrigin, escapeRegExp, normalizeFile } from "../../paths.ts";
 import { turnEnd } from "../../../runtimes/_soon.ts";
 import { writeCacheFileSync } from "../../../runtimes/_files.ts";
 import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
+import { keptEdits } from "./kept_edits.ts";
 
 declare const Bun: {
   plugin(plugin: {
@@ -58,7 +59,11 @@ export async function recordBunAwaits(
 ): Promise<AwaitPoints | undefined> {
   const candidates = programModules(entry, options.toolPaths, options.onTooLarge ?? (() => {}));
   if (candidates.size === 0) return undefined;
-  const cache = editCache(options.cacheDir);
+  const cache = keptEdits<string>(options.cacheDir, `${VERSION} ${AWAIT_POINTS_KEY}`, {
+    hash: (text) => Bun.hash(text).toString(16),
+    read: (path) => readFileSync(path, "utf8"),
+    write: (path, text) => void writeCacheFileSync(path, text),
+  });
   // The parser is loaded only for a program with an `await` to edit that was not edited before.
   let instrumentAwaits: typeof import("../../async/await_edits.ts").instrumentAwaits | undefined;
   const edited = new Map<string, { contents: string; loader: string }>();
@@ -148,42 +153,4 @@ function loaderOf(path: string): string {
   if (path.endsWith(".tsx")) return "tsx";
   if (path.endsWith(".jsx")) return "jsx";
   return "js";
-}
-
-/** A module's edit as kept: `null` for a module that stays as it is. */
-interface KeptEdit {
-  /** tsprof's version and the edits' protocol (the registry's key changes with the edits' form). */
-  readonly tag: string;
-  readonly path: string;
-  /** The source's hash. */
-  readonly source: string;
-  readonly code: string | null;
-}
-
-/**
- * The kept edits in `dir`: one file per module, named by its path's hash,
- * holding the edit of the source it was made from. `get` is `undefined` when
- * the module was not edited before, or its source has changed since; a
- * folder that cannot be read or written only costs the parse.
- */
-function editCache(dir: string | undefined): { get(path: string, source: string): string | null | undefined; put(path: string, source: string, code: string | null): void } {
-  const tag = `${VERSION} ${AWAIT_POINTS_KEY}`;
-  const hash = (text: string) => Bun.hash(text).toString(16);
-  const fileOf = (path: string) => join(dir!, `${hash(path)}.json`);
-  return {
-    get(path, source) {
-      if (dir === undefined) return undefined;
-      try {
-        const kept = JSON.parse(readFileSync(fileOf(path), "utf8")) as KeptEdit;
-        const valid = kept.tag === tag && kept.path === path && kept.source === hash(source) && (kept.code === null || typeof kept.code === "string");
-        return valid ? kept.code : undefined;
-      } catch {
-        return undefined;
-      }
-    },
-    put(path, source, code) {
-      // Not kept when it cannot be written: the next run parses this module again.
-      if (dir !== undefined) writeCacheFileSync(fileOf(path), JSON.stringify({ tag, path, source: hash(source), code } satisfies KeptEdit));
-    },
-  };
 }

@@ -20,6 +20,8 @@ import { installStuckHook, noteSignalSeenBy } from "./stuck_answer.ts";
 declare const Deno: {
   writeTextFileSync(path: string, text: string): void;
   readTextFileSync(path: string | URL): string;
+  renameSync(from: string, to: string): void;
+  pid: number;
   cpuUsage(): { user: number; system: number };
   env: { get(name: string): string | undefined; delete(name: string): void };
 };
@@ -33,7 +35,12 @@ if (config) {
   // marks import node:module, so Deno's Node layer starts only with await attribution on.
   let marked = false;
   try {
-    marked = config.async !== false && (await import("./await_marks.ts")).installAwaitMarks({ deno: true, readText: (url) => Deno.readTextFileSync(url) }) !== undefined;
+    marked = config.async !== false && (await import("./await_marks.ts")).installAwaitMarks({
+      deno: true,
+      readText: (file) => Deno.readTextFileSync(file),
+      // Whole or not at all: another run may read it meanwhile.
+      keep: { dir: config.awaitsCacheDir, write: (path, text) => (Deno.writeTextFileSync(`${path}.${Deno.pid}.tmp`, text), Deno.renameSync(`${path}.${Deno.pid}.tmp`, path)) },
+    }) !== undefined;
   } catch {
     // A Deno whose Node layer or hooks fail here: the tracker looks at each promise's maker instead.
   }

@@ -13,6 +13,7 @@ import { constants } from "node:os";
 import process from "node:process";
 import { isMainThread, threadId } from "node:worker_threads";
 import { loadBackend } from "../../../runtimes/auto.ts";
+import { writeCacheFileSync } from "../../../runtimes/_files.ts";
 import { type Recording, recordingToSession } from "../../backend.ts";
 import { sessionToJson } from "../../format/session_json.ts";
 import { CHILD_ENV, type ChildConfig, childMapsPath, removeOwnFlags, workerSessionPath, signalExitCode } from "../protocol.ts";
@@ -58,7 +59,10 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   // hooks: the parser and the source-map code add a start-up cost that nothing else here needs.
   const inThreadHooks = typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function";
   const marks: AwaitMarks | undefined = backend.name === "node" && config.async !== false && inThreadHooks
-    ? (await import("./await_marks.ts")).installAwaitMarks({ readText: (url) => readFileSync(url, "utf8") })
+    ? (await import("./await_marks.ts")).installAwaitMarks({
+      readText: (file) => readFileSync(file, "utf8"),
+      keep: { dir: config.awaitsCacheDir, write: (path, text) => void writeCacheFileSync(path, text) },
+    })
     : undefined;
   // The backend stops its sampler in an `exit` listener of its own, before
   // writeAtExit's: the child's phases are timed from the exit's start (only
