@@ -22,6 +22,7 @@ import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
 import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { keptEdits } from "./kept_edits.ts";
+import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
 import { loaderFilter, shouldInstrument } from "../../../runtimes/portable/filter.ts";
 
 /** The map a compiler wrote beside the code at `url` (tsc, a bundler), by its comment's reference. */
@@ -142,7 +143,8 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
       const file = fileURLToPath(url);
       if (!shouldInstrument(file, filter)) return r;
       let text = typeof r.source === "string" ? r.source : new TextDecoder().decode(r.source as ArrayBufferView);
-      if (!text.includes("await")) return r;
+      // A bundle or generated code, rather than code the user writes and awaits in: parsing it would cost seconds.
+      if (!text.includes("await") || text.length > MAX_AWAIT_EDIT_CHARS) return r;
       const typescript = r.format?.endsWith("-typescript") === true;
       if (typescript) {
         // Node strips types after the hooks; stripped the same way here (blanked, every position kept), the code is JavaScript.
