@@ -9,7 +9,7 @@
  * @module
  */
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
-import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
+import { registerAwaitPoints } from "../../src/async/await_point_names.ts";
 
 declare const Deno: { unrefTimer(id: number): void };
 
@@ -53,8 +53,7 @@ export function trackDenoAwaits(options: { readonly minMs: number; readonly tool
     core.setPromiseHooks(init as Hook, before as Hook, undefined, undefined);
     return () => {};
   }, { ...options, soon: denoSoonTimer, looksPerMs: DENO_LOOKS_PER_MS });
-  const pointFor = tracker.pointFor;
-  if (pointFor) (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_POINTS_KEY)] = pointFor;
+  if (tracker.pointFor) registerAwaitPoints(tracker.pointFor);
   return tracker;
 }
 

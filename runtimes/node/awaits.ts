@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
 import { soonTimer } from "../_soon.ts";
 import { toolPathsFrom } from "../../src/tool_paths.ts";
-import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
+import { registerAwaitPoints } from "../../src/async/await_point_names.ts";
 
 /**
  * Starts recording the waits of `await`s on the calling Node thread. With
@@ -31,7 +31,6 @@ export function trackNodeAwaits(options: { readonly minMs: number; readonly mark
     toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
     soon: soonTimer,
   });
-  const pointFor = tracker.pointFor;
-  if (pointFor) (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_POINTS_KEY)] = pointFor;
+  if (tracker.pointFor) registerAwaitPoints(tracker.pointFor);
   return tracker;
 }

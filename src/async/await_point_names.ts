@@ -18,6 +18,20 @@ export const AWAIT_POINT_FUNCTION = "__tsprof$w";
 export const AWAIT_POINT_CALLEE = `(typeof ${AWAIT_POINT_FUNCTION} == "function" ? ${AWAIT_POINT_FUNCTION} : (v) => v)`;
 
 /**
+ * Makes `forFile` the registry edited code asks for its file's recorder
+ * (what {@linkcode awaitPointFunction} calls).
+ *
+ * @example
+ * ```ts
+ * import { registerAwaitPoints } from "./await_point_names.ts";
+ * registerAwaitPoints(() => (v) => v);
+ * ```
+ */
+export function registerAwaitPoints(forFile: (file: string) => (value: unknown, line: number, col: number) => unknown): void {
+  (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_POINTS_KEY)] = forFile;
+}
+
+/**
  * The hoisted function each marked `await` calls, appended to an edited
  * module: it asks the registry for the file's recorder once, and stays a
  * pass-through without one (a module loaded where no recorder runs).

@@ -139,12 +139,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     budget.checks -= 1;
     if (madeElsewhere(init, isUserFile)) return;
     budget.tokens -= 1;
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = STACK_DEPTH;
-    const trace: Trace = {};
-    Error.captureStackTrace(trace, init);
-    Error.stackTraceLimit = limit;
-    pending.set(promise, { start: performance.now(), trace });
+    pending.set(promise, { start: performance.now(), trace: captureBelow({}, init) });
   }
   // Marked `await`s: the one about to wait, for the next promise with a parent (its own).
   let marked: { at: NonNullable<Trace["at"]>; sites: Map<number, number>; site: number } | undefined;
@@ -152,12 +147,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     if (marked === undefined || parent === undefined) return;
     const { at, sites, site } = marked;
     marked = undefined;
-    const trace: Trace = { at };
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = STACK_DEPTH;
-    Error.captureStackTrace(trace, initMarked);
-    Error.stackTraceLimit = limit;
-    pending.set(promise, { start: performance.now(), trace, sites, site });
+    pending.set(promise, { start: performance.now(), trace: captureBelow({ at }, initMarked), sites, site });
   }
   function before(promise: Promise<unknown>): void {
     if (!on) return;
@@ -207,6 +197,15 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
       }
       : {}),
   };
+}
+
+/** `trace` with the stack below `fn` (at most {@linkcode STACK_DEPTH} frames), unformatted. */
+function captureBelow(trace: Trace, fn: (...args: never[]) => void): Trace {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = STACK_DEPTH;
+  Error.captureStackTrace(trace, fn);
+  Error.stackTraceLimit = limit;
+  return trace;
 }
 
 /** A stack frame as V8's `Error.prepareStackTrace` hands it (JavaScriptCore's too). */

@@ -25,12 +25,13 @@ import { keptEdits } from "./kept_edits.ts";
 import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
 import { loaderFilter, shouldInstrument } from "../../../runtimes/portable/filter.ts";
 
-/** The map a compiler wrote beside the code at `url` (tsc, a bundler), by its comment's reference. */
-function mapBeside(ref: string, url: string, readText: (file: string | URL) => string): { map: RawSourceMap; url: string } | undefined {
+/** The text of the map a compiler wrote beside the code at `url` (tsc, a bundler), named by `text`'s comment. */
+function mapBeside(text: string, url: string, readText: (file: string | URL) => string): { text: string; url: string } | undefined {
+  const ref = MAP_FILE_REFERENCE.exec(text)?.[1];
+  if (ref === undefined) return undefined;
   try {
     const at = new URL(ref, url);
-    if (at.protocol !== "file:") return undefined;
-    return { map: JSON.parse(readText(at)) as RawSourceMap, url: at.href };
+    return at.protocol === "file:" ? { text: readText(at), url: at.href } : undefined;
   } catch {
     return undefined;
   }
@@ -83,8 +84,8 @@ interface Edit {
   readonly map?: RawSourceMap;
 }
 
-/** A `sourceMappingURL` comment that names a file (not an inline map). */
-const MAP_FILE_REFERENCE = /\/\/[#@] sourceMappingURL=(?!data:)/;
+/** A `sourceMappingURL` comment that names a file (not an inline map), and the file. */
+const MAP_FILE_REFERENCE = /\/\/[#@] sourceMappingURL=(?!data:)(\S+)\s*$/;
 
 /** What `requireMarkLibraries` requires. */
 const MARK_PACKAGES = ["acorn", "magic-string", "@jridgewell/trace-mapping", "@jridgewell/sourcemap-codec"];
@@ -129,7 +130,7 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
   };
   const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_POINTS_KEY} ${deno ? "deno" : "node"}`, {
     hash,
-    read: (path) => readText(path),
+    read: readText,
     write: (path, text) => options.keep?.write(path, text),
   });
   const filter = loaderFilter({}, import.meta.url, fileURLToPath);
@@ -157,15 +158,17 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
       }
       let out: Edit | null | undefined;
       try {
-        // Code whose map is a file beside it is edited anew each time: that map may change alone.
-        const keep = !MAP_FILE_REFERENCE.test(text);
-        out = keep ? kept.get(file, text) : undefined;
+        // A map beside the code may change alone (types only changed): the edit is kept for both.
+        const beside = mapBeside(text, url, readText);
+        const key = beside === undefined ? text : `${text}\n${beside.text}`;
+        out = kept.get(file, key);
         if (out === undefined) {
           libs ??= requireMarkLibraries(require);
-          const marked = markAwaitsInCode(text, { libs, file, format: kind, readMap: (ref) => mapBeside(ref, url, readText), positions: deno ? "source" : "edited" });
+          const readMap = () => beside && { map: JSON.parse(beside.text) as RawSourceMap, url: beside.url };
+          const marked = markAwaitsInCode(text, { libs, file, format: kind, readMap, positions: deno ? "source" : "edited" });
           // Deno maps what it reports itself: the CLI needs no map.
           out = marked === undefined ? null : { code: marked.code, ...(deno ? {} : { map: marked.map }) };
-          if (keep) kept.put(file, text, out);
+          kept.put(file, key, out);
         }
       } catch {
         // The program runs as written, whatever befalls the edit: its waits go to the `await` waiting on them.

@@ -22,7 +22,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
+import { AWAIT_POINTS_KEY, registerAwaitPoints } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts";
 import { codeOrigin, escapeRegExp, normalizeFile } from "../../paths.ts";
@@ -78,7 +78,7 @@ export async function recordBunAwaits(
   }
   if (edited.size === 0) return undefined;
   const points = trackAwaitPoints({ ...options, soon: turnEnd });
-  (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_POINTS_KEY)] = points.forFile;
+  registerAwaitPoints(points.forFile);
   const filter = new RegExp(`^(?:${[...edited.keys()].map(escapeRegExp).join("|")})$`);
   Bun.plugin({
     name: "tsprof-awaits",

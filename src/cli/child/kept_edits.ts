@@ -51,12 +51,15 @@ interface KeptEdit<T> {
  */
 export function keptEdits<T>(dir: string | undefined, tag: string, files: EditFiles): KeptEdits<T> {
   const fileOf = (path: string) => `${dir}/${files.hash(path)}.json`;
+  // A miss is followed by a put of the same text: hashed once.
+  let last: { text: string; hash: string } | undefined;
+  const hashOf = (text: string) => (last?.text === text ? last : (last = { text, hash: files.hash(text) })).hash;
   return {
     get(path, text) {
       if (dir === undefined) return undefined;
       try {
         const kept = JSON.parse(files.read(fileOf(path))) as KeptEdit<T>;
-        return kept.tag === tag && kept.path === path && kept.source === files.hash(text) && kept.edit !== undefined ? kept.edit : undefined;
+        return kept.tag === tag && kept.path === path && kept.source === hashOf(text) && kept.edit !== undefined ? kept.edit : undefined;
       } catch {
         return undefined;
       }
@@ -64,7 +67,7 @@ export function keptEdits<T>(dir: string | undefined, tag: string, files: EditFi
     put(path, text, edit) {
       if (dir === undefined) return;
       try {
-        files.write(fileOf(path), JSON.stringify({ tag, path, source: files.hash(text), edit } satisfies KeptEdit<T>));
+        files.write(fileOf(path), JSON.stringify({ tag, path, source: hashOf(text), edit } satisfies KeptEdit<T>));
       } catch {
         // Not kept: the next run edits this module again.
       }
