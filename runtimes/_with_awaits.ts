@@ -51,7 +51,7 @@ export function withAwaits(sampler: Backend, how: AwaitRecording): Backend {
     if (!t) return recording;
     const { durationMs } = recording;
     // The function marked `await`s call (`await_edits_js.ts`) is tsprof's cost, not the program's.
-    const profile = t.tracker.pointFor ? foldAwaitPoints(recording.profile) : recording.profile;
+    const profile = "marks" in t.tracker ? foldAwaitPoints(recording.profile) : recording.profile;
     const waits = how.placeWaits ? how.placeWaits(t.tracker.waits()) : t.tracker.waits();
     // V8's stack after a resumption is the await chain, without the first run's synchronous callers;
     // Deno's at a dynamically imported module's top level starts there (src/async/imported_modules.ts).

@@ -9,7 +9,8 @@
  * @module
  */
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
-import { registerAwaitPoints } from "../../src/async/await_point_names.ts";
+import { trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
+import { registerAwaitMarks } from "../../src/async/await_point_names.ts";
 
 declare const Deno: { unrefTimer(id: number): void };
 
@@ -37,7 +38,8 @@ const DENO_LOOKS_PER_MS = 5;
  * Starts recording the waits of `await`s in this Deno isolate, or returns
  * `undefined` where Deno's core offers no promise hooks. With `marked`, the
  * program's modules are marked as they load (`src/cli/child/await_marks.ts`):
- * the tracker is made the registry their marks call, and records at them only.
+ * the tracker is made the registry their marks call, and records at them
+ * only, with no promise hook.
  *
  * @example
  * ```ts
@@ -47,14 +49,18 @@ const DENO_LOOKS_PER_MS = 5;
  * ```
  */
 export function trackDenoAwaits(options: { readonly minMs: number; readonly toolPaths: readonly string[]; readonly marked?: boolean }): AwaitTracker | undefined {
+  const { minMs, toolPaths } = options;
+  if (options.marked) {
+    const tracker = trackMarkedAwaits({ minMs, toolPaths, soon: denoSoonTimer });
+    registerAwaitMarks(tracker.marks);
+    return tracker;
+  }
   const core = denoCore();
   if (!core) return undefined;
-  const tracker = trackAwaits((init, before) => {
+  return trackAwaits((init, before) => {
     core.setPromiseHooks(init as Hook, before as Hook, undefined, undefined);
     return () => {};
-  }, { ...options, soon: denoSoonTimer, looksPerMs: DENO_LOOKS_PER_MS });
-  if (tracker.pointFor) registerAwaitPoints(tracker.pointFor);
-  return tracker;
+  }, { minMs, toolPaths, soon: denoSoonTimer, looksPerMs: DENO_LOOKS_PER_MS });
 }
 
 /**

@@ -7,15 +7,16 @@
 import { promiseHooks } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
+import { trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
 import { soonTimer } from "../_soon.ts";
 import { toolPathsFrom } from "../../src/tool_paths.ts";
-import { registerAwaitPoints } from "../../src/async/await_point_names.ts";
+import { registerAwaitMarks } from "../../src/async/await_point_names.ts";
 
 /**
  * Starts recording the waits of `await`s on the calling Node thread. With
  * `marked`, the program's modules were marked as they loaded
  * (`src/async/await_edits_js.ts`): the tracker is made the registry their
- * marks call, and records at them only.
+ * marks call, and records at them only, with no promise hook.
  *
  * @example
  * ```ts
@@ -26,11 +27,11 @@ import { registerAwaitPoints } from "../../src/async/await_point_names.ts";
  * ```
  */
 export function trackNodeAwaits(options: { readonly minMs: number; readonly marked?: boolean }): AwaitTracker {
-  const tracker = trackAwaits((init, before) => promiseHooks.createHook({ init, before }) as () => void, {
-    ...options,
-    toolPaths: toolPathsFrom(import.meta.url, fileURLToPath),
-    soon: soonTimer,
-  });
-  if (tracker.pointFor) registerAwaitPoints(tracker.pointFor);
-  return tracker;
+  const toolPaths = toolPathsFrom(import.meta.url, fileURLToPath);
+  if (options.marked) {
+    const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths, soon: soonTimer });
+    registerAwaitMarks(tracker.marks);
+    return tracker;
+  }
+  return trackAwaits((init, before) => promiseHooks.createHook({ init, before }) as () => void, { minMs: options.minMs, toolPaths, soon: soonTimer });
 }

@@ -1,15 +1,17 @@
 /**
- * Marks every `await` of JavaScript as a loader hands it over (Node's module
- * hooks: the code Node runs, after tsx or type stripping), so that the
- * await tracker learns which promises are the program's own `await`s
- * without looking at the stack of every promise (`await_tracker.ts`). The
- * edit is the one `await_edits.ts` makes for Bun: `await X` becomes
- * `await CALLEE((X), line, col)` and a hoisted function at the end asks the
- * registry for the file's recorder. Here `line, col` are where V8 places the
- * `await` (see `v8Position`) in the edited code, as every other position
- * the runtime reports; the edit's source map, traced through the map the
- * code came with, leads them and the rest back to the source as written.
- * No line is added before the last.
+ * Marks every `await` of JavaScript as a loader hands it over (Node's and
+ * Deno's module hooks: the code the runtime runs, after tsx or type
+ * stripping), so that the await tracker learns when the program's own
+ * `await`s wait and resume with no promise hook and no look at any stack
+ * but the few it keeps (`await_tracker.ts`). `await X` becomes
+ * `END(START(i), await X)` (guarded: `awaitMarkPrefix`): arguments are
+ * evaluated in order, so the start runs before `X` and the end as the
+ * `await` resumes, with its token kept by the suspended function itself.
+ * Two hoisted functions at the end ask the registry for the file's recorder,
+ * handing it where V8 places each `await` (see `v8Position`) in the edited
+ * code, as every other position the runtime reports; the edit's source
+ * map, traced through the map the code came with, leads them and the rest
+ * back to the source as written. No line is added before the last.
  *
  * Why acorn and magic-string: the code is JavaScript already, and they are
  * what the portable backend's transform edits it with (see there).
@@ -21,7 +23,7 @@ import type { Node as AcornNode, parse } from "acorn";
 import type MagicString from "magic-string";
 import type { TraceMap } from "@jridgewell/trace-mapping";
 import type { SourceMapSegment } from "@jridgewell/sourcemap-codec";
-import { AWAIT_POINT_CALLEE, awaitPointFunction } from "./await_point_names.ts";
+import { AWAIT_CAUGHT_CALL, AWAIT_TOKEN_DECLARATION, awaitMarkFunctions, awaitMarkPrefix } from "./await_point_names.ts";
 import { composeMaps, lineIndexOf, lineStarts, type MapLibraries, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
 
 /**
@@ -65,12 +67,14 @@ export interface MarkedCode {
   readonly code: string;
   /** Map from the edited code to the source as written. */
   readonly map: RawSourceMap;
+  /** Where each mark places its `await`, by its index (as `positions` asked). */
+  readonly points: readonly { readonly line: number; readonly col: number }[];
 }
 
 // acorn's nodes, loosely: the walker reads fields by name.
 type Node = AcornNode & { [key: string]: unknown };
 
-const PREFIX = `${AWAIT_POINT_CALLEE}((`;
+const AWAIT = "await";
 
 /**
  * `code` (an ES module or CommonJS, with its inline map if it has one) with
@@ -83,7 +87,7 @@ const PREFIX = `${AWAIT_POINT_CALLEE}((`;
  * import { requireMarkLibraries } from "./mark_libraries.ts";
  * const libs = requireMarkLibraries(createRequire(import.meta.url));
  * const out = markAwaitsInCode("const r = await fetch(url);\n", { libs, file: "/app/a.js", format: "esm" });
- * out!.code.split("\n")[0]; // 'const r = await (typeof __tsprof$w == "function" ? __tsprof$w : (v) => v)((fetch(url)), 1, 71);'
+ * out!.points; // [{ line: 1, col: 110 }]: `fetch`, after the mark's start
  * ```
  */
 export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode | undefined {
@@ -107,23 +111,36 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   } catch {
     return undefined;
   }
-  const awaits = awaitExpressions(program);
+  const { awaits, tries } = awaitsAndTries(program);
   if (awaits.length === 0) return undefined;
+  awaits.sort((a, b) => a.node.start - b.node.start);
   const input = taken.map === undefined ? undefined : new TraceMap(taken.map as never, read?.url);
   const s = new MagicString(taken.code);
   const starts = lineStarts(taken.code);
+  // The functions that hold the token of their latest wait (those with a
+  // block body), for their `catch` and `finally` blocks to end a wait that
+  // threw: a function waits at one `await` at a time.
+  const holders = new Set<Node>();
+  for (const a of awaits) if (a.fn !== undefined && (a.fn.body as Node).type === "BlockStatement") holders.add(a.fn);
   // In offset order: what is inserted before each offset, and where each
-  // `await` will be. A suffix's text holds its `await`'s position, which
-  // comes before it; at one offset, insertions go before the position, an
-  // inner `await`'s suffix before an outer one's.
-  type Event = { at: number; order: number; kind: "prefix" | "suffix" | "position"; k: number };
+  // `await` will be. An `await`'s position comes after its own start; at
+  // one offset, a catch's end of a wait goes first, an inner `await`'s end
+  // before an outer one's, a function's token last.
+  type Event = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean } | { kind: "position"; k: number } | { kind: "text"; text: string });
   const events: Event[] = [];
-  awaits.forEach((node, k) => {
-    const arg = node.argument as Node;
-    events.push({ at: arg.start, order: 0, kind: "prefix", k });
-    events.push({ at: arg.end, order: 1 + (code.length - arg.start), kind: "suffix", k });
+  awaits.forEach(({ node, fn }, k) => {
+    const held = fn === undefined ? esm : holders.has(fn);
+    events.push({ at: node.start, order: 0, kind: "start", k, held });
+    events.push({ at: node.end, order: 1 + (code.length - node.start), kind: "text", text: ")" });
     events.push({ at: v8Position(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
   });
+  for (const fn of holders) events.push({ at: (fn.body as Node).end - 1, order: code.length + 2, kind: "text", text: `;${AWAIT_TOKEN_DECLARATION}` });
+  for (const { node, fn } of tries) {
+    if (fn === undefined ? !esm : !holders.has(fn)) continue;
+    for (const block of [(node.handler as Node | null)?.body as Node | undefined, node.finalizer as Node | null]) {
+      if (block) events.push({ at: block.start + 1, order: -1, kind: "text", text: AWAIT_CAUGHT_CALL });
+    }
+  }
   events.sort((a, b) => a.at - b.at || a.order - b.order);
   const place: { line: number; col: number }[] = [];
   const source = options.positions === "source";
@@ -139,23 +156,26 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
     if (e.kind === "position") {
       const col = e.at - starts[l]!;
       place[e.k] = source ? sourcePosition(l, col, input, options.libs) : { line: l + 1, col: col + (inserted - insertedBeforeLine) + 1 };
-    } else if (e.kind === "prefix") {
-      s.prependRight(e.at, PREFIX);
-      inserted += PREFIX.length;
-    } else {
-      const p = place[e.k]!;
-      const text = `), ${p.line}, ${p.col})`;
-      s.appendLeft(e.at, text);
+    } else if (e.kind === "start") {
+      // Written over the `await` keyword, so that the map leads the mark's calls (a stack trace
+      // taken in its start, Deno's placed by that map) to the `await`, not to the code before.
+      const text = awaitMarkPrefix(e.k, e.held);
+      s.update(e.at, e.at + AWAIT.length, text + AWAIT);
       inserted += text.length;
+    } else {
+      s.appendLeft(e.at, e.text);
+      inserted += e.text.length;
     }
   }
-  s.append(`\n${awaitPointFunction(options.file)}\n`);
+  // The module's own token (its top-level `await`s), hoisted.
+  const topLevel = esm && awaits.some((a) => a.fn === undefined) ? ` ${AWAIT_TOKEN_DECLARATION}` : "";
+  s.append(`\n${awaitMarkFunctions(options.file, place.flatMap((p) => [p.line, p.col]))}${topLevel}\n`);
   const decoded = s.generateDecodedMap({ hires: "boundary", source: options.file, includeContent: false });
   const mappings = decoded.mappings as SourceMapSegment[][];
   const map: RawSourceMap = input === undefined
     ? { version: 3, sources: [options.file], names: decoded.names, mappings: options.libs.encode(mappings) }
     : composeMaps(mappings, input, options.libs);
-  return { code: withInlineSourceMap(s.toString(), map), map };
+  return { code: withInlineSourceMap(s.toString(), map), map, points: place };
 }
 
 /** 1-based: the place at 0-based `line`, `col` of the code as it came, in the source its map leads to. */
@@ -174,9 +194,10 @@ function takeMapReference(code: string): { code: string; ref: string } | undefin
 }
 
 /**
- * Where V8 reports an `await` in the stack its promise hooks see: at the
- * call it awaits (`f` of `f()`, `m` of `o.m()`, `new` of `new P()`), else
- * at the `await` itself (as `await_edits.ts` places it on the source).
+ * Where V8 reports an `await` in the stack its promise hooks see (where the
+ * tracker finds it without marks, and `await_edits.ts` places it on Bun): at
+ * the call it awaits (`f` of `f()`, `m` of `o.m()`, `new` of `new P()`),
+ * else at the `await` itself. Marked, the same `await` is at the same place.
  */
 function v8Position(node: Node): number {
   let arg = node.argument as Node;
@@ -191,21 +212,30 @@ function v8Position(node: Node): number {
   return node.start;
 }
 
-/** The `await` expressions under `root`; iterative, for deep trees. */
-function awaitExpressions(root: Node): Node[] {
-  const found: Node[] = [];
-  const todo: Node[] = [root];
+const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
+
+/**
+ * The `await` expressions and `try` statements under `root`, each with the
+ * innermost function it is in (`undefined`: the module's top level);
+ * iterative, for deep trees.
+ */
+function awaitsAndTries(root: Node): { awaits: { node: Node; fn: Node | undefined }[]; tries: { node: Node; fn: Node | undefined }[] } {
+  const awaits: { node: Node; fn: Node | undefined }[] = [];
+  const tries: { node: Node; fn: Node | undefined }[] = [];
+  const todo: { node: Node; fn: Node | undefined }[] = [{ node: root, fn: undefined }];
   while (todo.length > 0) {
-    const node = todo.pop()!;
-    if (node.type === "AwaitExpression" && isNode(node.argument)) found.push(node);
+    const { node, fn } = todo.pop()!;
+    if (node.type === "AwaitExpression" && isNode(node.argument)) awaits.push({ node, fn });
+    else if (node.type === "TryStatement") tries.push({ node, fn });
+    const inner = FUNCTION_TYPES.has(node.type) ? node : fn;
     for (const key in node) {
       const v = node[key];
       if (Array.isArray(v)) {
-        for (const c of v) if (isNode(c)) todo.push(c);
-      } else if (isNode(v)) todo.push(v);
+        for (const c of v) if (isNode(c)) todo.push({ node: c, fn: inner });
+      } else if (isNode(v)) todo.push({ node: v, fn: inner });
     }
   }
-  return found;
+  return { awaits, tries };
 }
 
 function isNode(v: unknown): v is Node {

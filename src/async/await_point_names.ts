@@ -1,6 +1,8 @@
 /**
- * The names edited code and its recorder share (`await_edits.ts`,
- * `await_points.ts`): a module of its own, so that the recorder and the
+ * The names edited code and its recorder share: Bun's edit
+ * (`await_edits.ts`, `await_points.ts`) and the edit of JavaScript as
+ * Node's and Deno's module hooks hand it over (`await_edits_js.ts`,
+ * `await_tracker.ts`). A module of its own, so that the recorders and the
  * await tracker load without the parser.
  *
  * @module
@@ -45,4 +47,95 @@ export function registerAwaitPoints(forFile: (file: string) => (value: unknown, 
 export function awaitPointFunction(file: string): string {
   const f = AWAIT_POINT_FUNCTION;
   return `function ${f}(v, l, c) { return (${f}.r ??= (globalThis[Symbol.for(${JSON.stringify(AWAIT_POINTS_KEY)})]?.(${JSON.stringify(file)}) ?? ((v) => v)))(v, l, c); }`;
+}
+
+/**
+ * The registry key the JavaScript edit (`await_edits_js.ts`) calls: an
+ * {@linkcode AwaitMarks}. Another protocol than Bun's, so a key of its own.
+ */
+export const AWAIT_MARKS_KEY = "tsprof.marks.v1";
+/** The function the JavaScript edit calls as each `await` resumes; frames of that name are not the program's either. */
+export const AWAIT_END_FUNCTION = "__tsprof$e";
+
+/** The variable an edited function keeps the token of its latest wait in, for its `catch` and `finally` blocks. */
+export const AWAIT_TOKEN_VARIABLE = "__tsprof$t";
+/** Declares {@linkcode AWAIT_TOKEN_VARIABLE}: at the end of a function's body, hoisted. */
+export const AWAIT_TOKEN_DECLARATION = `var ${AWAIT_TOKEN_VARIABLE};`;
+/**
+ * What the JavaScript edit writes first in a `catch` or `finally` block of
+ * a function that awaits: the function's latest wait ends there if it
+ * threw (an `await` whose promise rejected does not resume through its end).
+ */
+export const AWAIT_CAUGHT_CALL = `(typeof ${AWAIT_END_FUNCTION} == "function" && ${AWAIT_END_FUNCTION}(${AWAIT_TOKEN_VARIABLE}));`;
+
+/**
+ * What the JavaScript edit's marks call. `start` is asked once per file,
+ * with the position of each of its `await`s (line and column, in turn, by
+ * the `await`'s index); the function it returns is called with that index
+ * as the `await` is about to wait, and returns a token for a wait worth
+ * recording, else `undefined`. `end` is called, unbound, with that token as
+ * the `await` resumes with a value, or as a `catch` or `finally` block of
+ * its function starts (again for a token ended already: it does nothing
+ * then). An `await` that throws out of its function is not ended: its time
+ * goes to the `await` that waits on that function, where that one ends.
+ */
+export interface AwaitMarks {
+  start(file: string, positions: readonly number[]): (index: number) => object | undefined;
+  end(token: object): void;
+}
+
+/**
+ * Makes `marks` the registry edited JavaScript asks (what
+ * {@linkcode awaitMarkFunctions} call).
+ *
+ * @example
+ * ```ts
+ * import { registerAwaitMarks } from "./await_point_names.ts";
+ * registerAwaitMarks({ start: () => () => undefined, end: () => {} });
+ * ```
+ */
+export function registerAwaitMarks(marks: AwaitMarks): void {
+  (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_MARKS_KEY)] = marks;
+}
+
+/**
+ * What the JavaScript edit writes in place of `await X`, given the
+ * `await`'s index in its file: its start is called before `X` is evaluated,
+ * its end when the `await` resumes, with no promise of tsprof's between
+ * the two (the program's order of events and V8's async stack frames stay
+ * as they were). `held`: the token is also kept in the function's
+ * {@linkcode AWAIT_TOKEN_VARIABLE}. Guarded, as {@linkcode AWAIT_POINT_CALLEE},
+ * for code run where the hoisted functions are not.
+ *
+ * @example
+ * ```ts
+ * import { awaitMarkPrefix } from "./await_point_names.ts";
+ * `${awaitMarkPrefix(0, false)}await f())`.includes("__tsprof$w(0), await f())"); // true
+ * ```
+ */
+export function awaitMarkPrefix(index: number, held: boolean): string {
+  const e = AWAIT_END_FUNCTION;
+  const w = AWAIT_POINT_FUNCTION;
+  const start = held ? `(${AWAIT_TOKEN_VARIABLE} = ${w}(${index}))` : `${w}(${index})`;
+  return `(typeof ${e} == "function" ? ${e} : (t, v) => v)(typeof ${w} == "function" && ${start}, `;
+}
+
+/**
+ * The two hoisted functions appended to a JavaScript module with marked
+ * `await`s: the start asks the registry for the file's recorder once (a
+ * pass-through without one: a module loaded where no recorder runs); the
+ * end returns the value, and calls the registry only with a token.
+ *
+ * @example
+ * ```ts
+ * import { awaitMarkFunctions } from "./await_point_names.ts";
+ * awaitMarkFunctions("/app/a.ts", [1, 9]).startsWith("function __tsprof$w(i)"); // true
+ * ```
+ */
+export function awaitMarkFunctions(file: string, positions: readonly number[]): string {
+  const w = AWAIT_POINT_FUNCTION;
+  const e = AWAIT_END_FUNCTION;
+  const registry = `globalThis[Symbol.for(${JSON.stringify(AWAIT_MARKS_KEY)})]`;
+  return `function ${w}(i) { return (${w}.r ??= (${registry}?.start(${JSON.stringify(file)}, [${positions.join(",")}]) ?? (() => undefined)))(i); }` +
+    ` function ${e}(t, v) { if (t) (${e}.r ??= ${registry}.end)(t); return v; }`;
 }

@@ -15,8 +15,8 @@
  * frame that made them, read as they are made (the whole stack is taken for
  * the user's only) and again when the stacks are read: their waits stay
  * with the user's `await` that waited on them. Where the program's `await`s
- * are marked as its modules load (option `marked`, `await_edits_js.ts`),
- * the mark tells instead, and no promise's maker is looked at.
+ * are marked as its modules load, `marked_awaits.ts` records at the marks
+ * instead, with no promise hook.
  *
  * @module
  */
@@ -24,15 +24,7 @@ import { ANONYMOUS_NAME, type Frame, MODULE_FRAME_NAME, topLevelName } from "../
 import { codeOrigin, normalizeFile } from "../paths.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
-import { MARKED_STACK_BURST, StackBudget } from "./stack_budget.ts";
-
-/**
- * Marked `await`s a site lets by without a stack after one of its waits
- * was too short to keep: a loop over settled promises asks a few times,
- * not at every turn, and a site that sometimes waits long is asked again
- * soon.
- */
-const SHORT_SITE_SKIPS = 16;
+import { StackBudget } from "./stack_budget.ts";
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 export const STACK_DEPTH = 32;
 /**
@@ -64,11 +56,6 @@ export interface AwaitTracker {
   stop(): number;
   /** The waits of the user's `await`s, with their stacks read (once). */
   waits(): AwaitWait[];
-  /**
-   * With option `marked`: what a marked `await` of `file` calls with its
-   * value and position, before it waits (the value is handed back).
-   */
-  pointFor?(file: string): (value: unknown, line: number, col: number) => unknown;
 }
 
 /** Options for {@linkcode trackAwaits}. */
@@ -86,12 +73,6 @@ export interface TrackAwaitsOptions {
   readonly soon?: (callback: () => void) => () => void;
   /** Looks at a promise's maker per millisecond at most (`stack_budget.ts`'s default otherwise). */
   readonly looksPerMs?: number;
-  /**
-   * The program's `await`s are marked (`await_edits_js.ts`), and each hands
-   * its value to {@linkcode AwaitTracker.pointFor}'s function: only those
-   * promises are looked at, with no look at any promise's maker.
-   */
-  readonly marked?: boolean;
 }
 
 /** A stack captured at an `await`; `at` where the `await` is, when known better than its top frame tells. */
@@ -115,22 +96,11 @@ type Trace = AwaitTrace;
  */
 export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaitsOptions): AwaitTracker {
   const { minMs } = options;
-  const tools = options.toolPaths ?? [];
-  // By the name the runtime gives (a URL or a path): normalized once per file.
-  const userFiles = new Map<string, boolean>();
-  const isUserFile = (name: string) => {
-    let user = userFiles.get(name);
-    if (user === undefined) {
-      const file = normalizeFile(name);
-      userFiles.set(name, (user = codeOrigin(file) === "app" && !tools.some((p) => file.startsWith(p))));
-    }
-    return user;
-  };
-  // `site`: a marked `await`'s, in its file's `sites` (see SHORT_SITE_SKIPS).
-  const pending = new WeakMap<object, { start: number; trace: Trace; sites?: Map<number, number>; site?: number }>();
+  const isUserFile = userFileTest(options.toolPaths ?? []);
+  const pending = new WeakMap<object, { start: number; trace: Trace }>();
   // start, end, trace: one wait is three entries.
   const kept: (number | Trace)[] = [];
-  const budget = new StackBudget(options.soon, options.looksPerMs, options.marked ? MARKED_STACK_BURST : undefined);
+  const budget = new StackBudget(options.soon, options.looksPerMs);
   // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
   let on = true;
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
@@ -141,14 +111,6 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     budget.tokens -= 1;
     pending.set(promise, { start: performance.now(), trace: captureBelow({}, init) });
   }
-  // Marked `await`s: the one about to wait, for the next promise with a parent (its own).
-  let marked: { at: NonNullable<Trace["at"]>; sites: Map<number, number>; site: number } | undefined;
-  function initMarked(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
-    if (marked === undefined || parent === undefined) return;
-    const { at, sites, site } = marked;
-    marked = undefined;
-    pending.set(promise, { start: performance.now(), trace: captureBelow({ at }, initMarked), sites, site });
-  }
   function before(promise: Promise<unknown>): void {
     if (!on) return;
     const p = pending.get(promise);
@@ -156,10 +118,9 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     pending.delete(promise);
     const end = performance.now();
     if (end - p.start >= minMs) kept.push(p.start, end, p.trace);
-    else p.sites?.set(p.site!, SHORT_SITE_SKIPS);
     budget.waitEnded(end);
   }
-  const disable = install(options.marked ? initMarked : init, before);
+  const disable = install(init, before);
   let stoppedAt: number | undefined;
   const stop = () => {
     if (stoppedAt === undefined) {
@@ -177,30 +138,43 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
       kept.length = 0;
       return waits;
     },
-    ...(options.marked
-      ? {
-        pointFor(name: string) {
-          const file = normalizeFile(name);
-          // Skips left, by site (line and column as one number).
-          const sites = new Map<number, number>();
-          return (value: unknown, line: number, col: number) => {
-            const site = line * 1048576 + col;
-            const skips = sites.get(site);
-            if (skips !== undefined && skips > 0) sites.set(site, skips - 1);
-            else if (on && (budget.tokens >= 1 || budget.refilled())) {
-              budget.tokens -= 1;
-              marked = { at: { file, line, col }, sites, site };
-            }
-            return value;
-          };
-        },
-      }
-      : {}),
   };
 }
 
-/** `trace` with the stack below `fn` (at most {@linkcode STACK_DEPTH} frames), unformatted. */
-function captureBelow(trace: Trace, fn: (...args: never[]) => void): Trace {
+/**
+ * Whether a file, by the name the runtime gives it (a URL or a path), is
+ * the program's own: not a library's, the runtime's or tsprof's (under
+ * `toolPaths`). Each name is normalized once.
+ *
+ * @example
+ * ```ts
+ * import { userFileTest } from "./await_tracker.ts";
+ * userFileTest(["/opt/tsprof/"])("file:///app/main.ts"); // true
+ * ```
+ */
+export function userFileTest(toolPaths: readonly string[]): (name: string) => boolean {
+  const userFiles = new Map<string, boolean>();
+  return (name) => {
+    let user = userFiles.get(name);
+    if (user === undefined) {
+      const file = normalizeFile(name);
+      userFiles.set(name, (user = codeOrigin(file) === "app" && !toolPaths.some((p) => file.startsWith(p))));
+    }
+    return user;
+  };
+}
+
+/**
+ * `trace` with the stack below `fn` (at most {@linkcode STACK_DEPTH} frames), unformatted.
+ *
+ * @example
+ * ```ts
+ * import { captureBelow } from "./await_tracker.ts";
+ * function here() { return captureBelow({}, here); }
+ * here().stack; // the stack of here's caller, formatted when read
+ * ```
+ */
+export function captureBelow(trace: Trace, fn: (...args: never[]) => void): Trace {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = STACK_DEPTH;
   Error.captureStackTrace(trace, fn);

@@ -1,19 +1,20 @@
 /**
- * Folds the frames of the function an edited `await` calls
- * (`await_edits.ts`) into their callers. It sits at the end of the user's
- * file; JavaScriptCore's sampler sometimes catches it (it runs a few
- * instructions before its tail call to the recorder), and it is tsprof's
- * cost, not a function of the program.
+ * Folds the frames of the functions an edited `await` calls
+ * (`await_edits.ts`, `await_edits_js.ts`) into their callers. They sit at
+ * the end of the user's file; a sampler sometimes catches one (it runs a
+ * few instructions before its call to the recorder), and they are
+ * tsprof's cost, not functions of the program.
  *
  * @module
  */
 import { ProfileBuilder, visitParentsFirst } from "../format/builder.ts";
 import type { Profile } from "../format/types.ts";
-import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
+import { AWAIT_END_FUNCTION, AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
 
 /**
- * `profile` with no frame of {@linkcode AWAIT_POINT_FUNCTION}: its time is its
- * caller's. Itself when it has none.
+ * `profile` with no frame of {@linkcode AWAIT_POINT_FUNCTION} or
+ * {@linkcode AWAIT_END_FUNCTION}: their time is their callers'. Itself when
+ * it has none.
  *
  * @example
  * ```ts
@@ -25,7 +26,7 @@ import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
  * ```
  */
 export function foldAwaitPoints(profile: Profile): Profile {
-  const isPoint = profile.frames.map((f) => f.name === AWAIT_POINT_FUNCTION);
+  const isPoint = profile.frames.map((f) => f.name === AWAIT_POINT_FUNCTION || f.name === AWAIT_END_FUNCTION);
   if (!isPoint.includes(true)) return profile;
   const b = new ProfileBuilder(profile.name);
   const frameId = profile.frames.map((f, i) => (isPoint[i] ? -1 : b.internFrame(f)));

@@ -4,21 +4,24 @@ import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { createRequire } from "node:module";
 import { markAwaitsInCode } from "../../src/async/await_edits_js.ts";
 import { requireMarkLibraries } from "../../src/async/mark_libraries.ts";
-import { AWAIT_POINTS_KEY } from "../../src/async/await_point_names.ts";
+import { AWAIT_MARKS_KEY, type AwaitMarks } from "../../src/async/await_point_names.ts";
 import { takeInlineSourceMap, withInlineSourceMap } from "../../src/sourcemap/inline_maps.ts";
 import { test } from "../harness.ts";
 
 // Required as the preloads do: by path from tsprof's own files.
 const libs = requireMarkLibraries(createRequire(import.meta.url));
 
+/** The positions the edited code hands the registry, as written in its hoisted function. */
+function positionsIn(code: string): { line: number; col: number }[] {
+  const [, list] = /\?\.start\("[^"]*", \[([\d,]*)\]\)/.exec(code) ?? [];
+  const n = list!.split(",").map(Number);
+  return n.filter((_, i) => i % 2 === 0).map((line, i) => ({ line, col: n[2 * i + 1]! }));
+}
+
 /** Each mark's position in the edited code, with the text found there. */
 function marks(code: string): { line: number; col: number; text: string }[] {
   const lines = code.split("\n");
-  return [...code.matchAll(/\), (\d+), (\d+)\)/g)].map((m) => {
-    const line = Number(m[1]);
-    const col = Number(m[2]);
-    return { line, col, text: lines[line - 1]!.slice(col - 1, col + 3) };
-  });
+  return positionsIn(code).map(({ line, col }) => ({ line, col, text: lines[line - 1]!.slice(col - 1, col + 3) }));
 }
 
 const SOURCE = [
@@ -66,11 +69,10 @@ test("marks can hand over the source's positions (Deno's stack traces are mapped
   for (const t of [": number", ": string"]) s.remove(ts.indexOf(t), ts.indexOf(t) + t.length);
   const js = withInlineSourceMap(s.toString(), { ...s.generateMap({ hires: true, source: "/app/a.ts" }), version: 3 });
   const out = markAwaitsInCode(js, { libs, file: "/app/a.ts", format: "esm", positions: "source" })!;
-  const [arg] = [...out.code.matchAll(/\), (\d+), (\d+)\)/g)];
-  assert.deepEqual([Number(arg![1]), Number(arg![2])], [1, ts.indexOf("f(1)") + 1]);
+  assert.deepEqual(positionsIn(out.code), [{ line: 1, col: ts.indexOf("f(1)") + 1 }]);
+  assert.deepEqual(out.points, positionsIn(out.code));
   const plain = "let x = 1; x = await g();\n";
-  const [own] = [...markAwaitsInCode(plain, { libs, file: "/app/b.js", format: "esm", positions: "source" })!.code.matchAll(/\), (\d+), (\d+)\)/g)];
-  assert.deepEqual([Number(own![1]), Number(own![2])], [1, plain.indexOf("g()") + 1]);
+  assert.deepEqual(positionsIn(markAwaitsInCode(plain, { libs, file: "/app/b.js", format: "esm", positions: "source" })!.code), [{ line: 1, col: plain.indexOf("g()") + 1 }]);
 });
 
 test("a map beside the code (a compiler's, named by its comment) is read and traced through; unread, the comment stays", () => {
@@ -97,28 +99,85 @@ test("a map beside the code (a compiler's, named by its comment) is read and tra
   assert.deepEqual(unread.map.sources, ["/app/out/a.js"]);
 });
 
-test("marked code hands each awaited value to the file's recorder and gets it back; with no recorder it runs as it was", async () => {
-  const out = markAwaitsInCode("exports.run = async (p) => (await p) + 1;\n", { libs, file: "/app/b.js", format: "cjs" })!;
-  const run = () => {
-    const module = { exports: {} as { run?: (p: Promise<number>) => Promise<number> } };
-    new Function("exports", out.code)(module.exports);
-    return module.exports.run!(Promise.resolve(41));
-  };
-  assert.equal(await run(), 42);
-  const key = Symbol.for(AWAIT_POINTS_KEY);
-  const seen: unknown[] = [];
+/** Runs `fn` with `marks` as the registry edited code asks. */
+async function withMarks<T>(marks: AwaitMarks, fn: () => Promise<T>): Promise<T> {
+  const key = Symbol.for(AWAIT_MARKS_KEY);
   const g = globalThis as Record<symbol, unknown>;
   const before = g[key];
-  g[key] = (file: string) => (v: unknown, line: number, col: number) => {
-    seen.push(file, line, col, v instanceof Promise);
-    return v;
-  };
+  g[key] = marks;
   try {
-    assert.equal(await run(), 42);
+    return await fn();
   } finally {
     g[key] = before;
   }
-  assert.deepEqual(seen, ["/app/b.js", 1, marks(out.code)[0]!.col, true]);
+}
+
+/** Loads edited CommonJS `code` and returns its exports. */
+function load<T>(code: string): T {
+  const module = { exports: {} as T };
+  new Function("exports", code)(module.exports);
+  return module.exports;
+}
+
+test("each marked await tells its file's recorder when it starts and, with the token it got, when it resumes; with no recorder it runs as it was", async () => {
+  const out = markAwaitsInCode("exports.run = async (p) => (await p) + 1;\n", { libs, file: "/app/b.js", format: "cjs" })!;
+  const run = () => load<{ run(p: Promise<number>): Promise<number> }>(out.code).run(Promise.resolve(41));
+  assert.equal(await run(), 42);
+  const seen: unknown[] = [];
+  const token = { mine: true };
+  const result = await withMarks({
+    start: (file, positions) => (seen.push(file, [...positions]), (i) => (seen.push(`start ${i}`), token)),
+    end: (t) => seen.push(t === token ? "end" : "end of another"),
+  }, run);
+  assert.equal(result, 42);
+  assert.deepEqual(seen, ["/app/b.js", [1, out.points[0]!.col], "start 0", "end"]);
+});
+
+test("a marked await that rejects throws as it did and ends where its function catches it; thrown on, its caller's await ends there; one not given a token calls nothing", async () => {
+  const source = [
+    "exports.fail = async (p) => { try { await p; } catch (e) { return `caught ${e}`; } };",
+    "exports.pass = async () => await 1;",
+    "exports.outer = async (p) => { try { await exports.inner(p); } finally { exports.done = true; } };",
+    "exports.inner = async (p) => { await p; };",
+    "",
+  ].join("\n");
+  const out = markAwaitsInCode(source, { libs, file: "/app/c.js", format: "cjs" })!;
+  assert.equal(out.code.split("\n").findIndex((l) => l.startsWith("function __tsprof$w")), source.split("\n").length, "no line added before the hoisted functions");
+  const seen: string[] = [];
+  type Code = { fail(p: Promise<never>): Promise<string>; pass(): Promise<number>; outer(p: Promise<never>): Promise<void>; done?: boolean };
+  const code = load<Code>(out.code);
+  await withMarks({ start: () => (i) => (seen.push(`start ${i}`), i === 1 ? undefined : { i }), end: (t) => seen.push(`end ${(t as { i: number }).i}`) }, async () => {
+    assert.equal(await code.fail(Promise.reject("no")), "caught no");
+    assert.equal(await code.pass(), 1);
+    await assert.rejects(code.outer(Promise.reject(new Error("thrown on"))), /thrown on/);
+  });
+  assert.equal(code.done, true);
+  assert.deepEqual(seen, ["start 0", "end 0", "start 1", "start 2", "start 3", "end 2"]);
+  const plain = load<Code>(source);
+  assert.equal(await plain.fail(Promise.reject("no")), "caught no", "unmarked, the same");
+});
+
+test("marks add no promise: functions awaiting the same promise resume in the same order, as many microtasks later", async () => {
+  const source = [
+    "exports.order = async () => {",
+    "  const log = [];",
+    "  let open;",
+    "  const gate = new Promise((r) => (open = r));",
+    "  const a = async () => { await gate; log.push('a'); await null; log.push('a2'); };",
+    "  const b = async () => { log.push('b0'); await gate; log.push('b'); };",
+    "  const ticks = async () => { for (let i = 0; i < 6; i++) { log.push(`t${i}`); await undefined; } };",
+    "  const all = Promise.all([a(), b(), ticks()]);",
+    "  open();",
+    "  await all;",
+    "  return log.join(' ');",
+    "};",
+    "",
+  ].join("\n");
+  const plain = load<{ order(): Promise<string> }>(source);
+  const marked = load<{ order(): Promise<string> }>(markAwaitsInCode(source, { libs, file: "/app/d.js", format: "cjs" })!.code);
+  const expected = await plain.order();
+  assert.equal(await marked.order(), expected, "without a recorder");
+  assert.equal(await withMarks({ start: () => () => ({}), end: () => {} }, () => marked.order()), expected, "with every await given a token");
 });
 
 test("code with no await, or that does not parse, is left alone", () => {

@@ -448,3 +448,13 @@ test("a wait right after a burst of promises is charged to its await: a loop ove
     rmSync(dir, { recursive: true, force: true });
   }
 }, { skip });
+
+test("a wait that ends by a rejection is charged: to its await where its function catches it, else to an await that waits on it", () => {
+  const { session, took } = profiled([], join(SCRIPTS, "awaits_rejected.ts"));
+  const w = waits(session);
+  const caught = w.get("caught > [await] failAfter") ?? 0;
+  assert.ok(Math.abs(caught - 200) <= 10 && caught <= took.caught! + 2, `${caught.toFixed(1)} ms of 200: ${[...w].join(", ")}`);
+  // Where the runtime's promise hooks see it (Node 20), or a reaction (Bun), the rejected await itself; with the marks, the caller's.
+  const thrownOn = (w.get("inner > [await] failAfter") ?? 0) + (w.get("main > [await] thrownOn") ?? 0);
+  assert.ok(Math.abs(thrownOn - 150) <= 7.5 && thrownOn <= took.thrownOn! + 2, `${thrownOn.toFixed(1)} ms of 150: ${[...w].join(", ")}`);
+}, { skip });

@@ -1,7 +1,8 @@
 /**
  * Marks the program's `await`s as Node or Deno loads its modules, so that
- * the await tracker records at those only (`src/async/await_edits_js.ts`):
- * telling them from every other promise by a look at each one's maker costs
+ * the await tracker records at those only, told by the marks when each
+ * waits and resumes (`src/async/await_edits_js.ts`): promise hooks, and a
+ * look at each promise's maker to tell the program's from the rest, cost
  * an await-heavy program about a tenth of its time on Node, a third on Deno
  * (docs/async.md). Through the in-thread module hooks
  * (`module.registerHooks`: Node 22.15 and later, Deno 2.9 and later). On
@@ -19,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { type MarkLibraries, markAwaitsInCode } from "../../async/await_edits_js.ts";
 import { requireMarkLibraries } from "../../async/mark_libraries.ts";
 import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
-import { AWAIT_POINTS_KEY } from "../../async/await_point_names.ts";
+import { AWAIT_MARKS_KEY } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { keptEdits } from "./kept_edits.ts";
 import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
@@ -128,7 +129,7 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
     sha1 ??= ((crypto) => (t: string) => crypto.createHash("sha1").update(t).digest("hex"))(require("node:crypto") as { createHash: typeof createHash });
     return sha1(text);
   };
-  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_POINTS_KEY} ${deno ? "deno" : "node"}`, {
+  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_MARKS_KEY} ${deno ? "deno" : "node"}`, {
     hash,
     read: readText,
     write: (path, text) => options.keep?.write(path, text),

@@ -1,0 +1,126 @@
+/**
+ * Records where a program waits from the marks its `await`s were given as
+ * its modules loaded (`await_edits_js.ts`, the CLI on Node 22.15 and later
+ * and on Deno): each marked `await` tells when it is about to wait and when
+ * it resumes, so no promise hook runs for the promises the runtime and the
+ * libraries make, and none is looked at. A stack is taken at the start of
+ * a wait the budget allows (`stack_budget.ts`), and read, as the hook
+ * tracker's are (`await_tracker.ts`), only after the program ends.
+ *
+ * An `await` whose promise rejects does not resume through its mark: its
+ * wait ends where its function catches it (a `catch` or `finally` block),
+ * or, thrown on, is not recorded, and its time goes to the `await` that
+ * waits on its function (its caller's, where that one ends), or stays
+ * `(idle)`.
+ *
+ * @module
+ */
+import type { AwaitMarks } from "./await_point_names.ts";
+import { type AwaitTrace, type AwaitTracker, captureBelow, readWaits, userFileTest } from "./await_tracker.ts";
+import { normalizeFile } from "../paths.ts";
+import { MARKED_STACK_BURST, StackBudget } from "./stack_budget.ts";
+
+/**
+ * Marked `await`s a site lets by without a stack after one of its waits
+ * was too short to keep: a loop over settled promises asks a few times,
+ * not at every turn, and a site that sometimes waits long is asked again
+ * soon.
+ */
+const SHORT_SITE_SKIPS = 16;
+
+/** Options for {@linkcode trackMarkedAwaits}. */
+export interface TrackMarkedAwaitsOptions {
+  /** Waits shorter than this (ms) are not kept. */
+  readonly minMs: number;
+  /** tsprof's own files: their `await`s are not the program's. */
+  readonly toolPaths?: readonly string[];
+  /** As the hook tracker's (`TrackAwaitsOptions.soon`). */
+  readonly soon?: (callback: () => void) => () => void;
+}
+
+/** What {@linkcode trackMarkedAwaits} returns: a tracker, and the marks to register for the edited code. */
+export interface MarkedAwaitTracker extends AwaitTracker {
+  readonly marks: AwaitMarks;
+}
+
+/** A wait being recorded: what its start hands its end, through the suspended function. */
+interface Token {
+  readonly start: number;
+  readonly trace: AwaitTrace;
+  /** Its file's skips left, by the `await`'s index. */
+  readonly skips: Uint8Array;
+  readonly index: number;
+  /** Ended already (a `finally` after the `await` resumed ends it again). */
+  ended: boolean;
+}
+
+/**
+ * Starts recording the waits of marked `await`s on the calling thread, on
+ * the clock of `performance.now()`. Its `marks` are what the edited code
+ * must reach (`registerAwaitMarks`).
+ *
+ * @example
+ * ```ts
+ * import { trackMarkedAwaits } from "./marked_awaits.ts";
+ * const tracker = trackMarkedAwaits({ minMs: 0.25 });
+ * const start = tracker.marks.start("/app/a.js", [1, 9]);
+ * const token = start(0);
+ * if (token) tracker.marks.end(token);
+ * tracker.waits(); // []: that wait was shorter than a quarter millisecond
+ * ```
+ */
+export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwaitTracker {
+  const { minMs } = options;
+  const isUserFile = userFileTest(options.toolPaths ?? []);
+  // start, end, trace: one wait is three entries.
+  const kept: (number | AwaitTrace)[] = [];
+  const budget = new StackBudget(options.soon, undefined, MARKED_STACK_BURST);
+  let on = true;
+  const marks: AwaitMarks = {
+    start(name, positions) {
+      const file = normalizeFile(name);
+      const skips = new Uint8Array(positions.length >> 1);
+      const start = (index: number): Token | undefined => {
+        const left = skips[index]!;
+        if (left > 0) {
+          skips[index] = left - 1;
+          return undefined;
+        }
+        if (!on || (budget.tokens < 1 && !budget.refilled())) return undefined;
+        budget.tokens -= 1;
+        const at = { file, line: positions[2 * index]!, col: positions[2 * index + 1]! };
+        return { start: performance.now(), trace: captureBelow({ at }, start), skips, index, ended: false };
+      };
+      return start;
+    },
+    // Called unbound (the edit's end function holds it): no `this`.
+    end(token) {
+      const t = token as Token;
+      if (!on || t.ended) return;
+      t.ended = true;
+      const { start, trace, skips, index } = t;
+      const end = performance.now();
+      if (end - start >= minMs) kept.push(start, end, trace);
+      else skips[index] = SHORT_SITE_SKIPS;
+      budget.waitEnded(end);
+    },
+  };
+  let stoppedAt: number | undefined;
+  const stop = () => {
+    if (stoppedAt === undefined) {
+      stoppedAt = performance.now();
+      on = false;
+    }
+    return stoppedAt;
+  };
+  return {
+    marks,
+    stop,
+    waits() {
+      stop();
+      const waits = readWaits(kept, isUserFile);
+      kept.length = 0;
+      return waits;
+    },
+  };
+}
