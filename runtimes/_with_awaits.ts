@@ -2,7 +2,8 @@
  * A sampler with the waits of `await`s recorded beside it (unless the run
  * asks `async: false`) and charged to them when it stops (see src/async/).
  * Not a backend: the Node and Deno backends wrap theirs with it, each with
- * its runtime's promise hooks.
+ * its runtime's promise hooks (or, under the CLI, the marks its preload
+ * gave the program's `await`s: `src/async/marked_awaits.ts`).
  *
  * @module
  */
@@ -17,8 +18,8 @@ import { labelProfileAwaits, type ReadSource } from "../src/async/label_awaits.t
 /** How a backend records waits and finishes a charged recording. */
 export interface AwaitRecording {
   /**
-   * Starts recording waits longer than `minMs` (at the marked `await`s only
-   * with `marked`); `undefined` where the runtime has no promise hooks.
+   * Starts recording waits longer than `minMs` (from the marked `await`s
+   * only, with `marked`); `undefined` where the runtime has no promise hooks.
    */
   readonly track: (minMs: number, marked: boolean) => AwaitTracker | undefined;
   /**

@@ -122,6 +122,9 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   // threw: a function waits at one `await` at a time.
   const holders = new Set<Node>();
   for (const a of awaits) if (a.fn !== undefined && (a.fn.body as Node).type === "BlockStatement") holders.add(a.fn);
+  // The module's top level holds one where it awaits (an ES module's), hoisted at its end.
+  const topLevel = esm && awaits.some((a) => a.fn === undefined);
+  const holds = (fn: Node | undefined) => (fn === undefined ? topLevel : holders.has(fn));
   // In offset order: what is inserted before each offset, and where each
   // `await` will be. An `await`'s position comes after its own start; at
   // one offset, a catch's end of a wait goes first, an inner `await`'s end
@@ -129,14 +132,13 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   type Event = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean } | { kind: "position"; k: number } | { kind: "text"; text: string });
   const events: Event[] = [];
   awaits.forEach(({ node, fn }, k) => {
-    const held = fn === undefined ? esm : holders.has(fn);
-    events.push({ at: node.start, order: 0, kind: "start", k, held });
+    events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn) });
     events.push({ at: node.end, order: 1 + (code.length - node.start), kind: "text", text: ")" });
     events.push({ at: v8Position(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
   });
   for (const fn of holders) events.push({ at: (fn.body as Node).end - 1, order: code.length + 2, kind: "text", text: `;${AWAIT_TOKEN_DECLARATION}` });
   for (const { node, fn } of tries) {
-    if (fn === undefined ? !esm : !holders.has(fn)) continue;
+    if (!holds(fn)) continue;
     for (const block of [(node.handler as Node | null)?.body as Node | undefined, node.finalizer as Node | null]) {
       if (block) events.push({ at: block.start + 1, order: -1, kind: "text", text: AWAIT_CAUGHT_CALL });
     }
@@ -167,9 +169,7 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
       inserted += e.text.length;
     }
   }
-  // The module's own token (its top-level `await`s), hoisted.
-  const topLevel = esm && awaits.some((a) => a.fn === undefined) ? ` ${AWAIT_TOKEN_DECLARATION}` : "";
-  s.append(`\n${awaitMarkFunctions(options.file, place.flatMap((p) => [p.line, p.col]))}${topLevel}\n`);
+  s.append(`\n${awaitMarkFunctions(options.file, place.flatMap((p) => [p.line, p.col]))}${topLevel ? ` ${AWAIT_TOKEN_DECLARATION}` : ""}\n`);
   const decoded = s.generateDecodedMap({ hires: "boundary", source: options.file, includeContent: false });
   const mappings = decoded.mappings as SourceMapSegment[][];
   const map: RawSourceMap = input === undefined

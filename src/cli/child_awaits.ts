@@ -15,6 +15,7 @@ import { labelAwaits } from "../async/label_awaits.ts";
 import { placeWaitFrames, sourceOutline } from "../async/place_frames.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
 import { denoEmitted, readText } from "./source_maps.ts";
+import type { AwaitsNotEdited } from "./protocol.ts";
 
 /** What a Deno or Bun child's preload wrote of the waits, beside its CPU time. */
 export interface ChildWaitsNote {
@@ -25,8 +26,8 @@ export interface ChildWaitsNote {
   readonly end?: number;
   /** Bun: the epoch's time (ms) at the waits' clock's zero. */
   readonly timeOrigin?: number;
-  /** Bun: modules too large to edit (characters), whose waits are idle time. */
-  readonly awaitsNotEdited?: readonly { readonly path: string; readonly chars: number }[];
+  /** Bun and Deno: modules too large to edit (characters), whose waits are not charged. */
+  readonly awaitsNotEdited?: readonly AwaitsNotEdited[];
 }
 
 /**

@@ -72,11 +72,32 @@ export function removeOwnFlags(execArgv: string[], own: readonly string[]): void
 }
 
 /**
- * Bun's preload leaves a module larger than this (characters) as it is: its
+ * The preloads leave a module larger than this (characters) as it is: its
  * awaits are not edited (parsing costs about a second per few megabytes
- * before the program starts), and the report says so.
+ * before the program starts), and the report says so
+ * ({@linkcode awaitsNotEditedWarning}).
  */
 export const MAX_AWAIT_EDIT_CHARS = 1 << 20;
+
+/** A module the preload did not edit, for its size. */
+export interface AwaitsNotEdited {
+  readonly path: string;
+  readonly chars: number;
+}
+
+/**
+ * The report's line for a module whose `await`s were not edited.
+ *
+ * @example
+ * ```ts
+ * import { awaitsNotEditedWarning } from "./protocol.ts";
+ * awaitsNotEditedWarning({ path: "/app/big.js", chars: 2 << 20 }); // "the awaits of /app/big.js (2.0 MB) are not charged: ..."
+ * ```
+ */
+export function awaitsNotEditedWarning({ path, chars }: AwaitsNotEdited): string {
+  const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+  return `the awaits of ${path} (${mb(chars)}) are not charged: tsprof edits modules up to ${mb(MAX_AWAIT_EDIT_CHARS)}; their waits go to the await that waits on them, or show as (idle)`;
+}
 
 /**
  * The folder of a tree run (`tsprof -- <command>`) where Bun processes write

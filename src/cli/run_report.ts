@@ -22,7 +22,7 @@ import { type CliOptions, UsageError } from "./args.ts";
 import type { ChildResult } from "./run_child.ts";
 import { cpuProfilesByProcess, importProcess } from "./cpu_profile_files.ts";
 import { keepSession, listSavedSessions, savedSessionPath, sessionsDir } from "./saved_sessions.ts";
-import { BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, MAX_AWAIT_EDIT_CHARS, workerSessionFiles } from "./protocol.ts";
+import { awaitsNotEditedWarning, BUN_PROFILES, type BunThreadNote, childMapsPath, DENO_PROFILES, workerSessionFiles } from "./protocol.ts";
 import { mapChildSession, placeBunFrames, readText, sourceLines } from "./source_maps.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { subjectPackage } from "../tree/subject_package.ts";
@@ -411,10 +411,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
     beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, ownPaths(), true, true)),
   });
-  for (const { path, chars } of noted.awaitsNotEdited ?? []) {
-    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
-    warnings.push(`the awaits of ${path} (${mb(chars)}) are not charged: tsprof edits modules up to ${mb(MAX_AWAIT_EDIT_CHARS)} on Bun; its waits show as (idle)`);
-  }
+  for (const big of noted.awaitsNotEdited ?? []) warnings.push(awaitsNotEditedWarning(big));
   const session: Session = {
     version: 1,
     meta: {

@@ -157,6 +157,24 @@ test("a marked await that rejects throws as it did and ends where its function c
   assert.equal(await plain.fail(Promise.reject("no")), "caught no", "unmarked, the same");
 });
 
+test("an ES module's top-level catch ends its top-level wait; with no top-level await, its try blocks are left as they are", async () => {
+  const sources = {
+    awaits: "let caught = 'no';\ntry { await Promise.reject(new Error('x')); } catch { caught = 'yes'; }\nexport { caught };\n",
+    none: "let caught = 'no';\ntry { JSON.parse('{'); } catch { caught = 'yes'; }\nexport async function f() { await 1; }\nexport { caught };\n",
+  };
+  for (const [name, source] of Object.entries(sources)) {
+    const out = markAwaitsInCode(source, { libs, file: `/app/${name}.js`, format: "esm" })!;
+    const ended: number[] = [];
+    const mod = await withMarks(
+      { start: () => (i) => ({ i }), end: (t) => ended.push((t as { i: number }).i) },
+      () => import(`data:text/javascript,${encodeURIComponent(out.code)}`) as Promise<{ caught: string }>,
+    );
+    assert.equal(mod.caught, "yes", name);
+    assert.deepEqual(ended, name === "awaits" ? [0] : [], name);
+  }
+  // This edit is Node's and Deno's (Bun's is await_edits.ts); Bun's import of a data: URL module hands over no exports.
+}, { skip: typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "Bun imports a data: URL module without its exports" : false });
+
 test("marks add no promise: functions awaiting the same promise resume in the same order, as many microtasks later", async () => {
   const source = [
     "exports.order = async () => {",

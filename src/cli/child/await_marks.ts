@@ -23,7 +23,7 @@ import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
 import { AWAIT_MARKS_KEY } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { keptEdits } from "./kept_edits.ts";
-import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
+import { type AwaitsNotEdited, MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
 import { loaderFilter, shouldInstrument } from "../../../runtimes/portable/filter.ts";
 
 /** The text of the map a compiler wrote beside the code at `url` (tsc, a bundler), named by `text`'s comment. */
@@ -52,6 +52,8 @@ export interface AwaitMarksOptions {
    * changed does not load the parser.
    */
   readonly keep?: { readonly dir: string | undefined; readonly write: (path: string, text: string) => void };
+  /** Told of each module with an `await` left as it is for its size (over `MAX_AWAIT_EDIT_CHARS`). */
+  readonly onTooLarge?: (notEdited: AwaitsNotEdited) => void;
   /**
    * The process is Deno's. Its load hook hands over every module with no
    * format (ES modules; Deno runs CommonJS from `.cjs` and `.cts` only), and
@@ -146,7 +148,11 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
       if (!shouldInstrument(file, filter)) return r;
       let text = typeof r.source === "string" ? r.source : new TextDecoder().decode(r.source as ArrayBufferView);
       // A bundle or generated code, rather than code the user writes and awaits in: parsing it would cost seconds.
-      if (!text.includes("await") || text.length > MAX_AWAIT_EDIT_CHARS) return r;
+      if (!text.includes("await")) return r;
+      if (text.length > MAX_AWAIT_EDIT_CHARS) {
+        options.onTooLarge?.({ path: file, chars: text.length });
+        return r;
+      }
       const typescript = r.format?.endsWith("-typescript") === true;
       if (typescript) {
         // Node strips types after the hooks; stripped the same way here (blanked, every position kept), the code is JavaScript.

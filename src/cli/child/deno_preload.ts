@@ -11,7 +11,7 @@
 // the first one a Deno process imports starts Deno's Node compatibility
 // layer, which costs more than `--cpu-prof` itself, and only the marks
 // (`module.registerHooks`) are worth it (`test/architecture_test.ts`).
-import { CHILD_ENV, type ChildConfig } from "../protocol.ts";
+import { type AwaitsNotEdited, CHILD_ENV, type ChildConfig } from "../protocol.ts";
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { toolPathsFrom } from "../../tool_paths.ts";
 import { normalizeFile } from "../../paths.ts";
@@ -34,9 +34,11 @@ if (config) {
   // Where the program waits (see src/async/): the CLI charges the waits to the profile. The
   // marks import node:module, so Deno's Node layer starts only with await attribution on.
   let marked = false;
+  const awaitsNotEdited: AwaitsNotEdited[] = [];
   try {
     marked = config.async !== false && (await import("./await_marks.ts")).installAwaitMarks({
       deno: true,
+      onTooLarge: (big) => awaitsNotEdited.push(big),
       readText: (file) => Deno.readTextFileSync(file),
       // Whole or not at all: another run may read it meanwhile.
       keep: { dir: config.awaitsCacheDir, write: (path, text) => (Deno.writeTextFileSync(`${path}.${Deno.pid}.tmp`, text), Deno.renameSync(`${path}.${Deno.pid}.tmp`, path)) },
@@ -57,7 +59,8 @@ if (config) {
     const u = Deno.cpuUsage();
     // The profile ends as the process does, right after this: `end` ties the clocks where the mark cannot.
     const waits = awaits ? { waits: awaits.waits(), mark, end: performance.now() } : {};
-    Deno.writeTextFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...waits }));
+    const big = awaitsNotEdited.length > 0 ? { awaitsNotEdited } : {};
+    Deno.writeTextFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...waits, ...big }));
   };
   globalThis.addEventListener("unload", noteEnd);
   // An uncaught error or rejection skips the unload event; one that stops the module

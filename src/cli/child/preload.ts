@@ -16,7 +16,7 @@ import { loadBackend } from "../../../runtimes/auto.ts";
 import { writeCacheFileSync } from "../../../runtimes/_files.ts";
 import { type Recording, recordingToSession } from "../../backend.ts";
 import { sessionToJson } from "../../format/session_json.ts";
-import { CHILD_ENV, type ChildConfig, childMapsPath, removeOwnFlags, workerSessionPath, signalExitCode } from "../protocol.ts";
+import { type AwaitsNotEdited, awaitsNotEditedWarning, CHILD_ENV, type ChildConfig, childMapsPath, removeOwnFlags, workerSessionPath, signalExitCode } from "../protocol.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { installStuckHook, noteSignalSeen } from "./stuck_hook.ts";
 import { collectRuntimeMaps, registerLineHooks } from "./child_maps.ts";
@@ -58,9 +58,11 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   // After tsx's hooks: the code marked is the code Node runs. Loaded only where Node has in-thread
   // hooks: the parser and the source-map code add a start-up cost that nothing else here needs.
   const inThreadHooks = typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function";
+  const awaitsNotEdited: AwaitsNotEdited[] = [];
   const marks: AwaitMarks | undefined = backend.name === "node" && config.async !== false && inThreadHooks
     ? (await import("./await_marks.ts")).installAwaitMarks({
       readText: (file) => readFileSync(file, "utf8"),
+      onTooLarge: (big) => awaitsNotEdited.push(big),
       keep: { dir: config.awaitsCacheDir, write: (path, text) => void writeCacheFileSync(path, text) },
     })
     : undefined;
@@ -72,7 +74,9 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   await backend.start({ intervalMs: config.intervalMs, async: config.async !== false, awaitMarks: marks !== undefined });
   // Threads started from here on are the program's (--backend portable: see own_threads.ts).
   if (isMainThread) endOwnThreads();
-  const write = (out: string, recording: Recording, code?: number) => {
+  const write = (out: string, recorded: Recording, code?: number) => {
+    const warnings = [...(recorded.warnings ?? []), ...awaitsNotEdited.map(awaitsNotEditedWarning)];
+    const recording = warnings.length > 0 ? { ...recorded, warnings } : recorded;
     const session = recordingToSession(backend, recording, {
       intervalMs: config.intervalMs,
       command: config.command,

