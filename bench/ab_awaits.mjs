@@ -36,9 +36,15 @@ const startLoad = loadavg()[0].toFixed(2);
 /** The command that runs `dir`'s tsprof on `runtime`. */
 const tsprof = (runtime, dir) => (runtime === "deno" ? [EXE.deno, "run", "-A", join(dir, "mod.ts")] : [EXE[runtime], join(dir, "dist/cli.js")]);
 
-/** One run: the workload's own wall and CPU ms, as it prints them. */
-function once(argv) {
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 << 20 });
+/**
+ * One run: the workload's own wall and CPU ms, as it prints them. Each build
+ * keeps its data (its kept edits of the workloads' `await`s) in a folder of
+ * its own: sharing one, each would edit anew what the other kept, and load
+ * the parser in every run.
+ */
+function once(argv, name) {
+  const env = { ...process.env, NO_COLOR: "1", TSPROF_DATA_DIR: join(scratch, name) };
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", env, maxBuffer: 64 << 20 });
   const line = r.stdout?.trim().split("\n").findLast((l) => l.startsWith("{"));
   if (line === undefined) throw new Error(`${argv.join(" ")} exited ${r.status}: ${r.stderr?.slice(-400)}`);
   const { workMs, cpuMs } = JSON.parse(line);
@@ -62,7 +68,7 @@ try {
       ];
       const got = Object.fromEntries(variants.map((v) => [v.name, []]));
       for (let r = 0; r < rounds; r++) {
-        for (const v of r % 2 ? [...variants].reverse() : variants) got[v.name].push(once([...v.argv, "-o", join(scratch, "out.txt"), file, ARGS[w]]));
+        for (const v of r % 2 ? [...variants].reverse() : variants) got[v.name].push(once([...v.argv, "-o", join(scratch, "out.txt"), file, ARGS[w]], v.name));
       }
       const ratio = (name, key) => median(got[name].map((x, i) => x[key] / got.baseline[i][key]));
       const row = { runtime, w, baseMs: median(got.baseline.map((x) => x.workMs)), old: [ratio("old", "workMs"), ratio("old", "cpuMs")], new: [ratio("new", "workMs"), ratio("new", "cpuMs")] };

@@ -41,7 +41,9 @@ const scratch = mkdtempSync(join(tmpdir(), "tsprof-bench-awaits-"));
 // Runs whose runtime crashed after the workload had measured itself (said in the results).
 const crashes = [];
 function runOnce(argv) {
-  const r = spawnSync(argv[0], argv.slice(1), { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 << 20 });
+  // Its own data folder: the kept edits of the workloads' `await`s are made in the first round, and used after.
+  const env = { ...process.env, NO_COLOR: "1", TSPROF_DATA_DIR: join(scratch, "data") };
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: root, encoding: "utf8", env, maxBuffer: 64 << 20 });
   const measured = r.stdout?.trim().split("\n").findLast((l) => l.startsWith("{"));
   if (r.status !== 0) {
     // Killed by a signal (tsprof exits as its program did: 128 + the signal) once the workload printed its times.

@@ -51,7 +51,7 @@ const DENO_LOOKS_PER_MS = 5;
 export function trackDenoAwaits(options: { readonly minMs: number; readonly toolPaths: readonly string[]; readonly marked?: boolean }): AwaitTracker | undefined {
   const { minMs, toolPaths } = options;
   if (options.marked) {
-    const tracker = trackMarkedAwaits({ minMs, toolPaths, soon: denoSoonTimer });
+    const tracker = trackMarkedAwaits({ minMs, toolPaths });
     registerAwaitMarks(tracker.marks);
     return tracker;
   }

@@ -29,7 +29,7 @@ import { registerAwaitMarks } from "../../src/async/await_point_names.ts";
 export function trackNodeAwaits(options: { readonly minMs: number; readonly marked?: boolean }): AwaitTracker {
   const toolPaths = toolPathsFrom(import.meta.url, fileURLToPath);
   if (options.marked) {
-    const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths, soon: soonTimer });
+    const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths });
     registerAwaitMarks(tracker.marks);
     return tracker;
   }

@@ -5,7 +5,11 @@
  * it resumes, so no promise hook runs for the promises the runtime and the
  * libraries make, and none is looked at. A stack is taken at the start of
  * a wait the budget allows (`stack_budget.ts`), and read, as the hook
- * tracker's are (`await_tracker.ts`), only after the program ends.
+ * tracker's are (`await_tracker.ts`), only after the program ends. Once the
+ * budget is spent, each `await` reads the clock to see whether it refilled,
+ * with no timer to let asks by unread: only the program's own `await`s ask
+ * here, and re-arming a timer every millisecond cost file and HTTP work on
+ * Deno and Node more than those reads (bench/RESULTS-awaits-ab.md).
  *
  * An `await` whose promise rejects does not resume through its mark: its
  * wait ends where its function catches it (a `catch` or `finally` block),
@@ -34,8 +38,6 @@ export interface TrackMarkedAwaitsOptions {
   readonly minMs: number;
   /** tsprof's own files: their `await`s are not the program's. */
   readonly toolPaths?: readonly string[];
-  /** As the hook tracker's (`TrackAwaitsOptions.soon`). */
-  readonly soon?: (callback: () => void) => () => void;
 }
 
 /** What {@linkcode trackMarkedAwaits} returns: a tracker, and the marks to register for the edited code. */
@@ -74,7 +76,7 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
   const isUserFile = userFileTest(options.toolPaths ?? []);
   // start, end, trace: one wait is three entries.
   const kept: (number | AwaitTrace)[] = [];
-  const budget = new StackBudget(options.soon, undefined, MARKED_STACK_BURST);
+  const budget = new StackBudget(undefined, undefined, MARKED_STACK_BURST);
   let on = true;
   const marks: AwaitMarks = {
     start(name, positions) {

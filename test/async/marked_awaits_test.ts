@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
 import { MARKED_STACK_BURST } from "../../src/async/stack_budget.ts";
-import { soonTimer } from "../../runtimes/_soon.ts";
 import { test } from "../harness.ts";
 
 // Bun formats a stack trace as it is taken, and its own marks are another edit's (await_points.ts).
@@ -11,7 +10,7 @@ const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const file = fileURLToPath(import.meta.url);
 
 test("trackMarkedAwaits() records a marked wait from its start to its first end, at the mark's position, under the function that waited", async () => {
-  const tracker = trackMarkedAwaits({ minMs: 1, soon: soonTimer });
+  const tracker = trackMarkedAwaits({ minMs: 1 });
   const start = tracker.marks.start(file, [7, 3, 12, 9]);
   let firstEnded = 0;
   async function waiter() {
@@ -34,7 +33,7 @@ test("trackMarkedAwaits() records a marked wait from its start to its first end,
 }, { skip });
 
 test("trackMarkedAwaits(): a site whose wait was short gives no token for its next asks, others still do; stopped, none", () => {
-  const tracker = trackMarkedAwaits({ minMs: 1000, soon: soonTimer });
+  const tracker = trackMarkedAwaits({ minMs: 1000 });
   const start = tracker.marks.start(file, [1, 1, 2, 1]);
   const first = start(0);
   assert.ok(first, "a token while the budget lasts");
@@ -49,7 +48,7 @@ test("trackMarkedAwaits(): a site whose wait was short gives no token for its ne
 }, { skip });
 
 test("trackMarkedAwaits() takes at most its burst of stacks at once", () => {
-  const tracker = trackMarkedAwaits({ minMs: 1, soon: soonTimer });
+  const tracker = trackMarkedAwaits({ minMs: 1 });
   const start = tracker.marks.start(file, Array.from({ length: 2 * 4 * MARKED_STACK_BURST }, () => 1));
   const tokens = Array.from({ length: 4 * MARKED_STACK_BURST }, (_, i) => start(i)).filter(Boolean).length;
   tracker.stop();

@@ -45,6 +45,13 @@ test("bench/awaits.mjs --quick compares await attribution on and off, and checks
   assert.match(table, /\| node20 \| `timer > \[await\] sleep` \| 300 \| [\d.]+ \| [\d.]+ /);
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
 
+test("bench/ab_awaits.mjs runs two builds side by side over --no-async and writes its table", () => {
+  const out = join(ROOT, "bench/out/RESULTS-awaits-ab-quick.md");
+  const r = run([process.execPath, "bench/ab_awaits.mjs", ROOT, ROOT, "--rounds", "1", "--runtimes", "node24", "--workloads", "await_heavy", "--out", out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(readFileSync(out, "utf8"), /\| node24 \| await_heavy \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|/);
+}, { skip: onNode20 ? false : "runs on node20 only" });
+
 test("bench/promise_hooks.mjs runs each variant of the hooks on Node 20 and 24", () => {
   const out = join(ROOT, "bench/out/RESULTS-promise-hooks-quick.md");
   const r = run([process.execPath, "bench/promise_hooks.mjs", "--rounds", "1", "--awaits", "20000", "--out", out]);
