@@ -13,7 +13,7 @@
  * @module
  */
 import { normalizeFile } from "../paths.ts";
-import { type AwaitTrace, type CallSite, callSites, readWaits, STACK_DEPTH, type TrackAwaitsOptions } from "./await_tracker.ts";
+import { type AwaitTrace, type CallSite, callSites, readWaits, STACK_DEPTH, type TrackAwaitsOptions, waitLog } from "./await_tracker.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 import { StackBudget } from "./stack_budget.ts";
 
@@ -46,24 +46,23 @@ export interface AwaitPoints {
 export function trackAwaitPoints(options: TrackAwaitsOptions): AwaitPoints {
   const { minMs } = options;
   const tools = options.toolPaths ?? [];
-  // start, end, trace: one wait is three entries.
-  const kept: (number | AwaitTrace)[] = [];
+  const isUserFile = (f: string) => !tools.some((p) => normalizeFile(f).startsWith(p));
+  const log = waitLog((kept) => readWaits(kept, isUserFile, isJscTopLevel));
   // Only the user's `await`s call here: no look at a promise's maker is spent.
   const budget = new StackBudget(options.soon);
   const then = Promise.prototype.then;
-  let on = true;
   const forFile = (name: string): AwaitPoint => {
     const file = normalizeFile(name);
     const point: AwaitPoint = (value, line, col) => {
       // A plain promise only: a subclass's `then` or a thenable's could do anything.
-      if (!on || (budget.tokens < 1 && !budget.refilled()) || !(value instanceof Promise) || Object.getPrototypeOf(value) !== Promise.prototype) return value;
+      if (!log.on || (budget.tokens < 1 && !budget.refilled()) || !(value instanceof Promise) || Object.getPrototypeOf(value) !== Promise.prototype) return value;
       budget.tokens -= 1;
       const trace: AwaitTrace = { at: { file, line, col } };
       capture(trace, point);
       const start = performance.now();
       const end = () => {
         const t = performance.now();
-        if (on && t - start >= minMs) kept.push(start, t, trace);
+        if (log.on && t - start >= minMs) log.kept.push(start, t, trace);
         budget.waitEnded(t);
       };
       then.call(value, end, end);
@@ -71,25 +70,7 @@ export function trackAwaitPoints(options: TrackAwaitsOptions): AwaitPoints {
     };
     return point;
   };
-  let stoppedAt: number | undefined;
-  const stop = () => {
-    if (stoppedAt === undefined) {
-      stoppedAt = performance.now();
-      on = false;
-    }
-    return stoppedAt;
-  };
-  const isUserFile = (f: string) => !tools.some((p) => normalizeFile(f).startsWith(p));
-  return {
-    forFile,
-    stop,
-    waits() {
-      stop();
-      const waits = readWaits(kept, isUserFile, isJscTopLevel);
-      kept.length = 0;
-      return waits;
-    },
-  };
+  return { forFile, stop: log.stop, waits: log.waits };
 }
 
 /**

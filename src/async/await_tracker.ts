@@ -98,47 +98,77 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
   const { minMs } = options;
   const isUserFile = userFileTest(options.toolPaths ?? []);
   const pending = new WeakMap<object, { start: number; trace: Trace }>();
-  // start, end, trace: one wait is three entries.
-  const kept: (number | Trace)[] = [];
   const budget = new StackBudget(options.soon, options.looksPerMs);
-  // Hooks a runtime cannot remove (Deno's) stay installed: off, they do nothing.
-  let on = true;
+  // Hooks a runtime cannot remove (Deno's) stay installed: stopped, they do nothing.
+  let disable = () => {};
+  const log = waitLog((kept) => readWaits(kept, isUserFile), () => disable());
   function init(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
     // The budgets' own check stays inline: this runs for every promise.
-    if (parent === undefined || !on || ((budget.tokens < 1 || budget.checks < 1) && !budget.refilled())) return;
+    if (parent === undefined || !log.on || ((budget.tokens < 1 || budget.checks < 1) && !budget.refilled())) return;
     budget.checks -= 1;
     if (madeElsewhere(init, isUserFile)) return;
     budget.tokens -= 1;
     pending.set(promise, { start: performance.now(), trace: captureBelow({}, init) });
   }
   function before(promise: Promise<unknown>): void {
-    if (!on) return;
+    if (!log.on) return;
     const p = pending.get(promise);
     if (p === undefined) return;
     pending.delete(promise);
     const end = performance.now();
-    if (end - p.start >= minMs) kept.push(p.start, end, p.trace);
+    if (end - p.start >= minMs) log.kept.push(p.start, end, p.trace);
     budget.waitEnded(end);
   }
-  const disable = install(init, before);
+  disable = install(init, before);
+  return { stop: log.stop, waits: log.waits };
+}
+
+/** What {@linkcode waitLog} returns. */
+export interface WaitLog {
+  /** The waits kept: start, end and trace, three entries each. */
+  readonly kept: (number | AwaitTrace)[];
+  /** Whether recording goes on (read by the recorder's hot path). */
+  readonly on: boolean;
+  /** Stops recording, once; returns when, on the clock of the waits. */
+  stop(): number;
+  /** Stops, and reads the kept waits (once: they are let go). */
+  waits(): AwaitWait[];
+}
+
+/**
+ * What each wait recorder keeps (the hook tracker, the marks', Bun's) and
+ * how it stops: `onStop` runs once, at the stop (a runtime's hooks removed);
+ * `read` reads the kept waits' stacks. `stop` and `waits` need no `this`.
+ *
+ * @example
+ * ```ts
+ * import { readWaits, waitLog } from "./await_tracker.ts";
+ * const log = waitLog((kept) => readWaits(kept, () => true));
+ * log.stop();
+ * log.on; // false
+ * ```
+ */
+export function waitLog(read: (kept: readonly (number | AwaitTrace)[]) => AwaitWait[], onStop?: () => void): WaitLog {
   let stoppedAt: number | undefined;
-  const stop = () => {
-    if (stoppedAt === undefined) {
-      stoppedAt = performance.now();
-      on = false;
-      disable();
-    }
-    return stoppedAt;
-  };
-  return {
-    stop,
-    waits() {
-      stop();
-      const waits = readWaits(kept, isUserFile);
-      kept.length = 0;
+  const log = {
+    kept: [] as (number | AwaitTrace)[],
+    on: true,
+    stop: () => {
+      if (stoppedAt === undefined) {
+        stoppedAt = performance.now();
+        log.on = false;
+        onStop?.();
+      }
+      return stoppedAt;
+    },
+    waits: () => {
+      log.stop();
+      const waits = read(log.kept);
+      log.kept.length = 0;
       return waits;
     },
   };
+  return log;
 }
 
 /**

@@ -20,7 +20,7 @@
  * @module
  */
 import type { AwaitMarks } from "./await_point_names.ts";
-import { type AwaitTrace, type AwaitTracker, captureBelow, readWaits, userFileTest } from "./await_tracker.ts";
+import { type AwaitTrace, type AwaitTracker, captureBelow, readWaits, userFileTest, waitLog } from "./await_tracker.ts";
 import { normalizeFile } from "../paths.ts";
 import { MARKED_STACK_BURST, StackBudget } from "./stack_budget.ts";
 
@@ -74,10 +74,8 @@ interface Token {
 export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwaitTracker {
   const { minMs } = options;
   const isUserFile = userFileTest(options.toolPaths ?? []);
-  // start, end, trace: one wait is three entries.
-  const kept: (number | AwaitTrace)[] = [];
+  const log = waitLog((kept) => readWaits(kept, isUserFile));
   const budget = new StackBudget(undefined, undefined, MARKED_STACK_BURST);
-  let on = true;
   const marks: AwaitMarks = {
     start(name, positions) {
       const file = normalizeFile(name);
@@ -88,7 +86,7 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
           skips[index] = left - 1;
           return undefined;
         }
-        if (!on || (budget.tokens < 1 && !budget.refilled())) return undefined;
+        if (!log.on || (budget.tokens < 1 && !budget.refilled())) return undefined;
         budget.tokens -= 1;
         const at = { file, line: positions[2 * index]!, col: positions[2 * index + 1]! };
         return { start: performance.now(), trace: captureBelow({ at }, start), skips, index, ended: false };
@@ -98,31 +96,14 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
     // Called unbound (the edit's end function holds it): no `this`.
     end(token) {
       const t = token as Token;
-      if (!on || t.ended) return;
+      if (!log.on || t.ended) return;
       t.ended = true;
       const { start, trace, skips, index } = t;
       const end = performance.now();
-      if (end - start >= minMs) kept.push(start, end, trace);
+      if (end - start >= minMs) log.kept.push(start, end, trace);
       else skips[index] = SHORT_SITE_SKIPS;
       budget.waitEnded(end);
     },
   };
-  let stoppedAt: number | undefined;
-  const stop = () => {
-    if (stoppedAt === undefined) {
-      stoppedAt = performance.now();
-      on = false;
-    }
-    return stoppedAt;
-  };
-  return {
-    marks,
-    stop,
-    waits() {
-      stop();
-      const waits = readWaits(kept, isUserFile);
-      kept.length = 0;
-      return waits;
-    },
-  };
+  return { marks, stop: log.stop, waits: log.waits };
 }
