@@ -16,7 +16,7 @@ import { v8Frame } from "../import/v8_cpuprofile.ts";
 import { asksForHelp } from "./args.ts";
 import { splitTargetArgs } from "./attach.ts";
 import { type AttachedTarget, attachToTarget, detach, scheduleInspectorClose } from "./inspector_target.ts";
-import { processState } from "./inspector_client.ts";
+import { mostlyWaiting } from "./inspector_client.ts";
 import { gatherScriptMaps } from "./script_maps.ts";
 import { dumpWorkers, type PausedFrame, type WorkerStack } from "./dump_workers.ts";
 
@@ -109,8 +109,7 @@ async function pauseThreads(target: AttachedTarget): Promise<Paused> {
     const paused = c.next("Debugger.paused", IDLE_AFTER_MS).catch(() => undefined);
     // A thread not running (Linux: not R in /proc) waits in its event loop or a blocking call:
     // its pause lands in the next JavaScript it runs (a timer's, say), not where it was.
-    const state = target.pid === undefined ? undefined : processState(target.pid);
-    sleeping = state !== undefined && state !== "R";
+    sleeping = target.pid !== undefined && (await mostlyWaiting(target.pid)) === true;
     await c.send("Debugger.pause");
     const p = await paused;
     frames = p?.callFrames as PausedFrame[] | undefined;

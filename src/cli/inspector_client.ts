@@ -249,6 +249,25 @@ export function processState(pid: number): string | undefined {
 }
 
 /**
+ * Whether process `pid`'s main thread was mostly not running over a few
+ * milliseconds (most of `reads` readings of its state, 1 ms apart, not `R`);
+ * `undefined` where there is no /proc. One reading is not enough: a thread
+ * waiting in its event loop runs for a moment each time it is woken (by the
+ * inspector's own messages, say), and a loaded machine stretches that moment.
+ * A thread spinning in JavaScript stays `R`, even while preempted.
+ */
+export async function mostlyWaiting(pid: number, reads = 9): Promise<boolean | undefined> {
+  let waiting = 0;
+  for (let i = 0; i < reads; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 1));
+    const state = processState(pid);
+    if (state === undefined) return undefined;
+    if (state !== "R") waiting++;
+  }
+  return waiting * 2 > reads;
+}
+
+/**
  * The CPU time process `pid` has used so far (user and system, all its
  * threads, ms), from /proc; `undefined` where there is none. Counted in the
  * kernel's ticks (`CLK_TCK`, 100 a second on Linux).
