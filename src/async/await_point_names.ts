@@ -1,60 +1,26 @@
 /**
- * The names edited code and its recorder share: Bun's edit
- * (`await_edits.ts`, `await_points.ts`) and the edit of JavaScript as
- * Node's and Deno's module hooks hand it over (`await_edits_js.ts`,
- * `await_tracker.ts`). A module of its own, so that the recorders and the
- * await tracker load without the parser.
+ * The names edited code and its recorder share: the edits
+ * (`await_mark_edit.ts`, for Node's and Deno's JavaScript and Bun's
+ * source) and the recorder (`marked_awaits.ts`). A module of its own, so
+ * that the recorder loads without the parser.
  *
  * @module
  */
 
-/** The registry key edited code calls: `globalThis[Symbol.for(key)](file)` gives `(value, line, col) => value`. */
-export const AWAIT_POINTS_KEY = "tsprof.awaits.v3";
-/** The function the edit calls at each `await`; frames of that name are not the program's. */
+/** The function each marked `await` calls as it starts; frames of that name are not the program's. */
 export const AWAIT_POINT_FUNCTION = "__tsprof$w";
-/**
- * What a marked `await` calls: the function, or where the code runs without
- * it (a function's text run elsewhere: a browser's `page.evaluate`, `vm`, a
- * worker made from a string) the value unchanged, not a ReferenceError.
- */
-export const AWAIT_POINT_CALLEE = `(typeof ${AWAIT_POINT_FUNCTION} == "function" ? ${AWAIT_POINT_FUNCTION} : (v) => v)`;
 
 /**
- * Makes `forFile` the registry edited code asks for its file's recorder
- * (what {@linkcode awaitPointFunction} calls).
- *
- * @example
- * ```ts
- * import { registerAwaitPoints } from "./await_point_names.ts";
- * registerAwaitPoints(() => (v) => v);
- * ```
- */
-export function registerAwaitPoints(forFile: (file: string) => (value: unknown, line: number, col: number) => unknown): void {
-  (globalThis as Record<symbol, unknown>)[Symbol.for(AWAIT_POINTS_KEY)] = forFile;
-}
-
-/**
- * The hoisted function each marked `await` calls, appended to an edited
- * module: it asks the registry for the file's recorder once, and stays a
- * pass-through without one (a module loaded where no recorder runs).
- *
- * @example
- * ```ts
- * import { awaitPointFunction } from "./await_point_names.ts";
- * awaitPointFunction("/app/a.ts").startsWith("function __tsprof$w(v, l, c)"); // true
- * ```
- */
-export function awaitPointFunction(file: string): string {
-  const f = AWAIT_POINT_FUNCTION;
-  return `function ${f}(v, l, c) { return (${f}.r ??= (globalThis[Symbol.for(${JSON.stringify(AWAIT_POINTS_KEY)})]?.(${JSON.stringify(file)}) ?? ((v) => v)))(v, l, c); }`;
-}
-
-/**
- * The registry key the JavaScript edit (`await_edits_js.ts`) calls: an
- * {@linkcode AwaitMarks}. Another protocol than Bun's, so a key of its own.
+ * The registry key edited code calls: an {@linkcode AwaitMarks}. A new
+ * protocol between the edit and its recorder takes a new key.
  */
 export const AWAIT_MARKS_KEY = "tsprof.marks.v1";
-/** The function the JavaScript edit calls as each `await` resumes; frames of that name are not the program's either. */
+/**
+ * The form of the edit, for edits kept between runs (`kept_edits.ts`):
+ * it changes whenever the edited text does, the protocol or not.
+ */
+export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 2`;
+/** The function each marked `await` calls as it resumes; frames of that name are not the program's either. */
 export const AWAIT_END_FUNCTION = "__tsprof$e";
 
 /** The variable an edited function keeps the token of its latest wait in, for its `catch` and `finally` blocks. */
@@ -62,14 +28,14 @@ export const AWAIT_TOKEN_VARIABLE = "__tsprof$t";
 /** Declares {@linkcode AWAIT_TOKEN_VARIABLE}: at the end of a function's body, hoisted. */
 export const AWAIT_TOKEN_DECLARATION = `var ${AWAIT_TOKEN_VARIABLE};`;
 /**
- * What the JavaScript edit writes first in a `catch` or `finally` block of
+ * What the edit writes first in a `catch` or `finally` block of
  * a function that awaits: the function's latest wait ends there if it
  * threw (an `await` whose promise rejected does not resume through its end).
  */
 export const AWAIT_CAUGHT_CALL = `(typeof ${AWAIT_END_FUNCTION} == "function" && ${AWAIT_END_FUNCTION}(${AWAIT_TOKEN_VARIABLE}));`;
 
 /**
- * What the JavaScript edit's marks call. `start` is asked once per file,
+ * What the edit's marks call. `start` is asked once per file,
  * with the position of each of its `await`s (line and column, in turn, by
  * the `await`'s index); the function it returns is called with that index
  * as the `await` is about to wait, and returns a token for a wait worth
@@ -85,7 +51,7 @@ export interface AwaitMarks {
 }
 
 /**
- * Makes `marks` the registry edited JavaScript asks (what
+ * Makes `marks` the registry edited code asks (what
  * {@linkcode awaitMarkFunctions} call).
  *
  * @example
@@ -99,13 +65,15 @@ export function registerAwaitMarks(marks: AwaitMarks): void {
 }
 
 /**
- * What the JavaScript edit writes in place of `await X`, given the
+ * What the edit writes in place of `await X`, given the
  * `await`'s index in its file: its start is called before `X` is evaluated,
  * its end when the `await` resumes, with no promise of tsprof's between
  * the two (the program's order of events and V8's async stack frames stay
  * as they were). `held`: the token is also kept in the function's
- * {@linkcode AWAIT_TOKEN_VARIABLE}. Guarded, as {@linkcode AWAIT_POINT_CALLEE},
- * for code run where the hoisted functions are not.
+ * {@linkcode AWAIT_TOKEN_VARIABLE}. Guarded, for code run where the hoisted
+ * functions are not (a function's text run elsewhere: a browser's
+ * `page.evaluate`, `vm`, a worker made from a string): the value unchanged,
+ * not a ReferenceError.
  *
  * @example
  * ```ts
@@ -121,7 +89,7 @@ export function awaitMarkPrefix(index: number, held: boolean): string {
 }
 
 /**
- * The two hoisted functions appended to a JavaScript module with marked
+ * The two hoisted functions appended to a module with marked
  * `await`s: the start asks the registry for the file's recorder once (a
  * pass-through without one: a module loaded where no recorder runs); the
  * end returns the value, and calls the registry only with a token.

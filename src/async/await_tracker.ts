@@ -67,7 +67,7 @@ export interface TrackAwaitsOptions {
   /**
    * Given a callback, returns the function that has it called shortly
    * without keeping the program running (`runtimes/_soon.ts`: in a
-   * millisecond, or when the event loop's turn ends). Without it, the
+   * millisecond). Without it, the
    * budgets read the clock for every promise once spent.
    */
   readonly soon?: (callback: () => void) => () => void;
@@ -210,6 +210,31 @@ export function captureBelow(trace: Trace, fn: (...args: never[]) => void): Trac
   Error.captureStackTrace(trace, fn);
   Error.stackTraceLimit = limit;
   return trace;
+}
+
+/**
+ * As {@linkcode captureBelow}, on JavaScriptCore (Bun), which formats a
+ * stack as it is taken, not when it is read: the call sites are asked for
+ * now.
+ */
+export function captureSitesBelow(trace: Trace, fn: (...args: never[]) => void): Trace {
+  const ErrorCtor = Error as unknown as { prepareStackTrace?: unknown };
+  const prepare = ErrorCtor.prepareStackTrace;
+  ErrorCtor.prepareStackTrace = callSites;
+  try {
+    return captureBelow(trace, fn);
+  } finally {
+    ErrorCtor.prepareStackTrace = prepare;
+  }
+}
+
+/**
+ * Whether a JavaScriptCore call site is a module's top level: it has no
+ * function name, and prints without one (an unnamed function prints as
+ * `<anonymous> (file:line:col)`, the top level as `file:line:col`).
+ */
+export function isJscTopLevel(site: CallSite): boolean {
+  return site.getFunctionName() === "" && !String(site).includes("(");
 }
 
 /** A stack frame as V8's `Error.prepareStackTrace` hands it (JavaScriptCore's too). */

@@ -1,9 +1,9 @@
 /**
  * Records where a program waits from the marks its `await`s were given as
- * its modules loaded (`await_edits_js.ts`, the CLI on Node 22.15 and later
- * and on Deno): each marked `await` tells when it is about to wait and when
- * it resumes, so no promise hook runs for the promises the runtime and the
- * libraries make, and none is looked at. A stack is taken at the start of
+ * its modules loaded (the CLI: `await_edits_js.ts` on Node 22.15 and later
+ * and on Deno, `await_edits.ts` on Bun): each marked `await` tells when it
+ * is about to wait and when it resumes, so no promise hook runs for the
+ * promises the runtime and the libraries make, and none is looked at. A stack is taken at the start of
  * a wait the budget allows (`stack_budget.ts`), and read, as the hook
  * tracker's are (`await_tracker.ts`), only after the program ends. Once the
  * budget is spent, each `await` reads the clock to see whether it refilled,
@@ -20,7 +20,7 @@
  * @module
  */
 import type { AwaitMarks } from "./await_point_names.ts";
-import { type AwaitTrace, type AwaitTracker, captureBelow, readWaits, userFileTest, waitLog } from "./await_tracker.ts";
+import { type AwaitTrace, type AwaitTracker, captureBelow, captureSitesBelow, isJscTopLevel, readWaits, userFileTest, waitLog } from "./await_tracker.ts";
 import { normalizeFile } from "../paths.ts";
 import { MARKED_STACK_BURST, StackBudget } from "./stack_budget.ts";
 
@@ -38,6 +38,15 @@ export interface TrackMarkedAwaitsOptions {
   readonly minMs: number;
   /** tsprof's own files: their `await`s are not the program's. */
   readonly toolPaths?: readonly string[];
+  /**
+   * Runs on JavaScriptCore (Bun): its stacks are formatted as they are
+   * taken, and its sampler records no idle samples. A wait then starts
+   * where its function suspends (in a microtask queued at its start, which
+   * runs once the synchronous code that evaluates the awaited expression
+   * is done), not before that expression: the gap after a sample taken in
+   * that code is idle only if a wait began in it (`gap_weights.ts`).
+   */
+  readonly jsc?: boolean;
 }
 
 /** What {@linkcode trackMarkedAwaits} returns: a tracker, and the marks to register for the edited code. */
@@ -54,6 +63,11 @@ interface Token {
   readonly index: number;
   /** Ended already (a `finally` after the `await` resumed ends it again). */
   ended: boolean;
+}
+
+/** A token whose start moves to where its function suspended (JavaScriptCore's). */
+interface SuspendingToken extends Token {
+  start: number;
 }
 
 /**
@@ -74,7 +88,8 @@ interface Token {
 export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwaitTracker {
   const { minMs } = options;
   const isUserFile = userFileTest(options.toolPaths ?? []);
-  const log = waitLog((kept) => readWaits(kept, isUserFile));
+  const log = waitLog((kept) => readWaits(kept, isUserFile, options.jsc ? isJscTopLevel : undefined));
+  const capture = options.jsc ? captureSitesBelow : captureBelow;
   const budget = new StackBudget(undefined, undefined, MARKED_STACK_BURST);
   const marks: AwaitMarks = {
     start(name, positions) {
@@ -89,7 +104,9 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
         if (!log.on || (budget.tokens < 1 && !budget.refilled())) return undefined;
         budget.tokens -= 1;
         const at = { file, line: positions[2 * index]!, col: positions[2 * index + 1]! };
-        return { start: performance.now(), trace: captureBelow({ at }, start), skips, index, ended: false };
+        const token: Token = { start: performance.now(), trace: capture({ at }, start), skips, index, ended: false };
+        if (options.jsc) queueMicrotask(() => suspended(token as SuspendingToken));
+        return token;
       };
       return start;
     },
@@ -106,4 +123,9 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
     },
   };
   return { marks, stop: log.stop, waits: log.waits };
+}
+
+/** The function that waits has suspended (its awaited expression is evaluated): its wait starts now. */
+function suspended(token: SuspendingToken): void {
+  if (!token.ended) token.start = performance.now();
 }

@@ -1,5 +1,5 @@
 /**
- * The budget the wait recorders (`await_tracker.ts`, `await_points.ts`)
+ * The budget the wait recorders (`await_tracker.ts`, `marked_awaits.ts`)
  * spend their stacks from. Taking a stack is what an `await` costs there:
  * capped, a program running hundreds of thousands of awaits a second pays
  * for about five hundred of them. An `await` with no stack is not placed;
@@ -14,8 +14,8 @@
  * clock: on await-heavy code, reading it for every promise cost more than
  * the hooks themselves. Skipping ends when a recorded wait ends, and soon
  * in any case (the program may go idle, and time pass that no promise
- * tells): a millisecond later on Node and Deno, when the event loop's turn
- * ends on Bun (`runtimes/_soon.ts`).
+ * tells): a millisecond later (`runtimes/_soon.ts`). The marks' recorder
+ * (`marked_awaits.ts`) has no timer: it reads the clock at each ask.
  *
  * @module
  */
@@ -74,7 +74,7 @@ export class StackBudget {
   /**
    * `soon`, given a callback, returns the function that has it called
    * shortly without keeping the program running (`runtimes/_soon.ts`: in a
-   * millisecond, or when the event loop's turn ends). Without it, the spent
+   * millisecond). Without it, the spent
    * budget reads the clock at every ask.
    */
   constructor(soon?: (callback: () => void) => () => void, checksPerMs = CHECKS_PER_MS, stackBurst = STACK_BURST) {

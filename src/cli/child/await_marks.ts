@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { type MarkLibraries, markAwaitsInCode } from "../../async/await_edits_js.ts";
 import { requireMarkLibraries } from "../../async/mark_libraries.ts";
 import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
-import { AWAIT_MARKS_KEY } from "../../async/await_point_names.ts";
+import { AWAIT_MARKS_FORM } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
 import { keptEdits } from "./kept_edits.ts";
 import { type AwaitsNotEdited, MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
@@ -131,7 +131,7 @@ export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | unde
     sha1 ??= ((crypto) => (t: string) => crypto.createHash("sha1").update(t).digest("hex"))(require("node:crypto") as { createHash: typeof createHash });
     return sha1(text);
   };
-  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_MARKS_KEY} ${deno ? "deno" : "node"}`, {
+  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_MARKS_FORM} ${deno ? "deno" : "node"}`, {
     hash,
     read: readText,
     write: (path, text) => options.keep?.write(path, text),

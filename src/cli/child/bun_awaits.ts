@@ -1,7 +1,8 @@
 /**
  * Where a Bun program waits. Bun has no promise hooks, so the program's own
- * modules are edited as Bun loads them: each `await` tells the recorder
- * (`src/async/await_points.ts`) when it starts waiting (`await_edits.ts`).
+ * modules are edited as Bun loads them (`await_edits.ts`): each `await`
+ * tells the recorder (`src/async/marked_awaits.ts`) when it is about to
+ * wait and when it resumes.
  *
  * A `Bun.plugin` cannot decline a file once its filter matched, and Bun
  * runs no CommonJS a plugin hands back (oven-sh/bun#19279). So the files are
@@ -22,11 +23,10 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { AWAIT_POINTS_KEY, registerAwaitPoints } from "../../async/await_point_names.ts";
+import { AWAIT_MARKS_FORM, registerAwaitMarks } from "../../async/await_point_names.ts";
 import { VERSION } from "../../version.ts";
-import { type AwaitPoints, trackAwaitPoints } from "../../async/await_points.ts";
+import { type MarkedAwaitTracker, trackMarkedAwaits } from "../../async/marked_awaits.ts";
 import { codeOrigin, escapeRegExp, normalizeFile } from "../../paths.ts";
-import { turnEnd } from "../../../runtimes/_soon.ts";
 import { writeCacheFileSync } from "../../../runtimes/_files.ts";
 import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
 import { keptEdits } from "./kept_edits.ts";
@@ -50,35 +50,35 @@ const SOURCE = /\.(?:[mc]?[jt]s|[jt]sx)$/;
  * @example
  * ```ts
  * import { recordBunAwaits } from "./bun_awaits.ts";
- * const points = await recordBunAwaits("/app/main.ts", { minMs: 0.25, toolPaths: [] });
+ * const tracker = await recordBunAwaits("/app/main.ts", { minMs: 0.25, toolPaths: [] });
  * ```
  */
 export async function recordBunAwaits(
   entry: string,
   options: { minMs: number; toolPaths: readonly string[]; cacheDir?: string | undefined; onTooLarge?: (path: string, chars: number) => void },
-): Promise<AwaitPoints | undefined> {
+): Promise<MarkedAwaitTracker | undefined> {
   const candidates = programModules(entry, options.toolPaths, options.onTooLarge ?? (() => {}));
   if (candidates.size === 0) return undefined;
-  const cache = keptEdits<string>(options.cacheDir, `${VERSION} ${AWAIT_POINTS_KEY}`, {
+  const cache = keptEdits<string>(options.cacheDir, `${VERSION} ${AWAIT_MARKS_FORM} bun`, {
     hash: (text) => Bun.hash(text).toString(16),
     read: (path) => readFileSync(path, "utf8"),
     write: (path, text) => void writeCacheFileSync(path, text),
   });
   // The parser is loaded only for a program with an `await` to edit that was not edited before.
-  let instrumentAwaits: typeof import("../../async/await_edits.ts").instrumentAwaits | undefined;
+  let markAwaitsInSource: typeof import("../../async/await_edits.ts").markAwaitsInSource | undefined;
   const edited = new Map<string, { contents: string; loader: string }>();
   for (const [path, { source, loader }] of candidates) {
     let code = cache.get(path, source);
     if (code === undefined) {
-      instrumentAwaits ??= (await import("../../async/await_edits.ts")).instrumentAwaits;
-      code = instrumentAwaits(source, { file: path, typescript: loader === "ts" || loader === "tsx", jsx: loader === "tsx" || loader === "jsx", onlyModules: true }) ?? null;
+      markAwaitsInSource ??= (await import("../../async/await_edits.ts")).markAwaitsInSource;
+      code = markAwaitsInSource(source, { file: path, typescript: loader === "ts" || loader === "tsx", jsx: loader === "tsx" || loader === "jsx", onlyModules: true }) ?? null;
       cache.put(path, source, code);
     }
     if (code !== null) edited.set(path, { contents: code, loader });
   }
   if (edited.size === 0) return undefined;
-  const points = trackAwaitPoints({ ...options, soon: turnEnd });
-  registerAwaitPoints(points.forFile);
+  const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths: options.toolPaths, jsc: true });
+  registerAwaitMarks(tracker.marks);
   const filter = new RegExp(`^(?:${[...edited.keys()].map(escapeRegExp).join("|")})$`);
   Bun.plugin({
     name: "tsprof-awaits",
@@ -89,7 +89,7 @@ export async function recordBunAwaits(
       });
     },
   });
-  return points;
+  return tracker;
 }
 
 /**

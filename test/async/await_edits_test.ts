@@ -3,6 +3,7 @@ import MagicString from "magic-string";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { createRequire } from "node:module";
 import { markAwaitsInCode } from "../../src/async/await_edits_js.ts";
+import { markAwaitsInSource } from "../../src/async/await_edits.ts";
 import { requireMarkLibraries } from "../../src/async/mark_libraries.ts";
 import { AWAIT_MARKS_KEY, type AwaitMarks } from "../../src/async/await_point_names.ts";
 import { takeInlineSourceMap, withInlineSourceMap } from "../../src/sourcemap/inline_maps.ts";
@@ -119,9 +120,52 @@ function load<T>(code: string): T {
   return module.exports;
 }
 
-test("each marked await tells its file's recorder when it starts and, with the token it got, when it resumes; with no recorder it runs as it was", async () => {
-  const out = markAwaitsInCode("exports.run = async (p) => (await p) + 1;\n", { libs, file: "/app/b.js", format: "cjs" })!;
-  const run = () => load<{ run(p: Promise<number>): Promise<number> }>(out.code).run(Promise.resolve(41));
+/** The two edits, of a JavaScript module or script (`code`), as each runtime's loader makes it. */
+const EDITS: Record<string, (code: string, file: string, format: "esm" | "cjs") => string> = {
+  "JavaScript as Node's and Deno's loaders hand it over": (code, file, format) => markAwaitsInCode(code, { libs, file, format })!.code,
+  // Bun loads ES modules only; a script's `exports` are just a name to the module parser.
+  "the source as written, as Bun loads it": (code, file) => markAwaitsInSource(code, { file, typescript: false, jsx: false })!,
+};
+
+const TS_SOURCE = [
+  "import { g } from './g.ts';", // 1
+  "export async function f(a: Promise<number>): Promise<number> {", // 2
+  "  const v = await (a as Promise<number>);", // 3
+  "  return await g(await h(), (await k) as number, v);", // 4
+  "}", // 5
+  "await f(Promise.resolve(1));", // 6
+  "await obj.load()!;", // 7
+  "const r = await new Promise((res) => setTimeout(res, 1));", // 8
+  "await obj['m']();", // 9
+].join("\n");
+
+test("Bun's edit of the source as written places each await where V8 places it there, and adds no line before the hoisted functions", () => {
+  const code = markAwaitsInSource(TS_SOURCE, { file: "/app/a.ts", typescript: true, jsx: false })!;
+  // At the call it awaits (a method at its name, `new` at `new`), else at the await (a computed callee too).
+  assert.deepEqual(positionsIn(code).map((p) => `${p.line}:${p.col}`), ["3:13", "4:16", "4:24", "4:30", "6:7", "7:11", "8:17", "9:1"]);
+  const lines = code.split("\n");
+  assert.equal(lines.findIndex((l) => l.startsWith("function __tsprof$w")), TS_SOURCE.split("\n").length);
+  assert.equal(lines[1], TS_SOURCE.split("\n")[1], "a line without an await is as it was");
+  assert.ok(lines[2]!.endsWith("await (a as Promise<number>));"), lines[2]);
+  assert.equal(markAwaitsInSource("const x = 1;\n", { file: "/app/a.ts", typescript: true, jsx: false }), undefined, "no await: nothing to mark");
+  assert.equal(markAwaitsInSource("async function f() { await (; }\n", { file: "/app/a.js", typescript: false, jsx: false }), undefined, "no parse: left alone");
+  assert.ok(markAwaitsInSource("const C = async () => <div>{await load()}</div>;\nexport default C;\n", { file: "/app/c.tsx", typescript: true, jsx: true }));
+});
+
+test("Bun's edit with onlyModules leaves alone what a runtime may run as CommonJS", () => {
+  const js = { file: "/app/a.js", typescript: false, jsx: false, onlyModules: true };
+  const ts = { ...js, file: "/app/a.ts", typescript: true };
+  assert.equal(markAwaitsInSource("async function f() { await g(); }\nmodule.exports = f;\n", js), undefined);
+  assert.equal(markAwaitsInSource("import x = require('x');\nasync function f() { await x(); }\n", ts), undefined);
+  assert.equal(markAwaitsInSource("async function f() { await g(); }\nexport = f;\n", ts), undefined);
+  assert.ok(markAwaitsInSource("async function f() { await g(); }\nexport { f };\n", js));
+  assert.ok(markAwaitsInSource("await main();\n", js), "a top-level await makes a module");
+});
+
+for (const [edit, mark] of Object.entries(EDITS)) {
+test(`${edit}: each marked await tells its file's recorder when it starts and, with the token it got, when it resumes; with no recorder it runs as it was`, async () => {
+  const code = mark("exports.run = async (p) => (await p) + 1;\n", "/app/b.js", "cjs");
+  const run = () => load<{ run(p: Promise<number>): Promise<number> }>(code).run(Promise.resolve(41));
   assert.equal(await run(), 42);
   const seen: unknown[] = [];
   const token = { mine: true };
@@ -130,10 +174,10 @@ test("each marked await tells its file's recorder when it starts and, with the t
     end: (t) => seen.push(t === token ? "end" : "end of another"),
   }, run);
   assert.equal(result, 42);
-  assert.deepEqual(seen, ["/app/b.js", [1, out.points[0]!.col], "start 0", "end"]);
+  assert.deepEqual(seen, ["/app/b.js", [1, positionsIn(code)[0]!.col], "start 0", "end"]);
 });
 
-test("a marked await that rejects throws as it did and ends where its function catches it; thrown on, its caller's await ends there; one not given a token calls nothing", async () => {
+test(`${edit}: a marked await that rejects throws as it did and ends where its function catches it; thrown on, its caller's await ends there; one not given a token calls nothing`, async () => {
   const source = [
     "exports.fail = async (p) => { try { await p; } catch (e) { return `caught ${e}`; } };",
     "exports.pass = async () => await 1;",
@@ -141,41 +185,40 @@ test("a marked await that rejects throws as it did and ends where its function c
     "exports.inner = async (p) => { await p; };",
     "",
   ].join("\n");
-  const out = markAwaitsInCode(source, { libs, file: "/app/c.js", format: "cjs" })!;
-  assert.equal(out.code.split("\n").findIndex((l) => l.startsWith("function __tsprof$w")), source.split("\n").length, "no line added before the hoisted functions");
+  const code = mark(source, "/app/c.js", "cjs");
+  assert.equal(code.split("\n").findIndex((l) => l.startsWith("function __tsprof$w")), source.split("\n").length, "no line added before the hoisted functions");
   const seen: string[] = [];
   type Code = { fail(p: Promise<never>): Promise<string>; pass(): Promise<number>; outer(p: Promise<never>): Promise<void>; done?: boolean };
-  const code = load<Code>(out.code);
+  const marked = load<Code>(code);
   await withMarks({ start: () => (i) => (seen.push(`start ${i}`), i === 1 ? undefined : { i }), end: (t) => seen.push(`end ${(t as { i: number }).i}`) }, async () => {
-    assert.equal(await code.fail(Promise.reject("no")), "caught no");
-    assert.equal(await code.pass(), 1);
-    await assert.rejects(code.outer(Promise.reject(new Error("thrown on"))), /thrown on/);
+    assert.equal(await marked.fail(Promise.reject("no")), "caught no");
+    assert.equal(await marked.pass(), 1);
+    await assert.rejects(marked.outer(Promise.reject(new Error("thrown on"))), /thrown on/);
   });
-  assert.equal(code.done, true);
+  assert.equal(marked.done, true);
   assert.deepEqual(seen, ["start 0", "end 0", "start 1", "start 2", "start 3", "end 2"]);
   const plain = load<Code>(source);
   assert.equal(await plain.fail(Promise.reject("no")), "caught no", "unmarked, the same");
 });
 
-test("an ES module's top-level catch ends its top-level wait; with no top-level await, its try blocks are left as they are", async () => {
+test(`${edit}: an ES module's top-level catch ends its top-level wait; with no top-level await, its try blocks are left as they are`, async () => {
   const sources = {
     awaits: "let caught = 'no';\ntry { await Promise.reject(new Error('x')); } catch { caught = 'yes'; }\nexport { caught };\n",
     none: "let caught = 'no';\ntry { JSON.parse('{'); } catch { caught = 'yes'; }\nexport async function f() { await 1; }\nexport { caught };\n",
   };
   for (const [name, source] of Object.entries(sources)) {
-    const out = markAwaitsInCode(source, { libs, file: `/app/${name}.js`, format: "esm" })!;
+    const code = mark(source, `/app/${name}.js`, "esm");
     const ended: number[] = [];
     const mod = await withMarks(
       { start: () => (i) => ({ i }), end: (t) => ended.push((t as { i: number }).i) },
-      () => import(`data:text/javascript,${encodeURIComponent(out.code)}`) as Promise<{ caught: string }>,
+      () => import(`data:text/javascript,${encodeURIComponent(code)}`) as Promise<{ caught: string }>,
     );
     assert.equal(mod.caught, "yes", name);
     assert.deepEqual(ended, name === "awaits" ? [0] : [], name);
   }
-  // This edit is Node's and Deno's (Bun's is await_edits.ts); Bun's import of a data: URL module hands over no exports.
 }, { skip: typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "Bun imports a data: URL module without its exports" : false });
 
-test("marks add no promise: functions awaiting the same promise resume in the same order, as many microtasks later", async () => {
+test(`${edit}: marks add no promise: functions awaiting the same promise resume in the same order, as many microtasks later`, async () => {
   const source = [
     "exports.order = async () => {",
     "  const log = [];",
@@ -192,7 +235,7 @@ test("marks add no promise: functions awaiting the same promise resume in the sa
     "",
   ].join("\n");
   const plain = load<{ order(): Promise<string> }>(source);
-  const marked = load<{ order(): Promise<string> }>(markAwaitsInCode(source, { libs, file: "/app/d.js", format: "cjs" })!.code);
+  const marked = load<{ order(): Promise<string> }>(mark(source, "/app/d.js", "cjs"));
   const expected = await plain.order();
   assert.equal(await marked.order(), expected, "without a recorder");
   assert.equal(await withMarks({ start: () => () => ({}), end: () => {} }, () => marked.order()), expected, "with every await given a token");
@@ -203,3 +246,4 @@ test("code with no await, or that does not parse, is left alone", () => {
   assert.equal(markAwaitsInCode("const awaited = 1;\n", { libs, file: "/app/c.js", format: "esm" }), undefined);
   assert.equal(markAwaitsInCode("const a: number = await f();\n", { libs, file: "/app/c.ts", format: "esm" }), undefined);
 });
+}
