@@ -111,8 +111,13 @@ function endOfStartup(profile: Profile, first: number, idleMs: number, idle: (st
   let end = first;
   let workAfter = 0;
   // From the program's first sample back: the last long wait with little work after it.
+  // With no sample of the program's at all, a wait must have work after it: a profile's idle end
+  // (the runtime's exit, unsampled) is not a wait the program started after, and taken for one it
+  // made the whole run of a package's own program start-up.
+  let workSeen = first < samples.length;
   for (let i = first - 1; i >= 0; i--) {
     if (!idle(samples[i]!)) {
+      workSeen = true;
       workAfter += weights[i]!;
       if (workAfter >= STARTUP_AFTER_WAIT_MS) break;
       continue;
@@ -120,7 +125,7 @@ function endOfStartup(profile: Profile, first: number, idleMs: number, idle: (st
     let ms = 0;
     let j = i;
     for (; j >= 0 && idle(samples[j]!); j--) ms += weights[j]!;
-    if (ms >= idleMs) end = j + 1;
+    if (ms >= idleMs && workSeen) end = j + 1;
     i = j + 1;
   }
   // The wait must follow some start-up work: a profile that opens idle has not started yet.

@@ -157,3 +157,20 @@ test("relabelSpan() labels the samples that began in the span, and only those", 
   const untouched = b.build();
   assert.equal(relabelSpan(untouched, 20, 30, TSPROF_STARTUP_FRAME), untouched, "no sample began in the span");
 });
+
+test("relabelStartup() with endsAtIdleMs: a long wait before the program's first sample ends the start-up; with no such sample, an idle end of the profile does not", () => {
+  const labels = { isProgram: (f: string) => f.startsWith("/app/") && !f.includes("/node_modules/"), isTool: () => false, startup: MODULE_LOADING_FRAME, endsAtIdleMs: 50 };
+  const lib = { name: "parse", kind: "js" as const, file: "/app/node_modules/acorn/dist/acorn.js", line: 1, col: 1 };
+  const names = (p: ReturnType<ProfileBuilder["build"]>) => Array.from(p.samples, (s) => p.frames[p.stacks.frame[s]!]!.name);
+  // A program whose top level was not sampled: loading, its first wait, a little work (Bun's sampler missed the top level).
+  const waits = new ProfileBuilder("main");
+  waits.addSample([{ name: "load", kind: "js", file: "/bun/internal.js" }], 30);
+  waits.addSample([IDLE_FRAME], 80);
+  waits.addSample([lib], 3);
+  assert.deepEqual(names(relabelStartup(waits.build(), labels)), ["(module loading)", "(idle)", "parse"]);
+  // A package's own program (none of the user's code): its work, then the runtime's unsampled exit as idle.
+  const own = new ProfileBuilder("main");
+  own.addSample([lib], 300);
+  own.addSample([IDLE_FRAME], 60);
+  assert.deepEqual(names(relabelStartup(own.build(), labels)), ["parse", "(idle)"]);
+});
