@@ -17,7 +17,7 @@
  * @module
  */
 import type MagicString from "magic-string";
-import { AWAIT_CAUGHT_CALL, AWAIT_TOKEN_DECLARATION, awaitMarkFunctions, awaitMarkPrefix } from "./await_point_names.ts";
+import { AWAIT_CAUGHT_CALL, AWAIT_TOKEN_DECLARATION, awaitMarkFunctions, awaitMarkPrefix, forAwaitMarks } from "./await_point_names.ts";
 import { lineIndexOf, lineStarts } from "../sourcemap/inline_maps.ts";
 
 /** A node of a parser's tree, as the edit reads it. */
@@ -32,11 +32,13 @@ export interface SyntaxNode {
 interface Placed {
   readonly node: SyntaxNode;
   readonly fn: SyntaxNode | undefined;
+  /** A `for await` loop's: where the statement starts, its labels included. */
+  readonly statementStart?: number;
 }
 
 /** What {@linkcode findAwaits} finds. */
 export interface FoundAwaits {
-  /** The `await` expressions, in source order. */
+  /** The `await` expressions and `for await` loops, in source order. */
   readonly awaits: readonly Placed[];
   readonly tries: readonly Placed[];
 }
@@ -56,19 +58,22 @@ export interface FoundAwaits {
 export function findAwaits(root: SyntaxNode, isFunction: (node: SyntaxNode) => boolean): FoundAwaits {
   const awaits: Placed[] = [];
   const tries: Placed[] = [];
-  const todo: Placed[] = [{ node: root, fn: undefined }];
+  // `labelled`: where the labels of a statement start, for the statement they label.
+  const todo: { node: SyntaxNode; fn: SyntaxNode | undefined; labelled?: number }[] = [{ node: root, fn: undefined }];
   while (todo.length > 0) {
-    const { node, fn } = todo.pop()!;
+    const { node, fn, labelled } = todo.pop()!;
     if (node.type === "AwaitExpression" && isNode(node.argument)) awaits.push({ node, fn });
+    else if (node.type === "ForOfStatement" && node.await === true) awaits.push({ node, fn, statementStart: labelled ?? node.start });
     else if (node.type === "TryStatement") tries.push({ node, fn });
     const inner = isFunction(node) ? node : fn;
+    const label = node.type === "LabeledStatement" ? labelled ?? node.start : undefined;
     for (const key in node) {
       // A parser's locations and comments: no code in them.
       if (key === "loc" || key === "extra" || key.endsWith("Comments")) continue;
       const v = node[key];
       if (Array.isArray(v)) {
         for (const c of v) if (isNode(c)) todo.push({ node: c, fn: inner });
-      } else if (isNode(v)) todo.push({ node: v, fn: inner });
+      } else if (isNode(v)) todo.push({ node: v, fn: inner, ...(label !== undefined && key === "body" ? { labelled: label } : {}) });
     }
   }
   awaits.sort((a, b) => a.node.start - b.node.start);
@@ -122,14 +127,22 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
   // `await` will be. An `await`'s position comes after its own start; at
   // one offset, a catch's end of a wait goes first, an inner `await`'s end
   // before an outer one's, a function's token last.
-  type Event = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean } | { kind: "position"; k: number } | { kind: "text"; text: string });
-  const events: Event[] = [];
-  awaits.forEach(({ node, fn }, k) => {
+  const events: MarkEvent[] = [];
+  // The variables of each holder's `for await` loops, declared with its token.
+  const loopVariables = new Map<SyntaxNode | undefined, string[]>();
+  awaits.forEach(({ node, fn, statementStart }, k) => {
+    if (statementStart !== undefined) {
+      const loop = forAwaitMarks(k);
+      loopVariables.set(fn, [...(loopVariables.get(fn) ?? []), loop.variable]);
+      events.push(...forAwaitEvents(node, statementStart, loop, code.length), { at: forAwaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
+      return;
+    }
     events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn) });
     events.push({ at: node.end, order: 1 + (code.length - node.start), kind: "text", text: ")" });
     events.push({ at: options.awaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
   });
-  for (const fn of holders) events.push({ at: (fn.body as SyntaxNode).end - 1, order: code.length + 2, kind: "text", text: `;${AWAIT_TOKEN_DECLARATION}` });
+  const declarations = (fn: SyntaxNode | undefined) => [AWAIT_TOKEN_DECLARATION, ...(loopVariables.get(fn) ?? []).map((v) => `var ${v};`)].join(" ");
+  for (const fn of holders) events.push({ at: (fn.body as SyntaxNode).end - 1, order: 4 * code.length + 8, kind: "text", text: `;${declarations(fn)}` });
   for (const { node, fn } of tries) {
     if (!holds(fn)) continue;
     for (const block of [(node.handler as SyntaxNode | null)?.body as SyntaxNode | undefined, node.finalizer as SyntaxNode | null]) {
@@ -160,8 +173,42 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
       inserted += e.text.length;
     }
   }
-  s.append(`\n${awaitMarkFunctions(options.file, points.flatMap((p) => [p.line, p.col]))}${topLevel ? ` ${AWAIT_TOKEN_DECLARATION}` : ""}\n`);
+  s.append(`\n${awaitMarkFunctions(options.file, points.flatMap((p) => [p.line, p.col]))}${topLevel ? ` ${declarations(undefined)}` : ""}\n`);
   return points;
+}
+
+/** What the edit inserts at an offset, or where an `await` will be; ordered by `order` at one offset. */
+type MarkEvent = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean } | { kind: "position"; k: number } | { kind: "text"; text: string });
+
+/**
+ * The texts around a `for await` loop (see `forAwaitMarks`): the statement
+ * in a block of its own, with the last wait's end after the loop; the
+ * first wait's start before the iterable; each iteration's body in a
+ * `try` whose `finally` starts the next wait, after the end of the last.
+ * At one offset, an inner loop's closing texts go before an outer one's,
+ * and all of them after an `await`'s closing parenthesis.
+ */
+function forAwaitEvents(node: SyntaxNode, statementStart: number, loop: { start: string; end: string }, length: number): MarkEvent[] {
+  const right = node.right as SyntaxNode;
+  const body = node.body as SyntaxNode;
+  const closing = 2 * length + 4 + 2 * (length - node.start);
+  const text = (at: number, order: number, t: string): MarkEvent => ({ at, order, kind: "text", text: t });
+  const block = body.type === "BlockStatement";
+  return [
+    text(statementStart, -2, "{ "),
+    text(right.start, -1, `(${loop.start}, `),
+    text(right.end, 1 + (length - right.start) + 0.5, ")"),
+    text(block ? body.start + 1 : body.start, -1, `${block ? "" : "{ "}${loop.end} try {`),
+    text(block ? body.end - 1 : body.end, closing, `} finally { ${loop.start}; }${block ? "" : " }"}`),
+    text(node.end, closing + 1, ` ${loop.end} }`),
+  ];
+}
+
+/** Where V8 places a `for await` loop's waits: at the variable it assigns each value to. */
+function forAwaitPosition(node: SyntaxNode): number {
+  const left = node.left as SyntaxNode;
+  const first = (left.declarations as SyntaxNode[] | undefined)?.[0]?.id as SyntaxNode | undefined;
+  return (left.type === "VariableDeclaration" && first ? first : left).start;
 }
 
 const AWAIT = "await";

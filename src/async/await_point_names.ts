@@ -19,7 +19,7 @@ export const AWAIT_MARKS_KEY = "tsprof.marks.v1";
  * The form of the edit, for edits kept between runs (`kept_edits.ts`):
  * it changes whenever the edited text does, the protocol or not.
  */
-export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 2`;
+export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 3`;
 /** The function each marked `await` calls as it resumes; frames of that name are not the program's either. */
 export const AWAIT_END_FUNCTION = "__tsprof$e";
 
@@ -86,6 +86,33 @@ export function awaitMarkPrefix(index: number, held: boolean): string {
   const w = AWAIT_POINT_FUNCTION;
   const start = held ? `(${AWAIT_TOKEN_VARIABLE} = ${w}(${index}))` : `${w}(${index})`;
   return `(typeof ${e} == "function" ? ${e} : (t, v) => v)(typeof ${w} == "function" && ${start}, `;
+}
+
+/**
+ * What the edit writes around a `for await` loop, given its index among
+ * the file's marks (the loop's implicit `await`s, one per iteration, share
+ * it). The loop's own variable holds the token of the wait for its next
+ * value, and so does the function's {@linkcode AWAIT_TOKEN_VARIABLE}, for a
+ * `catch` to end it when that value is a rejection: the wait starts before
+ * the iterable is evaluated and as each iteration ends (`finally`, so that
+ * a `continue` starts it too), and ends as an iteration starts and after
+ * the loop (the last wait, for the value that said it was done).
+ *
+ * @example
+ * ```ts
+ * import { forAwaitMarks } from "./await_point_names.ts";
+ * forAwaitMarks(2).variable; // "__tsprof$f2"
+ * ```
+ */
+export function forAwaitMarks(index: number): { variable: string; start: string; end: string } {
+  const variable = `__tsprof$f${index}`;
+  const w = AWAIT_POINT_FUNCTION;
+  const e = AWAIT_END_FUNCTION;
+  return {
+    variable,
+    start: `(typeof ${w} == "function" && (${variable} = ${AWAIT_TOKEN_VARIABLE} = ${w}(${index})))`,
+    end: `(typeof ${e} == "function" && ${e}(${variable}));`,
+  };
 }
 
 /**

@@ -218,6 +218,44 @@ test(`${edit}: an ES module's top-level catch ends its top-level wait; with no t
   }
 }, { skip: typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "Bun imports a data: URL module without its exports" : false });
 
+test(`${edit}: a \`for await\` loop starts a wait for each value and ends it as the value comes, through continue, labelled break, a thrown body and a rejected value, as the loop ran unmarked`, async () => {
+  const source = [
+    "const items = (values, fail) => ({ [Symbol.asyncIterator]() { let i = 0; return { next: async () => (i === fail ? Promise.reject(new Error('no')) : i < values.length ? { value: values[i++], done: false } : { value: undefined, done: true }), return: async () => ({ done: true }) }; } });",
+    "exports.loops = async () => {",
+    "  const seen = [];",
+    "  outer: for await (const v of items([1, 2, 3, 4])) { if (v === 2) continue; if (v === 4) break outer; seen.push(v); }",
+    "  for await (const v of items([5, 6])) seen.push(v);",
+    "  try { for await (const v of items([7, 8], 1)) seen.push(v); } catch (e) { seen.push(e.message); }",
+    "  try { for await (const v of items([9])) { throw new Error('body'); } } catch (e) { seen.push(e.message); }",
+    "  return seen;",
+    "};",
+    "",
+  ].join("\n");
+  const code = mark(source, "/app/e.js", "cjs");
+  const expected = [1, 3, 5, 6, 7, "no", "body"];
+  assert.deepEqual(await load<{ loops(): Promise<unknown[]> }>(source).loops(), expected, "unmarked");
+  assert.deepEqual(await load<{ loops(): Promise<unknown[]> }>(code).loops(), expected, "marked, no recorder");
+  const open = new Set<number>();
+  let started = 0;
+  let wrongEnds = 0;
+  const result = await withMarks({
+    start: () => () => {
+      const token = { n: started++ };
+      open.add(token.n);
+      return token;
+    },
+    end: (t) => {
+      if (!open.delete((t as { n: number }).n)) wrongEnds++;
+    },
+  }, () => load<{ loops(): Promise<unknown[]> }>(code).loops());
+  assert.deepEqual(result, expected, "marked, recorded");
+  // One before each loop, and one as each iteration ends: 1 + 4, 1 + 2, 1 + 1, 1 + 1.
+  assert.equal(started, 12);
+  assert.equal(wrongEnds, 0, "no wait ended twice, or never started");
+  // Each ended: by the next iteration, after the loop (a break, the last value), by a catch (a rejection, a throw).
+  assert.equal(open.size, 0, `${[...open].join(", ")} left open`);
+});
+
 test(`${edit}: marks add no promise: functions awaiting the same promise resume in the same order, as many microtasks later`, async () => {
   const source = [
     "exports.order = async () => {",
@@ -227,7 +265,8 @@ test(`${edit}: marks add no promise: functions awaiting the same promise resume 
     "  const a = async () => { await gate; log.push('a'); await null; log.push('a2'); };",
     "  const b = async () => { log.push('b0'); await gate; log.push('b'); };",
     "  const ticks = async () => { for (let i = 0; i < 6; i++) { log.push(`t${i}`); await undefined; } };",
-    "  const all = Promise.all([a(), b(), ticks()]);",
+    "  const loop = async () => { for await (const x of [gate, 1, Promise.resolve(2)]) log.push(`l${x}`); };",
+    "  const all = Promise.all([a(), b(), ticks(), loop()]);",
     "  open();",
     "  await all;",
     "  return log.join(' ');",

@@ -459,3 +459,14 @@ test("a wait that ends by a rejection is charged: to its await where its functio
   const thrownOn = (w.get("inner > [await] failAfter") ?? 0) + (w.get("main > [await] thrownOn") ?? 0);
   assert.ok(Math.abs(thrownOn - 150) <= 7.5 && thrownOn <= took.thrownOn! + 2, `${thrownOn.toFixed(1)} ms of 150: ${[...w].join(", ")}`);
 }, { skip });
+
+test("a `for await` loop's waits are charged to the loop, under the function that loops: over the runtime's iterator, and over a stream to its end", () => {
+  const { session, took } = profiled([], join(SCRIPTS, "awaits_for_await.ts"));
+  const w = waits(session);
+  const detail = [...w].map(([k, v]) => `${k}=${v.toFixed(1)}`).join(", ");
+  const poll = w.get("poll > [await] for await") ?? 0;
+  assert.ok(poll >= 0.95 * 200 && poll <= took.poll! + 2, `${poll.toFixed(1)} ms of ${took.poll!.toFixed(1)}: ${detail}`);
+  // The stream's chunks come from the program's own generator: its awaits take what they wait, the loop the rest.
+  const drain = (w.get("drain > [await] for await") ?? 0) + (w.get("chunks > [await] Promise") ?? 0);
+  assert.ok(drain >= 0.95 * 160 && drain <= took.drain! + 2, `${drain.toFixed(1)} ms of ${took.drain!.toFixed(1)}: ${detail}`);
+}, { skip });
