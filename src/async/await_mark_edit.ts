@@ -11,8 +11,10 @@
  * closing brace, and its `catch` and `finally` blocks end that wait first
  * thing (an `await` whose promise rejects does not resume through its end).
  * An ES module that awaits at its top level holds one too, declared at its
- * end with the two hoisted functions the marks call. No line is added
- * before the last.
+ * end with the two hoisted functions the marks call. A `for await` loop,
+ * which awaits each value with no `await` written, is marked around its
+ * iterable and its body (`forAwaitMarks`). No line is added before the
+ * last.
  *
  * @module
  */
