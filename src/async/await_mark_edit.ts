@@ -19,7 +19,7 @@
  * @module
  */
 import type MagicString from "magic-string";
-import { AWAIT_CAUGHT_CALL, AWAIT_TOKEN_DECLARATION, awaitMarkFunctions, awaitMarkPrefix, forAwaitMarks } from "./await_point_names.ts";
+import { AWAIT_CAUGHT_CALL, AWAIT_TOKEN_DECLARATION, awaitMarkFunctions, awaitMarkPrefix, forAwaitMarks, type NestedAwaitMarks, nestedAwaitMarks } from "./await_point_names.ts";
 import { lineIndexOf, lineStarts } from "../sourcemap/inline_maps.ts";
 
 /** A node of a parser's tree, as the edit reads it. */
@@ -130,20 +130,30 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
   // one offset, a catch's end of a wait goes first, an inner `await`'s end
   // before an outer one's, a function's token last.
   const events: MarkEvent[] = [];
-  // The variables of each holder's `for await` loops, declared with its token.
-  const loopVariables = new Map<SyntaxNode | undefined, string[]>();
+  // The variables of each holder's `for await` loops and nested `await`s, declared with its token.
+  const variables = new Map<SyntaxNode | undefined, string[]>();
+  const declare = (fn: SyntaxNode | undefined, ...names: string[]) => variables.set(fn, [...(variables.get(fn) ?? []), ...names]);
+  const nested = heldAroundHeld(awaits, holds);
   awaits.forEach(({ node, fn, statementStart }, k) => {
     if (statementStart !== undefined) {
       const loop = forAwaitMarks(k);
-      loopVariables.set(fn, [...(loopVariables.get(fn) ?? []), loop.variable]);
+      declare(fn, loop.variable);
       events.push(...forAwaitEvents(node, statementStart, loop, code.length), { at: forAwaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
       return;
     }
-    events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn) });
-    events.push({ at: node.end, order: 1 + (code.length - node.start), kind: "text", text: ")" });
+    const kept = nested.has(k) ? nestedAwaitMarks(k) : undefined;
+    events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn), ...(kept ? { kept } : {}) });
+    const close = 1 + (code.length - node.start);
+    if (kept) {
+      declare(fn, kept.token, kept.value);
+      const arg = node.argument as SyntaxNode;
+      // Inside the `await`'s own parenthesis, around the inner ones'.
+      events.push({ at: arg.start, order: -0.5, kind: "text", text: kept.before }, { at: arg.end, order: close - 0.5, kind: "text", text: kept.after });
+    }
+    events.push({ at: node.end, order: close, kind: "text", text: ")" });
     events.push({ at: options.awaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
   });
-  const declarations = (fn: SyntaxNode | undefined) => [AWAIT_TOKEN_DECLARATION, ...(loopVariables.get(fn) ?? []).map((v) => `var ${v};`)].join(" ");
+  const declarations = (fn: SyntaxNode | undefined) => [AWAIT_TOKEN_DECLARATION, ...(variables.get(fn) ?? []).map((v) => `var ${v};`)].join(" ");
   for (const fn of holders) events.push({ at: (fn.body as SyntaxNode).end - 1, order: 4 * code.length + 8, kind: "text", text: `;${declarations(fn)}` });
   for (const { node, fn } of tries) {
     if (!holds(fn)) continue;
@@ -167,7 +177,7 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
     } else if (e.kind === "start") {
       // Written over the `await` keyword, so that a map leads the mark's calls (a stack trace
       // taken in its start, Deno's placed by that map) to the `await`, not to the code before.
-      const text = awaitMarkPrefix(e.k, e.held);
+      const text = awaitMarkPrefix(e.k, e.held, e.kept);
       s.update(e.at, e.at + AWAIT.length, text + AWAIT);
       inserted += text.length;
     } else {
@@ -180,7 +190,26 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
 }
 
 /** What the edit inserts at an offset, or where an `await` will be; ordered by `order` at one offset. */
-type MarkEvent = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean } | { kind: "position"; k: number } | { kind: "text"; text: string });
+type MarkEvent = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean; kept?: NestedAwaitMarks } | { kind: "position"; k: number } | { kind: "text"; text: string });
+
+/**
+ * The indexes of the held `await`s whose argument holds another held
+ * `await` of the same function (`await f(await g())`): the inner one's start
+ * takes the function's token from them (see `nestedAwaitMarks`).
+ */
+function heldAroundHeld(awaits: readonly Placed[], holds: (fn: SyntaxNode | undefined) => boolean): Set<number> {
+  const outer = new Set<number>();
+  // In source order, an `await` inside another comes after it: a stack of those still open.
+  const open: number[] = [];
+  awaits.forEach(({ node, fn, statementStart }, k) => {
+    while (open.length > 0 && awaits[open.at(-1)!]!.node.end <= node.start) open.pop();
+    if (statementStart !== undefined || !holds(fn)) return;
+    const around = open.findLast((o) => awaits[o]!.fn === fn && awaits[o]!.statementStart === undefined);
+    if (around !== undefined) outer.add(around);
+    open.push(k);
+  });
+  return outer;
+}
 
 /**
  * The texts around a `for await` loop (see `forAwaitMarks`): the statement

@@ -201,6 +201,22 @@ test(`${edit}: a marked await that rejects throws as it did and ends where its f
   assert.equal(await plain.fail(Promise.reject("no")), "caught no", "unmarked, the same");
 });
 
+test(`${edit}: \`await f(await g())\` whose outer promise rejects into a catch ends the outer wait there, the inner one where it resumed`, async () => {
+  const source = [
+    "exports.nested = async (p) => { try { return await exports.pass(await 1, p); } catch (e) { return `caught ${e}`; } };",
+    "exports.pass = (_, p) => p;",
+    "",
+  ].join("\n");
+  const code = mark(source, "/app/f.js", "cjs");
+  const seen: string[] = [];
+  const nested = load<{ nested(p: Promise<never>): Promise<string> }>(code).nested;
+  await withMarks({ start: () => (i) => (seen.push(`start ${i}`), { i }), end: (t) => seen.push(`end ${(t as { i: number }).i}`) }, async () => {
+    assert.equal(await nested(Promise.reject("no")), "caught no");
+  });
+  assert.deepEqual(seen, ["start 0", "start 1", "end 1", "end 0"]);
+  assert.equal(await load<{ nested(p: Promise<never>): Promise<string> }>(source).nested(Promise.reject("no")), "caught no", "unmarked, the same");
+});
+
 test(`${edit}: an ES module's top-level catch ends its top-level wait; with no top-level await, its try blocks are left as they are`, async () => {
   const sources = {
     awaits: "let caught = 'no';\ntry { await Promise.reject(new Error('x')); } catch { caught = 'yes'; }\nexport { caught };\n",
