@@ -10,11 +10,12 @@
 import { ProfileBuilder, visitParentsFirst } from "../format/builder.ts";
 import type { Profile } from "../format/types.ts";
 import { AWAIT_END_FUNCTION, AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
+import { TSPROF_FRAME } from "../import/runtime_time.ts";
 
 /**
  * `profile` with no frame of {@linkcode AWAIT_POINT_FUNCTION} or
- * {@linkcode AWAIT_END_FUNCTION}: their time is their callers'. Itself when
- * it has none.
+ * {@linkcode AWAIT_END_FUNCTION}: their time is their callers', or
+ * `(tsprof)`'s where the sampler saw no caller. Itself when it has none.
  *
  * @example
  * ```ts
@@ -30,14 +31,16 @@ export function foldAwaitPoints(profile: Profile): Profile {
   if (!isPoint.includes(true)) return profile;
   const b = new ProfileBuilder(profile.name);
   const frameId = profile.frames.map((f, i) => (isPoint[i] ? -1 : b.internFrame(f)));
+  let tsprof: number | undefined;
   const { length, frame, parent } = profile.stacks;
   const stackId = new Int32Array(length).fill(-2);
   visitParentsFirst(profile.stacks, (t) => {
     const p = parent[t]!;
     const under = p === -1 ? -1 : stackId[p]!;
     const f = frame[t]!;
-    // A point at the root has no caller to take its time: it stays.
-    stackId[t] = isPoint[f] && under !== -1 ? under : b.internStack(under, frameId[f]! === -1 ? b.internFrame(profile.frames[f]!) : frameId[f]!);
+    // A point at the root (a stack the sampler could not walk further) has no caller to take its
+    // time: it is tsprof's own work, not a function at the end of the program's file.
+    stackId[t] = isPoint[f] && under !== -1 ? under : b.internStack(under, isPoint[f] ? (tsprof ??= b.internFrame(TSPROF_FRAME)) : frameId[f]!);
   });
   for (const [f, byLine] of profile.lines ?? []) {
     if (isPoint[f]) continue;
