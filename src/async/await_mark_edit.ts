@@ -19,7 +19,7 @@
  * @module
  */
 import type MagicString from "magic-string";
-import { AWAIT_CAUGHT_CALL, AWAIT_TOKEN_DECLARATION, awaitMarkFunctions, awaitMarkPrefix, forAwaitMarks, type NestedAwaitMarks, nestedAwaitMarks } from "./await_point_names.ts";
+import { AWAIT_CAUGHT_CALL, AWAIT_TOKEN_DECLARATION, awaitMarkFunctions, awaitMarkPrefix, forAwaitMarks, nestedAwaitMarks } from "./await_point_names.ts";
 import { lineIndexOf, lineStarts } from "../sourcemap/inline_maps.ts";
 
 /** A node of a parser's tree, as the edit reads it. */
@@ -137,20 +137,23 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
   awaits.forEach(({ node, fn, statementStart }, k) => {
     if (statementStart !== undefined) {
       const loop = forAwaitMarks(k);
-      declare(fn, loop.variable);
-      events.push(...forAwaitEvents(node, statementStart, loop, code.length), { at: forAwaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
+      // An iterable that awaits (`for await (x of await open())`): the first wait starts after it.
+      const right = node.right as SyntaxNode;
+      const value = awaits.some((a) => a.fn === fn && a.statementStart === undefined && a.node.start >= right.start && a.node.end <= right.end) ? `__tsprof$v${k}` : undefined;
+      declare(fn, loop.variable, ...(value ? [value] : []));
+      events.push(...forAwaitEvents(node, statementStart, { ...loop, ...(value ? { value } : {}) }, code.length), { at: forAwaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
       return;
     }
     const kept = nested.has(k) ? nestedAwaitMarks(k) : undefined;
-    events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn), ...(kept ? { kept } : {}) });
+    events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn), ...(kept ? { prefix: kept.prefix } : {}) });
     const close = 1 + (code.length - node.start);
     if (kept) {
-      declare(fn, kept.token, kept.value);
+      declare(fn, kept.value);
       const arg = node.argument as SyntaxNode;
       // Inside the `await`'s own parenthesis, around the inner ones'.
       events.push({ at: arg.start, order: -0.5, kind: "text", text: kept.before }, { at: arg.end, order: close - 0.5, kind: "text", text: kept.after });
     }
-    events.push({ at: node.end, order: close, kind: "text", text: ")" });
+    events.push({ at: node.end, order: close, kind: "text", text: kept ? kept.close : ")" });
     events.push({ at: options.awaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
   });
   const declarations = (fn: SyntaxNode | undefined) => [AWAIT_TOKEN_DECLARATION, ...(variables.get(fn) ?? []).map((v) => `var ${v};`)].join(" ");
@@ -177,7 +180,7 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
     } else if (e.kind === "start") {
       // Written over the `await` keyword, so that a map leads the mark's calls (a stack trace
       // taken in its start, Deno's placed by that map) to the `await`, not to the code before.
-      const text = awaitMarkPrefix(e.k, e.held, e.kept);
+      const text = e.prefix ?? awaitMarkPrefix(e.k, e.held);
       s.update(e.at, e.at + AWAIT.length, text + AWAIT);
       inserted += text.length;
     } else {
@@ -190,12 +193,12 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
 }
 
 /** What the edit inserts at an offset, or where an `await` will be; ordered by `order` at one offset. */
-type MarkEvent = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean; kept?: NestedAwaitMarks } | { kind: "position"; k: number } | { kind: "text"; text: string });
+type MarkEvent = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean; prefix?: string } | { kind: "position"; k: number } | { kind: "text"; text: string });
 
 /**
  * The indexes of the held `await`s whose argument holds another held
- * `await` of the same function (`await f(await g())`): the inner one's start
- * takes the function's token from them (see `nestedAwaitMarks`).
+ * `await` of the same function (`await f(await g())`): they start after
+ * their argument is evaluated (see `nestedAwaitMarks`).
  */
 function heldAroundHeld(awaits: readonly Placed[], holds: (fn: SyntaxNode | undefined) => boolean): Set<number> {
   const outer = new Set<number>();
@@ -219,7 +222,7 @@ function heldAroundHeld(awaits: readonly Placed[], holds: (fn: SyntaxNode | unde
  * At one offset, an inner loop's closing texts go before an outer one's,
  * and all of them after an `await`'s closing parenthesis.
  */
-function forAwaitEvents(node: SyntaxNode, statementStart: number, loop: { start: string; end: string }, length: number): MarkEvent[] {
+function forAwaitEvents(node: SyntaxNode, statementStart: number, loop: { variable: string; start: string; end: string; value?: string }, length: number): MarkEvent[] {
   const right = node.right as SyntaxNode;
   const body = node.body as SyntaxNode;
   const closing = 2 * length + 4 + 2 * (length - node.start);
@@ -227,8 +230,9 @@ function forAwaitEvents(node: SyntaxNode, statementStart: number, loop: { start:
   const block = body.type === "BlockStatement";
   return [
     text(statementStart, -2, "{ "),
-    text(right.start, -1, `(${loop.start}, `),
-    text(right.end, 1 + (length - right.start) + 0.5, ")"),
+    // An iterable that awaits is evaluated first: started before, the first wait would run alongside those.
+    text(right.start, -1, loop.value ? `(${loop.value} = ` : `(${loop.start}, `),
+    text(right.end, 1 + (length - right.start) + 0.5, loop.value ? `, ${loop.start}, ${loop.value})` : ")"),
     text(block ? body.start + 1 : body.start, -1, `${block ? "" : "{ "}${loop.end} try {`),
     text(block ? body.end - 1 : body.end, closing, `} finally { ${loop.start}; }${block ? "" : " }"}`),
     text(node.end, closing + 1, ` ${loop.end} }`),

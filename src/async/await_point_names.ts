@@ -19,7 +19,7 @@ export const AWAIT_MARKS_KEY = "tsprof.marks.v1";
  * The form of the edit, for edits kept between runs (`kept_edits.ts`):
  * it changes whenever the edited text does, the protocol or not.
  */
-export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 4`;
+export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 5`;
 /** The function each marked `await` calls as it resumes; frames of that name are not the program's either. */
 export const AWAIT_END_FUNCTION = "__tsprof$e";
 
@@ -81,43 +81,55 @@ export function registerAwaitMarks(marks: AwaitMarks): void {
  * `${awaitMarkPrefix(0, false)}await f())`.includes("__tsprof$w(0), await f())"); // true
  * ```
  */
-export function awaitMarkPrefix(index: number, held: boolean, kept?: NestedAwaitMarks): string {
+export function awaitMarkPrefix(index: number, held: boolean): string {
   const e = AWAIT_END_FUNCTION;
   const w = AWAIT_POINT_FUNCTION;
-  const start = held ? `(${AWAIT_TOKEN_VARIABLE} = ${kept ? `${kept.token} = ` : ""}${w}(${index}))` : `${w}(${index})`;
+  const start = held ? `(${AWAIT_TOKEN_VARIABLE} = ${w}(${index}))` : `${w}(${index})`;
   return `(typeof ${e} == "function" ? ${e} : (t, v) => v)(typeof ${w} == "function" && ${start}, `;
 }
 
 /** What {@linkcode nestedAwaitMarks} gives. */
 export interface NestedAwaitMarks {
-  /** The variable the `await`'s token is also kept in. */
-  readonly token: string;
-  /** The variable its argument's value is kept in, for a moment. */
+  /** The variable the argument's value is kept in, for a moment. */
   readonly value: string;
+  /** Written in place of the `await` keyword's start (before it). */
+  readonly prefix: string;
   /** Written before the argument. */
   readonly before: string;
-  /** Written after it. */
+  /** Written after it: the wait starts there. */
   readonly after: string;
+  /** Written after the `await` expression. */
+  readonly close: string;
 }
 
 /**
  * What the edit writes for a held `await` whose argument holds another of
- * its function's (`await f(await g())`): the inner one's start takes the
- * function's {@linkcode AWAIT_TOKEN_VARIABLE}, so the outer one's token is
- * kept in a variable of its own and given back to it once the argument is
- * evaluated, before the outer `await` waits: a `catch` then ends the outer
- * wait, not the inner one's (ended already).
+ * its function's (`await f(await g())`). Its start must come after its
+ * argument is evaluated: started before, its wait would run alongside the
+ * inner one's, and the two would share that time as concurrent waits do.
+ * So the argument's value is kept in a variable for a moment, the start
+ * runs, and the value is awaited; the end reads the token from the
+ * function's {@linkcode AWAIT_TOKEN_VARIABLE} as the `await` resumes (its
+ * own start set it last, and nothing of that call ran since).
  *
  * @example
  * ```ts
  * import { nestedAwaitMarks } from "./await_point_names.ts";
- * nestedAwaitMarks(3).after; // ", __tsprof$t = __tsprof$o3, __tsprof$v3)"
+ * nestedAwaitMarks(3).after; // ', typeof __tsprof$w == "function" && (__tsprof$t = __tsprof$w(3)), __tsprof$v3)'
  * ```
  */
 export function nestedAwaitMarks(index: number): NestedAwaitMarks {
-  const token = `__tsprof$o${index}`;
+  const e = AWAIT_END_FUNCTION;
+  const w = AWAIT_POINT_FUNCTION;
+  const t = AWAIT_TOKEN_VARIABLE;
   const value = `__tsprof$v${index}`;
-  return { token, value, before: `(${value} = `, after: `, ${AWAIT_TOKEN_VARIABLE} = ${token}, ${value})` };
+  return {
+    value,
+    prefix: `(typeof ${e} == "function" ? (v, t) => ${e}(t, v) : (v) => v)(`,
+    before: `(${value} = `,
+    after: `, typeof ${w} == "function" && (${t} = ${w}(${index})), ${value})`,
+    close: `, ${t})`,
+  };
 }
 
 /**

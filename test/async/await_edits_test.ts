@@ -201,7 +201,7 @@ test(`${edit}: a marked await that rejects throws as it did and ends where its f
   assert.equal(await plain.fail(Promise.reject("no")), "caught no", "unmarked, the same");
 });
 
-test(`${edit}: \`await f(await g())\` whose outer promise rejects into a catch ends the outer wait there, the inner one where it resumed`, async () => {
+test(`${edit}: in \`await f(await g())\` the outer wait starts once the inner one ended, and, rejected into a catch, ends there`, async () => {
   const source = [
     "exports.nested = async (p) => { try { return await exports.pass(await 1, p); } catch (e) { return `caught ${e}`; } };",
     "exports.pass = (_, p) => p;",
@@ -213,7 +213,7 @@ test(`${edit}: \`await f(await g())\` whose outer promise rejects into a catch e
   await withMarks({ start: () => (i) => (seen.push(`start ${i}`), { i }), end: (t) => seen.push(`end ${(t as { i: number }).i}`) }, async () => {
     assert.equal(await nested(Promise.reject("no")), "caught no");
   });
-  assert.deepEqual(seen, ["start 0", "start 1", "end 1", "end 0"]);
+  assert.deepEqual(seen, ["start 1", "end 1", "start 0", "end 0"]);
   assert.equal(await load<{ nested(p: Promise<never>): Promise<string> }>(source).nested(Promise.reject("no")), "caught no", "unmarked, the same");
 });
 

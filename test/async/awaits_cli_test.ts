@@ -470,3 +470,14 @@ test("a `for await` loop's waits are charged to the loop, under the function tha
   const drain = (w.get("drain > [await] for await") ?? 0) + (w.get("chunks > [await] Promise") ?? 0);
   assert.ok(drain >= 0.95 * 160 && drain <= took.drain! + 2, `${drain.toFixed(1)} ms of ${took.drain!.toFixed(1)}: ${detail}`);
 }, { skip });
+
+test("an await whose argument awaits takes its own wait only: `await after(await sleep(100), 100)` is 100 ms at each", () => {
+  const { session, took } = profiled([], join(SCRIPTS, "awaits_nested.ts"));
+  const w = waits(session);
+  const detail = [...w].map(([k, v]) => `${k}=${v.toFixed(1)}`).join(", ");
+  for (const key of ["main > [await] after", "main > [await] sleep"]) {
+    const ms = w.get(key) ?? 0;
+    assert.ok(Math.abs(ms - 100) <= 5, `${key}: ${ms.toFixed(1)} ms of 100: ${detail}`);
+  }
+  assert.ok((w.get("main > [await] after") ?? 0) + (w.get("main > [await] sleep") ?? 0) <= took.took! + 2, detail);
+}, { skip });
