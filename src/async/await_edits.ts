@@ -40,8 +40,6 @@ export interface AwaitEditOptions {
   readonly onlyModules?: boolean;
 }
 
-type Node = SyntaxNode;
-
 /**
  * The ES module `source` with each `await` marked (see the module's doc), or
  * `undefined` when it has none or does not parse as a module.
@@ -55,7 +53,7 @@ type Node = SyntaxNode;
  */
 export function markAwaitsInSource(source: string, options: AwaitEditOptions): string | undefined {
   if (!source.includes("await")) return undefined;
-  const program = parseSource(parse, source, options) as Node | undefined;
+  const program = parseSource(parse, source, options) as SyntaxNode | undefined;
   if (program === undefined) return undefined;
   const found = findAwaits(program, (n) => FUNCTION.test(n.type));
   if (found.awaits.length === 0) return undefined;
@@ -75,12 +73,12 @@ const TYPE_WRAPPERS = new Set(["TSNonNullExpression", "TSAsExpression", "TSSatis
  * offset: at the call it awaits (`f` of `f()`, `m` of `o.m()`, `new` of
  * `new P()`), else at the `await` itself.
  */
-function v8Position(node: Node): number {
-  let arg = node.argument as Node;
+function v8Position(node: SyntaxNode): number {
+  let arg = node.argument as SyntaxNode;
   while (TYPE_WRAPPERS.has(arg.type) && isNode(arg.expression)) arg = arg.expression;
   if (arg.type === "NewExpression") return arg.start;
   if (arg.type !== "CallExpression" && arg.type !== "OptionalCallExpression") return node.start;
-  const callee = arg.callee as Node;
+  const callee = arg.callee as SyntaxNode;
   const parenthesized = (callee.extra as { parenthesized?: boolean } | undefined)?.parenthesized === true;
   if (callee.type === "Identifier" && !parenthesized) return callee.start;
   const member = callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression";
@@ -92,13 +90,13 @@ function v8Position(node: Node): number {
 const FUNCTION = /Function|Method/;
 
 /** Whether the program is an ES module by its syntax: an `import`, an `export`, or an `await` outside functions. */
-function isModuleSyntax(program: Node, found: FoundAwaits): boolean {
-  const body = program.body as Node[];
+function isModuleSyntax(program: SyntaxNode, found: FoundAwaits): boolean {
+  const body = program.body as SyntaxNode[];
   // TypeScript's `export =` and `import x = require()` are CommonJS.
   if (body.some((n) => n.type === "TSExportAssignment" || n.type === "TSImportEqualsDeclaration")) return false;
   return body.some((n) => n.type.startsWith("Import") || n.type.startsWith("Export")) || found.awaits.some((a) => a.fn === undefined);
 }
 
-function isNode(v: unknown): v is Node {
-  return typeof v === "object" && v !== null && typeof (v as Node).type === "string" && typeof (v as Node).start === "number";
+function isNode(v: unknown): v is SyntaxNode {
+  return typeof v === "object" && v !== null && typeof (v as SyntaxNode).type === "string" && typeof (v as SyntaxNode).start === "number";
 }

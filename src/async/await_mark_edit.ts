@@ -133,15 +133,14 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
   // The variables of each holder's `for await` loops and nested `await`s, declared with its token.
   const variables = new Map<SyntaxNode | undefined, string[]>();
   const declare = (fn: SyntaxNode | undefined, ...names: string[]) => variables.set(fn, [...(variables.get(fn) ?? []), ...names]);
-  const nested = heldAroundHeld(awaits, holds);
+  const nested = awaitsAroundAwaits(awaits, holds);
   awaits.forEach(({ node, fn, statementStart }, k) => {
     if (statementStart !== undefined) {
-      const loop = forAwaitMarks(k);
+      const { variable, value, start, end } = forAwaitMarks(k);
       // An iterable that awaits (`for await (x of await open())`): the first wait starts after it.
-      const right = node.right as SyntaxNode;
-      const value = awaits.some((a) => a.fn === fn && a.statementStart === undefined && a.node.start >= right.start && a.node.end <= right.end) ? `__tsprof$v${k}` : undefined;
-      declare(fn, loop.variable, ...(value ? [value] : []));
-      events.push(...forAwaitEvents(node, statementStart, { ...loop, ...(value ? { value } : {}) }, code.length), { at: forAwaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
+      const awaiting = nested.has(k);
+      declare(fn, variable, ...(awaiting ? [value] : []));
+      events.push(...forAwaitEvents(node, statementStart, { start, end, ...(awaiting ? { value } : {}) }, code.length), { at: forAwaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
       return;
     }
     const kept = nested.has(k) ? nestedAwaitMarks(k) : undefined;
@@ -196,20 +195,22 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
 type MarkEvent = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean; prefix?: string } | { kind: "position"; k: number } | { kind: "text"; text: string });
 
 /**
- * The indexes of the held `await`s whose argument holds another held
- * `await` of the same function (`await f(await g())`): they start after
- * their argument is evaluated (see `nestedAwaitMarks`).
+ * The indexes of the held `await`s whose argument, and of the `for await`
+ * loops whose iterable, holds a held `await` of the same function
+ * (`await f(await g())`): they start after it is evaluated (see
+ * `nestedAwaitMarks`), not alongside the inner waits.
  */
-function heldAroundHeld(awaits: readonly Placed[], holds: (fn: SyntaxNode | undefined) => boolean): Set<number> {
+function awaitsAroundAwaits(awaits: readonly Placed[], holds: (fn: SyntaxNode | undefined) => boolean): Set<number> {
   const outer = new Set<number>();
-  // In source order, an `await` inside another comes after it: a stack of those still open.
-  const open: number[] = [];
+  // In source order, an `await` inside another comes after it: a stack of the ranges still open.
+  const open: { k: number; from: number; to: number }[] = [];
   awaits.forEach(({ node, fn, statementStart }, k) => {
-    while (open.length > 0 && awaits[open.at(-1)!]!.node.end <= node.start) open.pop();
-    if (statementStart !== undefined || !holds(fn)) return;
-    const around = open.findLast((o) => awaits[o]!.fn === fn && awaits[o]!.statementStart === undefined);
-    if (around !== undefined) outer.add(around);
-    open.push(k);
+    while (open.length > 0 && open.at(-1)!.to <= node.start) open.pop();
+    if (!holds(fn)) return;
+    const around = open.findLast((o) => awaits[o.k]!.fn === fn && o.from <= node.start);
+    if (around !== undefined) outer.add(around.k);
+    const range = statementStart === undefined ? node : (node.right as SyntaxNode);
+    open.push({ k, from: range.start, to: range.end });
   });
   return outer;
 }
@@ -222,7 +223,7 @@ function heldAroundHeld(awaits: readonly Placed[], holds: (fn: SyntaxNode | unde
  * At one offset, an inner loop's closing texts go before an outer one's,
  * and all of them after an `await`'s closing parenthesis.
  */
-function forAwaitEvents(node: SyntaxNode, statementStart: number, loop: { variable: string; start: string; end: string; value?: string }, length: number): MarkEvent[] {
+function forAwaitEvents(node: SyntaxNode, statementStart: number, loop: { start: string; end: string; value?: string }, length: number): MarkEvent[] {
   const right = node.right as SyntaxNode;
   const body = node.body as SyntaxNode;
   const closing = 2 * length + 4 + 2 * (length - node.start);

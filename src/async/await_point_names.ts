@@ -83,9 +83,19 @@ export function registerAwaitMarks(marks: AwaitMarks): void {
  */
 export function awaitMarkPrefix(index: number, held: boolean): string {
   const e = AWAIT_END_FUNCTION;
+  return `(typeof ${e} == "function" ? ${e} : (t, v) => v)(${guardedStart(index, held ? [AWAIT_TOKEN_VARIABLE] : [])}, `;
+}
+
+/** The start of the wait of mark `index`, guarded, its token assigned to each of `into`. */
+function guardedStart(index: number, into: readonly string[]): string {
   const w = AWAIT_POINT_FUNCTION;
-  const start = held ? `(${AWAIT_TOKEN_VARIABLE} = ${w}(${index}))` : `${w}(${index})`;
-  return `(typeof ${e} == "function" ? ${e} : (t, v) => v)(typeof ${w} == "function" && ${start}, `;
+  const call = `${w}(${index})`;
+  return `typeof ${w} == "function" && ${into.length === 0 ? call : `(${[...into, call].join(" = ")})`}`;
+}
+
+/** The variable a mark keeps a value in for a moment, before its start runs (see {@linkcode nestedAwaitMarks}). */
+function valueVariable(index: number): string {
+  return `__tsprof$v${index}`;
 }
 
 /** What {@linkcode nestedAwaitMarks} gives. */
@@ -120,15 +130,13 @@ export interface NestedAwaitMarks {
  */
 export function nestedAwaitMarks(index: number): NestedAwaitMarks {
   const e = AWAIT_END_FUNCTION;
-  const w = AWAIT_POINT_FUNCTION;
-  const t = AWAIT_TOKEN_VARIABLE;
-  const value = `__tsprof$v${index}`;
+  const value = valueVariable(index);
   return {
     value,
     prefix: `(typeof ${e} == "function" ? (v, t) => ${e}(t, v) : (v) => v)(`,
     before: `(${value} = `,
-    after: `, typeof ${w} == "function" && (${t} = ${w}(${index})), ${value})`,
-    close: `, ${t})`,
+    after: `, ${guardedStart(index, [AWAIT_TOKEN_VARIABLE])}, ${value})`,
+    close: `, ${AWAIT_TOKEN_VARIABLE})`,
   };
 }
 
@@ -138,7 +146,8 @@ export function nestedAwaitMarks(index: number): NestedAwaitMarks {
  * it). The loop's own variable holds the token of the wait for its next
  * value, and so does the function's {@linkcode AWAIT_TOKEN_VARIABLE}, for a
  * `catch` to end it when that value is a rejection: the wait starts before
- * the iterable is evaluated and as each iteration ends (`finally`, so that
+ * the iterable is evaluated (after, for one that awaits: `value`) and as
+ * each iteration ends (`finally`, so that
  * a `continue` starts it too), and ends as an iteration starts and after
  * the loop (the last wait, for the value that said it was done).
  *
@@ -148,13 +157,14 @@ export function nestedAwaitMarks(index: number): NestedAwaitMarks {
  * forAwaitMarks(2).variable; // "__tsprof$f2"
  * ```
  */
-export function forAwaitMarks(index: number): { variable: string; start: string; end: string } {
+export function forAwaitMarks(index: number): { variable: string; value: string; start: string; end: string } {
   const variable = `__tsprof$f${index}`;
-  const w = AWAIT_POINT_FUNCTION;
   const e = AWAIT_END_FUNCTION;
   return {
     variable,
-    start: `(typeof ${w} == "function" && (${variable} = ${AWAIT_TOKEN_VARIABLE} = ${w}(${index})))`,
+    // For an iterable that awaits: it is evaluated into this before the first start.
+    value: valueVariable(index),
+    start: `(${guardedStart(index, [variable, AWAIT_TOKEN_VARIABLE])})`,
     end: `(typeof ${e} == "function" && ${e}(${variable}));`,
   };
 }

@@ -67,8 +67,8 @@ export interface TrackAwaitsOptions {
   /**
    * Given a callback, returns the function that has it called shortly
    * without keeping the program running (`runtimes/_soon.ts`: in a
-   * millisecond). Without it, the
-   * budgets read the clock for every promise once spent.
+   * millisecond). Without it, the budgets read the clock for every
+   * promise once spent.
    */
   readonly soon?: (callback: () => void) => () => void;
   /** Looks at a promise's maker per millisecond at most (`stack_budget.ts`'s default otherwise). */

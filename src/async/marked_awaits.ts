@@ -3,9 +3,10 @@
  * its modules loaded (the CLI: `await_edits_js.ts` on Node 22.15 and later
  * and on Deno, `await_edits.ts` on Bun): each marked `await` tells when it
  * is about to wait and when it resumes, so no promise hook runs for the
- * promises the runtime and the libraries make, and none is looked at. A stack is taken at the start of
- * a wait the budget allows (`stack_budget.ts`), and read, as the hook
- * tracker's are (`await_tracker.ts`), only after the program ends. Once the
+ * promises the runtime and the libraries make, and none is looked at. A
+ * stack is taken at the start of a wait the budget allows
+ * (`stack_budget.ts`), and read, as the hook tracker's are
+ * (`await_tracker.ts`), only after the program ends. Once the
  * budget is spent, each `await` reads the clock to see whether it refilled,
  * with no timer to let asks by unread: only the program's own `await`s ask
  * here, and re-arming a timer every millisecond cost file and HTTP work on
@@ -56,18 +57,14 @@ export interface MarkedAwaitTracker extends AwaitTracker {
 
 /** A wait being recorded: what its start hands its end, through the suspended function. */
 interface Token {
-  readonly start: number;
+  /** Moved to where its function suspended, on JavaScriptCore (see `jsc`). */
+  start: number;
   readonly trace: AwaitTrace;
   /** Its file's skips left, by the `await`'s index. */
   readonly skips: Uint8Array;
   readonly index: number;
   /** Ended already (a `finally` after the `await` resumed ends it again). */
   ended: boolean;
-}
-
-/** A token whose start moves to where its function suspended (JavaScriptCore's). */
-interface SuspendingToken extends Token {
-  start: number;
 }
 
 /**
@@ -105,7 +102,7 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
         budget.tokens -= 1;
         const at = { file, line: positions[2 * index]!, col: positions[2 * index + 1]! };
         const token: Token = { start: performance.now(), trace: capture({ at }, start), skips, index, ended: false };
-        if (options.jsc) queueMicrotask(() => suspended(token as SuspendingToken));
+        if (options.jsc) queueMicrotask(() => suspended(token));
         return token;
       };
       return start;
@@ -126,6 +123,6 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
 }
 
 /** The function that waits has suspended (its awaited expression is evaluated): its wait starts now. */
-function suspended(token: SuspendingToken): void {
+function suspended(token: Token): void {
   if (!token.ended) token.start = performance.now();
 }

@@ -74,8 +74,7 @@ export class StackBudget {
   /**
    * `soon`, given a callback, returns the function that has it called
    * shortly without keeping the program running (`runtimes/_soon.ts`: in a
-   * millisecond). Without it, the spent
-   * budget reads the clock at every ask.
+   * millisecond). Without it, the spent budget reads the clock at every ask.
    */
   constructor(soon?: (callback: () => void) => () => void, checksPerMs = CHECKS_PER_MS, stackBurst = STACK_BURST) {
     this.#checksPerMs = checksPerMs;
