@@ -11,6 +11,7 @@ export const config = defineConfig([{
     tree_preload: "src/cli/child/tree_preload.ts",
     bun_preload: "src/cli/child/bun_preload.ts",
     line_hooks: "src/cli/child/line_hooks.ts",
+    await_marks_hooks: "src/cli/child/await_marks_hooks.ts",
     portable: "runtimes/portable/mod.ts",
     portable_node_hooks: "runtimes/portable/node_hooks.ts",
     esbuild: "runtimes/portable/esbuild_plugin.ts",

@@ -11,6 +11,7 @@ import { existsSync, type FSWatcher, rmSync, statSync, watch } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { constants } from "node:os";
 import process from "node:process";
+import nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { UsageError } from "./args.ts";
@@ -63,7 +64,7 @@ export interface ChildArgv {
 }
 
 /** The argv that runs `command` under the profiler on `runtime`. */
-export function childArgv(runtime: RuntimeName, command: readonly string[], intervalMs: number, dir: string, backend: ChildConfig["backend"] = "auto"): ChildArgv {
+export function childArgv(runtime: RuntimeName, command: readonly string[], intervalMs: number, dir: string, backend: ChildConfig["backend"] = "auto", async = true): ChildArgv {
   const [script, ...args] = command;
   if (script === undefined) throw new UsageError("no script given");
   if (!existsSync(script)) throw new UsageError(`cannot find the script "${script}"`);
@@ -74,8 +75,10 @@ export function childArgv(runtime: RuntimeName, command: readonly string[], inte
   switch (runtime) {
     case "node": {
       const loader = tsxImported(runtime, script, backend) ? ["--import", import.meta.resolve("tsx")] : [];
-      // The portable backend starts threads of its own: the program must not see their ids.
-      const threads = backend === "portable" ? ["--require", sibling("threads_preload", "cjs")] : [];
+      // The portable backend starts threads of its own, and so do Node 20's await marks (a hooks
+      // thread: see await_marks_thread.ts): the program must not see their ids.
+      const ownThreads = backend === "portable" || (async && typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== "function");
+      const threads = ownThreads ? ["--require", sibling("threads_preload", "cjs")] : [];
       // SIGUSR1 opens the inspector on a free port, quietly: how a stuck child is ended (stuck_child.ts).
       const preload = ["--import", pathToImport(sibling("preload"))];
       return { argv: [exec, "--inspect-port=0", "--inspect-publish-uid=http", ...threads, ...loader, ...preload, script, ...args], ownFlags: ["--inspect-port=0", "--inspect-publish-uid=http", ...threads, ...preload] };
@@ -146,7 +149,7 @@ export function runChild(
   try {
     // `tsprof -- <command>`: every process of the command writes into `dir`.
     setup = tree?.(dir);
-    const direct = setup ? undefined : childArgv(runtime, command, intervalMs, dir, backend);
+    const direct = setup ? undefined : childArgv(runtime, command, intervalMs, dir, backend, async);
     argv = setup?.argv ?? direct!.argv;
     ownFlags = direct?.ownFlags;
   } catch (e) {

@@ -16,7 +16,7 @@
  */
 import type { createHash } from "node:crypto";
 import nodeModule, { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type MarkLibraries, markAwaitsInCode } from "../../async/await_edits_js.ts";
 import { requireMarkLibraries } from "../../async/mark_libraries.ts";
 import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
@@ -70,7 +70,7 @@ export interface AwaitMarks {
   maps(): ReadonlyMap<string, RawSourceMap>;
 }
 
-interface LoadResult {
+export interface LoadResult {
   format?: string | null;
   source?: string | ArrayBuffer | ArrayBufferView | null;
   shortCircuit?: boolean;
@@ -100,10 +100,121 @@ const FORMATS: Record<string, "esm" | "cjs"> = {
   "commonjs-typescript": "cjs",
 };
 
+/** Options for {@linkcode awaitMarker}: those of the marks, and where each edit's map goes. */
+export interface AwaitMarkerOptions extends AwaitMarksOptions {
+  /** Told of each module edited, by file URL and path, with the map from the edited code to the source as written (Node only). */
+  readonly onEdited?: (url: string, file: string, map: RawSourceMap) => void;
+  /** The formats a load hook marks (all by default): Node 20's loader thread leaves CommonJS to `_compile`. */
+  readonly formats?: readonly ("esm" | "cjs")[];
+}
+
+/** Marks one module as it loads: through a load hook, or (Node 20's CommonJS) `Module.prototype._compile`. */
+export interface AwaitMarker {
+  /** `r`, what the hooks after this one loaded for `url`, with its `await`s marked where it is the user's code. */
+  load(url: string, r: LoadResult): LoadResult;
+  /** A CommonJS module's `content` with its `await`s marked where `filename` is the user's. */
+  compile(content: string, filename: string): string;
+}
+
+/**
+ * The edit of each module the user wrote (never tsprof's, nor under
+ * `node_modules`), kept between runs; `undefined` where the marks'
+ * libraries cannot be found. Shared by the in-thread hooks
+ * ({@linkcode installAwaitMarks}) and Node 20's (`await_marks_thread.ts`).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { awaitMarker } from "./await_marks.ts";
+ * const marker = awaitMarker({ readText: (url) => readFileSync(url, "utf8") });
+ * marker?.compile("await fetch(url);\n", "/app/main.cjs"); // the code with its await marked
+ * ```
+ */
+export function awaitMarker(options: AwaitMarkerOptions): AwaitMarker | undefined {
+  const require = createRequire(import.meta.url);
+  try {
+    // Found now, loaded at the first module with an `await`: the tracker must know now whether marks will come.
+    for (const id of MARK_PACKAGES) require.resolve(id);
+  } catch {
+    return undefined;
+  }
+  const { deno = false, readText, formats } = options;
+  // Hashed with node:crypto, required at the first module with an `await` (Deno's costs it about 10 ms).
+  let sha1: ((text: string) => string) | undefined;
+  const hash = (text: string) => {
+    sha1 ??= ((crypto) => (t: string) => crypto.createHash("sha1").update(t).digest("hex"))(require("node:crypto") as { createHash: typeof createHash });
+    return sha1(text);
+  };
+  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_MARKS_FORM} ${deno ? "deno" : "node"}`, {
+    hash,
+    read: readText,
+    write: (path, text) => options.keep?.write(path, text),
+  });
+  const filter = loaderFilter({}, import.meta.url, fileURLToPath);
+  let libs: MarkLibraries | undefined;
+  /** The edit of the user's module `file`: `null` where it has nothing to mark, `undefined` where it is left as it is. */
+  const edit = (url: string, file: string, text: string, kind: "esm" | "cjs"): Edit | null | undefined => {
+    // A bundle or generated code, rather than code the user writes and awaits in: parsing it would cost seconds.
+    if (!text.includes("await")) return undefined;
+    if (text.length > MAX_AWAIT_EDIT_CHARS) {
+      options.onTooLarge?.({ path: file, chars: text.length });
+      return undefined;
+    }
+    let out: Edit | null | undefined;
+    try {
+      // A map beside the code may change alone (types only changed): the edit is kept for both.
+      const beside = mapBeside(text, url, readText);
+      const key = beside === undefined ? text : `${text}\n${beside.text}`;
+      out = kept.get(file, key);
+      if (out === undefined) {
+        libs ??= requireMarkLibraries(require);
+        const readMap = () => beside && { map: JSON.parse(beside.text) as RawSourceMap, url: beside.url };
+        const marked = markAwaitsInCode(text, { libs, file, format: kind, readMap, positions: deno ? "source" : "edited" });
+        // Deno maps what it reports itself: the CLI needs no map.
+        out = marked === undefined ? null : { code: marked.code, ...(deno ? {} : { map: marked.map }) };
+        kept.put(file, key, out);
+      }
+    } catch {
+      // The program runs as written, whatever befalls the edit: its waits go to the `await` waiting on them.
+      return undefined;
+    }
+    if (out?.map !== undefined) options.onEdited?.(url, file, out.map);
+    return out;
+  };
+  return {
+    load(url, r) {
+      const kind = deno ? (r.format == null && !/\.c[jt]s$/.test(url) ? "esm" : undefined) : FORMATS[r.format ?? ""];
+      if (kind === undefined || (formats !== undefined && !formats.includes(kind)) || r.source == null || !url.startsWith("file:")) return r;
+      const file = fileURLToPath(url);
+      if (!shouldInstrument(file, filter)) return r;
+      let text = typeof r.source === "string" ? r.source : new TextDecoder().decode(r.source as ArrayBufferView);
+      if (r.format?.endsWith("-typescript") === true) {
+        // Node strips types after the hooks; stripped the same way here (blanked, every position kept), the code is JavaScript.
+        const strip = (nodeModule as unknown as NodeModuleHooks).stripTypeScriptTypes;
+        if (typeof strip !== "function" || !text.includes("await")) return r;
+        try {
+          text = strip(text, { mode: "strip" });
+        } catch {
+          return r;
+        }
+      }
+      const out = edit(url, file, text, kind);
+      if (out == null) return r;
+      if (out.map === undefined) return { ...r, source: out.code };
+      return { ...r, format: kind === "esm" ? "module" : "commonjs", source: out.code };
+    },
+    compile(content, filename) {
+      if (typeof content !== "string" || !shouldInstrument(filename, filter)) return content;
+      return edit(pathToFileURL(filename).href, filename, content, "cjs")?.code ?? content;
+    },
+  };
+}
+
 /**
  * Starts marking the `await`s of the user's modules loaded from now on
- * (never tsprof's, nor under `node_modules`); `undefined` where the runtime
- * has no in-thread module hooks, or the marks' libraries cannot be found.
+ * (never tsprof's, nor under `node_modules`), through the in-thread module
+ * hooks; `undefined` where the runtime has none (Node 20: see
+ * `await_marks_thread.ts`), or the marks' libraries cannot be found.
  *
  * @example
  * ```ts
@@ -117,76 +228,15 @@ const FORMATS: Record<string, "esm" | "cjs"> = {
 export function installAwaitMarks(options: AwaitMarksOptions): AwaitMarks | undefined {
   const hooks = nodeModule as unknown as NodeModuleHooks;
   if (typeof hooks.registerHooks !== "function") return undefined;
-  const require = createRequire(import.meta.url);
-  try {
-    // Found now, loaded at the first module with an `await`: the tracker must know now whether marks will come.
-    for (const id of MARK_PACKAGES) require.resolve(id);
-  } catch {
-    return undefined;
-  }
-  const { deno = false, readText } = options;
-  // Hashed with node:crypto, required at the first module with an `await` (Deno's costs it about 10 ms).
-  let sha1: ((text: string) => string) | undefined;
-  const hash = (text: string) => {
-    sha1 ??= ((crypto) => (t: string) => crypto.createHash("sha1").update(t).digest("hex"))(require("node:crypto") as { createHash: typeof createHash });
-    return sha1(text);
-  };
-  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_MARKS_FORM} ${deno ? "deno" : "node"}`, {
-    hash,
-    read: readText,
-    write: (path, text) => options.keep?.write(path, text),
-  });
-  const filter = loaderFilter({}, import.meta.url, fileURLToPath);
   const maps = new Map<string, RawSourceMap>();
-  let libs: MarkLibraries | undefined;
-  hooks.registerHooks({
-    load(url, context, nextLoad) {
-      const r = nextLoad(url, context);
-      const kind = deno ? (r.format == null && !/\.c[jt]s$/.test(url) ? "esm" : undefined) : FORMATS[r.format ?? ""];
-      if (kind === undefined || r.source == null || !url.startsWith("file:")) return r;
-      const file = fileURLToPath(url);
-      if (!shouldInstrument(file, filter)) return r;
-      let text = typeof r.source === "string" ? r.source : new TextDecoder().decode(r.source as ArrayBufferView);
-      // A bundle or generated code, rather than code the user writes and awaits in: parsing it would cost seconds.
-      if (!text.includes("await")) return r;
-      if (text.length > MAX_AWAIT_EDIT_CHARS) {
-        options.onTooLarge?.({ path: file, chars: text.length });
-        return r;
-      }
-      const typescript = r.format?.endsWith("-typescript") === true;
-      if (typescript) {
-        // Node strips types after the hooks; stripped the same way here (blanked, every position kept), the code is JavaScript.
-        if (typeof hooks.stripTypeScriptTypes !== "function") return r;
-        try {
-          text = hooks.stripTypeScriptTypes(text, { mode: "strip" });
-        } catch {
-          return r;
-        }
-      }
-      let out: Edit | null | undefined;
-      try {
-        // A map beside the code may change alone (types only changed): the edit is kept for both.
-        const beside = mapBeside(text, url, readText);
-        const key = beside === undefined ? text : `${text}\n${beside.text}`;
-        out = kept.get(file, key);
-        if (out === undefined) {
-          libs ??= requireMarkLibraries(require);
-          const readMap = () => beside && { map: JSON.parse(beside.text) as RawSourceMap, url: beside.url };
-          const marked = markAwaitsInCode(text, { libs, file, format: kind, readMap, positions: deno ? "source" : "edited" });
-          // Deno maps what it reports itself: the CLI needs no map.
-          out = marked === undefined ? null : { code: marked.code, ...(deno ? {} : { map: marked.map }) };
-          kept.put(file, key, out);
-        }
-      } catch {
-        // The program runs as written, whatever befalls the edit: its waits go to the `await` waiting on them.
-        return r;
-      }
-      if (out === null) return r;
-      if (out.map === undefined) return { ...r, source: out.code };
-      maps.set(url, out.map);
-      maps.set(file, out.map);
-      return { ...r, format: kind === "esm" ? "module" : "commonjs", source: out.code };
+  const marker = awaitMarker({
+    ...options,
+    onEdited: (url, file, map) => {
+      maps.set(url, map);
+      maps.set(file, map);
     },
   });
+  if (marker === undefined) return undefined;
+  hooks.registerHooks({ load: (url, context, nextLoad) => marker.load(url, nextLoad(url, context)) });
   return { maps: () => maps };
 }

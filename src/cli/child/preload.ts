@@ -55,17 +55,25 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   const tsx = config.tsxFallback !== undefined && isMainThread && !nodeCanRunEntry(process.argv[1] ?? "");
   if (tsx) await import(config.tsxFallback!);
   if (backend.name === "node" && isMainThread) registerLineHooks(tsx);
-  // After tsx's hooks: the code marked is the code Node runs. Loaded only where Node has in-thread
-  // hooks: the parser and the source-map code add a start-up cost that nothing else here needs.
+  // After tsx's hooks: the code marked is the code Node runs. Node 20 marks on its loader thread,
+  // for the main thread only: a worker records its waits with promise hooks.
   const inThreadHooks = typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function";
   const awaitsNotEdited: AwaitsNotEdited[] = [];
-  const marks: AwaitMarks | undefined = backend.name === "node" && config.async !== false && inThreadHooks
-    ? (await import("./await_marks.ts")).installAwaitMarks({
-      readText: (file) => readFileSync(file, "utf8"),
-      onTooLarge: (big) => awaitsNotEdited.push(big),
-      keep: { dir: config.awaitsCacheDir, write: (path, text) => void writeCacheFileSync(path, text) },
-    })
-    : undefined;
+  const marksOptions = {
+    readText: (file: string | URL) => readFileSync(file, "utf8"),
+    onTooLarge: (big: AwaitsNotEdited) => void awaitsNotEdited.push(big),
+    keep: { dir: config.awaitsCacheDir, write: (path: string, text: string) => void writeCacheFileSync(path, text) },
+  };
+  let marks: AwaitMarks | undefined;
+  if (backend.name === "node" && config.async !== false) {
+    if (inThreadHooks) marks = (await import("./await_marks.ts")).installAwaitMarks(marksOptions);
+    else if (isMainThread) {
+      const onThread = (await import("./await_marks_thread.ts")).installThreadAwaitMarks(marksOptions);
+      // Node 20's hooks thread, started here unless tsx (which a direct run has too) started it first.
+      if (onThread !== undefined && !config.tsxImported && !tsx) noteOwnThread(onThread.hooksThreadId);
+      marks = onThread;
+    }
+  }
   // The backend stops its sampler in an `exit` listener of its own, before
   // writeAtExit's: the child's phases are timed from the exit's start (only
   // for the bench: no listener is added to the program's otherwise).
@@ -75,6 +83,8 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   // Threads started from here on are the program's (--backend portable: see own_threads.ts).
   if (isMainThread) endOwnThreads();
   const write = (out: string, recorded: Recording, code?: number) => {
+    // First: Node 20's loader thread tells of the modules too large to mark with the maps.
+    const editedMaps = marks?.maps();
     const warnings = [...(recorded.warnings ?? []), ...awaitsNotEdited.map(awaitsNotEditedWarning)];
     const recording = warnings.length > 0 ? { ...recorded, warnings } : recorded;
     const session = recordingToSession(backend, recording, {
@@ -84,7 +94,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
       exitCode: typeof code === "number" ? code : Number(process.exitCode ?? 0),
     });
     // Maps of code transformed in memory (tsx): the CLI maps positions with them.
-    if (backend.name === "node") writeFileSync(childMapsPath(out), JSON.stringify(collectRuntimeMaps(session, marks?.maps())));
+    if (backend.name === "node") writeFileSync(childMapsPath(out), JSON.stringify(collectRuntimeMaps(session, editedMaps)));
     // Whole when it appears: the CLI starts reading it while this process ends (run_child.ts).
     writeFileSync(`${out}.part`, sessionToJson(session));
     renameSync(`${out}.part`, out);

@@ -1,6 +1,7 @@
 /**
  * First preload of a program that `tsprof --backend portable` runs (Node and
- * Bun), and the preload of each of its workers: the program sees thread ids
+ * Bun), or that Node 20 runs with its await marks (their hooks thread), and
+ * the preload of each of its workers: the program sees thread ids
  * as in a direct run (see `own_threads.ts`). Before any other preload, so
  * that on Bun no module has bound `node:worker_threads` yet.
  *
