@@ -279,7 +279,9 @@ export function declaredName(frameName: string): string | undefined {
  * ```
  */
 export function nameColumn(text: string, name: string, col: number): number | undefined {
-  return text.startsWith(name, col - 1) ? col : nameStartBefore(text, name, col) ?? nameAfterKeywords(text, name, col);
+  // The function's own name after its keywords first: before them may be a binding of the same
+  // name (`exports.work = async function work(`), where the sampled frame is not placed.
+  return text.startsWith(name, col - 1) ? col : nameAfterKeywords(text, name, col) ?? nameStartBefore(text, name, col);
 }
 
 /**

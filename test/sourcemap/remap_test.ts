@@ -376,6 +376,16 @@ test("placeAtNames() moves a function a stack trace placed at its first token (a
   assert.deepEqual(after.frames, [js("timer", "/app/a.ts", 1, 16), js("A.gen", "/app/a.ts", 5, 17), js("A.value", "/app/a.ts", 6, 7), js("timer", "/app/a.ts", 8, 1)]);
 });
 
+test("placeAtNames() places a named function expression at its own name, from its first token as from V8's column, not at the binding of the same name before it", () => {
+  // CommonJS writes it so: the binding `exports.work` comes first on the line.
+  const source = "exports.work = async function work() {\n  await nap(100);\n};\n";
+  for (const col of [16, 35]) {
+    const b = new ProfileBuilder("main");
+    b.addSample([js("work", "/app/b.cjs", 1, col)], 1);
+    assert.deepEqual(placeAtNames(b.build(), textLineReader(() => source)).frames, [js("work", "/app/b.cjs", 1, 31)], `from column ${col}`);
+  }
+});
+
 test("placeAtNames() drops the line of a tick past the end of the function's file (V8's, from code inlined from another script)", () => {
   const source = "function grind() {\n  spin();\n}\n";
   const b = new ProfileBuilder("main");
