@@ -221,9 +221,9 @@ test("tsprof profiles the main thread as main and each worker thread as a profil
 });
 
 test("tsprof: the program sees the thread ids of a direct run, await attribution on (Node 20 marks modules on a thread of its own) and off", () => {
-  // Plain JavaScript: run as `node thread_ids.mjs` / `bun thread_ids.mjs` would, with no loader.
+  // Plain JavaScript: run as `node thread_ids.mjs` would, with no loader (tsx starts a thread on Node 20).
   const file = script("thread_ids.mjs");
-  const direct = run([process.execPath, file]);
+  const direct = run(runtime === "deno" ? directArgv(file) : [process.execPath, file]);
   assert.equal(direct.status, 0, direct.stderr);
   const ids = (stdout: string) => JSON.parse(stdout.trim().split("\n")[0]!) as object;
   for (const flags of [[], ["--no-async"]]) {
@@ -231,7 +231,7 @@ test("tsprof: the program sees the thread ids of a direct run, await attribution
     assert.equal(profiled.status, 0, profiled.stderr);
     assert.deepEqual(ids(profiled.stdout), ids(direct.stdout), flags.join(" "));
   }
-}, { skip: runtime === "deno" });
+});
 
 test("tsprof on Node records a worker however it ends; one that never yields at the end is said lost", () => {
   const dir = tmp();
