@@ -22,6 +22,7 @@
 import { parse } from "@babel/parser";
 import MagicString from "magic-string";
 import { editAwaits, type FoundAwaits, findAwaits, type SyntaxNode } from "./await_mark_edit.ts";
+import { type EditInserts, insertsAt } from "./edit_inserts.ts";
 import { parseSource } from "./parse_source.ts";
 
 /** What kind of source a file holds, by its name. */
@@ -40,6 +41,13 @@ export interface AwaitEditOptions {
   readonly onlyModules?: boolean;
 }
 
+/** What {@linkcode markAwaitsInSource} returns. */
+export interface MarkedSource {
+  readonly code: string;
+  /** What the edit inserted: the way back from Bun's positions in `code` to the source's. */
+  readonly inserts: EditInserts;
+}
+
 /**
  * The ES module `source` with each `await` marked (see the module's doc), or
  * `undefined` when it has none or does not parse as a module.
@@ -47,11 +55,11 @@ export interface AwaitEditOptions {
  * @example
  * ```ts
  * import { markAwaitsInSource } from "./await_edits.ts";
- * const code = markAwaitsInSource("const r = await fetch(url as string);\n", { file: "/app/a.ts", typescript: true, jsx: false });
- * code!.split("\n")[0].endsWith("__tsprof$w(0), await fetch(url as string));"); // true
+ * const marked = markAwaitsInSource("const r = await fetch(url as string);\n", { file: "/app/a.ts", typescript: true, jsx: false });
+ * marked!.code.split("\n")[0].endsWith("__tsprof$w(0), await fetch(url as string));"); // true
  * ```
  */
-export function markAwaitsInSource(source: string, options: AwaitEditOptions): string | undefined {
+export function markAwaitsInSource(source: string, options: AwaitEditOptions): MarkedSource | undefined {
   if (!source.includes("await")) return undefined;
   const program = parseSource(parse, source, options) as SyntaxNode | undefined;
   if (program === undefined) return undefined;
@@ -61,8 +69,15 @@ export function markAwaitsInSource(source: string, options: AwaitEditOptions): s
   const s = new MagicString(source);
   // Bun reports positions in the file as it was handed over, and maps none: the marks hand over
   // the source's, as they were before the edit.
-  editAwaits(s, source, found, { file: options.file, esm: true, awaitPosition: v8Position, place: (line, col) => ({ line: line + 1, col: col + 1 }) });
-  return s.toString();
+  const inserted: [number, number][] = [];
+  editAwaits(s, source, found, {
+    file: options.file,
+    esm: true,
+    awaitPosition: v8Position,
+    place: (line, col) => ({ line: line + 1, col: col + 1 }),
+    onInsert: (at, length) => inserted.push([at, length]),
+  });
+  return { code: s.toString(), inserts: insertsAt(source, inserted) };
 }
 
 /** Expressions that leave the JavaScript an engine runs as it was: `f()!`, `(p as Promise<T>)`. */

@@ -96,6 +96,8 @@ export interface EditAwaitsOptions {
    * characters the edit inserted before it on its line.
    */
   readonly place: (line: number, col: number, inserted: number) => { line: number; col: number };
+  /** Told of each text inserted, in offset order: where (an offset in `code`) and how long. */
+  readonly onInsert?: (at: number, length: number) => void;
 }
 
 /**
@@ -122,6 +124,17 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
   // threw: a function waits at one `await` at a time.
   const holders = new Set<SyntaxNode>();
   for (const a of awaits) if (a.fn !== undefined && (a.fn.body as SyntaxNode | undefined)?.type === "BlockStatement") holders.add(a.fn);
+  // An arrow with an expression body whose `await` awaits in its argument holds one too, for the
+  // outer wait to start after the inner (see `nestedAwaitMarks`): its body becomes a block, from
+  // just after its `=>` (the offset here) to its end.
+  const wrapped = new Map<SyntaxNode, number>();
+  for (const k of awaitsAroundAwaits(awaits, (fn) => fn !== undefined && !holders.has(fn))) {
+    const fn = awaits[k]!.fn!;
+    const arrow = fn.type === "ArrowFunctionExpression" ? arrowOf(code, fn.body as SyntaxNode) : undefined;
+    if (arrow === undefined || wrapped.has(fn)) continue;
+    wrapped.set(fn, arrow);
+    holders.add(fn);
+  }
   // The module's top level holds one where it awaits (an ES module's), hoisted at its end.
   const topLevel = options.esm && awaits.some((a) => a.fn === undefined);
   const holds = (fn: SyntaxNode | undefined) => (fn === undefined ? topLevel : holders.has(fn));
@@ -156,7 +169,14 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
     events.push({ at: options.awaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
   });
   const declarations = (fn: SyntaxNode | undefined) => [AWAIT_TOKEN_DECLARATION, ...(variables.get(fn) ?? []).map((v) => `var ${v};`)].join(" ");
-  for (const fn of holders) events.push({ at: (fn.body as SyntaxNode).end - 1, order: 4 * code.length + 8, kind: "text", text: `;${declarations(fn)}` });
+  for (const fn of holders) {
+    const arrow = wrapped.get(fn);
+    if (arrow === undefined) events.push({ at: (fn.body as SyntaxNode).end - 1, order: 4 * code.length + 8, kind: "text", text: `;${declarations(fn)}` });
+    else {
+      // `return (` on the body's line: a line break after a bare `return` would end the statement.
+      events.push({ at: arrow, order: -3, kind: "text", text: "{ return (" }, { at: fn.end, order: 4 * code.length + 8, kind: "text", text: `);${declarations(fn)}}` });
+    }
+  }
   for (const { node, fn } of tries) {
     if (!holds(fn)) continue;
     for (const block of [(node.handler as SyntaxNode | null)?.body as SyntaxNode | undefined, node.finalizer as SyntaxNode | null]) {
@@ -182,9 +202,11 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
       const text = e.prefix ?? awaitMarkPrefix(e.k, e.held);
       s.update(e.at, e.at + AWAIT.length, text + AWAIT);
       inserted += text.length;
+      options.onInsert?.(e.at, text.length);
     } else {
       s.appendLeft(e.at, e.text);
       inserted += e.text.length;
+      options.onInsert?.(e.at, e.text.length);
     }
   }
   s.append(`\n${awaitMarkFunctions(options.file, points.flatMap((p) => [p.line, p.col]))}${topLevel ? ` ${declarations(undefined)}` : ""}\n`);
@@ -245,6 +267,17 @@ function forAwaitPosition(node: SyntaxNode): number {
   const left = node.left as SyntaxNode;
   const first = (left.declarations as SyntaxNode[] | undefined)?.[0]?.id as SyntaxNode | undefined;
   return (left.type === "VariableDeclaration" && first ? first : left).start;
+}
+
+/**
+ * The offset just after an arrow's `=>`, given its expression body: only
+ * spaces and the body's opening parentheses may come between (a comment
+ * there, and the arrow is left as it is: `undefined`).
+ */
+function arrowOf(code: string, body: SyntaxNode): number | undefined {
+  let at = body.start;
+  while (at > 0 && /[\s(]/.test(code[at - 1]!)) at--;
+  return code[at - 1] === ">" && code[at - 2] === "=" ? at : undefined;
 }
 
 const AWAIT = "await";

@@ -19,7 +19,7 @@ export const AWAIT_MARKS_KEY = "tsprof.marks.v1";
  * The form of the edit, for edits kept between runs (`kept_edits.ts`):
  * it changes whenever the edited text does, the protocol or not.
  */
-export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 5`;
+export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 6`;
 /** The function each marked `await` calls as it resumes; frames of that name are not the program's either. */
 export const AWAIT_END_FUNCTION = "__tsprof$e";
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { EditInserts } from "../async/edit_inserts.ts";
 import { matchSampledFrames } from "../async/await_tracker.ts";
 import { type AwaitWait, chargeAwaits } from "../async/charge_awaits.ts";
 import { dropCommonJsFacades } from "../async/commonjs_waits.ts";
@@ -24,6 +25,8 @@ export interface ChildWaitsNote {
   readonly mark?: number;
   /** Deno: about when the profile ended, on the waits' clock. */
   readonly end?: number;
+  /** Bun: what the marks inserted in each edited file, by path (Bun reports the edited code's columns). */
+  readonly editInserts?: Readonly<Record<string, EditInserts>>;
   /** Bun: the epoch's time (ms) at the waits' clock's zero. */
   readonly timeOrigin?: number;
   /** Bun and Deno: modules too large to edit (characters), whose waits are not charged. */

@@ -17,6 +17,7 @@ import type { BabelParse } from "../async/parse_source.ts";
 import { completeCutStacks } from "../async/cut_stacks.ts";
 import { nestImportedModules } from "../async/imported_modules.ts";
 import { foldAwaitPoints } from "../async/fold_points.ts";
+import { uneditWaitCalls } from "../async/edit_inserts.ts";
 import { placeUnnamedAtSpans } from "../async/unnamed_at_spans.ts";
 import type { ChargeChildAwaits } from "./child_awaits.ts";
 import { ANONYMOUS_NAME } from "../format/types.ts";
@@ -35,7 +36,8 @@ export const chargeBunAwaits: ChargeChildAwaits = (session, noted, profileStart)
   if (!Array.isArray(noted.waits) || typeof noted.timeOrigin !== "number") return main === first ? session : { ...session, profiles: [main, ...rest] };
   // Compiled code with a map beside it: its waits' places in the sources, as its samples'.
   const maps = new SourceMapCache(diskMaps);
-  const inSources = mapWaitPlaces(noted.waits, (file, line, col) => originalPosition(maps, file, line, col));
+  // Bun's columns are the edited code's: back to the files as written first, as the samples' are.
+  const inSources = mapWaitPlaces(uneditWaitCalls(noted.waits, noted.editInserts), (file, line, col) => originalPosition(maps, file, line, col));
   const parsed = new Map<string, ReturnType<typeof functionsOf>>();
   const functionsOnce = (path: string) => (parsed.has(path) ? parsed.get(path) : (parsed.set(path, functionsOf(path)), parsed.get(path)));
   const waits = nestImportedModules(completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOnce))), readText);

@@ -7,13 +7,14 @@
  *
  * @module
  */
+import { uneditFrames } from "../async/edit_inserts.ts";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { compactProfile } from "../format/builder.ts";
-import type { Session } from "../format/types.ts";
+import type { Profile, Session } from "../format/types.ts";
 import type { Renderer, RenderOptions } from "../render/registry.ts";
 import { CONSOLE_RENDERER } from "../render/console_renderer.ts";
 import { sessionFromJson } from "../format/session_json.ts";
@@ -409,7 +410,8 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),
     programFile: programFileTest(ownPaths()),
     // Start-up is labelled before mapping, so it needs no map; its idle time after the waits are charged (see labelled()).
-    beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(profile, bun.startTime / 1000, noted), false, ownPaths(), true, true)),
+    // Bun's columns in the files whose awaits were marked are the edited code's: back to the files as written first.
+    beforeMapping: (profile, bun) => compactProfile(labelProfileStartup(labelPreloadSetup(unedited(profile, noted.editInserts), bun.startTime / 1000, noted), false, ownPaths(), true, true)),
   });
   for (const big of noted.awaitsNotEdited ?? []) warnings.push(awaitsNotEditedWarning(big));
   const session: Session = {
@@ -451,6 +453,11 @@ function withFilesOfWaits(first: FramesFirst | undefined, waits: ChildWaitsNote[
     if (marks !== undefined) profile.frames.forEach((f, i) => void (f.file !== undefined && files.has(f.file) && (marks[i] = 1)));
     return marks;
   };
+}
+
+/** `profile` with its frames' columns in Bun's edited files taken back to the files as written (see `edit_inserts.ts`). */
+function unedited(profile: Profile, inserts: ChildWaitsNote["editInserts"]): Profile {
+  return inserts === undefined ? profile : { ...profile, frames: uneditFrames(profile.frames, inserts) };
 }
 
 /** When a Bun child's `await`s were pending, epoch ms (see `gap_weights.ts`); `undefined` on Deno or with none. */

@@ -4,6 +4,7 @@ import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { createRequire } from "node:module";
 import { markAwaitsInCode } from "../../src/async/await_edits_js.ts";
 import { markAwaitsInSource } from "../../src/async/await_edits.ts";
+import { uneditedColumn } from "../../src/async/edit_inserts.ts";
 import { requireMarkLibraries } from "../../src/async/mark_libraries.ts";
 import { AWAIT_MARKS_KEY, type AwaitMarks } from "../../src/async/await_point_names.ts";
 import { takeInlineSourceMap, withInlineSourceMap } from "../../src/sourcemap/inline_maps.ts";
@@ -124,7 +125,7 @@ function load<T>(code: string): T {
 const EDITS: Record<string, (code: string, file: string, format: "esm" | "cjs") => string> = {
   "JavaScript as Node's and Deno's loaders hand it over": (code, file, format) => markAwaitsInCode(code, { libs, file, format })!.code,
   // Bun loads ES modules only; a script's `exports` are just a name to the module parser.
-  "the source as written, as Bun loads it": (code, file) => markAwaitsInSource(code, { file, typescript: false, jsx: false })!,
+  "the source as written, as Bun loads it": (code, file) => markAwaitsInSource(code, { file, typescript: false, jsx: false })!.code,
 };
 
 const TS_SOURCE = [
@@ -139,8 +140,37 @@ const TS_SOURCE = [
   "await obj['m']();", // 9
 ].join("\n");
 
+test("Bun's edit tells what it inserted: every character of the source is found back from its place in the edited code, and a place inside a mark goes to the character before it", () => {
+  const source = `${TS_SOURCE}\nconst arrow = async () => await g(await h());\nfor await (const x of xs) { try { await x; } catch { } }\n`;
+  const { code, inserts } = markAwaitsInSource(source, { file: "/app/a.ts", typescript: true, jsx: false })!;
+  const was = source.split("\n");
+  const now = code.split("\n");
+  let checked = 0;
+  was.forEach((text, i) => {
+    // Each character, in order, is at or after where the last one was found in the edited line.
+    let from = 0;
+    for (let c = 0; c < text.length; c++) {
+      const at = now[i]!.indexOf(text[c]!, from);
+      if (/\s/.test(text[c]!)) continue;
+      // The edited place of this character: the first one at or after `from` that takes it back to `c`.
+      let found = -1;
+      for (let e = at; e !== -1 && found === -1; e = now[i]!.indexOf(text[c]!, e + 1)) if (uneditedColumn(inserts, i + 1, e + 1) === c + 1) found = e;
+      assert.notEqual(found, -1, `line ${i + 1} column ${c + 1} (${text[c]}) is found back`);
+      from = found + 1;
+      checked++;
+    }
+  });
+  assert.ok(checked > 300, `${checked} characters`);
+  // Inside the mark before an await: the character before the await.
+  const line = 3;
+  const awaitCol = was[line - 1]!.indexOf("await") + 1;
+  const markCol = now[line - 1]!.indexOf("__tsprof$w") + 1;
+  assert.equal(uneditedColumn(inserts, line, markCol), awaitCol - 1);
+  assert.equal(uneditedColumn([1, 1, 5], 1, 3), 1, "an insertion that starts its line: its own place");
+});
+
 test("Bun's edit of the source as written places each await where V8 places it there, and adds no line before the hoisted functions", () => {
-  const code = markAwaitsInSource(TS_SOURCE, { file: "/app/a.ts", typescript: true, jsx: false })!;
+  const { code } = markAwaitsInSource(TS_SOURCE, { file: "/app/a.ts", typescript: true, jsx: false })!;
   // At the call it awaits (a method at its name, `new` at `new`), else at the await (a computed callee too).
   assert.deepEqual(positionsIn(code).map((p) => `${p.line}:${p.col}`), ["3:13", "4:16", "4:24", "4:30", "6:7", "7:11", "8:17", "9:1"]);
   const lines = code.split("\n");
@@ -215,6 +245,30 @@ test(`${edit}: in \`await f(await g())\` the outer wait starts once the inner on
   });
   assert.deepEqual(seen, ["start 1", "end 1", "start 0", "end 0"]);
   assert.equal(await load<{ nested(p: Promise<never>): Promise<string> }>(source).nested(Promise.reject("no")), "caught no", "unmarked, the same");
+});
+
+test(`${edit}: an arrow with an expression body, \`async () => await f(await g())\`, starts its outer wait once the inner one ended; its value and its line breaks are kept`, async () => {
+  const source = [
+    "exports.arrow = async (x) => await exports.pass(await x, 1);",
+    "exports.object = async (x) =>",
+    "  ({ v: await exports.pass(await x, 2) });",
+    "exports.plain = async (x) => await x;",
+    "exports.pass = async (v, k) => v + k;",
+    "",
+  ].join("\n");
+  const code = mark(source, "/app/g.js", "cjs");
+  assert.equal(code.split("\n").findIndex((l) => l.startsWith("function __tsprof$w")), source.split("\n").length, "no line added before the hoisted functions");
+  type Code = { arrow(x: Promise<number>): Promise<number>; object(x: Promise<number>): Promise<{ v: number }>; plain(x: Promise<number>): Promise<number> };
+  const marked = load<Code>(code);
+  const seen: string[] = [];
+  await withMarks({ start: () => (i) => (seen.push(`start ${i}`), { i }), end: (t) => seen.push(`end ${(t as { i: number }).i}`) }, async () => {
+    assert.equal(await marked.arrow(Promise.resolve(1)), 2);
+    assert.deepEqual(await marked.object(Promise.resolve(1)), { v: 3 });
+    assert.equal(await marked.plain(Promise.resolve(5)), 5);
+  });
+  assert.deepEqual(seen, ["start 1", "end 1", "start 0", "end 0", "start 3", "end 3", "start 2", "end 2", "start 4", "end 4"]);
+  const plain = load<Code>(source);
+  assert.deepEqual([await plain.arrow(Promise.resolve(1)), await plain.object(Promise.resolve(1))], [2, { v: 3 }], "unmarked, the same");
 });
 
 test(`${edit}: an ES module's top-level catch ends its top-level wait; with no top-level await, its try blocks are left as they are`, async () => {

@@ -30,6 +30,8 @@ import { codeOrigin, escapeRegExp, normalizeFile } from "../../paths.ts";
 import { writeCacheFileSync } from "../../../runtimes/_files.ts";
 import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
 import { keptEdits } from "./kept_edits.ts";
+import type { EditInserts } from "../../async/edit_inserts.ts";
+import type { MarkedSource } from "../../async/await_edits.ts";
 
 declare const Bun: {
   plugin(plugin: {
@@ -43,6 +45,13 @@ declare const Bun: {
 
 const SOURCE = /\.(?:[mc]?[jt]s|[jt]sx)$/;
 
+/** What {@linkcode recordBunAwaits} returns. */
+export interface BunAwaits {
+  readonly tracker: MarkedAwaitTracker;
+  /** What the marks inserted in each edited file, by path: the CLI takes Bun's positions back through them. */
+  readonly inserts: Readonly<Record<string, EditInserts>>;
+}
+
 /**
  * Edits the `await`s of the program that starts at `entry` and records
  * their waits; `undefined` when it has none to edit.
@@ -50,23 +59,24 @@ const SOURCE = /\.(?:[mc]?[jt]s|[jt]sx)$/;
  * @example
  * ```ts
  * import { recordBunAwaits } from "./bun_awaits.ts";
- * const tracker = await recordBunAwaits("/app/main.ts", { minMs: 0.25, toolPaths: [] });
+ * const awaits = await recordBunAwaits("/app/main.ts", { minMs: 0.25, toolPaths: [] });
+ * awaits?.tracker.waits();
  * ```
  */
 export async function recordBunAwaits(
   entry: string,
   options: { minMs: number; toolPaths: readonly string[]; cacheDir?: string | undefined; onTooLarge?: (path: string, chars: number) => void },
-): Promise<MarkedAwaitTracker | undefined> {
+): Promise<BunAwaits | undefined> {
   const candidates = programModules(entry, options.toolPaths, options.onTooLarge ?? (() => {}));
   if (candidates.size === 0) return undefined;
-  const cache = keptEdits<string>(options.cacheDir, `${VERSION} ${AWAIT_MARKS_FORM} bun`, {
+  const cache = keptEdits<MarkedSource>(options.cacheDir, `${VERSION} ${AWAIT_MARKS_FORM} bun`, {
     hash: (text) => Bun.hash(text).toString(16),
     read: (path) => readFileSync(path, "utf8"),
     write: (path, text) => void writeCacheFileSync(path, text),
   });
   // The parser is loaded only for a program with an `await` to edit that was not edited before.
   let markAwaitsInSource: typeof import("../../async/await_edits.ts").markAwaitsInSource | undefined;
-  const edited = new Map<string, { contents: string; loader: string }>();
+  const edited = new Map<string, { contents: string; loader: string; inserts: EditInserts }>();
   for (const [path, { source, loader }] of candidates) {
     let code = cache.get(path, source);
     if (code === undefined) {
@@ -74,7 +84,7 @@ export async function recordBunAwaits(
       code = markAwaitsInSource(source, { file: path, typescript: loader === "ts" || loader === "tsx", jsx: loader === "tsx" || loader === "jsx", onlyModules: true }) ?? null;
       cache.put(path, source, code);
     }
-    if (code !== null) edited.set(path, { contents: code, loader });
+    if (code !== null) edited.set(path, { contents: code.code, loader, inserts: code.inserts });
   }
   if (edited.size === 0) return undefined;
   const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths: options.toolPaths, jsc: true });
@@ -85,11 +95,11 @@ export async function recordBunAwaits(
     setup(build) {
       build.onLoad({ filter }, ({ path }) => {
         const e = edited.get(path);
-        return e ?? { contents: readFileSync(path, "utf8"), loader: loaderOf(path) };
+        return e ? { contents: e.contents, loader: e.loader } : { contents: readFileSync(path, "utf8"), loader: loaderOf(path) };
       });
     },
   });
-  return tracker;
+  return { tracker, inserts: Object.fromEntries([...edited].map(([path, e]) => [path, e.inserts])) };
 }
 
 /**

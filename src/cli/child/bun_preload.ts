@@ -42,7 +42,7 @@ if (config) {
   const setup = [setupStart, performance.now()] as const;
   process.on("exit", () => {
     const u = process.cpuUsage();
-    const waits = awaits ? { waits: awaits.waits() } : {};
+    const waits = awaits ? { waits: awaits.tracker.waits(), editInserts: awaits.inserts } : {};
     // The profile's clock is the epoch's (µs): the waits' and the set-up's (performance.now()) starts at timeOrigin.
     const note: BunThreadNote = { ...mainThreadNote(), setup, timeOrigin: performance.timeOrigin };
     writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...note, ...waits, ...(tooLarge.length > 0 ? { awaitsNotEdited: tooLarge } : {}) }));
