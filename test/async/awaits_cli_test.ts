@@ -459,7 +459,8 @@ test("a wait that ends by a rejection is charged: to its await where its functio
   const { session, took } = profiled([], join(SCRIPTS, "awaits_rejected.ts"));
   const w = waits(session);
   const caught = w.get("caught > [await] failAfter") ?? 0;
-  assert.ok(Math.abs(caught - 200) <= 10 && caught <= took.caught! + 2, `${caught.toFixed(1)} ms of 200: ${[...w].join(", ")}`);
+  // The first wait of the program: the garbage of the first run's edits is collected in it.
+  assert.ok(caught >= 200 - 20 && caught <= took.caught! + 2, `${caught.toFixed(1)} ms of 200: ${[...w].join(", ")}`);
   // Where the marks see it, the caller's await; where the runtime's promise hooks do (--backend node as a library), the rejected await itself.
   const thrownOn = (w.get("inner > [await] failAfter") ?? 0) + (w.get("main > [await] thrownOn") ?? 0);
   assert.ok(Math.abs(thrownOn - 150) <= 7.5 && thrownOn <= took.thrownOn! + 2, `${thrownOn.toFixed(1)} ms of 150: ${[...w].join(", ")}`);
@@ -478,6 +479,28 @@ test("a `for await` loop's waits are charged to the loop, under the function tha
   assert.ok(inDrain >= 0.95 * 160 && drain <= took.drain! + 2, `${drain.toFixed(1)} ms waiting, ${inDrain.toFixed(1)} in all, of ${took.drain!.toFixed(1)}: ${detail}`);
 }, { skip });
 
+test("a function written after an await on its line keeps its place, and its wait and its work are under it", () => {
+  const file = join(SCRIPTS, "awaits_same_line.ts");
+  const { session } = profiled([], file);
+  const line = readFileSync(file, "utf8").split("\n").findIndex((l) => l.includes(".map(async (x)")) + 1;
+  const col = readFileSync(file, "utf8").split("\n")[line - 1]!.indexOf("async (x)") + 1;
+  const p = session.profiles[0]!;
+  const seen = new Map<string, number>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const frames = stackFrames(p, p.samples[i]!);
+    const k = frames.findIndex((f) => f.name === "spin" || f.name === "[await] sleep");
+    if (k < 1) continue;
+    const parent = frames[k - 1]!;
+    const key = `${parent.name} ${parent.line}:${parent.col} > ${frames[k]!.name} < ${frames[k - 2]?.name}`;
+    seen.set(key, (seen.get(key) ?? 0) + p.weights[i]!);
+  }
+  const detail = [...seen].map(([k, v]) => `${k}=${v.toFixed(1)}`).join(", ");
+  // Two calls run at once: their waits share 60 ms, their work is 2 x 30 ms.
+  const at = `(anonymous) ${line}:${col}`;
+  assert.ok((seen.get(`${at} > [await] sleep < main`) ?? 0) >= 0.8 * 60, detail);
+  assert.ok((seen.get(`${at} > spin < main`) ?? 0) >= 0.6 * 60, detail);
+}, { skip });
+
 test("an await whose argument awaits takes its own wait only: `await after(await sleep(100), 100)` is 100 ms at each, in an arrow with an expression body too", () => {
   const { session, took } = profiled([], join(SCRIPTS, "awaits_nested.ts"));
   const w = waits(session);
@@ -485,7 +508,9 @@ test("an await whose argument awaits takes its own wait only: `await after(await
   for (const [fn, whole] of [["main", took.took!], ["arrow", took.arrow!]] as const) {
     for (const key of [`${fn} > [await] after`, `${fn} > [await] sleep`]) {
       const ms = w.get(key) ?? 0;
-      assert.ok(Math.abs(ms - 100) <= 5, `${key}: ${ms.toFixed(1)} ms of 100: ${detail}`);
+      // Shared, they were 150 and 50. The garbage of the first run's edits is collected in the
+      // program's first wait (the collector's time is its own): 5% is the bench's to measure.
+      assert.ok(ms >= 90 && ms <= 105, `${key}: ${ms.toFixed(1)} ms of 100: ${detail}`);
     }
     assert.ok((w.get(`${fn} > [await] after`) ?? 0) + (w.get(`${fn} > [await] sleep`) ?? 0) <= whole + 2, detail);
   }
