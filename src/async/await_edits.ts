@@ -22,7 +22,7 @@
 import { parse } from "@babel/parser";
 import MagicString from "magic-string";
 import { editAwaits, type FoundAwaits, findAwaits, type SyntaxNode } from "./await_mark_edit.ts";
-import { type EditInserts, insertsAt } from "./edit_inserts.ts";
+import type { EditInserts } from "./edit_inserts.ts";
 import { parseSource } from "./parse_source.ts";
 
 /** What kind of source a file holds, by its name. */
@@ -69,15 +69,15 @@ export function markAwaitsInSource(source: string, options: AwaitEditOptions): M
   const s = new MagicString(source);
   // Bun reports positions in the file as it was handed over, and maps none: the marks hand over
   // the source's, as they were before the edit.
-  const inserted: [number, number][] = [];
+  const inserts: number[] = [];
   editAwaits(s, source, found, {
     file: options.file,
     esm: true,
     awaitPosition: v8Position,
     place: (line, col) => ({ line: line + 1, col: col + 1 }),
-    onInsert: (at, length) => inserted.push([at, length]),
+    onInsert: (line, col, length) => void inserts.push(line + 1, col + 1, length),
   });
-  return { code: s.toString(), inserts: insertsAt(source, inserted) };
+  return { code: s.toString(), inserts };
 }
 
 /** Expressions that leave the JavaScript an engine runs as it was: `f()!`, `(p as Promise<T>)`. */

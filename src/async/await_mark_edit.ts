@@ -96,8 +96,8 @@ export interface EditAwaitsOptions {
    * characters the edit inserted before it on its line.
    */
   readonly place: (line: number, col: number, inserted: number) => { line: number; col: number };
-  /** Told of each text inserted, in offset order: where (an offset in `code`) and how long. */
-  readonly onInsert?: (at: number, length: number) => void;
+  /** Told of each text inserted, in order: where in `code` (0-based line and column) and how long. */
+  readonly onInsert?: (line: number, col: number, length: number) => void;
 }
 
 /**
@@ -202,11 +202,11 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
       const text = e.prefix ?? awaitMarkPrefix(e.k, e.held);
       s.update(e.at, e.at + AWAIT.length, text + AWAIT);
       inserted += text.length;
-      options.onInsert?.(e.at, text.length);
+      options.onInsert?.(l, e.at - starts[l]!, text.length);
     } else {
       s.appendLeft(e.at, e.text);
       inserted += e.text.length;
-      options.onInsert?.(e.at, e.text.length);
+      options.onInsert?.(l, e.at - starts[l]!, e.text.length);
     }
   }
   s.append(`\n${awaitMarkFunctions(options.file, points.flatMap((p) => [p.line, p.col]))}${topLevel ? ` ${declarations(undefined)}` : ""}\n`);

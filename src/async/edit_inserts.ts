@@ -47,33 +47,6 @@ export function uneditedColumn(inserts: EditInserts, line: number, col: number):
   return col - shift;
 }
 
-/**
- * The insertions of an edit, told as offsets into `code` in offset order,
- * as {@linkcode EditInserts}.
- *
- * @example
- * ```ts
- * import { insertsAt } from "./edit_inserts.ts";
- * insertsAt("ab\ncd\n", [[4, 2]]); // [2, 2, 2]
- * ```
- */
-export function insertsAt(code: string, offsets: readonly (readonly [at: number, length: number])[]): number[] {
-  const out: number[] = [];
-  let line = 1;
-  let lineStart = 0;
-  let scanned = 0;
-  for (const [at, length] of offsets) {
-    for (; scanned < at; scanned++) {
-      if (code.charCodeAt(scanned) === 10) {
-        line++;
-        lineStart = scanned + 1;
-      }
-    }
-    out.push(line, at - lineStart + 1, length);
-  }
-  return out;
-}
-
 /** Frames with a line and column: where they sit. */
 interface Placed {
   readonly file?: string;
