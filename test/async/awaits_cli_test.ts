@@ -507,7 +507,10 @@ test("an await whose argument awaits takes its own wait only: `await after(await
   const detail = [...w].map(([k, v]) => `${k}=${v.toFixed(1)}`).join(", ");
   for (const [fn, whole] of [["main", took.took!], ["arrow", took.arrow!]] as const) {
     for (const key of [`${fn} > [await] after`, `${fn} > [await] sleep`]) {
-      const ms = w.get(key) ?? 0;
+      // On Bun, about one run in four, JavaScriptCore's stack names the arrow's body `anonymous`
+      // with no position (not placed, so not named): the split is what this test is about.
+      const unnamed = runtime === "bun" && fn === "arrow" ? w.get(key.replace("arrow >", "(anonymous) >")) ?? 0 : 0;
+      const ms = (w.get(key) ?? 0) + unnamed;
       // Shared, they were 150 and 50. The garbage of the first run's edits is collected in the
       // program's first wait (the collector's time is its own): 5% is the bench's to measure.
       assert.ok(ms >= 90 && ms <= 105, `${key}: ${ms.toFixed(1)} ms of 100: ${detail}`);
