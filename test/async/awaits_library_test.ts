@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { detectRuntime, loadBackend } from "../../runtimes/auto.ts";
 import { profile } from "../../runtimes/bound_api.ts";
-import { buildCallTree, walk } from "../../src/tree/call_tree.ts";
 import { isAwaitFrame } from "../../src/async/charge_awaits.ts";
 import { stackFrames } from "../../src/format/builder.ts";
-import { profileTotal, type Session } from "../../src/format/types.ts";
+import { type Profile, profileTotal, type Session } from "../../src/format/types.ts";
 import { test } from "../harness.ts";
 
 const runtime = detectRuntime();
@@ -13,14 +12,37 @@ const skip = runtime === "node" || runtime === "deno" ? false : `the ${runtime} 
 
 /** ms of [await] samples whose awaiting function is `fn`. */
 function awaitedIn(session: Session, fn: string): number {
-  const p = session.profiles[0]!;
-  let ms = 0;
+  return split(session.profiles[0]!, fn).awaited;
+}
+
+/**
+ * The session's time by what it went to: `fn`'s awaits (with what runs
+ * under them), and work of the process that is neither `fn`'s nor
+ * `(idle)`: the test runner's own (tsx expires its disk cache on a
+ * `setImmediate`, which can run for a good part of a wait), the collector.
+ */
+function split(p: Profile, fn: string): { awaited: number; elsewhere: number } {
+  let awaited = 0;
+  let elsewhere = 0;
   p.samples.forEach((s, i) => {
     if (s < 0) return;
     const frames = stackFrames(p, s);
-    if (isAwaitFrame(frames.at(-1)!) && frames.at(-2)?.name === fn) ms += p.weights[i]!;
+    const at = frames.findIndex((f) => isAwaitFrame(f));
+    if (at > 0 && frames[at - 1]!.name === fn) awaited += p.weights[i]!;
+    else if (!frames.some((f) => f.name === fn) && frames[0]!.kind !== "idle") elsewhere += p.weights[i]!;
   });
-  return ms;
+  return { awaited, elsewhere };
+}
+
+/**
+ * Asserts that a wait of `ms` went to `fn`'s await, but for what the
+ * process was busy with elsewhere meanwhile: that is not waiting.
+ */
+function assertWaited(p: Profile, durationMs: number, fn: string, ms: number): void {
+  const { awaited, elsewhere } = split(p, fn);
+  // Wide: on a loaded machine samples come late (bench/awaits.mjs measures accuracy).
+  assert.ok(awaited + elsewhere >= ms * 0.8, `${fn} waited ${awaited} of ${ms} ms, with ${elsewhere} ms of work elsewhere`);
+  assert.ok(awaited <= durationMs + 1e-6);
 }
 
 async function pause(ms: number): Promise<void> {
@@ -31,9 +53,7 @@ test("profile() charges a wait to the await in the profiled function (Node, Deno
   const { session } = await profile(async () => {
     await pause(150);
   });
-  const ms = awaitedIn(session, "pause");
-  // Wide: on a loaded machine other work takes some of the samples (bench/awaits.mjs measures accuracy).
-  assert.ok(ms >= 150 * 0.4 && ms <= session.meta.durationMs + 1e-6, `pause waited ${ms} of ${session.meta.durationMs} ms`);
+  assertWaited(session.profiles[0]!, session.meta.durationMs, "pause", 150);
   assert.ok(Math.abs(profileTotal(session.profiles[0]!) - session.meta.durationMs) < 1);
 }, { skip });
 
@@ -45,8 +65,7 @@ test("profile() charges a wait while async_hooks are on too (AsyncLocalStorage, 
     const { session } = await profile(async () => {
       await pause(150);
     });
-    const ms = awaitedIn(session, "pause");
-    assert.ok(ms >= 150 * 0.4, `pause waited ${ms} of ${session.meta.durationMs} ms`);
+    assertWaited(session.profiles[0]!, session.meta.durationMs, "pause", 150);
   } finally {
     hook.disable();
   }
@@ -66,13 +85,7 @@ test(`the ${runtime} backend charges awaited time to the await under the awaitin
   await backend.start({ intervalMs: 1 });
   await waitInBackend(150);
   const rec = await backend.stop();
-  const tree = buildCallTree(rec.profile);
-  let awaited = 0;
-  walk(tree, (n) => {
-    if (n.frame.name === "waitInBackend") for (const c of n.children) if (c.frame.name.startsWith("[await]")) awaited += c.time;
-  });
-  // Wide: other work on a loaded machine takes samples too.
-  assert.ok(awaited > 60, `${awaited} ms of a 150 ms wait under waitInBackend > [await]`);
+  assertWaited(rec.profile, rec.durationMs, "waitInBackend", 150);
   assert.ok(Math.abs(profileTotal(rec.profile) - rec.durationMs) < 1, "the total is still the wall time");
 }, { skip });
 
