@@ -70,7 +70,8 @@ try {
       const cpu = { async: [], "no-async": [] };
       let rate = 0;
       for (let r = 0; r < rounds; r++) {
-        for (const [v, flags] of Object.entries(variants)) {
+        // The order reversed every other round: a run must not always follow the other variant's.
+        for (const [v, flags] of r % 2 ? Object.entries(variants).reverse() : Object.entries(variants)) {
           const res = runOnce([...tsprof, ...flags, "-o", out, file, ...wargs]);
           times[v].push(res.workMs);
           cpu[v].push(res.cpuMs);
@@ -131,7 +132,7 @@ const lines = [
   "",
   "## Overhead",
   "",
-  "The workload's own time under `tsprof` (await attribution on) over the same under `tsprof --no-async`, both sampling at 1 ms, interleaved: median (min–max) of the per-round ratios, for its wall time and for the process's CPU time over the same stretch (steadier where the wall time is the network's and the scheduler's). *awaits/s*: the awaits the workload counts in its own code, per second (promises of the runtime's own code come on top).",
+  "The workload's own time under `tsprof` (await attribution on) over the same under `tsprof --no-async`, both sampling at 1 ms, interleaved (the order reversed every other round): median (min–max) of the per-round ratios, for its wall time and for the process's CPU time over the same stretch (steadier where the wall time is the network's and the scheduler's). *awaits/s*: the awaits the workload counts in its own code, per second (promises of the runtime's own code come on top).",
   "",
   "| runtime | workload | awaits/s | wall ratio | CPU ratio | --no-async in-script ms |",
   "| --- | --- | --- | --- | --- | --- |",

@@ -117,7 +117,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     pending.delete(promise);
     const end = performance.now();
     if (end - p.start >= minMs) log.kept.push(p.start, end, p.trace);
-    budget.waitEnded(end);
+    budget.waitEnded();
   }
   disable = install(init, before);
   return { stop: log.stop, waits: log.waits };

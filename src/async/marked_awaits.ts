@@ -116,7 +116,7 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
       const end = performance.now();
       if (end - start >= minMs) log.kept.push(start, end, trace);
       else skips[index] = SHORT_SITE_SKIPS;
-      budget.waitEnded(end);
+      budget.waitEnded();
     },
   };
   return { marks, stop: log.stop, waits: log.waits };

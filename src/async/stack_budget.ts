@@ -17,6 +17,11 @@
  * tells): a millisecond later (`runtimes/_soon.ts`). The marks' recorder
  * (`marked_awaits.ts`) has no timer: it reads the clock at each ask.
  *
+ * The buckets' clock is `Date.now()`: they need milliseconds only, and on a
+ * spent budget the clock is read at each ask, where `performance.now()`
+ * was most of what a marked `await` cost (bench/RESULTS-await-marks-cost.md).
+ * The wall clock may be set back: the buckets then fill from there.
+ *
  * @module
  */
 
@@ -64,7 +69,7 @@ export class StackBudget {
   tokens: number;
   /** Looks left. */
   checks = CHECK_BURST;
-  #last = performance.now();
+  #last = Date.now();
   #skip = 0;
   #waking = false;
   readonly #wakeSoon: (() => void) | undefined;
@@ -92,7 +97,7 @@ export class StackBudget {
       this.#skip--;
       return false;
     }
-    this.#refill(performance.now());
+    this.#refill(Date.now());
     if (this.tokens >= 1 && this.checks >= 1) return true;
     if (this.#wakeSoon === undefined) return false;
     this.#skip = SKIP_WHEN_SPENT;
@@ -104,18 +109,19 @@ export class StackBudget {
     return false;
   }
 
-  /** A recorded wait ended at `now`: time has passed that the skipped asks could not tell. */
-  waitEnded(now: number): void {
+  /** A recorded wait ended: time has passed that the skipped asks could not tell. */
+  waitEnded(): void {
     if (this.#skip > 0) {
       this.#skip = 0;
-      this.#refill(now);
+      this.#refill(Date.now());
     }
   }
 
   #refill(now: number): void {
     const elapsed = now - this.#last;
+    this.#last = now;
+    if (elapsed <= 0) return;
     this.tokens = Math.min(this.#stackBurst, this.tokens + elapsed * STACKS_PER_MS);
     this.checks = Math.min(CHECK_BURST, this.checks + elapsed * this.#checksPerMs);
-    this.#last = now;
   }
 }

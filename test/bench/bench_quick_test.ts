@@ -45,6 +45,13 @@ test("bench/awaits.mjs --quick compares await attribution on and off, and checks
   assert.match(table, /\| node20 \| `timer > \[await\] sleep` \| 300 \| [\d.]+ \| [\d.]+ /);
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
 
+test("bench/await_marks_cost.mjs --quick times the marked loop beside the unmarked one on every runtime", () => {
+  const r = run([process.execPath, "bench/await_marks_cost.mjs", "--quick"]);
+  assert.equal(r.status, 0, r.stderr);
+  const table = readFileSync(join(ROOT, "bench/out/RESULTS-await-marks-cost-quick.md"), "utf8");
+  for (const rt of ["node20", "node24", "deno", "bun"]) assert.match(table, new RegExp(`\\| ${rt} \\| \\d+ \\| [\\d.]+ \\([\\d.]+–[\\d.]+\\) \\| -?\\d+ \\| -?[\\d.]+% \\| -?[\\d.]+% \\|`));
+}, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 120_000 });
+
 test("bench/ab_awaits.mjs runs two builds side by side over --no-async and writes its table", () => {
   const out = join(ROOT, "bench/out/RESULTS-awaits-ab-quick.md");
   const r = run([process.execPath, "bench/ab_awaits.mjs", ROOT, ROOT, "--rounds", "1", "--runtimes", "node24", "--workloads", "await_heavy", "--out", out]);
