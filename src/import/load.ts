@@ -11,7 +11,7 @@ import { ProfileFormatError } from "../errors.ts";
 import { isSessionJson, sessionFromJson, sessionToJson } from "../format/session_json.ts";
 import { profileTotal, type Session } from "../format/types.ts";
 import { importSpeedscope, isSpeedscopeFile } from "./speedscope.ts";
-import { importV8CpuProfile, medianIntervalMs } from "./v8_cpuprofile.ts";
+import { importV8CpuProfile, medianIntervalMs, TSPROF_CPU_PROFILE_KEY, type TsprofCpuProfileNote } from "./v8_cpuprofile.ts";
 import { importChromeTrace, isChromeTrace } from "./chrome_trace.ts";
 import { checkCpuProfile, looksLikeCpuProfile } from "./cpuprofile_check.ts";
 import { isBunCpuProfile, normalizeBunCpuProfile } from "./bun_cpuprofile.ts";
@@ -158,6 +158,18 @@ function hasKeys(data: unknown, ...keys: string[]): boolean {
   return typeof data === "object" && data !== null && keys.every((k) => k in data);
 }
 
+/** What tsprof wrote beside V8's fields (`TSPROF_CPU_PROFILE_KEY`), where it is well formed. */
+function tsprofNote(data: unknown): Partial<TsprofCpuProfileNote> | undefined {
+  const note = (data as Record<string, unknown>)[TSPROF_CPU_PROFILE_KEY];
+  if (typeof note !== "object" || note === null || typeof (note as TsprofCpuProfileNote).runtime !== "string") return undefined;
+  const { runtime, runtimeVersion, intervalMs } = note as Record<string, unknown>;
+  return {
+    runtime: runtime as string,
+    ...(typeof runtimeVersion === "string" ? { runtimeVersion } : {}),
+    ...(typeof intervalMs === "number" && intervalMs > 0 && Number.isFinite(intervalMs) ? { intervalMs } : {}),
+  };
+}
+
 /** Which tool wrote a `.cpuprofile`, from what its frames look like. */
 function cpuProfileRuntime(urls: ReadonlySet<string>, bun: boolean): string {
   if (bun) return "bun";
@@ -184,13 +196,15 @@ function bunIntervalMs(deltas: readonly number[]): number {
 function sessionOfCpuProfile(data: unknown): Session {
   const warnings: string[] = [];
   let cpu = checkCpuProfile(data, warnings);
-  const bun = isBunCpuProfile(cpu);
+  // tsprof's own file: its samples' weights are its deltas, whatever the runtime.
+  const own = tsprofNote(data);
+  const bun = own === undefined && isBunCpuProfile(cpu);
   if (bun) cpu = normalizeBunCpuProfile(cpu);
   // Bun takes no idle samples: its long gaps are partly idle time. The
   // interval it was asked for is not in the file. JavaScriptCore's sampler
   // sleeps the interval ± 20%, so the shortest spacing is at least 0.8 of
   // it; the median would be the wait itself in a timer-driven program.
-  const intervalMs = bun ? bunIntervalMs(cpu.timeDeltas ?? []) : medianIntervalMs(cpu.timeDeltas ?? []);
+  const intervalMs = own?.intervalMs ?? (bun ? bunIntervalMs(cpu.timeDeltas ?? []) : medianIntervalMs(cpu.timeDeltas ?? []));
   const profile = importV8CpuProfile(cpu, "main", bun ? { idleGapsMs: intervalMs } : {});
   if (profile.samples.length === 0) throw new RangeError(`"samples" is empty: the profile recorded nothing`);
   const total = profileTotal(profile);
@@ -199,8 +213,8 @@ function sessionOfCpuProfile(data: unknown): Session {
     version: 1,
     // V8 stamps profiles on a monotonic clock, not the wall clock: when it was recorded is unknown.
     meta: {
-      runtime: cpuProfileRuntime(urls, bun),
-      runtimeVersion: "",
+      runtime: own?.runtime ?? cpuProfileRuntime(urls, bun),
+      runtimeVersion: own?.runtimeVersion ?? "",
       intervalMs,
       startTime: bun ? cpu.startTime / 1000 : 0,
       durationMs: total,

@@ -6,10 +6,13 @@
  * @module
  */
 import { ProfileBuilder } from "../format/builder.ts";
-import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, topLevelName } from "../format/types.ts";
+import { GC_FRAME, IDLE_FRAME, MODULE_LOADING_FRAME, PROGRAM_FRAME, type Frame, type Profile, topLevelName } from "../format/types.ts";
 import { fileMemo, normalizeFile } from "../paths.ts";
 import { busySpans, waitingInSpans } from "./gap_weights.ts";
 import { runtimeWasmUrls } from "./runtime_wasm.ts";
+import { RUNTIME_FRAME, TSPROF_FRAME } from "./runtime_time.ts";
+import { TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "./startup.ts";
+import { NOT_PROFILED_FRAME } from "./unprofiled_time.ts";
 
 /**
  * A V8 call frame; lines and columns are 0-based, `-1` when unknown.
@@ -81,6 +84,23 @@ export interface V8CpuProfile {
 }
 
 /**
+ * The key of what tsprof writes beside V8's fields in its own `.cpuprofile`
+ * files (`src/render/cpuprofile.ts`), which other readers ignore: such a
+ * file is read back as written. Without it, a Bun run's file (frames named
+ * `(module)`, no V8 pseudo-frame) would read as Bun's own, whose gaps
+ * between samples are partly idle, and a long sample's weight would turn
+ * into `(idle)`.
+ */
+export const TSPROF_CPU_PROFILE_KEY = "tsprof";
+
+/** What tsprof writes under {@linkcode TSPROF_CPU_PROFILE_KEY}: the run the profile is of. */
+export interface TsprofCpuProfileNote {
+  readonly runtime: string;
+  readonly runtimeVersion: string;
+  readonly intervalMs: number;
+}
+
+/**
  * V8's builtins have no URL, no position and script id 0. Code without a URL
  * but with a script (a page's inline script, code typed into a console) is
  * JavaScript all the same.
@@ -97,6 +117,15 @@ function isBuiltin(cf: V8CallFrame): boolean {
 const OLD_NODE_CORE = /^(?:internal\/)?[a-z_][\w/-]*\.js$/;
 
 /**
+ * The pseudo-frames tsprof writes into its own files (start-up, module
+ * loading, the runtime's and tsprof's own time): read back with their kind.
+ * No engine uses these names.
+ */
+const TSPROF_PSEUDO_FRAMES: ReadonlyMap<string, Frame> = new Map(
+  [MODULE_LOADING_FRAME, RUNTIME_FRAME, TSPROF_FRAME, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME, NOT_PROFILED_FRAME].map((f) => [f.name, f]),
+);
+
+/**
  * Turns a V8 call frame into a tsprof frame (1-based positions). `toFile`
  * turns the frame's URL into its file (a pass over a profile's nodes hands
  * in a `fileMemo()`).
@@ -106,6 +135,8 @@ export function v8Frame(cf: V8CallFrame, toFile: (url: string) => string = norma
     if (cf.functionName === "(idle)") return IDLE_FRAME;
     if (cf.functionName === "(garbage collector)") return GC_FRAME;
     if (cf.functionName === "(program)") return PROGRAM_FRAME;
+    const own = TSPROF_PSEUDO_FRAMES.get(cf.functionName);
+    if (own !== undefined && cf.lineNumber < 0) return own;
   }
   const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
     name: topLevelName(cf.functionName, cf.url, cf.lineNumber + 1, cf.columnNumber + 1),

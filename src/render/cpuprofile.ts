@@ -11,7 +11,7 @@
  * @module
  */
 import type { Frame, Profile, Session } from "../format/types.ts";
-import type { V8CallFrame, V8CpuProfile, V8ProfileNode } from "../import/v8_cpuprofile.ts";
+import { TSPROF_CPU_PROFILE_KEY, type TsprofCpuProfileNote, type V8CallFrame, type V8CpuProfile, type V8ProfileNode } from "../import/v8_cpuprofile.ts";
 
 /**
  * A file path as the URL V8 would report for it: absolute paths become
@@ -129,8 +129,9 @@ export function profileToCpuProfile(profile: Profile, startTimeUs = 0): V8CpuPro
  */
 export function renderCpuProfile(session: Session): string {
   const main = session.profiles[0];
-  if (!main) return JSON.stringify({ nodes: [{ id: 1, callFrame: { functionName: "(root)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 }, hitCount: 0 }], startTime: 0, endTime: 0, samples: [], timeDeltas: [] });
-  // V8 stamps times on a monotonic clock; tsprof's own files start at 0,
-  // which no reader cares about and which tells them apart from Bun's.
-  return JSON.stringify(profileToCpuProfile(main, 0));
+  const { runtime, runtimeVersion, intervalMs } = session.meta;
+  const note: TsprofCpuProfileNote = { runtime, runtimeVersion, intervalMs };
+  if (!main) return JSON.stringify({ nodes: [{ id: 1, callFrame: { functionName: "(root)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 }, hitCount: 0 }], startTime: 0, endTime: 0, samples: [], timeDeltas: [], [TSPROF_CPU_PROFILE_KEY]: note });
+  // V8 stamps times on a monotonic clock; tsprof's own files start at 0, which no reader cares about.
+  return JSON.stringify({ ...profileToCpuProfile(main, 0), [TSPROF_CPU_PROFILE_KEY]: note });
 }

@@ -5,6 +5,8 @@ import { rendererByName, rendererForFile } from "../../src/render/registry.ts";
 import { test } from "../harness.ts";
 import { assertSameTree, bytes, FIXTURES, fixtureBytes, loadFixture, total } from "../_formats.ts";
 import { profileOf, sessionOf } from "../_helpers.ts";
+import { ProfileBuilder } from "../../src/format/builder.ts";
+import { type Frame, MODULE_FRAME_NAME, MODULE_LOADING_FRAME, type Session } from "../../src/format/types.ts";
 
 interface Cpu {
   nodes: { id: number; callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number }; hitCount: number; children?: number[]; positionTicks?: { line: number; ticks: number }[] }[];
@@ -68,6 +70,27 @@ test("renderCpuProfile() output loads back with the same tree, kinds and totals"
   const again = loadProfileFile(bytes(renderCpuProfile(session)), "x.cpuprofile");
   assertSameTree(again.profiles[0]!, session.profiles[0]!, 1e-9);
   assert.equal(again.profiles[0]!.frames.find((fr) => fr.name === "(idle)")?.kind, "idle");
+});
+
+test("a Bun run's .cpuprofile loads back as written: its long samples are not taken for Bun's idle gaps", () => {
+  // What a Bun run gives: (module) frames with a file and no V8 pseudo-frame, which is how Bun's own files look.
+  const b = new ProfileBuilder("main");
+  const mod: Frame = { name: MODULE_FRAME_NAME, file: "/app/cpu.ts", line: 1, col: 1, kind: "js" };
+  const work: Frame = { name: "work", file: "/app/cpu.ts", line: 1, col: 10, kind: "js" };
+  b.addSample([MODULE_LOADING_FRAME], 16.5);
+  for (let i = 0; i < 80; i++) b.addSample([mod, work], 1);
+  b.addSample([mod], 7);
+  const run: Session = { ...sessionOf(b.build()), meta: { ...sessionOf(b.build()).meta, runtime: "bun", runtimeVersion: "1.4.5" } };
+  const again = loadProfileFile(bytes(renderCpuProfile(run)), "x.cpuprofile");
+  assertSameTree(again.profiles[0]!, run.profiles[0]!, 1e-9);
+  assert.equal(again.meta.runtime, "bun");
+  assert.equal(again.meta.runtimeVersion, "1.4.5");
+  assert.equal(again.meta.intervalMs, 1);
+  // The same file without tsprof's note reads as Bun's own: gaps become (idle), which is what the note prevents.
+  const bare = JSON.parse(renderCpuProfile(run)) as Record<string, unknown>;
+  delete bare.tsprof;
+  const asBuns = loadProfileFile(bytes(JSON.stringify(bare)), "x.cpuprofile");
+  assert.ok(asBuns.profiles[0]!.frames.some((f) => f.kind === "idle"), "without the note, Bun's gaps are partly idle");
 });
 
 test("renderCpuProfile() rounds times on the running sum, so totals do not drift", () => {
