@@ -44,19 +44,26 @@ const crashes = [];
 // ended by the bench, their round run again, and said in the results.
 const hung = [];
 const RUN_TIMEOUT_MS = 120_000;
+/** A run, as the results name it: its workload, its variant and its runtime. */
+function runLabel(argv) {
+  const workload = basename(argv.find((a) => a.endsWith(".ts") && a.includes("workloads")) ?? "");
+  const runtime = Object.entries(runtimes).find(([, cmd]) => cmd[0] === argv[0])?.[0] ?? basename(argv[0]);
+  return `\`${workload} ${argv.includes("--no-async") ? "--no-async" : "async"}\` on ${runtime}`;
+}
+
 function runOnce(argv) {
   // Its own data folder: the kept edits of the workloads' `await`s are made in the first round, and used after.
   const env = { ...process.env, NO_COLOR: "1", TSPROF_DATA_DIR: join(scratch, "data") };
   const r = spawnSync(argv[0], argv.slice(1), { cwd: root, encoding: "utf8", env, maxBuffer: 64 << 20, timeout: RUN_TIMEOUT_MS });
   if (r.error?.code === "ETIMEDOUT") {
-    hung.push(`\`${basename(argv.find((a) => a.endsWith(".ts") && a.includes("workloads")) ?? "")} ${argv.includes("--no-async") ? "--no-async" : "async"}\` on ${argv[0].includes("deno") ? "deno" : basename(argv[0])}`);
+    hung.push(runLabel(argv));
     return undefined;
   }
   const measured = r.stdout?.trim().split("\n").findLast((l) => l.startsWith("{"));
   if (r.status !== 0) {
     // Killed by a signal (tsprof exits as its program did: 128 + the signal) once the workload printed its times.
     if (measured === undefined || !(r.status > 128)) throw new Error(`${argv.join(" ")} exited ${r.status}: ${r.stderr.slice(-400)}`);
-    crashes.push(`\`${basename(argv.find((a) => a.endsWith(".ts") && a.includes("workloads")) ?? "")} ${argv.includes("--no-async") ? "--no-async" : "async"}\` on ${argv[0].includes("deno") ? "deno" : basename(argv[0])} exited ${r.status}`);
+    crashes.push(`${runLabel(argv)} exited ${r.status}`);
   }
   return JSON.parse(measured);
 }
@@ -79,13 +86,15 @@ try {
       let rate = 0;
       for (let r = 0, tries = 0; r < rounds && tries < rounds + 3; tries++) {
         // The order reversed every other round: a run must not always follow the other variant's.
-        const round = {};
+        const round = [];
         for (const [v, flags] of r % 2 ? Object.entries(variants).reverse() : Object.entries(variants)) {
-          round[v] = runOnce([...tsprof, ...flags, "-o", out, file, ...wargs]);
-          if (round[v] === undefined) break;
+          const res = runOnce([...tsprof, ...flags, "-o", out, file, ...wargs]);
+          if (res === undefined) break;
+          round.push([v, res]);
         }
-        if (Object.keys(variants).some((v) => round[v] === undefined)) continue;
-        for (const [v, res] of Object.entries(round)) {
+        // A run that hung: its round is run again.
+        if (round.length < Object.keys(variants).length) continue;
+        for (const [v, res] of round) {
           times[v].push(res.workMs);
           cpu[v].push(res.cpuMs);
           if (res.awaitsPerSecond && v === "no-async") rate = Math.max(rate, res.awaitsPerSecond);
