@@ -5,7 +5,7 @@
 // cost of recording the waits. (2) its accuracy: the fixture with known waits
 // (test/fixtures/scripts/awaits.ts) is profiled, and each wait's charged
 // time is compared with its known length.
-// Usage: node bench/awaits.mjs [--quick] [--rounds N] [--runtimes node20,node24,deno,bun] [--out FILE]    (run `npm run build` first)
+// Usage: node bench/awaits.mjs [--quick] [--rounds N] [--runtimes node20,node24,deno,bun] [--workloads await_files,...] [--out FILE]    (run `npm run build` first)
 // --quick: small workloads, written to bench/out/ (the test suite runs it so the bench cannot rot).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,13 +27,19 @@ const allRuntimes = { node20: [process.execPath, cli], node24: [node24, cli], de
 const chosen = (args.includes("--runtimes") ? args[args.indexOf("--runtimes") + 1] : "node20,node24,deno").split(",");
 const runtimes = Object.fromEntries(chosen.map((r) => [r, allRuntimes[r]]));
 
-const workloads = {
+const allWorkloads = {
   await_files: [quick ? "50" : "2000"], // thousands of awaits per second, each on real I/O: a walk of node_modules
   await_http: [quick ? "100" : "4000"], // tens of thousands of awaits per second: a local HTTP server and its client
   await_heavy: [quick ? "1000" : "20000"], // hundreds of thousands of awaits per second: the extreme
   lib_cpu: [quick ? "2" : "40"],
   recursion: [quick ? "1" : "30"],
 };
+const workloads = args.includes("--workloads") ? Object.fromEntries(args[args.indexOf("--workloads") + 1].split(",").map((w) => [w, allWorkloads[w]])) : allWorkloads;
+for (const [w, a] of Object.entries(workloads)) {
+  if (a !== undefined) continue;
+  console.error(`bench/awaits.mjs: no workload ${w} (${Object.keys(allWorkloads).join(", ")})`);
+  process.exit(2);
+}
 const variants = { async: [], "no-async": ["--no-async"] };
 
 const startLoad = loadavg()[0].toFixed(2);
@@ -73,6 +79,23 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const fmt = (x) => x.toFixed(2);
+/**
+ * The 90% interval of the median of `xs`, by resampling them (a bootstrap):
+ * how far the median could move on another day's rounds. Seeded, so the
+ * same rounds give the same interval.
+ */
+function medianInterval(xs) {
+  let seed = 0x9e3779b9;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const medians = Array.from({ length: 2000 }, () => median(xs.map(() => xs[Math.floor(random() * xs.length)])));
+  medians.sort((a, b) => a - b);
+  return [medians[100], medians[1899]];
+}
 
 const overhead = [];
 const accuracy = [];
@@ -104,7 +127,7 @@ try {
       if (times.async.length === 0) throw new Error(`${rt} ${w}: no round ended (${hung.join("; ")})`);
       const ratios = times.async.map((t, i) => t / times["no-async"][i]);
       const cpuRatios = cpu.async.map((t, i) => t / cpu["no-async"][i]);
-      overhead.push({ rt, w, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), cpu: median(cpuRatios), cpuMin: Math.min(...cpuRatios), cpuMax: Math.max(...cpuRatios), plain: median(times["no-async"]), rate });
+      overhead.push({ rt, w, ratio: median(ratios), interval: medianInterval(ratios), min: Math.min(...ratios), max: Math.max(...ratios), cpu: median(cpuRatios), cpuInterval: medianInterval(cpuRatios), plain: median(times["no-async"]), rate });
       process.stderr.write(`${rt} ${w}: ${fmt(median(ratios))} wall, ${fmt(median(cpuRatios))} CPU\n`);
     }
     // Accuracy: each known wait, as charged, against how long the call took
@@ -156,11 +179,11 @@ const lines = [
   "",
   "## Overhead",
   "",
-  "The workload's own time under `tsprof` (await attribution on) over the same under `tsprof --no-async`, both sampling at 1 ms, interleaved (the order reversed every other round): median (min–max) of the per-round ratios, for its wall time and for the process's CPU time over the same stretch (steadier where the wall time is the network's and the scheduler's). *awaits/s*: the awaits the workload counts in its own code, per second (promises of the runtime's own code come on top).",
+  "The workload's own time under `tsprof` (await attribution on) over the same under `tsprof --no-async`, both sampling at 1 ms, interleaved (the order reversed every other round): the median of the per-round ratios, for its wall time and for the process's CPU time over the same stretch, with its 90% interval (resampled from the rounds: where the median could fall on another run of the bench). One round's ratio can be far off either way (*wall range*: the scheduler and the disk move a run of a few hundred milliseconds by a tenth or more), so the interval, not one median, tells whether a cost is there. *awaits/s*: the awaits the workload counts in its own code, per second (promises of the runtime's own code come on top).",
   "",
-  "| runtime | workload | awaits/s | wall ratio | CPU ratio | --no-async in-script ms |",
-  "| --- | --- | --- | --- | --- | --- |",
-  ...overhead.map((o) => `| ${o.rt} | ${o.w} | ${o.rate || ""} | ${fmt(o.ratio)} (${fmt(o.min)}–${fmt(o.max)}) | ${fmt(o.cpu)} (${fmt(o.cpuMin)}–${fmt(o.cpuMax)}) | ${o.plain.toFixed(0)} |`),
+  "| runtime | workload | awaits/s | wall ratio (90% interval) | CPU ratio (90% interval) | wall range | --no-async in-script ms |",
+  "| --- | --- | --- | --- | --- | --- | --- |",
+  ...overhead.map((o) => `| ${o.rt} | ${o.w} | ${o.rate || ""} | ${fmt(o.ratio)} (${fmt(o.interval[0])}–${fmt(o.interval[1])}) | ${fmt(o.cpu)} (${fmt(o.cpuInterval[0])}–${fmt(o.cpuInterval[1])}) | ${fmt(o.min)}–${fmt(o.max)} | ${o.plain.toFixed(0)} |`),
   "",
   ...(crashes.length > 0 ? [`Runs whose runtime crashed as it ended, after the workload had printed its times (kept): ${crashes.join("; ")}.`, ""] : []),
   ...(hung.length > 0 ? [`Runs that had not ended after ${RUN_TIMEOUT_MS / 1000} s, ended by the bench and their rounds run again: ${hung.join("; ")}.`, ""] : []),
