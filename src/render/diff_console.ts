@@ -80,16 +80,18 @@ export function renderDiffConsole(diff: SessionDiff, options: DiffConsoleOptions
   };
   const body = options.flat ? flatLines(diff.functions, options, columns, paint, cwd) : treeLines(diff, options, columns, paint, cwd);
   const maxLines = options.maxLines ?? 200;
+  // --flat lists functions, not call paths: the notes say which.
+  const unit = options.flat ? "function" : "path";
   if (body.length === 0) {
     const found = biggestChanges(diff.root, 1).length > 0;
-    out.push(found ? "No change the samples support in the paths shown." : "No change the samples support: the differences are within sampling noise and run-to-run spread.");
-    if (!options.all) out.push(paint(FAINT, "(--all shows every path with its change)"));
+    out.push(found ? `No change the samples support in the ${unit}s shown.` : "No change the samples support: the differences are within sampling noise and run-to-run spread.");
+    if (!options.all) out.push(paint(FAINT, `(--all shows every ${unit} with its change)`));
   } else {
     out.push(paint(FAINT, `     head      change      %      sure  ${options.flat ? `function (${options.flatTime ?? "self"} time)` : "call path"}`));
     out.push(...body.slice(0, maxLines));
     if (body.length > maxLines) out.push(paint(FAINT, `... ${body.length - maxLines} more lines`));
   }
-  out.push("", paint(FAINT, options.all ? "every path shown; `~`: a change within noise" : noiseRule(diff.noise)));
+  out.push("", paint(FAINT, options.all ? `every ${unit} shown; \`~\`: a change within noise` : noiseRule(diff.noise)));
   return out.join("\n") + "\n";
 }
 

@@ -97,6 +97,11 @@ test("tsprof diff calls nothing significant between two runs of the same script,
   }
   const text = tsprof(["diff", base, base]);
   assert.match(text.stdout, /No change the samples support/);
+  assert.match(text.stdout, /--all shows every path with its change/);
+  // --flat lists functions: its notes say so.
+  const flat = tsprof(["diff", base, base, "--flat"]);
+  assert.match(flat.stdout, /--all shows every function with its change/);
+  assert.match(tsprof(["diff", base, base, "--flat", "--all"]).stdout, /every function shown; `~`/);
 });
 
 test("tsprof diff --fold-recursion shows a function that calls itself as one path, as the tree does", () => {
