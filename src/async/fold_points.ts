@@ -8,9 +8,8 @@
  * @module
  */
 import { ProfileBuilder, visitParentsFirst } from "../format/builder.ts";
-import type { Profile } from "../format/types.ts";
+import { type Profile, TSPROF_FRAME } from "../format/types.ts";
 import { AWAIT_END_FUNCTION, AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
-import { TSPROF_FRAME } from "../import/runtime_time.ts";
 
 /**
  * `profile` with no frame of {@linkcode AWAIT_POINT_FUNCTION} or

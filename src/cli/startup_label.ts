@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Profile, Session } from "../format/types.ts";
-import { MODULE_LOADING_FRAME, relabelSpan, relabelStartup, STARTUP_ENDS_AT_IDLE_MS, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "../import/startup.ts";
+import { MODULE_LOADING_FRAME, type Profile, type Session, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "../format/types.ts";
+import { relabelSpan, relabelStartup, STARTUP_ENDS_AT_IDLE_MS } from "../import/startup.ts";
 import type { BunThreadNote } from "./protocol.ts";
 
 /**

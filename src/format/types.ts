@@ -248,6 +248,36 @@ export const GC_FRAME: Frame = { name: "(garbage collector)", kind: "gc" };
  */
 export const PROGRAM_FRAME: Frame = { name: "(program)", kind: "program" };
 
+/** The runtime's own code, with none of the program's on the stack. */
+export const RUNTIME_FRAME: Frame = { name: "(runtime)", kind: "program" };
+/** tsprof's own work while the program ran. */
+export const TSPROF_FRAME: Frame = { name: "(tsprof)", kind: "program" };
+/** Code the portable backend does not instrument (start-up, imports, the runtime). */
+export const UNINSTRUMENTED_FRAME: Frame = { name: "(uninstrumented code)", kind: "program" };
+/** tsprof starting its sampler. */
+export const TSPROF_STARTUP_FRAME: Frame = { name: "(tsprof start-up)", kind: "program" };
+/** Wall time of the command that no profiled process covered. */
+export const NOT_PROFILED_FRAME: Frame = { name: "(not profiled)", kind: "program" };
+
+/**
+ * The pseudo-frames tsprof writes, by name: formats with no kind of frame
+ * (`.cpuprofile`, pprof) read them back with theirs. No engine uses these
+ * names for code with a file.
+ *
+ * @example
+ * ```ts
+ * import { pseudoFrameNamed } from "./types.ts";
+ * pseudoFrameNamed("(garbage collector)")?.kind; // "gc"
+ * pseudoFrameNamed("parse"); // undefined
+ * ```
+ */
+export function pseudoFrameNamed(name: string): Frame | undefined {
+  return PSEUDO_FRAMES.get(name);
+}
+const PSEUDO_FRAMES: ReadonlyMap<string, Frame> = new Map(
+  [IDLE_FRAME, GC_FRAME, PROGRAM_FRAME, MODULE_LOADING_FRAME, RUNTIME_FRAME, TSPROF_FRAME, UNINSTRUMENTED_FRAME, TSPROF_STARTUP_FRAME, NOT_PROFILED_FRAME].map((f) => [f.name, f]),
+);
+
 /**
  * Sum of a profile's weights, in milliseconds.
  *

@@ -11,9 +11,8 @@
  * @module
  */
 import { parentsFirst, StackInterner } from "../format/stack_interner.ts";
-import type { Frame, Profile } from "../format/types.ts";
+import { type Frame, MODULE_LOADING_FRAME, type Profile } from "../format/types.ts";
 import { isRuntimeCode } from "../paths.ts";
-import { MODULE_LOADING_FRAME } from "./startup.ts";
 
 /**
  * The loaders' files: Node's (`node:internal/modules/…`) and Deno's

@@ -10,15 +10,7 @@
  */
 import { Profile as PprofProfile } from "pprof-format";
 import { ProfileBuilder } from "../format/builder.ts";
-import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, type Session, profileTotal } from "../format/types.ts";
-import { RUNTIME_FRAME, TSPROF_FRAME } from "./runtime_time.ts";
-import { MODULE_LOADING_FRAME, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "./startup.ts";
-import { NOT_PROFILED_FRAME } from "./unprofiled_time.ts";
-
-/** Frames pprof has no kind for, known by their name where they have no file: the runtime's and tsprof's labels. */
-const LABELS = new Map(
-  [IDLE_FRAME, GC_FRAME, PROGRAM_FRAME, RUNTIME_FRAME, TSPROF_FRAME, MODULE_LOADING_FRAME, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME, NOT_PROFILED_FRAME].map((f) => [f.name, f]),
-);
+import { type Frame, type Profile, type Session, profileTotal, pseudoFrameNamed } from "../format/types.ts";
 
 /** Milliseconds per unit, for the units of time pprof files use. */
 const TIME_UNITS: Record<string, number> = { nanoseconds: 1e-6, ns: 1e-6, microseconds: 1e-3, us: 1e-3, milliseconds: 1, ms: 1, seconds: 1000, s: 1000 };
@@ -184,7 +176,8 @@ function chooseValue(
 }
 
 function frameOf(name: string, file: string, line: number, byTsprof: boolean): Frame {
-  const label = file === "" ? LABELS.get(name) : undefined;
+  // Frames pprof has no kind for (the runtime's and tsprof's labels) are known by their name where they have no file.
+  const label = file === "" ? pseudoFrameNamed(name) : undefined;
   if (label) return label;
   // No file, in a JavaScript profile tsprof wrote: the runtime's own code (V8's builtins, JSC's
   // natives), which the report folds away. Other tools' file-less frames are native code to show.

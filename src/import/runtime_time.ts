@@ -21,15 +21,10 @@
  * @module
  */
 import { StackInterner, parentsFirst } from "../format/stack_interner.ts";
-import { ANONYMOUS_NAME, type Frame, type Profile, type Session } from "../format/types.ts";
+import { ANONYMOUS_NAME, type Frame, MODULE_LOADING_FRAME, type Profile, RUNTIME_FRAME, type Session, TSPROF_FRAME } from "../format/types.ts";
 import { isRuntimeCode } from "../paths.ts";
 import { isModuleLoaderFrame, labelModuleLoading } from "./module_loading.ts";
-import { MODULE_LOADING_FRAME } from "./startup.ts";
 
-/** The runtime's own code, with none of the program's on the stack. */
-export const RUNTIME_FRAME: Frame = { name: "(runtime)", kind: "program" };
-/** tsprof's own work while the program ran. */
-export const TSPROF_FRAME: Frame = { name: "(tsprof)", kind: "program" };
 
 /**
  * Returns `profile` with `(runtime)` and `(tsprof)` frames where the time of

@@ -11,14 +11,8 @@
  *
  * @module
  */
-import { type Frame, MODULE_LOADING_FRAME, type Profile } from "../format/types.ts";
+import { type Frame, MODULE_LOADING_FRAME, type Profile, TSPROF_STARTUP_FRAME } from "../format/types.ts";
 
-// Where importers have found it: the frame lives with the other pseudo-frames.
-export { MODULE_LOADING_FRAME };
-/** Code the portable backend does not instrument (start-up, imports, the runtime). */
-export const UNINSTRUMENTED_FRAME: Frame = { name: "(uninstrumented code)", kind: "program" };
-/** tsprof starting its sampler. */
-export const TSPROF_STARTUP_FRAME: Frame = { name: "(tsprof start-up)", kind: "program" };
 
 /** Which files are whose, for {@linkcode relabelStartup}. */
 export interface StartupLabels {
@@ -54,7 +48,8 @@ export const STARTUP_ENDS_AT_IDLE_MS = 50;
  *
  * @example
  * ```ts
- * import { MODULE_LOADING_FRAME, relabelStartup } from "./startup.ts";
+ * import { MODULE_LOADING_FRAME } from "../format/types.ts";
+ * import { relabelStartup } from "./startup.ts";
  * import { ProfileBuilder } from "../format/builder.ts";
  * import { IDLE_FRAME } from "../format/types.ts";
  * const b = new ProfileBuilder("main");
@@ -159,7 +154,8 @@ function withRootFrames(profile: Profile, added: readonly Frame[]): Pick<Profile
  *
  * @example
  * ```ts
- * import { relabelSpan, TSPROF_STARTUP_FRAME } from "./startup.ts";
+ * import { TSPROF_STARTUP_FRAME } from "../format/types.ts";
+ * import { relabelSpan } from "./startup.ts";
  * import { ProfileBuilder } from "../format/builder.ts";
  * const b = new ProfileBuilder("main");
  * b.addSample([{ name: "parse", kind: "js", file: "/x/parser.js" }], 5);

@@ -10,10 +10,8 @@
  * @module
  */
 import { internInto, ProfileBuilder } from "../format/builder.ts";
-import { type Frame, type Profile, profileTotal, type Session } from "../format/types.ts";
+import { NOT_PROFILED_FRAME, type Profile, profileTotal, type Session } from "../format/types.ts";
 
-/** Wall time of the command that no profiled process covered. */
-export const NOT_PROFILED_FRAME: Frame = { name: "(not profiled)", kind: "program" };
 
 /**
  * The time of [`startTime`, `startTime + durationMs`) (epoch ms) that no

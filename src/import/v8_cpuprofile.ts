@@ -6,13 +6,10 @@
  * @module
  */
 import { ProfileBuilder } from "../format/builder.ts";
-import { GC_FRAME, IDLE_FRAME, MODULE_LOADING_FRAME, PROGRAM_FRAME, type Frame, type Profile, topLevelName } from "../format/types.ts";
+import { GC_FRAME, IDLE_FRAME, PROGRAM_FRAME, type Frame, type Profile, pseudoFrameNamed, topLevelName } from "../format/types.ts";
 import { fileMemo, normalizeFile } from "../paths.ts";
 import { busySpans, waitingInSpans } from "./gap_weights.ts";
 import { runtimeWasmUrls } from "./runtime_wasm.ts";
-import { RUNTIME_FRAME, TSPROF_FRAME } from "./runtime_time.ts";
-import { TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME } from "./startup.ts";
-import { NOT_PROFILED_FRAME } from "./unprofiled_time.ts";
 
 /**
  * A V8 call frame; lines and columns are 0-based, `-1` when unknown.
@@ -117,15 +114,6 @@ function isBuiltin(cf: V8CallFrame): boolean {
 const OLD_NODE_CORE = /^(?:internal\/)?[a-z_][\w/-]*\.js$/;
 
 /**
- * The pseudo-frames tsprof writes into its own files (start-up, module
- * loading, the runtime's and tsprof's own time): read back with their kind.
- * No engine uses these names.
- */
-const TSPROF_PSEUDO_FRAMES: ReadonlyMap<string, Frame> = new Map(
-  [MODULE_LOADING_FRAME, RUNTIME_FRAME, TSPROF_FRAME, TSPROF_STARTUP_FRAME, UNINSTRUMENTED_FRAME, NOT_PROFILED_FRAME].map((f) => [f.name, f]),
-);
-
-/**
  * Turns a V8 call frame into a tsprof frame (1-based positions). `toFile`
  * turns the frame's URL into its file (a pass over a profile's nodes hands
  * in a `fileMemo()`).
@@ -135,7 +123,8 @@ export function v8Frame(cf: V8CallFrame, toFile: (url: string) => string = norma
     if (cf.functionName === "(idle)") return IDLE_FRAME;
     if (cf.functionName === "(garbage collector)") return GC_FRAME;
     if (cf.functionName === "(program)") return PROGRAM_FRAME;
-    const own = TSPROF_PSEUDO_FRAMES.get(cf.functionName);
+    // tsprof's own (start-up, module loading, the runtime's and tsprof's time), as it writes them: with no position.
+    const own = pseudoFrameNamed(cf.functionName);
     if (own !== undefined && cf.lineNumber < 0) return own;
   }
   const frame: { -readonly [K in keyof Frame]: Frame[K] } = {

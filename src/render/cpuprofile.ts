@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { ProfileBuilder } from "../format/builder.ts";
 import type { Frame, Profile, Session } from "../format/types.ts";
 import { TSPROF_CPU_PROFILE_KEY, type TsprofCpuProfileNote, type V8CallFrame, type V8CpuProfile, type V8ProfileNode } from "../import/v8_cpuprofile.ts";
 
@@ -131,7 +132,7 @@ export function renderCpuProfile(session: Session): string {
   const main = session.profiles[0];
   const { runtime, runtimeVersion, intervalMs } = session.meta;
   const note: TsprofCpuProfileNote = { runtime, runtimeVersion, intervalMs };
-  if (!main) return JSON.stringify({ nodes: [{ id: 1, callFrame: { functionName: "(root)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 }, hitCount: 0 }], startTime: 0, endTime: 0, samples: [], timeDeltas: [], [TSPROF_CPU_PROFILE_KEY]: note });
+  // A session with no profile is written as one with no sample: the root alone.
   // V8 stamps times on a monotonic clock; tsprof's own files start at 0, which no reader cares about.
-  return JSON.stringify({ ...profileToCpuProfile(main, 0), [TSPROF_CPU_PROFILE_KEY]: note });
+  return JSON.stringify({ ...profileToCpuProfile(main ?? new ProfileBuilder("main").build(), 0), [TSPROF_CPU_PROFILE_KEY]: note });
 }

@@ -3,7 +3,7 @@ import { biggestChanges, diffSessions, type DiffNode, frameMatchKey, shownPaths 
 import { assessChange, isSignificant } from "../../src/diff/significance.ts";
 import { type Frame, PROGRAM_FRAME, type Session } from "../../src/format/types.ts";
 import { ProfileBuilder } from "../../src/format/builder.ts";
-import { MODULE_LOADING_FRAME } from "../../src/import/startup.ts";
+import { MODULE_LOADING_FRAME } from "../../src/format/types.ts";
 import { test } from "../harness.ts";
 import { sessionOfCounts } from "../_helpers.ts";
 import { prng } from "../../bench/synthetic_profile.ts";

@@ -3,7 +3,8 @@ import { test } from "../harness.ts";
 import { busySpans, estimateNote, waitingInSpans } from "../../src/import/gap_weights.ts";
 import { firstSampleIn, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
 import { parseThreadStats, threadBusyMs } from "../../src/import/thread_busy.ts";
-import { MODULE_LOADING_FRAME, relabelSpan, relabelStartup, TSPROF_STARTUP_FRAME } from "../../src/import/startup.ts";
+import { relabelSpan, relabelStartup } from "../../src/import/startup.ts";
+import { MODULE_LOADING_FRAME, TSPROF_STARTUP_FRAME } from "../../src/format/types.ts";
 import { ProfileBuilder } from "../../src/format/builder.ts";
 import { IDLE_FRAME } from "../../src/format/types.ts";
 
