@@ -139,7 +139,23 @@ export function chargeAwaits(sampled: Profile, startMs: number, waits: readonly 
   const active: Interned[] = [];
   let next = 0;
   let t = startMs;
-  const shares = new Map<number, number>();
+  // The time of a stretch the same waits share, by the stack it goes to, held
+  // until the stretch ends: each wait then gets one sample of its share in the
+  // stretch, not a third of every 1 ms sample in turn, so that a timeline of
+  // `Promise.all` shows each wait as a block (in the stretch where all waited),
+  // not as slices too thin to show. The totals are the same.
+  const pending = new Map<number, number>();
+  let sharedBy = "";
+  const flush = () => {
+    for (const [stack, ms] of pending) b.addStackSample(stack, ms);
+    pending.clear();
+    sharedBy = "";
+  };
+  const hold = (by: string, stack: number, ms: number) => {
+    if (by !== sharedBy) flush();
+    sharedBy = by;
+    pending.set(stack, (pending.get(stack) ?? 0) + ms);
+  };
   for (let i = 0; i < profile.samples.length; i++) {
     const s = profile.samples[i]!;
     const w = profile.weights[i]!;
@@ -150,11 +166,13 @@ export function chargeAwaits(sampled: Profile, startMs: number, waits: readonly 
     while (next < interned.length && interned[next]!.start < e) active.push(interned[next++]!);
     const runtimeWork = !isIdle(s) && resumed.runtimeOnly(mapped);
     if (!isIdle(s) && !runtimeWork) {
+      flush();
       b.addStackSample(resumed(mapped, e), w);
       prune(active, e);
       continue;
     }
     if (active.length === 0 || w === 0) {
+      flush();
       b.addStackSample(mapped, w);
       prune(active, e);
       continue;
@@ -166,25 +184,23 @@ export function chargeAwaits(sampled: Profile, startMs: number, waits: readonly 
       if (x.end > a && x.end < e) cuts.push(x.end);
     }
     cuts.sort((p, q) => p - q);
-    shares.clear();
-    let idle = 0;
     for (let k = 0; k + 1 < cuts.length; k++) {
       const from = cuts[k]!;
       const to = cuts[k + 1]!;
       if (to <= from) continue;
       const leaves = innermost(active.filter((x) => x.start <= from && x.end >= to), parent);
       if (leaves.length === 0) {
-        idle += to - from;
+        hold("", mapped, to - from);
         continue;
       }
+      const by = leaves.map((x) => x.leaf).join(",");
       const each = (to - from) / leaves.length;
-      for (const x of leaves) shares.set(x.leaf, (shares.get(x.leaf) ?? 0) + each);
+      // The runtime's own work keeps its frames, above the `[await]`s it served.
+      for (const x of leaves) hold(by, runtimeWork ? resumed.above(x.leaf, mapped) : x.leaf, each);
     }
-    if (idle > 0) b.addStackSample(mapped, idle);
-    // The runtime's own work keeps its frames, above the `[await]`s it served.
-    for (const [leaf, ms] of shares) b.addStackSample(runtimeWork ? resumed.above(leaf, mapped) : leaf, ms);
     prune(active, e);
   }
+  flush();
   const out = b.build();
   return profile.lines ? { ...out, lines: profile.lines } : out;
 }

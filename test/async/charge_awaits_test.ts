@@ -98,6 +98,19 @@ test("chargeAwaits() splits concurrent waits so that they never exceed the wall 
   assert.ok(Math.abs(profileTotal(p) - 310) < 1e-9);
 });
 
+test("chargeAwaits() gives each concurrent wait one block of its share while the same waits share the time, in time order", () => {
+  // Promise.all of 100, 200 and 300 ms, sampled every millisecond: a timeline reads the samples in
+  // order, and a third of every sample to each wait in turn made slices too thin to show.
+  const a = fn("a", 20);
+  const p = chargeAwaits(idleThenWork(300), 0, [wait(0, 100, [main, a], 21), wait(0, 200, [main, a], 22), wait(0, 300, [main, a], 23)]);
+  const blocks = Array.from(p.samples, (s, i) => {
+    const f = p.frames[p.stacks.frame[s]!]!;
+    return `${f.name === "[await]" ? f.line : f.name} ${p.weights[i]!.toFixed(1)}`;
+  });
+  assert.deepEqual(blocks, ["21 33.3", "22 33.3", "23 33.3", "22 50.0", "23 50.0", "23 100.0", "work 10.0"]);
+  assert.ok(Math.abs(profileTotal(p) - 310) < 1e-9);
+});
+
 test("chargeAwaits() leaves idle time no await covers as (idle)", () => {
   const p = chargeAwaits(idleThenWork(100), 0, [wait(200, 300, [main], 2)]);
   assert.equal(byStack(p).get("(idle)"), 100);
