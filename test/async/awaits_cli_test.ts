@@ -310,6 +310,17 @@ test("tsprof's console report shows each waiting function once, at its name, as 
   assert.equal(shown.filter((s) => s.name === "main").length, 1, r.stderr);
 }, { skip });
 
+test("tsprof --timeline shows each of the waits Promise.all shares, as a block in the stretch they share", () => {
+  // A third of each millisecond to each wait in turn made rows too thin to show: the timeline held the last one only.
+  const r = tsprof(["--timeline", join(SCRIPTS, "awaits_concurrent.ts")]);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = [...r.stderr.matchAll(/([\d.]+) (fetch\w+)  \S*awaits_concurrent\.ts/g)].map((m) => `${m[2]} ${m[1]}`);
+  // In time order: the three share the first 100 ms, the last two the next 100 ms, the last one the rest.
+  assert.deepEqual(rows.map((row) => row.split(" ")[0]), ["fetchUsers", "fetchOrders", "fetchStock", "fetchOrders", "fetchStock"], r.stderr);
+  const ms = rows.map((row) => Number(row.split(" ")[1]) * 1000);
+  for (const [i, share] of [[0, 100 / 3], [1, 100 / 3], [2, 100 / 3], [3, 50], [4, 150]] as const) assert.ok(Math.abs(ms[i]! - share) <= 0.1 * share + 3, `${rows[i]}: ${share.toFixed(0)} ms\n${r.stderr}`);
+}, { skip });
+
 test("a program's own error stacks keep their async frames under tsprof", () => {
   // Await attribution must not change what the program sees: V8 follows an await
   // chain only through a promise with one reaction, so none is added to them.
