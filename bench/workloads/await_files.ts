@@ -2,7 +2,8 @@
 // (the repository's node_modules, sorted, so every run reads the same files),
 // awaiting each readdir, stat and read, eight files at a time, and counts the
 // lines that declare functions. Thousands of awaits a second, each waiting on
-// real I/O. Prints its own elapsed milliseconds and how many awaits ran.
+// real I/O; `limit` files in all, walking the folder again as often as that
+// takes. Prints its own elapsed milliseconds and how many awaits ran.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
@@ -50,7 +51,11 @@ async function walk(dir: string): Promise<void> {
 
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-await walk(root);
+// Past the folder's last file, the walk starts again: a run long enough that one slow moment weighs little.
+for (let before = -1; files < limit && files > before; ) {
+  before = files;
+  await walk(root);
+}
 const workMs = performance.now() - t0;
 const { user, system } = process.cpuUsage(cpu0);
 console.log(JSON.stringify({ cpuMs: (user + system) / 1000, workMs, files, functions, awaits, awaitsPerSecond: Math.round(awaits / (workMs / 1000)) }));
