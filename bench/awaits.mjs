@@ -5,7 +5,8 @@
 // cost of recording the waits. (2) its accuracy: the fixture with known waits
 // (test/fixtures/scripts/awaits.ts) is profiled, and each wait's charged
 // time is compared with its known length.
-// Usage: node bench/awaits.mjs [--quick] [--rounds N] [--runtimes node20,node24,deno,bun] [--workloads await_files,...] [--out FILE]    (run `npm run build` first)
+// Usage: node bench/awaits.mjs [--quick] [--rounds N] [--runtimes node20,node24,deno,bun] [--workloads await_files,...] [--control] [--out FILE]    (run `npm run build` first)
+// --control: a third run each round, `--no-async` again, whose ratio to the first is the noise a ratio holds with no cost at all.
 // --quick: small workloads, written to bench/out/ (the test suite runs it so the bench cannot rot).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -42,7 +43,8 @@ for (const [w, a] of Object.entries(workloads)) {
   console.error(`bench/awaits.mjs: no workload ${w} (${Object.keys(allWorkloads).join(", ")})`);
   process.exit(2);
 }
-const variants = { async: [], "no-async": ["--no-async"] };
+const control = args.includes("--control");
+const variants = { async: [], "no-async": ["--no-async"], ...(control ? { control: ["--no-async"] } : {}) };
 
 const startLoad = loadavg()[0].toFixed(2);
 const scratch = mkdtempSync(join(tmpdir(), "tsprof-bench-awaits-"));
@@ -106,8 +108,8 @@ try {
     for (const [w, wargs] of Object.entries(workloads)) {
       const file = join(root, "bench/workloads", `${w}.ts`);
       const out = join(scratch, "out.txt");
-      const times = { async: [], "no-async": [] };
-      const cpu = { async: [], "no-async": [] };
+      const times = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
+      const cpu = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
       let rate = 0;
       for (let r = 0, tries = 0; r < rounds && tries < rounds + 3; tries++) {
         // The order reversed every other round: a run must not always follow the other variant's.
@@ -129,7 +131,8 @@ try {
       if (times.async.length === 0) throw new Error(`${rt} ${w}: no round ended (${hung.join("; ")})`);
       const ratios = times.async.map((t, i) => t / times["no-async"][i]);
       const cpuRatios = cpu.async.map((t, i) => t / cpu["no-async"][i]);
-      overhead.push({ rt, w, ratio: median(ratios), interval: medianInterval(ratios), min: Math.min(...ratios), max: Math.max(...ratios), cpu: median(cpuRatios), cpuInterval: medianInterval(cpuRatios), plain: median(times["no-async"]), rate });
+      const controls = control ? times.control.map((t, i) => t / times["no-async"][i]) : undefined;
+      overhead.push({ rt, w, ratio: median(ratios), interval: medianInterval(ratios), min: Math.min(...ratios), max: Math.max(...ratios), cpu: median(cpuRatios), cpuInterval: medianInterval(cpuRatios), plain: median(times["no-async"]), rate, controls });
       process.stderr.write(`${rt} ${w}: ${fmt(median(ratios))} wall, ${fmt(median(cpuRatios))} CPU\n`);
     }
     // Accuracy: each known wait, as charged, against how long the call took
@@ -177,15 +180,21 @@ const version = (rt) => spawnSync(allRuntimes[rt][0], ["--version"], { encoding:
 const lines = [
   "# Await attribution: overhead and accuracy",
   "",
-  `Measured ${new Date().toISOString()} by \`node bench/awaits.mjs --rounds ${rounds} --runtimes ${chosen.join(",")}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad} at the start, the bench's own runs not counted); ${chosen.map((rt) => `${rt}: ${version(rt)}`).join(", ")}.`,
+  `Measured ${new Date().toISOString()} by \`node bench/awaits.mjs --rounds ${rounds} --runtimes ${chosen.join(",")}${args.includes("--workloads") ? ` --workloads ${Object.keys(workloads).join(",")}` : ""}${control ? " --control" : ""}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad} at the start, the bench's own runs not counted); ${chosen.map((rt) => `${rt}: ${version(rt)}`).join(", ")}.`,
   "",
   "## Overhead",
   "",
   "The workload's own time under `tsprof` (await attribution on) over the same under `tsprof --no-async`, both sampling at 1 ms, interleaved (the order reversed every other round): the median of the per-round ratios, for its wall time and for the process's CPU time over the same stretch, with its 90% interval (resampled from the rounds: where the median could fall on another run of the bench). One round's ratio can be far off either way (*wall range*: the scheduler and the disk move a run of a few hundred milliseconds by a tenth or more), so the interval, not one median, tells whether a cost is there. *awaits/s*: the awaits the workload counts in its own code, per second (promises of the runtime's own code come on top).",
   "",
-  "| runtime | workload | awaits/s | wall ratio (90% interval) | CPU ratio (90% interval) | wall range | --no-async in-script ms |",
-  "| --- | --- | --- | --- | --- | --- | --- |",
-  ...overhead.map((o) => `| ${o.rt} | ${o.w} | ${o.rate || ""} | ${fmt(o.ratio)} (${fmt(o.interval[0])}–${fmt(o.interval[1])}) | ${fmt(o.cpu)} (${fmt(o.cpuInterval[0])}–${fmt(o.cpuInterval[1])}) | ${fmt(o.min)}–${fmt(o.max)} | ${o.plain.toFixed(0)} |`),
+  ...(control ? ["*control*: the wall ratio of a second `--no-async` run of the round over the first, with its 90% interval: a ratio with no cost behind it, so how far from 1 the others can read by chance.", ""] : []),
+  `| runtime | workload | awaits/s | wall ratio (90% interval) | CPU ratio (90% interval) | wall range | --no-async in-script ms |${control ? " control |" : ""}`,
+  `| --- | --- | --- | --- | --- | --- | --- |${control ? " --- |" : ""}`,
+  ...overhead.map((o) => {
+    const row = `| ${o.rt} | ${o.w} | ${o.rate || ""} | ${fmt(o.ratio)} (${fmt(o.interval[0])}–${fmt(o.interval[1])}) | ${fmt(o.cpu)} (${fmt(o.cpuInterval[0])}–${fmt(o.cpuInterval[1])}) | ${fmt(o.min)}–${fmt(o.max)} | ${o.plain.toFixed(0)} |`;
+    if (!o.controls) return row;
+    const [lo, hi] = medianInterval(o.controls);
+    return `${row} ${fmt(median(o.controls))} (${fmt(lo)}–${fmt(hi)}) |`;
+  }),
   "",
   ...(crashes.length > 0 ? [`Runs whose runtime crashed as it ended, after the workload had printed its times (kept): ${crashes.join("; ")}.`, ""] : []),
   ...(hung.length > 0 ? [`Runs that had not ended after ${RUN_TIMEOUT_MS / 1000} s, ended by the bench and their rounds run again: ${hung.join("; ")}.`, ""] : []),

@@ -45,12 +45,13 @@ test("bench/awaits.mjs --quick compares await attribution on and off, and checks
   assert.match(table, /\| node20 \| `timer > \[await\] sleep` \| 300 \| [\d.]+ \| [\d.]+ /);
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 180_000 });
 
-test("bench/awaits.mjs --workloads runs the workloads named, and names the ones it does not know", () => {
+test("bench/awaits.mjs --workloads runs the workloads named, --control beside a second --no-async, and names a workload it does not know", () => {
   const out = join(ROOT, "bench/out/RESULTS-awaits-workloads-quick.md");
-  const r = run([process.execPath, "bench/awaits.mjs", "--quick", "--runtimes", "node24", "--workloads", "await_heavy", "--out", out]);
+  const r = run([process.execPath, "bench/awaits.mjs", "--quick", "--runtimes", "node24", "--workloads", "await_heavy", "--control", "--out", out]);
   assert.equal(r.status, 0, r.stderr);
   const table = readFileSync(out, "utf8");
-  assert.match(table, /\| node24 \| await_heavy \| \d+ \| [\d.]+ \([\d.]+–[\d.]+\) \| [\d.]+ \([\d.]+–[\d.]+\) \| [\d.]+–[\d.]+ \| \d+ \|/);
+  assert.match(table, /--workloads await_heavy --control`/);
+  assert.match(table, /\| node24 \| await_heavy \| \d+ \| [\d.]+ \([\d.]+–[\d.]+\) \| [\d.]+ \([\d.]+–[\d.]+\) \| [\d.]+–[\d.]+ \| \d+ \| [\d.]+ \([\d.]+–[\d.]+\) \|/);
   assert.doesNotMatch(table, /await_http|lib_cpu/);
   const bad = run([process.execPath, "bench/awaits.mjs", "--quick", "--workloads", "await_nope"]);
   assert.equal(bad.status, 2);
