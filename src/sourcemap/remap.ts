@@ -263,8 +263,8 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
   // Per frame: the map and source its line ticks translate through.
   const lineMaps: ({ map: TraceMap; source: string; line0: number; col0: number } | undefined)[] = new Array(frames.length);
   let changed = false;
-  // Frames the transformer added around a module's code: index -> the module's frame.
-  const wrappers = new Map<number, Frame>();
+  // Frames of code the transformer added (no source there): index -> the module's frame, where there is one.
+  const added = new Map<number, Frame | undefined>();
   // Per map, for frames the runtime placed in an unnamed source (built on the first such frame).
   const placesByMap = new Map<TraceMap, OriginalPlaces>();
   for (let i = 0; i < frames.length; i++) {
@@ -284,9 +284,9 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
         changed = true;
       } else if (addedByTransform(frame, map)) {
         // A function the transformer put around the module's code (tsx runs CommonJS
-        // TypeScript inside an arrow function): the module's top level, merged into it below.
-        const module = frames.find((f) => f.name === MODULE_FRAME_NAME && f.file === frame.file);
-        if (module) wrappers.set(i, module);
+        // TypeScript inside an arrow function) is the module's top level, merged into it below;
+        // a helper it added (esbuild's `__name`) is its own code: see below.
+        added.set(i, frames.find((f) => f.name === MODULE_FRAME_NAME && f.file === frame.file));
       }
     }
     if (origin.sourceUnknown) {
@@ -315,14 +315,25 @@ export function remapProfile(profile: Profile, cache: SourceMapCache, options: R
       changed = true;
     }
   }
-  // Only where the module itself calls it: a helper the transformer added (an async
-  // wrapper, an import helper) called from a function stays what it is.
+  // A wrapper only where the module itself calls it, always.
+  const wrappers = new Map<number, Frame>();
+  for (const [i, module] of added) if (module !== undefined) wrappers.set(i, module);
   const { frame: stackFrame, parent } = profile.stacks;
   for (let t = 0; wrappers.size > 0 && t < profile.stacks.length; t++) {
     const module = wrappers.get(stackFrame[t]!);
     if (module && (parent[t] === -1 || frames[stackFrame[parent[t]!]!] !== module)) wrappers.delete(stackFrame[t]!);
   }
   for (const [i, module] of wrappers) mapped[i] = module;
+  // A helper the transformer added (esbuild's `__name`, an async or import helper), called from
+  // a function: the toolchain's code, not the source's. Its place in the generated code would
+  // name a line of the source that holds no such function, so it is kept as native code (shown
+  // with --show-all, folded into its caller otherwise).
+  for (const i of added.keys()) {
+    if (wrappers.has(i)) continue;
+    mapped[i] = { name: frames[i]!.name, kind: "native" };
+    lineMaps[i] = undefined;
+    changed = true;
+  }
   if (!changed && wrappers.size === 0) return profile;
   const lineOf = (i: number, line: number) => {
     const lm = lineMaps[i];
