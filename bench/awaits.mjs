@@ -132,7 +132,8 @@ try {
       const ratios = times.async.map((t, i) => t / times["no-async"][i]);
       const cpuRatios = cpu.async.map((t, i) => t / cpu["no-async"][i]);
       const controls = control ? times.control.map((t, i) => t / times["no-async"][i]) : undefined;
-      overhead.push({ rt, w, ratio: median(ratios), interval: medianInterval(ratios), min: Math.min(...ratios), max: Math.max(...ratios), cpu: median(cpuRatios), cpuInterval: medianInterval(cpuRatios), plain: median(times["no-async"]), rate, controls });
+      const controlRatio = controls && { ratio: median(controls), interval: medianInterval(controls) };
+      overhead.push({ rt, w, ratio: median(ratios), interval: medianInterval(ratios), min: Math.min(...ratios), max: Math.max(...ratios), cpu: median(cpuRatios), cpuInterval: medianInterval(cpuRatios), plain: median(times["no-async"]), rate, control: controlRatio });
       process.stderr.write(`${rt} ${w}: ${fmt(median(ratios))} wall, ${fmt(median(cpuRatios))} CPU\n`);
     }
     // Accuracy: each known wait, as charged, against how long the call took
@@ -191,9 +192,7 @@ const lines = [
   `| --- | --- | --- | --- | --- | --- | --- |${control ? " --- |" : ""}`,
   ...overhead.map((o) => {
     const row = `| ${o.rt} | ${o.w} | ${o.rate || ""} | ${fmt(o.ratio)} (${fmt(o.interval[0])}–${fmt(o.interval[1])}) | ${fmt(o.cpu)} (${fmt(o.cpuInterval[0])}–${fmt(o.cpuInterval[1])}) | ${fmt(o.min)}–${fmt(o.max)} | ${o.plain.toFixed(0)} |`;
-    if (!o.controls) return row;
-    const [lo, hi] = medianInterval(o.controls);
-    return `${row} ${fmt(median(o.controls))} (${fmt(lo)}–${fmt(hi)}) |`;
+    return o.control ? `${row} ${fmt(o.control.ratio)} (${fmt(o.control.interval[0])}–${fmt(o.control.interval[1])}) |` : row;
   }),
   "",
   ...(crashes.length > 0 ? [`Runs whose runtime crashed as it ended, after the workload had printed its times (kept): ${crashes.join("; ")}.`, ""] : []),

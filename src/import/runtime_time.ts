@@ -25,7 +25,6 @@ import { ANONYMOUS_NAME, type Frame, MODULE_LOADING_FRAME, type Profile, RUNTIME
 import { isRuntimeCode } from "../paths.ts";
 import { isModuleLoaderFrame, labelModuleLoading } from "./module_loading.ts";
 
-
 /**
  * Returns `profile` with `(runtime)` and `(tsprof)` frames where the time of
  * a sample would otherwise be no row's or the program's (see the module's

@@ -13,7 +13,6 @@
  */
 import { type Frame, MODULE_LOADING_FRAME, type Profile, TSPROF_STARTUP_FRAME } from "../format/types.ts";
 
-
 /** Which files are whose, for {@linkcode relabelStartup}. */
 export interface StartupLabels {
   /** A file of the program (not the runtime's, a library's or tsprof's). */

@@ -12,7 +12,6 @@
 import { internInto, ProfileBuilder } from "../format/builder.ts";
 import { NOT_PROFILED_FRAME, type Profile, profileTotal, type Session } from "../format/types.ts";
 
-
 /**
  * The time of [`startTime`, `startTime + durationMs`) (epoch ms) that no
  * session's recording covered, as its part before the first recording and

@@ -186,20 +186,12 @@ test("tsprof view maps a foreign .cpuprofile whose code has maps on disk", () =>
 });
 
 test("a helper the compiler adds to the program's code (tsx's __name for a named arrow) is no place in the source", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tsprof-sourcemap-"));
-  try {
-    const out = join(dir, "out.json");
-    const script = join(DIR, "named_arrows.ts");
-    const r = tsprof(["-o", out, script]);
-    assert.equal(r.status, 0, r.stderr);
-    const session = sessionFromJson(JSON.parse(readFileSync(out, "utf8")));
-    const lines = readFileSync(script, "utf8").split("\n");
-    // Under tsx (Node 20) the loop's time is mostly __name's; it showed at its place in the generated code.
-    const inFile = session.profiles[0]!.frames.filter((f) => f.file === script && f.line !== undefined);
-    const misplaced = inFile.filter((f) => /^[\w$]+$/.test(f.name) && !lines[f.line! - 1]!.includes(f.name));
-    assert.deepEqual(misplaced.map((f) => `${f.name} ${f.line}:${f.col}`), [], "functions at lines that do not hold them");
-    assert.ok(inFile.some((f) => f.name === "hot"), "hot is placed");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { session } = profileOnce("named_arrows.ts");
+  const script = join(DIR, "named_arrows.ts");
+  const lines = readFileSync(script, "utf8").split("\n");
+  // Under tsx (Node 20) the loop's time is mostly __name's; it showed at its place in the generated code.
+  const inFile = session.profiles[0]!.frames.filter((f) => f.file === script && f.line !== undefined);
+  const misplaced = inFile.filter((f) => /^[\w$]+$/.test(f.name) && !lines[f.line! - 1]!.includes(f.name));
+  assert.deepEqual(misplaced.map((f) => `${f.name} ${f.line}:${f.col}`), [], "functions at lines that do not hold them");
+  assert.ok(inFile.some((f) => f.name === "hot"), "hot is placed");
 });
