@@ -21,7 +21,7 @@
  */
 import { parse } from "@babel/parser";
 import MagicString from "magic-string";
-import { editAwaits, type FoundAwaits, findAwaits, type SyntaxNode } from "./await_mark_edit.ts";
+import { editAwaits, type FoundAwaits, findAwaits, type SyntaxNode, v8Position } from "./await_mark_edit.ts";
 import type { EditInserts } from "./edit_inserts.ts";
 import { parseSource } from "./parse_source.ts";
 
@@ -80,28 +80,6 @@ export function markAwaitsInSource(source: string, options: AwaitEditOptions): M
   return { code: s.toString(), inserts };
 }
 
-/** Expressions that leave the JavaScript an engine runs as it was: `f()!`, `(p as Promise<T>)`. */
-const TYPE_WRAPPERS = new Set(["TSNonNullExpression", "TSAsExpression", "TSSatisfiesExpression", "TSTypeAssertion"]);
-
-/**
- * Where V8 reports an `await` in the stack its promise hooks see, as an
- * offset: at the call it awaits (`f` of `f()`, `m` of `o.m()`, `new` of
- * `new P()`), else at the `await` itself.
- */
-function v8Position(node: SyntaxNode): number {
-  let arg = node.argument as SyntaxNode;
-  while (TYPE_WRAPPERS.has(arg.type) && isNode(arg.expression)) arg = arg.expression;
-  if (arg.type === "NewExpression") return arg.start;
-  if (arg.type !== "CallExpression" && arg.type !== "OptionalCallExpression") return node.start;
-  const callee = arg.callee as SyntaxNode;
-  const parenthesized = (callee.extra as { parenthesized?: boolean } | undefined)?.parenthesized === true;
-  if (callee.type === "Identifier" && !parenthesized) return callee.start;
-  const member = callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression";
-  if (member && callee.computed !== true && !parenthesized && isNode(callee.property)) return callee.property.start;
-  // A computed or parenthesized callee: V8 places the call at its arguments, which have no node.
-  return node.start;
-}
-
 const FUNCTION = /Function|Method/;
 
 /** Whether the program is an ES module by its syntax: an `import`, an `export`, or an `await` outside functions. */
@@ -110,8 +88,4 @@ function isModuleSyntax(program: SyntaxNode, found: FoundAwaits): boolean {
   // TypeScript's `export =` and `import x = require()` are CommonJS.
   if (body.some((n) => n.type === "TSExportAssignment" || n.type === "TSImportEqualsDeclaration")) return false;
   return body.some((n) => n.type.startsWith("Import") || n.type.startsWith("Export")) || found.awaits.some((a) => a.fn === undefined);
-}
-
-function isNode(v: unknown): v is SyntaxNode {
-  return typeof v === "object" && v !== null && typeof (v as SyntaxNode).type === "string" && typeof (v as SyntaxNode).start === "number";
 }

@@ -23,7 +23,7 @@ import type { Node as AcornNode, parse } from "acorn";
 import type MagicString from "magic-string";
 import type { TraceMap } from "@jridgewell/trace-mapping";
 import type { SourceMapSegment } from "@jridgewell/sourcemap-codec";
-import { editAwaits, findAwaits, type SyntaxNode } from "./await_mark_edit.ts";
+import { editAwaits, findAwaits, type SyntaxNode, v8Position } from "./await_mark_edit.ts";
 import { composeMaps, type MapLibraries, type RawSourceMap, takeInlineSourceMap, withInlineSourceMap } from "../sourcemap/inline_maps.ts";
 
 /**
@@ -143,27 +143,4 @@ function takeMapReference(code: string): { code: string; ref: string } | undefin
   return m && !m[1]!.startsWith("data:") ? { code: code.slice(0, m.index), ref: m[1]! } : undefined;
 }
 
-/**
- * Where V8 reports an `await` in the stack its promise hooks see (where the
- * tracker finds it without marks, and `await_edits.ts` places it on Bun): at
- * the call it awaits (`f` of `f()`, `m` of `o.m()`, `new` of `new P()`),
- * else at the `await` itself. Marked, the same `await` is at the same place.
- */
-function v8Position(node: Node): number {
-  let arg = node.argument as Node;
-  while (arg.type === "ParenthesizedExpression") arg = arg.expression as Node;
-  if (arg.type === "NewExpression") return arg.start;
-  if (arg.type === "ChainExpression") arg = arg.expression as Node;
-  if (arg.type !== "CallExpression") return node.start;
-  const callee = arg.callee as Node;
-  if (callee.type === "Identifier") return callee.start;
-  if (callee.type === "MemberExpression" && callee.computed !== true && isNode(callee.property)) return callee.property.start;
-  // A computed or parenthesized callee: V8 places the call at its arguments, which have no node.
-  return node.start;
-}
-
 const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
-
-function isNode(v: unknown): v is Node {
-  return typeof v === "object" && v !== null && typeof (v as Node).type === "string" && typeof (v as Node).start === "number";
-}

@@ -282,6 +282,45 @@ function arrowOf(code: string, body: SyntaxNode): number | undefined {
 
 const AWAIT = "await";
 
-function isNode(v: unknown): v is SyntaxNode {
+/**
+ * What leaves the JavaScript an engine runs as it was: acorn's parentheses
+ * (with `preserveParens`; @babel/parser notes them in `extra` instead) and
+ * TypeScript's `f()!`, `(p as Promise<T>)`, `p satisfies T`, `<T>p`.
+ */
+const TRANSPARENT = new Set(["ParenthesizedExpression", "TSNonNullExpression", "TSAsExpression", "TSSatisfiesExpression", "TSTypeAssertion"]);
+
+/**
+ * Where V8 reports an `await` in the stacks its promise hooks see (where the
+ * tracker finds it without marks), as an offset: at the call it awaits (`f`
+ * of `f()`, `m` of `o.m()`, `new` of `new P()`), else at the `await`
+ * itself. The marks hand over this place, so one `await` is at the same
+ * place marked or not, and on every runtime. Reads acorn's tree and
+ * @babel/parser's alike.
+ *
+ * @example
+ * ```ts
+ * import { parse } from "acorn";
+ * import { v8Position } from "./await_mark_edit.ts";
+ * const program = parse("async function f() { await db.load(); }", { ecmaVersion: "latest" }) as never;
+ * v8Position((program as any).body[0].body.body[0].expression); // 30: `load`
+ * ```
+ */
+export function v8Position(node: SyntaxNode): number {
+  let arg = node.argument as SyntaxNode;
+  while (TRANSPARENT.has(arg.type) && isNode(arg.expression)) arg = arg.expression;
+  if (arg.type === "NewExpression") return arg.start;
+  if (arg.type === "ChainExpression" && isNode(arg.expression)) arg = arg.expression;
+  if (arg.type !== "CallExpression" && arg.type !== "OptionalCallExpression") return node.start;
+  const callee = arg.callee as SyntaxNode;
+  const parenthesized = (callee.extra as { parenthesized?: boolean } | undefined)?.parenthesized === true;
+  if (callee.type === "Identifier" && !parenthesized) return callee.start;
+  const member = callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression";
+  if (member && callee.computed !== true && !parenthesized && isNode(callee.property)) return callee.property.start;
+  // A computed or parenthesized callee: V8 places the call at its arguments, which have no node.
+  return node.start;
+}
+
+/** Whether `v` is a node of a parser's tree. */
+export function isNode(v: unknown): v is SyntaxNode {
   return typeof v === "object" && v !== null && typeof (v as SyntaxNode).type === "string" && typeof (v as SyntaxNode).start === "number";
 }
