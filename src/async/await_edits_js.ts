@@ -59,6 +59,16 @@ export interface MarkOptions {
    * written (`"source"`: Deno, whose stack traces are mapped already).
    */
   readonly positions?: "edited" | "source";
+  /**
+   * Where the map inline in the edited code leads, for a runtime that maps
+   * its stack traces: to the source as written (`"source"`, the default:
+   * Deno, and Node with source maps on, which map the code as it came
+   * through its own map too), or to the code as it came (`"code"`, with
+   * that code: Node with source maps off, where they are turned on for
+   * the edited modules alone, `src/cli/child/edited_stacks.ts`). The
+   * returned `map` leads to the source either way.
+   */
+  readonly inlineMap?: "source" | "code";
 }
 
 /** What {@linkcode markAwaitsInCode} returns. */
@@ -122,10 +132,10 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   });
   const decoded = s.generateDecodedMap({ hires: "boundary", source: options.file, includeContent: false });
   const mappings = decoded.mappings as SourceMapSegment[][];
-  const map: RawSourceMap = input === undefined
-    ? { version: 3, sources: [options.file], names: decoded.names, mappings: options.libs.encode(mappings) }
-    : composeMaps(mappings, input, options.libs);
-  return { code: withInlineSourceMap(s.toString(), map), map, points };
+  const toCode: RawSourceMap = { version: 3, sources: [options.file], names: decoded.names, mappings: options.libs.encode(mappings) };
+  const map = input === undefined ? toCode : composeMaps(mappings, input, options.libs);
+  const carried = options.inlineMap === "code" ? { ...toCode, sourcesContent: [taken.code] } : map;
+  return { code: withInlineSourceMap(s.toString(), carried), map, points };
 }
 
 /** 1-based: the place at 0-based `line`, `col` of the code as it came, in the source its map leads to. */

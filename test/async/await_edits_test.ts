@@ -101,6 +101,20 @@ test("a map beside the code (a compiler's, named by its comment) is read and tra
   assert.deepEqual(unread.map.sources, ["/app/out/a.js"]);
 });
 
+test("with inlineMap \"code\", the map the edited code carries leads to the code as it came (Node with source maps off); the returned map still leads to the source", () => {
+  const js = "const a = 1; const b = await f(1); g(b);\nexport { a, b };\n//# sourceMappingURL=a.js.map\n";
+  const beside = { version: 3, sources: ["../src/a.ts"], names: [], mappings: "AAAA" };
+  const out = markAwaitsInCode(js, { libs, file: "/app/out/a.js", format: "esm", inlineMap: "code", readMap: () => ({ map: beside, url: "file:///app/out/a.js.map" }) })!;
+  const carried = takeInlineSourceMap(out.code).map!;
+  assert.deepEqual(carried.sources, ["/app/out/a.js"]);
+  assert.deepEqual(carried.sourcesContent, [js.slice(0, js.indexOf("\n//# sourceMappingURL"))]);
+  assert.deepEqual(out.map.sources, ["file:///app/src/a.ts"]);
+  // `g(b)`, after the mark on its line, at its column in the code as it came.
+  const edited = out.code.split("\n")[0]!;
+  const o = originalPositionFor(new TraceMap(carried as never), { line: 1, column: edited.indexOf("g(b)") });
+  assert.deepEqual([o.line, o.column], [1, js.indexOf("g(b)")]);
+});
+
 /** Runs `fn` with `marks` as the registry edited code asks. */
 async function withMarks<T>(marks: AwaitMarks, fn: () => Promise<T>): Promise<T> {
   const key = Symbol.for(AWAIT_MARKS_KEY);

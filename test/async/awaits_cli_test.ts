@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import process from "node:process";
 import { join } from "node:path";
 import { detectRuntime } from "../../runtimes/auto.ts";
 import { isAwaitFrame } from "../../src/async/charge_awaits.ts";
@@ -321,6 +322,22 @@ test("tsprof --timeline shows each of the waits Promise.all shares, as a block i
   for (const [i, share] of [[0, 100 / 3], [1, 100 / 3], [2, 100 / 3], [3, 50], [4, 150]] as const) assert.ok(Math.abs(ms[i]! - share) <= 0.1 * share + 3, `${rows[i]}: ${share.toFixed(0)} ms\n${r.stderr}`);
 }, { skip });
 
+/** How a user runs `script` directly: Node runs JavaScript, and TypeScript where it strips types itself, without tsx. */
+function plainArgv(script: string): string[] {
+  const strips = (process.features as { typescript?: unknown }).typescript !== undefined;
+  return runtime === "node" && (strips || /\.m?js$/.test(script)) ? [process.execPath, script] : directArgv(script);
+}
+
+/**
+ * `seen` is `own`, the program's output without tsprof; on Bun, but for
+ * columns (Bun reads no map of the code a plugin hands it: its frames and
+ * an uncaught error's caret are at the edited columns, docs/async.md).
+ */
+function sameFrames(seen: string, own: string): void {
+  const lines = (text: string) => (runtime === "bun" ? text.replace(/:(\d+):\d+(?=\)?$)/gm, ":$1").replace(/^ *\^$/gm, "^") : text);
+  assert.equal(lines(seen), lines(own));
+}
+
 test("a program's own error stacks keep their async frames under tsprof", () => {
   // Await attribution must not change what the program sees: V8 follows an await
   // chain only through a promise with one reaction, so none is added to them.
@@ -357,20 +374,55 @@ test("a program in a project of its own has its awaits marked, and sees the stac
       "await main();",
       "",
     ].join("\n"));
-    const argv = directArgv(script);
+    const argv = plainArgv(script);
     const direct = spawnSync(argv[0]!, argv.slice(1), { cwd: ROOT, encoding: "utf8" });
     assert.equal(direct.status, 0, direct.stderr);
     const r = tsprof(["-o", join(dir, "out.json"), script], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     const seen = JSON.parse(r.stdout) as { marked: boolean; at: string };
     assert.equal(seen.marked, true, r.stdout);
-    // A mark comes before the Error on its line: Deno maps the column back through the
-    // edit's map; Node (no source maps asked for) and Bun show it moved (docs/async.md).
-    const own = JSON.parse(direct.stdout).at as string;
-    if (runtime === "deno") assert.equal(seen.at, own);
-    else assert.equal(/:(\d+):\d+\)?$/.exec(seen.at)?.[1], /:(\d+):\d+\)?$/.exec(own)?.[1], `${seen.at} against ${own}`);
+    // A mark comes before the Error on its line: its column is mapped back.
+    sameFrames(seen.at, JSON.parse(direct.stdout).at);
     const ms = waits(sessionFromJson(JSON.parse(readFileSync(join(dir, "out.json"), "utf8")))).get("wait > [await] Promise") ?? 0;
     assert.ok(ms >= 100, `wait > [await] Promise: ${ms.toFixed(1)} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, { skip });
+
+test("a program's errors on the lines of its awaits, caught and uncaught, read as they do without tsprof: no mark shows", () => {
+  // Node with source maps off showed the edited columns, and an uncaught error printed its line
+  // with tsprof's marks in it (src/cli/child/edited_stacks.ts). Plain JavaScript, run as it is
+  // run directly: a compiled module beside it keeps its map comment, unread, as without tsprof.
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-test-"));
+  try {
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+    writeFileSync(join(dir, "lib.js"), "export function check(n) {\n  if (n > 1) throw new RangeError(`too many: ${n}`);\n  return n;\n}\n//# sourceMappingURL=lib.js.map\n");
+    writeFileSync(join(dir, "lib.js.map"), JSON.stringify({ version: 3, sources: ["lib.ts"], sourcesContent: ["\n\n\n\n"], names: [], mappings: "AAAA;AACA;AACA" }));
+    const script = join(dir, "app.mjs");
+    writeFileSync(script, [
+      'import { check } from "./lib.js";',
+      "const pause = (ms) => new Promise((r) => setTimeout(r, ms));",
+      "async function load(n) { await pause(20); return check(n); }",
+      "async function main() {",
+      "  try { const a = await load(1); const b = await load(a + 1); } catch (e) { console.log(e.stack); }",
+      "  const c = await load(1); const d = null; console.log(c + d.size);",
+      "}",
+      "await main();",
+      "",
+    ].join("\n"));
+    const argv = plainArgv(script);
+    const direct = spawnSync(argv[0]!, argv.slice(1), { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    assert.notEqual(direct.status, 0, direct.stderr);
+    const r = tsprof(["-o", join(dir, "out.json"), script], { cwd: dir });
+    assert.equal(r.status, direct.status, r.stderr);
+    sameFrames(r.stdout, direct.stdout);
+    assert.match(r.stdout, /RangeError: too many: 2\n\s+at check/);
+    // Node's mapped error line names the file by its path, and Node 20 adds a blank line after it.
+    const shown = (out: string) => out.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("tsprof")).map((l) => l.replace("file://", "")).join("\n");
+    sameFrames(shown(r.stderr), shown(direct.stderr));
+    assert.ok(!r.stderr.includes("__tsprof") && !r.stdout.includes("__tsprof"), r.stderr);
+    assert.match(r.stderr, /const c = await load\(1\); const d = null; console.log\(c \+ d\.size\);/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

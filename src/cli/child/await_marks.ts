@@ -21,6 +21,7 @@ import { type MarkLibraries, markAwaitsInCode } from "../../async/await_edits_js
 import { requireMarkLibraries } from "../../async/mark_libraries.ts";
 import type { RawSourceMap } from "../../sourcemap/inline_maps.ts";
 import { AWAIT_MARKS_FORM } from "../../async/await_point_names.ts";
+import { withoutMapComment } from "../../sourcemap/map_comment.ts";
 import { VERSION } from "../../version.ts";
 import { keptEdits } from "./kept_edits.ts";
 import { type AwaitsNotEdited, MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
@@ -62,6 +63,13 @@ export interface AwaitMarksOptions {
    * recorder the source's positions, and the CLI needs no map.
    */
   readonly deno?: boolean;
+  /**
+   * Node's source maps were off, and tsprof turned them on for the edited
+   * modules alone (`edited_stacks.ts`): each edit's inline map leads to the
+   * code as it came, and every other module's map comment is made an
+   * ordinary comment as it loads, so that Node reads no map of its.
+   */
+  readonly codeMaps?: boolean;
 }
 
 /** What {@linkcode installAwaitMarks} returns. */
@@ -138,14 +146,14 @@ export function awaitMarker(options: AwaitMarkerOptions): AwaitMarker | undefine
   } catch {
     return undefined;
   }
-  const { deno = false, readText, formats } = options;
+  const { deno = false, readText, formats, codeMaps = false } = options;
   // Hashed with node:crypto, required at the first module with an `await` (Deno's costs it about 10 ms).
   let sha1: ((text: string) => string) | undefined;
   const hash = (text: string) => {
     sha1 ??= ((crypto) => (t: string) => crypto.createHash("sha1").update(t).digest("hex"))(require("node:crypto") as { createHash: typeof createHash });
     return sha1(text);
   };
-  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_MARKS_FORM} ${deno ? "deno" : "node"}`, {
+  const kept = keptEdits<Edit>(options.keep?.dir, `${VERSION} ${AWAIT_MARKS_FORM} ${deno ? "deno" : "node"}${codeMaps ? " code-maps" : ""}`, {
     hash,
     read: readText,
     write: (path, text) => options.keep?.write(path, text),
@@ -169,7 +177,7 @@ export function awaitMarker(options: AwaitMarkerOptions): AwaitMarker | undefine
       if (out === undefined) {
         libs ??= requireMarkLibraries(require);
         const readMap = () => beside && { map: JSON.parse(beside.text) as RawSourceMap, url: beside.url };
-        const marked = markAwaitsInCode(text, { libs, file, format: kind, readMap, positions: deno ? "source" : "edited" });
+        const marked = markAwaitsInCode(text, { libs, file, format: kind, readMap, positions: deno ? "source" : "edited", inlineMap: codeMaps ? "code" : "source" });
         // Deno maps what it reports itself: the CLI needs no map.
         out = marked === undefined ? null : { code: marked.code, ...(deno ? {} : { map: marked.map }) };
         kept.put(file, key, out);
@@ -181,33 +189,47 @@ export function awaitMarker(options: AwaitMarkerOptions): AwaitMarker | undefine
     if (out?.map !== undefined) options.onEdited?.(url, file, out.map);
     return out;
   };
+  const marked = (url: string, r: LoadResult): LoadResult => {
+    const kind = deno ? (r.format == null && !/\.c[jt]s$/.test(url) ? "esm" : undefined) : FORMATS[r.format ?? ""];
+    if (kind === undefined || (formats !== undefined && !formats.includes(kind)) || r.source == null || !url.startsWith("file:")) return r;
+    const file = fileURLToPath(url);
+    if (!shouldInstrument(file, filter)) return r;
+    let text = typeof r.source === "string" ? r.source : new TextDecoder().decode(r.source as ArrayBufferView);
+    if (r.format?.endsWith("-typescript") === true) {
+      // Node strips types after the hooks; stripped the same way here (blanked, every position kept), the code is JavaScript.
+      const strip = (nodeModule as unknown as NodeModuleHooks).stripTypeScriptTypes;
+      if (typeof strip !== "function" || !text.includes("await")) return r;
+      try {
+        text = strip(text, { mode: "strip" });
+      } catch {
+        return r;
+      }
+    }
+    const out = edit(url, file, text, kind);
+    if (out == null) return r;
+    if (out.map === undefined) return { ...r, source: out.code };
+    return { ...r, format: kind === "esm" ? "module" : "commonjs", source: out.code };
+  };
   return {
     load(url, r) {
-      const kind = deno ? (r.format == null && !/\.c[jt]s$/.test(url) ? "esm" : undefined) : FORMATS[r.format ?? ""];
-      if (kind === undefined || (formats !== undefined && !formats.includes(kind)) || r.source == null || !url.startsWith("file:")) return r;
-      const file = fileURLToPath(url);
-      if (!shouldInstrument(file, filter)) return r;
-      let text = typeof r.source === "string" ? r.source : new TextDecoder().decode(r.source as ArrayBufferView);
-      if (r.format?.endsWith("-typescript") === true) {
-        // Node strips types after the hooks; stripped the same way here (blanked, every position kept), the code is JavaScript.
-        const strip = (nodeModule as unknown as NodeModuleHooks).stripTypeScriptTypes;
-        if (typeof strip !== "function" || !text.includes("await")) return r;
-        try {
-          text = strip(text, { mode: "strip" });
-        } catch {
-          return r;
-        }
-      }
-      const out = edit(url, file, text, kind);
-      if (out == null) return r;
-      if (out.map === undefined) return { ...r, source: out.code };
-      return { ...r, format: kind === "esm" ? "module" : "commonjs", source: out.code };
+      const out = marked(url, r);
+      if (out !== r || !codeMaps || r.source == null) return out;
+      const source = bytesOrText(r.source);
+      const plain = withoutMapComment(source);
+      return plain === source ? r : { ...r, source: plain };
     },
     compile(content, filename) {
-      if (typeof content !== "string" || !shouldInstrument(filename, filter)) return content;
-      return edit(pathToFileURL(filename).href, filename, content, "cjs")?.code ?? content;
+      if (typeof content !== "string") return content;
+      const out = shouldInstrument(filename, filter) ? edit(pathToFileURL(filename).href, filename, content, "cjs")?.code : undefined;
+      return out ?? (codeMaps ? withoutMapComment(content) : content);
     },
   };
+}
+
+/** A load hook's source as text or bytes. */
+function bytesOrText(source: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof source === "string") return source;
+  return source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
 }
 
 /**

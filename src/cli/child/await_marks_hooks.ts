@@ -20,6 +20,8 @@ export interface MarksHooksData {
   readonly port: MessagePort;
   /** Shared memory where the hooks write the id of the thread they run on. */
   readonly thread: Int32Array;
+  /** The edits' maps lead to the code as it came (`AwaitMarksOptions.codeMaps`). */
+  readonly codeMaps?: boolean;
 }
 
 /** A message on the port: an edited module's map, or a module left as it is for its size. */
@@ -41,6 +43,7 @@ export function initialize(data: MarksHooksData): void {
     onEdited: (url, file, map) => tell({ url, file, map }),
     // Node 20 loads CommonJS without these hooks: `_compile` marks it on the main thread.
     formats: ["esm"],
+    codeMaps: data.codeMaps === true,
   });
 }
 

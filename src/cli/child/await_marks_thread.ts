@@ -50,7 +50,7 @@ export function installThreadAwaitMarks(options: AwaitMarksOptions): ThreadAwait
   port1.unref();
   const fromSource = import.meta.url.endsWith(".ts");
   const thread = new Int32Array(new SharedArrayBuffer(4));
-  const data: MarksHooksData = { keepDir: options.keep?.dir, port: port2, thread };
+  const data: MarksHooksData = { keepDir: options.keep?.dir, port: port2, thread, codeMaps: options.codeMaps === true };
   try {
     // Returns once the hooks' initialize has run.
     register(fromSource ? "./await_marks_hooks.ts" : "./await_marks_hooks.js", import.meta.url, { data, transferList: [port2] });

@@ -59,13 +59,17 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   // for the main thread only: a worker records its waits with promise hooks.
   const inThreadHooks = typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function";
   const awaitsNotEdited: AwaitsNotEdited[] = [];
+  const marking = backend.name === "node" && config.async !== false && (inThreadHooks || isMainThread);
+  // Before any module is edited: whether the edits' maps must lead to the code as it came.
+  const codeMaps = marking && (await import("./edited_stacks.ts")).keepStackPositions();
   const marksOptions = {
+    codeMaps,
     readText: (file: string | URL) => readFileSync(file, "utf8"),
     onTooLarge: (big: AwaitsNotEdited) => void awaitsNotEdited.push(big),
     keep: { dir: config.awaitsCacheDir, write: (path: string, text: string) => void writeCacheFileSync(path, text) },
   };
   let marks: AwaitMarks | undefined;
-  if (backend.name === "node" && config.async !== false) {
+  if (marking) {
     if (inThreadHooks) marks = (await import("./await_marks.ts")).installAwaitMarks(marksOptions);
     else if (isMainThread) {
       const onThread = (await import("./await_marks_thread.ts")).installThreadAwaitMarks(marksOptions);
