@@ -328,6 +328,12 @@ function plainArgv(script: string): string[] {
   return runtime === "node" && (strips || /\.m?js$/.test(script)) ? [process.execPath, script] : directArgv(script);
 }
 
+/** Runs `script` in `cwd` as its user runs it, with no colours (tsprof's runs have none). */
+function runDirectly(script: string, cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const argv = plainArgv(script);
+  return spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+}
+
 /**
  * `seen` is `own`, the program's output without tsprof; on Bun, but for
  * columns (Bun reads no map of the code a plugin hands it: its frames and
@@ -374,8 +380,7 @@ test("a program in a project of its own has its awaits marked, and sees the stac
       "await main();",
       "",
     ].join("\n"));
-    const argv = plainArgv(script);
-    const direct = spawnSync(argv[0]!, argv.slice(1), { cwd: ROOT, encoding: "utf8" });
+    const direct = runDirectly(script, ROOT);
     assert.equal(direct.status, 0, direct.stderr);
     const r = tsprof(["-o", join(dir, "out.json"), script], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
@@ -411,8 +416,7 @@ test("a program's errors on the lines of its awaits, caught and uncaught, read a
       "await main();",
       "",
     ].join("\n"));
-    const argv = plainArgv(script);
-    const direct = spawnSync(argv[0]!, argv.slice(1), { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const direct = runDirectly(script, dir);
     assert.notEqual(direct.status, 0, direct.stderr);
     const r = tsprof(["-o", join(dir, "out.json"), script], { cwd: dir });
     assert.equal(r.status, direct.status, r.stderr);
