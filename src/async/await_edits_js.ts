@@ -132,9 +132,10 @@ export function markAwaitsInCode(code: string, options: MarkOptions): MarkedCode
   });
   const decoded = s.generateDecodedMap({ hires: "boundary", source: options.file, includeContent: false });
   const mappings = decoded.mappings as SourceMapSegment[][];
-  const toCode: RawSourceMap = { version: 3, sources: [options.file], names: decoded.names, mappings: options.libs.encode(mappings) };
-  const map = input === undefined ? toCode : composeMaps(mappings, input, options.libs);
-  const carried = options.inlineMap === "code" ? { ...toCode, sourcesContent: [taken.code] } : map;
+  // The map to the code as it came, encoded only where it is used.
+  const toCode = (): RawSourceMap => ({ version: 3, sources: [options.file], names: decoded.names, mappings: options.libs.encode(mappings) });
+  const map = input === undefined ? toCode() : composeMaps(mappings, input, options.libs);
+  const carried = options.inlineMap === "code" ? { ...(input === undefined ? map : toCode()), sourcesContent: [taken.code] } : map;
   return { code: withInlineSourceMap(s.toString(), carried), map, points };
 }
 

@@ -71,7 +71,7 @@ if (config && (isMainThread || (config.backend ?? "auto") === "auto")) {
   let marks: AwaitMarks | undefined;
   if (marking) {
     if (inThreadHooks) marks = (await import("./await_marks.ts")).installAwaitMarks(marksOptions);
-    else if (isMainThread) {
+    else {
       const onThread = (await import("./await_marks_thread.ts")).installThreadAwaitMarks(marksOptions);
       // Node 20's hooks thread, started here unless tsx (which a direct run has too) started it first.
       if (onThread !== undefined && !config.tsxImported && !tsx) noteOwnThread(onThread.hooksThreadId);
