@@ -206,7 +206,9 @@ test("tsprof charges the waits of every ES module of the program, and runs its C
   const legacy = (w.get("main > [await] legacy.later") ?? 0) + (w.get("later > [await] Promise") ?? 0);
   assert.ok(legacy >= 0.6 * 100, `the CommonJS module's wait (100 ms): ${detail}`);
   // Node marks CommonJS too: through its load hook, or on Node 20 (whose hooks never see a require) as it compiles.
-  if (runtime === "node") assert.ok((w.get("later > [await] Promise") ?? 0) >= 0.95 * 100, `the CommonJS module's own await: ${detail}`);
+  // Its own await then holds the wait, not its caller's (how much of the 100 ms the sampler saw idle
+  // is the line above's: on a loaded machine a few ms of it can be busy).
+  if (runtime === "node") assert.ok((w.get("later > [await] Promise") ?? 0) >= 0.95 * legacy, `the CommonJS module's own await: ${detail}`);
 }, { skip });
 
 test("tsprof's own work before the program starts is its start-up, even where the program is too short to be sampled", () => {
