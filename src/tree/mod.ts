@@ -21,6 +21,7 @@ export {
   foldRecursion,
   groupLibraryFrames,
   isLibraryFrame,
+  mergeAdjacentCalls,
   mergeConsecutiveSelfTime,
   processProfile,
   processTree,
