@@ -14,6 +14,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import type { RuntimeName } from "../../runtimes/auto.ts";
 import { compactProfile } from "../format/builder.ts";
+import { asWritten } from "../format/microseconds.ts";
 import type { Profile, Session } from "../format/types.ts";
 import type { Renderer, RenderOptions } from "../render/registry.ts";
 import { CONSOLE_RENDERER } from "../render/console_renderer.ts";
@@ -322,8 +323,9 @@ export async function showRecorded(session: Session, options: CliOptions, format
 }
 
 function show(run: Recorded, options: CliOptions, renderer: Renderer, exitCode: number, timer: PhaseTimer, cleanup = () => {}, tools = toolPaths()): number | Promise<number> {
-  // emit() adds the --description; the session keeps where tsprof's own code was.
-  const withTools = (s: Session): Session => ({ ...s, meta: { ...s.meta, toolPaths: tools } });
+  // emit() adds the --description; the session keeps where tsprof's own code was. The report is
+  // drawn from the weights as the kept session and any saved file hold them.
+  const withTools = (s: Session): Session => ({ ...asWritten(s), meta: { ...s.meta, toolPaths: tools } });
   try {
     emit(withTools(run.session), renderer, options, true);
   } catch (e) {

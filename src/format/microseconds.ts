@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Profile, Session } from "./types.ts";
 
 /**
  * `weights` (ms) rounded to whole microseconds where their running sum falls,
@@ -26,4 +27,33 @@ export function microsecondWeights(weights: ArrayLike<number>): number[] {
     written = upTo;
   }
   return out;
+}
+
+/**
+ * `session` with its profiles' weights and line ticks in whole
+ * microseconds, as tsprof's files keep them: a report drawn from it is the
+ * one drawn from the file it is saved to (a time on the edge of a printed
+ * millisecond rounds the same way in both).
+ *
+ * @example
+ * ```ts
+ * import { asWritten } from "./microseconds.ts";
+ * import { ProfileBuilder } from "./builder.ts";
+ * const b = new ProfileBuilder("main");
+ * b.addSample([{ name: "work", kind: "js" }], 0.0004);
+ * const meta = { runtime: "node", runtimeVersion: "20.0.0", intervalMs: 1, startTime: 0, durationMs: 0 } as const;
+ * asWritten({ version: 1, meta, profiles: [b.build()] }).profiles[0]!.weights[0]; // 0
+ * ```
+ */
+export function asWritten(session: Session): Session {
+  return { ...session, profiles: session.profiles.map(profileAsWritten) };
+}
+
+/** A profile's weights and line ticks as {@linkcode asWritten} gives them. */
+export function profileAsWritten(p: Profile): Profile {
+  const weights = Float64Array.from(microsecondWeights(p.weights));
+  if (!p.lines) return { ...p, weights };
+  const lines = new Map<number, ReadonlyMap<number, number>>();
+  for (const [f, byLine] of p.lines) lines.set(f, new Map([...byLine].map(([l, ms]) => [l, Math.round(ms * 1000) / 1000])));
+  return { ...p, weights, lines };
 }

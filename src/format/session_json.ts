@@ -6,7 +6,7 @@
  * @module
  */
 import { type Frame, type FrameKind, type Profile, type Session, type SessionMeta, topLevelName } from "./types.ts";
-import { microsecondWeights } from "./microseconds.ts";
+import { profileAsWritten } from "./microseconds.ts";
 
 /**
  * The JSON form of a session.
@@ -96,18 +96,19 @@ export function sessionToJson(session: Session): string {
   return JSON.stringify(json);
 }
 
-function profileToJson(p: Profile): ProfileJson {
+function profileToJson(profile: Profile): ProfileJson {
+  // Microsecond precision is all a sampler has; it keeps files small.
+  const p = profileAsWritten(profile);
   const out: ProfileJson = {
     name: p.name,
     frames: p.frames,
     stacks: { frame: Array.from(p.stacks.frame), parent: Array.from(p.stacks.parent) },
     samples: Array.from(p.samples),
-    // Microsecond precision is all a sampler has; it keeps files small.
-    weights: microsecondWeights(p.weights),
+    weights: Array.from(p.weights),
   };
   if (!p.lines) return out;
   const lines: Record<string, [number, number][]> = {};
-  for (const [f, byLine] of p.lines) lines[f] = [...byLine].map(([l, ms]) => [l, Math.round(ms * 1000) / 1000]);
+  for (const [f, byLine] of p.lines) lines[f] = [...byLine];
   return { ...out, lines };
 }
 

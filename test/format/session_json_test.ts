@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { sessionFromJson, sessionToJson } from "../../src/format/session_json.ts";
+import { asWritten } from "../../src/format/microseconds.ts";
+import { renderConsole } from "../../src/render/console.ts";
+import type { Session } from "../../src/format/types.ts";
 import { encodeSessionFile, loadProfileFile } from "../../src/import/load.ts";
 import { renderSpeedscope } from "../../src/render/speedscope.ts";
 import { buildCallTree } from "../../src/tree/call_tree.ts";
@@ -13,6 +16,16 @@ test("sessionToJson() and sessionFromJson() round-trip a session", () => {
   const again = sessionFromJson(JSON.parse(sessionToJson(session)));
   assert.deepEqual(again.meta, session.meta);
   assert.equal(dump(buildCallTree(again.profiles[0]!)), dump(buildCallTree(session.profiles[0]!)));
+});
+
+test("asWritten() gives a session the weights its file loads back with: a report drawn from either is the same", () => {
+  // 12.49975 ms prints as 0.012 s; the file's whole microseconds sum to 12.500, which prints as 0.013.
+  const edge = sessionOf(profileOf([...Array.from({ length: 25 }, (): [string, number] => ["main;edge", 0.49999]), ["main;other", 10]]));
+  const tree = (s: Session) => renderConsole(s, { color: false });
+  const again = sessionFromJson(JSON.parse(sessionToJson(edge)));
+  assert.notEqual(tree(edge), tree(again));
+  assert.equal(tree(asWritten(edge)), tree(again));
+  assert.equal(sessionToJson(asWritten(edge)), sessionToJson(edge), "writing it again changes nothing");
 });
 
 test("encodeSessionFile() output loads back through loadProfileFile()", () => {
