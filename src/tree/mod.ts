@@ -21,7 +21,6 @@ export {
   foldRecursion,
   groupLibraryFrames,
   isLibraryFrame,
-  mergeAdjacentCalls,
   mergeConsecutiveSelfTime,
   processProfile,
   processTree,

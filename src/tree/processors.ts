@@ -22,8 +22,7 @@ import {
   type RemoveRuntimeFramesOptions,
   type RemoveToolFramesOptions,
 } from "./processors/remove_frames.ts";
-import { mergeAdjacentCalls } from "./processors/merge_adjacent.ts";
-import { removeUnnecessarySelfTime } from "./processors/self_time.ts";
+import { mergeConsecutiveSelfTime, removeUnnecessarySelfTime } from "./processors/self_time.ts";
 
 export {
   aggregateRepeatedCalls,
@@ -40,7 +39,6 @@ export {
 } from "./processors/remove_frames.ts";
 export { type GroupLibraryFramesOptions, groupLibraryFrames, isLibraryFrame } from "./processors/group_library_frames.ts";
 export { type RemoveIrrelevantNodesOptions, removeIrrelevantNodes } from "./processors/remove_irrelevant_nodes.ts";
-export { mergeAdjacentCalls } from "./processors/merge_adjacent.ts";
 export { mergeConsecutiveSelfTime, removeUnnecessarySelfTime } from "./processors/self_time.ts";
 
 /**
@@ -79,7 +77,7 @@ export { PROCESS_OPTIONS } from "./process_options.ts";
  * 3. {@linkcode foldRecursion}, if `foldRecursion`;
  * 4. {@linkcode aggregateRepeatedCalls}, unless `timeline`;
  * 5. {@linkcode removeIrrelevantNodes}, unless `showAll`;
- * 6. {@linkcode mergeAdjacentCalls}, in a timeline;
+ * 6. {@linkcode mergeConsecutiveSelfTime}, in a timeline;
  * 7. {@linkcode removeUnnecessarySelfTime};
  * 8. {@linkcode groupLibraryFrames}, unless `showAll`.
  *
@@ -168,7 +166,7 @@ export function framesToRemove(options: ProcessOptions): (frame: Frame) => boole
 /** The pipeline's steps after irrelevant nodes are gone: a small tree by then. */
 function finish(root: CallNode, options: ProcessOptions): CallNode {
   let tree = root;
-  if (options.timeline) tree = mergeAdjacentCalls(tree);
+  if (options.timeline) tree = mergeConsecutiveSelfTime(tree);
   tree = removeUnnecessarySelfTime(tree);
   if (!options.showAll) tree = groupLibraryFrames(tree, options);
   return tree;

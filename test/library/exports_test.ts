@@ -38,7 +38,7 @@ const ALLOWED: Record<string, { values: string[]; types: string[] }> = {
   "./tree": {
     values: [
       "ROOT_FRAME", "SELF_FRAME", "aggregateRepeatedCalls", "buildCallTree", "flatProfile", "foldRecursion", "groupLibraryFrames", "isLibraryFrame",
-      "isSelfNode", "mergeAdjacentCalls", "mergeConsecutiveSelfTime", "ownTime", "processProfile", "processTree", "removeFrames", "removeIrrelevantNodes",
+      "isSelfNode", "mergeConsecutiveSelfTime", "ownTime", "processProfile", "processTree", "removeFrames", "removeIrrelevantNodes",
       "removeRuntimeFrames", "removeToolFrames", "removeUnnecessarySelfTime", "selfTime", "walk",
     ],
     types: [

@@ -5,7 +5,6 @@ import {
   foldRecursion,
   groupLibraryFrames,
   isLibraryFrame,
-  mergeAdjacentCalls,
   mergeConsecutiveSelfTime,
   processTree,
   removeFrames,
@@ -61,7 +60,6 @@ const processors: [string, (root: CallNode, timeline: boolean) => CallNode][] = 
   ["removeIrrelevantNodes", (r) => removeIrrelevantNodes(r, { filterThreshold: 0.2 })],
   ["foldRecursion", (r, timeline) => foldRecursion(r, { timeline })],
   ["mergeConsecutiveSelfTime", (r) => mergeConsecutiveSelfTime(r)],
-  ["mergeAdjacentCalls", (r) => mergeAdjacentCalls(r)],
   ["removeUnnecessarySelfTime", (r) => removeUnnecessarySelfTime(r)],
   ["groupLibraryFrames", (r) => groupLibraryFrames(r)],
   ["processTree", (r, timeline) => processTree(r, { timeline })],
@@ -120,18 +118,6 @@ test("mergeConsecutiveSelfTime() joins stretches of own time left side by side",
   const pruned = removeIrrelevantNodes(timeline, { filterThreshold: 0.01 });
   assert.equal(dump(pruned), "main:11.1\n  a:1\n    [self]:1\n  [self]:2\n  [self]:3\n  a:4\n    [self]:4\n  [self]:1\n(idle):10\n  [self]:10");
   assert.equal(dump(mergeConsecutiveSelfTime(pruned)), "main:11.1\n  a:1\n    [self]:1\n  [self]:5\n  a:4\n    [self]:4\n  [self]:1\n(idle):10\n  [self]:10");
-});
-
-test("mergeAdjacentCalls() joins the calls a dropped node kept apart in a timeline, their callees in time order", () => {
-  const p = profileOf([["main;a;x", 2], ["main;tiny", 0.1], ["main;a;x", 3], ["main;a;y", 1], ["main;b", 4], ["main;tiny", 0.1], ["main;a", 1], ["(idle)", 10]]);
-  const pruned = removeIrrelevantNodes(buildCallTree(p, { timeline: true }), { filterThreshold: 0.01 });
-  assert.equal(dump(pruned), "main:11.2\n  a:2\n    x:2\n  a:4\n    x:3\n    y:1\n  b:4\n  a:1\n(idle):10");
-  assert.equal(dump(mergeAdjacentCalls(pruned)), "main:11.2\n  a:6\n    x:5\n    y:1\n  b:4\n  a:1\n(idle):10");
-  // The pipeline's timeline, from the tree or from the profile.
-  assert.equal(dump(processTree(buildCallTree(p, { timeline: true }), { timeline: true })), dump(mergeAdjacentCalls(pruned)));
-  // [self] leaves too, as mergeConsecutiveSelfTime() joins them.
-  const selfPruned = removeIrrelevantNodes(buildCallTree(interleaved, { timeline: true, selfNodes: true }), { filterThreshold: 0.01 });
-  assert.equal(dump(mergeAdjacentCalls(selfPruned)), dump(mergeConsecutiveSelfTime(selfPruned)));
 });
 
 test("removeUnnecessarySelfTime() drops a [self] leaf that is its parent's only child", () => {
