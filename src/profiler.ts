@@ -13,6 +13,7 @@
  */
 import { type Backend, recordingToSession } from "./backend.ts";
 import { TsprofError, writeFailed } from "./errors.ts";
+import { asWritten } from "./format/microseconds.ts";
 import type { Profile, Session } from "./format/types.ts";
 import { sessionWithRuntimeLabels } from "./import/runtime_time.ts";
 import { codeOrigin } from "./paths.ts";
@@ -246,7 +247,8 @@ export class Profiler {
     const description = this.#options.description;
     session = { ...session, meta: { ...session.meta, ...(toolPaths ? { toolPaths } : {}), ...(description !== undefined ? { description } : {}) } };
     // Time the report cannot show in code frames, labelled (the CLI does it as it shows a session).
-    session = sessionWithRuntimeLabels(session);
+    // In whole microseconds, as a saved file holds it: a report of it is the report of its file.
+    session = asWritten(sessionWithRuntimeLabels(session));
     this.#last = session;
     await this.#options.onStop?.(session);
     return session;
