@@ -324,27 +324,36 @@ export async function showRecorded(session: Session, options: CliOptions, format
 
 function show(run: Recorded, options: CliOptions, renderer: Renderer, exitCode: number, timer: PhaseTimer, cleanup = () => {}, tools = toolPaths()): number | Promise<number> {
   // emit() adds the --description; the session keeps where tsprof's own code was. The report is
-  // drawn from the weights as the kept session and any saved file hold them.
+  // drawn from the weights as the kept session and any saved file hold them, each made once.
   const withTools = (s: Session): Session => ({ ...asWritten(s), meta: { ...s.meta, toolPaths: tools } });
+  const printed = withTools(run.session);
+  let full: Session | undefined;
+  const complete = (): Session => {
+    if (full === undefined) {
+      const session = run.complete();
+      full = session === run.session ? printed : withTools(session);
+    }
+    return full;
+  };
   try {
-    emit(withTools(run.session), renderer, options, true);
+    emit(printed, renderer, options, true);
   } catch (e) {
     if (!(e instanceof OutputWriteError)) throw e;
-    keepAfterFailedWrite(withTools(run.complete()), e);
+    keepAfterFailedWrite(complete(), e);
     return exitCode;
   }
   timer.mark("render");
   timer.total("printed");
   // Nothing below changes the report: it is printed already.
   cleanup();
-  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(withTools(run.complete()));
+  if (renderer.name === "console" && options.outfile === undefined) offerLoadPrev(complete());
   timer.mark("keep");
   timer.total("total");
   timer.flush();
   // A script that failed keeps its exit code; else a broken budget fails the run.
   if (options.check !== undefined) {
     const check = options.check;
-    return import("./load_session.ts").then(({ loadSession }) => checkAfterRun(withTools(run.complete()), check, loadSession)).then((c) => exitCode || c);
+    return import("./load_session.ts").then(({ loadSession }) => checkAfterRun(complete(), check, loadSession)).then((c) => exitCode || c);
   }
   return exitCode;
 }

@@ -17,7 +17,11 @@ import type { Profile, Session } from "./types.ts";
  * ```
  */
 export function microsecondWeights(weights: ArrayLike<number>): number[] {
-  const out = new Array<number>(weights.length);
+  return roundInto(weights, new Array<number>(weights.length));
+}
+
+/** {@linkcode microsecondWeights} written into `out`. */
+function roundInto<T extends number[] | Float64Array>(weights: ArrayLike<number>, out: T): T {
   let sum = 0;
   let written = 0;
   for (let i = 0; i < weights.length; i++) {
@@ -51,7 +55,7 @@ export function asWritten(session: Session): Session {
 
 /** A profile's weights and line ticks as {@linkcode asWritten} gives them. */
 export function profileAsWritten(p: Profile): Profile {
-  const weights = Float64Array.from(microsecondWeights(p.weights));
+  const weights = roundInto(p.weights, new Float64Array(p.weights.length));
   if (!p.lines) return { ...p, weights };
   const lines = new Map<number, ReadonlyMap<number, number>>();
   for (const [f, byLine] of p.lines) lines.set(f, new Map([...byLine].map(([l, ms]) => [l, Math.round(ms * 1000) / 1000])));
