@@ -98,7 +98,7 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
   const { minMs } = options;
   const isUserFile = userFileTest(options.toolPaths ?? []);
   const pending = new WeakMap<object, { start: number; trace: Trace }>();
-  const budget = new StackBudget(options.soon, options.looksPerMs);
+  const budget = new StackBudget({ soon: options.soon, checksPerMs: options.looksPerMs });
   // Hooks a runtime cannot remove (Deno's) stay installed: stopped, they do nothing.
   let disable = () => {};
   const log = waitLog((kept) => readWaits(kept, isUserFile), () => disable());

@@ -28,10 +28,20 @@ import { MARKED_STACK_BURST, StackBudget } from "./stack_budget.ts";
 /**
  * Marked `await`s a site lets by without a stack after one of its waits
  * was too short to keep: a loop over settled promises asks a few times,
- * not at every turn, and a site that sometimes waits long is asked again
- * soon.
+ * not at every turn. Each short wait after that doubles them, up to
+ * {@linkcode MOST_SHORT_SITE_SKIPS}, and a kept one ends them: the stacks
+ * go to the sites whose waits are kept. In an await-heavy program about
+ * half of them went to waits too short to keep with a fixed 16.
  */
-const SHORT_SITE_SKIPS = 16;
+export const SHORT_SITE_SKIPS = 16;
+/** A site asks at least once every this many `await`s: one whose waits grew long is seen again. */
+export const MOST_SHORT_SITE_SKIPS = 1024;
+
+/** A file's sites, by the `await`'s index: the skips left, and how many its next short wait sets. */
+interface SiteSkips {
+  readonly left: Uint16Array;
+  readonly next: Uint16Array;
+}
 
 /** Options for {@linkcode trackMarkedAwaits}. */
 export interface TrackMarkedAwaitsOptions {
@@ -60,8 +70,8 @@ interface Token {
   /** Moved to where its function suspended, on JavaScriptCore (see `jsc`). */
   start: number;
   readonly trace: AwaitTrace;
-  /** Its file's skips left, by the `await`'s index. */
-  readonly skips: Uint8Array;
+  /** Its file's sites. */
+  readonly sites: SiteSkips;
   readonly index: number;
   /** Ended already (a `finally` after the `await` resumed ends it again). */
   ended: boolean;
@@ -87,21 +97,21 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
   const isUserFile = userFileTest(options.toolPaths ?? []);
   const log = waitLog((kept) => readWaits(kept, isUserFile, options.jsc ? isJscTopLevel : undefined));
   const capture = options.jsc ? captureSitesBelow : captureBelow;
-  const budget = new StackBudget(undefined, undefined, MARKED_STACK_BURST);
+  const budget = new StackBudget({ stackBurst: MARKED_STACK_BURST });
   const marks: AwaitMarks = {
     start(name, positions) {
       const file = normalizeFile(name);
-      const skips = new Uint8Array(positions.length >> 1);
+      const sites: SiteSkips = { left: new Uint16Array(positions.length >> 1), next: new Uint16Array(positions.length >> 1).fill(SHORT_SITE_SKIPS) };
       const start = (index: number): Token | undefined => {
-        const left = skips[index]!;
+        const left = sites.left[index]!;
         if (left > 0) {
-          skips[index] = left - 1;
+          sites.left[index] = left - 1;
           return undefined;
         }
         if (!log.on || (budget.tokens < 1 && !budget.refilled())) return undefined;
         budget.tokens -= 1;
         const at = { file, line: positions[2 * index]!, col: positions[2 * index + 1]! };
-        const token: Token = { start: performance.now(), trace: capture({ at }, start), skips, index, ended: false };
+        const token: Token = { start: performance.now(), trace: capture({ at }, start), sites, index, ended: false };
         if (options.jsc) queueMicrotask(() => suspended(token));
         return token;
       };
@@ -112,10 +122,16 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
       const t = token as Token;
       if (!log.on || t.ended) return;
       t.ended = true;
-      const { start, trace, skips, index } = t;
+      const { start, trace, sites, index } = t;
       const end = performance.now();
-      if (end - start >= minMs) log.kept.push(start, end, trace);
-      else skips[index] = SHORT_SITE_SKIPS;
+      if (end - start >= minMs) {
+        log.kept.push(start, end, trace);
+        sites.next[index] = SHORT_SITE_SKIPS;
+      } else {
+        const next = sites.next[index]!;
+        sites.left[index] = next;
+        sites.next[index] = Math.min(MOST_SHORT_SITE_SKIPS, 2 * next);
+      }
       budget.waitEnded();
     },
   };

@@ -35,7 +35,7 @@ export const STACK_BURST = 512;
 /**
  * The burst where only the program's own `await`s ask (they are marked:
  * `await_edits_js.ts`): a site whose waits are short stops asking for a
- * while (`await_tracker.ts`), so a loop over settled promises no longer
+ * while (`marked_awaits.ts`), so a loop over settled promises no longer
  * spends it, and every stack kept costs the program (each is held, with
  * what its frames hold, until the wait ends).
  */
@@ -52,6 +52,20 @@ export const CHECKS_PER_MS = 10;
 export const CHECK_BURST = 1024;
 /** Asks let by without the clock once the budget is spent. */
 export const SKIP_WHEN_SPENT = 16;
+
+/** Options for {@linkcode StackBudget}; each has the hook tracker's value by default. */
+export interface StackBudgetOptions {
+  /**
+   * Given a callback, returns the function that has it called shortly
+   * without keeping the program running (`runtimes/_soon.ts`: in a
+   * millisecond). Without it, the spent budget reads the clock at every ask.
+   */
+  readonly soon?: ((callback: () => void) => () => void) | undefined;
+  /** Looks at a promise's maker per millisecond ({@linkcode CHECKS_PER_MS}). */
+  readonly checksPerMs?: number | undefined;
+  /** Stacks at once ({@linkcode STACK_BURST}). */
+  readonly stackBurst?: number;
+}
 
 /**
  * A recorder's budget. Its fields are read inline by the hot paths, which
@@ -76,12 +90,8 @@ export class StackBudget {
   readonly #checksPerMs: number;
   readonly #stackBurst: number;
 
-  /**
-   * `soon`, given a callback, returns the function that has it called
-   * shortly without keeping the program running (`runtimes/_soon.ts`: in a
-   * millisecond). Without it, the spent budget reads the clock at every ask.
-   */
-  constructor(soon?: (callback: () => void) => () => void, checksPerMs = CHECKS_PER_MS, stackBurst = STACK_BURST) {
+  constructor(options: StackBudgetOptions = {}) {
+    const { soon, checksPerMs = CHECKS_PER_MS, stackBurst = STACK_BURST } = options;
     this.#checksPerMs = checksPerMs;
     this.#stackBurst = stackBurst;
     this.tokens = stackBurst;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
+import { MOST_SHORT_SITE_SKIPS, SHORT_SITE_SKIPS, trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
 import { MARKED_STACK_BURST } from "../../src/async/stack_budget.ts";
 import { test } from "../harness.ts";
 
@@ -45,6 +45,50 @@ test("trackMarkedAwaits(): a site whose wait was short gives no token for its ne
   tracker.stop();
   assert.equal(start(1), undefined);
   assert.deepEqual(tracker.waits(), []);
+});
+
+/** Asks site 0 until it gives a token: the asks it let by before, and the token. */
+function nextToken(start: (index: number) => object | undefined, most: number): { skipped: number; token: object } {
+  for (let skipped = 0; skipped <= most; skipped++) {
+    const token = start(0);
+    if (token) return { skipped, token };
+  }
+  return assert.fail(`no token in ${most + 1} asks`);
+}
+
+test("trackMarkedAwaits(): each short wait doubles its site's skips, up to a most", () => {
+  const tracker = trackMarkedAwaits({ minMs: 1000, jsc });
+  const start = tracker.marks.start(file, [1, 1]);
+  let { token } = nextToken(start, 0);
+  const skipped: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    tracker.marks.end(token);
+    const next = nextToken(start, MOST_SHORT_SITE_SKIPS);
+    skipped.push(next.skipped);
+    token = next.token;
+  }
+  tracker.stop();
+  assert.deepEqual(skipped, [1, 2, 4, 8, 16, 32, 64, 64].map((k) => Math.min(MOST_SHORT_SITE_SKIPS, k * SHORT_SITE_SKIPS)));
+  assert.equal(skipped.at(-1), MOST_SHORT_SITE_SKIPS);
+});
+
+test("trackMarkedAwaits(): a kept wait sets its site's skips back to the first", async () => {
+  const tracker = trackMarkedAwaits({ minMs: 5, jsc });
+  const start = tracker.marks.start(file, [1, 1]);
+  let { token } = nextToken(start, 0);
+  tracker.marks.end(token);
+  ({ token } = nextToken(start, SHORT_SITE_SKIPS));
+  tracker.marks.end(token);
+  const third = nextToken(start, MOST_SHORT_SITE_SKIPS);
+  assert.equal(third.skipped, 2 * SHORT_SITE_SKIPS, "after two short waits");
+  token = third.token;
+  await later(20);
+  tracker.marks.end(token);
+  const after = nextToken(start, 0);
+  tracker.marks.end(after.token);
+  assert.equal(nextToken(start, MOST_SHORT_SITE_SKIPS).skipped, SHORT_SITE_SKIPS, "a short wait after the kept one");
+  tracker.stop();
+  assert.equal(tracker.waits().length, 1);
 });
 
 test("trackMarkedAwaits() takes at most its burst of stacks at once", () => {
