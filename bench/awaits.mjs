@@ -107,16 +107,18 @@ try {
   for (const [rt, tsprof] of Object.entries(runtimes)) {
     for (const [w, wargs] of Object.entries(workloads)) {
       const file = join(root, "bench/workloads", `${w}.ts`);
-      const out = join(scratch, "out.txt");
+      const out = join(scratch, "out.json");
       const times = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
       const cpu = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
       let rate = 0;
+      const shares = [];
       for (let r = 0, tries = 0; r < rounds && tries < rounds + 3; tries++) {
         // The order reversed every other round: a run must not always follow the other variant's.
         const round = [];
         for (const [v, flags] of r % 2 ? Object.entries(variants).reverse() : Object.entries(variants)) {
           const res = runOnce([...tsprof, ...flags, "-o", out, file, ...wargs]);
           if (res === undefined) break;
+          if (v === "async") res.awaitedShare = awaitedShare(JSON.parse(readFileSync(out, "utf8")));
           round.push([v, res]);
         }
         // A run that hung: its round is run again.
@@ -125,6 +127,7 @@ try {
           times[v].push(res.workMs);
           cpu[v].push(res.cpuMs);
           if (res.awaitsPerSecond && v === "no-async") rate = Math.max(rate, res.awaitsPerSecond);
+          if (v === "async") shares.push(res.awaitedShare);
         }
         r++;
       }
@@ -133,7 +136,7 @@ try {
       const cpuRatios = cpu.async.map((t, i) => t / cpu["no-async"][i]);
       const controls = control ? times.control.map((t, i) => t / times["no-async"][i]) : undefined;
       const controlRatio = controls && { ratio: median(controls), interval: medianInterval(controls) };
-      overhead.push({ rt, w, ratio: median(ratios), interval: medianInterval(ratios), min: Math.min(...ratios), max: Math.max(...ratios), cpu: median(cpuRatios), cpuInterval: medianInterval(cpuRatios), plain: median(times["no-async"]), rate, control: controlRatio });
+      overhead.push({ rt, w, ratio: median(ratios), interval: medianInterval(ratios), min: Math.min(...ratios), max: Math.max(...ratios), cpu: median(cpuRatios), cpuInterval: medianInterval(cpuRatios), plain: median(times["no-async"]), rate, control: controlRatio, awaited: median(shares) });
       process.stderr.write(`${rt} ${w}: ${fmt(median(ratios))} wall, ${fmt(median(cpuRatios))} CPU\n`);
     }
     // Accuracy: each known wait, as charged, against how long the call took
@@ -164,6 +167,24 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
+/**
+ * The share of a tsprof JSON file's waiting (samples whose leaf is an
+ * `[await]` or `(idle)`) that an `[await]` was charged: how much of it the
+ * recorder placed, with the stacks its budget allowed.
+ */
+function awaitedShare(file) {
+  let awaited = 0;
+  let idle = 0;
+  for (const p of file.profiles.slice(0, 1)) {
+    p.samples.forEach((s, i) => {
+      const name = s < 0 ? "" : p.frames[p.stacks.frame[s]].name;
+      if (name.startsWith("[await]")) awaited += p.weights[i];
+      else if (name === "(idle)") idle += p.weights[i];
+    });
+  }
+  return awaited + idle > 0 ? awaited / (awaited + idle) : 0;
+}
+
 /** ms per "function > [await] name" from a tsprof JSON file (profiles[0]: frames, stacks as a prefix tree, samples, weights). */
 function chargedByAwait(file) {
   const p = file.profiles[0];
@@ -185,13 +206,13 @@ const lines = [
   "",
   "## Overhead",
   "",
-  "The workload's own time under `tsprof` (await attribution on) over the same under `tsprof --no-async`, both sampling at 1 ms, interleaved (the order reversed every other round): the median of the per-round ratios, for its wall time and for the process's CPU time over the same stretch, with its 90% interval (resampled from the rounds: where the median could fall on another run of the bench). One round's ratio can be far off either way (*wall range*: the scheduler and the disk move a run of a few hundred milliseconds by a tenth or more), so the interval, not one median, tells whether a cost is there. *awaits/s*: the awaits the workload counts in its own code, per second (promises of the runtime's own code come on top).",
+  "The workload's own time under `tsprof` (await attribution on) over the same under `tsprof --no-async`, both sampling at 1 ms, interleaved (the order reversed every other round): the median of the per-round ratios, for its wall time and for the process's CPU time over the same stretch, with its 90% interval (resampled from the rounds: where the median could fall on another run of the bench). One round's ratio can be far off either way (*wall range*: the scheduler and the disk move a run of a few hundred milliseconds by a tenth or more), so the interval, not one median, tells whether a cost is there. *awaits/s*: the awaits the workload counts in its own code, per second (promises of the runtime's own code come on top). *charged to an await*: of the time the main thread waited under `tsprof`, the share an `[await]` was charged (median over the rounds; the rest is `(idle)`: waits with no stack taken, and waiting no `await` did).",
   "",
   ...(control ? ["*control*: the wall ratio of a second `--no-async` run of the round over the first, with its 90% interval: a ratio with no cost behind it, so how far from 1 the others can read by chance.", ""] : []),
-  `| runtime | workload | awaits/s | wall ratio (90% interval) | CPU ratio (90% interval) | wall range | --no-async in-script ms |${control ? " control |" : ""}`,
-  `| --- | --- | --- | --- | --- | --- | --- |${control ? " --- |" : ""}`,
+  `| runtime | workload | awaits/s | wall ratio (90% interval) | CPU ratio (90% interval) | wall range | --no-async in-script ms | charged to an await |${control ? " control |" : ""}`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- |${control ? " --- |" : ""}`,
   ...overhead.map((o) => {
-    const row = `| ${o.rt} | ${o.w} | ${o.rate || ""} | ${fmt(o.ratio)} (${fmt(o.interval[0])}–${fmt(o.interval[1])}) | ${fmt(o.cpu)} (${fmt(o.cpuInterval[0])}–${fmt(o.cpuInterval[1])}) | ${fmt(o.min)}–${fmt(o.max)} | ${o.plain.toFixed(0)} |`;
+    const row = `| ${o.rt} | ${o.w} | ${o.rate || ""} | ${fmt(o.ratio)} (${fmt(o.interval[0])}–${fmt(o.interval[1])}) | ${fmt(o.cpu)} (${fmt(o.cpuInterval[0])}–${fmt(o.cpuInterval[1])}) | ${fmt(o.min)}–${fmt(o.max)} | ${o.plain.toFixed(0)} | ${fmt(o.awaited)} |`;
     return o.control ? `${row} ${fmt(o.control.ratio)} (${fmt(o.control.interval[0])}–${fmt(o.control.interval[1])}) |` : row;
   }),
   "",
