@@ -29,9 +29,9 @@ import { MARKED_STACK_BURST, StackBudget } from "./stack_budget.ts";
  * Marked `await`s a site lets by without a stack after one of its waits
  * was too short to keep: a loop over settled promises asks a few times,
  * not at every turn. Each short wait after that doubles them, up to
- * {@linkcode MOST_SHORT_SITE_SKIPS}, and a kept one ends them: the stacks
- * go to the sites whose waits are kept. In an await-heavy program about
- * half of them went to waits too short to keep with a fixed 16.
+ * {@linkcode MOST_SHORT_SITE_SKIPS}, and a kept one sets them back: the
+ * stacks go to the sites whose waits are kept, where a fixed number spent
+ * many on waits too short to keep (bench/RESULTS-awaits-kept.md).
  */
 export const SHORT_SITE_SKIPS = 16;
 /** A site asks at least once every this many `await`s: one whose waits grew long is seen again. */
