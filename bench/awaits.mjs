@@ -167,28 +167,32 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
+/** The name of the frame at `stack` of a tsprof JSON profile (frames, stacks as a prefix tree). */
+function frameName(p, stack) {
+  return p.frames[p.stacks.frame[stack]].name;
+}
+
 /**
  * The share of a tsprof JSON file's waiting (samples whose leaf is an
  * `[await]` or `(idle)`) that an `[await]` was charged: how much of it the
  * recorder placed, with the stacks its budget allowed.
  */
 function awaitedShare(file) {
+  const p = file.profiles[0];
   let awaited = 0;
   let idle = 0;
-  for (const p of file.profiles.slice(0, 1)) {
-    p.samples.forEach((s, i) => {
-      const name = s < 0 ? "" : p.frames[p.stacks.frame[s]].name;
-      if (name.startsWith("[await]")) awaited += p.weights[i];
-      else if (name === "(idle)") idle += p.weights[i];
-    });
-  }
+  p.samples.forEach((s, i) => {
+    const name = s < 0 ? "" : frameName(p, s);
+    if (name.startsWith("[await]")) awaited += p.weights[i];
+    else if (name === "(idle)") idle += p.weights[i];
+  });
   return awaited + idle > 0 ? awaited / (awaited + idle) : 0;
 }
 
 /** ms per "function > [await] name" from a tsprof JSON file (profiles[0]: frames, stacks as a prefix tree, samples, weights). */
 function chargedByAwait(file) {
   const p = file.profiles[0];
-  const name = (stack) => p.frames[p.stacks.frame[stack]].name;
+  const name = (stack) => frameName(p, stack);
   const out = new Map();
   p.samples.forEach((s, i) => {
     if (s < 0 || !name(s).startsWith("[await]")) return;

@@ -64,7 +64,7 @@ export interface StackBudgetOptions {
   /** Looks at a promise's maker per millisecond ({@linkcode CHECKS_PER_MS}). */
   readonly checksPerMs?: number | undefined;
   /** Stacks at once ({@linkcode STACK_BURST}). */
-  readonly stackBurst?: number;
+  readonly stackBurst?: number | undefined;
 }
 
 /**
