@@ -23,7 +23,7 @@
 import { ANONYMOUS_NAME, type Frame, MODULE_FRAME_NAME, topLevelName } from "../format/types.ts";
 import { codeOrigin, normalizeFile } from "../paths.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
-import { AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
+import { AWAIT_END_FUNCTION, AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
 import { StackBudget } from "./stack_budget.ts";
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 export const STACK_DEPTH = 32;
@@ -263,7 +263,7 @@ export function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: 
       if (!Array.isArray(sites)) continue;
       // With more than one set of hooks, Deno calls each from a dispatcher of its core: not the promise's maker.
       let first = 0;
-      while (first < sites.length && (isHookDispatch(fileOf(sites[first] as CallSite)) || (sites[first] as CallSite).getFunctionName() === AWAIT_POINT_FUNCTION)) first++;
+      while (first < sites.length && (isHookDispatch(fileOf(sites[first] as CallSite)) || isMarkFunction(sites[first] as CallSite))) first++;
       if (first === sites.length) continue;
       const top = sites[first] as CallSite;
       const topFile = fileOf(top);
@@ -302,6 +302,12 @@ export function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: 
     ErrorCtor.prepareStackTrace = saved;
   }
   return waits;
+}
+
+/** A frame of the functions an edit adds (a wait's stack is taken in its start, or in its end): not the program's. */
+function isMarkFunction(site: CallSite): boolean {
+  const name = site.getFunctionName();
+  return name === AWAIT_POINT_FUNCTION || name === AWAIT_END_FUNCTION;
 }
 
 /** `Error.prepareStackTrace` that hands over the call sites unformatted. */

@@ -3,14 +3,20 @@
  * its modules loaded (the CLI: `await_edits_js.ts` on Node 22.15 and later
  * and on Deno, `await_edits.ts` on Bun): each marked `await` tells when it
  * is about to wait and when it resumes, so no promise hook runs for the
- * promises the runtime and the libraries make, and none is looked at. A
- * stack is taken at the start of a wait the budget allows
- * (`stack_budget.ts`), and read, as the hook tracker's are
- * (`await_tracker.ts`), only after the program ends. Once the
- * budget is spent, each `await` reads the clock to see whether it refilled,
- * with no timer to let asks by unread: only the program's own `await`s ask
- * here, and re-arming a timer every millisecond cost file and HTTP work on
- * Deno and Node more than those reads (bench/RESULTS-awaits-ab.md).
+ * promises the runtime and the libraries make, and none is looked at.
+ *
+ * Every marked wait is timed. A stack is taken at its start where the
+ * budget (`stack_budget.ts`) and its site's skips allow; a wait that had
+ * none and turns out long takes one as it ends, from the budget too. There
+ * the function's callers are V8's async frames (the functions awaiting it),
+ * so a function's first run loses the synchronous callers that do not await
+ * it: the start's stack is the better one, the end's the one that places a
+ * long wait at a site whose waits are mostly short (a library's cache in
+ * front of the network). Stacks are read, as the hook tracker's are
+ * (`await_tracker.ts`), only after the program ends. The budget is refilled
+ * from the clock the waits read anyway, with no timer: re-arming one every
+ * millisecond cost file and HTTP work on Deno and Node more than reading the
+ * clock (bench/RESULTS-awaits-ab.md).
  *
  * An `await` whose promise rejects does not resume through its mark: its
  * wait ends where its function catches it (a `catch` or `finally` block),
@@ -37,8 +43,31 @@ export const SHORT_SITE_SKIPS = 16;
 /** A site asks at least once every this many `await`s: one whose waits grew long is seen again. */
 export const MOST_SHORT_SITE_SKIPS = 1024;
 
-/** A file's sites, by the `await`'s index: the skips left, and how many its next short wait sets. */
-interface SiteSkips {
+/**
+ * A wait at least this long (ms) that took no stack as it started takes
+ * one as it ends while the budget has any; a shorter one only from a
+ * budget at least half full ({@linkcode endStackFloor}).
+ */
+export const LONG_WAIT_MS = 10;
+
+/**
+ * The stacks the budget must hold for a wait of `ms` with none from its
+ * start to take one as it ends. Where waits end faster than the budget
+ * refills (a walk of a folder, eight reads at a time), stacks taken greedily
+ * as waits end went to the many short ones, and the long waits around them
+ * (the walk of each subfolder), which cover the most time, found the budget
+ * empty at their start and at their end: the time they had placed went
+ * `(idle)`.
+ */
+function endStackFloor(ms: number): number {
+  return ms >= LONG_WAIT_MS ? 1 : MARKED_STACK_BURST / 2;
+}
+
+/** A file's sites, by the `await`'s index: where each is, the skips left, and how many its next short wait sets. */
+interface FileSites {
+  readonly file: string;
+  /** Line and column of each `await`, in turn. */
+  readonly positions: readonly number[];
   readonly left: Uint16Array;
   readonly next: Uint16Array;
 }
@@ -67,11 +96,11 @@ export interface MarkedAwaitTracker extends AwaitTracker {
 
 /** A wait being recorded: what its start hands its end, through the suspended function. */
 interface Token {
-  /** Moved to where its function suspended, on JavaScriptCore (see `jsc`). */
+  /** Moved to where its function suspended, on JavaScriptCore (see `jsc`), for a wait with a stack. */
   start: number;
-  readonly trace: AwaitTrace;
-  /** Its file's sites. */
-  readonly sites: SiteSkips;
+  /** Taken as the wait started; else, for a long wait, as it ends. */
+  readonly trace: AwaitTrace | undefined;
+  readonly sites: FileSites;
   readonly index: number;
   /** Ended already (a `finally` after the `await` resumed ends it again). */
   ended: boolean;
@@ -97,45 +126,77 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
   const isUserFile = userFileTest(options.toolPaths ?? []);
   const log = waitLog((kept) => readWaits(kept, isUserFile, options.jsc ? isJscTopLevel : undefined));
   const capture = options.jsc ? captureSitesBelow : captureBelow;
-  const budget = new StackBudget({ stackBurst: MARKED_STACK_BURST });
+  const budget = new StackBudget({ stackBurst: MARKED_STACK_BURST, clock: () => performance.now() });
+  const at = (sites: FileSites, index: number) => ({ file: sites.file, line: sites.positions[2 * index]!, col: sites.positions[2 * index + 1]! });
+  // Called unbound (the edit's end function holds it): no `this`.
+  const end = (token: object): void => {
+    const t = token as Token;
+    if (!log.on || t.ended) return;
+    t.ended = true;
+    const { start, sites, index } = t;
+    const now = performance.now();
+    if (now - start >= minMs) {
+      if (t.trace !== undefined) {
+        log.kept.push(start, now, t.trace);
+        sites.next[index] = SHORT_SITE_SKIPS;
+      } else {
+        const floor = endStackFloor(now - start);
+        if (budget.tokens < floor) budget.refilled(now);
+        // The site's skips stay: at a site whose waits are mostly short, its stacks at the start go to those.
+        if (budget.tokens >= floor) {
+          budget.tokens -= 1;
+          log.kept.push(start, now, capture({ at: at(sites, index) }, end));
+        }
+      }
+    } else if (t.trace !== undefined) {
+      const next = sites.next[index]!;
+      sites.left[index] = next;
+      sites.next[index] = Math.min(MOST_SHORT_SITE_SKIPS, 2 * next);
+    }
+  };
   const marks: AwaitMarks = {
     start(name, positions) {
-      const file = normalizeFile(name);
-      const sites: SiteSkips = { left: new Uint16Array(positions.length >> 1), next: new Uint16Array(positions.length >> 1).fill(SHORT_SITE_SKIPS) };
+      const sites: FileSites = {
+        file: normalizeFile(name),
+        positions,
+        left: new Uint16Array(positions.length >> 1),
+        next: new Uint16Array(positions.length >> 1).fill(SHORT_SITE_SKIPS),
+      };
       const start = (index: number): Token | undefined => {
+        if (!log.on) return undefined;
+        const now = performance.now();
         const left = sites.left[index]!;
         if (left > 0) {
           sites.left[index] = left - 1;
-          return undefined;
+          return { start: now, trace: undefined, sites, index, ended: false };
         }
-        if (!log.on || (budget.tokens < 1 && !budget.refilled())) return undefined;
+        if (budget.tokens < 1 && !budget.refilled(now)) return { start: now, trace: undefined, sites, index, ended: false };
         budget.tokens -= 1;
-        const at = { file, line: positions[2 * index]!, col: positions[2 * index + 1]! };
-        const token: Token = { start: performance.now(), trace: capture({ at }, start), sites, index, ended: false };
+        const token: Token = { start: now, trace: capture({ at: at(sites, index) }, start), sites, index, ended: false };
         if (options.jsc) queueMicrotask(() => suspended(token));
         return token;
       };
       return start;
     },
-    // Called unbound (the edit's end function holds it): no `this`.
-    end(token) {
-      const t = token as Token;
-      if (!log.on || t.ended) return;
-      t.ended = true;
-      const { start, trace, sites, index } = t;
-      const end = performance.now();
-      if (end - start >= minMs) {
-        log.kept.push(start, end, trace);
-        sites.next[index] = SHORT_SITE_SKIPS;
-      } else {
-        const next = sites.next[index]!;
-        sites.left[index] = next;
-        sites.next[index] = Math.min(MOST_SHORT_SITE_SKIPS, 2 * next);
-      }
-      budget.waitEnded();
-    },
+    end,
   };
   return { marks, stop: log.stop, waits: log.waits };
+}
+
+/**
+ * Whether the start of a wait took a stack (the budget and the site's skips
+ * allowed one), from its token: what the skips are seen by.
+ *
+ * @example
+ * ```ts
+ * import { stackedAtStart, trackMarkedAwaits } from "./marked_awaits.ts";
+ * const tracker = trackMarkedAwaits({ minMs: 0.25 });
+ * const token = tracker.marks.start("/app/a.js", [1, 9])(0);
+ * stackedAtStart(token!); // true: the budget is full
+ * ```
+ */
+export function stackedAtStart(token: object): boolean {
+  return (token as Token).trace !== undefined;
 }
 
 /** The function that waits has suspended (its awaited expression is evaluated): its wait starts now. */

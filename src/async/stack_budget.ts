@@ -17,10 +17,11 @@
  * tells): a millisecond later (`runtimes/_soon.ts`). The marks' recorder
  * (`marked_awaits.ts`) has no timer: it reads the clock at each ask.
  *
- * The buckets' clock is `Date.now()`: they need milliseconds only, and on a
- * spent budget the clock is read at each ask, where `performance.now()`
- * was most of what a marked `await` cost (bench/RESULTS-await-marks-cost.md).
- * The wall clock may be set back: the buckets then fill from there.
+ * The buckets' clock is `Date.now()` by default: they need milliseconds
+ * only, and the hook tracker reads no other clock as it asks. The marks'
+ * recorder reads `performance.now()` at every `await` (it times each wait),
+ * and hands that in. The wall clock may be set back: the buckets then fill
+ * from there.
  *
  * @module
  */
@@ -65,6 +66,8 @@ export interface StackBudgetOptions {
   readonly checksPerMs?: number | undefined;
   /** Stacks at once ({@linkcode STACK_BURST}). */
   readonly stackBurst?: number | undefined;
+  /** The clock in milliseconds that {@linkcode StackBudget.refilled} reads when not handed the time (`Date.now`). */
+  readonly clock?: (() => number) | undefined;
 }
 
 /**
@@ -83,15 +86,18 @@ export class StackBudget {
   tokens: number;
   /** Looks left. */
   checks = CHECK_BURST;
-  #last = Date.now();
+  #last: number;
   #skip = 0;
   #waking = false;
   readonly #wakeSoon: (() => void) | undefined;
   readonly #checksPerMs: number;
   readonly #stackBurst: number;
+  readonly #clock: () => number;
 
   constructor(options: StackBudgetOptions = {}) {
-    const { soon, checksPerMs = CHECKS_PER_MS, stackBurst = STACK_BURST } = options;
+    const { soon, checksPerMs = CHECKS_PER_MS, stackBurst = STACK_BURST, clock = Date.now } = options;
+    this.#clock = clock;
+    this.#last = clock();
     this.#checksPerMs = checksPerMs;
     this.#stackBurst = stackBurst;
     this.tokens = stackBurst;
@@ -101,13 +107,13 @@ export class StackBudget {
     });
   }
 
-  /** With a bucket short: whether the clock refills them; skipped asks do not read it. */
-  refilled(): boolean {
+  /** With a bucket short: whether the clock (or `now`, read from it) refills them; skipped asks do not read it. */
+  refilled(now?: number): boolean {
     if (this.#skip > 0) {
       this.#skip--;
       return false;
     }
-    this.#refill(Date.now());
+    this.#refill(now ?? this.#clock());
     if (this.tokens >= 1 && this.checks >= 1) return true;
     if (this.#wakeSoon === undefined) return false;
     this.#skip = SKIP_WHEN_SPENT;
@@ -123,7 +129,7 @@ export class StackBudget {
   waitEnded(): void {
     if (this.#skip > 0) {
       this.#skip = 0;
-      this.#refill(Date.now());
+      this.#refill(this.#clock());
     }
   }
 

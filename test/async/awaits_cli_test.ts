@@ -534,6 +534,16 @@ test("a wait right after a burst of promises is charged to its await: a loop ove
   }
 }, { skip });
 
+test("an await whose waits are mostly too short to keep has its long ones charged to it: a cache in front of a slow source", () => {
+  const { session, took } = profiled([], join(SCRIPTS, "awaits_cache.ts"));
+  const w = waits(session);
+  const detail = [...w].map(([k, v]) => `${k}=${v.toFixed(1)}`).join(", ");
+  const known = took.misses! * took.missMs!;
+  // Once, the site's stacks went to its short waits: 0-6 ms of the misses' waiting were charged to it, the rest to the caller's await.
+  const lookup = w.get("load > [await] lookup") ?? 0;
+  assert.ok(lookup >= 0.8 * known && lookup <= took.load! + 2, `${lookup.toFixed(1)} ms of ${known}: ${detail}`);
+}, { skip });
+
 test("a wait that ends by a rejection is charged: to its await where its function catches it, else to an await that waits on it", () => {
   const { session, took } = profiled([], join(SCRIPTS, "awaits_rejected.ts"));
   const w = waits(session);

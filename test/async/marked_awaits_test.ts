@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { MOST_SHORT_SITE_SKIPS, SHORT_SITE_SKIPS, trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
+import { LONG_WAIT_MS, MOST_SHORT_SITE_SKIPS, SHORT_SITE_SKIPS, stackedAtStart, trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
 import { MARKED_STACK_BURST } from "../../src/async/stack_budget.ts";
 import { test } from "../harness.ts";
 
@@ -32,28 +32,29 @@ test("trackMarkedAwaits() records a marked wait from its start to its first end,
   assert.equal(w!.stack.at(-1)!.name, "waiter");
 });
 
-test("trackMarkedAwaits(): a site whose wait was short gives no token for its next asks, others still do; stopped, none", () => {
+test("trackMarkedAwaits(): a site whose wait was short takes no stack at its next starts, others still do; stopped, no token", () => {
   const tracker = trackMarkedAwaits({ minMs: 1000, jsc });
   const start = tracker.marks.start(file, [1, 1, 2, 1]);
-  const first = start(0);
-  assert.ok(first, "a token while the budget lasts");
+  const first = start(0)!;
+  assert.ok(stackedAtStart(first), "a stack while the budget lasts");
   tracker.marks.end(first);
-  const asks = Array.from({ length: 16 }, () => start(0));
-  assert.deepEqual(asks.filter(Boolean), [], "the short site's next asks");
-  assert.ok(start(1), "another site");
-  assert.ok(start(0), "the short site again, after its skips");
+  const asks = Array.from({ length: 16 }, () => start(0)!);
+  assert.equal(asks.length, 16, "each start is timed");
+  assert.deepEqual(asks.filter(stackedAtStart), [], "the short site's next starts");
+  assert.ok(stackedAtStart(start(1)!), "another site");
+  assert.ok(stackedAtStart(start(0)!), "the short site again, after its skips");
   tracker.stop();
   assert.equal(start(1), undefined);
   assert.deepEqual(tracker.waits(), []);
 });
 
-/** Asks site 0 until it gives a token: the asks it let by before, and the token. */
+/** Starts site 0 until a start takes a stack: the starts it let by before, and that token. */
 function nextToken(start: (index: number) => object | undefined, most: number): { skipped: number; token: object } {
   for (let skipped = 0; skipped <= most; skipped++) {
     const token = start(0);
-    if (token) return { skipped, token };
+    if (token && stackedAtStart(token)) return { skipped, token };
   }
-  return assert.fail(`no token in ${most + 1} asks`);
+  return assert.fail(`no stack in ${most + 1} starts`);
 }
 
 test("trackMarkedAwaits(): each short wait doubles its site's skips, up to a most", () => {
@@ -94,9 +95,93 @@ test("trackMarkedAwaits(): a kept wait sets its site's skips back to the first",
 test("trackMarkedAwaits() takes at most its burst of stacks at once", () => {
   const tracker = trackMarkedAwaits({ minMs: 1, jsc });
   const start = tracker.marks.start(file, Array.from({ length: 2 * 4 * MARKED_STACK_BURST }, () => 1));
-  const tokens = Array.from({ length: 4 * MARKED_STACK_BURST }, (_, i) => start(i)).filter(Boolean).length;
+  const stacked = Array.from({ length: 4 * MARKED_STACK_BURST }, (_, i) => start(i)!).filter(stackedAtStart).length;
   tracker.stop();
-  assert.ok(tokens >= MARKED_STACK_BURST && tokens < MARKED_STACK_BURST + 8, `${tokens} tokens`);
+  assert.ok(stacked >= MARKED_STACK_BURST && stacked < MARKED_STACK_BURST + 8, `${stacked} stacks`);
+});
+
+test("trackMarkedAwaits(): a wait with no stack at its start that turns out long takes one as it ends, at the mark's position; a short one is dropped", async () => {
+  const tracker = trackMarkedAwaits({ minMs: 5, jsc });
+  const start = tracker.marks.start(file, [1, 1, 40, 7]);
+  // The stack at the start is taken in the function that starts, the one at the end in the function that ends.
+  function starter() {
+    return start(1)!;
+  }
+  function ender(token: object) {
+    tracker.marks.end(token);
+  }
+  const first = starter();
+  ender(first);
+  const short = starter();
+  const long = starter();
+  assert.ok(!stackedAtStart(short) && !stackedAtStart(long), "skipped after a short wait");
+  ender(short);
+  await later(20);
+  ender(long);
+  ender(long);
+  const waits = tracker.waits();
+  assert.equal(waits.length, 1, "the long wait only, once");
+  const [w] = waits;
+  assert.ok(w!.end - w!.start >= 18, `${w!.end - w!.start} ms`);
+  assert.deepEqual(w!.at, { file, line: 40, col: 7 });
+  assert.equal(w!.stack.at(-1)!.name, "ender");
+});
+
+test("trackMarkedAwaits(): a long wait's stack at its end leaves its site's skips as they were", async () => {
+  const tracker = trackMarkedAwaits({ minMs: 5, jsc });
+  const start = tracker.marks.start(file, [1, 1]);
+  tracker.marks.end(nextToken(start, 0).token);
+  const long = start(0)!;
+  await later(20);
+  tracker.marks.end(long);
+  const next = nextToken(start, MOST_SHORT_SITE_SKIPS);
+  assert.equal(next.skipped, SHORT_SITE_SKIPS - 1, "the skips went on");
+  tracker.marks.end(next.token);
+  assert.equal(nextToken(start, MOST_SHORT_SITE_SKIPS).skipped, 2 * SHORT_SITE_SKIPS, "doubled, not set back");
+  tracker.stop();
+  assert.equal(tracker.waits().length, 1);
+});
+
+test("trackMarkedAwaits(): a long wait with no stack at its start is dropped when the budget is spent as it ends", async () => {
+  const tracker = trackMarkedAwaits({ minMs: 5, jsc });
+  const sites = 4 * MARKED_STACK_BURST;
+  const start = tracker.marks.start(file, Array.from({ length: 2 * sites }, () => 1));
+  const spend = () => {
+    for (let i = 1; i < sites; i++) start(i);
+  };
+  spend();
+  const long = start(0)!;
+  assert.ok(!stackedAtStart(long), "the budget is spent");
+  await later(20);
+  spend();
+  tracker.marks.end(long);
+  tracker.stop();
+  assert.deepEqual(tracker.waits(), []);
+});
+
+test("trackMarkedAwaits(): with no stack from its start, a wait under LONG_WAIT_MS takes one as it ends from a budget half full only, a longer one from any", async () => {
+  // A pause of the machine can make the short wait long: then the round is tried again.
+  for (let round = 0; ; round++) {
+    const tracker = trackMarkedAwaits({ minMs: 1, jsc });
+    const start = tracker.marks.start(file, Array.from({ length: 2 * MARKED_STACK_BURST }, () => 1));
+    tracker.marks.end(start(0)!);
+    const short = start(0)!;
+    const long = start(0)!;
+    const shortStart = performance.now();
+    // All but two of the burst spent: far under half, for as long as the short wait lasts.
+    for (let i = 1; i < MARKED_STACK_BURST - 2; i++) start(i);
+    while (performance.now() - shortStart < 2);
+    tracker.marks.end(short);
+    const shortMs = performance.now() - shortStart;
+    await later(LONG_WAIT_MS + 2);
+    tracker.marks.end(long);
+    tracker.stop();
+    if (shortMs >= LONG_WAIT_MS / 2 && round < 3) continue;
+    const waits = tracker.waits();
+    assert.equal(waits.length, 1, `the long wait only: ${waits.map((w) => (w.end - w.start).toFixed(1)).join(", ")} ms`);
+    assert.ok(waits[0]!.end - waits[0]!.start >= LONG_WAIT_MS);
+    return;
+  }
 });
 
 test("trackMarkedAwaits({ jsc }) starts a wait where its function suspends, after the awaited expression's own work; without, at the mark", async () => {
