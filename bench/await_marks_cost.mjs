@@ -37,15 +37,17 @@ const median = (xs) => {
 const startLoad = loadavg()[0].toFixed(2);
 const rows = [];
 for (const rt of chosen) {
-  const [cmd, ...argv] = allRuntimes[rt];
-  const r = spawnSync(cmd, [...argv, String(rounds), String(steps)], { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${rt}: exited ${r.status}: ${r.stderr.slice(-400)}`);
-  const got = JSON.parse(r.stdout.trim().split("\n").at(-1));
-  const plain = median(got.plain);
-  const ns = ((median(got.marked) - plain) / got.awaits) * 1e6;
-  const ratios = got.ratios;
-  rows.push({ rt, plain, rate: got.awaits / (plain / 1000), ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), ns });
-  process.stderr.write(`${rt}: ${median(ratios).toFixed(3)}, ${ns.toFixed(0)} ns an await\n`);
+  for (const workload of ["await_heavy", "buffered"]) {
+    const [cmd, ...argv] = allRuntimes[rt];
+    const r = spawnSync(cmd, [...argv, String(rounds), String(steps), workload], { cwd: root, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${rt}: exited ${r.status}: ${r.stderr.slice(-400)}`);
+    const got = JSON.parse(r.stdout.trim().split("\n").at(-1));
+    const plain = median(got.plain);
+    const ns = ((median(got.marked) - plain) / got.awaits) * 1e6;
+    const ratios = got.ratios;
+    rows.push({ rt, workload, plain, rate: got.awaits / (plain / 1000), ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), ns });
+    process.stderr.write(`${rt} ${workload}: ${median(ratios).toFixed(3)}, ${ns.toFixed(0)} ns an await\n`);
+  }
 }
 const version = (rt) => spawnSync(allRuntimes[rt][0], ["--version"], { encoding: "utf8" }).stdout.split("\n")[0].trim();
 // What the per-await cost comes to at a given rate: the share of each second it takes.
@@ -55,11 +57,11 @@ const lines = [
   "",
   `Measured ${new Date().toISOString()} by \`node bench/await_marks_cost.mjs --rounds ${rounds}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad}); ${chosen.map((rt) => `${rt}: ${version(rt)}`).join(", ")}.`,
   "",
-  `The loop of \`bench/workloads/await_heavy.ts\` (${steps} steps of six awaits, one of them a turn of the event loop), loaded twice in one process, as written and with its \`await\`s marked as tsprof marks them on that runtime, the recorder registered: the two timed in turn, ${rounds} rounds, the order reversed every other round. *ratio*: marked over as written, median (min–max) of the rounds. *ns an await*: the difference over the awaits. *at 10k/s, 100k/s*: what that cost takes of each second of a program that awaits so often. The loop awaits far more often than programs do (*awaits/s*), so its ratio is an upper bound; whole runs under tsprof are in RESULTS-awaits.md.`,
+  `Two loops: *await_heavy*, the loop of \`bench/workloads/await_heavy.ts\` (${steps} steps of six awaits, one of them a turn of the event loop), and *buffered*, a \`for await\` over ${steps * 6} values that are there already, 400 of them a turn of the event loop (as a loop over a stream's buffered lines awaits). Each loaded twice in one process, as written and with its \`await\`s marked as tsprof marks them on that runtime, the recorder registered: the two timed in turn, ${rounds} rounds, the order reversed every other round. *ratio*: marked over as written, median (min–max) of the rounds. *ns an await*: the difference over the awaits. *at 10k/s, 100k/s*: what that cost takes of each second of a program that awaits so often. The loop awaits far more often than programs do (*awaits/s*), so its ratio is an upper bound; whole runs under tsprof are in RESULTS-awaits.md.`,
   "",
-  "| runtime | awaits/s as written | ratio | ns an await | at 10k/s | at 100k/s |",
-  "| --- | --- | --- | --- | --- | --- |",
-  ...rows.map((o) => `| ${o.rt} | ${Math.round(o.rate)} | ${o.ratio.toFixed(3)} (${o.min.toFixed(3)}–${o.max.toFixed(3)}) | ${o.ns.toFixed(0)} | ${at(o.ns, 1e4)} | ${at(o.ns, 1e5)} |`),
+  "| runtime | loop | awaits/s as written | ratio | ns an await | at 10k/s | at 100k/s |",
+  "| --- | --- | --- | --- | --- | --- | --- |",
+  ...rows.map((o) => `| ${o.rt} | ${o.workload} | ${Math.round(o.rate)} | ${o.ratio.toFixed(3)} (${o.min.toFixed(3)}–${o.max.toFixed(3)}) | ${o.ns.toFixed(0)} | ${at(o.ns, 1e4)} | ${at(o.ns, 1e5)} |`),
   "",
 ];
 writeFileSync(outFile, lines.join("\n"));

@@ -16,6 +16,7 @@ import { markAwaitsInCode } from "../src/async/await_edits_js.ts";
 import { markAwaitsInSource } from "../src/async/await_edits.ts";
 import { requireMarkLibraries } from "../src/async/mark_libraries.ts";
 import { trackMarkedAwaits } from "../src/async/marked_awaits.ts";
+import { afterTurn } from "../runtimes/_soon.ts";
 import { registerAwaitMarks } from "../src/async/await_point_names.ts";
 
 const rounds = Number(process.argv[2] ?? 15);
@@ -24,7 +25,7 @@ const bun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
 // await_heavy.ts's loop, as a module of plain JavaScript: six awaits a step,
 // one of them a real turn of the event loop.
-const WORKLOAD = `
+const AWAIT_HEAVY = `
 async function leaf(i) {
   await null;
   await new Promise((r) => setImmediate(r));
@@ -47,6 +48,25 @@ export async function run(steps) {
 export const AWAITS_PER_STEP = 6;
 `;
 
+// A `for await` over values that are there already, 400 of them a turn of the
+// event loop, as a loop over a stream's buffered lines awaits: the marks tell the
+// turn there rather than read the clock at every `await`.
+const BUFFERED = `
+async function* values(steps) {
+  for (let i = 0; i < steps; i++) {
+    yield "a,b," + i;
+    if (i % 400 === 399) await new Promise((r) => setImmediate(r));
+  }
+}
+export async function run(steps) {
+  let sum = 0;
+  for await (const line of values(steps * 6)) sum += Number(line.split(",")[2]) & 1;
+  return sum;
+}
+export const AWAITS_PER_STEP = 6;
+`;
+const WORKLOAD = process.argv[4] === "buffered" ? BUFFERED : AWAIT_HEAVY;
+
 const dir = mkdtempSync(join(tmpdir(), "tsprof-marks-cost-"));
 try {
   const edited = join(dir, "edited.mjs");
@@ -56,7 +76,8 @@ try {
   if (code === undefined) throw new Error("the workload was not marked");
   writeFileSync(edited, code);
   writeFileSync(join(dir, "plain.mjs"), WORKLOAD);
-  const tracker = trackMarkedAwaits({ minMs: 0.25, jsc: bun });
+  // As the CLI's recorders make it on each runtime (`runtimes/_soon.ts`).
+  const tracker = trackMarkedAwaits({ minMs: 0.25, jsc: bun, afterTurn });
   registerAwaitMarks(tracker.marks);
   type Workload = { run(steps: number): Promise<number>; AWAITS_PER_STEP: number };
   const plain = (await import(pathToFileURL(join(dir, "plain.mjs")).href)) as Workload;

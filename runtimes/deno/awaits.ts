@@ -51,7 +51,9 @@ const DENO_LOOKS_PER_MS = 5;
 export function trackDenoAwaits(options: { readonly minMs: number; readonly toolPaths: readonly string[]; readonly marked?: boolean }): AwaitTracker | undefined {
   const { minMs, toolPaths } = options;
   if (options.marked) {
-    const tracker = trackMarkedAwaits({ minMs, toolPaths });
+    // The marks run on Deno's Node layer already: its global `setImmediate` is that layer's.
+    const { setImmediate } = globalThis as { setImmediate?: (callback: () => void) => unknown };
+    const tracker = trackMarkedAwaits({ minMs, toolPaths, afterTurn: setImmediate && ((callback) => void setImmediate(callback)) });
     registerAwaitMarks(tracker.marks);
     return tracker;
   }

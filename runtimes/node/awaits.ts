@@ -8,7 +8,7 @@ import { promiseHooks } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { type AwaitTracker, trackAwaits } from "../../src/async/await_tracker.ts";
 import { trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
-import { soonTimer } from "../_soon.ts";
+import { afterTurn, soonTimer } from "../_soon.ts";
 import { toolPathsFrom } from "../../src/tool_paths.ts";
 import { registerAwaitMarks } from "../../src/async/await_point_names.ts";
 
@@ -29,7 +29,7 @@ import { registerAwaitMarks } from "../../src/async/await_point_names.ts";
 export function trackNodeAwaits(options: { readonly minMs: number; readonly marked?: boolean }): AwaitTracker {
   const toolPaths = toolPathsFrom(import.meta.url, fileURLToPath);
   if (options.marked) {
-    const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths });
+    const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths, afterTurn });
     registerAwaitMarks(tracker.marks);
     return tracker;
   }

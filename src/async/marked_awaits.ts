@@ -63,6 +63,14 @@ function endStackFloor(ms: number): number {
   return ms >= LONG_WAIT_MS ? 1 : MARKED_STACK_BURST / 2;
 }
 
+/**
+ * Timed starts before the turn of the event loop is told (`afterTurn`)
+ * instead of read from the clock, at least and at most (see
+ * `trackMarkedAwaits`).
+ */
+export const FEWEST_READS_TO_ARM = 8;
+export const MOST_READS_TO_ARM = 1024;
+
 /** A file's sites, by the `await`'s index: where each is, the skips left, and how many its next short wait sets. */
 interface FileSites {
   readonly file: string;
@@ -87,6 +95,14 @@ export interface TrackMarkedAwaitsOptions {
    * that code is idle only if a wait began in it (`gap_weights.ts`).
    */
   readonly jsc?: boolean;
+  /**
+   * Has a callback called once the event loop has turned, before it waits
+   * for any event (an immediate: the loop does not wait while one is
+   * pending). A wait that did not outlast the turn it started in waited for
+   * no event. Without it, every `await` reads the clock as it starts and as
+   * it ends.
+   */
+  readonly afterTurn?: ((callback: () => void) => void) | undefined;
 }
 
 /** What {@linkcode trackMarkedAwaits} returns: a tracker, and the marks to register for the edited code. */
@@ -96,8 +112,15 @@ export interface MarkedAwaitTracker extends AwaitTracker {
 
 /** A wait being recorded: what its start hands its end, through the suspended function. */
 interface Token {
-  /** Moved to where its function suspended, on JavaScriptCore (see `jsc`), for a wait with a stack. */
+  /**
+   * When it started; where its turn is told, when that began to be (the
+   * turn waited for no event in between, so this is early by the program's
+   * own work only). Moved to where its function suspended, on
+   * JavaScriptCore (see `jsc`), for a wait with a stack.
+   */
   start: number;
+  /** The turn of the event loop it started in, where that is told (see `afterTurn`); else -1. */
+  readonly turn: number;
   /** Taken as the wait started; else, for a long wait, as it ends. */
   readonly trace: AwaitTrace | undefined;
   readonly sites: FileSites;
@@ -128,16 +151,53 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
   const capture = options.jsc ? captureSitesBelow : captureBelow;
   const budget = new StackBudget({ stackBurst: MARKED_STACK_BURST, clock: () => performance.now() });
   const at = (sites: FileSites, index: number) => ({ file: sites.file, line: sites.positions[2 * index]!, col: sites.positions[2 * index + 1]! });
+  // A timed wait reads the clock as it starts and as it ends. Where the program awaits many times in one
+  // turn of the event loop (a loop over a stream's buffered lines: a million awaits a second), those reads
+  // doubled what the loop cost; there the turn is told instead (`afterTurn`), and a wait that ends in the
+  // turn it started in is not timed. An immediate costs what a dozen reads do, so it is asked for after
+  // `armAfter` timed starts only, a number that doubles each time the turn ended before it saved as many
+  // reads (a turn with few awaits: one resumed by each file read), and halves when it saved more.
+  const { afterTurn } = options;
+  let turn = 0;
+  let armed = false;
+  let armAfter = FEWEST_READS_TO_ARM;
+  let reads = 0;
+  let saved = 0;
+  let armedAt = 0;
+  const turned = () => {
+    armAfter = saved < armAfter ? Math.min(MOST_READS_TO_ARM, 2 * armAfter) : Math.max(FEWEST_READS_TO_ARM, armAfter >> 1);
+    armed = false;
+    reads = 0;
+    saved = 0;
+    turn++;
+  };
+  // Deno runs its first immediate late (after a timer of 5 ms): not one the marks count on.
+  afterTurn?.(() => {});
+  const timed = (sites: FileSites, index: number): Token => {
+    if (armed) {
+      saved++;
+      return { start: armedAt, turn, trace: undefined, sites, index, ended: false };
+    }
+    const now = performance.now();
+    if (afterTurn && ++reads >= armAfter) {
+      armed = true;
+      armedAt = now;
+      afterTurn(turned);
+    }
+    return { start: now, turn: -1, trace: undefined, sites, index, ended: false };
+  };
   // Called unbound (the edit's end function holds it): no `this`.
   const end = (token: object): void => {
     const t = token as Token;
     if (!log.on || t.ended) return;
     t.ended = true;
-    const { start, sites, index } = t;
+    const { start, trace, sites, index } = t;
+    // Armed as it started, the turn has not ended since: the program waited for no event meanwhile.
+    if (t.turn === turn) return;
     const now = performance.now();
     if (now - start >= minMs) {
-      if (t.trace !== undefined) {
-        log.kept.push(start, now, t.trace);
+      if (trace !== undefined) {
+        log.kept.push(start, now, trace);
         sites.next[index] = SHORT_SITE_SKIPS;
       } else {
         const floor = endStackFloor(now - start);
@@ -148,7 +208,7 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
           log.kept.push(start, now, capture({ at: at(sites, index) }, end));
         }
       }
-    } else if (t.trace !== undefined) {
+    } else if (trace !== undefined) {
       const next = sites.next[index]!;
       sites.left[index] = next;
       sites.next[index] = Math.min(MOST_SHORT_SITE_SKIPS, 2 * next);
@@ -164,15 +224,14 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
       };
       const start = (index: number): Token | undefined => {
         if (!log.on) return undefined;
-        const now = performance.now();
         const left = sites.left[index]!;
         if (left > 0) {
           sites.left[index] = left - 1;
-          return { start: now, trace: undefined, sites, index, ended: false };
+          return timed(sites, index);
         }
-        if (budget.tokens < 1 && !budget.refilled(now)) return { start: now, trace: undefined, sites, index, ended: false };
+        if (budget.tokens < 1 && !budget.refilled(armed ? armedAt : performance.now())) return timed(sites, index);
         budget.tokens -= 1;
-        const token: Token = { start: now, trace: capture({ at: at(sites, index) }, start), sites, index, ended: false };
+        const token: Token = { start: performance.now(), turn: -1, trace: capture({ at: at(sites, index) }, start), sites, index, ended: false };
         if (options.jsc) queueMicrotask(() => suspended(token));
         return token;
       };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { LONG_WAIT_MS, MOST_SHORT_SITE_SKIPS, SHORT_SITE_SKIPS, stackedAtStart, trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
+import { FEWEST_READS_TO_ARM, LONG_WAIT_MS, MOST_SHORT_SITE_SKIPS, SHORT_SITE_SKIPS, stackedAtStart, trackMarkedAwaits } from "../../src/async/marked_awaits.ts";
 import { MARKED_STACK_BURST } from "../../src/async/stack_budget.ts";
 import { test } from "../harness.ts";
 
@@ -182,6 +182,54 @@ test("trackMarkedAwaits(): with no stack from its start, a wait under LONG_WAIT_
     assert.ok(waits[0]!.end - waits[0]!.start >= LONG_WAIT_MS);
     return;
   }
+});
+
+test("trackMarkedAwaits({ afterTurn }): past a few timed starts in a turn, a wait that ends in its turn is not timed, one that outlasts it is, from before it started", async () => {
+  const arms: number[] = [];
+  const afterTurn = (callback: () => void) => {
+    arms.push(performance.now());
+    setTimeout(callback, 0);
+  };
+  const tracker = trackMarkedAwaits({ minMs: 1, jsc, afterTurn });
+  const start = tracker.marks.start(file, [1, 1, 2, 1]);
+  tracker.marks.end(start(0)!);
+  const primed = arms.length;
+  const before = performance.now();
+  // Site 0 skips its stacks now: its starts are timed, and the turn is told past the first few.
+  const starts = Array.from({ length: FEWEST_READS_TO_ARM + 4 }, () => start(0)!);
+  assert.equal(arms.length, primed + 1, "told once, after the first few starts");
+  const [inTurn, outlasting] = starts.slice(-2);
+  // Longer than minMs by the clock, but in the turn it started in: the program's own work, no waiting.
+  const spin = performance.now() + 3;
+  while (performance.now() < spin);
+  tracker.marks.end(inTurn!);
+  await later(20);
+  tracker.marks.end(outlasting!);
+  tracker.stop();
+  const waits = tracker.waits();
+  assert.equal(waits.length, 1, `${waits.length} waits`);
+  assert.ok(waits[0]!.start <= before + 1 && waits[0]!.start >= arms.at(-1)! - 1 && waits[0]!.end - waits[0]!.start >= 19, JSON.stringify(waits[0]));
+});
+
+test("trackMarkedAwaits({ afterTurn }): a turn that ended before telling it saved as many reads has the next one told later", async () => {
+  let arms = 0;
+  const tracker = trackMarkedAwaits({ minMs: 1, jsc, afterTurn: (callback) => void (arms++, setTimeout(callback, 0)) });
+  const start = tracker.marks.start(file, Array.from({ length: 2 * MARKED_STACK_BURST }, () => 1));
+  // Each site's short wait has it skip its next stacks: those starts are timed, as many as needed here.
+  for (let i = 0; i < MARKED_STACK_BURST; i++) tracker.marks.end(start(i)!);
+  let site = 0;
+  const timedStarts = (n: number) => {
+    for (let k = 0; k < n; k++) start(site++ % MARKED_STACK_BURST);
+  };
+  const base = arms;
+  timedStarts(FEWEST_READS_TO_ARM);
+  assert.equal(arms, base + 1);
+  await later(5);
+  timedStarts(2 * FEWEST_READS_TO_ARM - 1);
+  assert.equal(arms, base + 1, "twice as many starts before the next");
+  timedStarts(1);
+  assert.equal(arms, base + 2);
+  tracker.stop();
 });
 
 test("trackMarkedAwaits({ jsc }) starts a wait where its function suspends, after the awaited expression's own work; without, at the mark", async () => {

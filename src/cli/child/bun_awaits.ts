@@ -28,6 +28,7 @@ import { VERSION } from "../../version.ts";
 import { type MarkedAwaitTracker, trackMarkedAwaits } from "../../async/marked_awaits.ts";
 import { codeOrigin, escapeRegExp, normalizeFile } from "../../paths.ts";
 import { writeCacheFileSync } from "../../../runtimes/_files.ts";
+import { afterTurn } from "../../../runtimes/_soon.ts";
 import { MAX_AWAIT_EDIT_CHARS } from "../protocol.ts";
 import { keptEdits } from "./kept_edits.ts";
 import type { EditInserts } from "../../async/edit_inserts.ts";
@@ -87,7 +88,7 @@ export async function recordBunAwaits(
     if (code !== null) edited.set(path, { contents: code.code, loader, inserts: code.inserts });
   }
   if (edited.size === 0) return undefined;
-  const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths: options.toolPaths, jsc: true });
+  const tracker = trackMarkedAwaits({ minMs: options.minMs, toolPaths: options.toolPaths, jsc: true, afterTurn });
   registerAwaitMarks(tracker.marks);
   const filter = new RegExp(`^(?:${[...edited.keys()].map(escapeRegExp).join("|")})$`);
   Bun.plugin({
