@@ -152,8 +152,8 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
   const budget = new StackBudget({ stackBurst: MARKED_STACK_BURST, clock: () => performance.now() });
   const at = (sites: FileSites, index: number) => ({ file: sites.file, line: sites.positions[2 * index]!, col: sites.positions[2 * index + 1]! });
   // A timed wait reads the clock as it starts and as it ends. Where the program awaits many times in one
-  // turn of the event loop (a loop over a stream's buffered lines: a million awaits a second), those reads
-  // doubled what the loop cost; there the turn is told instead (`afterTurn`), and a wait that ends in the
+  // turn of the event loop (a loop over a stream's buffered lines), those reads were most of what the marks
+  // cost (bench/RESULTS-awaits-end-stacks.md); there the turn is told instead (`afterTurn`), and a wait that ends in the
   // turn it started in is not timed. An immediate costs what a dozen reads do, so it is asked for after
   // `armAfter` timed starts only, a number that doubles each time the turn ended before it saved as many
   // reads (a turn with few awaits: one resumed by each file read), and halves when it saved more.
