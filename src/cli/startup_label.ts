@@ -85,8 +85,8 @@ export function labelPreloadSetup(profile: Profile, profileStartMs: number, note
   const { setup, timeOrigin } = noted;
   if (!Array.isArray(setup) || typeof timeOrigin !== "number") return profile;
   const start = profileStartMs - timeOrigin;
-  // From the profile's start, not the set-up's: no code of the program runs before the set-up ends, and
-  // Bun's two clocks are tied within milliseconds only (a clean-clone CI run counted the parser's first
-  // samples, its module's own, as the program's).
+  // From the profile's start: no code of the program runs before the set-up ends. From the set-up's own
+  // start, one clean-clone CI run counted the parser's module-loading samples as the program's, though
+  // here they come 10 ms or more after it (the cause is not found).
   return relabelSpan(profile, 0, setup[1] - start, TSPROF_STARTUP_FRAME);
 }
