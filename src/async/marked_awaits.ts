@@ -171,14 +171,13 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
     saved = 0;
     turn++;
   };
-  // Deno runs its first immediate late (after a timer of 5 ms): not one the marks count on.
-  afterTurn?.(() => {});
-  const timed = (sites: FileSites, index: number): Token => {
+  /** The start of a timed wait: the clock, or where the turn is told, when it began to be. */
+  const timedStart = (): number => (armed ? armedAt : performance.now());
+  const timed = (sites: FileSites, index: number, now: number): Token => {
     if (armed) {
       saved++;
-      return { start: armedAt, turn, trace: undefined, sites, index, ended: false };
+      return { start: now, turn, trace: undefined, sites, index, ended: false };
     }
-    const now = performance.now();
     if (afterTurn && ++reads >= armAfter) {
       armed = true;
       armedAt = now;
@@ -227,9 +226,12 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
         const left = sites.left[index]!;
         if (left > 0) {
           sites.left[index] = left - 1;
-          return timed(sites, index);
+          return timed(sites, index, timedStart());
         }
-        if (budget.tokens < 1 && !budget.refilled(armed ? armedAt : performance.now())) return timed(sites, index);
+        if (budget.tokens < 1) {
+          const now = timedStart();
+          if (!budget.refilled(now)) return timed(sites, index, now);
+        }
         budget.tokens -= 1;
         const token: Token = { start: performance.now(), turn: -1, trace: capture({ at: at(sites, index) }, start), sites, index, ended: false };
         if (options.jsc) queueMicrotask(() => suspended(token));

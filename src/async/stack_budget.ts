@@ -15,7 +15,7 @@
  * the hooks themselves. Skipping ends when a recorded wait ends, and soon
  * in any case (the program may go idle, and time pass that no promise
  * tells): a millisecond later (`runtimes/_soon.ts`). The marks' recorder
- * (`marked_awaits.ts`) has no timer: it reads the clock at each ask.
+ * (`marked_awaits.ts`) has no timer: it hands in the clock its waits read.
  *
  * The buckets' clock is `Date.now()` by default: they need milliseconds
  * only, and the hook tracker reads no other clock as it asks. The marks'
