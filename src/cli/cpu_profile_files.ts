@@ -12,6 +12,7 @@ import { normalizeFile } from "../paths.ts";
 import { endBunProfileAt, normalizeBunCpuProfile } from "../import/bun_cpuprofile.ts";
 import { waitingInSpans, estimateNote } from "../import/gap_weights.ts";
 import { STARTUP_AFTER_WAIT_MS, STARTUP_ENDS_AT_IDLE_MS } from "../import/startup.ts";
+import { busyAfter, type BusyReading } from "../import/thread_busy.ts";
 import { shortBurstNote } from "../import/v8_bursts.ts";
 import { firstSampleIn, importV8CpuProfile, sampleSpans, type V8CpuProfile } from "../import/v8_cpuprofile.ts";
 import { importDenoCpuProfile, mapBunProfile } from "./source_maps.ts";
@@ -100,6 +101,8 @@ export function importProcess(
     intervalMs: number;
     entry?: string | undefined;
     busyMs?: number | undefined;
+    /** How busy the main thread had been as its preload started: the part of `busyMs` before the profile is left out. */
+    busyAt?: BusyReading | undefined;
     endedAtMs?: number | undefined;
     first?: FramesFirst | undefined;
     /** Whether a file is the program's: Bun's note of estimated time leaves out the start-up before its first sample. */
@@ -110,7 +113,9 @@ export function importProcess(
     beforeMapping?: ((profile: Profile, cpu: V8CpuProfile) => Profile) | undefined;
   },
 ): ImportedProcess {
-  const read = (file: string, name: string, busyMs?: number, endedAtMs?: number, beforeMapping?: (profile: Profile, cpu: V8CpuProfile) => Profile, waitingMs?: readonly (readonly [number, number])[]) => {
+  // The main thread's profile is read with what its preload noted; a worker's with nothing.
+  type Noted = Pick<typeof options, "busyMs" | "busyAt" | "endedAtMs" | "beforeMapping" | "waitingMs">;
+  const read = (file: string, name: string, { busyMs: threadBusy, busyAt, endedAtMs, beforeMapping, waitingMs }: Noted = {}) => {
     const raw = JSON.parse(readFileSync(file, "utf8")) as V8CpuProfile;
     const cpu = runtime === "bun" ? endBunProfileAt(raw, endedAtMs) : raw;
     if (runtime === "deno") {
@@ -120,11 +125,12 @@ export function importProcess(
       return { cpu, profile: named, warnings: note ? [...warnings, note] : warnings, complete: () => named };
     }
     const bun = normalizeBunCpuProfile(cpu);
+    // Bun's profile runs on the epoch's clock, in µs.
+    const busyMs = threadBusy === undefined ? undefined : busyAfter(threadBusy, bun.startTime / 1000, busyAt);
     // Spans before the program's first sample are its start-up, labelled as such (spans[0] is the lead-in).
     const programFile = options.programFile;
     const spans = sampleSpans(bun);
     const startupSamples = programFile === undefined ? 0 : startupEnd(spans, firstSampleIn(bun, (url) => programFile(normalizeFile(url))));
-    // Bun's profile runs on the epoch's clock, in µs.
     const waitingUs = waitingMs?.map(([a, b]) => [a * 1000, b * 1000] as const);
     const imported = importV8CpuProfile(bun, name, { idleGapsMs: options.intervalMs, startupSamples, ...(busyMs !== undefined ? { busyMs } : {}), ...(waitingUs ? { waitingUs } : {}) });
     const mapped = mapBunProfile(beforeMapping ? beforeMapping(imported, bun) : imported, options.first);
@@ -133,7 +139,7 @@ export function importProcess(
     const warnings = note ? [...mapped.warnings, note] : mapped.warnings;
     return { cpu, profile: { ...mapped.profile, name }, warnings, complete: () => ({ ...mapped.complete(), name }) };
   };
-  const threads = [read(files.main, options.name, options.busyMs, options.endedAtMs, options.beforeMapping, options.waitingMs), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
+  const threads = [read(files.main, options.name, options), ...files.workers.map((w) => read(w.file, `${options.workerPrefix}worker ${w.n}`))];
   // A worker's own notes say whose they are: the main thread's and a worker's often differ.
   const named = threads.flatMap((t, i) => (i === 0 ? t.warnings : t.warnings.map((w) => `${t.profile.name}: ${w}`)));
   if (runtime === "deno" && files.workers.length > 0) named.push(DENO_WORKER_START);

@@ -10,6 +10,7 @@
  * @module
  */
 import type { BackendName } from "../backend.ts";
+import type { BusyReading } from "../import/thread_busy.ts";
 
 /** Environment variable that carries {@linkcode ChildConfig}. */
 export const CHILD_ENV = "TSPROF_CHILD";
@@ -163,6 +164,8 @@ export const STUCK_HOOK = "tsprof.signal";
  */
 export interface BunThreadNote {
   readonly busyMs?: number;
+  /** How busy the thread had been as the preload started: the part of `busyMs` before the profile is left out. */
+  readonly busyAt?: BusyReading;
   readonly endedAtMs?: number;
   /** When the preload began and ended setting up (editing the program's `await`s), ms on the clock that starts at `timeOrigin`. */
   readonly setup?: readonly [number, number];

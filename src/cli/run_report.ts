@@ -290,7 +290,7 @@ function cpuProfSessions(dir: string, runtime: "deno" | "bun", intervalMs: numbe
     }
     try {
       const name = note.name ?? `${runtime} (pid ${files.pid})`;
-      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs, endedAtMs: note.endedAtMs, programFile: programFileTest(ownPaths()) });
+      const { cpu, profiles, warnings } = importProcess(files, runtime, { name, workerPrefix: `${name} `, intervalMs, entry: note.main, busyMs: note.busyMs, busyAt: note.busyAt, endedAtMs: note.endedAtMs, programFile: programFileTest(ownPaths()) });
       sessions.push({
         version: 1,
         meta: {
@@ -416,6 +416,7 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
     intervalMs: options.intervalMs,
     entry: options.command[0],
     busyMs: noted.busyMs,
+    busyAt: noted.busyAt,
     endedAtMs: noted.endedAtMs,
     waitingMs: waitingOf(noted),
     first: runtime === "bun" && chargeAwaits ? withFilesOfWaits(framesFirst(options, format), noted.waits) : framesFirst(options, format),

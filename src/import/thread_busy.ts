@@ -60,3 +60,32 @@ export function threadBusyMs(after: ThreadStats, before?: ThreadStats): number {
   const switches = d("voluntary") + d("involuntary");
   return d("onCpuMs") + (switches === 0 ? 0 : (d("waitMs") * d("involuntary")) / switches);
 }
+
+/**
+ * The part of a thread's busy time since it started, `totalMs`, that falls
+ * after `startMs` (a profile's start, epoch ms), given a reading of the busy
+ * time taken soon after: how busy the thread had been (`busyMs`) at `atMs`.
+ * The stretch from `startMs` to the reading is the runtime starting up, and
+ * counted busy; what the reading holds beyond it was before the start. Bun
+ * starts its sampler some milliseconds into the thread's life: counted in,
+ * that work had no sample to go to but the program's, wherever one stood
+ * alone in a long gap.
+ *
+ * @example
+ * ```ts
+ * import { busyAfter } from "./thread_busy.ts";
+ * // 7 ms busy by a reading 4 ms into the profile: 3 ms were before it.
+ * busyAfter(20, 1000, { atMs: 1004, busyMs: 7 }); // 17
+ * ```
+ */
+export function busyAfter(totalMs: number, startMs: number, reading?: BusyReading): number {
+  if (reading === undefined) return totalMs;
+  const before = Math.max(0, reading.busyMs - Math.max(0, reading.atMs - startMs));
+  return Math.max(0, totalMs - before);
+}
+
+/** How busy a thread had been since it started (ms), and when that was read (epoch ms). */
+export interface BusyReading {
+  readonly atMs: number;
+  readonly busyMs: number;
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "../harness.ts";
 import { busySpans, estimateNote, waitingInSpans } from "../../src/import/gap_weights.ts";
 import { firstSampleIn, type V8CpuProfile } from "../../src/import/v8_cpuprofile.ts";
-import { parseThreadStats, threadBusyMs } from "../../src/import/thread_busy.ts";
+import { busyAfter, parseThreadStats, threadBusyMs } from "../../src/import/thread_busy.ts";
 import { relabelSpan, relabelStartup } from "../../src/import/startup.ts";
 import { MODULE_LOADING_FRAME, TSPROF_STARTUP_FRAME } from "../../src/format/types.ts";
 import { ProfileBuilder } from "../../src/format/builder.ts";
@@ -97,6 +97,15 @@ test("threadBusyMs() counts time on a CPU and the wait after preemptions, not af
   const after = parseThreadStats("101000000 60000000 40", "voluntary_ctxt_switches:\t20\nnonvoluntary_ctxt_switches:\t10\n")!;
   assert.equal(threadBusyMs(after, before), 100 + 60 * (10 / 30));
   assert.equal(parseThreadStats("garbage", ""), undefined);
+});
+
+test("busyAfter() leaves out the busy time before a profile's start, counting the stretch up to the reading busy", () => {
+  // 9 ms busy by a reading 4 ms after the profile began: 5 ms were before it.
+  assert.equal(busyAfter(30, 1000, { atMs: 1004, busyMs: 9 }), 25);
+  // The reading holds no more than the stretch since the start: nothing is left out.
+  assert.equal(busyAfter(30, 1000, { atMs: 1010, busyMs: 9 }), 30);
+  assert.equal(busyAfter(30, 1000), 30);
+  assert.equal(busyAfter(3, 1000, { atMs: 1000, busyMs: 9 }), 0);
 });
 
 test("relabelStartup() labels what ran before the program's first sample: tsprof's start, module loading; nothing after", () => {

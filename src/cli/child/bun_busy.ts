@@ -9,11 +9,31 @@
  * @module
  */
 import { mainThreadStats } from "../../../runtimes/_thread_stats.ts";
-import { threadBusyMs } from "../../import/thread_busy.ts";
+import { type BusyReading, threadBusyMs } from "../../import/thread_busy.ts";
 import type { BunThreadNote } from "../protocol.ts";
 
 /**
- * The main thread's note, taken now (at exit).
+ * How busy the main thread has been since it started, read now: taken as
+ * the preload starts, it tells the busy time before the profile began from
+ * the program's (`busyAfter` in `thread_busy.ts`).
+ *
+ * @example
+ * ```ts
+ * import { busyReading, mainThreadNote } from "./bun_busy.ts";
+ * const early = busyReading();
+ * // ... at exit:
+ * const note = mainThreadNote(early);
+ * ```
+ */
+export function busyReading(): BusyReading | undefined {
+  const stats = mainThreadStats();
+  // Bun's profile is stamped with the wall clock.
+  return stats && { atMs: performance.timeOrigin + performance.now(), busyMs: threadBusyMs(stats) };
+}
+
+/**
+ * The main thread's note, taken now (at exit); `early` is the reading the
+ * preload took as it started.
  *
  * @example
  * ```ts
@@ -21,9 +41,9 @@ import type { BunThreadNote } from "../protocol.ts";
  * const note = { exitCode: 0, ...mainThreadNote() };
  * ```
  */
-export function mainThreadNote(): BunThreadNote {
+export function mainThreadNote(early?: BusyReading): BunThreadNote {
   const stats = mainThreadStats();
   // Bun's profile is stamped with the wall clock, in microseconds.
   const endedAtMs = performance.timeOrigin + performance.now();
-  return stats ? { busyMs: threadBusyMs(stats), endedAtMs } : { endedAtMs };
+  return stats ? { busyMs: threadBusyMs(stats), endedAtMs, ...(early ? { busyAt: early } : {}) } : { endedAtMs };
 }

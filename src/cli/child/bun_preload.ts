@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { type BunThreadNote, CHILD_ENV, type ChildConfig, removeOwnFlags } from "../protocol.ts";
-import { mainThreadNote } from "./bun_busy.ts";
+import { busyReading, mainThreadNote } from "./bun_busy.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { noteOwnSignals, noteSignalSeen } from "./stuck_hook.ts";
 import { noteLoadErrors } from "./load_errors.ts";
@@ -20,6 +20,8 @@ import { normalizeFile } from "../../paths.ts";
 
 declare const Bun: { main: string };
 
+// First: what the thread did before the profile began is not the program's.
+const early = busyReading();
 const raw = process.env[CHILD_ENV];
 // The script must not see tsprof's settings, nor pass them to its children.
 delete process.env[CHILD_ENV];
@@ -44,7 +46,7 @@ if (config) {
     const u = process.cpuUsage();
     const waits = awaits ? { waits: awaits.tracker.waits(), editInserts: awaits.inserts } : {};
     // The profile's clock is the epoch's (µs): the waits' and the set-up's (performance.now()) starts at timeOrigin.
-    const note: BunThreadNote = { ...mainThreadNote(), setup, timeOrigin: performance.timeOrigin };
+    const note: BunThreadNote = { ...mainThreadNote(early), setup, timeOrigin: performance.timeOrigin };
     writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...note, ...waits, ...(tooLarge.length > 0 ? { awaitsNotEdited: tooLarge } : {}) }));
   });
 }

@@ -31,7 +31,8 @@ import { BUN_PROFILES, CHILD_ENV, type ChildConfig, childMapsPath, DENO_CPU_PROF
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { exitOnSignals } from "./exit_on_signals.ts";
 import { installStuckHook, noteOwnSignals, noteSignalSeen, registerTreeProcess } from "./stuck_hook.ts";
-import { mainThreadNote } from "./bun_busy.ts";
+import { busyReading, mainThreadNote } from "./bun_busy.ts";
+import type { BusyReading } from "../../import/thread_busy.ts";
 
 declare const Deno: { mainModule: string } | undefined;
 
@@ -101,6 +102,8 @@ const g = globalThis as { [ONCE]?: boolean };
 if (config && isMainThread && !g[ONCE]) {
   g[ONCE] = true;
   const runtime = detectRuntime();
+  // Before the backend loads: Bun's busy time before its profile began is not the program's.
+  const early = runtime === "bun" ? busyReading() : undefined;
   // SIGUSR1 then opens the inspector on a free port, not 9229: how a stuck process is ended
   // (stuck_child.ts). Set here, not as --inspect-port in NODE_OPTIONS (see run_tree.ts).
   if (runtime === "node") process.debugPort = 0;
@@ -111,7 +114,7 @@ if (config && isMainThread && !g[ONCE]) {
   else {
     const backend = await loadBackend("auto");
     if (await started(backend, config.intervalMs, runtime)) await recordInProcess(backend, config, runtime);
-    else describeForCpuProf(config, runtime);
+    else describeForCpuProf(config, runtime, early);
   }
 }
 
@@ -133,14 +136,14 @@ function describeForDenoCpuProf(config: ChildConfig): void {
  * Bun's --cpu-prof is recording this process (see run_tree.ts) and writes
  * its profile: say what the process is and how it ended.
  */
-function describeForCpuProf(config: ChildConfig, runtime: string): void {
+function describeForCpuProf(config: ChildConfig, runtime: string, early: BusyReading | undefined): void {
   const dir = config.dir!;
   process.on("exit", (code) => {
     // `bun test` ignores --cpu-prof, so this is never its runner.
     const name = processName(runtime, false);
     const exitCode = typeof code === "number" ? code : Number(process.exitCode ?? 0);
     mkdirSync(join(dir, BUN_PROFILES), { recursive: true });
-    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", ...mainThreadNote() }));
+    writeFileSync(join(dir, BUN_PROFILES, `${process.pid}.json`), JSON.stringify({ name, exitCode, version: process.versions.bun ?? "", ...mainThreadNote(early) }));
   });
   const note = registerTreeProcess(dir, "kill");
   exitOnSignals(() => noteSignalSeen(note));
