@@ -57,19 +57,34 @@ export function hotLines(profile: Profile, options: HotLinesOptions = {}): HotFu
   if (!profile.lines) return [];
   const tools = options.toolPaths ?? [];
   const isTool = (file: string | undefined) => file !== undefined && tools.some((p) => file.startsWith(p));
+  const self = selfTimes(profile);
   const out: HotFunction[] = [];
   for (const [frame, byLine] of profile.lines) {
     const f = profile.frames[frame];
     // The runtime's own code is not what the user can change.
     if (!f || f.kind !== "js" || (!options.showAll && (frameOrigin(f) === "runtime" || isTool(f.file)))) continue;
-    let time = 0;
-    for (const ms of byLine.values()) time += ms;
-    if (time <= 0) continue;
-    const lines = [...byLine].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    out.push({ frame, time, lines: lines.slice(0, options.linesPerFunction ?? 5) });
+    let recorded = 0;
+    for (const ms of byLine.values()) recorded += ms;
+    // The lines hold no more than the function's own time in the samples: samples labelled as
+    // something else since (module loading, tsprof's start-up) took their lines with them.
+    const scale = recorded > 0 ? Math.min(1, self[frame]! / recorded) : 0;
+    if (scale <= 0) continue;
+    const lines = [...byLine].filter(([, ms]) => ms > 0).map(([line, ms]) => [line, ms * scale] as const).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    out.push({ frame, time: recorded * scale, lines: lines.slice(0, options.linesPerFunction ?? 5) });
   }
   out.sort((a, b) => b.time - a.time);
   return out.slice(0, options.functions ?? 5);
+}
+
+/** Each frame's own time: the samples whose stack ends in it. */
+function selfTimes(profile: Profile): Float64Array {
+  const self = new Float64Array(profile.frames.length);
+  const { samples, weights, stacks } = profile;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    if (s >= 0) self[stacks.frame[s]!]! += weights[i]!;
+  }
+  return self;
 }
 
 /**

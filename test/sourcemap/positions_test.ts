@@ -153,6 +153,25 @@ test("tsprof --lines shows the hottest lines of the hottest functions in the ori
   assert.match(section, hot);
 });
 
+test("tsprof --lines lists the program's functions only, not the transpiler's wait as the module loaded", () => {
+  // New content each run, so that whatever compiles TypeScript (tsx on Node 20) cannot take it
+  // from its cache: its wait for its worker is sampled, and labelled `(module loading)` in the tree.
+  const dir = mkdtempSync(join(tmpdir(), "tsprof-lines-"));
+  try {
+    const file = join(dir, "busy.ts");
+    const spin = "function spin(ms: number): number {\n  let n = 0;\n  const end = performance.now() + ms;\n  while (performance.now() < end) n++;\n  return n;\n}\n";
+    writeFileSync(file, `${spin}interface Shape { n: number }\nconst s: Shape = { n: spin(60) };\nconsole.log(s.n > 0, ${JSON.stringify(String(Math.random()))});\n`);
+    const r = tsprof(["--lines", "--no-color", file], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const section = r.stderr.slice(r.stderr.indexOf("Hottest lines"));
+    const listed = [...section.matchAll(/^\d\.\d{3} (\S+) {2}(\S+):\d+$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    assert.ok(listed.some((f) => f.startsWith("spin ")), section);
+    assert.ok(listed.every((f) => f.endsWith(" busy.ts")), section);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("tsprof view maps a foreign .cpuprofile whose code has maps on disk", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsprof-sourcemap-"));
   try {

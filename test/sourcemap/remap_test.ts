@@ -436,6 +436,8 @@ test("hotLines() lists the functions with the most time on lines, each with its 
   const c = b.internFrame(js("c", "/app/a.ts", 9, 1));
   const rt = b.internFrame(js("internal", "node:internal/x", 1, 1));
   b.addStackSample(b.internStack(-1, a), 10);
+  b.addStackSample(b.internStack(-1, c), 8);
+  b.addStackSample(b.internStack(-1, rt), 50);
   b.addLineTime(a, 2, 1);
   b.addLineTime(a, 3, 4);
   b.addLineTime(c, 10, 8);
