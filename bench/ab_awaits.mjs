@@ -1,25 +1,32 @@
-// Two builds of tsprof side by side on the await workloads (bench/workloads/),
-// with `--no-async` of the second as the baseline, interleaved round by round
+// Builds of tsprof side by side on the await workloads (bench/workloads/),
+// with `--no-async` of the last as the baseline, interleaved round by round
 // (the order reversed every other round): each build's in-script wall and CPU
 // time over the baseline's in the same round, median of the rounds. What
-// bench/awaits.mjs measures of one build, with the build before beside it,
-// so that a change is seen against the machine's drift.
+// bench/awaits.mjs measures of one build, with the build before beside it
+// (or builds with one part of the recording taken out, to see what each part
+// costs), so that a change is seen against the machine's drift.
 // A build is a checkout with dist/ built (`npx tsup`): its dist/cli.js runs
 // on Node, its mod.ts on Deno.
-// Usage: node bench/ab_awaits.mjs <old checkout> <new checkout> [--runtimes deno,node24,node20,bun] [--workloads await_files,await_http,await_heavy] [--rounds 11] [--out FILE]
+// Usage: node bench/ab_awaits.mjs <checkout> <checkout> [<checkout>...] [--runtimes deno,node24,node20,bun] [--workloads await_files,await_http,await_heavy] [--rounds 11] [--out FILE]
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const [oldDir, newDir, ...rest] = process.argv.slice(2);
-const opt = (name, fallback) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : fallback);
-if (!oldDir || !newDir) {
-  console.error("usage: node bench/ab_awaits.mjs <old checkout> <new checkout> [--runtimes R,..] [--workloads W,..] [--rounds N] [--out FILE]");
+const args = process.argv.slice(2);
+const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+// The checkouts: the arguments before the first option.
+const firstOption = args.findIndex((a) => a.startsWith("--"));
+const dirs = firstOption === -1 ? args : args.slice(0, firstOption);
+if (dirs.length < 2) {
+  console.error("usage: node bench/ab_awaits.mjs <checkout> <checkout> [<checkout>...] [--runtimes R,..] [--workloads W,..] [--rounds N] [--out FILE]");
   process.exit(2);
 }
+// Named in the table as given, or by their folder's name where that tells them apart.
+const names = new Set(dirs.map((d) => basename(d))).size === dirs.length ? dirs.map((d) => basename(d)) : dirs;
+const baseDir = dirs.at(-1);
 const rounds = Number(opt("--rounds", "11"));
 const runtimes = opt("--runtimes", "deno,node24").split(",");
 const workloads = opt("--workloads", "await_files,await_http,await_heavy").split(",");
@@ -63,19 +70,15 @@ try {
   for (const runtime of runtimes) {
     for (const w of workloads) {
       const file = join(root, "bench/workloads", `${w}.ts`);
-      const variants = [
-        { name: "baseline", argv: [...tsprof(runtime, newDir), "--no-async"] },
-        { name: "old", argv: tsprof(runtime, oldDir) },
-        { name: "new", argv: tsprof(runtime, newDir) },
-      ];
+      const variants = [{ name: "baseline", argv: [...tsprof(runtime, baseDir), "--no-async"] }, ...dirs.map((d, i) => ({ name: `build${i}`, argv: tsprof(runtime, d) }))];
       const got = Object.fromEntries(variants.map((v) => [v.name, []]));
       for (let r = 0; r < rounds; r++) {
         for (const v of r % 2 ? [...variants].reverse() : variants) got[v.name].push(once([...v.argv, "-o", join(scratch, "out.txt"), file, ARGS[w]], v.name));
       }
       const ratio = (name, key) => median(got[name].map((x, i) => x[key] / got.baseline[i][key]));
-      const row = { runtime, w, baseMs: median(got.baseline.map((x) => x.workMs)), old: [ratio("old", "workMs"), ratio("old", "cpuMs")], new: [ratio("new", "workMs"), ratio("new", "cpuMs")] };
+      const row = { runtime, w, baseMs: median(got.baseline.map((x) => x.workMs)), builds: dirs.map((_, i) => [ratio(`build${i}`, "workMs"), ratio(`build${i}`, "cpuMs")]) };
       rows.push(row);
-      process.stderr.write(`${runtime} ${w}: old ${row.old[0].toFixed(3)} / ${row.old[1].toFixed(3)}, new ${row.new[0].toFixed(3)} / ${row.new[1].toFixed(3)} (wall / CPU over --no-async)\n`);
+      process.stderr.write(`${runtime} ${w}: ${row.builds.map(([wall, cpu], i) => `${names[i]} ${wall.toFixed(3)} / ${cpu.toFixed(3)}`).join(", ")} (wall / CPU over --no-async)\n`);
     }
   }
 } finally {
@@ -83,15 +86,15 @@ try {
 }
 const fmt = (x) => x.toFixed(3);
 const text = [
-  "# Await attribution: two builds side by side",
+  "# Await attribution: builds side by side",
   "",
-  `Measured ${new Date().toISOString()} by \`node bench/ab_awaits.mjs ${oldDir} ${newDir} --rounds ${rounds} --runtimes ${runtimes.join(",")} --workloads ${workloads.join(",")}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad} at the start).`,
+  `Measured ${new Date().toISOString()} by \`node bench/ab_awaits.mjs ${dirs.join(" ")} --rounds ${rounds} --runtimes ${runtimes.join(",")} --workloads ${workloads.join(",")}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad} at the start).`,
   "",
-  "Each workload's own time under each build, over the same under the new build with `--no-async`, in the same round (rounds interleaved, the order reversed every other one): median of the per-round ratios, wall / CPU.",
+  `Each workload's own time under each build, over the same under the last build (${names.at(-1)}) with \`--no-async\`, in the same round (rounds interleaved, the order reversed every other one): median of the per-round ratios, wall / CPU.`,
   "",
-  "| runtime | workload | --no-async ms | old: wall / CPU | new: wall / CPU |",
-  "| --- | --- | --- | --- | --- |",
-  ...rows.map((r) => `| ${r.runtime} | ${r.w} | ${r.baseMs.toFixed(0)} | ${fmt(r.old[0])} / ${fmt(r.old[1])} | ${fmt(r.new[0])} / ${fmt(r.new[1])} |`),
+  `| runtime | workload | --no-async ms | ${names.map((n) => `${n}: wall / CPU`).join(" | ")} |`,
+  `| --- | --- | --- | ${names.map(() => "---").join(" | ")} |`,
+  ...rows.map((r) => `| ${r.runtime} | ${r.w} | ${r.baseMs.toFixed(0)} | ${r.builds.map(([wall, cpu]) => `${fmt(wall)} / ${fmt(cpu)}`).join(" | ")} |`),
   "",
 ].join("\n");
 if (outFile) writeFileSync(outFile, text);

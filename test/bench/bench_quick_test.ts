@@ -66,11 +66,11 @@ test("bench/await_marks_cost.mjs --quick times each marked loop beside the unmar
   for (const rt of ["node20", "node24", "deno", "bun"]) for (const loop of ["await_heavy", "buffered"]) assert.match(table, new RegExp(`\\| ${rt} \\| ${loop} \\| \\d+ \\| [\\d.]+ \\([\\d.]+–[\\d.]+\\) \\| -?\\d+ \\| -?[\\d.]+% \\| -?[\\d.]+% \\|`));
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 120_000 });
 
-test("bench/ab_awaits.mjs runs two builds side by side over --no-async and writes its table", () => {
+test("bench/ab_awaits.mjs runs builds side by side over --no-async and writes its table, a column each", () => {
   const out = join(ROOT, "bench/out/RESULTS-awaits-ab-quick.md");
-  const r = run([process.execPath, "bench/ab_awaits.mjs", ROOT, ROOT, "--rounds", "1", "--runtimes", "node24", "--workloads", "await_heavy", "--out", out]);
+  const r = run([process.execPath, "bench/ab_awaits.mjs", ROOT, ROOT, ROOT, "--rounds", "1", "--runtimes", "node24", "--workloads", "await_heavy", "--out", out]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(readFileSync(out, "utf8"), /\| node24 \| await_heavy \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|/);
+  assert.match(readFileSync(out, "utf8"), /\| node24 \| await_heavy \| \d+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \|\n/);
 }, { skip: onNode20 ? false : "runs on node20 only" });
 
 test("bench/promise_hooks.mjs runs each variant of the hooks on Node 20 and 24", () => {
