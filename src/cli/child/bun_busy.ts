@@ -1,10 +1,11 @@
 /**
  * What a Bun process profiled by `--cpu-prof` notes of its main thread at
  * exit, so that its profile can be read right: how long the thread was busy
- * since it started (`thread_busy.ts`), which covers the profile (Bun starts
- * its sampler as the process starts) and splits its gaps into busy and idle
- * time; and when the program ended, as Bun ends its profile at the last
- * sample, which may come early.
+ * since it started (`thread_busy.ts`), which splits the profile's gaps into
+ * busy and idle time, with a reading taken as the preload started, which
+ * tells the part before the profile began (Bun starts its sampler a few
+ * milliseconds into the thread's life); and when the program ended, as Bun
+ * ends its profile at the last sample, which may come early.
  *
  * @module
  */
