@@ -110,7 +110,9 @@ export function importPprof(bytes: Uint8Array): Session {
   const builders = new Map<string, ProfileBuilder>();
   for (const s of p.sample) {
     const value = Number(s.value[pick.index] ?? 0) * pick.scale;
-    if (!(value > 0)) continue;
+    // A stack sampled but given no time (Bun's sample in a gap its thread was idle through) is
+    // still that many samples: dropped, a profile written and read back would have fewer.
+    if (!(value > 0) && !(value === 0 && countIndex !== -1 && Number(s.value[countIndex] ?? 0) >= 1)) continue;
     let thread = "main";
     for (const l of s.label) if (threadKeys.has(Number(l.key)) && Number(l.str) > 0) thread = str(l.str);
     let b = builders.get(thread);
@@ -131,7 +133,7 @@ export function importPprof(bytes: Uint8Array): Session {
     }
     const n = splitInto(s);
     for (let k = 0; k < n; k++) b.addStackSample(stack, value / n);
-    if (leaf && leaf.line > 0 && leaf.line <= 0x7fffffff) b.addLineTime(leaf.id, leaf.line, value);
+    if (value > 0 && leaf && leaf.line > 0 && leaf.line <= 0x7fffffff) b.addLineTime(leaf.id, leaf.line, value);
   }
   const profiles: Profile[] = [...builders.values()].map((b) => b.build());
   if (profiles.length === 0) throw new RangeError(`the pprof profile holds no samples with ${pick.label}`);

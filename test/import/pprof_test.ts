@@ -43,6 +43,18 @@ test("renderPprof() keeps threads apart by label, idle as idle, and the start an
   assert.deepEqual([work.file, work.line], ["/app/a.ts", 9]);
 });
 
+test("renderPprof() and back keep a sample given no time (Bun's, in a gap its thread was idle through): as many samples, the same total", () => {
+  const main = new ProfileBuilder("main");
+  main.addSample([{ name: "run", file: "/app/a.ts", line: 3, kind: "js" }], 4);
+  main.addSample([{ name: "run", file: "/app/a.ts", line: 3, kind: "js" }, { name: "resumed", file: "/app/a.ts", line: 7, kind: "js" }], 0);
+  main.addSample([IDLE_FRAME], 96);
+  const session: Session = { version: 1, meta: { runtime: "bun", runtimeVersion: "1.4.5", intervalMs: 1, startTime: 0, durationMs: 100 }, profiles: [main.build()] };
+  const back = loadProfileFile(renderPprof(session), "x.pb.gz").profiles[0]!;
+  assert.equal(back.samples.length, 3);
+  assert.equal(profileTotal(back), 100);
+  assert.ok(back.frames.some((f) => f.name === "resumed"));
+});
+
 test("a pprof profile of memory is refused in one line, not shown as time", () => {
   const strings = new StringTable();
   const p = new PprofProfile({
