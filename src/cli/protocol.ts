@@ -167,8 +167,8 @@ export interface BunThreadNote {
   /** How busy the thread had been as the preload started: the part of `busyMs` before the profile is left out. */
   readonly busyAt?: BusyReading;
   readonly endedAtMs?: number;
-  /** When the preload began and ended setting up (editing the program's `await`s), ms on the clock that starts at `timeOrigin`. */
-  readonly setup?: readonly [number, number];
+  /** When the preload had set up (edited the program's `await`s), ms on the clock that starts at `timeOrigin`. */
+  readonly setupEnd?: number;
   /** The epoch's time (ms) at the zero of the child's `performance.now()`. */
   readonly timeOrigin?: number;
 }

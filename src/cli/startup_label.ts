@@ -82,11 +82,10 @@ export function programFileTest(toolPaths: readonly string[]): (file: string) =>
  * ```
  */
 export function labelPreloadSetup(profile: Profile, profileStartMs: number, noted: BunThreadNote): Profile {
-  const { setup, timeOrigin } = noted;
-  if (!Array.isArray(setup) || typeof timeOrigin !== "number") return profile;
-  const start = profileStartMs - timeOrigin;
+  const { setupEnd, timeOrigin } = noted;
+  if (typeof setupEnd !== "number" || typeof timeOrigin !== "number") return profile;
   // From the profile's start: no code of the program runs before the set-up ends. From the set-up's own
   // start, one clean-clone CI run counted the parser's module-loading samples as the program's, though
   // here they come 10 ms or more after it (the cause is not found).
-  return relabelSpan(profile, 0, setup[1] - start, TSPROF_STARTUP_FRAME);
+  return relabelSpan(profile, 0, setupEnd - (profileStartMs - timeOrigin), TSPROF_STARTUP_FRAME);
 }

@@ -112,7 +112,8 @@ export function importPprof(bytes: Uint8Array): Session {
     const value = Number(s.value[pick.index] ?? 0) * pick.scale;
     // A stack sampled but given no time (Bun's sample in a gap its thread was idle through) is
     // still that many samples: dropped, a profile written and read back would have fewer.
-    if (!(value > 0) && !(value === 0 && countIndex !== -1 && Number(s.value[countIndex] ?? 0) >= 1)) continue;
+    const sampled = countIndex !== -1 && Number(s.value[countIndex] ?? 0) >= 1;
+    if (!(value > 0 || (value === 0 && sampled))) continue;
     let thread = "main";
     for (const l of s.label) if (threadKeys.has(Number(l.key)) && Number(l.str) > 0) thread = str(l.str);
     let b = builders.get(thread);

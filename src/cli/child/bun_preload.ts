@@ -29,7 +29,6 @@ const config = raw ? (JSON.parse(raw) as ChildConfig) : undefined;
 if (config?.ownFlags) removeOwnFlags(process.execArgv, config.ownFlags);
 if (config) {
   noteLoadErrors(config.out);
-  const setupStart = performance.now();
   const tooLarge: { path: string; chars: number }[] = [];
   // Where the program waits (see src/async/): the CLI charges the waits to the profile.
   const awaits = config.async === false
@@ -41,12 +40,12 @@ if (config) {
       onTooLarge: (path, chars) => tooLarge.push({ path, chars }),
     });
   // The program's modules are edited by then: what was sampled meanwhile (the parser) is tsprof's.
-  const setup = [setupStart, performance.now()] as const;
+  const setupEnd = performance.now();
   process.on("exit", () => {
     const u = process.cpuUsage();
     const waits = awaits ? { waits: awaits.tracker.waits(), editInserts: awaits.inserts } : {};
     // The profile's clock is the epoch's (µs): the waits' and the set-up's (performance.now()) starts at timeOrigin.
-    const note: BunThreadNote = { ...mainThreadNote(early), setup, timeOrigin: performance.timeOrigin };
+    const note: BunThreadNote = { ...mainThreadNote(early), setupEnd, timeOrigin: performance.timeOrigin };
     writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...note, ...waits, ...(tooLarge.length > 0 ? { awaitsNotEdited: tooLarge } : {}) }));
   });
 }
