@@ -325,7 +325,10 @@ export async function showRecorded(session: Session, options: CliOptions, format
 function show(run: Recorded, options: CliOptions, renderer: Renderer, exitCode: number, timer: PhaseTimer, cleanup = () => {}, tools = toolPaths()): number | Promise<number> {
   // emit() adds the --description; the session keeps where tsprof's own code was. The report is
   // drawn from the weights as the kept session and any saved file hold them, each made once.
-  const withTools = (s: Session): Session => ({ ...asWritten(s), meta: { ...s.meta, toolPaths: tools } });
+  const withTools = (s: Session): Session => {
+    const written = asWritten(s);
+    return { ...written, meta: { ...written.meta, toolPaths: tools } };
+  };
   const printed = withTools(run.session);
   let full: Session | undefined;
   const complete = (): Session => {

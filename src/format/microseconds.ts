@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Profile, Session } from "./types.ts";
+import type { Profile, Session, SessionMeta } from "./types.ts";
 
 /**
  * `weights` (ms) rounded to whole microseconds where their running sum falls,
@@ -34,10 +34,11 @@ function roundInto<T extends number[] | Float64Array>(weights: ArrayLike<number>
 }
 
 /**
- * `session` with its profiles' weights and line ticks in whole
- * microseconds, as tsprof's files keep them: a report drawn from it is the
- * one drawn from the file it is saved to (a time on the edge of a printed
- * millisecond rounds the same way in both).
+ * `session` with its duration and its profiles' weights and line ticks in
+ * whole microseconds, as tsprof's files keep them: a report drawn from it is
+ * the one drawn from the file it is saved to (a time on the edge of a printed
+ * millisecond rounds the same way in both), and the weights still add up to
+ * the duration (Deno's clock has fractions of a microsecond).
  *
  * @example
  * ```ts
@@ -50,7 +51,12 @@ function roundInto<T extends number[] | Float64Array>(weights: ArrayLike<number>
  * ```
  */
 export function asWritten(session: Session): Session {
-  return { ...session, profiles: session.profiles.map(profileAsWritten) };
+  return { ...session, meta: metaAsWritten(session.meta), profiles: session.profiles.map(profileAsWritten) };
+}
+
+/** `meta` with its duration in whole microseconds, as {@linkcode asWritten} gives it. */
+export function metaAsWritten(meta: SessionMeta): SessionMeta {
+  return { ...meta, durationMs: Math.round(meta.durationMs * 1000) / 1000 };
 }
 
 /** A profile's weights and line ticks as {@linkcode asWritten} gives them. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { type Frame, type FrameKind, type Profile, type Session, type SessionMeta, topLevelName } from "./types.ts";
-import { profileAsWritten } from "./microseconds.ts";
+import { metaAsWritten, profileAsWritten } from "./microseconds.ts";
 
 /**
  * The JSON form of a session.
@@ -90,7 +90,7 @@ export function sessionToJson(session: Session): string {
     $schema: SESSION_SCHEMA_URL,
     format: "tsprof",
     version: 1,
-    meta: session.meta,
+    meta: metaAsWritten(session.meta),
     profiles: session.profiles.map(profileToJson),
   };
   return JSON.stringify(json);

@@ -28,6 +28,15 @@ test("asWritten() gives a session the weights its file loads back with: a report
   assert.equal(sessionToJson(asWritten(edge)), sessionToJson(edge), "writing it again changes nothing");
 });
 
+test("asWritten() rounds the duration as it rounds the weights: they still add up to it (Deno's clock has fractions of a microsecond)", () => {
+  const whole = sessionOf(profileOf([["main;wait", 150.9666919999998]]));
+  const deno = { ...whole, meta: { ...whole.meta, durationMs: 150.9666919999998 } };
+  const written = asWritten(deno);
+  assert.equal(written.meta.durationMs, 150.967);
+  assert.equal(written.profiles[0]!.weights[0], written.meta.durationMs);
+  assert.equal(sessionFromJson(JSON.parse(sessionToJson(deno))).meta.durationMs, 150.967, "the file keeps the same");
+});
+
 test("encodeSessionFile() output loads back through loadProfileFile()", () => {
   const again = loadProfileFile(encodeSessionFile(session), "x.tsprof");
   assert.equal(dump(buildCallTree(again.profiles[0]!)), dump(buildCallTree(session.profiles[0]!)));
