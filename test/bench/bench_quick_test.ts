@@ -66,6 +66,16 @@ test("bench/await_marks_cost.mjs --quick times each marked loop beside the unmar
   for (const rt of ["node20", "node24", "deno", "bun"]) for (const loop of ["await_heavy", "buffered"]) assert.match(table, new RegExp(`\\| ${rt} \\| ${loop} \\| \\d+ \\| [\\d.]+ \\([\\d.]+–[\\d.]+\\) \\| -?\\d+ \\| -?[\\d.]+% \\| -?[\\d.]+% \\|`));
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 120_000 });
 
+test("bench/stack_capture.mjs --quick times a stack taken in a loop, once a turn and cold, on every runtime", () => {
+  const r = run([process.execPath, "bench/stack_capture.mjs", "--quick"]);
+  assert.equal(r.status, 0, r.stderr);
+  const table = readFileSync(join(ROOT, "bench/out/RESULTS-stack-capture-quick.md"), "utf8");
+  for (const rt of ["node20", "node24", "deno", "bun"]) assert.match(table, new RegExp(`\\| ${rt} \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\|\n`));
+  const bad = run([process.execPath, "bench/stack_capture.mjs", "--quick", "--runtimes", "node99"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^bench\/stack_capture\.mjs: no runtime node99 \(node20, /);
+}, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 120_000 });
+
 test("bench/ab_awaits.mjs runs builds side by side over --no-async and writes its table, a column each", () => {
   const out = join(ROOT, "bench/out/RESULTS-awaits-ab-quick.md");
   const r = run([process.execPath, "bench/ab_awaits.mjs", ROOT, ROOT, ROOT, "--rounds", "1", "--runtimes", "node24", "--workloads", "await_heavy", "--out", out]);
