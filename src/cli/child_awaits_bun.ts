@@ -21,7 +21,7 @@ import { uneditWaitCalls } from "../async/edit_inserts.ts";
 import { placeUnnamedAtSpans } from "../async/unnamed_at_spans.ts";
 import type { ChargeChildAwaits } from "./child_awaits.ts";
 import { ANONYMOUS_NAME } from "../format/types.ts";
-import { diskMaps, readText, withLines } from "./source_maps.ts";
+import { diskMaps, readEachOnce, readText, withLines } from "./source_maps.ts";
 
 /**
  * The session, whose frames are at their definitions, with its main
@@ -38,23 +38,24 @@ export const chargeBunAwaits: ChargeChildAwaits = (session, noted, profileStart)
   const maps = new SourceMapCache(diskMaps);
   // Bun's columns are the edited code's: back to the files as written first, as the samples' are.
   const inSources = mapWaitPlaces(uneditWaitCalls(noted.waits, noted.editInserts), (file, line, col) => originalPosition(maps, file, line, col));
+  const read = readEachOnce(readText);
   const parsed = new Map<string, ReturnType<typeof functionsOf>>();
-  const functionsOnce = (path: string) => (parsed.has(path) ? parsed.get(path) : (parsed.set(path, functionsOf(path)), parsed.get(path)));
-  const waits = nestImportedModules(completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOnce))), readText);
+  const functionsOnce = (path: string) => (parsed.has(path) ? parsed.get(path) : (parsed.set(path, functionsOf(read(path), path)), parsed.get(path)));
+  const waits = nestImportedModules(completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOnce))), read);
   // The sampled unnamed functions of the waits' files where their waits' frames are: they match.
   const unnamedFiles = new Set(waits.flatMap((w) => w.stack.filter((f) => f.name === ANONYMOUS_NAME && f.file !== undefined).map((f) => f.file!)));
   const placed = unnamedFiles.size === 0 ? main : placeUnnamedAtSpans(main, unnamedFiles, functionsOnce);
   const charged = chargeAwaits(placed, profileStart - noted.timeOrigin, matchSampledFrames(placed, waits));
-  return labelAwaits({ ...session, profiles: [charged, ...rest] }, readText);
+  return labelAwaits({ ...session, profiles: [charged, ...rest] }, read);
 };
 
 /**
- * The functions of a source file, TypeScript and JSX as its name says. The
- * parser (half a megabyte) is loaded the first time a wait has an unnamed
- * frame, not by every Bun run while its program runs.
+ * The functions of a source file (its `text`, read from `path`), TypeScript
+ * and JSX as its name says. The parser (half a megabyte) is loaded the
+ * first time a wait has an unnamed frame, not by every Bun run while its
+ * program runs.
  */
-function functionsOf(path: string): ReturnType<typeof namedFunctionSpans> {
-  const text = readText(path);
+function functionsOf(text: string | undefined, path: string): ReturnType<typeof namedFunctionSpans> {
   if (text === undefined) return undefined;
   const { parse } = createRequire(import.meta.url)("@babel/parser") as { parse: BabelParse };
   return namedFunctionSpans(parse, text, { typescript: /\.[mc]?tsx?$/.test(path), jsx: /\.[jt]sx$/.test(path) });

@@ -39,6 +39,26 @@ import { foldCommonJsFacades } from "../import/commonjs_facade.ts";
 /** Reads a text file; `undefined` when it cannot be read. */
 export const readText: (path: string) => string | undefined = readTextFile;
 
+/**
+ * `read` with each file read once, however often it is asked for: charging
+ * a child's waits reads its sources at several steps (where its functions
+ * are, which modules it imports, what each `await` waited for).
+ *
+ * @example
+ * ```ts
+ * import { readEachOnce, readText } from "./source_maps.ts";
+ * const read = readEachOnce(readText);
+ * read("/app/main.ts") === read("/app/main.ts"); // true: read from disk once
+ * ```
+ */
+export function readEachOnce(read: (path: string) => string | undefined): (path: string) => string | undefined {
+  const texts = new Map<string, string | undefined>();
+  return (path) => {
+    if (!texts.has(path)) texts.set(path, read(path));
+    return texts.get(path);
+  };
+}
+
 /** `use` with a reader of sources' lines whose files stay open while it runs: a line a read, not an open, a read and a close. */
 export function withLines<T>(use: (readLines: ReadLines) => T): T {
   const files = keptOpen();
