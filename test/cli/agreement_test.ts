@@ -55,8 +55,8 @@ function profileFixture(name: string, flags: readonly string[] = []) {
     const p = session.profiles[0]!;
     const hot = functionTotals(p).get(measured.hot) ?? 0;
     // Waiting is idle, or charged to the await that waited (the fixtures' own local clients await).
-    const result = { hot, busy: measured.busy, idle: idleTotal(p), idleBeforeCode: idleBeforeCode(p), waiting: idleTotal(p) + awaitTotal(p), total: total(p), duration: session.meta.durationMs, gapMs: total(p) / Math.max(1, p.samples.length) };
-    const detail = `${measured.hot}: ${hot.toFixed(1)} ms profiled, ${measured.busy.toFixed(1)} ms measured by the script; idle ${result.idle.toFixed(1)} (${result.idleBeforeCode.toFixed(1)} before the script's code), waiting ${result.waiting.toFixed(1)}, total ${result.total.toFixed(1)}, duration ${result.duration.toFixed(1)} ms, ${result.gapMs.toFixed(2)} ms a sample`;
+    const result = { hot, busy: measured.busy, idle: idleTotal(p), idleBeforeCode: idleBeforeCode(p), idleAfterCode: idleAfterCode(p), waiting: idleTotal(p) + awaitTotal(p), total: total(p), duration: session.meta.durationMs, gapMs: total(p) / Math.max(1, p.samples.length) };
+    const detail = `${measured.hot}: ${hot.toFixed(1)} ms profiled, ${measured.busy.toFixed(1)} ms measured by the script; idle ${result.idle.toFixed(1)} (${result.idleBeforeCode.toFixed(1)} before the script's code, ${result.idleAfterCode.toFixed(1)} after), waiting ${result.waiting.toFixed(1)}, total ${result.total.toFixed(1)}, duration ${result.duration.toFixed(1)} ms, ${result.gapMs.toFixed(2)} ms a sample`;
     // The portable backend's total once fell 4.5% short on Node 20 under heavy load (692 of 725 ms;
     // its recorder is not part of this fix): 5% there until that is found, 2% for the engines' samplers.
     const slack = flags.includes("portable") ? 0.05 : 0.02;
@@ -73,6 +73,17 @@ function profileFixture(name: string, flags: readonly string[] = []) {
 function idleBeforeCode(p: Profile): number {
   let t = 0;
   for (let i = 0; i < p.samples.length; i++) {
+    const s = p.samples[i]!;
+    if (s !== -1 && stackHasFixture(p, s)) break;
+    if (s === -1 || p.frames[p.stacks.frame[s]!]!.kind === "idle") t += p.weights[i]!;
+  }
+  return t;
+}
+
+/** Idle time after the last sample of the script's own code: the process ending. */
+function idleAfterCode(p: Profile): number {
+  let t = 0;
+  for (let i = p.samples.length - 1; i >= 0; i--) {
     const s = p.samples[i]!;
     if (s !== -1 && stackHasFixture(p, s)) break;
     if (s === -1 || p.frames[p.stacks.frame[s]!]!.kind === "idle") t += p.weights[i]!;
@@ -131,8 +142,8 @@ test("tsprof --backend portable times a timer's 1 ms bursts with the clock, whet
 test("tsprof --backend portable shows start-up and imports as uninstrumented code, not idle (Node, Bun: the CLI's portable runs)", () => {
   const r = profileFixture("cpu_bound.ts", ["--backend", "portable"]);
   assert.ok(r.hot >= 0.85 * r.busy && r.hot <= 1.15 * r.busy + 10, r.detail);
-  // Start-up is the claim; a loaded machine may deschedule the process as it stops, after the
-  // last instrumented code, where nothing of the program runs (one scheduler slice).
+  // Start-up is the claim. After the last instrumented code nothing of the program runs: a loaded
+  // machine may deschedule the process as it ends there (95 ms once, under the CI's load).
   assert.equal(r.idleBeforeCode, 0, r.detail);
-  assert.ok(r.idle <= IDLE_SHARE * r.duration + 50, r.detail);
+  assert.ok(r.idle - r.idleAfterCode <= IDLE_SHARE * r.duration + 50, r.detail);
 }, { skip: detectRuntime() === "deno" && "the CLI runs the portable backend on Node and Bun only" });
