@@ -15,7 +15,7 @@ import { nestImportedModules } from "../async/imported_modules.ts";
 import { labelAwaits } from "../async/label_awaits.ts";
 import { placeWaitFrames, sourceOutline } from "../async/place_frames.ts";
 import { type Profile, profileTotal, type Session } from "../format/types.ts";
-import { denoEmitted, readEachOnce, readText } from "./source_maps.ts";
+import { denoEmitted, oncePerPath, readText } from "./source_maps.ts";
 import type { AwaitsNotEdited } from "./protocol.ts";
 
 /** What a Deno or Bun child's preload wrote of the waits, beside its CPU time. */
@@ -52,7 +52,7 @@ export const chargeChildAwaits: ChargeChildAwaits = (session, noted) => {
   const main = foldAwaitPoints(first);
   const marked = typeof noted.mark === "number" ? markedAt(main) : undefined;
   const start = marked !== undefined ? noted.mark! - marked : noted.end - profileTotal(main);
-  const read = readEachOnce(readText);
+  const read = oncePerPath(readText);
   // Deno's stack traces leave out where each function starts: found from the source.
   const outline = sourceOutline(read, denoEmitted());
   // V8's stack after a resumption is the await chain, without the first run's synchronous callers.

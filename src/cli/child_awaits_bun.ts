@@ -21,7 +21,7 @@ import { uneditWaitCalls } from "../async/edit_inserts.ts";
 import { placeUnnamedAtSpans } from "../async/unnamed_at_spans.ts";
 import type { ChargeChildAwaits } from "./child_awaits.ts";
 import { ANONYMOUS_NAME } from "../format/types.ts";
-import { diskMaps, readEachOnce, readText, withLines } from "./source_maps.ts";
+import { diskMaps, oncePerPath, readText, withLines } from "./source_maps.ts";
 
 /**
  * The session, whose frames are at their definitions, with its main
@@ -38,9 +38,8 @@ export const chargeBunAwaits: ChargeChildAwaits = (session, noted, profileStart)
   const maps = new SourceMapCache(diskMaps);
   // Bun's columns are the edited code's: back to the files as written first, as the samples' are.
   const inSources = mapWaitPlaces(uneditWaitCalls(noted.waits, noted.editInserts), (file, line, col) => originalPosition(maps, file, line, col));
-  const read = readEachOnce(readText);
-  const parsed = new Map<string, ReturnType<typeof functionsOf>>();
-  const functionsOnce = (path: string) => (parsed.has(path) ? parsed.get(path) : (parsed.set(path, functionsOf(read(path), path)), parsed.get(path)));
+  const read = oncePerPath(readText);
+  const functionsOnce = oncePerPath((path) => functionsOf(read(path), path));
   const waits = nestImportedModules(completeCutStacks(withLines((readLines) => placeWaitsAtDefinitions(inSources, readLines, functionsOnce))), read);
   // The sampled unnamed functions of the waits' files where their waits' frames are: they match.
   const unnamedFiles = new Set(waits.flatMap((w) => w.stack.filter((f) => f.name === ANONYMOUS_NAME && f.file !== undefined).map((f) => f.file!)));

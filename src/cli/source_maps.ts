@@ -40,22 +40,22 @@ import { foldCommonJsFacades } from "../import/commonjs_facade.ts";
 export const readText: (path: string) => string | undefined = readTextFile;
 
 /**
- * `read` with each file read once, however often it is asked for: charging
- * a child's waits reads its sources at several steps (where its functions
+ * `f` asked once per path, however often it is asked for: charging a
+ * child's waits reads its sources at several steps (where its functions
  * are, which modules it imports, what each `await` waited for).
  *
  * @example
  * ```ts
- * import { readEachOnce, readText } from "./source_maps.ts";
- * const read = readEachOnce(readText);
+ * import { oncePerPath, readText } from "./source_maps.ts";
+ * const read = oncePerPath(readText);
  * read("/app/main.ts") === read("/app/main.ts"); // true: read from disk once
  * ```
  */
-export function readEachOnce(read: (path: string) => string | undefined): (path: string) => string | undefined {
-  const texts = new Map<string, string | undefined>();
+export function oncePerPath<T>(f: (path: string) => T): (path: string) => T {
+  const done = new Map<string, T>();
   return (path) => {
-    if (!texts.has(path)) texts.set(path, read(path));
-    return texts.get(path);
+    if (!done.has(path)) done.set(path, f(path));
+    return done.get(path) as T;
   };
 }
 
@@ -268,11 +268,9 @@ function packageRoot(file: string): string | undefined {
 
 /** Reads source lines for `--lines`, each file once. */
 export function sourceLines(): (file: string, line: number) => string | undefined {
-  const files = new Map<string, string[] | undefined>();
+  const linesOf = oncePerPath((path) => readText(path)?.split("\n"));
   return (file, line) => {
     const path = toPath(file);
-    if (path === undefined) return undefined;
-    if (!files.has(path)) files.set(path, readText(path)?.split("\n"));
-    return files.get(path)?.[line - 1];
+    return path === undefined ? undefined : linesOf(path)?.[line - 1];
   };
 }

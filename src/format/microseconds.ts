@@ -56,7 +56,12 @@ export function asWritten(session: Session): Session {
 
 /** `meta` with its duration in whole microseconds, as {@linkcode asWritten} gives it. */
 export function metaAsWritten(meta: SessionMeta): SessionMeta {
-  return { ...meta, durationMs: Math.round(meta.durationMs * 1000) / 1000 };
+  return { ...meta, durationMs: wholeMicroseconds(meta.durationMs) };
+}
+
+/** `ms` rounded to whole microseconds. */
+function wholeMicroseconds(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 /** A profile's weights and line ticks as {@linkcode asWritten} gives them. */
@@ -64,6 +69,6 @@ export function profileAsWritten(p: Profile): Profile {
   const weights = roundInto(p.weights, new Float64Array(p.weights.length));
   if (!p.lines) return { ...p, weights };
   const lines = new Map<number, ReadonlyMap<number, number>>();
-  for (const [f, byLine] of p.lines) lines.set(f, new Map([...byLine].map(([l, ms]) => [l, Math.round(ms * 1000) / 1000])));
+  for (const [f, byLine] of p.lines) lines.set(f, new Map([...byLine].map(([l, ms]) => [l, wholeMicroseconds(ms)])));
   return { ...p, weights, lines };
 }

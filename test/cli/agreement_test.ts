@@ -71,19 +71,18 @@ function profileFixture(name: string, flags: readonly string[] = []) {
 
 /** Idle time before the first sample of the script's own code (a frame in the fixtures' folder). */
 function idleBeforeCode(p: Profile): number {
-  let t = 0;
-  for (let i = 0; i < p.samples.length; i++) {
-    const s = p.samples[i]!;
-    if (s !== -1 && stackHasFixture(p, s)) break;
-    if (s === -1 || p.frames[p.stacks.frame[s]!]!.kind === "idle") t += p.weights[i]!;
-  }
-  return t;
+  return idleUntilCode(p, p.samples.keys());
 }
 
 /** Idle time after the last sample of the script's own code: the process ending. */
 function idleAfterCode(p: Profile): number {
+  return idleUntilCode(p, [...p.samples.keys()].reverse());
+}
+
+/** Idle time of the samples taken in `order` until one of the script's own code. */
+function idleUntilCode(p: Profile, order: Iterable<number>): number {
   let t = 0;
-  for (let i = p.samples.length - 1; i >= 0; i--) {
+  for (const i of order) {
     const s = p.samples[i]!;
     if (s !== -1 && stackHasFixture(p, s)) break;
     if (s === -1 || p.frames[p.stacks.frame[s]!]!.kind === "idle") t += p.weights[i]!;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { readEachOnce } from "../../src/cli/source_maps.ts";
+import { oncePerPath } from "../../src/cli/source_maps.ts";
 import { test } from "../harness.ts";
 
-test("readEachOnce() reads each file once, one that cannot be read too, and hands back what the reader gave", () => {
+test("oncePerPath() asks once per path, a file that cannot be read too, and hands back what was given", () => {
   const asked: string[] = [];
-  const read = readEachOnce((path) => {
+  const read = oncePerPath((path) => {
     asked.push(path);
     return path.endsWith(".ts") ? `text of ${path}` : undefined;
   });
