@@ -66,6 +66,17 @@ test("bench/await_marks_cost.mjs --quick times each marked loop beside the unmar
   for (const rt of ["node20", "node24", "deno", "bun"]) for (const loop of ["await_heavy", "buffered"]) assert.match(table, new RegExp(`\\| ${rt} \\| ${loop} \\| \\d+ \\| [\\d.]+ \\([\\d.]+–[\\d.]+\\) \\| -?\\d+ \\| -?[\\d.]+% \\| -?[\\d.]+% \\|`));
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 120_000 });
 
+test("bench/await_io_cost.mjs --quick times Node's I/O workloads as written, as marked and as written again, in one process", () => {
+  const r = run([process.execPath, "bench/await_io_cost.mjs", "--quick"]);
+  assert.equal(r.status, 0, r.stderr);
+  const table = readFileSync(join(ROOT, "bench/out/RESULTS-await-io-cost-quick.md"), "utf8");
+  const ratio = "[\\d.]+ \\([\\d.]+–[\\d.]+\\)";
+  for (const rt of ["node20", "node24"]) for (const w of ["await_http", "await_files"]) assert.match(table, new RegExp(`\\| ${rt} \\| ${w} \\| \\d+ \\| \\d+ \\| ${ratio} \\| ${ratio} \\| [\\d.]+–[\\d.]+ \\| ${ratio} \\| -?\\d+ \\| [1-9]\\d* \\|`));
+  const bad = run([process.execPath, "bench/await_io_cost.mjs", "--quick", "--workloads", "await_nope"]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^bench\/await_io_cost\.mjs: no workload await_nope \(await_http, /);
+}, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 120_000 });
+
 test("bench/stack_capture.mjs --quick times a stack taken in a loop, once a turn and cold, on every runtime", () => {
   const r = run([process.execPath, "bench/stack_capture.mjs", "--quick"]);
   assert.equal(r.status, 0, r.stderr);
