@@ -6,7 +6,8 @@
 // cache, which move a run by more than the cost to be measured; here the
 // rounds share them. What the whole runs hold beyond this (the edit at load,
 // reading the stacks after the end) is outside the workload's own time.
-// Usage: node bench/await_io_cost.mjs [--quick] [--rounds N] [--runtimes node20,node24] [--workloads await_http,await_files] [--out FILE]
+// Usage: node bench/await_io_cost.mjs [--quick] [--rounds N] [--runtimes node20,node24] [--workloads await_http,await_files] [--items 0,20,...] [--out FILE]
+// --items: await_http once for each, its server rendering that many items into each answer (fewer awaits a second).
 // --quick: a few small rounds, written to bench/out/ (the test suite runs it so the bench cannot rot).
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -26,12 +27,16 @@ const EXE = { node20: process.execPath, node24: join(root, "node_modules/node-li
 const SIZE = { await_http: quick ? "400" : "16000", await_files: quick ? "300" : "6000" };
 const chosen = opt("--runtimes", "node20,node24").split(",");
 const workloads = opt("--workloads", "await_http,await_files").split(",");
+const itemCounts = opt("--items", "0").split(",");
 const fail = (message) => {
   process.stderr.write(`bench/await_io_cost.mjs: ${message}\n`);
   process.exit(2);
 };
 for (const rt of chosen) if (!(rt in EXE)) fail(`no runtime ${rt} (${Object.keys(EXE).join(", ")})`);
 for (const w of workloads) if (!(w in SIZE)) fail(`no workload ${w} (${Object.keys(SIZE).join(", ")})`);
+for (const n of itemCounts) if (!/^\d+$/.test(n)) fail(`--items: ${n} is not a count`);
+// Each workload once, await_http once for each count of items.
+const cases = workloads.flatMap((w) => (w === "await_http" ? itemCounts.map((items) => ({ w, items })) : [{ w, items: "0" }]));
 
 const startLoad = loadavg()[0].toFixed(2);
 const fmt = (x) => x.toFixed(3);
@@ -41,11 +46,11 @@ const interval = (xs) => {
 };
 const rows = [];
 for (const rt of chosen) {
-  for (const w of workloads) {
+  for (const { w, items } of cases) {
     // As the CLI runs a Node program: V8's sampler at 1 ms from the start, its profile written at exit.
     const profiles = mkdtempSync(join(tmpdir(), "tsprof-io-cost-prof-"));
     try {
-      const argv = ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=1000", "--import", "tsx", join(root, "bench/await_io_cost_run.ts"), w, SIZE[w], String(rounds)];
+      const argv = ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=1000", "--import", "tsx", join(root, "bench/await_io_cost_run.ts"), w, SIZE[w], String(rounds), items];
       const r = spawnSync(EXE[rt], argv, { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
       if (r.status !== 0) throw new Error(`${rt} ${w}: exited ${r.status}: ${r.stderr.slice(-400)}`);
       const got = JSON.parse(r.stdout.trim().split("\n").at(-1));
@@ -55,7 +60,7 @@ for (const rt of chosen) {
       const awaits = got.plain[0].awaits;
       // What an `await` costs: the difference of the medians, over the awaits the workload counts in its own code.
       const ns = ((median(got.marked.map((x) => x.workMs)) - plainMs) / awaits) * 1e6;
-      rows.push({ rt, w, rate: Math.round(awaits / (plainMs / 1000)), plainMs, wall: interval(wall), cpu: interval(over("marked", "cpuMs")), control: interval(over("control", "workMs")), range: `${fmt(Math.min(...wall))}–${fmt(Math.max(...wall))}`, ns, kept: got.waitsKept });
+      rows.push({ rt, w: items === "0" ? w : `${w}, ${items} items`, rate: Math.round(awaits / (plainMs / 1000)), plainMs, wall: interval(wall), cpu: interval(over("marked", "cpuMs")), control: interval(over("control", "workMs")), range: `${fmt(Math.min(...wall))}–${fmt(Math.max(...wall))}`, ns, kept: got.waitsKept });
       process.stderr.write(`${rt} ${w}: ${rows.at(-1).wall}, control ${rows.at(-1).control}\n`);
     } finally {
       rmSync(profiles, { recursive: true, force: true });
@@ -69,7 +74,7 @@ const lines = [
   "",
   `Measured ${new Date().toISOString()} by \`node bench/await_io_cost.mjs${args.length ? ` ${args.filter((a) => a !== "--out" && a !== outFile).join(" ")}` : ""}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad}); ${chosen.map((rt) => `${rt}: ${version(rt)}`).join(", ")}.`,
   "",
-  `Each workload of \`bench/workloads/\` run in one Node process under V8's sampler at 1 ms (\`--cpu-prof\`, as tsprof runs a program), ${rounds} rounds: as written, with its \`await\`s marked as tsprof marks them on Node and the recorder registered (\`src/async/marked_awaits.ts\`, stacks and all), and as written again (*control*), the order reversed every other round. *wall*, *CPU*: the marked run's own time over the one as written in the same round, median with its 90% interval (resampled from the rounds); *control*: the second run as written over the first, so how far from 1 a ratio with no cost behind it reads. *ns an await*: the difference of the medians over the awaits the workload counts in its own code. *waits kept*: over all the marked runs.`,
+  `Each workload of \`bench/workloads/\` run in one Node process under V8's sampler at 1 ms (\`--cpu-prof\`, as tsprof runs a program), ${rounds} rounds: as written, with its \`await\`s marked as tsprof marks them on Node and the recorder registered (\`src/async/marked_awaits.ts\`, stacks and all), and as written again (*control*), the order reversed every other round. *wall*, *CPU*: the marked run's own time over the one as written in the same round, median with its 90% interval (resampled from the rounds); *control*: the second run as written over the first, so how far from 1 a ratio with no cost behind it reads. *ns an await*: the difference of the medians over the awaits the workload counts in its own code. *waits kept*: over all the marked runs. *await_http, N items*: its server renders N items into each answer, work between the awaits as a real service has.`,
   "",
   "| runtime | workload | awaits/s | as written ms | wall | CPU | wall range | control | ns an await | waits kept |",
   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -9,7 +9,8 @@
 // (`--cpu-prof`), as tsprof runs a program.
 // Prints one JSON line: each run's own wall and CPU ms, as the workload prints
 // them, and the awaits a run makes.
-// Usage: node --import tsx bench/await_io_cost_run.ts <workload> <size> <rounds>
+// Usage: node --import tsx bench/await_io_cost_run.ts <workload> <size> <rounds> [items]
+// (items: what await_http's server renders into each answer)
 import { createRequire } from "node:module";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,7 +24,7 @@ import { trackMarkedAwaits } from "../src/async/marked_awaits.ts";
 import { afterTurn } from "../runtimes/_soon.ts";
 import { registerAwaitMarks } from "../src/async/await_point_names.ts";
 
-const [workload = "await_http", size = "4000", roundsArg = "15"] = process.argv.slice(2);
+const [workload = "await_http", size = "4000", roundsArg = "15", items = "0"] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -43,8 +44,8 @@ try {
   const tracker = trackMarkedAwaits({ minMs: 0.25, afterTurn });
   registerAwaitMarks(tracker.marks);
 
-  // The workloads read their size (and the walk its folder) from argv, and print what they measured.
-  process.argv.splice(2, process.argv.length, size, join(root, "node_modules"));
+  // The workloads read their size (and the walk its folder, the server its items) from argv, and print what they measured.
+  process.argv.splice(2, process.argv.length, size, workload === "await_files" ? join(root, "node_modules") : items);
   let runs = 0;
   const once = async (file: string): Promise<Measured> => {
     const log = console.log;

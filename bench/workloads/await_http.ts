@@ -1,11 +1,14 @@
 // Await-heavy I/O: a local HTTP server on 127.0.0.1 and a client making a
 // bounded number of requests, a few at a time, through async functions that
 // await at every step (the shape of a web service). Prints its own elapsed
-// milliseconds and how many awaits ran.
+// milliseconds and how many awaits ran. A second argument has the server
+// render that many items into each answer: work between the awaits, as a
+// real service has, so fewer awaits a second.
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const total = Number(process.argv[2] ?? 2000);
+const items = Number(process.argv[3] ?? 0);
 let awaits = 0;
 
 async function lookup(id: number): Promise<{ id: number; name: string }> {
@@ -19,7 +22,7 @@ async function handle(url: string): Promise<string> {
   awaits++;
   await new Promise((r) => setImmediate(r));
   awaits++;
-  return JSON.stringify(user);
+  return JSON.stringify(items > 0 ? { ...user, items: Array.from({ length: items }, (_, i) => ({ i, label: `${user.name}/${i}` })) } : user);
 }
 
 const server = createServer((req, res) => {

@@ -67,14 +67,17 @@ test("bench/await_marks_cost.mjs --quick times each marked loop beside the unmar
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 120_000 });
 
 test("bench/await_io_cost.mjs --quick times Node's I/O workloads as written, as marked and as written again, in one process", () => {
-  const r = run([process.execPath, "bench/await_io_cost.mjs", "--quick"]);
+  const r = run([process.execPath, "bench/await_io_cost.mjs", "--quick", "--items", "0,10"]);
   assert.equal(r.status, 0, r.stderr);
   const table = readFileSync(join(ROOT, "bench/out/RESULTS-await-io-cost-quick.md"), "utf8");
   const ratio = "[\\d.]+ \\([\\d.]+–[\\d.]+\\)";
-  for (const rt of ["node20", "node24"]) for (const w of ["await_http", "await_files"]) assert.match(table, new RegExp(`\\| ${rt} \\| ${w} \\| \\d+ \\| \\d+ \\| ${ratio} \\| ${ratio} \\| [\\d.]+–[\\d.]+ \\| ${ratio} \\| -?\\d+ \\| [1-9]\\d* \\|`));
+  for (const rt of ["node20", "node24"]) for (const w of ["await_http", "await_http, 10 items", "await_files"]) assert.match(table, new RegExp(`\\| ${rt} \\| ${w} \\| \\d+ \\| \\d+ \\| ${ratio} \\| ${ratio} \\| [\\d.]+–[\\d.]+ \\| ${ratio} \\| -?\\d+ \\| [1-9]\\d* \\|`));
   const bad = run([process.execPath, "bench/await_io_cost.mjs", "--quick", "--workloads", "await_nope"]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^bench\/await_io_cost\.mjs: no workload await_nope \(await_http, /);
+  const badItems = run([process.execPath, "bench/await_io_cost.mjs", "--quick", "--items", "many"]);
+  assert.equal(badItems.status, 2);
+  assert.match(badItems.stderr, /^bench\/await_io_cost\.mjs: --items: many is not a count/);
 }, { skip: onNode20 ? false : "runs on node20 only", timeoutMs: 120_000 });
 
 test("bench/stack_capture.mjs --quick times a stack taken in a loop, once a turn and cold, on every runtime", () => {
