@@ -61,7 +61,7 @@ for (const rt of chosen) {
       // What an `await` costs: the difference of the medians, over the awaits the workload counts in its own code.
       const ns = ((median(got.marked.map((x) => x.workMs)) - plainMs) / awaits) * 1e6;
       rows.push({ rt, w: items === "0" ? w : `${w}, ${items} items`, rate: Math.round(awaits / (plainMs / 1000)), plainMs, wall: interval(wall), cpu: interval(over("marked", "cpuMs")), control: interval(over("control", "workMs")), range: `${fmt(Math.min(...wall))}–${fmt(Math.max(...wall))}`, ns, kept: got.waitsKept });
-      process.stderr.write(`${rt} ${w}: ${rows.at(-1).wall}, control ${rows.at(-1).control}\n`);
+      process.stderr.write(`${rt} ${rows.at(-1).w}: ${rows.at(-1).wall}, control ${rows.at(-1).control}\n`);
     } finally {
       rmSync(profiles, { recursive: true, force: true });
     }
