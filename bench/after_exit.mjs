@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./_stats.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dash = process.argv.indexOf("--");
@@ -25,11 +26,6 @@ const runtimes = opt("--runtimes", "node20,node24,deno,bun").split(",");
 const runner = join(root, "bench/real/run.mjs");
 const cli = opt("--cli", join(root, "dist/cli.js"));
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const scratch = mkdtempSync(join(tmpdir(), "tsprof-after-exit-"));
 try {

@@ -11,6 +11,7 @@ import { cpus, loadavg } from "node:os";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./_stats.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -29,11 +30,6 @@ const allRuntimes = {
 const chosen = (args.includes("--runtimes") ? args[args.indexOf("--runtimes") + 1] : "node20,node24,deno,bun").split(",");
 for (const rt of chosen) if (!(rt in allRuntimes)) throw new Error(`unknown runtime ${rt}: one of ${Object.keys(allRuntimes).join(", ")}`);
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const startLoad = loadavg()[0].toFixed(2);
 const rows = [];
 for (const rt of chosen) {
