@@ -138,6 +138,9 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
   // The module's top level holds one where it awaits (an ES module's), hoisted at its end.
   const topLevel = options.esm && awaits.some((a) => a.fn === undefined);
   const holds = (fn: SyntaxNode | undefined) => (fn === undefined ? topLevel : holders.has(fn));
+  // A held token is handed to the next start of its call, whose callers are the same: not in an
+  // async generator, resumed by whoever calls `next()`.
+  const reuses = (fn: SyntaxNode | undefined) => holds(fn) && fn?.generator !== true;
   // In offset order: what is inserted before each offset, and where each
   // `await` will be. An `await`'s position comes after its own start; at
   // one offset, a catch's end of a wait goes first, an inner `await`'s end
@@ -149,15 +152,15 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
   const nested = awaitsAroundAwaits(awaits, holds);
   awaits.forEach(({ node, fn, statementStart }, k) => {
     if (statementStart !== undefined) {
-      const { variable, value, start, end } = forAwaitMarks(k);
+      const { variable, value, start, end } = forAwaitMarks(k, reuses(fn));
       // An iterable that awaits (`for await (x of await open())`): the first wait starts after it.
       const awaiting = nested.has(k);
       declare(fn, variable, ...(awaiting ? [value] : []));
       events.push(...forAwaitEvents(node, statementStart, { start, end, ...(awaiting ? { value } : {}) }, code.length), { at: forAwaitPosition(node), order: Number.MAX_SAFE_INTEGER, kind: "position", k });
       return;
     }
-    const kept = nested.has(k) ? nestedAwaitMarks(k) : undefined;
-    events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn), ...(kept ? { prefix: kept.prefix } : {}) });
+    const kept = nested.has(k) ? nestedAwaitMarks(k, reuses(fn)) : undefined;
+    events.push({ at: node.start, order: 0, kind: "start", k, held: holds(fn), reused: reuses(fn), ...(kept ? { prefix: kept.prefix } : {}) });
     const close = 1 + (code.length - node.start);
     if (kept) {
       declare(fn, kept.value);
@@ -199,7 +202,7 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
     } else if (e.kind === "start") {
       // Written over the `await` keyword, so that a map leads the mark's calls (a stack trace
       // taken in its start, Deno's placed by that map) to the `await`, not to the code before.
-      const text = e.prefix ?? awaitMarkPrefix(e.k, e.held);
+      const text = e.prefix ?? awaitMarkPrefix(e.k, e.held, e.reused);
       s.update(e.at, e.at + AWAIT.length, text + AWAIT);
       inserted += text.length;
       options.onInsert?.(l, e.at - starts[l]!, text.length);
@@ -214,7 +217,7 @@ export function editAwaits(s: MagicString, code: string, found: FoundAwaits, opt
 }
 
 /** What the edit inserts at an offset, or where an `await` will be; ordered by `order` at one offset. */
-type MarkEvent = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean; prefix?: string } | { kind: "position"; k: number } | { kind: "text"; text: string });
+type MarkEvent = { at: number; order: number } & ({ kind: "start"; k: number; held: boolean; reused: boolean; prefix?: string } | { kind: "position"; k: number } | { kind: "text"; text: string });
 
 /**
  * The indexes of the held `await`s whose argument, and of the `for await`

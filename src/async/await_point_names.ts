@@ -19,7 +19,7 @@ export const AWAIT_MARKS_KEY = "tsprof.marks.v1";
  * The form of the edit, for edits kept between runs (`kept_edits.ts`):
  * it changes whenever the edited text does, the protocol or not.
  */
-export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 6`;
+export const AWAIT_MARKS_FORM = `${AWAIT_MARKS_KEY} form 7`;
 /** The function each marked `await` calls as it resumes; frames of that name are not the program's either. */
 export const AWAIT_END_FUNCTION = "__tsprof$e";
 
@@ -39,14 +39,17 @@ export const AWAIT_CAUGHT_CALL = `(typeof ${AWAIT_END_FUNCTION} == "function" &&
  * with the position of each of its `await`s (line and column, in turn, by
  * the `await`'s index); the function it returns is called with that index
  * as the `await` is about to wait, and returns a token for a wait worth
- * recording, else `undefined`. `end` is called, unbound, with that token as
+ * recording, else `undefined`; a function that holds its latest token (see
+ * {@linkcode AWAIT_TOKEN_VARIABLE}) hands that one in too, as `previous`:
+ * its callers are this wait's (the same call of the same function), so a
+ * stack taken for it serves this wait as well. `end` is called, unbound, with that token as
  * the `await` resumes with a value, or as a `catch` or `finally` block of
  * its function starts (again for a token ended already: it does nothing
  * then). An `await` that throws out of its function is not ended: its time
  * goes to the `await` that waits on that function, where that one ends.
  */
 export interface AwaitMarks {
-  start(file: string, positions: readonly number[]): (index: number) => object | undefined;
+  start(file: string, positions: readonly number[]): (index: number, previous?: object) => object | undefined;
   end(token: object): void;
 }
 
@@ -70,7 +73,9 @@ export function registerAwaitMarks(marks: AwaitMarks): void {
  * its end when the `await` resumes, with no promise of tsprof's between
  * the two (the program's order of events and V8's async stack frames stay
  * as they were). `held`: the token is also kept in the function's
- * {@linkcode AWAIT_TOKEN_VARIABLE}. Guarded, for code run where the hoisted
+ * {@linkcode AWAIT_TOKEN_VARIABLE}; `reused`: the latest one held is handed
+ * to the start (not in an async generator, whose callers change at each
+ * `next()`). Guarded, for code run where the hoisted
  * functions are not (a function's text run elsewhere: a browser's
  * `page.evaluate`, `vm`, a worker made from a string): the value unchanged,
  * not a ReferenceError.
@@ -81,15 +86,19 @@ export function registerAwaitMarks(marks: AwaitMarks): void {
  * `${awaitMarkPrefix(0, false)}await f())`.includes("__tsprof$w(0), await f())"); // true
  * ```
  */
-export function awaitMarkPrefix(index: number, held: boolean): string {
+export function awaitMarkPrefix(index: number, held: boolean, reused = held): string {
   const e = AWAIT_END_FUNCTION;
-  return `(typeof ${e} == "function" ? ${e} : (t, v) => v)(${guardedStart(index, held ? [AWAIT_TOKEN_VARIABLE] : [])}, `;
+  return `(typeof ${e} == "function" ? ${e} : (t, v) => v)(${guardedStart(index, held ? [AWAIT_TOKEN_VARIABLE] : [], reused)}, `;
 }
 
-/** The start of the wait of mark `index`, guarded, its token assigned to each of `into`. */
-function guardedStart(index: number, into: readonly string[]): string {
+/**
+ * The start of the wait of mark `index`, guarded, its token assigned to
+ * each of `into`; `reused`: handed the function's latest token (`previous`
+ * of {@linkcode AwaitMarks}), where that was one of the same call.
+ */
+function guardedStart(index: number, into: readonly string[], reused: boolean): string {
   const w = AWAIT_POINT_FUNCTION;
-  const call = `${w}(${index})`;
+  const call = reused ? `${w}(${index}, ${AWAIT_TOKEN_VARIABLE})` : `${w}(${index})`;
   return `typeof ${w} == "function" && ${into.length === 0 ? call : `(${[...into, call].join(" = ")})`}`;
 }
 
@@ -125,17 +134,17 @@ export interface NestedAwaitMarks {
  * @example
  * ```ts
  * import { nestedAwaitMarks } from "./await_point_names.ts";
- * nestedAwaitMarks(3).after; // ', typeof __tsprof$w == "function" && (__tsprof$t = __tsprof$w(3)), __tsprof$v3)'
+ * nestedAwaitMarks(3).after; // ', typeof __tsprof$w == "function" && (__tsprof$t = __tsprof$w(3, __tsprof$t)), __tsprof$v3)'
  * ```
  */
-export function nestedAwaitMarks(index: number): NestedAwaitMarks {
+export function nestedAwaitMarks(index: number, reused = true): NestedAwaitMarks {
   const e = AWAIT_END_FUNCTION;
   const value = valueVariable(index);
   return {
     value,
     prefix: `(typeof ${e} == "function" ? (v, t) => ${e}(t, v) : (v) => v)(`,
     before: `(${value} = `,
-    after: `, ${guardedStart(index, [AWAIT_TOKEN_VARIABLE])}, ${value})`,
+    after: `, ${guardedStart(index, [AWAIT_TOKEN_VARIABLE], reused)}, ${value})`,
     close: `, ${AWAIT_TOKEN_VARIABLE})`,
   };
 }
@@ -157,14 +166,14 @@ export function nestedAwaitMarks(index: number): NestedAwaitMarks {
  * forAwaitMarks(2).variable; // "__tsprof$f2"
  * ```
  */
-export function forAwaitMarks(index: number): { variable: string; value: string; start: string; end: string } {
+export function forAwaitMarks(index: number, reused = true): { variable: string; value: string; start: string; end: string } {
   const variable = `__tsprof$f${index}`;
   const e = AWAIT_END_FUNCTION;
   return {
     variable,
     // For an iterable that awaits: it is evaluated into this before the first start.
     value: valueVariable(index),
-    start: `(${guardedStart(index, [variable, AWAIT_TOKEN_VARIABLE])})`,
+    start: `(${guardedStart(index, [variable, AWAIT_TOKEN_VARIABLE], reused)})`,
     end: `(typeof ${e} == "function" && ${e}(${variable}));`,
   };
 }
@@ -178,13 +187,13 @@ export function forAwaitMarks(index: number): { variable: string; value: string;
  * @example
  * ```ts
  * import { awaitMarkFunctions } from "./await_point_names.ts";
- * awaitMarkFunctions("/app/a.ts", [1, 9]).startsWith("function __tsprof$w(i)"); // true
+ * awaitMarkFunctions("/app/a.ts", [1, 9]).startsWith("function __tsprof$w(i, p)"); // true
  * ```
  */
 export function awaitMarkFunctions(file: string, positions: readonly number[]): string {
   const w = AWAIT_POINT_FUNCTION;
   const e = AWAIT_END_FUNCTION;
   const registry = `globalThis[Symbol.for(${JSON.stringify(AWAIT_MARKS_KEY)})]`;
-  return `function ${w}(i) { return (${w}.r ??= (${registry}?.start(${JSON.stringify(file)}, [${positions.join(",")}]) ?? (() => undefined)))(i); }` +
+  return `function ${w}(i, p) { return (${w}.r ??= (${registry}?.start(${JSON.stringify(file)}, [${positions.join(",")}]) ?? (() => undefined)))(i, p); }` +
     ` function ${e}(t, v) { if (t) (${e}.r ??= ${registry}.end)(t); return v; }`;
 }

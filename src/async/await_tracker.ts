@@ -25,6 +25,7 @@ import { codeOrigin, normalizeFile } from "../paths.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 import { AWAIT_END_FUNCTION, AWAIT_POINT_FUNCTION } from "./await_point_names.ts";
 import { StackBudget } from "./stack_budget.ts";
+import { mapWaitFrames } from "./wait_frames.ts";
 /** Frames kept of the stack at an `await`: callers deeper than this are cut. */
 export const STACK_DEPTH = 32;
 /**
@@ -75,10 +76,17 @@ export interface TrackAwaitsOptions {
   readonly looksPerMs?: number;
 }
 
+/** Where an `await` is. */
+export interface AwaitPlace {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
 /** A stack captured at an `await`; `at` where the `await` is, when known better than its top frame tells. */
 export interface AwaitTrace {
   stack?: unknown;
-  at?: { readonly file: string; readonly line: number; readonly col: number };
+  at?: AwaitPlace;
 }
 type Trace = AwaitTrace;
 
@@ -116,17 +124,33 @@ export function trackAwaits(install: PromiseHooksInstaller, options: TrackAwaits
     if (p === undefined) return;
     pending.delete(promise);
     const end = performance.now();
-    if (end - p.start >= minMs) log.kept.push(p.start, end, p.trace);
+    if (end - p.start >= minMs) log.keep(p.start, end, p.trace);
     budget.waitEnded();
   }
   disable = install(init, before);
   return { stop: log.stop, waits: log.waits };
 }
 
+/**
+ * The waits a recorder kept, a wait at each index: its start and end (two
+ * entries each in `times`), its trace, and where it waited when that is not
+ * where its trace was taken (a stack taken at another `await` of the same
+ * call of the same function: `marked_awaits.ts`), else `undefined`.
+ */
+export interface KeptWaits {
+  readonly times: readonly number[];
+  readonly traces: readonly AwaitTrace[];
+  readonly places: readonly (AwaitPlace | undefined)[];
+}
+
 /** What {@linkcode waitLog} returns. */
 export interface WaitLog {
-  /** The waits kept: start, end and trace, three entries each. */
-  readonly kept: (number | AwaitTrace)[];
+  /** Keeps a wait (see {@linkcode KeptWaits}); returns its index. Needs no `this`. */
+  readonly keep: (start: number, end: number, trace: AwaitTrace, at?: AwaitPlace) => number;
+  /** When the wait kept at `index` ended. */
+  endOf(index: number): number;
+  /** Moves the end of the wait kept at `index` (a wait of the same call at the same place that followed it closely). */
+  extend(index: number, end: number): void;
   /** Whether recording goes on (read by the recorder's hot path). */
   readonly on: boolean;
   /** Stops recording, once; returns when, on the clock of the waits. */
@@ -138,7 +162,10 @@ export interface WaitLog {
 /**
  * What each wait recorder keeps (the hook tracker, the marks', Bun's) and
  * how it stops: `onStop` runs once, at the stop (a runtime's hooks removed);
- * `read` reads the kept waits' stacks. `stop` and `waits` need no `this`.
+ * `read` reads the kept waits' stacks. `keep`, `stop` and `waits` need no
+ * `this`. A wait kept costs its numbers and two references (the times in an
+ * array of doubles, unboxed): a stack it shares with the other waits of its
+ * call is held once.
  *
  * @example
  * ```ts
@@ -148,10 +175,21 @@ export interface WaitLog {
  * log.on; // false
  * ```
  */
-export function waitLog(read: (kept: readonly (number | AwaitTrace)[]) => AwaitWait[], onStop?: () => void): WaitLog {
+export function waitLog(read: (kept: KeptWaits) => AwaitWait[], onStop?: () => void): WaitLog {
   let stoppedAt: number | undefined;
+  let times: number[] = [];
+  let traces: AwaitTrace[] = [];
+  let places: (AwaitPlace | undefined)[] = [];
   const log = {
-    kept: [] as (number | AwaitTrace)[],
+    keep: (start: number, end: number, trace: AwaitTrace, at?: AwaitPlace) => {
+      times.push(start, end);
+      places.push(at);
+      return traces.push(trace) - 1;
+    },
+    endOf: (index: number) => times[2 * index + 1]!,
+    extend: (index: number, end: number) => {
+      times[2 * index + 1] = end;
+    },
     on: true,
     stop: () => {
       if (stoppedAt === undefined) {
@@ -163,8 +201,10 @@ export function waitLog(read: (kept: readonly (number | AwaitTrace)[]) => AwaitW
     },
     waits: () => {
       log.stop();
-      const waits = read(log.kept);
-      log.kept.length = 0;
+      const waits = read({ times, traces, places });
+      times = [];
+      traces = [];
+      places = [];
       return waits;
     },
   };
@@ -248,60 +288,76 @@ export type CallSite = {
 };
 
 /**
- * The waits of the user's `await`s among those kept (start, end and trace
- * of each, in turn), with their stacks read. Frames of the functions that
+ * The waits of the user's `await`s among those kept, with their stacks
+ * read, each once however many waits share it. Frames of the functions that
  * marked an `await` (`await_edits.ts`) are not the program's.
  */
-export function readWaits(kept: readonly (number | Trace)[], isUserFile: (file: string) => boolean, isTopLevel?: (site: CallSite) => boolean): AwaitWait[] {
+export function readWaits(kept: KeptWaits, isUserFile: (file: string) => boolean, isTopLevel?: (site: CallSite) => boolean): AwaitWait[] {
   const waits: AwaitWait[] = [];
+  const read = new Map<Trace, ReadTrace | null>();
   const ErrorCtor = Error as unknown as { prepareStackTrace?: unknown };
   const saved = ErrorCtor.prepareStackTrace;
   ErrorCtor.prepareStackTrace = callSites;
   try {
-    for (let i = 0; i < kept.length; i += 3) {
-      const sites = (kept[i + 2] as Trace).stack;
-      if (!Array.isArray(sites)) continue;
-      // With more than one set of hooks, Deno calls each from a dispatcher of its core: not the promise's maker.
-      let first = 0;
-      while (first < sites.length && (isHookDispatch(fileOf(sites[first] as CallSite)) || isMarkFunction(sites[first] as CallSite))) first++;
-      if (first === sites.length) continue;
-      const top = sites[first] as CallSite;
-      const topFile = fileOf(top);
-      // Made by a builtin (`.then`, `Promise.all`), the runtime, a library or tsprof: not the user's `await`.
-      if (topFile === undefined || !isUserFile(topFile)) continue;
-      const stack: Frame[] = [];
-      const calls: ({ line: number; col: number } | null)[] = [];
-      let unplaced = false;
-      for (let k = sites.length - 1; k >= first; k--) {
-        const site = sites[k] as CallSite;
-        const file = fileOf(site);
-        // JavaScriptCore's own frames are in "[native code]" or "[unknown]".
-        if (file === undefined || codeOrigin(file) === "runtime" || file.startsWith("[")) continue;
-        if (isTopLevel?.(site)) {
-          stack.push({ name: MODULE_FRAME_NAME, file, line: 1, col: 1, kind: "js" });
-          calls.push(null);
-          continue;
-        }
-        const frame = siteFrame(site, file);
-        stack.push(frame);
-        const line = site.getLineNumber();
-        const col = site.getColumnNumber();
-        const call = frame.line === undefined && typeof line === "number" && typeof col === "number" ? { line, col } : null;
-        if (call) unplaced = true;
-        calls.push(call);
-      }
-      waits.push({
-        start: kept[i] as number,
-        end: kept[i + 1] as number,
-        stack,
-        at: (kept[i + 2] as Trace).at ?? { file: topFile, line: top.getLineNumber() ?? 1, col: top.getColumnNumber() ?? 1 },
-        ...(unplaced ? { calls } : {}),
-      });
+    const { times, traces, places } = kept;
+    for (let i = 0; i < traces.length; i++) {
+      const trace = traces[i]!;
+      let r = read.get(trace);
+      if (r === undefined) read.set(trace, (r = readTrace(trace, isUserFile, isTopLevel)));
+      if (r === null) continue;
+      waits.push({ start: times[2 * i]!, end: times[2 * i + 1]!, stack: r.stack, at: places[i] ?? r.at, ...(r.calls ? { calls: r.calls } : {}) });
     }
   } finally {
     ErrorCtor.prepareStackTrace = saved;
   }
   return waits;
+}
+
+/** A trace's stack as read: its frames, outermost first, where it was taken, and the calls of frames not placed (see `AwaitWait`). */
+interface ReadTrace {
+  readonly stack: Frame[];
+  readonly at: AwaitPlace;
+  readonly calls?: ({ line: number; col: number } | null)[];
+}
+
+/** Reads one trace's stack (with `callSites` as `Error.prepareStackTrace`); `null` for a stack that is not of the user's `await`. */
+function readTrace(trace: Trace, isUserFile: (file: string) => boolean, isTopLevel?: (site: CallSite) => boolean): ReadTrace | null {
+  const sites = trace.stack;
+  if (!Array.isArray(sites)) return null;
+  // With more than one set of hooks, Deno calls each from a dispatcher of its core: not the promise's maker.
+  let first = 0;
+  while (first < sites.length && (isHookDispatch(fileOf(sites[first] as CallSite)) || isMarkFunction(sites[first] as CallSite))) first++;
+  if (first === sites.length) return null;
+  const top = sites[first] as CallSite;
+  const topFile = fileOf(top);
+  // Made by a builtin (`.then`, `Promise.all`), the runtime, a library or tsprof: not the user's `await`.
+  if (topFile === undefined || !isUserFile(topFile)) return null;
+  const stack: Frame[] = [];
+  const calls: ({ line: number; col: number } | null)[] = [];
+  let unplaced = false;
+  for (let k = sites.length - 1; k >= first; k--) {
+    const site = sites[k] as CallSite;
+    const file = fileOf(site);
+    // JavaScriptCore's own frames are in "[native code]" or "[unknown]".
+    if (file === undefined || codeOrigin(file) === "runtime" || file.startsWith("[")) continue;
+    if (isTopLevel?.(site)) {
+      stack.push({ name: MODULE_FRAME_NAME, file, line: 1, col: 1, kind: "js" });
+      calls.push(null);
+      continue;
+    }
+    const frame = siteFrame(site, file);
+    stack.push(frame);
+    const line = site.getLineNumber();
+    const col = site.getColumnNumber();
+    const call = frame.line === undefined && typeof line === "number" && typeof col === "number" ? { line, col } : null;
+    if (call) unplaced = true;
+    calls.push(call);
+  }
+  return {
+    stack,
+    at: trace.at ?? { file: topFile, line: top.getLineNumber() ?? 1, col: top.getColumnNumber() ?? 1 },
+    ...(unplaced ? { calls } : {}),
+  };
 }
 
 /** A frame of the functions an edit adds (a wait's stack is taken in its start, or in its end): not the program's. */
@@ -388,5 +444,5 @@ export function matchSampledFrames(profile: { readonly frames: readonly Frame[] 
     const named = byLine.get(`${f.file}\u0000${f.name}\u0000${f.line}`);
     return named !== undefined ? (named ?? f) : (byLine.get(`${f.file}\u0000${ANONYMOUS_NAME}\u0000${f.line}`) ?? f);
   };
-  return waits.map((w) => ({ ...w, stack: w.stack.map(match) }));
+  return mapWaitFrames(waits, (w) => ({ stack: w.stack.map(match), ...(w.calls ? { calls: w.calls } : {}) }));
 }

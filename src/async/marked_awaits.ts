@@ -27,7 +27,7 @@
  * @module
  */
 import type { AwaitMarks } from "./await_point_names.ts";
-import { type AwaitTrace, type AwaitTracker, captureBelow, captureSitesBelow, isJscTopLevel, readWaits, userFileTest, waitLog } from "./await_tracker.ts";
+import { type AwaitPlace, type AwaitTrace, type AwaitTracker, captureBelow, captureSitesBelow, isJscTopLevel, readWaits, userFileTest, waitLog } from "./await_tracker.ts";
 import { normalizeFile } from "../paths.ts";
 import { MARKED_STACK_BURST, StackBudget } from "./stack_budget.ts";
 
@@ -76,6 +76,8 @@ interface FileSites {
   readonly file: string;
   /** Line and column of each `await`, in turn. */
   readonly positions: readonly number[];
+  /** Where each is, made once: the waits that share a stack taken at another site each keep theirs. */
+  readonly places: (AwaitPlace | undefined)[];
   readonly left: Uint16Array;
   readonly next: Uint16Array;
 }
@@ -121,8 +123,23 @@ interface Token {
   start: number;
   /** The turn of the event loop it started in, where that is told (see `afterTurn`); else -1. */
   readonly turn: number;
-  /** Taken as the wait started; else, for a long wait, as it ends. */
-  readonly trace: AwaitTrace | undefined;
+  /**
+   * The stack the wait is placed by: taken as it started, or handed on
+   * from the function's previous wait in the same call (whose callers are
+   * this one's: `previous` of `AwaitMarks`); else, for a long wait, taken
+   * as it ends (and handed on from there).
+   */
+  trace: AwaitTrace | undefined;
+  /** Whether {@linkcode trace} was taken for this wait (at its site), not handed on. */
+  readonly own: boolean;
+  /** Where the wait is kept in the log, once it is; -1 before. */
+  kept: number;
+  /**
+   * Where the previous wait of the same call is kept, if it was at the same
+   * place (`await` in a loop), else -1: the two are one if this one starts
+   * soon after that ended (see `end`).
+   */
+  readonly follows: number;
   readonly sites: FileSites;
   readonly index: number;
   /** Ended already (a `finally` after the `await` resumed ends it again). */
@@ -148,9 +165,11 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
   const { minMs } = options;
   const isUserFile = userFileTest(options.toolPaths ?? []);
   const log = waitLog((kept) => readWaits(kept, isUserFile, options.jsc ? isJscTopLevel : undefined));
+  const { keep } = log;
   const capture = options.jsc ? captureSitesBelow : captureBelow;
   const budget = new StackBudget({ stackBurst: MARKED_STACK_BURST, clock: () => performance.now() });
-  const at = (sites: FileSites, index: number) => ({ file: sites.file, line: sites.positions[2 * index]!, col: sites.positions[2 * index + 1]! });
+  const at = (sites: FileSites, index: number): AwaitPlace =>
+    (sites.places[index] ??= { file: sites.file, line: sites.positions[2 * index]!, col: sites.positions[2 * index + 1]! });
   // A timed wait reads the clock as it starts and as it ends. Where the program awaits many times in one
   // turn of the event loop (a loop over a stream's buffered lines), those reads were most of what the marks
   // cost (bench/RESULTS-awaits-end-stacks.md); there the turn is told instead (`afterTurn`), and a wait that ends in the
@@ -173,41 +192,47 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
   };
   /** The start of a timed wait: the clock, or where the turn is told, when it began to be. */
   const timedStart = (): number => (armed ? armedAt : performance.now());
-  const timed = (sites: FileSites, index: number, now: number): Token => {
+  const timed = (sites: FileSites, index: number, now: number, trace: AwaitTrace | undefined, follows = -1): Token => {
     if (armed) {
       saved++;
-      return { start: now, turn, trace: undefined, sites, index, ended: false };
+      return { start: now, turn, trace, own: false, kept: -1, follows, sites, index, ended: false };
     }
     if (afterTurn && ++reads >= armAfter) {
       armed = true;
       armedAt = now;
       afterTurn(turned);
     }
-    return { start: now, turn: -1, trace: undefined, sites, index, ended: false };
+    return { start: now, turn: -1, trace, own: false, kept: -1, follows, sites, index, ended: false };
   };
   // Called unbound (the edit's end function holds it): no `this`.
   const end = (token: object): void => {
     const t = token as Token;
     if (!log.on || t.ended) return;
     t.ended = true;
-    const { start, trace, sites, index } = t;
+    const { start, trace, own, sites, index } = t;
     // Armed as it started, the turn has not ended since: the program waited for no event meanwhile.
     if (t.turn === turn) return;
     const now = performance.now();
     if (now - start >= minMs) {
-      if (trace !== undefined) {
-        log.kept.push(start, now, trace);
+      if (own) {
+        t.kept = keep(start, now, trace!);
         sites.next[index] = SHORT_SITE_SKIPS;
+      } else if (trace !== undefined) {
+        // The same call's previous wait, at this place, ended less than a kept wait's length before
+        // this one started: the call ran in between, which its samples show, and no sample can tell
+        // the two waits from one. A loop's waits make one entry, not one each.
+        if (t.follows >= 0 && start - log.endOf(t.follows) < minMs) log.extend((t.kept = t.follows), now);
+        else t.kept = keep(start, now, trace, at(sites, index));
       } else {
         const floor = endStackFloor(now - start);
         if (budget.tokens < floor) budget.refilled(now);
         // The site's skips stay: at a site whose waits are mostly short, its stacks at the start go to those.
         if (budget.tokens >= floor) {
           budget.tokens -= 1;
-          log.kept.push(start, now, capture({ at: at(sites, index) }, end));
+          t.kept = keep(start, now, (t.trace = capture({ at: at(sites, index) }, end)));
         }
       }
-    } else if (trace !== undefined) {
+    } else if (own) {
       const next = sites.next[index]!;
       sites.left[index] = next;
       sites.next[index] = Math.min(MOST_SHORT_SITE_SKIPS, 2 * next);
@@ -218,22 +243,33 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
       const sites: FileSites = {
         file: normalizeFile(name),
         positions,
+        places: [],
         left: new Uint16Array(positions.length >> 1),
         next: new Uint16Array(positions.length >> 1).fill(SHORT_SITE_SKIPS),
       };
-      const start = (index: number): Token | undefined => {
+      const start = (index: number, previous?: object): Token | undefined => {
         if (!log.on) return undefined;
+        // The function's previous wait in this call took a stack, or was handed one: its callers are this wait's.
+        const before = previous as Token | undefined;
+        const handed = before?.trace;
+        if (handed !== undefined) {
+          // Not on JavaScriptCore: its sampler takes no idle samples, and each wait's start tells an idle gap (`gap_weights.ts`).
+          const follows = before!.index === index && before!.sites === sites && !options.jsc ? before!.kept : -1;
+          const token = timed(sites, index, timedStart(), handed, follows);
+          if (options.jsc && token.turn === -1) queueMicrotask(() => suspended(token));
+          return token;
+        }
         const left = sites.left[index]!;
         if (left > 0) {
           sites.left[index] = left - 1;
-          return timed(sites, index, timedStart());
+          return timed(sites, index, timedStart(), undefined);
         }
         if (budget.tokens < 1) {
           const now = timedStart();
-          if (!budget.refilled(now)) return timed(sites, index, now);
+          if (!budget.refilled(now)) return timed(sites, index, now, undefined);
         }
         budget.tokens -= 1;
-        const token: Token = { start: performance.now(), turn: -1, trace: capture({ at: at(sites, index) }, start), sites, index, ended: false };
+        const token: Token = { start: performance.now(), turn: -1, trace: capture({ at: at(sites, index) }, start), own: true, kept: -1, follows: -1, sites, index, ended: false };
         if (options.jsc) queueMicrotask(() => suspended(token));
         return token;
       };
@@ -257,7 +293,7 @@ export function trackMarkedAwaits(options: TrackMarkedAwaitsOptions): MarkedAwai
  * ```
  */
 export function stackedAtStart(token: object): boolean {
-  return (token as Token).trace !== undefined;
+  return (token as Token).own;
 }
 
 /** The function that waits has suspended (its awaited expression is evaluated): its wait starts now. */

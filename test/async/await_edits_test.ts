@@ -221,6 +221,44 @@ test(`${edit}: each marked await tells its file's recorder when it starts and, w
   assert.deepEqual(seen, ["/app/b.js", [1, positionsIn(code)[0]!.col], "start 0", "end"]);
 });
 
+test(`${edit}: each start is handed its call's previous token (its callers are the same), in a loop and a \`for await\` too; a first start, another call's and an async generator's are handed none`, async () => {
+  const code = mark([
+    "exports.f = async (p) => { let n = 0; for (let i = 0; i < 2; i++) n += await p; for await (const v of [p]) n += v; return n; };",
+    "exports.g = async function* (p) { yield await p; yield await p; };",
+    "",
+  ].join("\n"), "/app/c.js", "cjs");
+  const m = load<{ f(p: Promise<number>): Promise<number>; g(p: Promise<number>): AsyncGenerator<number> }>(code);
+  const handed: [number, number | undefined][] = [];
+  let made = 0;
+  const marks: AwaitMarks = {
+    start: () => (i, previous) => {
+      handed.push([i, (previous as { n: number } | undefined)?.n]);
+      return { n: made++ };
+    },
+    end: () => {},
+  };
+  await withMarks(marks, async () => {
+    await Promise.all([m.f(Promise.resolve(1)), m.f(Promise.resolve(2))]);
+  });
+  // Two calls at once, each a chain of its own: the loop's two waits, the `for await`'s first value and its end.
+  const calls = [handed.filter(([, p]) => p === undefined), handed.filter(([, p]) => p !== undefined)];
+  assert.equal(calls[0]!.length, 2, `a first start in each call: ${JSON.stringify(handed)}`);
+  const chain = (first: number) => {
+    const tokens = [first];
+    for (let next = handed.findIndex(([, p]) => p === tokens.at(-1)); next >= 0; next = handed.findIndex(([, p]) => p === tokens.at(-1))) tokens.push(next);
+    return tokens;
+  };
+  const firsts = handed.flatMap(([, p], k) => (p === undefined ? [k] : []));
+  assert.deepEqual(firsts.map((k) => chain(k).length), [4, 4], `each call's starts handed on in turn: ${JSON.stringify(handed)}`);
+  handed.length = 0;
+  await withMarks(marks, async () => {
+    const values = [];
+    for await (const v of m.g(Promise.resolve(3))) values.push(v);
+    assert.deepEqual(values, [3, 3]);
+  });
+  assert.deepEqual(handed.map(([, p]) => p), [undefined, undefined], "an async generator is resumed by whoever calls next()");
+});
+
 test(`${edit}: a marked await that rejects throws as it did and ends where its function catches it; thrown on, its caller's await ends there; one not given a token calls nothing`, async () => {
   const source = [
     "exports.fail = async (p) => { try { await p; } catch (e) { return `caught ${e}`; } };",

@@ -254,3 +254,59 @@ test("trackMarkedAwaits({ jsc }) starts a wait where its function suspends, afte
     else assert.ok(w.start <= evaluated - 15, `${w.start} ${evaluated}`);
   }
 });
+
+test("trackMarkedAwaits(): a wait handed its call's previous token is kept with that one's stack, at its own site; one that follows the call's previous at the same site closely extends it", async () => {
+  const minMs = 5;
+  const spin = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+  const tracker = trackMarkedAwaits({ minMs, jsc });
+  const start = tracker.marks.start(file, [3, 5, 9, 11]);
+  async function looper() {
+    let previous: object | undefined;
+    for (let i = 0; i < 4; i++) {
+      const token = start(i === 0 ? 0 : 1, previous)!;
+      assert.equal(stackedAtStart(token), i === 0, "a stack of its own for the first only");
+      await later(10);
+      tracker.marks.end(token);
+      previous = token;
+      // The call runs a wait's length before its last wait: that one is a wait of its own.
+      if (i === 2) spin(minMs + 1);
+    }
+  }
+  async function caller() {
+    await looper();
+  }
+  await caller();
+  const waits = tracker.waits();
+  const at = (line: number, col: number) => ({ file, line, col });
+  // JavaScriptCore's sampler takes no idle samples: there each wait's start is kept, to tell an idle gap.
+  assert.deepEqual(waits.map((w) => w.at), jsc ? [at(3, 5), at(9, 11), at(9, 11), at(9, 11)] : [at(3, 5), at(9, 11), at(9, 11)]);
+  for (const w of waits) assert.deepEqual(w.stack.slice(-2).map((f) => f.name), ["caller", "looper"], "the first wait's callers");
+  assert.equal(new Set(waits.map((w) => w.stack)).size, 1, "the stack read once");
+  if (!jsc) assert.ok(waits[1]!.end - waits[1]!.start >= 18, `the two waits in one: ${waits[1]!.end - waits[1]!.start} ms`);
+});
+
+test("trackMarkedAwaits(): with the budget spent and its site skipping, a long wait takes a stack as it ends and hands it to the next waits of its call", async () => {
+  const tracker = trackMarkedAwaits({ minMs: 5, jsc });
+  const start = tracker.marks.start(file, [3, 5, 9, 11]);
+  for (let i = 0; i < 2 * MARKED_STACK_BURST; i++) start(0);
+  const short = start(1);
+  if (short) tracker.marks.end(short);
+  async function looper() {
+    let previous: object | undefined;
+    for (let i = 0; i < 3; i++) {
+      const token = start(1, previous)!;
+      assert.ok(!stackedAtStart(token), "no stack of its own");
+      await later(10);
+      tracker.marks.end(token);
+      previous = token;
+    }
+  }
+  await looper();
+  const ended = tracker.waits().filter((w) => w.at.line === 9);
+  assert.equal(ended.length, jsc ? 3 : 1, "the first, extended by the two that follow it");
+  assert.ok(ended.at(-1)!.end - ended[0]!.start >= 27, `${ended.at(-1)!.end - ended[0]!.start} ms`);
+  assert.equal(ended[0]!.stack.at(-1)!.name, "looper");
+});
