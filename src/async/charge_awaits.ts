@@ -123,12 +123,25 @@ export function chargeAwaits(sampled: Profile, startMs: number, waits: readonly 
   const b = new ProfileBuilder(profile.name);
   const { stackId } = internInto(profile, profile.frames, b);
   const interned: Interned[] = [];
+  // Once per stack and per place: the waits of a call share them (`wait_frames.ts`).
+  const fns = new Map<readonly Frame[], number>();
+  const leaves = new Map<number, Map<AwaitWait["at"], number>>();
   for (const w of waits) {
     if (!(w.end > w.start)) continue;
-    let fn = -1;
-    for (const f of w.stack) fn = b.internStack(fn, b.internFrame(f));
-    const at = b.internFrame({ name: AWAIT_FRAME_NAME, file: w.at.file, line: w.at.line, col: w.at.col, kind: "js" });
-    interned.push({ start: w.start, end: w.end, fn, leaf: b.internStack(fn, at) });
+    let fn = fns.get(w.stack);
+    if (fn === undefined) {
+      fn = -1;
+      for (const f of w.stack) fn = b.internStack(fn, b.internFrame(f));
+      fns.set(w.stack, fn);
+    }
+    let byAt = leaves.get(fn);
+    if (byAt === undefined) leaves.set(fn, (byAt = new Map()));
+    let leaf = byAt.get(w.at);
+    if (leaf === undefined) {
+      const at = b.internFrame({ name: AWAIT_FRAME_NAME, file: w.at.file, line: w.at.line, col: w.at.col, kind: "js" });
+      byAt.set(w.at, (leaf = b.internStack(fn, at)));
+    }
+    interned.push({ start: w.start, end: w.end, fn, leaf });
   }
   interned.sort((x, y) => x.start - y.start);
   const built = b.build();

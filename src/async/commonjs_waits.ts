@@ -9,6 +9,7 @@
  */
 import { MODULE_FRAME_NAME } from "../format/types.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
+import { mapWaitFrames } from "./wait_frames.ts";
 
 /**
  * `waits` without the frame right below a module's top level that names the
@@ -23,14 +24,11 @@ import type { AwaitWait } from "./charge_awaits.ts";
  * ```
  */
 export function dropCommonJsFacades(waits: readonly AwaitWait[]): readonly AwaitWait[] {
-  let out: AwaitWait[] | undefined;
-  waits.forEach((w, i) => {
+  return mapWaitFrames(waits, (w) => {
     const drop = w.stack.map((f, k) => k + 1 < w.stack.length && w.stack[k + 1]!.name === MODULE_FRAME_NAME && w.stack[k + 1]!.file === f.file && f.file !== undefined);
-    if (!drop.includes(true)) return;
-    out ??= waits.slice();
+    if (!drop.includes(true)) return w;
     const stack = w.stack.filter((_, k) => !drop[k]);
     const calls = w.calls?.filter((_, k) => !drop[k]);
-    out[i] = calls ? { ...w, stack, calls } : { ...w, stack };
+    return calls ? { stack, calls } : { stack };
   });
-  return out ?? waits;
 }

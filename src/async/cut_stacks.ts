@@ -36,18 +36,35 @@ export function completeCutStacks(waits: readonly AwaitWait[]): AwaitWait[] {
   const order = waits.map((_, i) => i).sort((a, b) => waits[a]!.start - waits[b]!.start);
   const callers = new Map<string, readonly Frame[]>();
   const out: AwaitWait[] = waits.slice();
+  // The waits of a call share their stack (`wait_frames.ts`): what is made of one is made once.
+  const keys = new Map<readonly Frame[], { keys: string[]; prefixes: (readonly Frame[])[] }>();
+  const readOf = (stack: readonly Frame[]) => {
+    let r = keys.get(stack);
+    if (r === undefined) keys.set(stack, (r = { keys: stack.map(key), prefixes: stack.map((_, k) => stack.slice(0, k)) }));
+    return r;
+  };
+  const completed = new Map<readonly Frame[], Map<readonly Frame[], readonly Frame[]>>();
+  let last: readonly Frame[] | undefined;
   for (const i of order) {
     const w = waits[i]!;
     const bottom = w.stack[0];
     let stack = w.stack;
     if (bottom !== undefined && bottom.name !== MODULE_FRAME_NAME) {
-      const above = callers.get(key(bottom));
+      const above = callers.get(readOf(w.stack).keys[0]!);
       if (above !== undefined) {
-        stack = [...above, ...w.stack];
+        let byAbove = completed.get(w.stack);
+        if (byAbove === undefined) completed.set(w.stack, (byAbove = new Map()));
+        let whole = byAbove.get(above);
+        if (whole === undefined) byAbove.set(above, (whole = [...above, ...w.stack]));
+        stack = whole;
         out[i] = { ...w, stack };
       }
     }
-    for (let k = 1; k < stack.length; k++) callers.set(key(stack[k]!), stack.slice(0, k));
+    // The same stack as the wait before: the callers it shows are noted already.
+    if (stack === last) continue;
+    last = stack;
+    const r = readOf(stack);
+    for (let k = 1; k < stack.length; k++) callers.set(r.keys[k]!, r.prefixes[k]!);
   }
   return out;
 }

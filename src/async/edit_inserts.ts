@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { mapWaitFrames } from "./wait_frames.ts";
 
 /** A file's insertions, in order: `[line, col, length, ...]`, 1-based, at the file's own positions. */
 export type EditInserts = readonly number[];
@@ -94,7 +95,7 @@ interface WaitCalls {
  */
 export function uneditWaitCalls<W extends WaitCalls>(waits: readonly W[], inserts: Readonly<Record<string, EditInserts>> | undefined): W[] {
   if (inserts === undefined) return waits.slice();
-  return waits.map((w) => {
+  return mapWaitFrames(waits, (w) => {
     if (w.calls === undefined) return w;
     let changed = false;
     const calls = w.calls.map((call, k) => {
@@ -106,6 +107,6 @@ export function uneditWaitCalls<W extends WaitCalls>(waits: readonly W[], insert
       changed = true;
       return { ...call, col };
     });
-    return changed ? { ...w, calls } : w;
+    return changed ? { stack: w.stack, calls } : w;
   });
 }

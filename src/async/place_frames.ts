@@ -12,6 +12,7 @@ import { type Frame, MODULE_FRAME_NAME } from "../format/types.ts";
 import { mapOfCode, type ReadText, toPath } from "../sourcemap/map_source.ts";
 import { declaredName, nameColumn } from "../sourcemap/name_column.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
+import { mapWaitFrames } from "./wait_frames.ts";
 import { enclosingSpan, type FunctionSpan, functionSpans } from "./function_spans.ts";
 
 /**
@@ -41,7 +42,7 @@ export function placeWaitFrames(waits: readonly AwaitWait[], outline: SourceOutl
     if (!outlines.has(file)) outlines.set(file, outline(file));
     return outlines.get(file);
   };
-  return waits.map((w) => {
+  return mapWaitFrames(waits, (w) => {
     if (w.calls === undefined) return w;
     const stack = w.stack.map((frame, k) => {
       const call = w.calls![k];
@@ -55,8 +56,7 @@ export function placeWaitFrames(waits: readonly AwaitWait[], outline: SourceOutl
       const col = name !== undefined && text !== undefined ? nameColumn(text, name, span.start.col) : undefined;
       return { ...frame, line: span.start.line, col: col ?? span.start.col } satisfies Frame;
     });
-    const { calls: _, ...rest } = w;
-    return { ...rest, stack };
+    return { stack };
   });
 }
 

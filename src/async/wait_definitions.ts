@@ -16,6 +16,7 @@ import { findDefinition } from "../sourcemap/definitions.ts";
 import type { ReadLines } from "../sourcemap/source_lines.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
 import { enclosingSpan } from "./spans.ts";
+import { mapWaitFrames } from "./wait_frames.ts";
 import type { NamedSpan } from "./source_functions.ts";
 
 
@@ -32,9 +33,14 @@ import type { NamedSpan } from "./source_functions.ts";
  * ```
  */
 export function mapWaitPlaces(waits: readonly AwaitWait[], original: (file: string, line: number, col: number) => { file: string; line: number; col: number } | undefined): AwaitWait[] {
-  return waits.map((w) => {
-    const at = original(w.at.file, w.at.line, w.at.col) ?? w.at;
-    if (w.calls === undefined) return { ...w, at };
+  const places = new Map<AwaitWait["at"], AwaitWait["at"]>();
+  const placed = waits.map((w) => {
+    let at = places.get(w.at);
+    if (at === undefined) places.set(w.at, (at = original(w.at.file, w.at.line, w.at.col) ?? w.at));
+    return at === w.at ? w : { ...w, at };
+  });
+  return mapWaitFrames(placed, (w) => {
+    if (w.calls === undefined) return w;
     const calls = w.calls.slice();
     const stack = w.stack.map((frame, k): Frame => {
       const call = calls[k];
@@ -43,7 +49,7 @@ export function mapWaitPlaces(waits: readonly AwaitWait[], original: (file: stri
       calls[k] = { line: o.line, col: o.col };
       return { ...frame, file: o.file };
     });
-    return { ...w, at, stack, calls };
+    return { stack, calls };
   });
 }
 
@@ -65,7 +71,7 @@ export function mapWaitPlaces(waits: readonly AwaitWait[], original: (file: stri
  */
 export function placeWaitsAtDefinitions(waits: readonly AwaitWait[], readLines: ReadLines, functionsOf: (path: string) => readonly NamedSpan[] | undefined = () => undefined): AwaitWait[] {
   const functions = new Map<string, readonly NamedSpan[] | undefined>();
-  return waits.map((w) => {
+  return mapWaitFrames(waits, (w) => {
     if (w.calls === undefined) return w;
     const stack = w.stack.map((frame, k): Frame => {
       const call = w.calls![k];
@@ -85,7 +91,6 @@ export function placeWaitsAtDefinitions(waits: readonly AwaitWait[], readLines: 
       const def = lines && findDefinition(lines, frame.name, call.line, call.col);
       return def ? { ...frame, line: def.line, col: def.col } : { ...frame, line: call.line, col: call.col };
     });
-    const { calls: _, ...rest } = w;
-    return { ...rest, stack };
+    return { stack };
   });
 }

@@ -30,6 +30,7 @@ import { labelAwaits } from "../async/label_awaits.ts";
 import { subjectPackage } from "../tree/subject_package.ts";
 import { sessionWithRuntimeLabels } from "../import/runtime_time.ts";
 import type { ChargeChildAwaits, ChildWaitsNote } from "./child_awaits.ts";
+import { unpackWaits } from "../async/packed_waits.ts";
 import { htmlTempPath, openReport } from "./open_report.ts";
 import { treeSession } from "./run_tree.ts";
 import { labelPreloadSetup, labelProfileStartup, labelStartup, programFileTest } from "./startup_label.ts";
@@ -407,7 +408,10 @@ function cpuProfileSession(runtime: RuntimeName, child: ChildResult, options: Cl
   const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
   let noted: { cpuTimeMs?: number } & BunThreadNote & ChildWaitsNote = {};
   try {
-    noted = JSON.parse(readFileSync(child.outFile, "utf8")) as typeof noted;
+    const { waits: packed, ...rest } = JSON.parse(readFileSync(child.outFile, "utf8")) as Omit<typeof noted, "waits"> & { waits?: unknown };
+    // The preloads write the waits packed (src/async/packed_waits.ts).
+    const waits = packed === undefined ? undefined : unpackWaits(packed);
+    noted = waits ? { ...rest, waits } : rest;
   } catch {
     // An uncaught error skips Deno's unload event: CPU time unknown then.
   }

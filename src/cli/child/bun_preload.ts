@@ -17,6 +17,7 @@ import { noteLoadErrors } from "./load_errors.ts";
 import { recordBunAwaits } from "./bun_awaits.ts";
 import { toolPathsFrom } from "../../tool_paths.ts";
 import { normalizeFile } from "../../paths.ts";
+import { packWaits } from "../../async/packed_waits.ts";
 
 declare const Bun: { main: string };
 
@@ -43,7 +44,7 @@ if (config) {
   const setupEnd = performance.now();
   process.on("exit", () => {
     const u = process.cpuUsage();
-    const waits = awaits ? { waits: awaits.tracker.waits(), editInserts: awaits.inserts } : {};
+    const waits = awaits ? { waits: packWaits(awaits.tracker.waits()), editInserts: awaits.inserts } : {};
     // The profile's clock is the epoch's (µs): the waits' and the set-up's (performance.now()) starts at timeOrigin.
     const note: BunThreadNote = { ...mainThreadNote(early), setupEnd, timeOrigin: performance.timeOrigin };
     writeFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...note, ...waits, ...(tooLarge.length > 0 ? { awaitsNotEdited: tooLarge } : {}) }));

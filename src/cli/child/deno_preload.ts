@@ -15,6 +15,7 @@ import { type AwaitsNotEdited, CHILD_ENV, type ChildConfig } from "../protocol.t
 import { exitOnDenoSignals } from "./deno_signals.ts";
 import { toolPathsFrom } from "../../tool_paths.ts";
 import { normalizeFile } from "../../paths.ts";
+import { packWaits } from "../../async/packed_waits.ts";
 import { installStuckHook, noteSignalSeenBy } from "./stuck_answer.ts";
 
 declare const Deno: {
@@ -58,7 +59,7 @@ if (config) {
   const noteEnd = () => {
     const u = Deno.cpuUsage();
     // The profile ends as the process does, right after this: `end` ties the clocks where the mark cannot.
-    const waits = awaits ? { waits: awaits.waits(), mark, end: performance.now() } : {};
+    const waits = awaits ? { waits: packWaits(awaits.waits()), mark, end: performance.now() } : {};
     const big = awaitsNotEdited.length > 0 ? { awaitsNotEdited } : {};
     Deno.writeTextFileSync(config.out, JSON.stringify({ cpuTimeMs: (u.user + u.system) / 1000, ...waits, ...big }));
   };
