@@ -5,7 +5,11 @@
  * is about to wait and when it resumes, so no promise hook runs for the
  * promises the runtime and the libraries make, and none is looked at.
  *
- * Every marked wait is timed. A stack is taken at its start where the
+ * Every marked wait is timed. A wait whose function's previous wait in the
+ * same call had a stack takes that one (the callers are the same; the edit
+ * hands the start the function's held token), and where it follows that
+ * wait closely at the same `await` (a loop) it extends it in the log instead
+ * of being kept alone. Otherwise a stack is taken at its start where the
  * budget (`stack_budget.ts`) and its site's skips allow; a wait that had
  * none and turns out long takes one as it ends, from the budget too. There
  * the function's callers are V8's async frames (the functions awaiting it),
