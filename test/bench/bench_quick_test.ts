@@ -104,3 +104,17 @@ test("bench/promise_hooks.mjs runs each variant of the hooks on Node 20 and 24",
   const table = readFileSync(out, "utf8");
   for (const rt of ["node20", "node24"]) assert.match(table, new RegExp(`\\| ${rt} \\| \\d+ \\(1\\.00x\\) \\| \\d+ \\([\\d.]+x\\) \\| \\d+ \\([\\d.]+x\\) \\| \\d+ \\([\\d.]+x\\) \\|`));
 }, { skip: onNode20 ? false : "runs on node20 only" });
+
+test("bench/awaits.mjs and bench/await_io_cost.mjs refuse an option they do not know, or one without its value, in one line, before running anything", () => {
+  for (const bench of ["bench/awaits.mjs", "bench/await_io_cost.mjs"]) {
+    const results = join(ROOT, bench === "bench/awaits.mjs" ? "bench/RESULTS-awaits.md" : "bench/RESULTS-await-io-cost.md");
+    const before = readFileSync(results, "utf8");
+    for (const argv of [["--help"], ["--rounds"]]) {
+      const r = run([process.execPath, bench, ...argv]);
+      assert.equal(r.status, 2, `${bench} ${argv.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`^${bench}: .*--rounds`));
+    }
+    assert.equal(readFileSync(results, "utf8"), before, "its results file as it was");
+  }
+}, { skip: onNode20 ? false : "runs on node20 only" });
