@@ -125,6 +125,10 @@ export class SourceMapCache {
 /**
  * The original position of `line`:`col` (1-based) in the code that ran as
  * `file`, through its map in `cache`; `undefined` without a map or a mapping.
+ * A column before the line's first mapping (its indentation: a call that
+ * Bun places at a mark written over a line's first `await` is taken back
+ * to the character before the mark) goes to that first mapping, the line's
+ * first code.
  *
  * @example
  * ```ts
@@ -135,7 +139,7 @@ export class SourceMapCache {
 export function originalPosition(cache: SourceMapCache, file: string, line: number, col: number): { file: string; line: number; col: number } | undefined {
   const map = cache.get(file);
   if (map === undefined) return undefined;
-  const seg = traceSegment(map, line - 1, col - 1) as readonly number[] | null;
+  const seg = (traceSegment(map, line - 1, col - 1) ?? decodedMappings(map)[line - 1]?.find((s) => s.length >= 4 && s[0]! >= col - 1) ?? null) as readonly number[] | null;
   const source = seg && seg.length >= 4 ? cache.sources(map)[seg[1]!] : undefined;
   return source ? { file: source, line: seg![2]! + 1, col: seg![3]! + 1 } : undefined;
 }

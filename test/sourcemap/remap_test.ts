@@ -12,7 +12,8 @@ import { findDefinition, placeAtDefinitions, placeAtNames } from "../../src/sour
 import { fileLineReader, linesOfText, type OpenFile, textLineReader } from "../../src/sourcemap/source_lines.ts";
 import { arrowBodyName, boundName, nameStartBefore, paramListStart, passedAsArgument } from "../../src/sourcemap/name_column.ts";
 import { decodeDataUrl, mapOfCode, mapsFromFiles, sourceMappingUrl } from "../../src/sourcemap/map_source.ts";
-import { remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
+import { originalPosition, remapProfile, remapSession, SourceMapCache } from "../../src/sourcemap/remap.ts";
+import { diskMaps } from "../../src/cli/source_maps.ts";
 import { premappedOrigins } from "../../src/sourcemap/v8_scripts.ts";
 import { ROOT } from "../_cli.ts";
 import { sessionOf } from "../_helpers.ts";
@@ -515,4 +516,17 @@ test("remapProfile() folds the function tsx wraps a CommonJS module in into the 
     "(module)@1:1 > render@2:10 > __name native": 2,
   });
   assert.equal(profileTotal(after), profileTotal(before));
+});
+
+test("originalPosition(): a column in a line's indentation, before its first mapping, goes to the line's first code (tsc's output, as Bun's wait calls land there)", () => {
+  const out = join(ROOT, "test/fixtures/positions/out/work.js");
+  const cache = new SourceMapCache(diskMaps);
+  // `    await Promise.resolve();` in settle: line 13 of the output, line 22 of src/work.ts.
+  const lines = readFileSync(out, "utf8").split("\n");
+  const line = lines.findIndex((l) => l.includes("await Promise.resolve()")) + 1;
+  const indent = lines[line - 1]!.indexOf("await") + 1;
+  const atAwait = originalPosition(cache, out, line, indent);
+  assert.ok(atAwait && atAwait.file.endsWith("src/work.ts"), JSON.stringify(atAwait));
+  assert.deepEqual(originalPosition(cache, out, line, indent - 1), atAwait, "the indentation");
+  assert.deepEqual(originalPosition(cache, out, line, 1), atAwait);
 });
